@@ -1,0 +1,43 @@
+import { html } from './html.ts'
+import {
+  accessRequest,
+  decisionButtons,
+  type HiddenFields,
+  page,
+  postForm,
+  type Scope,
+  signedInAs,
+} from './layout.ts'
+
+export interface DeviceConfirmView {
+  readonly action: string
+  readonly csrfToken: string
+  readonly clientName: string
+  readonly username: string
+  readonly userCode: string
+  readonly scopes: readonly Scope[]
+  readonly hiddenFields: HiddenFields
+}
+
+// RFC 8628 §5.4: a remote attacker can send a user a code; the page names the client and says so plainly.
+export function renderDeviceConfirm({
+  action,
+  csrfToken,
+  clientName,
+  username,
+  userCode,
+  scopes,
+  hiddenFields,
+}: DeviceConfirmView): string {
+  return page({
+    title: `Allow ${clientName} on your device?`,
+    body: html`${accessRequest(clientName, scopes)}
+<div class="code-compare">
+<p>Check that your device shows this code:</p>
+<p class="user-code">${userCode}</p>
+</div>
+<p class="warning"><strong>Only continue if you started this on your own device.</strong> If someone sent you this code, deny: they are trying to get access to your account.</p>
+${signedInAs(username)}
+${postForm({ action, csrfToken, hiddenFields, content: decisionButtons })}`,
+  })
+}
