@@ -1,0 +1,63 @@
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import * as oauth from 'oauth4webapi'
+import { discover } from './authorization-server.ts'
+import { createRequestListener } from './routes.ts'
+import { createSessionStore } from './sessions.ts'
+
+export interface WebAppOptions {
+  readonly issuer: string
+  readonly clientId: string
+  readonly clientSecret: string
+  // 0 picks any free port.
+  readonly port: number
+  readonly host?: string
+  // Absent: the authorization server grants the client's default scopes.
+  readonly scope?: string
+  // Where browsers reach the app when that is not http://host:port (a proxy); the redirect URI derives from it.
+  readonly publicUrl?: string
+}
+
+export interface WebApp {
+  readonly url: string
+  readonly redirectUri: string
+  close(): Promise<void>
+}
+
+function listenUrl(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
+}
+
+export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
+  const server = await discover(options.issuer)
+  const http = createServer()
+  http.listen(options.port, options.host ?? '127.0.0.1')
+  await once(http, 'listening')
+  const url = (options.publicUrl ?? listenUrl(http.address() as AddressInfo)).replace(/\/+$/, '')
+  const redirectUri = `${url}/callback`
+  http.on(
+    'request',
+    createRequestListener({
+      server,
+      client: { client_id: options.clientId },
+      // The secret stays here: it only ever travels to the token endpoint (RFC 6749 §2.3.1).
+      clientAuth: oauth.ClientSecretBasic(options.clientSecret),
+      scope: options.scope,
+      origin: new URL(url).origin,
+      redirectUri,
+      secureCookie: url.startsWith('https:'),
+      sessions: createSessionStore(),
+    }),
+  )
+  return {
+    url,
+    redirectUri,
+    close: async () => {
+      http.close()
+      http.closeIdleConnections()
+      await once(http, 'close')
+    },
+  }
+}
