@@ -1,0 +1,43 @@
+import { lintRules } from './rules/index.ts'
+import type { Finding, LintInput, LintRule, Severity } from './rules/rule.ts'
+
+export type { Finding, LifetimeDefaults, LintInput, ScopeDefinition, Severity } from './rules/rule.ts'
+
+const severityOrder: readonly Severity[] = ['error', 'warning', 'info']
+
+/** Checks a configuration against every rule; errors first, then warnings, then notes. `--json` prints this array. */
+export function lintConfiguration(
+  input: LintInput,
+  rules: readonly LintRule[] = lintRules,
+): readonly Finding[] {
+  return rules
+    .flatMap((rule) => rule.check(input).map((finding) => ({ id: rule.id, ...finding })))
+    .sort((a, b) => severityOrder.indexOf(a.severity) - severityOrder.indexOf(b.severity))
+}
+
+/** A table for people: one row per finding with its fix beneath, then a count by severity. */
+export function formatFindings(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'No findings: the configuration passes every rule.'
+  const header = ['SEVERITY', 'RULE', 'CLIENT', 'MESSAGE']
+  const rows = findings.map((finding) => [
+    finding.severity,
+    finding.id,
+    finding.clientId ?? '-',
+    finding.message,
+  ])
+  const widths = [0, 1, 2].map((column) =>
+    Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)),
+  )
+  const line = (row: readonly string[]) =>
+    row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')
+  const fixIndent = ' '.repeat(widths.reduce((sum, width) => sum + width + 2, 0))
+  const body = findings.flatMap((finding, index) => [
+    line(rows[index] ?? []),
+    `${fixIndent}fix: ${finding.fix}`,
+  ])
+  const counts = severityOrder.map((severity) => {
+    const count = findings.filter((finding) => finding.severity === severity).length
+    return severity === 'info' || count === 1 ? `${count} ${severity}` : `${count} ${severity}s`
+  })
+  return [line(header), ...body, '', counts.join(', ')].join('\n')
+}

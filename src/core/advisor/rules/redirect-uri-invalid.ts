@@ -1,0 +1,18 @@
+import type { LintRule } from './rule.ts'
+import { eachRedirectUri } from './rule.ts'
+
+// RFC 6749 §3.1.2: the redirection endpoint URI MUST be an absolute URI.
+export const redirectUriInvalid: LintRule = {
+  id: 'redirect-uri-invalid',
+  check: (input) =>
+    eachRedirectUri(input, (uri, client) =>
+      URL.canParse(uri)
+        ? null
+        : {
+            severity: 'error',
+            clientId: client.id,
+            message: `Redirect URI ${uri} is not an absolute URI, so no authorization request can match it (RFC 6749 §3.1.2).`,
+            fix: 'Register the full URI, with scheme and host, exactly as the client sends it.',
+          },
+    ),
+}

@@ -1,0 +1,57 @@
+import type { Client } from '../../model/client.ts'
+
+export interface ScopeDefinition {
+  readonly name: string
+  readonly description: string
+}
+
+/** Server-wide lifetimes in seconds, used by every client that sets none of its own. */
+export interface LifetimeDefaults {
+  readonly accessTokenTtl: number
+  readonly refreshIdleTtl: number
+  readonly refreshAbsoluteTtl: number
+}
+
+export interface LintInput {
+  readonly issuer: string
+  readonly clients: readonly Client[]
+  readonly scopes: readonly ScopeDefinition[]
+  readonly defaults: LifetimeDefaults
+}
+
+export type Severity = 'error' | 'warning' | 'info'
+
+export interface Finding {
+  /** The stable id of the rule that found it, e.g. `legacy-implicit-enabled`. */
+  readonly id: string
+  readonly severity: Severity
+  /** The client concerned, or null for a server-wide finding. */
+  readonly clientId: string | null
+  /** Why this is a problem. */
+  readonly message: string
+  readonly fix: string
+}
+
+/** What a rule reports; the linter stamps the rule's id on it so that ids cannot drift. */
+export type RuleFinding = Omit<Finding, 'id'>
+
+export interface LintRule {
+  readonly id: string
+  readonly check: (input: LintInput) => readonly RuleFinding[]
+}
+
+/** Runs a per-client check over every client; null means the client passes. */
+export function eachClient(
+  input: LintInput,
+  check: (client: Client) => RuleFinding | null,
+): readonly RuleFinding[] {
+  return input.clients.flatMap((client) => check(client) ?? [])
+}
+
+/** Runs a per-URI check over every registered redirect URI of every client. */
+export function eachRedirectUri(
+  input: LintInput,
+  check: (uri: string, client: Client) => RuleFinding | null,
+): readonly RuleFinding[] {
+  return input.clients.flatMap((client) => client.redirectUris.flatMap((uri) => check(uri, client) ?? []))
+}

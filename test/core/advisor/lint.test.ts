@@ -1,0 +1,393 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import {
+  type Finding,
+  formatFindings,
+  type LintInput,
+  lintConfiguration,
+} from '../../../src/core/advisor/lint.ts'
+import { lintRules } from '../../../src/core/advisor/rules/index.ts'
+import type { Severity } from '../../../src/core/advisor/rules/rule.ts'
+import { digest } from '../../../src/core/protocol/digest.ts'
+import { client, configuration, publicClient } from './client-fixture.ts'
+
+const hour = 3600
+const day = 24 * hour
+
+const serviceClient = client({
+  id: 'billing-job',
+  grantTypes: ['client_credentials'],
+  redirectUris: [],
+})
+
+const sixScopes = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, description: `Scope ${name}` }))
+
+interface RuleCase {
+  readonly id: string
+  readonly severity: Severity
+  readonly clientId: string | null
+  /** A configuration that breaks the rule. */
+  readonly triggers: LintInput
+  /** The nearest configuration that keeps it; it passes every rule. */
+  readonly passes: LintInput
+}
+
+const ruleCases: readonly RuleCase[] = [
+  {
+    id: 'issuer-not-https',
+    severity: 'error',
+    clientId: null,
+    triggers: configuration({ issuer: 'http://auth.example.com' }),
+    passes: configuration({ issuer: 'http://127.0.0.1:3000' }),
+  },
+  {
+    id: 'client-no-grant-types',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ grantTypes: [] })] }),
+    passes: configuration({ clients: [client({ grantTypes: ['authorization_code'] })] }),
+  },
+  {
+    id: 'legacy-implicit-enabled',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ legacyFlows: ['implicit'] })] }),
+    passes: configuration(),
+  },
+  {
+    id: 'legacy-password-enabled',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: configuration({
+      clients: [client({ legacyFlows: ['password'], grantTypes: ['password', 'refresh_token'] })],
+    }),
+    passes: configuration(),
+  },
+  {
+    id: 'redirect-uri-invalid',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ redirectUris: ['/callback'] })] }),
+    passes: configuration({ clients: [client({ redirectUris: ['https://app.example.com/callback'] })] }),
+  },
+  {
+    id: 'redirect-uri-http-not-loopback',
+    severity: 'error',
+    clientId: 'native-app',
+    triggers: configuration({
+      clients: [publicClient({ redirectUris: ['http://app.example.com/callback'] })],
+    }),
+    passes: configuration({ clients: [publicClient({ redirectUris: ['http://127.0.0.1:8080/callback'] })] }),
+  },
+  {
+    id: 'redirect-uri-fragment',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: configuration({
+      clients: [client({ redirectUris: ['https://app.example.com/callback#done'] })],
+    }),
+    passes: configuration({
+      clients: [client({ redirectUris: ['https://app.example.com/callback?done=1'] })],
+    }),
+  },
+  {
+    id: 'redirect-uri-wildcard',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ redirectUris: ['https://*.example.com/callback'] })] }),
+    passes: configuration({ clients: [client({ redirectUris: ['https://eu.example.com/callback'] })] }),
+  },
+  {
+    id: 'confidential-client-without-secret',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ secretDigest: null })] }),
+    passes: configuration(),
+  },
+  {
+    id: 'public-client-with-secret',
+    severity: 'error',
+    clientId: 'native-app',
+    triggers: configuration({ clients: [publicClient({ secretDigest: digest('leaked-with-the-app') })] }),
+    passes: configuration({ clients: [publicClient()] }),
+  },
+  {
+    id: 'public-client-credentials',
+    severity: 'error',
+    clientId: 'native-app',
+    triggers: configuration({
+      clients: [publicClient({ grantTypes: ['client_credentials'], redirectUris: [] })],
+    }),
+    passes: configuration({ clients: [serviceClient] }),
+  },
+  {
+    id: 'client-credentials-redirect-uris',
+    severity: 'warning',
+    clientId: 'billing-job',
+    triggers: configuration({
+      clients: [{ ...serviceClient, redirectUris: ['https://billing.example.com/callback'] }],
+    }),
+    passes: configuration({ clients: [serviceClient] }),
+  },
+  {
+    id: 'client-credentials-mixed-with-code',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: configuration({
+      clients: [client({ grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] })],
+    }),
+    passes: configuration({ clients: [client(), serviceClient] }),
+  },
+  {
+    id: 'access-token-lifetime-long',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ lifetimes: { accessToken: 2 * hour } })] }),
+    passes: configuration({ clients: [client({ lifetimes: { accessToken: hour } })] }),
+  },
+  {
+    id: 'refresh-expiry-disabled',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ lifetimes: { refreshIdle: 0 } })] }),
+    passes: configuration({
+      clients: [client({ lifetimes: { refreshIdle: day, refreshAbsolute: 30 * day } })],
+    }),
+  },
+  {
+    id: 'public-refresh-lifetime-long',
+    severity: 'warning',
+    clientId: 'native-app',
+    triggers: configuration({ clients: [publicClient({ lifetimes: { refreshAbsolute: 120 * day } })] }),
+    passes: configuration({ clients: [publicClient({ lifetimes: { refreshAbsolute: 90 * day } })] }),
+  },
+  {
+    id: 'client-scope-undefined',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: configuration({ clients: [client({ scopes: ['read', 'write', 'admin'] })] }),
+    passes: configuration({ clients: [client({ scopes: ['read', 'write'] })] }),
+  },
+  {
+    id: 'scope-unused',
+    severity: 'info',
+    clientId: null,
+    triggers: configuration({ clients: [client({ scopes: ['read'], defaultScopes: ['read'] })] }),
+    passes: configuration(),
+  },
+  {
+    id: 'client-scope-overly-broad',
+    severity: 'info',
+    clientId: 'web-app',
+    triggers: configuration({
+      scopes: sixScopes,
+      clients: [client({ scopes: ['a', 'b', 'c', 'd', 'e', 'f'], defaultScopes: ['a'] })],
+    }),
+    passes: configuration({
+      scopes: sixScopes,
+      clients: [
+        client({ scopes: ['a', 'b', 'c', 'd', 'e'], defaultScopes: ['a'] }),
+        client({ id: 'reports', scopes: ['f'], defaultScopes: ['f'] }),
+      ],
+    }),
+  },
+]
+
+function findingsOf(input: LintInput, id: string): readonly Finding[] {
+  return lintConfiguration(input).filter((finding) => finding.id === id)
+}
+
+describe('lint rules: each one triggers and each one passes', () => {
+  test('the safe fixture passes every rule', () => assert.deepEqual(lintConfiguration(configuration()), []))
+
+  test('every registered rule has a case here, and ids are unique', () => {
+    const registered = lintRules.map((rule) => rule.id)
+    assert.equal(new Set(registered).size, registered.length)
+    assert.deepEqual(
+      ruleCases.map((ruleCase) => ruleCase.id),
+      registered,
+    )
+  })
+
+  for (const ruleCase of ruleCases) {
+    test(`${ruleCase.id} triggers`, () => {
+      const found = findingsOf(ruleCase.triggers, ruleCase.id)
+      assert.equal(found.length, 1, JSON.stringify(found))
+      assert.equal(found[0]?.severity, ruleCase.severity)
+      assert.equal(found[0]?.clientId, ruleCase.clientId)
+      assert.ok((found[0]?.message.length ?? 0) > 0 && (found[0]?.fix.length ?? 0) > 0)
+    })
+    test(`${ruleCase.id} passes`, () => assert.deepEqual(lintConfiguration(ruleCase.passes), []))
+  }
+})
+
+describe('lint rules: details', () => {
+  test('loopback is 127.0.0.0/8, [::1] and localhost, and nothing that merely looks like them', () => {
+    const allowed = [
+      'http://127.0.0.1/cb',
+      'http://127.8.9.10:9000/cb',
+      'http://[::1]:4000/cb',
+      'http://LOCALHOST/cb',
+    ]
+    const refused = [
+      'http://127.0.0.1.nip.io/cb',
+      'http://[::2]/cb',
+      'http://localhost.example.com/cb',
+      'http://0.0.0.0/cb',
+    ]
+    const check = (uri: string) =>
+      findingsOf(
+        configuration({ clients: [publicClient({ redirectUris: [uri] })] }),
+        'redirect-uri-http-not-loopback',
+      )
+    for (const uri of allowed) assert.equal(check(uri).length, 0, uri)
+    for (const uri of refused) assert.equal(check(uri).length, 1, uri)
+    for (const issuer of ['http://localhost:3000', 'http://[::1]:3000', 'https://auth.example.com']) {
+      assert.equal(findingsOf(configuration({ issuer }), 'issuer-not-https').length, 0, issuer)
+    }
+    for (const issuer of ['http://127.0.0.1.nip.io', 'ftp://auth.example.com', 'auth.example.com']) {
+      assert.equal(findingsOf(configuration({ issuer }), 'issuer-not-https').length, 1, issuer)
+    }
+  })
+
+  test('one finding per offending redirect URI', () => {
+    const uris = ['https://*.example.com/a', 'https://app.example.com/*', 'https://app.example.com/b']
+    const found = findingsOf(
+      configuration({ clients: [client({ redirectUris: uris })] }),
+      'redirect-uri-wildcard',
+    )
+    assert.equal(found.length, 2)
+  })
+
+  test('a confidential client whose auth method is none has no usable secret', () => {
+    const found = findingsOf(
+      configuration({ clients: [client({ tokenEndpointAuthMethod: 'none' })] }),
+      'confidential-client-without-secret',
+    )
+    assert.match(found[0]?.message ?? '', /auth method is none/)
+  })
+
+  test('a public client with a secret auth method but no secret is still flagged', () => {
+    const found = findingsOf(
+      configuration({ clients: [publicClient({ tokenEndpointAuthMethod: 'client_secret_post' })] }),
+      'public-client-with-secret',
+    )
+    assert.match(found[0]?.message ?? '', /client_secret_post/)
+  })
+
+  test('access tokens over 24 hours, or never expiring, are errors', () => {
+    for (const accessToken of [25 * hour, Number.POSITIVE_INFINITY, 0]) {
+      const found = findingsOf(
+        configuration({ clients: [client({ lifetimes: { accessToken } })] }),
+        'access-token-lifetime-long',
+      )
+      assert.equal(found[0]?.severity, 'error', String(accessToken))
+    }
+  })
+
+  test('a long server default is reported as the default, on each client that inherits it', () => {
+    const input = configuration({
+      defaults: { accessTokenTtl: 3 * hour, refreshIdleTtl: 14 * day, refreshAbsoluteTtl: 90 * day },
+      clients: [client(), client({ id: 'short', lifetimes: { accessToken: 300 } })],
+    })
+    const found = findingsOf(input, 'access-token-lifetime-long')
+    assert.deepEqual(
+      found.map((finding) => finding.clientId),
+      ['web-app'],
+    )
+    assert.match(found[0]?.message ?? '', /live 3 hours \(the server default/)
+  })
+
+  test('refresh expiry disabled by the server default is flagged for every refresh client, never for others', () => {
+    const input = configuration({
+      defaults: {
+        accessTokenTtl: 600,
+        refreshIdleTtl: 14 * day,
+        refreshAbsoluteTtl: Number.POSITIVE_INFINITY,
+      },
+      clients: [client(), publicClient(), serviceClient],
+    })
+    assert.deepEqual(
+      findingsOf(input, 'refresh-expiry-disabled').map((finding) => finding.clientId),
+      ['web-app', 'native-app'],
+    )
+    // The unbounded lifetime is one finding, not two.
+    assert.deepEqual(findingsOf(input, 'public-refresh-lifetime-long'), [])
+  })
+
+  test('long refresh lifetimes are only a public-client finding', () => {
+    const lifetimes = { refreshAbsolute: 365 * day }
+    assert.deepEqual(
+      findingsOf(configuration({ clients: [client({ lifetimes })] }), 'public-refresh-lifetime-long'),
+      [],
+    )
+    const withoutRefresh = publicClient({ lifetimes, grantTypes: ['authorization_code'] })
+    assert.deepEqual(
+      findingsOf(configuration({ clients: [withoutRefresh] }), 'public-refresh-lifetime-long'),
+      [],
+    )
+  })
+
+  test('five scopes all allowed to one client are not yet overly broad', () => {
+    const fiveScopes = sixScopes.slice(0, 5)
+    const input = configuration({
+      scopes: fiveScopes,
+      clients: [client({ scopes: ['a', 'b', 'c', 'd', 'e'] })],
+    })
+    assert.deepEqual(findingsOf(input, 'client-scope-overly-broad'), [])
+  })
+
+  test('each unused scope is its own finding and names the scope', () => {
+    const noScopes = { ...serviceClient, scopes: [], defaultScopes: [] }
+    const found = findingsOf(configuration({ clients: [noScopes] }), 'scope-unused')
+    assert.deepEqual(
+      found.map((finding) => finding.message),
+      [
+        'The scope read is configured, but no client may request it.',
+        'The scope write is configured, but no client may request it.',
+      ],
+    )
+  })
+})
+
+describe('lint output', () => {
+  const mixed = configuration({
+    issuer: 'http://auth.example.com',
+    clients: [client({ legacyFlows: ['implicit'], scopes: ['read'] })],
+  })
+
+  test('findings come errors first, then warnings, then notes; the JSON shape is exactly the finding', () => {
+    const findings = lintConfiguration(mixed)
+    assert.deepEqual(
+      findings.map((finding) => [finding.severity, finding.id]),
+      [
+        ['error', 'issuer-not-https'],
+        ['warning', 'legacy-implicit-enabled'],
+        ['info', 'scope-unused'],
+      ],
+    )
+    for (const finding of JSON.parse(JSON.stringify(findings))) {
+      assert.deepEqual(Object.keys(finding).sort(), ['clientId', 'fix', 'id', 'message', 'severity'])
+    }
+  })
+
+  test('the table shows one row per finding with its fix, and counts by severity', () => {
+    const table = formatFindings(lintConfiguration(mixed)).split('\n')
+    assert.match(table[0] ?? '', /^SEVERITY +RULE +CLIENT +MESSAGE$/)
+    assert.match(
+      table[1] ?? '',
+      /^error +issuer-not-https +- +The issuer http:\/\/auth\.example\.com is not https/,
+    )
+    assert.match(table[2] ?? '', /^ +fix: Serve Keyward over https/)
+    assert.match(table[3] ?? '', /^warning +legacy-implicit-enabled +web-app +The implicit flow is enabled/)
+    assert.equal(table.at(-1), '1 error, 1 warning, 1 info')
+    // Columns line up: every message starts where the MESSAGE heading does.
+    const column = table[0]?.indexOf('MESSAGE')
+    assert.equal(table[1]?.indexOf('The issuer'), column)
+    assert.equal(table[3]?.indexOf('The implicit'), column)
+  })
+
+  test('no findings reads as a clean bill', () => {
+    assert.equal(formatFindings([]), 'No findings: the configuration passes every rule.')
+  })
+})
