@@ -1,0 +1,138 @@
+import type { Client } from '../model/client.ts'
+import type { AuthorizationCode } from '../model/code.ts'
+import type { Consent } from '../model/consent.ts'
+import type { DeviceCode } from '../model/device-code.ts'
+import type { Grant } from '../model/grant.ts'
+import type { Session } from '../model/session.ts'
+import type { SigningKey } from '../model/signing-key.ts'
+import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
+import type { User } from '../model/user.ts'
+import type { Digest } from '../protocol/digest.ts'
+
+// One port per aggregate. Implementations live in src/store and all pass test/store/contract.ts.
+// Methods that look a record up return null when it is absent; they never throw for "not found".
+
+/** The outcome of redeeming something single-use: first use, a later use (reuse), or nothing there. */
+export type ConsumeResult<T> =
+  | { readonly kind: 'ok'; readonly record: T }
+  | { readonly kind: 'reused'; readonly record: T }
+  | { readonly kind: 'missing' }
+
+export interface ClientStore {
+  create(client: Client): Promise<void>
+  /** Replaces every field of the client with this id. */
+  update(client: Client): Promise<void>
+  get(id: string): Promise<Client | null>
+  list(): Promise<readonly Client[]>
+  /** Deleting a client also deletes its codes, grants, tokens, consents and device codes. */
+  delete(id: string): Promise<boolean>
+}
+
+export interface UserStore {
+  create(user: User): Promise<void>
+  get(id: string): Promise<User | null>
+  getByUsername(username: string): Promise<User | null>
+  list(): Promise<readonly User[]>
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>
+  /** Deleting a user also deletes their sessions, grants, tokens and consents. */
+  delete(id: string): Promise<boolean>
+}
+
+export interface GrantStore {
+  create(grant: Grant): Promise<void>
+  get(id: string): Promise<Grant | null>
+  listByUser(userId: string): Promise<readonly Grant[]>
+  /**
+   * Marks the grant revoked and revokes every refresh token and stored access token issued under it.
+   * Returns false when the grant is absent or was already revoked.
+   */
+  revoke(id: string, at: Date, reason: string): Promise<boolean>
+}
+
+export interface CodeStore {
+  create(code: AuthorizationCode): Promise<void>
+  /**
+   * Atomically marks the code used and returns it: exactly one of any number of racing calls gets 'ok'.
+   * A code already used yields 'reused' (with the grant its first use created), an unknown one 'missing'.
+   * Expiry is the caller's to check: an expired code is still 'ok' here so that the caller can tell.
+   */
+  consume(digest: Digest, at: Date): Promise<ConsumeResult<AuthorizationCode>>
+  /** Records the grant that the first redemption created, so that a reuse can revoke it. */
+  setGrant(digest: Digest, grantId: string): Promise<void>
+  deleteExpired(before: Date): Promise<number>
+}
+
+export interface TokenStore {
+  createRefreshToken(token: RefreshToken): Promise<void>
+  getRefreshToken(digest: Digest): Promise<RefreshToken | null>
+  /**
+   * Atomically marks a refresh token rotated: exactly one of any number of racing calls gets 'ok'. A token
+   * rotated already yields 'reused'. Revoked or expired tokens are still returned; the caller decides.
+   */
+  rotateRefreshToken(digest: Digest, at: Date): Promise<ConsumeResult<RefreshToken>>
+  /** False when the token is absent or was already revoked (its first revocation time stays). */
+  revokeRefreshToken(digest: Digest, at: Date): Promise<boolean>
+
+  createAccessToken(token: AccessTokenRecord): Promise<void>
+  getAccessToken(key: string): Promise<AccessTokenRecord | null>
+  /**
+   * Revokes the access token with this key. For a JWT that was never stored (client credentials), a
+   * revoked record is inserted so that introspection can answer inactive until it expires.
+   */
+  revokeAccessToken(token: AccessTokenRecord, at: Date): Promise<void>
+  deleteExpired(before: Date): Promise<number>
+}
+
+export interface ConsentStore {
+  get(userId: string, clientId: string): Promise<Consent | null>
+  /** Creates or replaces the remembered consent of this user for this client. */
+  put(consent: Consent): Promise<void>
+  listByUser(userId: string): Promise<readonly Consent[]>
+  delete(userId: string, clientId: string): Promise<boolean>
+}
+
+export interface SessionStore {
+  create(session: Session): Promise<void>
+  get(digest: Digest): Promise<Session | null>
+  delete(digest: Digest): Promise<void>
+  deleteExpired(before: Date): Promise<number>
+}
+
+export interface DeviceCodeStore {
+  create(code: DeviceCode): Promise<void>
+  getByDeviceCode(deviceCodeDigest: Digest): Promise<DeviceCode | null>
+  getByUserCode(userCodeDigest: Digest): Promise<DeviceCode | null>
+  /** Records a poll and the interval in force after it. */
+  recordPoll(deviceCodeDigest: Digest, at: Date, interval: number): Promise<void>
+  /** pending → approved | denied; false when the code was no longer pending (exactly one racer wins). */
+  decide(userCodeDigest: Digest, status: 'approved' | 'denied', userId: string): Promise<boolean>
+  /**
+   * approved → consumed, atomically: exactly one poll receives tokens. A code in any other state (consumed,
+   * pending, denied) comes back as 'reused' with its record, whose status says which.
+   */
+  consume(deviceCodeDigest: Digest): Promise<ConsumeResult<DeviceCode>>
+  deleteExpired(before: Date): Promise<number>
+}
+
+export interface KeyStore {
+  create(key: SigningKey): Promise<void>
+  /** Every key whose publishUntil is null or later than `at`, newest first. */
+  listPublished(at: Date): Promise<readonly SigningKey[]>
+  /** Marks every current key except `kid` retired, to be published until `publishUntil`. */
+  retireAllExcept(kid: string, at: Date, publishUntil: Date): Promise<void>
+}
+
+export interface Stores {
+  readonly clients: ClientStore
+  readonly users: UserStore
+  readonly grants: GrantStore
+  readonly codes: CodeStore
+  readonly tokens: TokenStore
+  readonly consents: ConsentStore
+  readonly sessions: SessionStore
+  readonly deviceCodes: DeviceCodeStore
+  readonly keys: KeyStore
+  /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
+  transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

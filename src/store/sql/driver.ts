@@ -1,0 +1,24 @@
+/** A value bound to a `?` placeholder: text, a number (epoch milliseconds, 0/1, seconds) or null. */
+export type SqlValue = string | number | null
+
+/**
+ * The little the stores need from a database. SQL uses `?` placeholders and only what both SQLite and
+ * PostgreSQL accept; each dialect's differences live in its driver, never in the stores.
+ */
+export interface SqlDriver {
+  all<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>
+  get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ readonly changes: number }>
+  /**
+   * Runs `work` in one transaction against `tx`, committing when it resolves and rolling back when it throws.
+   * Called on a transaction's own driver, it runs `work` in that open transaction.
+   */
+  transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
+}
+
+/** A database connection (or pool) as opened: a driver that can also lock out other processes and close. */
+export interface SqlDatabase extends SqlDriver {
+  /** A transaction that no other exclusive transaction on the same database runs alongside, in any process. */
+  exclusiveTransaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

@@ -1,0 +1,67 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
+import { transactionScope } from '../sql/transaction-scope.ts'
+
+/** How long a statement waits for another process's write lock before it fails. */
+const busyTimeoutMs = 5000
+
+/** Opens a SQLite database file (or ':memory:') through node:sqlite. */
+export function openSqliteDatabase(path: string): SqlDatabase {
+  const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs })
+  // WAL lets readers in other processes go on while one process writes.
+  db.exec('PRAGMA journal_mode = WAL')
+  const prepared = new Map<string, StatementSync>()
+  const prepare = (sql: string): StatementSync => {
+    let statement = prepared.get(sql)
+    if (statement === undefined) {
+      statement = db.prepare(sql)
+      prepared.set(sql, statement)
+    }
+    return statement
+  }
+
+  // Runs at once; only ever called when no transaction is open, or from inside the open one.
+  const direct: SqlDriver = {
+    all: async <Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).all(...params) as Row[],
+    get: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
+      prepare(sql).get(...params) as Row | undefined,
+    run: async (sql, params = []) => ({ changes: Number(prepare(sql).run(...params).changes) }),
+    transaction: (work) => work(direct),
+  }
+
+  // node:sqlite is synchronous but a transaction's work is async: one queue keeps every other caller's
+  // statements (and transactions) out of an open transaction until it commits or rolls back.
+  const scope = transactionScope()
+  let tail: Promise<unknown> = Promise.resolve()
+  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
+    scope.assertOutside()
+    const result = tail.then(task)
+    tail = result.then(ignore, ignore)
+    return result
+  }
+  const transaction = <T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> =>
+    serialize(async () => {
+      // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await scope.run(() => work(direct))
+        db.exec('COMMIT')
+        return result
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK')
+        throw error
+      }
+    })
+
+  return {
+    all: (sql, params) => serialize(() => direct.all(sql, params)),
+    get: (sql, params) => serialize(() => direct.get(sql, params)),
+    run: (sql, params) => serialize(() => direct.run(sql, params)),
+    transaction,
+    // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
+    exclusiveTransaction: transaction,
+    close: () => serialize(async () => db.close()),
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,811 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { ConsumeResult, Stores } from '../../src/core/ports/stores.ts'
+import { digest } from '../../src/core/protocol/digest.ts'
+import type { SqlDriver } from '../../src/store/sql/driver.ts'
+import * as make from './records.ts'
+
+const { at, t0 } = make
+
+/** What a driver's test file hands the contract for each test: fresh stores over an empty, migrated database. */
+export interface StoreFixture {
+  readonly stores: Stores
+  /** The database under the stores, to read every row of every table. */
+  readonly database: SqlDriver
+  /** The name of every table in that database. */
+  readonly tables: readonly string[]
+}
+
+const schemaTables = [
+  'access_tokens',
+  'authorization_codes',
+  'clients',
+  'consents',
+  'device_codes',
+  'grants',
+  'refresh_tokens',
+  'schema_migrations',
+  'sessions',
+  'signing_keys',
+  'users',
+]
+
+/** Racers for every single-use operation: enough that, on a pool, several run truly at once. */
+const racers = 20
+
+/** The behaviour every Stores implementation must have; each driver's test file runs it. */
+export function storeContract(open: () => Promise<StoreFixture>): void {
+  const it = (name: string, body: (fixture: StoreFixture) => Promise<void>) =>
+    test(name, async () => {
+      const fixture = await open()
+      try {
+        await body(fixture)
+      } finally {
+        await fixture.stores.close()
+      }
+    })
+
+  /** A client and a user to hang records off. */
+  async function owners(stores: Stores) {
+    const owner = { client: make.client(), user: make.user() }
+    await stores.clients.create(owner.client)
+    await stores.users.create(owner.user)
+    return owner
+  }
+
+  describe('clients', () => {
+    it('round-trips every field, including nulls, empty lists and absent lifetimes', async ({ stores }) => {
+      const full = make.client()
+      const bare = make.client({
+        type: 'public',
+        secretDigest: null,
+        tokenEndpointAuthMethod: 'none',
+        redirectUris: [],
+        grantTypes: [],
+        scopes: [],
+        defaultScopes: [],
+        legacyFlows: [],
+        accessTokenFormat: 'jwt',
+        lifetimes: { refreshIdle: 60 },
+        canIntrospect: false,
+      })
+      await stores.clients.create(full)
+      await stores.clients.create(bare)
+      assert.deepEqual(await stores.clients.get(full.id), full)
+      assert.deepEqual(await stores.clients.get(bare.id), bare)
+      assert.equal(await stores.clients.get('nobody'), null)
+    })
+
+    it('update replaces every field', async ({ stores }) => {
+      const before = make.client()
+      await stores.clients.create(before)
+      const after = make.client({
+        id: before.id,
+        name: 'Renamed',
+        type: 'public',
+        secretDigest: null,
+        tokenEndpointAuthMethod: 'none',
+        redirectUris: ['https://new.example/cb'],
+        grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+        scopes: ['tv:watch'],
+        defaultScopes: [],
+        legacyFlows: [],
+        accessTokenFormat: 'jwt',
+        lifetimes: {},
+        canIntrospect: false,
+        createdAt: at(10),
+        updatedAt: at(20),
+      })
+      await stores.clients.update(after)
+      assert.deepEqual(await stores.clients.get(before.id), after)
+    })
+
+    it('lists every client and refuses a duplicate id', async ({ stores }) => {
+      const first = make.client({ createdAt: at(1) })
+      const second = make.client({ createdAt: at(2) })
+      await stores.clients.create(second)
+      await stores.clients.create(first)
+      assert.deepEqual(await stores.clients.list(), [first, second])
+      await assert.rejects(stores.clients.create(first))
+    })
+
+    it('delete removes the client and everything that hangs off it, and nothing else', async ({ stores }) => {
+      const doomed = await owners(stores)
+      const kept = await owners(stores)
+      const seeded = await seedEverything(stores, doomed)
+      const other = await seedEverything(stores, kept)
+      assert.equal(await stores.clients.delete(doomed.client.id), true)
+      assert.equal(await stores.clients.delete(doomed.client.id), false)
+      assert.equal(await stores.clients.get(doomed.client.id), null)
+      await assertGone(stores, seeded)
+      assert.equal(await stores.tokens.getAccessToken(seeded.clientJwt.key), null)
+      assert.notEqual(await stores.users.get(doomed.user.id), null)
+      assert.notEqual(
+        await stores.sessions.get(seeded.session.digest),
+        null,
+        "the user's session is not the client's",
+      )
+      await assertPresent(stores, other)
+    })
+  })
+
+  describe('users', () => {
+    it('round-trips, finds by username, lists, and refuses a duplicate username', async ({ stores }) => {
+      const bob = make.user({ username: 'bob' })
+      const alice = make.user({ username: 'alice' })
+      await stores.users.create(bob)
+      await stores.users.create(alice)
+      assert.deepEqual(await stores.users.get(bob.id), bob)
+      assert.deepEqual(await stores.users.getByUsername('alice'), alice)
+      assert.equal(await stores.users.getByUsername('carol'), null)
+      assert.equal(await stores.users.get('nobody'), null)
+      assert.deepEqual(await stores.users.list(), [alice, bob])
+      await assert.rejects(stores.users.create(make.user({ username: 'bob' })))
+    })
+
+    it('setPasswordHash replaces the hash of a known user only', async ({ stores }) => {
+      const carol = make.user()
+      await stores.users.create(carol)
+      const hash = '$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaA'
+      assert.equal(await stores.users.setPasswordHash(carol.id, hash), true)
+      assert.deepEqual(await stores.users.get(carol.id), { ...carol, passwordHash: hash })
+      assert.equal(await stores.users.setPasswordHash('nobody', hash), false)
+    })
+
+    it('delete removes the user and their sessions, codes, grants, tokens, consents and device codes', async ({
+      stores,
+    }) => {
+      const doomed = await owners(stores)
+      const kept = await owners(stores)
+      const seeded = await seedEverything(stores, doomed)
+      const other = await seedEverything(stores, kept)
+      assert.equal(await stores.users.delete(doomed.user.id), true)
+      assert.equal(await stores.users.delete(doomed.user.id), false)
+      assert.equal(await stores.users.get(doomed.user.id), null)
+      await assertGone(stores, seeded)
+      assert.equal(await stores.sessions.get(seeded.session.digest), null)
+      assert.notEqual(await stores.clients.get(doomed.client.id), null)
+      assert.notEqual(
+        await stores.tokens.getAccessToken(seeded.clientJwt.key),
+        null,
+        "the client's own token stays",
+      )
+      await assertPresent(stores, other)
+    })
+  })
+
+  describe('grants', () => {
+    it('round-trips and lists by user', async ({ stores }) => {
+      const owner = await owners(stores)
+      const stranger = await owners(stores)
+      const first = make.grant(owner, { createdAt: at(1) })
+      const second = make.grant(owner, { createdAt: at(2), revokedAt: at(3), revokedReason: 'user' })
+      await stores.grants.create(second)
+      await stores.grants.create(first)
+      await stores.grants.create(make.grant(stranger))
+      assert.deepEqual(await stores.grants.get(second.id), second)
+      assert.equal(await stores.grants.get('nothing'), null)
+      assert.deepEqual(await stores.grants.listByUser(owner.user.id), [first, second])
+      assert.deepEqual(await stores.grants.listByUser('nobody'), [])
+    })
+
+    it("revoke revokes the grant with its refresh and access tokens, and no other grant's", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const target = make.grant(owner)
+      const bystander = make.grant(owner)
+      await stores.grants.create(target)
+      await stores.grants.create(bystander)
+      const refresh = make.refreshToken(target)
+      const access = make.accessToken(target)
+      const jwt = make.accessToken(target, { format: 'jwt', key: 'jti-1' })
+      const revokedEarlier = make.accessToken(target, { revokedAt: at(1) })
+      const otherRefresh = make.refreshToken(bystander)
+      const otherAccess = make.accessToken(bystander)
+      for (const token of [refresh, otherRefresh]) await stores.tokens.createRefreshToken(token)
+      for (const token of [access, jwt, revokedEarlier, otherAccess])
+        await stores.tokens.createAccessToken(token)
+
+      assert.equal(await stores.grants.revoke(target.id, at(9), 'refresh_reuse'), true)
+      assert.deepEqual(await stores.grants.get(target.id), {
+        ...target,
+        revokedAt: at(9),
+        revokedReason: 'refresh_reuse',
+      })
+      assert.deepEqual(await stores.tokens.getRefreshToken(refresh.digest), { ...refresh, revokedAt: at(9) })
+      assert.deepEqual(await stores.tokens.getAccessToken(access.key), { ...access, revokedAt: at(9) })
+      assert.deepEqual(await stores.tokens.getAccessToken(jwt.key), { ...jwt, revokedAt: at(9) })
+      assert.deepEqual(await stores.tokens.getAccessToken(revokedEarlier.key), revokedEarlier)
+      assert.deepEqual(await stores.grants.get(bystander.id), bystander)
+      assert.deepEqual(await stores.tokens.getRefreshToken(otherRefresh.digest), otherRefresh)
+      assert.deepEqual(await stores.tokens.getAccessToken(otherAccess.key), otherAccess)
+
+      assert.equal(await stores.grants.revoke(target.id, at(20), 'operator'), false, 'already revoked')
+      assert.equal((await stores.grants.get(target.id))?.revokedReason, 'refresh_reuse')
+      assert.equal(await stores.grants.revoke('nothing', at(20), 'operator'), false)
+    })
+  })
+
+  describe('authorization codes', () => {
+    it('round-trips, then consume gives ok once, reused after (with its grant), missing when unknown', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      assert.deepEqual(await stores.codes.consume(issued.digest, at(1)), { kind: 'ok', record: issued })
+      assert.deepEqual(await stores.codes.consume(issued.digest, at(2)), { kind: 'reused', record: issued })
+      const issuedGrant = make.grant(owner)
+      await stores.grants.create(issuedGrant)
+      await stores.codes.setGrant(issued.digest, issuedGrant.id)
+      assert.deepEqual(await stores.codes.consume(issued.digest, at(3)), {
+        kind: 'reused',
+        record: { ...issued, grantId: issuedGrant.id },
+      })
+      assert.deepEqual(await stores.codes.consume(make.newDigest(), at(3)), { kind: 'missing' })
+    })
+
+    it('consume leaves expiry to the caller: an expired code is still ok once', async ({ stores }) => {
+      const owner = await owners(stores)
+      const expired = make.code(owner, { expiresAt: at(-1) })
+      await stores.codes.create(expired)
+      assert.equal((await stores.codes.consume(expired.digest, at(5))).kind, 'ok')
+    })
+
+    it(`exactly one of ${racers} racing redemptions gets ok`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () => stores.codes.consume(issued.digest, at(1))),
+      )
+      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it(`exactly one of ${racers} racing redemptions in transactions gets ok, and the others see its grant`, async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () =>
+          stores.transaction(async (tx) => {
+            const result = await tx.codes.consume(issued.digest, at(1))
+            if (result.kind === 'ok') {
+              const firstGrant = make.grant(owner)
+              await tx.grants.create(firstGrant)
+              await tx.codes.setGrant(issued.digest, firstGrant.id)
+            }
+            return result
+          }),
+        ),
+      )
+      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+      const grantIds = new Set(
+        results.map((result) => (result.kind === 'reused' ? result.record.grantId : 'ok')),
+      )
+      assert.equal(grantIds.size, 2, 'every reuse saw the grant that the winning redemption committed')
+      assert.equal(grantIds.has(null), false)
+    })
+
+    it('deleteExpired removes codes that expired before the instant and counts them', async ({ stores }) => {
+      const owner = await owners(stores)
+      const old = make.code(owner, { expiresAt: at(10) })
+      const edge = make.code(owner, { expiresAt: at(20) })
+      const fresh = make.code(owner, { expiresAt: at(30) })
+      for (const item of [old, edge, fresh]) await stores.codes.create(item)
+      assert.equal(await stores.codes.deleteExpired(at(20)), 1)
+      assert.equal((await stores.codes.consume(old.digest, at(21))).kind, 'missing')
+      assert.equal((await stores.codes.consume(edge.digest, at(21))).kind, 'ok')
+      assert.equal((await stores.codes.consume(fresh.digest, at(21))).kind, 'ok')
+    })
+  })
+
+  describe('tokens', () => {
+    it('refresh tokens round-trip every field', async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const plain = make.refreshToken(family)
+      const used = make.refreshToken(family, { rotatedAt: at(7), revokedAt: at(8), scope: [] })
+      await stores.tokens.createRefreshToken(plain)
+      await stores.tokens.createRefreshToken(used)
+      assert.deepEqual(await stores.tokens.getRefreshToken(plain.digest), plain)
+      assert.deepEqual(await stores.tokens.getRefreshToken(used.digest), used)
+      assert.equal(await stores.tokens.getRefreshToken(make.newDigest()), null)
+    })
+
+    it('rotate gives ok once (revoked or not), then reused; missing when unknown', async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const token = make.refreshToken(family, { revokedAt: at(1) })
+      await stores.tokens.createRefreshToken(token)
+      const rotated = { ...token, rotatedAt: at(2) }
+      assert.deepEqual(await stores.tokens.rotateRefreshToken(token.digest, at(2)), {
+        kind: 'ok',
+        record: rotated,
+      })
+      assert.deepEqual(await stores.tokens.rotateRefreshToken(token.digest, at(3)), {
+        kind: 'reused',
+        record: rotated,
+      })
+      assert.deepEqual(await stores.tokens.rotateRefreshToken(make.newDigest(), at(3)), { kind: 'missing' })
+    })
+
+    it(`exactly one of ${racers} racing rotations gets ok`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const token = make.refreshToken(family)
+      await stores.tokens.createRefreshToken(token)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () => stores.tokens.rotateRefreshToken(token.digest, at(1))),
+      )
+      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it('revokeRefreshToken revokes once; false when already revoked or unknown', async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const token = make.refreshToken(family)
+      await stores.tokens.createRefreshToken(token)
+      assert.equal(await stores.tokens.revokeRefreshToken(token.digest, at(4)), true)
+      assert.equal(await stores.tokens.revokeRefreshToken(token.digest, at(5)), false)
+      assert.deepEqual(await stores.tokens.getRefreshToken(token.digest), { ...token, revokedAt: at(4) })
+      assert.equal(await stores.tokens.revokeRefreshToken(make.newDigest(), at(5)), false)
+    })
+
+    it('access token records round-trip, with and without a grant', async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const opaque = make.accessToken(family)
+      const jwt = make.clientJwt(owner.client, { audience: [], revokedAt: at(3) })
+      await stores.tokens.createAccessToken(opaque)
+      await stores.tokens.createAccessToken(jwt)
+      assert.deepEqual(await stores.tokens.getAccessToken(opaque.key), opaque)
+      assert.deepEqual(await stores.tokens.getAccessToken(jwt.key), jwt)
+      assert.equal(await stores.tokens.getAccessToken('unknown'), null)
+    })
+
+    it('revokeAccessToken marks a stored token, keeps the first revocation, and records one never stored', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const stored = make.accessToken(family)
+      await stores.tokens.createAccessToken(stored)
+      await stores.tokens.revokeAccessToken(stored, at(2))
+      await stores.tokens.revokeAccessToken(stored, at(3))
+      assert.deepEqual(await stores.tokens.getAccessToken(stored.key), { ...stored, revokedAt: at(2) })
+
+      const neverStored = make.clientJwt(owner.client)
+      await stores.tokens.revokeAccessToken(neverStored, at(4))
+      assert.deepEqual(await stores.tokens.getAccessToken(neverStored.key), {
+        ...neverStored,
+        revokedAt: at(4),
+      })
+    })
+
+    it('deleteExpired removes expired refresh and access tokens and counts them', async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const oldRefresh = make.refreshToken(family, { expiresAt: at(10) })
+      const liveRefresh = make.refreshToken(family, { expiresAt: at(30) })
+      const oldAccess = make.accessToken(family, { expiresAt: at(10) })
+      const oldJwt = make.clientJwt(owner.client, { expiresAt: at(15) })
+      const liveAccess = make.accessToken(family, { expiresAt: at(20) })
+      for (const token of [oldRefresh, liveRefresh]) await stores.tokens.createRefreshToken(token)
+      for (const token of [oldAccess, oldJwt, liveAccess]) await stores.tokens.createAccessToken(token)
+      assert.equal(await stores.tokens.deleteExpired(at(20)), 3)
+      assert.equal(await stores.tokens.getRefreshToken(oldRefresh.digest), null)
+      assert.equal(await stores.tokens.getAccessToken(oldAccess.key), null)
+      assert.equal(await stores.tokens.getAccessToken(oldJwt.key), null)
+      assert.deepEqual(await stores.tokens.getRefreshToken(liveRefresh.digest), liveRefresh)
+      assert.deepEqual(await stores.tokens.getAccessToken(liveAccess.key), liveAccess)
+    })
+  })
+
+  describe('consents', () => {
+    it('put creates, put again replaces, get and listByUser find, delete removes', async ({ stores }) => {
+      const owner = await owners(stores)
+      const otherClient = make.client({ id: 'zz-client' })
+      await stores.clients.create(otherClient)
+      const first = make.consent(owner)
+      await stores.consents.put(first)
+      assert.deepEqual(await stores.consents.get(owner.user.id, owner.client.id), first)
+      const replaced = make.consent(owner, { scope: ['photos:read'], createdAt: at(50), updatedAt: at(60) })
+      await stores.consents.put(replaced)
+      assert.deepEqual(await stores.consents.get(owner.user.id, owner.client.id), replaced)
+      const second = make.consent({ client: otherClient, user: owner.user }, { scope: [] })
+      await stores.consents.put(second)
+      assert.deepEqual(await stores.consents.listByUser(owner.user.id), [replaced, second])
+      assert.equal(await stores.consents.get(owner.user.id, 'nobody'), null)
+      assert.equal(await stores.consents.delete(owner.user.id, owner.client.id), true)
+      assert.equal(await stores.consents.delete(owner.user.id, owner.client.id), false)
+      assert.deepEqual(await stores.consents.listByUser(owner.user.id), [second])
+    })
+  })
+
+  describe('sessions', () => {
+    it('round-trip, delete, and deleteExpired', async ({ stores }) => {
+      const owner = await owners(stores)
+      const live = make.session(owner.user, { expiresAt: at(100) })
+      const old = make.session(owner.user, { expiresAt: at(10) })
+      const gone = make.session(owner.user)
+      for (const item of [live, old, gone]) await stores.sessions.create(item)
+      assert.deepEqual(await stores.sessions.get(live.digest), live)
+      await stores.sessions.delete(gone.digest)
+      assert.equal(await stores.sessions.get(gone.digest), null)
+      await stores.sessions.delete(make.newDigest())
+      assert.equal(await stores.sessions.deleteExpired(at(50)), 1)
+      assert.equal(await stores.sessions.get(old.digest), null)
+      assert.deepEqual(await stores.sessions.get(live.digest), live)
+    })
+  })
+
+  describe('device codes', () => {
+    it('round-trip by either code, and record polls', async ({ stores }) => {
+      const owner = await owners(stores)
+      const pending = make.deviceCode(owner.client)
+      const approved = make.deviceCode(owner.client, {
+        status: 'approved',
+        userId: owner.user.id,
+        lastPolledAt: at(3),
+      })
+      await stores.deviceCodes.create(pending)
+      await stores.deviceCodes.create(approved)
+      assert.deepEqual(await stores.deviceCodes.getByDeviceCode(pending.deviceCodeDigest), pending)
+      assert.deepEqual(await stores.deviceCodes.getByUserCode(approved.userCodeDigest), approved)
+      assert.equal(await stores.deviceCodes.getByDeviceCode(pending.userCodeDigest), null)
+      assert.equal(await stores.deviceCodes.getByUserCode(pending.deviceCodeDigest), null)
+      await stores.deviceCodes.recordPoll(pending.deviceCodeDigest, at(6), 10)
+      assert.deepEqual(await stores.deviceCodes.getByDeviceCode(pending.deviceCodeDigest), {
+        ...pending,
+        lastPolledAt: at(6),
+        interval: 10,
+      })
+      await assert.rejects(
+        stores.deviceCodes.create(make.deviceCode(owner.client, { userCodeDigest: pending.userCodeDigest })),
+      )
+    })
+
+    it('decide moves pending to approved or denied once', async ({ stores }) => {
+      const owner = await owners(stores)
+      const approvedCode = make.deviceCode(owner.client)
+      const deniedCode = make.deviceCode(owner.client)
+      await stores.deviceCodes.create(approvedCode)
+      await stores.deviceCodes.create(deniedCode)
+      assert.equal(
+        await stores.deviceCodes.decide(approvedCode.userCodeDigest, 'approved', owner.user.id),
+        true,
+      )
+      assert.equal(
+        await stores.deviceCodes.decide(approvedCode.userCodeDigest, 'denied', owner.user.id),
+        false,
+      )
+      assert.equal(await stores.deviceCodes.decide(deniedCode.userCodeDigest, 'denied', owner.user.id), true)
+      assert.deepEqual(await stores.deviceCodes.getByUserCode(approvedCode.userCodeDigest), {
+        ...approvedCode,
+        status: 'approved',
+        userId: owner.user.id,
+      })
+      assert.deepEqual(await stores.deviceCodes.getByUserCode(deniedCode.userCodeDigest), {
+        ...deniedCode,
+        status: 'denied',
+        userId: owner.user.id,
+      })
+      assert.equal(await stores.deviceCodes.decide(make.newDigest(), 'approved', owner.user.id), false)
+    })
+
+    it(`exactly one of ${racers} racing decisions wins`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const pending = make.deviceCode(owner.client)
+      await stores.deviceCodes.create(pending)
+      const results = await Promise.all(
+        Array.from({ length: racers }, (_, i) =>
+          stores.deviceCodes.decide(
+            pending.userCodeDigest,
+            i % 2 === 0 ? 'approved' : 'denied',
+            owner.user.id,
+          ),
+        ),
+      )
+      assert.equal(results.filter(Boolean).length, 1)
+    })
+
+    it('consume gives tokens to an approved code once; a code not approved is not consumed', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const pending = make.deviceCode(owner.client)
+      const denied = make.deviceCode(owner.client, { status: 'denied', userId: owner.user.id })
+      for (const item of [pending, denied]) await stores.deviceCodes.create(item)
+      assert.deepEqual(await stores.deviceCodes.consume(pending.deviceCodeDigest), {
+        kind: 'reused',
+        record: pending,
+      })
+      assert.deepEqual(await stores.deviceCodes.consume(denied.deviceCodeDigest), {
+        kind: 'reused',
+        record: denied,
+      })
+      assert.deepEqual(await stores.deviceCodes.consume(make.newDigest()), { kind: 'missing' })
+
+      await stores.deviceCodes.decide(pending.userCodeDigest, 'approved', owner.user.id)
+      const consumed = { ...pending, status: 'consumed', userId: owner.user.id }
+      assert.deepEqual(await stores.deviceCodes.consume(pending.deviceCodeDigest), {
+        kind: 'ok',
+        record: consumed,
+      })
+      assert.deepEqual(await stores.deviceCodes.consume(pending.deviceCodeDigest), {
+        kind: 'reused',
+        record: consumed,
+      })
+    })
+
+    it(`exactly one of ${racers} racing polls of an approved code gets ok`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const approved = make.deviceCode(owner.client, { status: 'approved', userId: owner.user.id })
+      await stores.deviceCodes.create(approved)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () => stores.deviceCodes.consume(approved.deviceCodeDigest)),
+      )
+      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it('deleteExpired removes expired device codes and counts them', async ({ stores }) => {
+      const owner = await owners(stores)
+      const old = make.deviceCode(owner.client, { expiresAt: at(10) })
+      const live = make.deviceCode(owner.client, { expiresAt: at(30) })
+      for (const item of [old, live]) await stores.deviceCodes.create(item)
+      assert.equal(await stores.deviceCodes.deleteExpired(at(20)), 1)
+      assert.equal(await stores.deviceCodes.getByDeviceCode(old.deviceCodeDigest), null)
+      assert.deepEqual(await stores.deviceCodes.getByDeviceCode(live.deviceCodeDigest), live)
+    })
+  })
+
+  describe('signing keys', () => {
+    it('listPublished returns keys still published at the instant, newest first, every field intact', async ({
+      stores,
+    }) => {
+      const oldest = make.signingKey({ createdAt: at(1), retiredAt: at(5), publishUntil: at(10) })
+      const middle = make.signingKey({
+        alg: 'EdDSA',
+        createdAt: at(2),
+        retiredAt: at(6),
+        publishUntil: at(100),
+      })
+      const current = make.signingKey({ createdAt: at(3) })
+      for (const key of [middle, current, oldest]) await stores.keys.create(key)
+      assert.deepEqual(await stores.keys.listPublished(at(9)), [current, middle, oldest])
+      assert.deepEqual(await stores.keys.listPublished(at(10)), [current, middle])
+      assert.deepEqual(await stores.keys.listPublished(at(100)), [current])
+    })
+
+    it('retireAllExcept retires every current key but one, and leaves retired keys alone', async ({
+      stores,
+    }) => {
+      const retired = make.signingKey({ createdAt: at(1), retiredAt: at(2), publishUntil: at(50) })
+      const previous = make.signingKey({ createdAt: at(3) })
+      const next = make.signingKey({ createdAt: at(4) })
+      for (const key of [retired, previous, next]) await stores.keys.create(key)
+      await stores.keys.retireAllExcept(next.kid, at(5), at(60))
+      assert.deepEqual(await stores.keys.listPublished(at(5)), [
+        next,
+        { ...previous, retiredAt: at(5), publishUntil: at(60) },
+        retired,
+      ])
+      assert.deepEqual(await stores.keys.listPublished(at(55)), [
+        next,
+        { ...previous, retiredAt: at(5), publishUntil: at(60) },
+      ])
+    })
+  })
+
+  describe('transactions', () => {
+    it('commit makes every write land and returns the result of the work', async ({ stores }) => {
+      const owner = { client: make.client(), user: make.user() }
+      const result = await stores.transaction(async (tx) => {
+        await tx.clients.create(owner.client)
+        await tx.users.create(owner.user)
+        await tx.consents.put(make.consent(owner))
+        return 'done'
+      })
+      assert.equal(result, 'done')
+      assert.deepEqual(await stores.clients.get(owner.client.id), owner.client)
+      assert.notEqual(await stores.consents.get(owner.user.id, owner.client.id), null)
+    })
+
+    it('a thrown error rolls back every write, nested transactions included, and rethrows it', async ({
+      stores,
+    }) => {
+      const owner = { client: make.client(), user: make.user() }
+      const failure = new Error('work failed')
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          await tx.clients.create(owner.client)
+          await tx.transaction(async (inner) => inner.users.create(owner.user))
+          await tx.sessions.create(make.session(owner.user))
+          throw failure
+        }),
+        (error) => error === failure,
+      )
+      assert.equal(await stores.clients.get(owner.client.id), null)
+      assert.equal(await stores.users.get(owner.user.id), null)
+      assert.deepEqual(await stores.clients.list(), [])
+    })
+
+    it('a failing statement rolls back the writes before it', async ({ stores }) => {
+      const existing = make.client()
+      await stores.clients.create(existing)
+      const fresh = make.user()
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          await tx.users.create(fresh)
+          await tx.clients.create(existing)
+        }),
+      )
+      assert.equal(await stores.users.get(fresh.id), null)
+    })
+
+    it("another caller's write does not join an open transaction, so its rollback does not undo it", async ({
+      stores,
+    }) => {
+      const inside = make.client()
+      const outside = make.client()
+      let entered!: () => void
+      const hasEntered = new Promise<void>((resolve) => {
+        entered = resolve
+      })
+      let release!: () => void
+      const released = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const transaction = stores.transaction(async (tx) => {
+        await tx.clients.create(inside)
+        entered()
+        await released
+        throw new Error('roll back')
+      })
+      await hasEntered
+      const write = stores.clients.create(outside)
+      release()
+      await assert.rejects(transaction, /roll back/)
+      await write
+      assert.equal(await stores.clients.get(inside.id), null)
+      assert.deepEqual(await stores.clients.get(outside.id), outside)
+    })
+
+    it('using the outer stores inside a transaction fails loudly instead of deadlocking or escaping', async ({
+      stores,
+    }) => {
+      const escaped = make.client()
+      await assert.rejects(
+        stores.transaction(async () => stores.clients.create(escaped)),
+        /use the tx that work receives/,
+      )
+      await assert.rejects(
+        stores.transaction(async () => stores.transaction(async () => 'nested on the outer stores')),
+        /use the tx that work receives/,
+      )
+      await assert.rejects(
+        stores.transaction((tx) => tx.close()),
+        /close the Stores it came from/,
+      )
+      assert.equal(await stores.clients.get(escaped.id), null)
+    })
+  })
+
+  describe('at rest', () => {
+    it('the schema has every table the stores need', async ({ tables }) => {
+      assert.deepEqual([...tables].sort(), schemaTables)
+    })
+
+    it('no raw secret appears in any row of any table', async ({ stores, database, tables }) => {
+      const raw = {
+        clientSecret: make.rawSecret(),
+        code: make.rawSecret(),
+        refreshToken: make.rawSecret(),
+        accessToken: make.rawSecret(),
+        session: make.rawSecret(),
+        deviceCode: make.rawSecret(),
+        userCode: 'WDJBMJHT',
+        password: 'correct horse battery staple',
+      }
+      const owner = { client: make.client({ secretDigest: digest(raw.clientSecret) }), user: make.user() }
+      await stores.clients.create(owner.client)
+      await stores.users.create(owner.user)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      await stores.codes.create(make.code(owner, { digest: digest(raw.code), grantId: family.id }))
+      await stores.tokens.createRefreshToken(make.refreshToken(family, { digest: digest(raw.refreshToken) }))
+      await stores.tokens.createAccessToken(make.accessToken(family, { key: digest(raw.accessToken) }))
+      await stores.sessions.create(make.session(owner.user, { digest: digest(raw.session) }))
+      await stores.deviceCodes.create(
+        make.deviceCode(owner.client, {
+          deviceCodeDigest: digest(raw.deviceCode),
+          userCodeDigest: digest(raw.userCode),
+        }),
+      )
+      await stores.consents.put(make.consent(owner))
+      await stores.keys.create(make.signingKey())
+
+      let rows = 0
+      for (const table of tables) {
+        for (const row of await database.all<Record<string, unknown>>(`SELECT * FROM ${table}`)) {
+          rows++
+          const text = JSON.stringify(row)
+          for (const [name, value] of Object.entries(raw)) {
+            assert.equal(text.includes(value), false, `the raw ${name} is stored in ${table}`)
+          }
+        }
+      }
+      assert.ok(rows >= 10, 'the dump saw the rows just written')
+    })
+  })
+}
+
+/** Seeds one of every record that hangs off a client and a user. */
+async function seedEverything(stores: Stores, owner: Parameters<typeof make.grant>[0]) {
+  const family = make.grant(owner)
+  await stores.grants.create(family)
+  const seeded = {
+    grant: family,
+    code: make.code(owner, { grantId: family.id }),
+    pendingCode: make.code(owner),
+    refreshToken: make.refreshToken(family),
+    accessToken: make.accessToken(family),
+    clientJwt: make.clientJwt(owner.client),
+    consent: make.consent(owner),
+    session: make.session(owner.user),
+    deviceCode: make.deviceCode(owner.client, { status: 'approved', userId: owner.user.id }),
+  }
+  await stores.codes.create(seeded.code)
+  await stores.codes.create(seeded.pendingCode)
+  await stores.tokens.createRefreshToken(seeded.refreshToken)
+  await stores.tokens.createAccessToken(seeded.accessToken)
+  await stores.tokens.createAccessToken(seeded.clientJwt)
+  await stores.consents.put(seeded.consent)
+  await stores.sessions.create(seeded.session)
+  await stores.deviceCodes.create(seeded.deviceCode)
+  return seeded
+}
+
+type Seeded = Awaited<ReturnType<typeof seedEverything>>
+
+/** What hangs off both the client and the user is gone; the session and the client's own token are the caller's. */
+async function assertGone(stores: Stores, seeded: Seeded) {
+  assert.equal(await stores.grants.get(seeded.grant.id), null)
+  assert.equal((await stores.codes.consume(seeded.code.digest, t0)).kind, 'missing')
+  assert.equal((await stores.codes.consume(seeded.pendingCode.digest, t0)).kind, 'missing')
+  assert.equal(await stores.tokens.getRefreshToken(seeded.refreshToken.digest), null)
+  assert.equal(await stores.tokens.getAccessToken(seeded.accessToken.key), null)
+  assert.equal(await stores.consents.get(seeded.consent.userId, seeded.consent.clientId), null)
+  assert.equal(await stores.deviceCodes.getByDeviceCode(seeded.deviceCode.deviceCodeDigest), null)
+}
+
+async function assertPresent(stores: Stores, seeded: Seeded) {
+  assert.deepEqual(await stores.grants.get(seeded.grant.id), seeded.grant)
+  assert.deepEqual(await stores.tokens.getRefreshToken(seeded.refreshToken.digest), seeded.refreshToken)
+  assert.deepEqual(await stores.tokens.getAccessToken(seeded.accessToken.key), seeded.accessToken)
+  assert.deepEqual(await stores.tokens.getAccessToken(seeded.clientJwt.key), seeded.clientJwt)
+  assert.deepEqual(await stores.consents.get(seeded.consent.userId, seeded.consent.clientId), seeded.consent)
+  assert.deepEqual(await stores.sessions.get(seeded.session.digest), seeded.session)
+  assert.deepEqual(
+    await stores.deviceCodes.getByDeviceCode(seeded.deviceCode.deviceCodeDigest),
+    seeded.deviceCode,
+  )
+  assert.equal((await stores.codes.consume(seeded.code.digest, t0)).kind, 'ok')
+}
+
+function tally(results: readonly ConsumeResult<unknown>[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const result of results) counts[result.kind] = (counts[result.kind] ?? 0) + 1
+  return counts
+}

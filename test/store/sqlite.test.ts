@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { after, describe, test } from 'node:test'
+import { migrateDatabase, openStores } from '../../src/store/index.ts'
+import { migrate } from '../../src/store/migrations/migrate.ts'
+import { createStores } from '../../src/store/sql/stores.ts'
+import { openSqliteDatabase } from '../../src/store/sqlite/driver.ts'
+import { storeContract } from './contract.ts'
+import * as make from './records.ts'
+
+describe('SQLite stores', () => {
+  storeContract(async () => {
+    const database = openSqliteDatabase(':memory:')
+    await migrate(database)
+    const tables = await database.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return { stores: createStores(database), database, tables: tables.map((table) => table.name) }
+  })
+})
+
+describe('SQLite database URLs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-store-'))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('sqlite::memory: opens an empty, migrated database', async () => {
+    const stores = await openStores('sqlite::memory:')
+    try {
+      assert.deepEqual(await stores.clients.list(), [])
+    } finally {
+      await stores.close()
+    }
+  })
+
+  test('a file database keeps its records across openings; migrateDatabase applies each migration once', async () => {
+    const url = `sqlite:${join(dir, 'keyward.db')}`
+    assert.deepEqual(await migrateDatabase(url), ['001-initial'])
+    assert.deepEqual(await migrateDatabase(url), [])
+    const client = make.client()
+    const first = await openStores(url)
+    await first.clients.create(client)
+    await first.close()
+    const second = await openStores(url)
+    try {
+      assert.deepEqual(await second.clients.get(client.id), client)
+    } finally {
+      await second.close()
+    }
+  })
+
+  test('a relative path is relative to the working directory', async () => {
+    const url = `sqlite:${relative(process.cwd(), join(dir, 'relative.db'))}`
+    assert.deepEqual(await migrateDatabase(url), ['001-initial'])
+    assert.deepEqual(await migrateDatabase(`sqlite:${join(dir, 'relative.db')}`), [])
+  })
+
+  test('the driver turns on WAL, a busy timeout and foreign keys', async () => {
+    const database = openSqliteDatabase(join(dir, 'pragmas.db'))
+    try {
+      assert.deepEqual({ ...(await database.get<object>('PRAGMA journal_mode')) }, { journal_mode: 'wal' })
+      assert.deepEqual({ ...(await database.get<object>('PRAGMA busy_timeout')) }, { timeout: 5000 })
+      assert.deepEqual({ ...(await database.get<object>('PRAGMA foreign_keys')) }, { foreign_keys: 1 })
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('an unsupported or empty URL is refused with a clear message that does not echo credentials', async () => {
+    await assert.rejects(openStores('mysql://root:hunter2@db/keyward'), (error: Error) => {
+      assert.match(error.message, /Unsupported database URL scheme "mysql:"/)
+      assert.doesNotMatch(error.message, /hunter2/)
+      return true
+    })
+    await assert.rejects(openStores('sqlite:'), /names no file/)
+  })
+})
