@@ -1,0 +1,15 @@
+export type { AccessToken } from './access-token.ts'
+export type { ErrorResponse } from './challenge.ts'
+export {
+  BearerError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  IssuerError,
+} from './errors.ts'
+export { type ExpressRequestLike, type ExpressResponseLike, requireScopeExpress } from './express.ts'
+export { type FastifyReplyLike, type FastifyRequestLike, requireScopeFastify } from './fastify.ts'
+export { type BearerRequest, type GuardResult, guard } from './guard.ts'
+export { requireScopeNode } from './node-http.ts'
+export type { IntrospectionClient, VerifierOptions } from './options.ts'
+export { createVerifier, type Verifier, verifyAccessToken } from './verifier.ts'
