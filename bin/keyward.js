@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Keyward runs its TypeScript sources directly, which needs Node's built-in type stripping (22.18+),
+// and stores data with the built-in node:sqlite. Say so plainly instead of failing on a syntax error.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 18) || (major === 23 && minor < 6)) {
+  console.error(
+    `Keyward needs Node.js 22.18 or newer (24 LTS recommended); this is ${process.version}.\n` +
+      'Inside the repository, run it through npm (npm start, npm run keyward -- ...), which uses the Node 24 that npm install brings.',
+  )
+  process.exit(1)
+}
+const { main } = await import('../src/cli/main.ts')
+const code = await main(process.argv.slice(2), process.env)
+// `start` keeps the process alive through its server; every other command ends here.
+if (code !== 0) process.exitCode = code

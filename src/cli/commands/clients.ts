@@ -1,0 +1,171 @@
+import type { Command } from 'commander'
+import { type ClientRegistration, registerClient } from '../../core/client-registration.ts'
+import type { Client, ClientType, LegacyFlow } from '../../core/model/client.ts'
+import { cryptoRandom, systemClock } from '../../system.ts'
+import type { Environment } from '../config-source.ts'
+import { list, print, UsageError, withStores } from '../context.ts'
+
+/** A client as an operator sees it: wire names, no secret digest. */
+export function describeClient(client: Client): Record<string, unknown> {
+  return {
+    client_id: client.id,
+    client_name: client.name,
+    client_type: client.type,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    grant_types: client.grantTypes,
+    redirect_uris: client.redirectUris,
+    scope: client.scopes.join(' '),
+    default_scope: client.defaultScopes.join(' '),
+    legacy_flows: client.legacyFlows,
+    access_token_format: client.accessTokenFormat,
+    can_introspect: client.canIntrospect,
+    lifetimes: client.lifetimes,
+    created_at: client.createdAt.toISOString(),
+  }
+}
+
+function lifetime(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const seconds = Number(value)
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new UsageError(`${flag} takes a number of seconds.`)
+  return seconds
+}
+
+interface CreateOptions {
+  name: string
+  type: string
+  grantTypes?: string
+  redirectUris?: string
+  scopes?: string
+  defaultScopes?: string
+  authMethod?: string
+  accessTokenFormat?: string
+  accessTokenTtl?: string
+  refreshIdleTtl?: string
+  refreshAbsoluteTtl?: string
+  introspect?: boolean
+  allowLegacy?: string[]
+  json?: boolean
+}
+
+function registrationFrom(options: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
+  if (options.type !== 'confidential' && options.type !== 'public') {
+    throw new UsageError('--type is confidential or public.')
+  }
+  const scopes = options.scopes === undefined ? defaultScopes : list(options.scopes)
+  const lifetimes = Object.fromEntries(
+    Object.entries({
+      accessToken: lifetime(options.accessTokenTtl, '--access-token-ttl'),
+      refreshIdle: lifetime(options.refreshIdleTtl, '--refresh-idle-ttl'),
+      refreshAbsolute: lifetime(options.refreshAbsoluteTtl, '--refresh-absolute-ttl'),
+    }).filter(([, value]) => value !== undefined),
+  )
+  return {
+    name: options.name,
+    type: options.type as ClientType,
+    grantTypes: list(options.grantTypes ?? 'authorization_code,refresh_token'),
+    redirectUris: list(options.redirectUris),
+    scopes,
+    ...(options.defaultScopes === undefined ? {} : { defaultScopes: list(options.defaultScopes) }),
+    ...(options.authMethod === undefined
+      ? {}
+      : {
+          tokenEndpointAuthMethod: options.authMethod as ClientRegistration['tokenEndpointAuthMethod'] &
+            string,
+        }),
+    ...(options.accessTokenFormat === undefined
+      ? {}
+      : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
+    lifetimes,
+    canIntrospect: options.introspect === true,
+    allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
+  }
+}
+
+export function clientsCommand(program: Command, env: Environment): void {
+  const clients = program.command('clients').description('register and manage OAuth clients')
+
+  clients
+    .command('create')
+    .description('register a client; a confidential client gets a secret, shown once')
+    .requiredOption('--name <name>', 'the name people see on the consent page')
+    .option('--type <type>', 'confidential (has a backend) or public (SPA, native, CLI)', 'confidential')
+    .option('--grant-types <list>', 'comma-separated grant types', 'authorization_code,refresh_token')
+    .option('--redirect-uris <list>', 'comma-separated redirect URIs, matched exactly')
+    .option('--scopes <list>', 'scopes the client may request (default: every configured scope)')
+    .option('--default-scopes <list>', 'scopes granted when a request names none (default: all of --scopes)')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post or none')
+    .option('--access-token-format <format>', 'jwt (default) or opaque')
+    .option('--access-token-ttl <seconds>', 'access token lifetime')
+    .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')
+    .option('--refresh-absolute-ttl <seconds>', 'refresh token absolute lifetime')
+    .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
+    .option(
+      '--allow-legacy <flow...>',
+      'acknowledge a legacy flow (implicit, password) among the grant types',
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (options: CreateOptions) => {
+      await withStores(env, async (stores, config) => {
+        const registration = registrationFrom(
+          options,
+          config.scopes.map((scope) => scope.name),
+        )
+        const { client, secret } = registerClient(registration, {
+          config,
+          clock: systemClock,
+          random: cryptoRandom,
+        })
+        await stores.clients.create(client)
+        const result = { ...describeClient(client), ...(secret === null ? {} : { client_secret: secret }) }
+        print(options.json === true, result, () =>
+          [
+            `Created ${client.type} client "${client.name}"`,
+            `  client_id:     ${client.id}`,
+            ...(secret === null
+              ? []
+              : [`  client_secret: ${secret}`, '  (shown once: Keyward keeps only its digest)']),
+          ].join('\n'),
+        )
+      })
+    })
+
+  clients
+    .command('list')
+    .description('list registered clients')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withStores(env, async (stores) => {
+        const all = await stores.clients.list()
+        print(options.json === true, all.map(describeClient), () =>
+          all.length === 0
+            ? 'No clients.'
+            : all.map((client) => `${client.id}  ${client.type.padEnd(12)}  ${client.name}`).join('\n'),
+        )
+      })
+    })
+
+  clients
+    .command('show <client_id>')
+    .description('show one client')
+    .option('--json', 'print JSON')
+    .action(async (clientId: string, options: { json?: boolean }) => {
+      await withStores(env, async (stores) => {
+        const client = await stores.clients.get(clientId)
+        if (client === null) throw new UsageError(`No client ${clientId}.`)
+        print(options.json === true, describeClient(client), () =>
+          JSON.stringify(describeClient(client), null, 2),
+        )
+      })
+    })
+
+  clients
+    .command('delete <client_id>')
+    .description('delete a client and everything issued to it')
+    .action(async (clientId: string) => {
+      await withStores(env, async (stores) => {
+        if (!(await stores.clients.delete(clientId))) throw new UsageError(`No client ${clientId}.`)
+        console.log(`Deleted client ${clientId} and every code, grant and token issued to it.`)
+      })
+    })
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { renderDemoHome } from '../../http/views/demo-home.ts'
+import { startServer } from '../../server.ts'
+import { openStores } from '../../store/index.ts'
+import { dataDirectory, type Environment, loadConfig } from '../config-source.ts'
+import { DEMO_USER, provisionDemo, startDemoApps } from '../demo.ts'
+
+export function startCommand(program: Command, env: Environment): void {
+  program
+    .command('start')
+    .description('run the authorization server')
+    .option('--demo', 'also create a demo user and client and start the example apps')
+    .action(async (options: { demo?: boolean }) => {
+      const config = loadConfig(env)
+      const demoClients = options.demo
+        ? await (async () => {
+            const stores = await openStores(config.databaseUrl)
+            try {
+              return await provisionDemo(stores, config, dataDirectory(env))
+            } finally {
+              await stores.close()
+            }
+          })()
+        : null
+      let examples: Awaited<ReturnType<typeof startDemoApps>> | null = null
+      const server = await startServer(config, {
+        extend: (app, core) => {
+          if (demoClients === null) return
+          app.get('/', (_request, reply) =>
+            reply.type('text/html; charset=utf-8').send(
+              renderDemoHome({
+                issuer: core.config.issuer,
+                examples: examples?.examples ?? [],
+                username: DEMO_USER.username,
+                password: DEMO_USER.password,
+              }),
+            ),
+          )
+        },
+      })
+      if (demoClients !== null) examples = await startDemoApps(server.core, demoClients)
+
+      console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
+      if (examples) {
+        console.log(`\nDemo: open ${config.issuer}/ in a browser and pick an example, or go straight to:`)
+        for (const example of examples.examples) console.log(`  ${example.title}: ${example.url}`)
+        console.log(`Sign in as "${DEMO_USER.username}" with password "${DEMO_USER.password}".`)
+      }
+      console.log('Press Ctrl+C to stop.\n')
+
+      const stop = async () => {
+        await examples?.close()
+        await server.close()
+        process.exit(0)
+      }
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop())
+    })
+}

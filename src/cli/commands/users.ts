@@ -1,0 +1,87 @@
+import type { Command } from 'commander'
+import { hashPassword } from '../../core/protocol/password.ts'
+import { newUser, passwordProblem } from '../../core/users.ts'
+import { cryptoRandom, systemClock } from '../../system.ts'
+import type { Environment } from '../config-source.ts'
+import { print, UsageError, withStores } from '../context.ts'
+
+/** The password from --password, or from standard input so that it stays out of shell history. */
+async function passwordFrom(option: string | undefined): Promise<string> {
+  if (option !== undefined) return option
+  if (process.stdin.isTTY) throw new UsageError('Pass --password, or pipe the password on standard input.')
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
+}
+
+export function usersCommand(program: Command, env: Environment): void {
+  const users = program.command('users').description('manage the people who sign in')
+
+  users
+    .command('create <username>')
+    .description('create a user; the password comes from --password or standard input')
+    .option('--password <password>', 'the password (prefer standard input)')
+    .option('--json', 'print one JSON object')
+    .action(async (username: string, options: { password?: string; json?: boolean }) => {
+      const password = await passwordFrom(options.password)
+      await withStores(env, async (stores) => {
+        if (await stores.users.getByUsername(username))
+          throw new UsageError(`The user ${username} exists already.`)
+        const user = await newUser(username, password, { clock: systemClock, random: cryptoRandom }).catch(
+          (error: Error) => {
+            throw new UsageError(error.message)
+          },
+        )
+        await stores.users.create(user)
+        print(options.json === true, { id: user.id, username }, () => `Created user ${username} (${user.id})`)
+      })
+    })
+
+  users
+    .command('list')
+    .description('list users')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withStores(env, async (stores) => {
+        const all = await stores.users.list()
+        const rows = all.map((user) => ({
+          id: user.id,
+          username: user.username,
+          created_at: user.createdAt.toISOString(),
+        }))
+        print(options.json === true, rows, () =>
+          rows.length === 0 ? 'No users.' : rows.map((row) => `${row.id}  ${row.username}`).join('\n'),
+        )
+      })
+    })
+
+  users
+    .command('delete <username>')
+    .description('delete a user with their sessions, grants, tokens and consents')
+    .action(async (username: string) => {
+      await withStores(env, async (stores) => {
+        const user = await stores.users.getByUsername(username)
+        if (user === null || !(await stores.users.delete(user.id)))
+          throw new UsageError(`No user ${username}.`)
+        console.log(`Deleted user ${username}.`)
+      })
+    })
+
+  users
+    .command('set-password <username>')
+    .description('set a new password; it comes from --password or standard input')
+    .option('--password <password>', 'the password (prefer standard input)')
+    .action(async (username: string, options: { password?: string }) => {
+      const password = await passwordFrom(options.password)
+      const problem = passwordProblem(password)
+      if (problem) throw new UsageError(problem)
+      await withStores(env, async (stores) => {
+        const user = await stores.users.getByUsername(username)
+        if (user === null) throw new UsageError(`No user ${username}.`)
+        await stores.users.setPasswordHash(user.id, await hashPassword(password))
+        console.log(`Set a new password for ${username}.`)
+      })
+    })
+}

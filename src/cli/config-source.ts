@@ -1,0 +1,100 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { type Config, ConfigError, parseConfig } from '../core/config.ts'
+import { randomToken } from '../core/random.ts'
+import { cryptoRandom } from '../system.ts'
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/** The data directory: the SQLite database and, for a single node, the generated secret live here. */
+export function dataDirectory(env: Environment): string {
+  return resolve(env.KEYWARD_DATA_DIR ?? '.keyward')
+}
+
+function numberFrom(env: Environment, name: string, problems: string[]): number | undefined {
+  const text = env[name]
+  if (text === undefined || text === '') return undefined
+  const value = Number(text)
+  if (!Number.isInteger(value)) problems.push(`${name}: "${text}" is not a whole number`)
+  return value
+}
+
+function booleanFrom(env: Environment, name: string, problems: string[]): boolean | undefined {
+  const text = env[name]
+  if (text === undefined || text === '') return undefined
+  if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true
+  if (['0', 'false', 'no'].includes(text.toLowerCase())) return false
+  problems.push(`${name}: "${text}" is not true or false`)
+  return undefined
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ConfigError([`KEYWARD_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`])
+  }
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object')
+    return parsed as Record<string, unknown>
+  } catch (error) {
+    throw new ConfigError([`KEYWARD_CONFIG: ${path} is not a JSON object (${(error as Error).message})`])
+  }
+}
+
+/**
+ * A single node on SQLite may keep its secret in the data directory, made on first start. Several nodes
+ * (PostgreSQL) must share one: there it has to be configured.
+ */
+function storedSecret(directory: string): string {
+  const path = join(directory, 'secret')
+  if (!existsSync(path)) {
+    mkdirSync(directory, { recursive: true, mode: 0o700 })
+    writeFileSync(path, `${randomToken(cryptoRandom)}\n`, { mode: 0o600, flag: 'wx' })
+  }
+  chmodSync(path, 0o600)
+  return readFileSync(path, 'utf8').trim()
+}
+
+const drop = <T extends Record<string, unknown>>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>
+
+/** Configuration from a JSON file (KEYWARD_CONFIG) overlaid with environment variables, validated as a whole. */
+export function loadConfig(env: Environment): Config {
+  const problems: string[] = []
+  const file = env.KEYWARD_CONFIG ? readConfigFile(env.KEYWARD_CONFIG) : {}
+  const directory = dataDirectory(env)
+  const port = numberFrom(env, 'KEYWARD_PORT', problems) ?? (file.port as number | undefined) ?? 9000
+  const tls =
+    env.KEYWARD_TLS_CERT || env.KEYWARD_TLS_KEY
+      ? { certFile: env.KEYWARD_TLS_CERT ?? '', keyFile: env.KEYWARD_TLS_KEY ?? '' }
+      : file.tls
+  const fromEnv = drop({
+    issuer: env.KEYWARD_ISSUER,
+    host: env.KEYWARD_HOST,
+    port,
+    databaseUrl: env.KEYWARD_DATABASE_URL,
+    redisUrl: env.KEYWARD_REDIS_URL,
+    secret: env.KEYWARD_SECRET,
+    tls,
+    trustProxy: booleanFrom(env, 'KEYWARD_TRUST_PROXY', problems),
+    signingAlgorithm: env.KEYWARD_SIGNING_ALGORITHM,
+    accessTokenAudience: env.KEYWARD_ACCESS_TOKEN_AUDIENCE,
+    logLevel: env.KEYWARD_LOG_LEVEL,
+    refreshGracePeriod: numberFrom(env, 'KEYWARD_REFRESH_GRACE_PERIOD', problems),
+  })
+  if (problems.length > 0) throw new ConfigError(problems)
+  const merged: Record<string, unknown> = { ...file, ...fromEnv }
+  merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
+  merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`
+  if (merged.secret === undefined && String(merged.databaseUrl).startsWith('sqlite:')) {
+    merged.secret = storedSecret(directory)
+  }
+  const config = parseConfig(merged)
+  if (merged.secret === undefined)
+    throw new ConfigError(['KEYWARD_SECRET: required with PostgreSQL (all nodes share it)'])
+  return config
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander'
+import { ClientRegistrationError } from '../core/client-registration.ts'
+import { ConfigError } from '../core/config.ts'
+import { clientsCommand } from './commands/clients.ts'
+import { migrateCommand } from './commands/migrate.ts'
+import { startCommand } from './commands/start.ts'
+import { usersCommand } from './commands/users.ts'
+import { UsageError } from './context.ts'
+
+/** Builds the `keyward` command line; `env` is where configuration comes from. */
+export function buildProgram(env: Readonly<Record<string, string | undefined>>): Command {
+  const program = new Command('keyward')
+    .description('Keyward, an OAuth 2.0 / 2.1 authorization server')
+    .showHelpAfterError()
+  startCommand(program, env)
+  migrateCommand(program, env)
+  clientsCommand(program, env)
+  usersCommand(program, env)
+  return program
+}
+
+/** Mistakes the user can fix are printed plainly; anything else is a bug and keeps its stack. */
+function explain(error: unknown): string {
+  if (error instanceof ConfigError) return error.message
+  if (error instanceof ClientRegistrationError) {
+    return `The client was not created:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`
+  }
+  if (error instanceof UsageError) return error.message
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}
+
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  try {
+    await buildProgram(env).parseAsync([...argv], { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode
+    console.error(explain(error))
+    return 1
+  }
+}

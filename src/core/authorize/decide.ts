@@ -1,0 +1,36 @@
+import { ConsentRequired, LoginRequired } from '../errors.ts'
+import type { Consent } from '../model/consent.ts'
+import { isSubset } from '../protocol/scope.ts'
+import type { AuthorizationRequest } from './request.ts'
+
+/** What the authorization endpoint does next for this request and this browser. */
+export type NextStep = { readonly kind: 'login' } | { readonly kind: 'consent' } | { readonly kind: 'issue' }
+
+export interface Situation {
+  /** The signed-in user, if the browser has a live session. */
+  readonly userId: string | null
+  /** True right after the person entered their password in this very interaction. */
+  readonly freshLogin: boolean
+  /** The user's remembered consent for this client, if any. */
+  readonly consent: Consent | null
+}
+
+/**
+ * Login, then consent, then the response. prompt=login forces a fresh login, prompt=consent forces the
+ * consent page, and prompt=none fails instead of showing either (OpenID Connect Core §3.1.2.1, §3.1.2.6).
+ */
+export function nextStep(request: AuthorizationRequest, situation: Situation): NextStep {
+  const { prompt } = request
+  const needsLogin = situation.userId === null || (prompt.has('login') && !situation.freshLogin)
+  if (needsLogin) {
+    if (prompt.has('none')) throw new LoginRequired('The user is not signed in.')
+    return { kind: 'login' }
+  }
+  const remembered = situation.consent !== null && isSubset(request.scope, situation.consent.scope)
+  if (!remembered || prompt.has('consent')) {
+    if (prompt.has('none'))
+      throw new ConsentRequired('The user has not approved this application for this scope.')
+    return { kind: 'consent' }
+  }
+  return { kind: 'issue' }
+}

@@ -1,0 +1,37 @@
+import type { CoreContext } from '../context.ts'
+import type { Grant } from '../model/grant.ts'
+import { randomToken } from '../random.ts'
+import { mintAccessToken } from '../tokens/issue.ts'
+import type { AuthorizationRequest } from './request.ts'
+
+/** Implicit access tokens live at most five minutes: they travel through the browser (RFC 9700 §2.1.2). */
+export const IMPLICIT_MAX_LIFETIME = 300
+
+/** RFC 6749 §4.2.2: an access token straight from the authorization endpoint, under a grant, never refreshable. */
+export async function issueImplicitToken(
+  request: AuthorizationRequest,
+  userId: string,
+  ctx: CoreContext,
+): Promise<{ accessToken: string; expiresIn: number; scope: readonly string[] }> {
+  const now = ctx.clock.now()
+  const grant: Grant = {
+    id: randomToken(ctx.random, 16),
+    clientId: request.client.id,
+    userId,
+    scope: request.scope,
+    createdAt: now,
+    revokedAt: null,
+    revokedReason: null,
+  }
+  const lifetime = Math.min(
+    request.client.lifetimes.accessToken ?? IMPLICIT_MAX_LIFETIME,
+    IMPLICIT_MAX_LIFETIME,
+  )
+  const client = { ...request.client, lifetimes: { ...request.client.lifetimes, accessToken: lifetime } }
+  const access = mintAccessToken({ client, subject: userId, scope: request.scope, grantId: grant.id }, ctx)
+  await ctx.stores.transaction(async (tx) => {
+    await tx.grants.create(grant)
+    if (access.record) await tx.tokens.createAccessToken(access.record)
+  })
+  return { accessToken: access.token, expiresIn: access.expiresIn, scope: request.scope }
+}

@@ -1,0 +1,158 @@
+import type { ClientLookup } from '../client-auth/authenticate.ts'
+import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../errors.ts'
+import type { Client } from '../model/client.ts'
+import { isValidS256Challenge } from '../protocol/pkce.ts'
+import { matchesRegisteredRedirectUri } from '../protocol/redirect-uri.ts'
+import { parseScope, resolveScope } from '../protocol/scope.ts'
+
+export type Prompt = 'none' | 'login' | 'consent'
+export type ResponseType = 'code' | 'token'
+
+/** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
+export interface AuthorizationRequest {
+  readonly client: Client
+  readonly responseType: ResponseType
+  readonly redirectUri: string
+  readonly scope: readonly string[]
+  readonly state: string | null
+  /** S256 challenge; null only for the implicit flow, which has no code to bind it to. */
+  readonly codeChallenge: string | null
+  readonly prompt: ReadonlySet<Prompt>
+}
+
+/** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
+export type AuthorizationRequestResult =
+  | { readonly kind: 'valid'; readonly request: AuthorizationRequest }
+  /** RFC 6749 §4.1.2.1: unknown client or bad redirect URI: tell the person, never redirect. */
+  | { readonly kind: 'show-error'; readonly error: OAuthError }
+  | {
+      readonly kind: 'redirect-error'
+      readonly error: OAuthError
+      readonly redirectUri: string
+      readonly state: string | null
+      readonly responseType: ResponseType
+    }
+
+/** The parameters an authorization request carries; login and consent forms send exactly these back. */
+export const AUTHORIZATION_PARAMETERS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+] as const
+
+export async function validateAuthorizationRequest(
+  params: ReadonlyMap<string, string>,
+  findClient: ClientLookup,
+): Promise<AuthorizationRequestResult> {
+  const clientId = params.get('client_id')
+  if (clientId === undefined) {
+    return { kind: 'show-error', error: new InvalidRequest('The link is missing the client_id parameter.') }
+  }
+  const client = clientId.length <= 255 ? await findClient(clientId) : null
+  if (client === null) {
+    return {
+      kind: 'show-error',
+      error: new InvalidRequest('The application that sent you here is not registered.'),
+    }
+  }
+  const requestedRedirect = params.get('redirect_uri')
+  // RFC 6749 §3.1.2.3: redirect_uri may be omitted only when exactly one is registered.
+  const redirectUri =
+    requestedRedirect ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined)
+  if (redirectUri === undefined) {
+    return {
+      kind: 'show-error',
+      error: new InvalidRequest('The link is missing the redirect_uri parameter.'),
+    }
+  }
+  if (!matchesRegisteredRedirectUri(redirectUri, client.redirectUris)) {
+    return {
+      kind: 'show-error',
+      error: new InvalidRequest('The redirect_uri is not registered for this application.'),
+    }
+  }
+
+  const state = params.get('state') ?? null
+  const rawResponseType = params.get('response_type')
+  const responseType: ResponseType = rawResponseType === 'token' ? 'token' : 'code'
+  const fail = (error: OAuthError): AuthorizationRequestResult => ({
+    kind: 'redirect-error',
+    error,
+    redirectUri,
+    state,
+    responseType,
+  })
+  try {
+    return { kind: 'valid', request: checkRequest(params, client, redirectUri, state) }
+  } catch (error) {
+    if (error instanceof OAuthError) return fail(error)
+    throw error
+  }
+}
+
+function checkRequest(
+  params: ReadonlyMap<string, string>,
+  client: Client,
+  redirectUri: string,
+  state: string | null,
+): AuthorizationRequest {
+  const responseType = params.get('response_type')
+  if (responseType === undefined) throw new InvalidRequest('The response_type parameter is required.')
+  if (responseType !== 'code' && responseType !== 'token') {
+    throw new UnsupportedResponseType('Only response_type=code is supported.')
+  }
+  if (responseType === 'token') {
+    // RFC 9700 §2.1.2: the implicit grant is off unless an operator enabled it for this client.
+    if (!client.legacyFlows.includes('implicit') || !client.grantTypes.includes('implicit')) {
+      throw new UnsupportedResponseType(
+        'The implicit flow (response_type=token) is not enabled for this client.',
+      )
+    }
+    if (state === null) throw new InvalidRequest('The implicit flow requires the state parameter.')
+  } else if (!client.grantTypes.includes('authorization_code')) {
+    throw new UnauthorizedClient('This client is not allowed to use the authorization code flow.')
+  }
+
+  const codeChallenge = params.get('code_challenge') ?? null
+  if (responseType === 'code') {
+    // RFC 9700 §2.1.1 and OAuth 2.1: PKCE for every client, S256 only.
+    if (codeChallenge === null)
+      throw new InvalidRequest('The code_challenge parameter is required (PKCE, S256).')
+    const method = params.get('code_challenge_method') ?? 'plain'
+    if (method !== 'S256')
+      throw new InvalidRequest('code_challenge_method must be S256; plain is not accepted.')
+    if (!isValidS256Challenge(codeChallenge)) {
+      throw new InvalidRequest('The code_challenge is not a base64url-encoded SHA-256 hash (43 characters).')
+    }
+  }
+
+  const scope = resolveScope(parseScope(params.get('scope')), client.scopes, client.defaultScopes)
+  return {
+    client,
+    responseType,
+    redirectUri,
+    scope,
+    state,
+    codeChallenge: responseType === 'code' ? codeChallenge : null,
+    prompt: parsePrompt(params.get('prompt')),
+  }
+}
+
+function parsePrompt(value: string | undefined): ReadonlySet<Prompt> {
+  const prompts = new Set<Prompt>()
+  for (const entry of (value ?? '').split(' ').filter(Boolean)) {
+    if (entry !== 'none' && entry !== 'login' && entry !== 'consent') {
+      throw new InvalidRequest('The prompt parameter takes none, login or consent.')
+    }
+    prompts.add(entry)
+  }
+  // OpenID Connect Core §3.1.2.1: none cannot be combined with any other value.
+  if (prompts.has('none') && prompts.size > 1)
+    throw new InvalidRequest('prompt=none cannot be combined with other values.')
+  return prompts
+}

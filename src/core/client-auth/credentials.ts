@@ -1,0 +1,56 @@
+import { InvalidClient, InvalidRequest } from '../errors.ts'
+
+/** What a request presented to identify its client, before any lookup. */
+export type PresentedCredentials =
+  | { readonly method: 'client_secret_basic'; readonly clientId: string; readonly secret: string }
+  | { readonly method: 'client_secret_post'; readonly clientId: string; readonly secret: string }
+  | { readonly method: 'none'; readonly clientId: string }
+
+export interface ClientAuthInput {
+  readonly params: ReadonlyMap<string, string>
+  /** The raw Authorization header, if any. */
+  readonly authorization: string | undefined
+}
+
+/** RFC 6749 §2.3.1 / Appendix B: id and secret are form-urlencoded before they are joined and base64-encoded. */
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '))
+}
+
+function parseBasic(header: string): { clientId: string; secret: string } {
+  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(header.trim())
+  const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : ''
+  const colon = decoded.indexOf(':')
+  if (colon < 1) throw new InvalidClient('The Basic authorization header is malformed.', true)
+  try {
+    return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
+  } catch {
+    throw new InvalidClient('The Basic credentials are not form-urlencoded (RFC 6749 §2.3.1).', true)
+  }
+}
+
+/**
+ * Works out which authentication method a request used. RFC 6749 §2.3: a client must not use more than one
+ * method in a request.
+ */
+export function presentedCredentials(input: ClientAuthInput): PresentedCredentials {
+  const { params, authorization } = input
+  const bodySecret = params.get('client_secret')
+  const bodyId = params.get('client_id')
+  if (authorization !== undefined && /^basic /i.test(authorization.trim())) {
+    if (bodySecret !== undefined) {
+      throw new InvalidRequest('Use one client authentication method: Basic or client_secret, not both.')
+    }
+    const basic = parseBasic(authorization)
+    // RFC 6749 §2.3.1: a client_id in the body, if any, must name the same client.
+    if (bodyId !== undefined && bodyId !== basic.clientId) {
+      throw new InvalidRequest('The client_id parameter does not match the authenticated client.')
+    }
+    return { method: 'client_secret_basic', ...basic }
+  }
+  if (bodyId === undefined) {
+    throw new InvalidClient('Client authentication is required: use HTTP Basic, or send client_id.')
+  }
+  if (bodySecret !== undefined) return { method: 'client_secret_post', clientId: bodyId, secret: bodySecret }
+  return { method: 'none', clientId: bodyId }
+}

@@ -1,0 +1,141 @@
+import type { Clock } from './clock.ts'
+import type { Config } from './config.ts'
+import type {
+  AccessTokenFormat,
+  Client,
+  ClientLifetimes,
+  ClientType,
+  LegacyFlow,
+  TokenEndpointAuthMethod,
+} from './model/client.ts'
+import { digest } from './protocol/digest.ts'
+import { redirectUriProblem } from './protocol/redirect-uri.ts'
+import { type Random, randomToken } from './random.ts'
+
+/** Grant types a client may be registered for (wire names). */
+export const KNOWN_GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'password',
+  'implicit',
+] as const
+
+const LEGACY_GRANT_TYPES: Readonly<Record<string, LegacyFlow>> = {
+  password: 'password',
+  implicit: 'implicit',
+}
+
+/** Grants that send a person's browser back to the client, and so need redirect URIs. */
+const REDIRECTING_GRANT_TYPES = new Set(['authorization_code', 'implicit'])
+
+export interface ClientRegistration {
+  readonly name: string
+  readonly type: ClientType
+  readonly grantTypes: readonly string[]
+  readonly redirectUris: readonly string[]
+  readonly scopes: readonly string[]
+  readonly defaultScopes?: readonly string[]
+  readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod
+  readonly accessTokenFormat?: AccessTokenFormat
+  readonly lifetimes?: ClientLifetimes
+  readonly canIntrospect?: boolean
+  /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
+  readonly allowLegacy?: readonly LegacyFlow[]
+}
+
+export class ClientRegistrationError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'))
+    this.problems = problems
+  }
+}
+
+/** Every reason this registration is unsafe or inconsistent; empty when it may be saved. */
+export function registrationProblems(
+  registration: ClientRegistration,
+  config: Pick<Config, 'scopes'>,
+): string[] {
+  const problems: string[] = []
+  const { type, grantTypes, redirectUris, scopes } = registration
+  if (registration.name.trim() === '')
+    problems.push('The client needs a name: people see it on the consent page.')
+  if (grantTypes.length === 0) problems.push('The client needs at least one grant type.')
+  for (const grantType of grantTypes) {
+    if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grantType)) {
+      problems.push(`Unknown grant type ${grantType}; known: ${KNOWN_GRANT_TYPES.join(', ')}.`)
+    }
+    const legacy = LEGACY_GRANT_TYPES[grantType]
+    if (legacy && !registration.allowLegacy?.includes(legacy)) {
+      problems.push(
+        `The ${grantType} grant is a legacy flow: enable it only with an explicit --allow-legacy ${legacy}.`,
+      )
+    }
+  }
+  if (type === 'public' && grantTypes.includes('client_credentials')) {
+    problems.push(
+      'A public client cannot use client_credentials: it has no secret to prove who it is (RFC 6749 §4.4).',
+    )
+  }
+  if (
+    type === 'public' &&
+    registration.tokenEndpointAuthMethod &&
+    registration.tokenEndpointAuthMethod !== 'none'
+  ) {
+    problems.push('A public client authenticates with none: it cannot keep a secret.')
+  }
+  if (type === 'confidential' && registration.tokenEndpointAuthMethod === 'none') {
+    problems.push('A confidential client authenticates with its secret, not none.')
+  }
+  if (grantTypes.some((grantType) => REDIRECTING_GRANT_TYPES.has(grantType)) && redirectUris.length === 0) {
+    problems.push('The authorization code and implicit flows need at least one redirect URI.')
+  }
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri)
+    if (problem) problems.push(`The redirect URI ${uri} ${problem}.`)
+  }
+  const known = new Set(config.scopes.map((scope) => scope.name))
+  for (const scope of [...scopes, ...(registration.defaultScopes ?? [])]) {
+    if (!known.has(scope)) problems.push(`The scope ${scope} is not defined in the server configuration.`)
+  }
+  for (const scope of registration.defaultScopes ?? []) {
+    if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
+  }
+  return problems
+}
+
+/**
+ * A new client from a registration. For a confidential client the secret is returned once, here, and only its
+ * digest is kept (DESIGN §6).
+ */
+export function registerClient(
+  registration: ClientRegistration,
+  deps: { config: Pick<Config, 'scopes'>; clock: Clock; random: Random },
+): { client: Client; secret: string | null } {
+  const problems = registrationProblems(registration, deps.config)
+  if (problems.length > 0) throw new ClientRegistrationError(problems)
+  const now = deps.clock.now()
+  const secret = registration.type === 'confidential' ? randomToken(deps.random) : null
+  const client: Client = {
+    id: randomToken(deps.random, 16),
+    name: registration.name.trim(),
+    type: registration.type,
+    secretDigest: secret === null ? null : digest(secret),
+    tokenEndpointAuthMethod:
+      registration.tokenEndpointAuthMethod ??
+      (registration.type === 'public' ? 'none' : 'client_secret_basic'),
+    redirectUris: registration.redirectUris,
+    grantTypes: registration.grantTypes,
+    scopes: registration.scopes,
+    defaultScopes: registration.defaultScopes ?? registration.scopes,
+    legacyFlows: registration.grantTypes.flatMap((grantType) => LEGACY_GRANT_TYPES[grantType] ?? []),
+    accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
+    lifetimes: registration.lifetimes ?? {},
+    canIntrospect: registration.canIntrospect ?? false,
+    createdAt: now,
+    updatedAt: now,
+  }
+  return { client, secret }
+}

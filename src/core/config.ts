@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { isLoopbackHost } from './protocol/redirect-uri.ts'
+
+const DAY = 24 * 60 * 60
+
+const scopeDefinition = z.object({
+  name: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, " or \\'),
+  description: z.string().min(1),
+})
+
+const seconds = (max: number) => z.number().int().positive().max(max)
+
+/** The whole server configuration. Every default is the safe one. */
+export const configSchema = z
+  .object({
+    /** The issuer identifier (RFC 8414 §2): https, or http on a loopback address only (DESIGN §6). */
+    issuer: z
+      .url()
+      .refine((value) => !value.endsWith('/'), 'the issuer must not end with a slash')
+      .refine((value) => {
+        const url = new URL(value)
+        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+      }, 'the issuer must be https:// unless its host is a loopback address (127.0.0.1, [::1], localhost)')
+      .refine(
+        (value) => !new URL(value).search && !new URL(value).hash,
+        'the issuer has no query or fragment',
+      ),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(9000),
+    databaseUrl: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'use sqlite:PATH, sqlite::memory: or postgres://...'),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'use redis://host:port')
+      .optional(),
+    /** Encrypts private signing keys at rest and keys the CSRF tokens: at least 32 characters of secret. */
+    secret: z
+      .string()
+      .min(32, 'the secret must be at least 32 characters (for example: openssl rand -base64 32)'),
+    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    /** Trust X-Forwarded-* from a TLS-terminating proxy in front of Keyward. */
+    trustProxy: z.boolean().default(false),
+    signingAlgorithm: z.enum(['ES256', 'EdDSA']).default('ES256'),
+    /** The `aud` of access tokens unless a client says otherwise: the API the tokens are for. */
+    accessTokenAudience: z.string().min(1).optional(),
+    scopes: z
+      .array(scopeDefinition)
+      .min(1)
+      .default([
+        { name: 'profile', description: 'See your username' },
+        { name: 'read', description: 'Read your data' },
+        { name: 'write', description: 'Create and change your data' },
+      ]),
+    lifetimes: z
+      .object({
+        accessToken: seconds(DAY).default(600),
+        authorizationCode: seconds(600).default(60),
+        refreshIdle: seconds(365 * DAY).default(14 * DAY),
+        refreshAbsolute: seconds(365 * DAY).default(90 * DAY),
+        session: seconds(30 * DAY).default(8 * 60 * 60),
+        deviceCode: seconds(3600).default(600),
+      })
+      .prefault({}),
+    /** Seconds a device waits between polls at first (RFC 8628 §3.2). */
+    devicePollInterval: z.number().int().min(1).max(60).default(5),
+    /** Seconds after a rotation during which the same refresh token may be retried; 0 disables. */
+    refreshGracePeriod: z.number().int().min(0).max(60).default(0),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((config) => config.lifetimes.refreshIdle <= config.lifetimes.refreshAbsolute, {
+    message: 'lifetimes.refreshIdle must not exceed lifetimes.refreshAbsolute',
+    path: ['lifetimes', 'refreshIdle'],
+  })
+
+export type Config = z.output<typeof configSchema>
+export type ConfigInput = z.input<typeof configSchema>
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.problems = problems
+  }
+}
+
+/** Validates configuration from any source; reports every mistake at once. */
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input)
+  if (result.success) return result.data
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`),
+  )
+}
+
+/** The audience access tokens carry by default: the configured API, else the issuer itself. */
+export function defaultAudience(config: Config): string {
+  return config.accessTokenAudience ?? config.issuer
+}

@@ -1,0 +1,14 @@
+import type { Clock } from './clock.ts'
+import type { Config } from './config.ts'
+import type { Stores } from './ports/stores.ts'
+import type { Random } from './random.ts'
+import type { KeyRing } from './tokens/signing-keys.ts'
+
+/** What the protocol logic needs from the outside world, injected by the edges (server, CLI, tests). */
+export interface CoreContext {
+  readonly config: Config
+  readonly stores: Stores
+  readonly clock: Clock
+  readonly random: Random
+  readonly keys: KeyRing
+}

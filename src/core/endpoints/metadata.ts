@@ -1,0 +1,38 @@
+import type { Config } from '../config.ts'
+import type { LegacyFlow } from '../model/client.ts'
+
+/** Where each endpoint lives, relative to the issuer. */
+export const ENDPOINT_PATHS = {
+  authorization: '/authorize',
+  token: '/token',
+  jwks: '/jwks.json',
+  metadata: '/.well-known/oauth-authorization-server',
+} as const
+
+/**
+ * RFC 8414 §2 authorization server metadata. Grant types come from the grant registry; the legacy flows are
+ * advertised only while some client has them enabled.
+ */
+export function authorizationServerMetadata(
+  config: Config,
+  registeredGrantTypes: Iterable<string>,
+  legacyFlowsInUse: ReadonlySet<LegacyFlow>,
+): Record<string, unknown> {
+  const grantTypes = [...registeredGrantTypes].filter(
+    (grantType) => grantType !== 'password' || legacyFlowsInUse.has('password'),
+  )
+  const url = (path: string) => `${config.issuer}${path}`
+  return {
+    issuer: config.issuer,
+    authorization_endpoint: url(ENDPOINT_PATHS.authorization),
+    token_endpoint: url(ENDPOINT_PATHS.token),
+    jwks_uri: url(ENDPOINT_PATHS.jwks),
+    scopes_supported: config.scopes.map((scope) => scope.name),
+    response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
+    response_modes_supported: legacyFlowsInUse.has('implicit') ? ['query', 'fragment'] : ['query'],
+    grant_types_supported: legacyFlowsInUse.has('implicit') ? [...grantTypes, 'implicit'] : grantTypes,
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+  }
+}

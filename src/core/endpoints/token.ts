@@ -1,0 +1,43 @@
+import { authenticateClient, type ClientLookup } from '../client-auth/authenticate.ts'
+import type { ClientAuthInput } from '../client-auth/credentials.ts'
+import type { CoreContext } from '../context.ts'
+import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
+import type { GrantHandler } from '../grants/grant-handler.ts'
+import type { TokenResponse } from '../model/token.ts'
+import { required } from '../protocol/params.ts'
+
+export interface TokenEndpointDeps extends CoreContext {
+  // biome-ignore lint/suspicious/noExplicitAny: handlers differ in input type; dispatch needs none of it.
+  readonly grants: ReadonlyMap<string, GrantHandler<any>>
+  readonly findClient: ClientLookup
+}
+
+/** RFC 6749 §3.2: authenticate the client, pick the grant by grant_type, let it issue. */
+export async function handleTokenRequest(
+  input: ClientAuthInput,
+  deps: TokenEndpointDeps,
+): Promise<TokenResponse> {
+  const client = await authenticateClient(input, deps.findClient)
+  const grantType = required(input.params, 'grant_type')
+  const handler = deps.grants.get(grantType)
+  if (!handler) throw new UnsupportedGrantType('This grant_type is not supported.')
+  // RFC 6749 §5.2 unauthorized_client; legacy grants also need the operator's explicit opt-in (RFC 9700 §2.4).
+  if (
+    !client.grantTypes.includes(grantType) ||
+    (handler.legacy && !client.legacyFlows.includes(handler.legacy))
+  ) {
+    throw new UnauthorizedClient(`This client is not allowed to use the ${grantType} grant.`)
+  }
+  return handler.issue(handler.parse(input.params), { ...deps, client })
+}
+
+/** RFC 6749 §5.1: the JSON body of a successful token response. */
+export function tokenResponseBody(response: TokenResponse): Record<string, string | number> {
+  return {
+    access_token: response.accessToken,
+    token_type: response.tokenType,
+    expires_in: response.expiresIn,
+    scope: response.scope.join(' '),
+    ...(response.refreshToken === undefined ? {} : { refresh_token: response.refreshToken }),
+  }
+}

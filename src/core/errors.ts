@@ -1,0 +1,115 @@
+// One class per error code that the OAuth RFCs name. `description` goes on the wire (error_description);
+// `cause` is for the log only and never reaches a client.
+
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_token_type'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
+
+export abstract class OAuthError extends Error {
+  abstract readonly code: OAuthErrorCode
+  readonly status: number = 400
+  readonly description: string
+
+  constructor(description: string, options?: { cause?: unknown }) {
+    super(description, options)
+    this.description = description
+  }
+
+  override get name(): string {
+    return `OAuthError(${this.code})`
+  }
+}
+
+// RFC 6749 §5.2 / §4.1.2.1
+export class InvalidRequest extends OAuthError {
+  readonly code = 'invalid_request'
+}
+export class InvalidClient extends OAuthError {
+  readonly code = 'invalid_client'
+  override readonly status = 401
+  /** RFC 6749 §5.2: a 401 after Basic authentication must carry WWW-Authenticate: Basic. */
+  readonly usedBasic: boolean
+  constructor(description: string, usedBasic = false, options?: { cause?: unknown }) {
+    super(description, options)
+    this.usedBasic = usedBasic
+  }
+}
+export class InvalidGrant extends OAuthError {
+  readonly code = 'invalid_grant'
+}
+export class UnauthorizedClient extends OAuthError {
+  readonly code = 'unauthorized_client'
+}
+export class UnsupportedGrantType extends OAuthError {
+  readonly code = 'unsupported_grant_type'
+}
+export class InvalidScope extends OAuthError {
+  readonly code = 'invalid_scope'
+}
+export class AccessDenied extends OAuthError {
+  readonly code = 'access_denied'
+  override readonly status = 403
+}
+export class UnsupportedResponseType extends OAuthError {
+  readonly code = 'unsupported_response_type'
+}
+export class ServerError extends OAuthError {
+  readonly code = 'server_error'
+  override readonly status = 500
+}
+export class TemporarilyUnavailable extends OAuthError {
+  readonly code = 'temporarily_unavailable'
+  override readonly status = 503
+}
+// OpenID Connect Core §3.1.2.6, used by prompt=none
+export class LoginRequired extends OAuthError {
+  readonly code = 'login_required'
+}
+export class ConsentRequired extends OAuthError {
+  readonly code = 'consent_required'
+}
+// RFC 6750 §3.1
+export class InvalidToken extends OAuthError {
+  readonly code = 'invalid_token'
+  override readonly status = 401
+}
+export class InsufficientScope extends OAuthError {
+  readonly code = 'insufficient_scope'
+  override readonly status = 403
+}
+// RFC 7009 §2.2.1
+export class UnsupportedTokenType extends OAuthError {
+  readonly code = 'unsupported_token_type'
+}
+// RFC 8628 §3.5
+export class AuthorizationPending extends OAuthError {
+  readonly code = 'authorization_pending'
+}
+export class SlowDown extends OAuthError {
+  readonly code = 'slow_down'
+}
+export class ExpiredToken extends OAuthError {
+  readonly code = 'expired_token'
+}
+
+/** Wire form of an error, as RFC 6749 §5.2 shapes it. */
+export function errorBody(error: OAuthError): { error: OAuthErrorCode; error_description: string } {
+  return { error: error.code, error_description: error.description }
+}

@@ -1,0 +1,81 @@
+import { InvalidGrant, InvalidRequest, type OAuthError } from '../errors.ts'
+import type { Grant } from '../model/grant.ts'
+import type { TokenResponse } from '../model/token.ts'
+import { digest } from '../protocol/digest.ts'
+import { required } from '../protocol/params.ts'
+import { verifierMatches } from '../protocol/pkce.ts'
+import { randomToken } from '../random.ts'
+import { issueGrantTokens } from '../tokens/issue.ts'
+import type { GrantContext, GrantHandler } from './grant-handler.ts'
+
+interface AuthorizationCodeInput {
+  readonly code: string
+  readonly codeVerifier: string
+  readonly redirectUri: string | undefined
+}
+
+/** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5), which Keyward requires of every client (OAuth 2.1). */
+export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
+  grantType: 'authorization_code',
+  parameters: ['code', 'code_verifier', 'redirect_uri'],
+
+  parse(params) {
+    const codeVerifier = params.get('code_verifier')
+    if (codeVerifier === undefined) {
+      throw new InvalidRequest('The code_verifier parameter is required: Keyward requires PKCE (RFC 7636).')
+    }
+    return { code: required(params, 'code'), codeVerifier, redirectUri: params.get('redirect_uri') }
+  },
+
+  async issue(input, ctx) {
+    const now = ctx.clock.now()
+    const codeDigest = digest(input.code)
+    // One transaction: a racing second redemption waits for this one and then sees its grant, so a reuse
+    // revokes what this redemption issued. Failures are returned, not thrown, so the consumption commits.
+    const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | OAuthError> => {
+      const consumed = await tx.codes.consume(codeDigest, now)
+      if (consumed.kind === 'missing') return new InvalidGrant('The authorization code is invalid.')
+      if (consumed.kind === 'reused') {
+        // RFC 6749 §4.1.2: a code used twice must be refused, and what it issued should be revoked.
+        if (consumed.record.grantId !== null)
+          await tx.grants.revoke(consumed.record.grantId, now, 'code_reuse')
+        return new InvalidGrant(
+          'The authorization code was already used; the tokens issued with it are revoked.',
+        )
+      }
+      const code = consumed.record
+      // RFC 6749 §4.1.3: the code was issued to this client.
+      if (code.clientId !== ctx.client.id)
+        return new InvalidGrant('The authorization code was issued to another client.')
+      if (code.expiresAt <= now) return new InvalidGrant('The authorization code has expired.')
+      // RFC 6749 §4.1.3: redirect_uri, when present, is identical to the one of the authorization request.
+      const redirectUri = input.redirectUri ?? soleRedirectUri(ctx)
+      if (redirectUri !== code.redirectUri) {
+        return new InvalidGrant('The redirect_uri does not match the one of the authorization request.')
+      }
+      // RFC 7636 §4.6
+      if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
+        return new InvalidGrant('The code_verifier does not match the code_challenge.')
+      }
+      const grant: Grant = {
+        id: randomToken(ctx.random, 16),
+        clientId: ctx.client.id,
+        userId: code.userId,
+        scope: code.scope,
+        createdAt: now,
+        revokedAt: null,
+        revokedReason: null,
+      }
+      await tx.grants.create(grant)
+      await tx.codes.setGrant(codeDigest, grant.id)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
+    })
+    if (outcome instanceof Error) throw outcome
+    return outcome
+  },
+}
+
+/** RFC 6749 §4.1.3: redirect_uri may be left out only where the authorization request could leave it out. */
+function soleRedirectUri(ctx: GrantContext): string | undefined {
+  return ctx.client.redirectUris.length === 1 ? ctx.client.redirectUris[0] : undefined
+}

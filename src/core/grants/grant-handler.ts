@@ -1,0 +1,20 @@
+import type { CoreContext } from '../context.ts'
+import type { Client, LegacyFlow } from '../model/client.ts'
+import type { TokenResponse } from '../model/token.ts'
+
+/** What a grant handler works with: the authenticated client and the core's dependencies. */
+export interface GrantContext extends CoreContext {
+  readonly client: Client
+}
+
+/** One grant type of the token endpoint (RFC 6749 §4): parse its parameters, then issue tokens. */
+export interface GrantHandler<Input> {
+  /** The wire name of grant_type. */
+  readonly grantType: string
+  /** The parameters this grant reads; every other parameter is ignored (RFC 6749 §3.2). */
+  readonly parameters: readonly string[]
+  /** Set on flows RFC 9700 advises against: a client needs an operator's explicit opt-in to use them. */
+  readonly legacy?: LegacyFlow
+  parse(params: ReadonlyMap<string, string>): Input
+  issue(input: Input, ctx: GrantContext): Promise<TokenResponse>
+}

@@ -1,0 +1,19 @@
+import { authorizationCodeGrant } from './authorization-code.ts'
+import type { GrantHandler } from './grant-handler.ts'
+
+// biome-ignore lint/suspicious/noExplicitAny: each handler has its own input type; the registry only dispatches.
+type AnyGrantHandler = GrantHandler<any>
+
+/** Grant handlers by grant_type. Adding a grant is one file and one line here; metadata derives from this map. */
+export function buildGrantRegistry(
+  handlers: readonly AnyGrantHandler[],
+): ReadonlyMap<string, AnyGrantHandler> {
+  const registry = new Map<string, AnyGrantHandler>()
+  for (const handler of handlers) {
+    if (registry.has(handler.grantType)) throw new Error(`Two grant handlers claim ${handler.grantType}.`)
+    registry.set(handler.grantType, handler)
+  }
+  return registry
+}
+
+export const grantRegistry = buildGrantRegistry([authorizationCodeGrant])

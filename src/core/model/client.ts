@@ -1,0 +1,37 @@
+import type { Digest } from '../protocol/digest.ts'
+
+export type ClientType = 'confidential' | 'public'
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type AccessTokenFormat = 'jwt' | 'opaque'
+/** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
+export type LegacyFlow = 'implicit' | 'password'
+
+/** Lifetimes in seconds; absent means the server default. */
+export interface ClientLifetimes {
+  readonly accessToken?: number
+  readonly refreshIdle?: number
+  readonly refreshAbsolute?: number
+}
+
+export interface Client {
+  readonly id: string
+  readonly name: string
+  readonly type: ClientType
+  /** SHA-256 of the secret, which Keyward generates and shows once; null for public clients. */
+  readonly secretDigest: Digest | null
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod
+  readonly redirectUris: readonly string[]
+  /** Wire names: authorization_code, refresh_token, client_credentials, ... */
+  readonly grantTypes: readonly string[]
+  /** Scopes the client may ask for. */
+  readonly scopes: readonly string[]
+  /** Scopes granted when a request names none. */
+  readonly defaultScopes: readonly string[]
+  readonly legacyFlows: readonly LegacyFlow[]
+  readonly accessTokenFormat: AccessTokenFormat
+  readonly lifetimes: ClientLifetimes
+  /** Resource servers may introspect tokens issued to other clients (RFC 7662 §2.1). */
+  readonly canIntrospect: boolean
+  readonly createdAt: Date
+  readonly updatedAt: Date
+}

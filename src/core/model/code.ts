@@ -1,0 +1,15 @@
+import type { Digest } from '../protocol/digest.ts'
+
+/** An authorization code, bound to everything RFC 6749 §4.1.3 and RFC 7636 check at redemption. */
+export interface AuthorizationCode {
+  readonly digest: Digest
+  readonly clientId: string
+  readonly userId: string
+  readonly redirectUri: string
+  readonly codeChallenge: string
+  readonly scope: readonly string[]
+  readonly expiresAt: Date
+  /** Set by the first redemption; the grant lets a second redemption revoke what the first one issued. */
+  readonly grantId: string | null
+  readonly createdAt: Date
+}

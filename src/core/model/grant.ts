@@ -1,0 +1,14 @@
+/**
+ * A grant is what one authorization produced: the family of every token issued from one code (or one
+ * device approval, or one password login). Revoking the grant revokes every token in it.
+ */
+export interface Grant {
+  readonly id: string
+  readonly clientId: string
+  readonly userId: string
+  readonly scope: readonly string[]
+  readonly createdAt: Date
+  readonly revokedAt: Date | null
+  /** Why it was revoked: 'user', 'operator', 'code_reuse', 'refresh_reuse', ... (a security event when reuse). */
+  readonly revokedReason: string | null
+}

@@ -1,0 +1,10 @@
+import type { Digest } from '../protocol/digest.ts'
+
+/** A person's login session at the authorization server; the cookie holds the raw id, the store its digest. */
+export interface Session {
+  readonly digest: Digest
+  readonly userId: string
+  /** When the person last entered their password: prompt=login and max_age compare against it. */
+  readonly authTime: Date
+  readonly expiresAt: Date
+}

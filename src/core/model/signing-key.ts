@@ -1,0 +1,14 @@
+/** An asymmetric key that signs access tokens. Its private part is stored encrypted (DESIGN §6). */
+export interface SigningKey {
+  readonly kid: string
+  readonly alg: 'ES256' | 'EdDSA'
+  /** Public JWK, published in the JWKS while any token it signed may still be valid. */
+  readonly publicJwk: Readonly<Record<string, unknown>>
+  /** The private JWK, encrypted with the key-encryption key from config (AES-256-GCM, base64url). */
+  readonly encryptedPrivateJwk: string
+  readonly createdAt: Date
+  /** Set when a newer key took over signing; the key stays published until retiredAt + max token lifetime. */
+  readonly retiredAt: Date | null
+  /** After this the key is gone from the JWKS. */
+  readonly publishUntil: Date | null
+}

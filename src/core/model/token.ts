@@ -1,0 +1,46 @@
+import type { Digest } from '../protocol/digest.ts'
+
+/** A refresh token at rest: only its digest, tied to its grant (the family that reuse detection kills). */
+export interface RefreshToken {
+  readonly digest: Digest
+  readonly grantId: string
+  readonly clientId: string
+  readonly userId: string
+  readonly scope: readonly string[]
+  readonly createdAt: Date
+  /** Idle expiry: pushed forward on each rotation, never past absoluteExpiresAt. */
+  readonly expiresAt: Date
+  readonly absoluteExpiresAt: Date
+  /** Set when the token was exchanged for a new one; a later use of it is reuse (RFC 9700 §4.14.2). */
+  readonly rotatedAt: Date | null
+  readonly revokedAt: Date | null
+}
+
+/**
+ * An access token that the server must be able to find again: an opaque token (by digest), or a JWT issued
+ * under a grant (by jti), so that revoking the grant makes introspection report it inactive. JWTs issued to
+ * clients on their own behalf (client credentials) are not stored: that path writes nothing.
+ */
+export interface AccessTokenRecord {
+  /** The digest of an opaque token, or the jti of a JWT. */
+  readonly key: string
+  readonly format: 'jwt' | 'opaque'
+  readonly grantId: string | null
+  readonly clientId: string
+  /** The resource owner; for client credentials the client itself. */
+  readonly subject: string
+  readonly scope: readonly string[]
+  readonly audience: readonly string[]
+  readonly issuedAt: Date
+  readonly expiresAt: Date
+  readonly revokedAt: Date | null
+}
+
+/** What the token endpoint returns, in camelCase; the HTTP edge renders wire names (RFC 6749 §5.1). */
+export interface TokenResponse {
+  readonly accessToken: string
+  readonly tokenType: 'Bearer'
+  readonly expiresIn: number
+  readonly scope: readonly string[]
+  readonly refreshToken?: string
+}

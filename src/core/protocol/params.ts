@@ -1,0 +1,38 @@
+import { InvalidRequest } from '../errors.ts'
+
+/** Longest value Keyward accepts for any one parameter: generous for URIs and JWTs, small enough to bound memory. */
+export const MAX_PARAMETER_LENGTH = 4096
+
+/**
+ * Reads form or query parameters into a map. RFC 6749 §3.1 and §3.2: parameters must not be repeated, and
+ * parameters sent without a value are treated as omitted.
+ */
+export function readParameters(source: URLSearchParams): ReadonlyMap<string, string> {
+  const params = new Map<string, string>()
+  const seen = new Set<string>()
+  for (const [name, value] of source) {
+    if (seen.has(name)) {
+      throw new InvalidRequest(`The parameter ${safeName(name)} was sent more than once.`)
+    }
+    if (value.length > MAX_PARAMETER_LENGTH) {
+      throw new InvalidRequest(
+        `The parameter ${safeName(name)} is longer than ${MAX_PARAMETER_LENGTH} characters.`,
+      )
+    }
+    seen.add(name)
+    if (value !== '') params.set(name, value)
+  }
+  return params
+}
+
+/** A required parameter, or invalid_request naming it. */
+export function required(params: ReadonlyMap<string, string>, name: string): string {
+  const value = params.get(name)
+  if (value === undefined) throw new InvalidRequest(`The ${name} parameter is required.`)
+  return value
+}
+
+/** Echoes a parameter name in an error description only when it is a plain identifier. */
+function safeName(name: string): string {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(name) ? name : '(unnamed)'
+}

@@ -1,0 +1,65 @@
+// Rules for redirect URIs: registration (what may be registered) and matching (what a request may use).
+
+/** RFC 8252 §7.3 and §8.3: loopback means IP literals; `localhost` may resolve elsewhere. */
+function isLoopbackIp(hostname: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]'
+}
+
+/** Loopback in the broad sense used for issuers and lint: IP literals and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  return isLoopbackIp(hostname) || hostname === 'localhost'
+}
+
+/**
+ * Why a URI may not be registered, or null when it may. RFC 9700 §4.1.3 and RFC 6749 §3.1.2: absolute, no
+ * fragment, no wildcard; https, or http on loopback, or a private-use scheme for native apps (RFC 8252 §7.1).
+ */
+export function redirectUriProblem(uri: string): string | null {
+  let url: URL
+  try {
+    url = new URL(uri)
+  } catch {
+    return 'is not an absolute URI'
+  }
+  if (uri.includes('#')) return 'has a fragment (RFC 6749 §3.1.2)'
+  if (uri.includes('*')) return 'has a wildcard; redirect URIs match exactly (RFC 9700 §4.1.3)'
+  if (url.protocol === 'https:') return null
+  if (url.protocol === 'http:') {
+    return isLoopbackHost(url.hostname) ? null : 'uses http outside loopback; use https'
+  }
+  // RFC 8252 §7.1: a private-use scheme is a reverse domain name, so it contains a dot.
+  if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return null
+  return `uses the scheme ${url.protocol} which is neither https nor a private-use (reverse domain) scheme`
+}
+
+/**
+ * Whether `requested` is one of `registered`. Exact string comparison (RFC 9700 §4.1.3), except that the port
+ * of a loopback IP redirect URI may vary (RFC 8252 §7.3).
+ */
+export function matchesRegisteredRedirectUri(requested: string, registered: readonly string[]): boolean {
+  if (registered.includes(requested)) return true
+  let url: URL
+  try {
+    url = new URL(requested)
+  } catch {
+    return false
+  }
+  if (url.protocol !== 'http:' || !isLoopbackIp(url.hostname) || url.port === '') return false
+  return registered.some((candidate) => {
+    try {
+      const other = new URL(candidate)
+      return (
+        other.protocol === 'http:' &&
+        other.hostname === url.hostname &&
+        withoutPort(other) === withoutPort(url) &&
+        !candidate.includes('#')
+      )
+    } catch {
+      return false
+    }
+  })
+}
+
+function withoutPort(url: URL): string {
+  return `${url.protocol}//${url.hostname}${url.pathname}${url.search}`
+}

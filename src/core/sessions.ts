@@ -1,0 +1,47 @@
+import type { CoreContext } from './context.ts'
+import type { Session } from './model/session.ts'
+import type { User } from './model/user.ts'
+import { digest } from './protocol/digest.ts'
+import { verifyPassword } from './protocol/password.ts'
+import { randomToken } from './random.ts'
+
+type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
+
+/** Checks a username and password. Unknown users cost as much as wrong passwords, so nothing tells them apart. */
+export async function authenticateUser(
+  username: string,
+  password: string,
+  ctx: Pick<CoreContext, 'stores'>,
+): Promise<User | null> {
+  const user = username.length <= 255 ? await ctx.stores.users.getByUsername(username) : null
+  const ok = await verifyPassword(password, user?.passwordHash ?? null)
+  return ok ? user : null
+}
+
+/** Starts a login session; the returned id goes into the cookie, only its digest into the store. */
+export async function startSession(
+  userId: string,
+  ctx: SessionDeps,
+): Promise<{ id: string; session: Session }> {
+  const id = randomToken(ctx.random)
+  const now = ctx.clock.now()
+  const session: Session = {
+    digest: digest(id),
+    userId,
+    authTime: now,
+    expiresAt: new Date(now.getTime() + ctx.config.lifetimes.session * 1000),
+  }
+  await ctx.stores.sessions.create(session)
+  return { id, session }
+}
+
+/** The live session behind a cookie value, or null. */
+export async function findSession(id: string | undefined, ctx: SessionDeps): Promise<Session | null> {
+  if (id === undefined || id.length > 100) return null
+  const session = await ctx.stores.sessions.get(digest(id))
+  return session !== null && session.expiresAt > ctx.clock.now() ? session : null
+}
+
+export async function endSession(id: string, ctx: SessionDeps): Promise<void> {
+  await ctx.stores.sessions.delete(digest(id))
+}

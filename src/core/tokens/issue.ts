@@ -1,0 +1,126 @@
+import { epochSeconds } from '../clock.ts'
+import { defaultAudience } from '../config.ts'
+import type { CoreContext } from '../context.ts'
+import type { Client } from '../model/client.ts'
+import type { Grant } from '../model/grant.ts'
+import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
+import type { Stores } from '../ports/stores.ts'
+import { digest } from '../protocol/digest.ts'
+import { formatScope } from '../protocol/scope.ts'
+import { randomToken } from '../random.ts'
+import { signJwt } from './jwt.ts'
+
+type TokenDeps = Pick<CoreContext, 'config' | 'clock' | 'random' | 'keys'>
+
+/** Prefixes make leaked Keyward tokens recognizable to secret scanners and in support tickets. */
+export const OPAQUE_ACCESS_TOKEN_PREFIX = 'kw_at_'
+export const REFRESH_TOKEN_PREFIX = 'kw_rt_'
+
+export interface MintedAccessToken {
+  readonly token: string
+  readonly expiresIn: number
+  /** What the store must keep: always for opaque tokens, for JWTs only when issued under a grant. */
+  readonly record: AccessTokenRecord | null
+}
+
+export function accessTokenLifetime(client: Client, deps: Pick<CoreContext, 'config'>): number {
+  return client.lifetimes.accessToken ?? deps.config.lifetimes.accessToken
+}
+
+/** An access token for `subject`, as a JWT (RFC 9068) or an opaque token, per the client's setting. */
+export function mintAccessToken(
+  request: { client: Client; subject: string; scope: readonly string[]; grantId: string | null },
+  deps: TokenDeps,
+): MintedAccessToken {
+  const { client, subject, scope, grantId } = request
+  const expiresIn = accessTokenLifetime(client, deps)
+  const now = deps.clock.now()
+  const issuedAt = epochSeconds(deps.clock)
+  const audience = [defaultAudience(deps.config)]
+  const record = (key: string, format: AccessTokenRecord['format']): AccessTokenRecord => ({
+    key,
+    format,
+    grantId,
+    clientId: client.id,
+    subject,
+    scope,
+    audience,
+    issuedAt: now,
+    expiresAt: new Date((issuedAt + expiresIn) * 1000),
+    revokedAt: null,
+  })
+
+  if (client.accessTokenFormat === 'opaque') {
+    const token = OPAQUE_ACCESS_TOKEN_PREFIX + randomToken(deps.random)
+    return { token, expiresIn, record: record(digest(token), 'opaque') }
+  }
+  const jti = randomToken(deps.random, 16)
+  // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are required; scope when one was granted.
+  const token = signJwt(
+    {
+      iss: deps.config.issuer,
+      sub: subject,
+      aud: audience.length === 1 ? audience[0] : audience,
+      exp: issuedAt + expiresIn,
+      iat: issuedAt,
+      jti,
+      client_id: client.id,
+      scope: formatScope(scope),
+    },
+    deps.keys.active(),
+    'at+jwt',
+  )
+  return { token, expiresIn, record: grantId === null ? null : record(jti, 'jwt') }
+}
+
+/** A refresh token for a grant; idle expiry never passes the absolute one set when the grant began. */
+export function mintRefreshToken(
+  request: { client: Client; grant: Grant; scope: readonly string[]; absoluteExpiresAt?: Date },
+  deps: Pick<CoreContext, 'config' | 'clock' | 'random'>,
+): { token: string; record: RefreshToken } {
+  const { client, grant, scope } = request
+  const now = deps.clock.now()
+  const idle = client.lifetimes.refreshIdle ?? deps.config.lifetimes.refreshIdle
+  const absolute = client.lifetimes.refreshAbsolute ?? deps.config.lifetimes.refreshAbsolute
+  const absoluteExpiresAt = request.absoluteExpiresAt ?? new Date(now.getTime() + absolute * 1000)
+  const token = REFRESH_TOKEN_PREFIX + randomToken(deps.random)
+  return {
+    token,
+    record: {
+      digest: digest(token),
+      grantId: grant.id,
+      clientId: client.id,
+      userId: grant.userId,
+      scope,
+      createdAt: now,
+      expiresAt: new Date(Math.min(now.getTime() + idle * 1000, absoluteExpiresAt.getTime())),
+      absoluteExpiresAt,
+      rotatedAt: null,
+      revokedAt: null,
+    },
+  }
+}
+
+/**
+ * Issues the tokens of a grant a person approved (code, device, password, refresh): an access token, and a
+ * refresh token when the client may use refresh_token. Writes go to `tx`, the caller's transaction.
+ */
+export async function issueGrantTokens(
+  tx: Stores,
+  request: { client: Client; grant: Grant; scope: readonly string[]; absoluteExpiresAt?: Date },
+  deps: TokenDeps,
+): Promise<TokenResponse> {
+  const { client, grant, scope } = request
+  const access = mintAccessToken({ client, subject: grant.userId, scope, grantId: grant.id }, deps)
+  if (access.record) await tx.tokens.createAccessToken(access.record)
+  const response: TokenResponse = {
+    accessToken: access.token,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresIn,
+    scope,
+  }
+  if (!client.grantTypes.includes('refresh_token')) return response
+  const refresh = mintRefreshToken(request, deps)
+  await tx.tokens.createRefreshToken(refresh.record)
+  return { ...response, refreshToken: refresh.token }
+}

@@ -1,0 +1,136 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type JsonWebKeyInput,
+  type KeyObject,
+} from 'node:crypto'
+import type { Clock } from '../clock.ts'
+import type { SigningKey } from '../model/signing-key.ts'
+import type { KeyStore } from '../ports/stores.ts'
+import type { Random } from '../random.ts'
+
+export type SigningAlgorithm = SigningKey['alg']
+
+/** The key that signs now, ready to use. */
+export interface ActiveKey {
+  readonly kid: string
+  readonly alg: SigningAlgorithm
+  readonly privateKey: KeyObject
+}
+
+export interface JsonWebKeySet {
+  readonly keys: readonly Readonly<Record<string, unknown>>[]
+}
+
+/** The key-encryption key: derived from the configured secret, so the secret itself never touches a cipher. */
+function keyEncryptionKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'keyward', 'signing-key encryption v1', 32))
+}
+
+function encrypt(plaintext: string, secret: string, random: Random): string {
+  const iv = random.bytes(12)
+  const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey(secret), iv)
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')
+}
+
+function decrypt(encoded: string, secret: string): string {
+  const raw = Buffer.from(encoded, 'base64url')
+  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey(secret), raw.subarray(0, 12))
+  decipher.setAuthTag(raw.subarray(12, 28))
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
+}
+
+/** RFC 7638 JWK thumbprint: SHA-256 over the required members in lexicographic order. */
+function thumbprint(jwk: Readonly<Record<string, unknown>>): string {
+  const members = jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x']
+  const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])))
+  return createHash('sha256').update(canonical).digest('base64url')
+}
+
+/** A new key pair with its private part encrypted under the configured secret. */
+export function generateSigningKey(
+  alg: SigningAlgorithm,
+  deps: { secret: string; clock: Clock; random: Random },
+): SigningKey {
+  const pair =
+    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519')
+  const publicJwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>
+  const kid = thumbprint(publicJwk)
+  return {
+    kid,
+    alg,
+    publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
+    encryptedPrivateJwk: encrypt(
+      JSON.stringify(pair.privateKey.export({ format: 'jwk' })),
+      deps.secret,
+      deps.random,
+    ),
+    createdAt: deps.clock.now(),
+    retiredAt: null,
+    publishUntil: null,
+  }
+}
+
+function activate(key: SigningKey, secret: string): ActiveKey {
+  let privateJwk: JsonWebKeyInput['key']
+  try {
+    privateJwk = JSON.parse(decrypt(key.encryptedPrivateJwk, secret))
+  } catch (cause) {
+    throw new Error(
+      `Cannot decrypt signing key ${key.kid}: the configured secret is not the one it was encrypted with.`,
+      { cause },
+    )
+  }
+  return { kid: key.kid, alg: key.alg, privateKey: createPrivateKey({ key: privateJwk, format: 'jwk' }) }
+}
+
+/**
+ * The signing keys as the server uses them: the newest unretired key signs, every published key is in the JWKS.
+ * `reload` picks up rotations made by another process or node.
+ */
+export interface KeyRing {
+  active(): ActiveKey
+  jwks(): JsonWebKeySet
+  reload(): Promise<void>
+}
+
+export async function openKeyRing(
+  store: KeyStore,
+  deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm },
+): Promise<KeyRing> {
+  let current: ActiveKey
+  let published: JsonWebKeySet
+
+  async function reload(): Promise<void> {
+    let keys = await store.listPublished(deps.clock.now())
+    if (!keys.some((key) => key.retiredAt === null)) {
+      // First start (or every key retired by hand): make the key that signs from now on.
+      await store.create(generateSigningKey(deps.algorithm, deps))
+      keys = await store.listPublished(deps.clock.now())
+    }
+    const signer = keys.find((key) => key.retiredAt === null)
+    if (!signer) throw new Error('No signing key is available after creating one.')
+    if (current?.kid !== signer.kid) current = activate(signer, deps.secret)
+    published = { keys: keys.map((key) => key.publicJwk) }
+  }
+
+  await reload()
+  return { active: () => current, jwks: () => published, reload }
+}
+
+/** Makes a new signing key and retires the others, which stay published for `publishFor` seconds. */
+export async function rotateSigningKey(
+  store: KeyStore,
+  deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm; publishFor: number },
+): Promise<SigningKey> {
+  const key = generateSigningKey(deps.algorithm, deps)
+  const now = deps.clock.now()
+  await store.create(key)
+  await store.retireAllExcept(key.kid, now, new Date(now.getTime() + deps.publishFor * 1000))
+  return key
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs'
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { DestinationStream } from 'pino'
+import type { ClientLookup } from '../core/client-auth/authenticate.ts'
+import type { CoreContext } from '../core/context.ts'
+import { authorizationServerMetadata } from '../core/endpoints/metadata.ts'
+import { grantRegistry } from '../core/grants/index.ts'
+import type { LegacyFlow } from '../core/model/client.ts'
+import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
+import { createCsrf } from './csrf.ts'
+import { registerErrorHandling } from './errors.ts'
+import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
+import { loggerOptions } from './logger.ts'
+import { registerAuthorizeRoutes } from './routes/authorize.ts'
+import { registerMetadataRoutes } from './routes/metadata.ts'
+import { registerTokenRoute } from './routes/token.ts'
+import { registerSecurityHeaders } from './security-headers.ts'
+
+const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
+
+export interface AppOptions {
+  readonly core: CoreContext
+  readonly findClient: ClientLookup
+  /** Where log lines go; stdout when absent. Tests pass a stream to scan what was logged. */
+  readonly logStream?: DestinationStream
+  /** Shared rate-limit counters across nodes; in-process counters when absent. */
+  readonly redis?: Redis
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer }
+  /** Extra routes (the demo's landing page). */
+  readonly extend?: (app: FastifyInstance) => void
+}
+
+/** The HTTP edge: parses requests into plain values, calls the core, renders the result. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { core, findClient } = options
+  const issuer = new URL(core.config.issuer)
+  const serverOptions = {
+    logger: loggerOptions(core.config.logLevel, options.logStream),
+    bodyLimit: FORM_BODY_LIMIT,
+    trustProxy: core.config.trustProxy,
+  } satisfies FastifyServerOptions
+  // Fastify's types pick the server flavour from the options; TLS or not, the routes see the same API.
+  const app = (options.https
+    ? Fastify({ ...serverOptions, https: options.https })
+    : Fastify(serverOptions)) as unknown as FastifyInstance
+  // Browsers drop Secure cookies on plain http, which is allowed only on loopback (DESIGN §6).
+  const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
+
+  registerErrorHandling(app)
+  registerFormParser(app)
+  registerSecurityHeaders(app, { https: issuer.protocol === 'https:' })
+  await app.register(cookie)
+  await app.register(rateLimit, { global: false, ...(options.redis ? { redis: options.redis } : {}) })
+
+  registerMetadataRoutes(app, {
+    metadata: async () => {
+      const legacy = new Set<LegacyFlow>(
+        (await core.stores.clients.list()).flatMap((client) => client.legacyFlows),
+      )
+      return authorizationServerMetadata(core.config, grantRegistry.keys(), legacy)
+    },
+    jwks: () => core.keys.jwks(),
+  })
+  registerTokenRoute(app, { ...core, grants: grantRegistry, findClient })
+  registerAuthorizeRoutes(app, {
+    core: { ...core, findClient },
+    csrf: createCsrf(core.config.secret, core.random, cookies),
+    cookies,
+    loginRateLimit: { max: 20, timeWindow: '1 minute' },
+  })
+  app.get('/assets/keyward.css', (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
+  )
+  options.extend?.(app)
+  return app
+}

@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { errorBody, InvalidClient, InvalidRequest, OAuthError, ServerError } from '../core/errors.ts'
+import { renderError } from './views/error.ts'
+
+/** Routes whose callers are people with browsers: errors there are pages, not JSON. */
+const PAGE_ROUTES = new Set(['/authorize', '/login', '/consent', '/device', '/'])
+
+/** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
+function asOAuthError(error: FastifyError | Error): OAuthError {
+  if (error instanceof OAuthError) return error
+  const fastifyError = error as FastifyError
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new InvalidRequest('The request body must be application/x-www-form-urlencoded.', {
+        cause: error,
+      })
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new InvalidRequest('The request body is too large.', { cause: error })
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new InvalidRequest('The request body is malformed.', { cause: error })
+  }
+  if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
+    return new InvalidRequest('The request is malformed.', { cause: error })
+  }
+  return new ServerError('The server could not complete the request.', { cause: error })
+}
+
+/** Sends an OAuth error as RFC 6749 §5.2 JSON, with the Basic challenge §5.2 asks for after a Basic attempt. */
+export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  if (error instanceof InvalidClient && error.usedBasic)
+    reply.header('WWW-Authenticate', 'Basic realm="keyward"')
+  return reply.code(error.status).header('Cache-Control', 'no-store').send(errorBody(error))
+}
+
+export function sendErrorPage(
+  reply: FastifyReply,
+  error: OAuthError,
+  title = 'Something went wrong',
+): FastifyReply {
+  return reply
+    .code(error.status === 500 ? 500 : 400)
+    .type('text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .send(renderError({ title, message: error.description, status: error.code }))
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const oauthError = asOAuthError(error)
+    if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ error: oauthError.code }, oauthError.description)
+    const path = request.url.split('?')[0] ?? ''
+    return PAGE_ROUTES.has(path) ? sendErrorPage(reply, oauthError) : sendOAuthError(reply, oauthError)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const error = new InvalidRequest('There is nothing at this address.')
+    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
+      return sendErrorPage(reply.code(404), error, 'Page not found').code(404)
+    }
+    return reply.code(404).send(errorBody(error))
+  })
+}

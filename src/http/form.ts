@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify'
+import { readParameters } from '../core/protocol/params.ts'
+
+/** Largest form body Keyward reads: every OAuth request fits in far less. */
+export const FORM_BODY_LIMIT = 64 * 1024
+
+/**
+ * Parses application/x-www-form-urlencoded bodies into a Map, refusing repeated parameters and oversized
+ * values with invalid_request instead of merging them into arrays as the usual parsers do.
+ */
+export function registerFormParser(app: FastifyInstance): void {
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      try {
+        done(null, readParameters(new URLSearchParams(body as string)))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    },
+  )
+}
+
+/** The parsed form body of a request, or an empty map when it had none. */
+export function formOf(body: unknown): ReadonlyMap<string, string> {
+  return body instanceof Map ? (body as ReadonlyMap<string, string>) : new Map()
+}
+
+/** The query string of a request, parsed with the same rules as a form body. */
+export function queryOf(url: string): ReadonlyMap<string, string> {
+  const question = url.indexOf('?')
+  return readParameters(new URLSearchParams(question === -1 ? '' : url.slice(question + 1)))
+}

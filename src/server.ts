@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
+import type { DestinationStream } from 'pino'
+import type { Clock } from './core/clock.ts'
+import type { Config } from './core/config.ts'
+import type { CoreContext } from './core/context.ts'
+import type { Random } from './core/random.ts'
+import { openKeyRing } from './core/tokens/signing-keys.ts'
+import { buildApp } from './http/app.ts'
+import { openStores } from './store/index.ts'
+import { cryptoRandom, systemClock } from './system.ts'
+
+export interface RunningServer {
+  readonly app: FastifyInstance
+  readonly core: CoreContext
+  /** Where the server listens (which may differ from the issuer behind a proxy). */
+  readonly address: string
+  close(): Promise<void>
+}
+
+export interface ServerOptions {
+  readonly logStream?: DestinationStream
+  readonly clock?: Clock
+  readonly random?: Random
+  readonly extend?: (app: FastifyInstance, core: CoreContext) => void
+}
+
+/** How often a node looks for signing keys rotated by another node or by `keyward keys rotate`. */
+const KEY_RELOAD_INTERVAL_MS = 60_000
+
+/** Opens the stores and keys, builds the HTTP app and listens. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? cryptoRandom
+  const stores = await openStores(config.databaseUrl)
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    : undefined
+  try {
+    await redis?.connect()
+    const keys = await openKeyRing(stores.keys, {
+      secret: config.secret,
+      clock,
+      random,
+      algorithm: config.signingAlgorithm,
+    })
+    const core: CoreContext = { config, stores, clock, random, keys }
+    const app = await buildApp({
+      core,
+      findClient: (id) => stores.clients.get(id),
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+      ...(redis ? { redis } : {}),
+      ...(config.tls
+        ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+        : {}),
+      extend: (instance) => options.extend?.(instance, core),
+    })
+    const address = await app.listen({ host: config.host, port: config.port })
+    const reload = setInterval(() => {
+      keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
+    }, KEY_RELOAD_INTERVAL_MS)
+    reload.unref()
+    return {
+      app,
+      core,
+      address,
+      close: async () => {
+        clearInterval(reload)
+        await app.close()
+        redis?.disconnect()
+        await stores.close()
+      },
+    }
+  } catch (error) {
+    redis?.disconnect()
+    await stores.close()
+    throw error
+  }
+}

@@ -1,0 +1,87 @@
+import { createServer } from 'node:net'
+import { Writable } from 'node:stream'
+import { registerClient, type ClientRegistration } from '../../src/core/client-registration.ts'
+import { type ConfigInput, parseConfig } from '../../src/core/config.ts'
+import type { Client } from '../../src/core/model/client.ts'
+import type { User } from '../../src/core/model/user.ts'
+import { newUser } from '../../src/core/users.ts'
+import { type RunningServer, startServer } from '../../src/server.ts'
+import { cryptoRandom } from '../../src/system.ts'
+import { type TestClock, testClock } from './clock.ts'
+
+/** A port that was free a moment ago: the issuer must name the port before the server listens on it. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+export interface TestServer extends RunningServer {
+  readonly issuer: string
+  readonly clock: TestClock
+  /** Every log line the server wrote, for the tests that check nothing secret was logged. */
+  readonly logs: string[]
+  /** Registers a client; returns it with its secret (null for public clients). */
+  client(registration: Partial<ClientRegistration>): Promise<{ client: Client; secret: string | null }>
+  user(username?: string, password?: string): Promise<User & { password: string }>
+}
+
+/**
+ * A real Keyward listening on 127.0.0.1 over a fresh in-memory SQLite database (or `databaseUrl`), with a test
+ * clock that starts at the real time (JWT libraries on the client side compare with the real time).
+ */
+export async function startTestServer(
+  overrides: Partial<ConfigInput> = {},
+  options: { clock?: TestClock } = {},
+): Promise<TestServer> {
+  const port = await freePort()
+  const issuer = `http://127.0.0.1:${port}`
+  const config = parseConfig({
+    issuer,
+    port,
+    databaseUrl: 'sqlite::memory:',
+    secret: 'test-secret-test-secret-test-secret-0123456789',
+    logLevel: 'info',
+    ...overrides,
+  })
+  const clock = options.clock ?? testClock(new Date())
+  const logs: string[] = []
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk))
+      done()
+    },
+  })
+  const server = await startServer(config, { clock, logStream })
+  const deps = { config, clock, random: cryptoRandom }
+  return {
+    ...server,
+    issuer,
+    clock,
+    logs,
+    async client(registration) {
+      const registered = registerClient(
+        {
+          name: 'Test client',
+          type: 'confidential',
+          grantTypes: ['authorization_code', 'refresh_token'],
+          redirectUris: ['https://client.example/callback'],
+          scopes: ['profile', 'read', 'write'],
+          defaultScopes: ['profile'],
+          ...registration,
+        },
+        deps,
+      )
+      await server.core.stores.clients.create(registered.client)
+      return registered
+    },
+    async user(username = `user-${Math.random().toString(36).slice(2)}`, password = 'correct horse battery') {
+      const user = await newUser(username, password, deps)
+      await server.core.stores.users.create(user)
+      return { ...user, password }
+    },
+  }
+}
