@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
-import { registerClient, type ClientRegistration } from '../../src/core/client-registration.ts'
+import { type ClientRegistration, registerClient } from '../../src/core/client-registration.ts'
 import { type ConfigInput, parseConfig } from '../../src/core/config.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { User } from '../../src/core/model/user.ts'
