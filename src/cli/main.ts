@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander'
 import { ClientRegistrationError } from '../core/client-registration.ts'
 import { ConfigError } from '../core/config.ts'
 import { clientsCommand } from './commands/clients.ts'
+import { grantsCommand } from './commands/grants.ts'
+import { keysCommand } from './commands/keys.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { startCommand } from './commands/start.ts'
 import { usersCommand } from './commands/users.ts'
@@ -16,6 +18,8 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   migrateCommand(program, env)
   clientsCommand(program, env)
   usersCommand(program, env)
+  keysCommand(program, env)
+  grantsCommand(program, env)
   return program
 }
 

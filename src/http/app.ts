@@ -7,17 +7,19 @@ import type { DestinationStream } from 'pino'
 import type { ClientLookup } from '../core/client-auth/authenticate.ts'
 import type { CoreContext } from '../core/context.ts'
 import { authorizationServerMetadata } from '../core/endpoints/metadata.ts'
+import { InvalidRequest } from '../core/errors.ts'
 import { grantRegistry } from '../core/grants/index.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
 import { createCsrf } from './csrf.ts'
-import { registerErrorHandling } from './errors.ts'
+import { registerErrorHandling, sendOAuthError } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { loggerOptions } from './logger.ts'
 import { registerAuthorizeRoutes } from './routes/authorize.ts'
 import { registerMetadataRoutes } from './routes/metadata.ts'
 import { registerTokenRoute } from './routes/token.ts'
-import { registerSecurityHeaders } from './security-headers.ts'
+import { registerTokenManagementRoutes } from './routes/token-management.ts'
+import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
 
@@ -41,6 +43,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: loggerOptions(core.config.logLevel, options.logStream),
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: core.config.trustProxy,
+    // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
+    // an OAuth error body and the security headers like every other reply (DESIGN §6).
+    frameworkErrors: (error, _request, reply) => {
+      sendOAuthError(
+        setSecurityHeaders(reply, { https: issuer.protocol === 'https:' }),
+        new InvalidRequest('The request URL is malformed.', { cause: error }),
+      )
+    },
   } satisfies FastifyServerOptions
   // Fastify's types pick the server flavour from the options; TLS or not, the routes see the same API.
   const app = (options.https
@@ -65,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     jwks: () => core.keys.jwks(),
   })
   registerTokenRoute(app, { ...core, grants: grantRegistry, findClient })
+  registerTokenManagementRoutes(app, { ...core, findClient })
   registerAuthorizeRoutes(app, {
     core: { ...core, findClient },
     csrf: createCsrf(core.config.secret, core.random, cookies),

@@ -9,6 +9,9 @@ export const FORM_BODY_LIMIT = 64 * 1024
  * values with invalid_request instead of merging them into arrays as the usual parsers do.
  */
 export function registerFormParser(app: FastifyInstance): void {
+  // Fastify parses JSON and text by default; a token request in either would reach the routes as an empty
+  // form and fail as invalid_client instead of invalid_request (RFC 6749 §3.2: the body is form-encoded).
+  app.removeAllContentTypeParsers()
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },

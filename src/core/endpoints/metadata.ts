@@ -5,6 +5,8 @@ import type { LegacyFlow } from '../model/client.ts'
 export const ENDPOINT_PATHS = {
   authorization: '/authorize',
   token: '/token',
+  revocation: '/revoke',
+  introspection: '/introspect',
   jwks: '/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
 } as const
@@ -27,6 +29,10 @@ export function authorizationServerMetadata(
     authorization_endpoint: url(ENDPOINT_PATHS.authorization),
     token_endpoint: url(ENDPOINT_PATHS.token),
     jwks_uri: url(ENDPOINT_PATHS.jwks),
+    revocation_endpoint: url(ENDPOINT_PATHS.revocation),
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint: url(ENDPOINT_PATHS.introspection),
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit') ? ['query', 'fragment'] : ['query'],

@@ -1,5 +1,7 @@
 import { authorizationCodeGrant } from './authorization-code.ts'
+import { clientCredentialsGrant } from './client-credentials.ts'
 import type { GrantHandler } from './grant-handler.ts'
+import { refreshTokenGrant } from './refresh-token.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler has its own input type; the registry only dispatches.
 type AnyGrantHandler = GrantHandler<any>
@@ -16,4 +18,8 @@ export function buildGrantRegistry(
   return registry
 }
 
-export const grantRegistry = buildGrantRegistry([authorizationCodeGrant])
+export const grantRegistry = buildGrantRegistry([
+  authorizationCodeGrant,
+  refreshTokenGrant,
+  clientCredentialsGrant,
+])

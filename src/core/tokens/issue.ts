@@ -107,7 +107,14 @@ export function mintRefreshToken(
  */
 export async function issueGrantTokens(
   tx: Stores,
-  request: { client: Client; grant: Grant; scope: readonly string[]; absoluteExpiresAt?: Date },
+  request: {
+    client: Client
+    grant: Grant
+    scope: readonly string[]
+    /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even if the access token narrowed. */
+    refreshScope?: readonly string[]
+    absoluteExpiresAt?: Date
+  },
   deps: TokenDeps,
 ): Promise<TokenResponse> {
   const { client, grant, scope } = request
@@ -120,7 +127,7 @@ export async function issueGrantTokens(
     scope,
   }
   if (!client.grantTypes.includes('refresh_token')) return response
-  const refresh = mintRefreshToken(request, deps)
+  const refresh = mintRefreshToken({ ...request, scope: request.refreshScope ?? scope }, deps)
   await tx.tokens.createRefreshToken(refresh.record)
   return { ...response, refreshToken: refresh.token }
 }

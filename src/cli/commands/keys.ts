@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { rotateSigningKey } from '../../core/tokens/signing-keys.ts'
+import { cryptoRandom, systemClock } from '../../system.ts'
+import type { Environment } from '../config-source.ts'
+import { print, withStores } from '../context.ts'
+
+/** A retired key stays published this much longer than the longest access token, for nodes still signing with it. */
+const RELOAD_MARGIN_SECONDS = 120
+
+export function keysCommand(program: Command, env: Environment): void {
+  const keys = program.command('keys').description('the keys that sign access tokens')
+
+  keys
+    .command('list')
+    .description('list published signing keys, newest first')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withStores(env, async (stores) => {
+        const published = await stores.keys.listPublished(systemClock.now())
+        const rows = published.map((key) => ({
+          kid: key.kid,
+          alg: key.alg,
+          status: key.retiredAt === null ? 'signing' : 'retired',
+          created_at: key.createdAt.toISOString(),
+          published_until: key.publishUntil?.toISOString() ?? null,
+        }))
+        print(options.json === true, rows, () =>
+          rows
+            .map((row) => `${row.kid}  ${row.alg}  ${row.status.padEnd(7)}  ${row.published_until ?? ''}`)
+            .join('\n'),
+        )
+      })
+    })
+
+  keys
+    .command('rotate')
+    .description('make a new signing key; the old ones stay in the JWKS until the tokens they signed expire')
+    .action(async () => {
+      await withStores(env, async (stores, config) => {
+        const clients = await stores.clients.list()
+        const longest = Math.max(
+          config.lifetimes.accessToken,
+          ...clients.map((c) => c.lifetimes.accessToken ?? 0),
+        )
+        const key = await rotateSigningKey(stores.keys, {
+          secret: config.secret,
+          clock: systemClock,
+          random: cryptoRandom,
+          algorithm: config.signingAlgorithm,
+          publishFor: longest + RELOAD_MARGIN_SECONDS,
+        })
+        console.log(
+          `New signing key ${key.kid} (${key.alg}). Running servers switch to it within a minute; ` +
+            `the previous keys stay published for ${longest + RELOAD_MARGIN_SECONDS} s.`,
+        )
+      })
+    })
+}

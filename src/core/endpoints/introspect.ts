@@ -1,0 +1,42 @@
+import { authenticateClient } from '../client-auth/authenticate.ts'
+import type { ClientAuthInput } from '../client-auth/credentials.ts'
+import { AccessDenied } from '../errors.ts'
+import { required } from '../protocol/params.ts'
+import { formatScope } from '../protocol/scope.ts'
+import { findToken, isActive } from '../tokens/find-token.ts'
+import type { RevocationDeps } from './revoke.ts'
+
+/** RFC 7662 §2.2: an inactive token says nothing more than that. */
+const INACTIVE = { active: false } as const
+
+/**
+ * RFC 7662 §2.1: only resource servers registered for it may introspect (§4: otherwise the endpoint would let
+ * anyone probe tokens). A client not allowed gets 403, one that fails authentication 401 (§2.3).
+ */
+export async function introspectToken(
+  input: ClientAuthInput,
+  deps: RevocationDeps,
+): Promise<Record<string, unknown>> {
+  const client = await authenticateClient(input, deps.findClient)
+  if (!client.canIntrospect) throw new AccessDenied('This client is not allowed to introspect tokens.')
+  const token = required(input.params, 'token')
+  const found = await findToken(token, deps)
+  if (found === null || !isActive(found, deps.clock.now())) return INACTIVE
+  const { record } = found
+  const subject = found.kind === 'access_token' ? found.record.subject : found.record.userId
+  return {
+    active: true,
+    scope: formatScope(record.scope),
+    client_id: record.clientId,
+    sub: subject,
+    ...(found.kind === 'access_token' ? { aud: found.record.audience } : {}),
+    iss: deps.config.issuer,
+    exp: Math.floor(record.expiresAt.getTime() / 1000),
+    iat: Math.floor(
+      (found.kind === 'access_token' ? found.record.issuedAt : found.record.createdAt).getTime() / 1000,
+    ),
+    // The resource-server library accepts only Bearer: a refresh token must never pass for an access token.
+    token_type: found.kind === 'access_token' ? 'Bearer' : 'refresh_token',
+    ...(found.kind === 'access_token' && found.record.format === 'jwt' ? { jti: found.record.key } : {}),
+  }
+}

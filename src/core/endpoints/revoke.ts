@@ -1,0 +1,27 @@
+import { authenticateClient } from '../client-auth/authenticate.ts'
+import type { ClientAuthInput } from '../client-auth/credentials.ts'
+import { required } from '../protocol/params.ts'
+import { findToken } from '../tokens/find-token.ts'
+import type { TokenEndpointDeps } from './token.ts'
+
+export type RevocationDeps = Omit<TokenEndpointDeps, 'grants'>
+
+/**
+ * RFC 7009 §2.1. The answer is the same 200 whether or not anything was revoked (§2.2): an unknown token, or one
+ * issued to another client, is left alone without saying so. token_type_hint is only a hint: tokens are
+ * recognised by their form, so it is not needed.
+ */
+export async function revokeToken(input: ClientAuthInput, deps: RevocationDeps): Promise<void> {
+  const client = await authenticateClient(input, deps.findClient)
+  const token = required(input.params, 'token')
+  const found = await findToken(token, deps)
+  // RFC 7009 §2.1: the token was issued to the client making the request.
+  if (found === null || found.record.clientId !== client.id) return
+  const now = deps.clock.now()
+  if (found.kind === 'refresh_token') {
+    // RFC 7009 §2.1 allows, and DESIGN asks: revoking a refresh token ends the whole grant.
+    await deps.stores.grants.revoke(found.record.grantId, now, 'client_revoked')
+    return
+  }
+  if (found.record.revokedAt === null) await deps.stores.tokens.revokeAccessToken(found.record, now)
+}

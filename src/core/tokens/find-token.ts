@@ -1,0 +1,89 @@
+import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose'
+import type { CoreContext } from '../context.ts'
+import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
+import { digest } from '../protocol/digest.ts'
+import { parseScope } from '../protocol/scope.ts'
+import { OPAQUE_ACCESS_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX } from './issue.ts'
+import type { JsonWebKeySet } from './signing-keys.ts'
+
+/** A token Keyward issued, as revocation and introspection see it; expiry and revocation are the caller's to judge. */
+export type FoundToken =
+  | { readonly kind: 'refresh_token'; readonly record: RefreshToken }
+  | { readonly kind: 'access_token'; readonly record: AccessTokenRecord }
+
+type FindDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'keys'>
+
+// The JWKS object changes only when the key ring reloads, so its imported keys are reused until then.
+const localKeySets = new WeakMap<JsonWebKeySet, ReturnType<typeof createLocalJWKSet>>()
+
+function localKeySet(jwks: JsonWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  let keySet = localKeySets.get(jwks)
+  if (!keySet) {
+    keySet = createLocalJWKSet({ keys: jwks.keys as never })
+    localKeySets.set(jwks, keySet)
+  }
+  return keySet
+}
+
+/** The claims of a JWT access token signed by one of our published keys, or null. Expiry is checked later. */
+async function verifiedClaims(token: string, deps: FindDeps): Promise<JWTPayload | null> {
+  try {
+    const { payload } = await jwtVerify(token, localKeySet(deps.keys.jwks()), {
+      issuer: deps.config.issuer,
+      typ: 'at+jwt',
+      currentDate: deps.clock.now(),
+      // Expired tokens are still ours: revocation accepts them, introspection reports them inactive.
+      clockTolerance: Number.MAX_SAFE_INTEGER,
+    })
+    return payload
+  } catch {
+    return null
+  }
+}
+
+function recordFromClaims(claims: JWTPayload): AccessTokenRecord | null {
+  const { jti, sub, exp, iat } = claims
+  const clientId = claims.client_id
+  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof clientId !== 'string') return null
+  if (typeof exp !== 'number' || typeof iat !== 'number') return null
+  return {
+    key: jti,
+    format: 'jwt',
+    grantId: null,
+    clientId,
+    subject: sub,
+    scope: parseScope(typeof claims.scope === 'string' ? claims.scope : undefined),
+    audience: Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud],
+    issuedAt: new Date(iat * 1000),
+    expiresAt: new Date(exp * 1000),
+    revokedAt: null,
+  }
+}
+
+/** Finds a token by its form: refresh and opaque tokens by digest, JWTs by signature and then by jti. */
+export async function findToken(token: string, deps: FindDeps): Promise<FoundToken | null> {
+  if (token.length > 4096) return null
+  if (token.startsWith(REFRESH_TOKEN_PREFIX)) {
+    const record = await deps.stores.tokens.getRefreshToken(digest(token))
+    return record && { kind: 'refresh_token', record }
+  }
+  if (token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX)) {
+    const record = await deps.stores.tokens.getAccessToken(digest(token))
+    return record && { kind: 'access_token', record }
+  }
+  const claims = await verifiedClaims(token, deps)
+  const fromClaims = claims && recordFromClaims(claims)
+  if (!fromClaims) return null
+  // A JWT issued under a grant, or revoked, has a stored record that carries its revocation.
+  const stored = await deps.stores.tokens.getAccessToken(fromClaims.key)
+  return { kind: 'access_token', record: stored ?? fromClaims }
+}
+
+/** Whether a found token may still be used now. */
+export function isActive(found: FoundToken, now: Date): boolean {
+  const { record } = found
+  if (record.revokedAt !== null || record.expiresAt <= now) return false
+  return (
+    found.kind === 'access_token' || (found.record.rotatedAt === null && found.record.absoluteExpiresAt > now)
+  )
+}
