@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
+import { lintServer } from './core/advisor/lint.ts'
 import type { Clock } from './core/clock.ts'
 import type { Config } from './core/config.ts'
 import type { CoreContext } from './core/context.ts'
@@ -9,6 +10,8 @@ import type { Random } from './core/random.ts'
 import { openKeyRing } from './core/tokens/signing-keys.ts'
 import { buildApp } from './http/app.ts'
 import { openStores } from './store/index.ts'
+import { memoryThrottle } from './store/throttle/memory-throttle.ts'
+import { redisThrottle } from './store/throttle/redis-throttle.ts'
 import { cryptoRandom, systemClock } from './system.ts'
 
 export interface RunningServer {
@@ -45,7 +48,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       random,
       algorithm: config.signingAlgorithm,
     })
-    const core: CoreContext = { config, stores, clock, random, keys }
+    const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
+    const core: CoreContext = { config, stores, clock, random, keys, throttle }
     const app = await buildApp({
       core,
       findClient: (id) => stores.clients.get(id),
@@ -57,6 +61,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       extend: (instance) => options.extend?.(instance, core),
     })
     const address = await app.listen({ host: config.host, port: config.port })
+    // Risky settings are said out loud at every start (legacy flows: one warning per client that has one).
+    for (const finding of lintServer(config, await stores.clients.list())) {
+      if (finding.severity !== 'info') {
+        app.log.warn({ rule: finding.id, client: finding.clientId }, `${finding.message} Fix: ${finding.fix}`)
+      }
+    }
     const reload = setInterval(() => {
       keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
     }, KEY_RELOAD_INTERVAL_MS)

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as oauth from 'oauth4webapi'
+import { apiBaseUrl } from './api-client.ts'
 import { discover } from './authorization-server.ts'
 import { createRequestListener } from './routes.ts'
 import { createSessionStore } from './sessions.ts'
@@ -17,6 +18,8 @@ export interface WebAppOptions {
   readonly scope?: string
   // Where browsers reach the app when that is not http://host:port (a proxy); the redirect URI derives from it.
   readonly publicUrl?: string
+  // An API that accepts this app's access tokens: the signed-in page shows what it answers to them.
+  readonly apiUrl?: string
 }
 
 export interface WebApp {
@@ -31,6 +34,7 @@ function listenUrl(address: AddressInfo): string {
 }
 
 export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
+  const apiUrl = options.apiUrl === undefined ? undefined : apiBaseUrl(options.apiUrl)
   const server = await discover(options.issuer)
   const http = createServer()
   http.listen(options.port, options.host ?? '127.0.0.1')
@@ -45,6 +49,7 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
       // The secret stays here: it only ever travels to the token endpoint (RFC 6749 §2.3.1).
       clientAuth: oauth.ClientSecretBasic(options.clientSecret),
       scope: options.scope,
+      apiUrl,
       origin: new URL(url).origin,
       redirectUri,
       secureCookie: url.startsWith('https:'),

@@ -8,7 +8,7 @@ export interface DiscoveredServer {
   readonly httpOptions: HttpOptions
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 

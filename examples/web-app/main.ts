@@ -15,12 +15,14 @@ function port(text: string): number {
 }
 
 const scope = process.env.WEB_APP_SCOPE
+const apiUrl = process.env.WEB_APP_API_URL
 const app = await startWebApp({
   issuer: required('KEYWARD_ISSUER'),
   clientId: required('WEB_APP_CLIENT_ID'),
   clientSecret: required('WEB_APP_CLIENT_SECRET'),
   port: port(process.env.WEB_APP_PORT ?? '3001'),
   ...(scope === undefined || scope === '' ? {} : { scope }),
+  ...(apiUrl === undefined || apiUrl === '' ? {} : { apiUrl }),
 })
 console.log(`Example web app on ${app.url} (redirect URI ${app.redirectUri})`)
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as oauth from 'oauth4webapi'
+import { API_PATHS, callApi } from './api-client.ts'
 import type { DiscoveredServer } from './authorization-server.ts'
 import type { Html } from './html.ts'
 import { expiredSessionCookie, readSessionId, sessionCookie } from './session-cookie.ts'
@@ -12,6 +13,7 @@ export interface AppContext {
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
   readonly scope: string | undefined
+  readonly apiUrl: URL | undefined
   readonly origin: string
   readonly redirectUri: string
   readonly secureCookie: boolean
@@ -54,7 +56,12 @@ async function home(ctx: AppContext, request: IncomingMessage, response: ServerR
   const id = readSessionId(request.headers.cookie)
   const session = id === undefined ? undefined : ctx.sessions.get(id)
   if (session?.kind === 'signed-in') {
-    send(response, 200, 'Signed in', signedInPage(summarizeTokens(session.tokens)))
+    const { apiUrl } = ctx
+    const apiCalls =
+      apiUrl === undefined
+        ? undefined
+        : await Promise.all(API_PATHS.map((path) => callApi(apiUrl, path, session.tokens.accessToken)))
+    send(response, 200, 'Signed in', signedInPage(summarizeTokens(session.tokens), apiCalls))
     return
   }
   send(response, 200, 'Keyward example web app', signInPage())

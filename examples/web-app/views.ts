@@ -1,3 +1,4 @@
+import type { ApiAnswer, ApiCall } from './api-client.ts'
 import { type Html, html } from './html.ts'
 import type { TokenSummary } from './token-summary.ts'
 
@@ -38,8 +39,33 @@ ${json(claims.header)}
 ${json(claims.payload)}`
 }
 
-export function signedInPage(summary: TokenSummary): Html {
-  return html`<h2>Access token</h2>
+function apiAnswer(answer: ApiAnswer): Html {
+  if (answer.kind === 'unreachable') return html`<p>No answer: ${answer.reason}.</p>`
+  const verdict =
+    answer.status < 300
+      ? 'the API accepted the token'
+      : answer.status === 401 || answer.status === 403
+        ? 'the API refused the token'
+        : 'the API answered with an error'
+  return html`<p>HTTP ${answer.status}: ${verdict}</p>
+${answer.challenge === undefined ? html`` : html`<p>WWW-Authenticate: <code>${answer.challenge}</code></p>`}
+${answer.body === undefined ? html`` : json(answer.body)}`
+}
+
+function apiSection(calls: readonly ApiCall[] | undefined): Html {
+  if (calls === undefined) return html``
+  return html`<h2>The API, called with this token</h2>
+<p>This app's server sent the access token to the API in an Authorization header; your browser never sees it. The API verified it and checked its scope.</p>
+${calls.map(
+  ({ method, path, answer }) => html`<h3>${method} ${path}</h3>
+${apiAnswer(answer)}
+`,
+)}`
+}
+
+export function signedInPage(summary: TokenSummary, apiCalls?: readonly ApiCall[]): Html {
+  return html`${apiSection(apiCalls)}
+<h2>Access token</h2>
 <dl>
 <dt>Type</dt><dd>${summary.tokenType}</dd>
 <dt>Scope</dt><dd>${summary.scope ?? '(not given)'}</dd>

@@ -93,8 +93,8 @@ export function loadConfig(env: Environment): Config {
   if (merged.secret === undefined && String(merged.databaseUrl).startsWith('sqlite:')) {
     merged.secret = storedSecret(directory)
   }
-  const config = parseConfig(merged)
+  // Checked before the schema, whose generic "expected string" would not say where the secret comes from.
   if (merged.secret === undefined)
     throw new ConfigError(['KEYWARD_SECRET: required with PostgreSQL (all nodes share it)'])
-  return config
+  return parseConfig(merged)
 }

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startWebApp } from '../../examples/web-app/app.ts'
+import { startApi } from '../../examples/api/app.ts'
+import { startWebApp, type WebApp } from '../../examples/web-app/app.ts'
 import { registerClient } from '../core/client-registration.ts'
-import type { Config } from '../core/config.ts'
+import { type Config, defaultAudience } from '../core/config.ts'
 import type { CoreContext } from '../core/context.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { newUser } from '../core/users.ts'
@@ -17,6 +18,7 @@ interface DemoClients {
 }
 
 const WEB_APP_PORT_OFFSET = 1
+const API_PORT_OFFSET = 2
 
 function webAppOrigin(config: Config): string {
   return `http://127.0.0.1:${config.port + WEB_APP_PORT_OFFSET}`
@@ -53,22 +55,44 @@ export async function startDemoApps(
   core: CoreContext,
   clients: DemoClients,
 ): Promise<{ examples: DemoExample[]; close(): Promise<void> }> {
-  const webApp = await startWebApp({
+  // The API accepts the tokens Keyward issues by default: their aud is the configured API, else the issuer.
+  const api = await startApi({
     issuer: core.config.issuer,
-    clientId: clients.webApp.clientId,
-    clientSecret: clients.webApp.clientSecret,
-    port: core.config.port + WEB_APP_PORT_OFFSET,
-    scope: 'profile read',
+    audience: defaultAudience(core.config),
+    port: core.config.port + API_PORT_OFFSET,
   })
+  let webApp: WebApp
+  try {
+    webApp = await startWebApp({
+      issuer: core.config.issuer,
+      clientId: clients.webApp.clientId,
+      clientSecret: clients.webApp.clientSecret,
+      port: core.config.port + WEB_APP_PORT_OFFSET,
+      scope: 'profile read',
+      apiUrl: api.url,
+    })
+  } catch (error) {
+    await api.close()
+    throw error
+  }
   return {
     examples: [
       {
         title: 'Web app (authorization code + PKCE)',
         url: webApp.url,
         description:
-          'A server-side app with a client secret. It signs you in through Keyward and shows the access token it received; tokens never reach the browser.',
+          'A server-side app with a client secret. It signs you in through Keyward, shows the access token it received and calls the example API with it; tokens never reach the browser.',
+      },
+      {
+        title: 'Example API (resource server)',
+        url: api.url,
+        description:
+          'An API protected by @keyward/resource-server: it verifies access tokens against the JWKS and answers GET /profile, GET /notes and POST /notes only with the scope each needs. Its address lists the endpoints.',
       },
     ],
-    close: () => webApp.close(),
+    close: async () => {
+      await webApp.close()
+      await api.close()
+    },
   }
 }

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander'
 import { ClientRegistrationError } from '../core/client-registration.ts'
 import { ConfigError } from '../core/config.ts'
+import { adviseCommand } from './commands/advise.ts'
 import { clientsCommand } from './commands/clients.ts'
 import { grantsCommand } from './commands/grants.ts'
 import { keysCommand } from './commands/keys.ts'
+import { lintCommand } from './commands/lint.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { startCommand } from './commands/start.ts'
 import { usersCommand } from './commands/users.ts'
@@ -14,12 +16,17 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   const program = new Command('keyward')
     .description('Keyward, an OAuth 2.0 / 2.1 authorization server')
     .showHelpAfterError()
+    // Usage errors throw CommanderError (inherited by every subcommand) so main returns their exit code
+    // instead of commander calling process.exit under an embedding caller.
+    .exitOverride()
   startCommand(program, env)
   migrateCommand(program, env)
   clientsCommand(program, env)
   usersCommand(program, env)
   keysCommand(program, env)
   grantsCommand(program, env)
+  adviseCommand(program)
+  lintCommand(program, env)
   return program
 }
 

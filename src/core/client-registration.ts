@@ -9,18 +9,9 @@ import type {
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { digest } from './protocol/digest.ts'
+import { KNOWN_GRANT_TYPES } from './protocol/grant-types.ts'
 import { redirectUriProblem } from './protocol/redirect-uri.ts'
 import { type Random, randomToken } from './random.ts'
-
-/** Grant types a client may be registered for (wire names). */
-export const KNOWN_GRANT_TYPES = [
-  'authorization_code',
-  'refresh_token',
-  'client_credentials',
-  'urn:ietf:params:oauth:grant-type:device_code',
-  'password',
-  'implicit',
-] as const
 
 const LEGACY_GRANT_TYPES: Readonly<Record<string, LegacyFlow>> = {
   password: 'password',

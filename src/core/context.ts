@@ -1,6 +1,8 @@
+import type { ClientLookup } from './client-auth/authenticate.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Stores } from './ports/stores.ts'
+import type { Throttle } from './ports/throttle.ts'
 import type { Random } from './random.ts'
 import type { KeyRing } from './tokens/signing-keys.ts'
 
@@ -11,4 +13,10 @@ export interface CoreContext {
   readonly clock: Clock
   readonly random: Random
   readonly keys: KeyRing
+  readonly throttle: Throttle
+}
+
+/** What an endpoint needs: the core plus the (cached) client lookup. */
+export interface EndpointContext extends CoreContext {
+  readonly findClient: ClientLookup
 }

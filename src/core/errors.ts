@@ -32,6 +32,12 @@ export abstract class OAuthError extends Error {
     this.description = description
   }
 
+  /** The same error with another HTTP status, where an RFC names the code but the context the status. */
+  withStatus(status: number): this {
+    Object.defineProperty(this, 'status', { value: status })
+    return this
+  }
+
   override get name(): string {
     return `OAuthError(${this.code})`
   }
@@ -65,7 +71,6 @@ export class InvalidScope extends OAuthError {
 }
 export class AccessDenied extends OAuthError {
   readonly code = 'access_denied'
-  override readonly status = 403
 }
 export class UnsupportedResponseType extends OAuthError {
   readonly code = 'unsupported_response_type'

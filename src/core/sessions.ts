@@ -7,15 +7,28 @@ import { randomToken } from './random.ts'
 
 type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
 
-/** Checks a username and password. Unknown users cost as much as wrong passwords, so nothing tells them apart. */
+/** Failed attempts per username before it is locked for the rest of the window (login form and password grant). */
+export const MAX_PASSWORD_FAILURES = 5
+export const PASSWORD_LOCK_WINDOW_SECONDS = 15 * 60
+
+/**
+ * Checks a username and password. Unknown users cost as much as wrong passwords, and a locked username fails
+ * like a wrong password, so nothing tells them apart; guessing is throttled per username.
+ */
 export async function authenticateUser(
   username: string,
   password: string,
-  ctx: Pick<CoreContext, 'stores'>,
+  ctx: Pick<CoreContext, 'stores' | 'throttle'>,
 ): Promise<User | null> {
+  const throttleKey = `password:${username.toLowerCase()}`
+  if ((await ctx.throttle.count(throttleKey)) >= MAX_PASSWORD_FAILURES) return null
   const user = username.length <= 255 ? await ctx.stores.users.getByUsername(username) : null
-  const ok = await verifyPassword(password, user?.passwordHash ?? null)
-  return ok ? user : null
+  if (await verifyPassword(password, user?.passwordHash ?? null)) {
+    await ctx.throttle.reset(throttleKey)
+    return user
+  }
+  await ctx.throttle.hit(throttleKey, PASSWORD_LOCK_WINDOW_SECONDS)
+  return null
 }
 
 /** Starts a login session; the returned id goes into the cookie, only its digest into the store. */

@@ -11,11 +11,13 @@ import { InvalidRequest } from '../core/errors.ts'
 import { grantRegistry } from '../core/grants/index.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
+import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, sendOAuthError } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { loggerOptions } from './logger.ts'
 import { registerAuthorizeRoutes } from './routes/authorize.ts'
+import { registerDeviceRoutes } from './routes/device.ts'
 import { registerMetadataRoutes } from './routes/metadata.ts'
 import { registerTokenRoute } from './routes/token.ts'
 import { registerTokenManagementRoutes } from './routes/token-management.ts'
@@ -63,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerFormParser(app)
   registerSecurityHeaders(app, { https: issuer.protocol === 'https:' })
   await app.register(cookie)
+  await registerCors(app)
   await app.register(rateLimit, { global: false, ...(options.redis ? { redis: options.redis } : {}) })
 
   registerMetadataRoutes(app, {
@@ -76,12 +79,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   registerTokenRoute(app, { ...core, grants: grantRegistry, findClient })
   registerTokenManagementRoutes(app, { ...core, findClient })
-  registerAuthorizeRoutes(app, {
+  const pageDeps = {
     core: { ...core, findClient },
     csrf: createCsrf(core.config.secret, core.random, cookies),
     cookies,
     loginRateLimit: { max: 20, timeWindow: '1 minute' },
-  })
+  }
+  registerAuthorizeRoutes(app, pageDeps)
+  registerDeviceRoutes(app, pageDeps)
   app.get('/assets/keyward.css', (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
   )

@@ -3,7 +3,15 @@ import { errorBody, InvalidClient, InvalidRequest, OAuthError, ServerError } fro
 import { renderError } from './views/error.ts'
 
 /** Routes whose callers are people with browsers: errors there are pages, not JSON. */
-const PAGE_ROUTES = new Set(['/authorize', '/login', '/consent', '/device', '/'])
+const PAGE_ROUTES = new Set([
+  '/authorize',
+  '/login',
+  '/consent',
+  '/device',
+  '/device/login',
+  '/device/decide',
+  '/',
+])
 
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
 function asOAuthError(error: FastifyError | Error): OAuthError {

@@ -153,6 +153,36 @@ async function startFakeAuthorizationServer() {
 
 type FakeAuthorizationServer = Awaited<ReturnType<typeof startFakeAuthorizationServer>>
 
+// A tiny resource server: /profile accepts any bearer token, /notes refuses it for a missing scope (RFC 6750 §3.1).
+async function startFakeApi() {
+  const requests: string[] = []
+  const server = createServer((request, response) => {
+    requests.push(`${request.method} ${request.url} ${request.headers.authorization}`)
+    if (request.url === '/profile') {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(JSON.stringify({ subject: 'alice', client_id: CLIENT_ID, scopes: SCOPE.split(' ') }))
+      return
+    }
+    response.writeHead(403, {
+      'Content-Type': 'application/json',
+      'WWW-Authenticate': 'Bearer realm="api", error="insufficient_scope", scope="read"',
+    })
+    response.end(JSON.stringify({ error: 'insufficient_scope', error_description: 'read is required' }))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: async () => {
+      if (!server.listening) return
+      server.close()
+      server.closeIdleConnections()
+      await once(server, 'close')
+    },
+  }
+}
+
 function cookieOf(response: Response): string {
   const [cookie] = response.headers.getSetCookie()
   assert.ok(cookie, 'a Set-Cookie header')
@@ -348,6 +378,62 @@ describe('example web app (authorization code + PKCE, confidential client)', () 
     } finally {
       await wrong.close()
     }
+  })
+
+  test('calls the API server-side with the access token and shows what it answered', async () => {
+    const api = await startFakeApi()
+    const withApi = await startWebApp({
+      issuer: as.issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      port: 0,
+      scope: SCOPE,
+      apiUrl: api.url,
+    })
+    try {
+      const signIn = await fetch(withApi.url, { method: 'POST', redirect: 'manual' })
+      const authorize = await fetch(signIn.headers.get('location')!, { redirect: 'manual' })
+      const callback = await fetch(authorize.headers.get('location')!, {
+        redirect: 'manual',
+        headers: { cookie: cookieOf(signIn) },
+      })
+      const cookie = cookieOf(callback)
+      const page = await (await fetch(withApi.url, { headers: { cookie } })).text()
+      const { accessToken } = as.issued.at(-1)!
+      // RFC 6750 §2.1: the token went in the Authorization header, from the app's server.
+      assert.deepEqual(api.requests.toSorted(), [
+        `GET /notes Bearer ${accessToken}`,
+        `GET /profile Bearer ${accessToken}`,
+      ])
+      assert.match(page, /<h3>GET \/profile<\/h3>\n<p>HTTP 200: the API accepted the token<\/p>/)
+      assert.ok(page.includes(escapeHtml('"subject": "alice"')), 'the profile the API answered')
+      assert.match(page, /<h3>GET \/notes<\/h3>\n<p>HTTP 403: the API refused the token<\/p>/)
+      assert.ok(
+        page.includes(escapeHtml('error="insufficient_scope", scope="read"')),
+        'the challenge the API answered',
+      )
+      assert.ok(!page.includes(accessToken), 'no access token in the page')
+
+      await api.close()
+      const unreachable = await (await fetch(withApi.url, { headers: { cookie } })).text()
+      assert.match(unreachable, /<h3>GET \/profile<\/h3>\n<p>No answer: it could not be reached.<\/p>/)
+    } finally {
+      await withApi.close()
+      await api.close()
+    }
+  })
+
+  test('refuses a plain http API that is not on loopback: the token would cross the network in clear text', async () => {
+    await assert.rejects(
+      startWebApp({
+        issuer: as.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        port: 0,
+        apiUrl: 'http://api.example',
+      }),
+      /must be https/,
+    )
   })
 
   test('refuses a plain http issuer that is not on loopback', async () => {

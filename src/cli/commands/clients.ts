@@ -1,6 +1,13 @@
 import type { Command } from 'commander'
+import { lintServer } from '../../core/advisor/lint.ts'
+import {
+  type ClientKind,
+  clientKinds,
+  clientLifetimes,
+  clientPresetForKind,
+} from '../../core/advisor/presets.ts'
 import { type ClientRegistration, registerClient } from '../../core/client-registration.ts'
-import type { Client, ClientType, LegacyFlow } from '../../core/model/client.ts'
+import type { Client, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { list, print, UsageError, withStores } from '../context.ts'
@@ -33,7 +40,8 @@ function lifetime(value: string | undefined, flag: string): number | undefined {
 
 interface CreateOptions {
   name: string
-  type: string
+  kind?: string
+  type?: string
   grantTypes?: string
   redirectUris?: string
   scopes?: string
@@ -48,7 +56,29 @@ interface CreateOptions {
   json?: boolean
 }
 
-function registrationFrom(options: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
+/** --kind fills in the safe settings of that kind of application; the flags it sets cannot also be given. */
+function kindSettings(options: CreateOptions): Partial<CreateOptions> & { lifetimes?: ClientLifetimes } {
+  if (options.kind === undefined) return {}
+  if (!(clientKinds as readonly string[]).includes(options.kind)) {
+    throw new UsageError(`--kind is one of ${clientKinds.join(', ')}.`)
+  }
+  for (const flag of ['type', 'grantTypes', 'authMethod'] as const) {
+    if (options[flag] !== undefined)
+      throw new UsageError('--kind sets --type, --grant-types and --auth-method: leave them out.')
+  }
+  const preset = clientPresetForKind(options.kind as ClientKind)
+  return {
+    type: preset.type,
+    grantTypes: preset.grantTypes.join(','),
+    authMethod: preset.tokenEndpointAuthMethod,
+    lifetimes: clientLifetimes(preset.tokens),
+  }
+}
+
+function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
+  const preset = kindSettings(given)
+  const options = { ...given, ...preset }
+  options.type ??= 'confidential'
   if (options.type !== 'confidential' && options.type !== 'public') {
     throw new UsageError('--type is confidential or public.')
   }
@@ -62,7 +92,7 @@ function registrationFrom(options: CreateOptions, defaultScopes: readonly string
   )
   return {
     name: options.name,
-    type: options.type as ClientType,
+    type: options.type,
     grantTypes: list(options.grantTypes ?? 'authorization_code,refresh_token'),
     redirectUris: list(options.redirectUris),
     scopes,
@@ -76,7 +106,7 @@ function registrationFrom(options: CreateOptions, defaultScopes: readonly string
     ...(options.accessTokenFormat === undefined
       ? {}
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
-    lifetimes,
+    lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
@@ -89,8 +119,9 @@ export function clientsCommand(program: Command, env: Environment): void {
     .command('create')
     .description('register a client; a confidential client gets a secret, shown once')
     .requiredOption('--name <name>', 'the name people see on the consent page')
-    .option('--type <type>', 'confidential (has a backend) or public (SPA, native, CLI)', 'confidential')
-    .option('--grant-types <list>', 'comma-separated grant types', 'authorization_code,refresh_token')
+    .option('--kind <kind>', `the kind of application, with its safe settings: ${clientKinds.join(', ')}`)
+    .option('--type <type>', 'confidential (has a backend, the default) or public (SPA, native, CLI)')
+    .option('--grant-types <list>', 'comma-separated grant types (default: authorization_code,refresh_token)')
     .option('--redirect-uris <list>', 'comma-separated redirect URIs, matched exactly')
     .option('--scopes <list>', 'scopes the client may request (default: every configured scope)')
     .option('--default-scopes <list>', 'scopes granted when a request names none (default: all of --scopes)')
@@ -117,6 +148,10 @@ export function clientsCommand(program: Command, env: Environment): void {
           random: cryptoRandom,
         })
         await stores.clients.create(client)
+        // The operator acknowledged a legacy flow: say once more, on stderr, what they accepted.
+        for (const finding of lintServer(config, [client]).filter((f) => f.id.startsWith('legacy-'))) {
+          console.error(`Warning: ${finding.message}\n  ${finding.fix}`)
+        }
         const result = { ...describeClient(client), ...(secret === null ? {} : { client_secret: secret }) }
         print(options.json === true, result, () =>
           [

@@ -1,6 +1,6 @@
 import type { ClientType, TokenEndpointAuthMethod } from '../model/client.ts'
+import { AUTHORIZATION_CODE, PASSWORD } from '../protocol/grant-types.ts'
 import { formatDuration } from './duration.ts'
-import { AUTHORIZATION_CODE, PASSWORD } from './grant-types.ts'
 import {
   type ClientKind,
   type ClientPreset,

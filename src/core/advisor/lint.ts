@@ -1,3 +1,5 @@
+import type { Config } from '../config.ts'
+import type { Client } from '../model/client.ts'
 import { lintRules } from './rules/index.ts'
 import type { Finding, LintInput, LintRule, Severity } from './rules/rule.ts'
 
@@ -40,4 +42,18 @@ export function formatFindings(findings: readonly Finding[]): string {
     return severity === 'info' || count === 1 ? `${count} ${severity}` : `${count} ${severity}s`
   })
   return [line(header), ...body, '', counts.join(', ')].join('\n')
+}
+
+/** The server's own configuration and its clients against every rule (`keyward lint`, and warnings at start). */
+export function lintServer(config: Config, clients: readonly Client[]): readonly Finding[] {
+  return lintConfiguration({
+    issuer: config.issuer,
+    clients,
+    scopes: config.scopes,
+    defaults: {
+      accessTokenTtl: config.lifetimes.accessToken,
+      refreshIdleTtl: config.lifetimes.refreshIdle,
+      refreshAbsoluteTtl: config.lifetimes.refreshAbsolute,
+    },
+  })
 }

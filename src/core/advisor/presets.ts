@@ -1,6 +1,11 @@
 import type { ClientLifetimes, ClientType, TokenEndpointAuthMethod } from '../model/client.ts'
+import {
+  AUTHORIZATION_CODE,
+  CLIENT_CREDENTIALS,
+  DEVICE_CODE,
+  REFRESH_TOKEN,
+} from '../protocol/grant-types.ts'
 import { DAY, MINUTE } from './duration.ts'
-import { AUTHORIZATION_CODE, CLIENT_CREDENTIALS, DEVICE_CODE, REFRESH_TOKEN } from './grant-types.ts'
 
 /** The kinds of client `keyward clients create --kind` knows; each has one safe preset. */
 export type ClientKind = 'web' | 'spa' | 'native' | 'device' | 'service'

@@ -37,7 +37,8 @@ export function presentedCredentials(input: ClientAuthInput): PresentedCredentia
   const { params, authorization } = input
   const bodySecret = params.get('client_secret')
   const bodyId = params.get('client_id')
-  if (authorization !== undefined && /^basic /i.test(authorization.trim())) {
+  // RFC 6749 §5.2: a Basic header with no credentials after the scheme is still an attempt at Basic.
+  if (authorization !== undefined && /^basic(?:\s|$)/i.test(authorization.trim())) {
     if (bodySecret !== undefined) {
       throw new InvalidRequest('Use one client authentication method: Basic or client_secret, not both.')
     }

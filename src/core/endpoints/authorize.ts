@@ -3,15 +3,10 @@ import { nextStep } from '../authorize/decide.ts'
 import { issueImplicitToken } from '../authorize/implicit.ts'
 import { type AuthorizationRequest, validateAuthorizationRequest } from '../authorize/request.ts'
 import { errorRedirect, implicitRedirect, issueCode } from '../authorize/respond.ts'
-import type { ClientLookup } from '../client-auth/authenticate.ts'
-import type { CoreContext } from '../context.ts'
+import type { EndpointContext } from '../context.ts'
 import { AccessDenied, OAuthError } from '../errors.ts'
 import type { User } from '../model/user.ts'
 import { authenticateUser, findSession, startSession } from '../sessions.ts'
-
-export interface AuthorizeDeps extends CoreContext {
-  readonly findClient: ClientLookup
-}
 
 /** What the HTTP layer shows or does next for an authorization interaction. */
 export type AuthorizeOutcome =
@@ -28,7 +23,7 @@ export interface Browser {
 /** Validates the request, then reports a redirect with the error, or runs `work` with the valid request. */
 async function withValidRequest(
   params: ReadonlyMap<string, string>,
-  deps: AuthorizeDeps,
+  deps: EndpointContext,
   work: (request: AuthorizationRequest) => Promise<AuthorizeOutcome>,
 ): Promise<AuthorizeOutcome> {
   const result = await validateAuthorizationRequest(params, deps.findClient)
@@ -47,7 +42,7 @@ async function withValidRequest(
 async function respond(
   request: AuthorizationRequest,
   userId: string,
-  deps: AuthorizeDeps,
+  deps: EndpointContext,
 ): Promise<AuthorizeOutcome> {
   const location =
     request.responseType === 'code'
@@ -60,7 +55,7 @@ async function proceed(
   request: AuthorizationRequest,
   userId: string | null,
   freshLogin: boolean,
-  deps: AuthorizeDeps,
+  deps: EndpointContext,
 ): Promise<AuthorizeOutcome> {
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const step = nextStep(request, { userId, freshLogin, consent })
@@ -72,7 +67,7 @@ async function proceed(
 async function consentPage(
   request: AuthorizationRequest,
   userId: string,
-  deps: AuthorizeDeps,
+  deps: EndpointContext,
 ): Promise<AuthorizeOutcome> {
   const user = await deps.stores.users.get(userId)
   if (user === null) return { kind: 'login', request, failed: false }
@@ -80,7 +75,7 @@ async function consentPage(
 }
 
 /** GET or POST /authorize (RFC 6749 §3.1: both methods are supported). */
-export function authorize(params: ReadonlyMap<string, string>, browser: Browser, deps: AuthorizeDeps) {
+export function authorize(params: ReadonlyMap<string, string>, browser: Browser, deps: EndpointContext) {
   return withValidRequest(params, deps, async (request) => {
     const session = await findSession(browser.sessionId, deps)
     return proceed(request, session?.userId ?? null, false, deps)
@@ -91,7 +86,7 @@ export function authorize(params: ReadonlyMap<string, string>, browser: Browser,
 export async function submitLogin(
   params: ReadonlyMap<string, string>,
   credentials: { username: string; password: string },
-  deps: AuthorizeDeps,
+  deps: EndpointContext,
 ): Promise<{ outcome: AuthorizeOutcome; sessionId: string | null }> {
   let sessionId: string | null = null
   const outcome = await withValidRequest(params, deps, async (request) => {
@@ -108,7 +103,7 @@ export function submitConsent(
   params: ReadonlyMap<string, string>,
   decision: 'approve' | 'deny',
   browser: Browser,
-  deps: AuthorizeDeps,
+  deps: EndpointContext,
 ) {
   return withValidRequest(params, deps, async (request) => {
     const session = await findSession(browser.sessionId, deps)

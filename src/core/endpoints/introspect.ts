@@ -1,10 +1,10 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
+import type { EndpointContext } from '../context.ts'
 import { AccessDenied } from '../errors.ts'
 import { required } from '../protocol/params.ts'
 import { formatScope } from '../protocol/scope.ts'
 import { findToken, isActive } from '../tokens/find-token.ts'
-import type { RevocationDeps } from './revoke.ts'
 
 /** RFC 7662 §2.2: an inactive token says nothing more than that. */
 const INACTIVE = { active: false } as const
@@ -15,10 +15,11 @@ const INACTIVE = { active: false } as const
  */
 export async function introspectToken(
   input: ClientAuthInput,
-  deps: RevocationDeps,
+  deps: EndpointContext,
 ): Promise<Record<string, unknown>> {
   const client = await authenticateClient(input, deps.findClient)
-  if (!client.canIntrospect) throw new AccessDenied('This client is not allowed to introspect tokens.')
+  if (!client.canIntrospect)
+    throw new AccessDenied('This client is not allowed to introspect tokens.').withStatus(403)
   const token = required(input.params, 'token')
   const found = await findToken(token, deps)
   if (found === null || !isActive(found, deps.clock.now())) return INACTIVE

@@ -7,6 +7,9 @@ export const ENDPOINT_PATHS = {
   token: '/token',
   revocation: '/revoke',
   introspection: '/introspect',
+  deviceAuthorization: '/device_authorization',
+  /** RFC 8628 §3.3: where a person enters the user code. */
+  deviceVerification: '/device',
   jwks: '/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
 } as const
@@ -33,6 +36,7 @@ export function authorizationServerMetadata(
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint: url(ENDPOINT_PATHS.introspection),
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit') ? ['query', 'fragment'] : ['query'],

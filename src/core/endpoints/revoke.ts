@@ -1,17 +1,15 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
+import type { EndpointContext } from '../context.ts'
 import { required } from '../protocol/params.ts'
 import { findToken } from '../tokens/find-token.ts'
-import type { TokenEndpointDeps } from './token.ts'
-
-export type RevocationDeps = Omit<TokenEndpointDeps, 'grants'>
 
 /**
  * RFC 7009 §2.1. The answer is the same 200 whether or not anything was revoked (§2.2): an unknown token, or one
  * issued to another client, is left alone without saying so. token_type_hint is only a hint: tokens are
  * recognised by their form, so it is not needed.
  */
-export async function revokeToken(input: ClientAuthInput, deps: RevocationDeps): Promise<void> {
+export async function revokeToken(input: ClientAuthInput, deps: EndpointContext): Promise<void> {
   const client = await authenticateClient(input, deps.findClient)
   const token = required(input.params, 'token')
   const found = await findToken(token, deps)

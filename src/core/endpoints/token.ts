@@ -1,15 +1,14 @@
-import { authenticateClient, type ClientLookup } from '../client-auth/authenticate.ts'
+import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
-import type { CoreContext } from '../context.ts'
+import type { EndpointContext } from '../context.ts'
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
 import type { GrantHandler } from '../grants/grant-handler.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
 
-export interface TokenEndpointDeps extends CoreContext {
+export interface TokenEndpointDeps extends EndpointContext {
   // biome-ignore lint/suspicious/noExplicitAny: handlers differ in input type; dispatch needs none of it.
   readonly grants: ReadonlyMap<string, GrantHandler<any>>
-  readonly findClient: ClientLookup
 }
 
 /** RFC 6749 §3.2: authenticate the client, pick the grant by grant_type, let it issue. */

@@ -1,6 +1,8 @@
 import { authorizationCodeGrant } from './authorization-code.ts'
 import { clientCredentialsGrant } from './client-credentials.ts'
+import { deviceCodeGrant } from './device-code.ts'
 import type { GrantHandler } from './grant-handler.ts'
+import { passwordGrant } from './password.ts'
 import { refreshTokenGrant } from './refresh-token.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: each handler has its own input type; the registry only dispatches.
@@ -22,4 +24,6 @@ export const grantRegistry = buildGrantRegistry([
   authorizationCodeGrant,
   refreshTokenGrant,
   clientCredentialsGrant,
+  deviceCodeGrant,
+  passwordGrant,
 ])

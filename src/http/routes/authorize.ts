@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AUTHORIZATION_PARAMETERS } from '../../core/authorize/request.ts'
+import type { EndpointContext } from '../../core/context.ts'
 import {
-  type AuthorizeDeps,
   type AuthorizeOutcome,
   authorize,
   submitConsent,
@@ -17,8 +17,12 @@ import { renderLogin } from '../views/login.ts'
 
 export const SESSION_COOKIE = 'kw_session'
 
+/** One message for a wrong username, a wrong password and a locked username: nothing tells them apart. */
+export const LOGIN_FAILED_MESSAGE =
+  'The username or password is incorrect. After several failed attempts, sign-in pauses for 15 minutes.'
+
 export interface AuthorizeRouteDeps {
-  readonly core: AuthorizeDeps
+  readonly core: EndpointContext
   readonly csrf: Csrf
   readonly cookies: CookiePolicy
   /** Limits for the login form: attempts per window, per client address. */
@@ -64,7 +68,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
               clientName: outcome.request.client.name,
               hiddenFields: Object.fromEntries(authorizationParams(params)),
               ...(username === undefined ? {} : { username }),
-              ...(outcome.failed ? { error: 'The username or password is incorrect.' } : {}),
+              ...(outcome.failed ? { error: LOGIN_FAILED_MESSAGE } : {}),
             }),
           )
       case 'consent': {

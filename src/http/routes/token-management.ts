@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify'
+import type { EndpointContext } from '../../core/context.ts'
 import { introspectToken } from '../../core/endpoints/introspect.ts'
 import { ENDPOINT_PATHS } from '../../core/endpoints/metadata.ts'
-import { type RevocationDeps, revokeToken } from '../../core/endpoints/revoke.ts'
+import { revokeToken } from '../../core/endpoints/revoke.ts'
 import { formOf } from '../form.ts'
 
 /** RFC 7009 revocation and RFC 7662 introspection: both take a form-encoded token and client authentication. */
-export function registerTokenManagementRoutes(app: FastifyInstance, deps: RevocationDeps): void {
+export function registerTokenManagementRoutes(app: FastifyInstance, deps: EndpointContext): void {
   app.post(ENDPOINT_PATHS.revocation, async (request, reply) => {
     await revokeToken({ params: formOf(request.body), authorization: request.headers.authorization }, deps)
     // RFC 7009 §2.2: 200 with an empty body, whatever happened to the token.

@@ -1,4 +1,4 @@
-import { AUTHORIZATION_CODE, CLIENT_CREDENTIALS } from '../grant-types.ts'
+import { AUTHORIZATION_CODE, CLIENT_CREDENTIALS } from '../../protocol/grant-types.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 

@@ -1,4 +1,4 @@
-import { CLIENT_CREDENTIALS } from '../grant-types.ts'
+import { CLIENT_CREDENTIALS } from '../../protocol/grant-types.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 

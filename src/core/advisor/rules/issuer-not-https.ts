@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../loopback.ts'
+import { isLoopbackHost } from '../../protocol/redirect-uri.ts'
 import type { LintRule } from './rule.ts'
 
 // RFC 8414 §2: the issuer is an https URL; DESIGN §6 allows http only on a loopback address.

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../loopback.ts'
+import { isLoopbackHost } from '../../protocol/redirect-uri.ts'
 import type { LintRule } from './rule.ts'
 import { eachRedirectUri } from './rule.ts'
 

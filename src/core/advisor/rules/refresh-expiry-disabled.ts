@@ -1,4 +1,4 @@
-import { REFRESH_TOKEN } from '../grant-types.ts'
+import { REFRESH_TOKEN } from '../../protocol/grant-types.ts'
 import { effectiveLifetime, expires, whereSet } from './lifetimes.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'

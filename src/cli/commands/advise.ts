@@ -1,0 +1,111 @@
+import { createInterface } from 'node:readline/promises'
+import type { Command } from 'commander'
+import { type AdviceAnswers, advise } from '../../core/advisor/advise.ts'
+import { formatDuration } from '../../core/advisor/duration.ts'
+
+/** The decision guide's questions, each with the flag that answers it. */
+const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: string }[] = [
+  {
+    key: 'userPresent',
+    flag: 'user-present',
+    question: 'Does a person use the application (not a service alone)?',
+  },
+  {
+    key: 'canKeepSecret',
+    flag: 'secret',
+    question: 'Does it have a server-side backend that can keep a secret?',
+  },
+  {
+    key: 'browserOnly',
+    flag: 'browser-only',
+    question: 'Does it run only in a browser (a single-page app)?',
+  },
+  { key: 'native', flag: 'native', question: 'Is it a mobile or desktop app?' },
+  {
+    key: 'inputConstrained',
+    flag: 'input-constrained',
+    question: 'Is its input constrained (TV, CLI, IoT)?',
+  },
+  {
+    key: 'firstPartyCannotRedirect',
+    flag: 'cannot-redirect',
+    question: 'Is it a first-party legacy app that cannot use a redirect?',
+  },
+]
+
+const camel = (flag: string) => flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
+
+/** Answers from flags; a question no flag answered is asked on a terminal, and taken as "no" in a script. */
+async function answersFrom(options: Record<string, boolean | undefined>): Promise<AdviceAnswers> {
+  const answers: Partial<Record<keyof AdviceAnswers, boolean>> = {}
+  const prompt = process.stdin.isTTY
+    ? createInterface({ input: process.stdin, output: process.stdout })
+    : null
+  try {
+    for (const { key, flag, question } of QUESTIONS) {
+      const given = options[camel(flag)]
+      if (given !== undefined) answers[key] = given
+      else if (prompt) answers[key] = /^y/i.test(await prompt.question(`${question} [y/N] `))
+      else answers[key] = false
+    }
+  } finally {
+    prompt?.close()
+  }
+  return answers as AdviceAnswers
+}
+
+export function adviseCommand(program: Command): void {
+  const command = program
+    .command('advise')
+    .description(
+      'which OAuth flow and client settings fit an application (asks, or takes the answers as flags)',
+    )
+    .option('--json', 'print one JSON object')
+  for (const { flag, question } of QUESTIONS) {
+    command.option(`--${flag}`, question).option(`--no-${flag}`, '')
+  }
+  command.action(async (options: Record<string, boolean | undefined>) => {
+    const advice = advise(await answersFrom(options))
+    if (options.json) {
+      console.log(
+        JSON.stringify(
+          {
+            kind: advice.kind,
+            grant_types: advice.grantTypes,
+            client_type: advice.clientType,
+            token_endpoint_auth_method: advice.tokenEndpointAuthMethod,
+            pkce: advice.pkce,
+            token_settings: advice.tokenSettings,
+            reasons: advice.reasons,
+            warnings: advice.warnings,
+          },
+          null,
+          2,
+        ),
+      )
+      return
+    }
+    const { tokenSettings: tokens } = advice
+    console.log(
+      [
+        `Recommended: ${advice.kind} (${advice.clientType} client)`,
+        `  grant types:  ${advice.grantTypes.join(', ')}`,
+        `  client auth:  ${advice.tokenEndpointAuthMethod}${advice.pkce ? ', with PKCE (S256)' : ''}`,
+        `  access token: ${formatDuration(tokens.accessTokenTtl)}`,
+        `  refresh:      ${tokens.refresh ? `rotated on every use, idle ${formatDuration(tokens.refresh.idleTtl)}, at most ${formatDuration(tokens.refresh.absoluteTtl)}` : 'none'}`,
+        '',
+        'Why:',
+        ...advice.reasons.map((reason) => `  - ${reason}`),
+        ...(advice.warnings.length > 0
+          ? ['', 'Warnings:', ...advice.warnings.map((warning) => `  ! ${warning}`)]
+          : []),
+        ...(['web', 'spa', 'native', 'device', 'service'].includes(advice.kind)
+          ? [
+              '',
+              `Create it with: keyward clients create --kind ${advice.kind} --name "..."${advice.kind === 'service' || advice.kind === 'device' ? '' : ' --redirect-uris ...'}`,
+            ]
+          : []),
+      ].join('\n'),
+    )
+  })
+}

@@ -1,0 +1,135 @@
+import { authenticateClient } from '../client-auth/authenticate.ts'
+import type { ClientAuthInput } from '../client-auth/credentials.ts'
+import type { EndpointContext } from '../context.ts'
+import { InvalidGrant, UnauthorizedClient } from '../errors.ts'
+import type { Client } from '../model/client.ts'
+import type { DeviceCode } from '../model/device-code.ts'
+import { digest } from '../protocol/digest.ts'
+import { DEVICE_CODE } from '../protocol/grant-types.ts'
+import { parseScope, resolveScope } from '../protocol/scope.ts'
+import { formatUserCode, generateUserCode, normalizeUserCode } from '../protocol/user-code.ts'
+import { randomToken } from '../random.ts'
+import { ENDPOINT_PATHS } from './metadata.ts'
+
+export interface DeviceAuthorizationResponse {
+  readonly deviceCode: string
+  readonly userCode: string
+  readonly verificationUri: string
+  readonly verificationUriComplete: string
+  readonly expiresIn: number
+  readonly interval: number
+}
+
+/** RFC 8628 §3.1–§3.2: a device asks for codes; the person will enter the user code on another screen. */
+export async function authorizeDevice(
+  input: ClientAuthInput,
+  deps: EndpointContext,
+): Promise<DeviceAuthorizationResponse> {
+  const client = await authenticateClient(input, deps.findClient)
+  if (!client.grantTypes.includes(DEVICE_CODE)) {
+    throw new UnauthorizedClient('This client is not allowed to use the device authorization grant.')
+  }
+  const scope = resolveScope(parseScope(input.params.get('scope')), client.scopes, client.defaultScopes)
+  const now = deps.clock.now()
+  const expiresIn = deps.config.lifetimes.deviceCode
+  const deviceCode = randomToken(deps.random)
+  // A user code collides with a live one about once in 2^34 codes; a retry makes it vanishingly rare.
+  for (let attempt = 0; ; attempt++) {
+    const userCode = generateUserCode(deps.random)
+    const record: DeviceCode = {
+      deviceCodeDigest: digest(deviceCode),
+      userCodeDigest: digest(userCode),
+      clientId: client.id,
+      scope,
+      expiresAt: new Date(now.getTime() + expiresIn * 1000),
+      interval: deps.config.devicePollInterval,
+      lastPolledAt: null,
+      status: 'pending',
+      userId: null,
+      createdAt: now,
+    }
+    try {
+      await deps.stores.deviceCodes.create(record)
+    } catch (error) {
+      if (attempt < 2) continue
+      throw error
+    }
+    const shown = formatUserCode(userCode)
+    const verificationUri = `${deps.config.issuer}${ENDPOINT_PATHS.deviceVerification}`
+    return {
+      deviceCode,
+      userCode: shown,
+      verificationUri,
+      verificationUriComplete: `${verificationUri}?user_code=${shown}`,
+      expiresIn,
+      interval: record.interval,
+    }
+  }
+}
+
+/** RFC 8628 §3.2: the JSON body of the device authorization response. */
+export function deviceAuthorizationBody(
+  response: DeviceAuthorizationResponse,
+): Record<string, string | number> {
+  return {
+    device_code: response.deviceCode,
+    user_code: response.userCode,
+    verification_uri: response.verificationUri,
+    verification_uri_complete: response.verificationUriComplete,
+    expires_in: response.expiresIn,
+    interval: response.interval,
+  }
+}
+
+/** Wrong user codes a client address may try per window before it must wait (RFC 8628 §5.1). */
+export const USER_CODE_MAX_ATTEMPTS = 10
+export const USER_CODE_WINDOW_SECONDS = 5 * 60
+
+export interface PendingDevice {
+  readonly userCode: string
+  readonly client: Client
+  readonly scope: readonly string[]
+}
+
+/**
+ * Finds the pending device authorization a person typed the code of. Guessing is throttled per `requester`
+ * (the client address): 20^8 codes are too few to leave unthrottled (RFC 8628 §5.1).
+ */
+export async function findPendingDevice(
+  typed: string,
+  requester: string,
+  deps: EndpointContext,
+): Promise<PendingDevice> {
+  const throttleKey = `user-code:${requester}`
+  if ((await deps.throttle.count(throttleKey)) >= USER_CODE_MAX_ATTEMPTS) {
+    throw new InvalidGrant('Too many wrong codes. Wait a few minutes, then try again.')
+  }
+  const userCode = normalizeUserCode(typed)
+  const code = userCode === null ? null : await deps.stores.deviceCodes.getByUserCode(digest(userCode))
+  const client = code === null ? null : await deps.findClient(code.clientId)
+  if (
+    userCode === null ||
+    code === null ||
+    client === null ||
+    code.status !== 'pending' ||
+    code.expiresAt <= deps.clock.now()
+  ) {
+    await deps.throttle.hit(throttleKey, USER_CODE_WINDOW_SECONDS)
+    throw new InvalidGrant('That code is not valid or has expired. Check the code on your device.')
+  }
+  return { userCode: formatUserCode(userCode), client, scope: code.scope }
+}
+
+/** The person approved or denied on the verification page; only a pending code can be decided, once. */
+export async function decideDevice(
+  typed: string,
+  decision: 'approved' | 'denied',
+  userId: string,
+  deps: EndpointContext,
+): Promise<boolean> {
+  const userCode = normalizeUserCode(typed)
+  if (userCode === null) return false
+  const code = await deps.stores.deviceCodes.getByUserCode(digest(userCode))
+  if (code === null || code.expiresAt <= deps.clock.now()) return false
+  return deps.stores.deviceCodes.decide(digest(userCode), decision, userId)
+}

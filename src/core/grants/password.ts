@@ -1,0 +1,57 @@
+import { InvalidGrant } from '../errors.ts'
+import type { Grant } from '../model/grant.ts'
+import type { TokenResponse } from '../model/token.ts'
+import { required } from '../protocol/params.ts'
+import { parseScope, resolveScope } from '../protocol/scope.ts'
+import { randomToken } from '../random.ts'
+import { authenticateUser } from '../sessions.ts'
+import { issueGrantTokens } from '../tokens/issue.ts'
+import type { GrantHandler } from './grant-handler.ts'
+
+interface PasswordInput {
+  readonly username: string
+  readonly password: string
+  readonly scope: readonly string[]
+}
+
+// One message for every failure, locked or not: nothing tells whether the username exists.
+const FAILED = 'The username or password is incorrect, or too many attempts were made; try again later.'
+
+/**
+ * RFC 6749 §4.3, Resource Owner Password Credentials: legacy, removed from OAuth 2.1 (RFC 9700 §2.4). The
+ * client sees the person's password, so it is enabled only for clients an operator acknowledged, and guessing
+ * is throttled per username (in authenticateUser).
+ */
+export const passwordGrant: GrantHandler<PasswordInput> = {
+  grantType: 'password',
+  legacy: 'password',
+  parameters: ['username', 'password', 'scope'],
+
+  parse(params) {
+    return {
+      username: required(params, 'username'),
+      password: required(params, 'password'),
+      scope: parseScope(params.get('scope')),
+    }
+  },
+
+  async issue(input, ctx) {
+    const scope = resolveScope(input.scope, ctx.client.scopes, ctx.client.defaultScopes)
+    const user = await authenticateUser(input.username, input.password, ctx)
+    if (user === null) throw new InvalidGrant(FAILED)
+    const now = ctx.clock.now()
+    const grant: Grant = {
+      id: randomToken(ctx.random, 16),
+      clientId: ctx.client.id,
+      userId: user.id,
+      scope,
+      createdAt: now,
+      revokedAt: null,
+      revokedReason: null,
+    }
+    return ctx.stores.transaction(async (tx): Promise<TokenResponse> => {
+      await tx.grants.create(grant)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope }, ctx)
+    })
+  },
+}
