@@ -6,6 +6,7 @@ import { lintServer } from './core/advisor/lint.ts'
 import type { Clock } from './core/clock.ts'
 import type { Config } from './core/config.ts'
 import type { CoreContext } from './core/context.ts'
+import { sweepExpired } from './core/maintenance.ts'
 import type { Random } from './core/random.ts'
 import { openKeyRing } from './core/tokens/signing-keys.ts'
 import { buildApp } from './http/app.ts'
@@ -31,6 +32,8 @@ export interface ServerOptions {
 
 /** How often a node looks for signing keys rotated by another node or by `keyward keys rotate`. */
 const KEY_RELOAD_INTERVAL_MS = 60_000
+/** How often expired codes, tokens, sessions and device codes are deleted. */
+const SWEEP_INTERVAL_MS = 10 * 60_000
 
 /** Opens the stores and keys, builds the HTTP app and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -67,16 +70,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         app.log.warn({ rule: finding.id, client: finding.clientId }, `${finding.message} Fix: ${finding.fix}`)
       }
     }
-    const reload = setInterval(() => {
-      keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
-    }, KEY_RELOAD_INTERVAL_MS)
-    reload.unref()
+    const timers = [
+      setInterval(() => {
+        keys
+          .reload()
+          .catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
+      }, KEY_RELOAD_INTERVAL_MS),
+      setInterval(() => {
+        sweepExpired(core).catch((error: unknown) =>
+          app.log.error({ err: error }, 'deleting expired records failed'),
+        )
+      }, SWEEP_INTERVAL_MS),
+    ]
+    for (const timer of timers) timer.unref()
     return {
       app,
       core,
       address,
       close: async () => {
-        clearInterval(reload)
+        for (const timer of timers) clearInterval(timer)
         await app.close()
         redis?.disconnect()
         await stores.close()

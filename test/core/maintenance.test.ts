@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { sweepExpired } from '../../src/core/maintenance.ts'
+import { openStores } from '../../src/store/index.ts'
+import { at, client, code, grant, refreshToken, session, user } from '../store/records.ts'
+
+test('sweepExpired deletes expired codes, tokens and sessions and keeps live ones', async () => {
+  const stores = await openStores('sqlite::memory:')
+  try {
+    const owner = { client: client(), user: user() }
+    await stores.clients.create(owner.client)
+    await stores.users.create(owner.user)
+    const family = grant(owner)
+    await stores.grants.create(family)
+    const expiredCode = code(owner, { expiresAt: at(10) })
+    const liveCode = code(owner, { expiresAt: at(1000) })
+    await stores.codes.create(expiredCode)
+    await stores.codes.create(liveCode)
+    const expiredToken = refreshToken(family, { expiresAt: at(10), absoluteExpiresAt: at(20) })
+    const liveToken = refreshToken(family, { expiresAt: at(1000), absoluteExpiresAt: at(2000) })
+    await stores.tokens.createRefreshToken(expiredToken)
+    await stores.tokens.createRefreshToken(liveToken)
+    const expiredSession = session(owner.user, { expiresAt: at(10) })
+    await stores.sessions.create(expiredSession)
+
+    const deleted = await sweepExpired({ stores, clock: { now: () => at(100) } })
+
+    assert.equal(deleted, 3)
+    assert.equal((await stores.codes.consume(expiredCode.digest, at(100))).kind, 'missing')
+    assert.equal((await stores.codes.consume(liveCode.digest, at(100))).kind, 'ok')
+    assert.equal(await stores.tokens.getRefreshToken(expiredToken.digest), null)
+    assert.notEqual(await stores.tokens.getRefreshToken(liveToken.digest), null)
+    assert.equal(await stores.sessions.get(expiredSession.digest), null)
+  } finally {
+    await stores.close()
+  }
+})
