@@ -30,7 +30,9 @@ type Handler = (
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
   // The callback URL carries the authorization code: never hand it to another site as a Referer.
-  'Referrer-Policy': 'no-referrer',
+  // same-origin rather than no-referrer: under no-referrer browsers send `Origin: null` on form posts,
+  // which the cross-site check on POST / would then refuse.
+  'Referrer-Policy': 'same-origin',
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',
 }

@@ -235,7 +235,7 @@ describe('example web app (authorization code + PKCE, confidential client)', () 
     assert.match(page, /<form method="post" action="\/"><button type="submit">Sign in with Keyward<\/button>/)
     assert.doesNotMatch(page, /<script|<style| style=/)
     assert.match(response.headers.get('content-security-policy') ?? '', /^default-src 'self'/)
-    assert.equal(response.headers.get('referrer-policy'), 'no-referrer')
+    assert.equal(response.headers.get('referrer-policy'), 'same-origin')
   })
 
   test('signs in with a PKCE S256 authorization request and shows the access token claims, never a token', async () => {
@@ -262,7 +262,7 @@ describe('example web app (authorization code + PKCE, confidential client)', () 
     const callback = await get(`${callbackUrl.pathname}${callbackUrl.search}`, pendingCookie)
     assert.equal(callback.status, 303)
     assert.equal(callback.headers.get('location'), '/')
-    assert.equal(callback.headers.get('referrer-policy'), 'no-referrer')
+    assert.equal(callback.headers.get('referrer-policy'), 'same-origin')
     // The fake server answered the token request only because Basic auth and the PKCE verifier were right.
     assert.equal(as.tokenRequests(), before + 1)
     const tokens = as.issued.at(-1)!

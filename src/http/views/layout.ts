@@ -25,6 +25,7 @@ export function page({ title, body, wide = false }: PageOptions): string {
 <meta name="referrer" content="no-referrer">
 <title>${title} · Keyward</title>
 <link rel="stylesheet" href="/assets/keyward.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="brand">Keyward</header>
