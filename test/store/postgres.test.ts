@@ -6,7 +6,11 @@ import { migrateDatabase, openStores } from '../../src/store/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
 import { openPostgresDatabase } from '../../src/store/postgres/driver.ts'
 import { createStores } from '../../src/store/sql/stores.ts'
+import { type CacheFixture, cached, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
+import { countingDatabase } from './counting-database.ts'
+import { eventually } from './eventually.ts'
+import * as make from './records.ts'
 
 // Each run works in databases of its own, created here and dropped at the end, so nothing is left behind.
 const server = 'postgres://postgres@127.0.0.1:5432'
@@ -64,6 +68,101 @@ describe('PostgreSQL stores', () => {
   })
 })
 
+/** Stores whose statements are counted, and another Stores from openStores, both on the same database. */
+async function cacheFixture(url: string): Promise<CacheFixture> {
+  const other = await openStores(url)
+  const counting = countingDatabase(openPostgresDatabase(url))
+  return {
+    stores: createStores(counting.database),
+    statements: counting.statements,
+    other,
+    othersSeen: 'once notified',
+  }
+}
+
+/** The client listeners' backends on this database (client-listener.ts names its connection). */
+const listenerBackends = `SELECT pid, state, query FROM pg_stat_activity
+  WHERE datname = $1 AND application_name = 'keyward-listener'`
+
+type Listener = { readonly pid: number; readonly state: string; readonly query: string }
+
+async function listeners(url: string): Promise<Listener[]> {
+  const name = new URL(url).pathname.slice(1)
+  return admin(async (client) => (await client.query(listenerBackends, [name])).rows)
+}
+
+/**
+ * Drops the listeners' connections as a failover or network cut would (a closed Stores' listener may linger
+ * a moment too), and returns the pids they had.
+ */
+async function dropListeners(url: string): Promise<ReadonlySet<number>> {
+  const pids = (await listeners(url)).map((listener) => listener.pid)
+  assert.ok(pids.length > 0, 'a listener is connected')
+  await admin((client) =>
+    client.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]),
+  )
+  return new Set(pids)
+}
+
+describe('PostgreSQL client cache', () => {
+  let url = ''
+  before(async () => {
+    url = await createDatabase('cache')
+  })
+
+  clientCacheContract(() => cacheFixture(url))
+
+  test('while its listener is disconnected, lookups read through', async () => {
+    const fixture = await cacheFixture(url)
+    const { clients } = fixture.stores
+    try {
+      const client = make.client()
+      await clients.create(client)
+      await cached(fixture, client.id)
+      await dropListeners(url)
+      await eventually(async () => {
+        const before = fixture.statements()
+        await clients.get(client.id)
+        await clients.get(client.id)
+        return fixture.statements() === before + 2
+      }, 'lookups were still served from memory with the listener disconnected')
+      assert.deepEqual(await cached(fixture, client.id), client, 'it reconnected and caches again')
+    } finally {
+      await Promise.all([fixture.stores.close(), fixture.other.close()])
+    }
+  })
+
+  test('a write made while nobody listened is seen once the listener is back, with no lookup between', async () => {
+    const fixture = await cacheFixture(url)
+    const { clients } = fixture.stores
+    try {
+      const client = make.client()
+      await clients.create(client)
+      await cached(fixture, client.id)
+      const dropped = await dropListeners(url)
+      const renamed = { ...client, name: 'Renamed while nobody listened' }
+      await fixture.other.clients.update(renamed)
+      const relistened = (listener: Listener) =>
+        !dropped.has(listener.pid) && listener.query === 'LISTEN keyward_clients' && listener.state === 'idle'
+      await eventually(async () => (await listeners(url)).some(relistened), 'the listener never reconnected')
+      assert.deepEqual(await clients.get(client.id), renamed)
+    } finally {
+      await Promise.all([fixture.stores.close(), fixture.other.close()])
+    }
+  })
+
+  test('closing the Stores closes its listener connection', async () => {
+    const fixture = await cacheFixture(url)
+    await cached(fixture, 'nobody')
+    assert.ok((await listeners(url)).length > 0)
+    await Promise.all([fixture.stores.close(), fixture.other.close()])
+    await eventually(
+      async () => (await listeners(url)).length === 0,
+      'the listener connection outlived its Stores',
+    )
+  })
+})
+
 describe('PostgreSQL database URLs and migrations', () => {
   test('postgres:// and postgresql:// URLs open migrated stores', async () => {
     const url = await createDatabase('urls')
@@ -80,7 +179,7 @@ describe('PostgreSQL database URLs and migrations', () => {
   test('processes that migrate at once apply each migration exactly once', async () => {
     const url = await createDatabase('race')
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(url)))
-    assert.deepEqual(results.flat().sort(), ['001-initial'])
+    assert.deepEqual(results.flat().sort(), ['001-initial', '002-client-notifications'])
     assert.deepEqual(await migrateDatabase(url), [])
   })
 })

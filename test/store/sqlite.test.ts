@@ -7,7 +7,9 @@ import { migrateDatabase, openStores } from '../../src/store/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
 import { createStores } from '../../src/store/sql/stores.ts'
 import { openSqliteDatabase } from '../../src/store/sqlite/driver.ts'
+import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
+import { countingDatabase } from './counting-database.ts'
 import * as make from './records.ts'
 
 describe('SQLite stores', () => {
@@ -16,6 +18,25 @@ describe('SQLite stores', () => {
     await migrate(database)
     const tables = await database.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
     return { stores: createStores(database), database, tables: tables.map((table) => table.name) }
+  })
+})
+
+describe('SQLite client cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-cache-'))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+  let opened = 0
+
+  // A file, not :memory:, so that a second connection shares the database.
+  clientCacheContract(async () => {
+    const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
+    const other = await openStores(url)
+    const counting = countingDatabase(openSqliteDatabase(url.slice('sqlite:'.length)))
+    return {
+      stores: createStores(counting.database),
+      statements: counting.statements,
+      other,
+      othersSeen: 'on the next lookup',
+    }
   })
 })
 
@@ -34,7 +55,7 @@ describe('SQLite database URLs', () => {
 
   test('a file database keeps its records across openings; migrateDatabase applies each migration once', async () => {
     const url = `sqlite:${join(dir, 'keyward.db')}`
-    assert.deepEqual(await migrateDatabase(url), ['001-initial'])
+    assert.deepEqual(await migrateDatabase(url), ['001-initial', '002-client-notifications'])
     assert.deepEqual(await migrateDatabase(url), [])
     const client = make.client()
     const first = await openStores(url)
@@ -50,7 +71,7 @@ describe('SQLite database URLs', () => {
 
   test('a relative path is relative to the working directory', async () => {
     const url = `sqlite:${relative(process.cwd(), join(dir, 'relative.db'))}`
-    assert.deepEqual(await migrateDatabase(url), ['001-initial'])
+    assert.deepEqual(await migrateDatabase(url), ['001-initial', '002-client-notifications'])
     assert.deepEqual(await migrateDatabase(`sqlite:${join(dir, 'relative.db')}`), [])
   })
 

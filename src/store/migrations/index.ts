@@ -1,5 +1,6 @@
 import { initial } from './001-initial.ts'
+import { clientNotifications } from './002-client-notifications.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [initial]
+export const migrations: readonly Migration[] = [initial, clientNotifications]

@@ -15,7 +15,8 @@ export function migrate(database: SqlDatabase): Promise<readonly string[]> {
     )
     const pending = migrations.filter((migration) => !applied.has(migration.name))
     for (const migration of pending) {
-      for (const statement of migration.statements) await tx.run(statement)
+      const runsHere = migration.onlyOn === undefined || migration.onlyOn === database.dialect
+      if (runsHere) for (const statement of migration.statements) await tx.run(statement)
       await tx.run('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)', [
         migration.name,
         Date.now(),

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
+import { listenForClientChanges } from './client-listener.ts'
 
 /** The advisory lock that exclusive transactions (migrations) take; any fixed number shared by every process. */
 const exclusiveLockKey = 7_301_955_017
@@ -43,11 +44,19 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
     }
   const transaction = inTransaction(false)
   const poolDriver = statementsOn(pool, transaction, scope.assertOutside)
+  const listener = listenForClientChanges(connectionString)
 
   return {
     ...poolDriver,
+    dialect: 'postgres',
     exclusiveTransaction: inTransaction(true),
-    close: () => pool.end(),
+    clientsChangedElsewhere: () => {
+      scope.assertOutside()
+      return listener.check()
+    },
+    close: async () => {
+      await Promise.all([listener.close(), pool.end()])
+    },
   }
 }
 

@@ -16,9 +16,20 @@ export interface SqlDriver {
   transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
 }
 
+export type Dialect = 'sqlite' | 'postgres'
+
+/**
+ * Whether the clients table may have been written through another connection (another process or node) since
+ * the previous ask: 'unknown' while the database cannot tell, when no cached client may be trusted.
+ */
+export type ExternalChange = 'unchanged' | 'changed' | 'unknown'
+
 /** A database connection (or pool) as opened: a driver that can also lock out other processes and close. */
 export interface SqlDatabase extends SqlDriver {
+  readonly dialect: Dialect
   /** A transaction that no other exclusive transaction on the same database runs alongside, in any process. */
   exclusiveTransaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
+  /** Asked before every cached client lookup, so it answers without a round trip to the database. */
+  clientsChangedElsewhere(): ExternalChange
   close(): Promise<void>
 }

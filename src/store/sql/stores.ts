@@ -1,4 +1,5 @@
 import type { Stores } from '../../core/ports/stores.ts'
+import { afterWrites, clientCache } from './client-cache.ts'
 import { clientStore } from './client-store.ts'
 import { codeStore } from './code-store.ts'
 import { consentStore } from './consent-store.ts'
@@ -10,14 +11,41 @@ import { sessionStore } from './session-store.ts'
 import { tokenStore } from './token-store.ts'
 import { userStore } from './user-store.ts'
 
-/** Every store over one database; closing them closes the database. */
+/**
+ * Every store over one database, client lookups served from memory; closing them closes the database.
+ * Transactions read through: the cache cannot see their uncommitted writes, so it forgets once they settle.
+ */
 export function createStores(database: SqlDatabase): Stores {
-  return storesOn(database, () => database.close())
+  const cache = clientCache(clientStore(database), database.clientsChangedElsewhere)
+  return {
+    ...storesOn(database),
+    clients: cache.store,
+    async transaction(work) {
+      let wroteClients = false
+      const wrote = () => {
+        wroteClients = true
+      }
+      try {
+        return await database.transaction((tx) => work(transactionStores(tx, wrote)))
+      } finally {
+        if (wroteClients) cache.invalidate()
+      }
+    },
+    close: () => database.close(),
+  }
 }
 
-function storesOn(driver: SqlDriver, close: () => Promise<void>): Stores {
+function transactionStores(tx: SqlDriver, onClientWrite: () => void): Stores {
   return {
-    clients: clientStore(driver),
+    ...storesOn(tx),
+    clients: afterWrites(clientStore(tx), onClientWrite),
+    transaction: (work) => tx.transaction((inner) => work(transactionStores(inner, onClientWrite))),
+    close: closeInsideTransaction,
+  }
+}
+
+function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | 'close'> {
+  return {
     users: userStore(driver),
     grants: grantStore(driver),
     codes: codeStore(driver),
@@ -26,8 +54,6 @@ function storesOn(driver: SqlDriver, close: () => Promise<void>): Stores {
     sessions: sessionStore(driver),
     deviceCodes: deviceCodeStore(driver),
     keys: keyStore(driver),
-    transaction: (work) => driver.transaction((tx) => work(storesOn(tx, closeInsideTransaction))),
-    close,
   }
 }
 

@@ -1,5 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
+import type { ExternalChange, SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 
 /** How long a statement waits for another process's write lock before it fails. */
@@ -53,13 +53,27 @@ export function openSqliteDatabase(path: string): SqlDatabase {
       }
     })
 
+  // data_version moves only when another connection commits: our own writes invalidate the cache themselves.
+  const dataVersion = db.prepare('PRAGMA data_version')
+  let seenVersion: number | undefined
+  const clientsChangedElsewhere = (): ExternalChange => {
+    scope.assertOutside()
+    const { data_version: version } = dataVersion.get() as { data_version: number }
+    const moved = version !== seenVersion
+    seenVersion = version
+    return moved ? 'changed' : 'unchanged'
+  }
+
   return {
+    dialect: 'sqlite',
     all: (sql, params) => serialize(() => direct.all(sql, params)),
     get: (sql, params) => serialize(() => direct.get(sql, params)),
     run: (sql, params) => serialize(() => direct.run(sql, params)),
     transaction,
     // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
     exclusiveTransaction: transaction,
+    // Synchronous and outside the queue: a lookup served from memory never waits behind an open transaction.
+    clientsChangedElsewhere,
     close: () => serialize(async () => db.close()),
   }
 }

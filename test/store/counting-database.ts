@@ -1,0 +1,27 @@
+import type { SqlDatabase, SqlValue } from '../../src/store/sql/driver.ts'
+
+/** The database, counting the statements sent through it outside transactions (a spy, not a mock). */
+export function countingDatabase(database: SqlDatabase): {
+  readonly database: SqlDatabase
+  statements(): number
+} {
+  let statements = 0
+  return {
+    database: {
+      ...database,
+      all: <Row>(sql: string, params?: readonly SqlValue[]) => {
+        statements++
+        return database.all<Row>(sql, params)
+      },
+      get: <Row>(sql: string, params?: readonly SqlValue[]) => {
+        statements++
+        return database.get<Row>(sql, params)
+      },
+      run: (sql, params) => {
+        statements++
+        return database.run(sql, params)
+      },
+    },
+    statements: () => statements,
+  }
+}
