@@ -1,6 +1,5 @@
 import type { CoreContext } from '../context.ts'
-import type { Grant } from '../model/grant.ts'
-import { randomToken } from '../random.ts'
+import { newGrant } from '../model/new-grant.ts'
 import { mintAccessToken } from '../tokens/issue.ts'
 import type { AuthorizationRequest } from './request.ts'
 
@@ -13,16 +12,7 @@ export async function issueImplicitToken(
   userId: string,
   ctx: CoreContext,
 ): Promise<{ accessToken: string; expiresIn: number; scope: readonly string[] }> {
-  const now = ctx.clock.now()
-  const grant: Grant = {
-    id: randomToken(ctx.random, 16),
-    clientId: request.client.id,
-    userId,
-    scope: request.scope,
-    createdAt: now,
-    revokedAt: null,
-    revokedReason: null,
-  }
+  const grant = newGrant({ clientId: request.client.id, userId, scope: request.scope }, ctx)
   const lifetime = Math.min(
     request.client.lifetimes.accessToken ?? IMPLICIT_MAX_LIFETIME,
     IMPLICIT_MAX_LIFETIME,

@@ -1,10 +1,9 @@
 import { InvalidGrant, InvalidRequest, type OAuthError } from '../errors.ts'
-import type { Grant } from '../model/grant.ts'
+import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { verifierMatches } from '../protocol/pkce.ts'
-import { randomToken } from '../random.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
 
@@ -57,15 +56,7 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
         return new InvalidGrant('The code_verifier does not match the code_challenge.')
       }
-      const grant: Grant = {
-        id: randomToken(ctx.random, 16),
-        clientId: ctx.client.id,
-        userId: code.userId,
-        scope: code.scope,
-        createdAt: now,
-        revokedAt: null,
-        revokedReason: null,
-      }
+      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx)
       await tx.grants.create(grant)
       await tx.codes.setGrant(codeDigest, grant.id)
       return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)

@@ -6,12 +6,11 @@ import {
   type OAuthError,
   SlowDown,
 } from '../errors.ts'
-import type { Grant } from '../model/grant.ts'
+import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
 import { DEVICE_CODE } from '../protocol/grant-types.ts'
 import { required } from '../protocol/params.ts'
-import { randomToken } from '../random.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
 
@@ -49,15 +48,7 @@ export const deviceCodeGrant: GrantHandler<{ readonly deviceCode: string }> = {
       const consumed = await tx.deviceCodes.consume(codeDigest)
       if (consumed.kind !== 'ok' || code.userId === null)
         return new InvalidGrant('The device_code was already used.')
-      const grant: Grant = {
-        id: randomToken(ctx.random, 16),
-        clientId: ctx.client.id,
-        userId: code.userId,
-        scope: code.scope,
-        createdAt: now,
-        revokedAt: null,
-        revokedReason: null,
-      }
+      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx)
       await tx.grants.create(grant)
       return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
     })

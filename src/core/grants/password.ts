@@ -1,9 +1,8 @@
 import { InvalidGrant } from '../errors.ts'
-import type { Grant } from '../model/grant.ts'
+import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
-import { randomToken } from '../random.ts'
 import { authenticateUser } from '../sessions.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
@@ -39,16 +38,7 @@ export const passwordGrant: GrantHandler<PasswordInput> = {
     const scope = resolveScope(input.scope, ctx.client.scopes, ctx.client.defaultScopes)
     const user = await authenticateUser(input.username, input.password, ctx)
     if (user === null) throw new InvalidGrant(FAILED)
-    const now = ctx.clock.now()
-    const grant: Grant = {
-      id: randomToken(ctx.random, 16),
-      clientId: ctx.client.id,
-      userId: user.id,
-      scope,
-      createdAt: now,
-      revokedAt: null,
-      revokedReason: null,
-    }
+    const grant = newGrant({ clientId: ctx.client.id, userId: user.id, scope }, ctx)
     return ctx.stores.transaction(async (tx): Promise<TokenResponse> => {
       await tx.grants.create(grant)
       return issueGrantTokens(tx, { client: ctx.client, grant, scope }, ctx)
