@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import {
+  type ClientRegistration,
+  ClientRegistrationError,
+  registerClient,
+  registrationProblems,
+} from '../../src/core/client-registration.ts'
+import { parseConfig } from '../../src/core/config.ts'
+import { matchesDigest } from '../../src/core/protocol/digest.ts'
+import { cryptoRandom } from '../../src/system.ts'
+import { testClock } from '../support/clock.ts'
+
+const config = parseConfig({
+  issuer: 'https://auth.example',
+  databaseUrl: 'sqlite::memory:',
+  secret: 'x'.repeat(32),
+})
+const deps = { config, clock: testClock(), random: cryptoRandom }
+
+const webApp: ClientRegistration = {
+  name: 'Photo App',
+  type: 'confidential',
+  grantTypes: ['authorization_code', 'refresh_token'],
+  redirectUris: ['https://photos.example/callback'],
+  scopes: ['profile', 'read'],
+}
+
+const problemsOf = (overrides: Partial<ClientRegistration>) =>
+  registrationProblems({ ...webApp, ...overrides }, config)
+
+describe('registrationProblems', () => {
+  test('a sound registration has none', () => {
+    assert.deepEqual(problemsOf({}), [])
+    assert.deepEqual(
+      problemsOf({ type: 'public', redirectUris: ['http://127.0.0.1/cb', 'com.example.app:/cb'] }),
+      [],
+    )
+  })
+
+  test('each mistake is named', () => {
+    const cases: readonly [Partial<ClientRegistration>, RegExp][] = [
+      [{ name: '  ' }, /needs a name/],
+      [{ grantTypes: [] }, /at least one grant type/],
+      [{ grantTypes: ['authorization_code', 'magic'] }, /Unknown grant type magic/],
+      [{ grantTypes: ['authorization_code', 'password'] }, /password grant is a legacy flow/],
+      [{ grantTypes: ['implicit'] }, /implicit grant is a legacy flow/],
+      [
+        { type: 'public', grantTypes: ['client_credentials'], redirectUris: [] },
+        /public client cannot use client_credentials/,
+      ],
+      [
+        { type: 'public', tokenEndpointAuthMethod: 'client_secret_basic' },
+        /public client authenticates with none/,
+      ],
+      [{ tokenEndpointAuthMethod: 'none' }, /confidential client authenticates with its secret/],
+      [{ redirectUris: [] }, /need at least one redirect URI/],
+      [
+        { redirectUris: ['http://photos.example/cb'] },
+        /http:\/\/photos.example\/cb uses http outside loopback/,
+      ],
+      [{ redirectUris: ['https://photos.example/cb#x'] }, /fragment/],
+      [{ redirectUris: ['https://*.photos.example/cb'] }, /wildcard/],
+      [{ scopes: ['profile', 'admin'] }, /scope admin is not defined/],
+      [{ defaultScopes: ['write'] }, /default scope write is not among the client's scopes/],
+    ]
+    for (const [overrides, problem] of cases) {
+      const problems = problemsOf(overrides)
+      assert.equal(problems.length, 1, `${JSON.stringify(overrides)}: ${problems.join(' | ')}`)
+      assert.match(problems[0] ?? '', problem)
+    }
+  })
+
+  test('a legacy flow is accepted with the operator’s explicit acknowledgement', () => {
+    assert.deepEqual(
+      problemsOf({ grantTypes: ['authorization_code', 'implicit'], allowLegacy: ['implicit'] }),
+      [],
+    )
+    assert.deepEqual(
+      problemsOf({ grantTypes: ['password'], allowLegacy: ['password'], redirectUris: [] }),
+      [],
+    )
+    assert.equal(
+      problemsOf({ grantTypes: ['password'], allowLegacy: ['implicit'], redirectUris: [] }).length,
+      1,
+    )
+  })
+
+  test('client_credentials alone needs no redirect URI', () => {
+    assert.deepEqual(problemsOf({ grantTypes: ['client_credentials'], redirectUris: [] }), [])
+  })
+
+  test('every problem is reported at once', () => {
+    const problems = problemsOf({
+      name: '',
+      grantTypes: ['magic'],
+      redirectUris: ['http://x.example/'],
+      scopes: ['admin'],
+    })
+    assert.equal(problems.length, 4)
+  })
+})
+
+describe('registerClient', () => {
+  test('a confidential client gets a secret, shown once; only its digest is kept', () => {
+    const { client, secret } = registerClient(webApp, deps)
+    assert.ok(secret !== null)
+    assert.ok(Buffer.from(secret, 'base64url').length >= 32, 'a 256-bit secret')
+    assert.ok(client.secretDigest !== null && matchesDigest(secret, client.secretDigest))
+    assert.ok(!JSON.stringify(client).includes(secret))
+    assert.equal(client.tokenEndpointAuthMethod, 'client_secret_basic')
+  })
+
+  test('safe defaults: default scopes are all the client’s scopes, JWT tokens, no legacy flows, no introspection', () => {
+    const { client } = registerClient({ ...webApp, name: '  Photo App  ' }, deps)
+    assert.equal(client.name, 'Photo App')
+    assert.deepEqual(client.defaultScopes, ['profile', 'read'])
+    assert.equal(client.accessTokenFormat, 'jwt')
+    assert.deepEqual(client.legacyFlows, [])
+    assert.equal(client.canIntrospect, false)
+    assert.deepEqual(client.lifetimes, {})
+    assert.deepEqual(client.createdAt, deps.clock.now())
+  })
+
+  test('a public client has no secret and authenticates with none', () => {
+    const { client, secret } = registerClient({ ...webApp, type: 'public' }, deps)
+    assert.equal(secret, null)
+    assert.equal(client.secretDigest, null)
+    assert.equal(client.tokenEndpointAuthMethod, 'none')
+  })
+
+  test('client ids are random and distinct', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => registerClient(webApp, deps).client.id))
+    assert.equal(ids.size, 50)
+  })
+
+  test('the legacy flows acknowledged become the client’s legacyFlows', () => {
+    const { client } = registerClient(
+      { ...webApp, grantTypes: ['authorization_code', 'implicit'], allowLegacy: ['implicit'] },
+      deps,
+    )
+    assert.deepEqual(client.legacyFlows, ['implicit'])
+  })
+
+  test('a registration with problems throws them all and registers nothing', () => {
+    assert.throws(
+      () => registerClient({ ...webApp, name: '', scopes: ['admin'] }, deps),
+      (error) => {
+        assert.ok(error instanceof ClientRegistrationError)
+        assert.equal(error.problems.length, 2)
+        assert.equal(error.message, error.problems.join('\n'))
+        return true
+      },
+    )
+  })
+})
