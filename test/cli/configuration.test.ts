@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { type CliHome, cliHome, runCli } from './run.ts'
+
+describe('configuration mistakes', () => {
+  let home: CliHome
+  before(() => {
+    home = cliHome()
+  })
+  after(() => home.remove())
+
+  /** A config mistake is a plain message on stderr and exit 1, never a stack trace. */
+  async function refused(env: Readonly<Record<string, string>>): Promise<string> {
+    const result = await runCli(['clients', 'list'], { ...home.env, ...env })
+    assert.equal(result.code, 1)
+    assert.equal(result.stdout, '')
+    assert.match(result.stderr, /^Invalid configuration:/)
+    assert.doesNotMatch(result.stderr, /\n\s+at /)
+    return result.stderr
+  }
+
+  test('an http issuer that is not loopback is refused (DESIGN §6)', async () => {
+    const message = await refused({ KEYWARD_ISSUER: 'http://example.com' })
+    assert.match(message, /issuer/)
+    assert.match(message, /https/)
+  })
+
+  test('every mistake is reported at once', async () => {
+    const message = await refused({
+      KEYWARD_ISSUER: 'http://example.com',
+      KEYWARD_SIGNING_ALGORITHM: 'RS256',
+    })
+    assert.match(message, /issuer/)
+    assert.match(message, /signingAlgorithm/)
+  })
+
+  test('a number that is not one names its variable', async () => {
+    assert.match(
+      await refused({ KEYWARD_PORT: 'nine thousand' }),
+      /KEYWARD_PORT: "nine thousand" is not a whole number/,
+    )
+  })
+
+  test('PostgreSQL without a shared secret says where the secret comes from', async () => {
+    const { KEYWARD_SECRET: _omitted, ...withoutSecret } = home.env
+    const result = await runCli(['clients', 'list'], {
+      ...withoutSecret,
+      KEYWARD_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/keyward_never_opened',
+    })
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /KEYWARD_SECRET: required with PostgreSQL/)
+  })
+})
+
+describe('usage mistakes', () => {
+  test('an unknown command or a missing option returns exit 1 instead of ending the process', async () => {
+    const home = cliHome()
+    try {
+      const unknown = await runCli(['frobnicate'], home.env)
+      assert.equal(unknown.code, 1)
+      assert.match(unknown.stderr, /unknown command 'frobnicate'/)
+      const missing = await runCli(['clients', 'create'], home.env)
+      assert.equal(missing.code, 1)
+      assert.match(missing.stderr, /required option '--name <name>'/)
+    } finally {
+      home.remove()
+    }
+  })
+})

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import {
+  assertOAuthError,
+  grantTokens,
+  introspect,
+  type RegisteredClient,
+  refresh,
+  resourceServer,
+} from '../lifecycle/tokens.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
+import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+
+interface GrantRow {
+  readonly id: string
+  readonly client_id: string
+  readonly scope: string
+  readonly revoked_at: string | null
+  readonly revoked_reason: string | null
+}
+
+describe('keyward grants', () => {
+  let home: CliHome
+  let server: TestServer
+  let app: RegisteredClient
+  let api: RegisteredClient
+  before(async () => {
+    home = cliHome()
+    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
+    app = await server.client({ name: 'Photo app' })
+    api = await resourceServer(server)
+  })
+  after(async () => {
+    await server.close()
+    home.remove()
+  })
+
+  const cli = (...argv: string[]) => runCli(argv, home.env)
+
+  test("list shows a user's grants", async () => {
+    const user = await server.user()
+    assert.equal((await cli('grants', 'list', '--user', user.username)).stdout.trim(), 'No grants.')
+    await grantTokens(server, app, user, 'read write')
+    const [grant, ...others] = jsonOf<GrantRow[]>(
+      await cli('grants', 'list', '--user', user.username, '--json'),
+    )
+    assert.equal(others.length, 0)
+    assert.equal(grant?.client_id, app.client.id)
+    assert.equal(grant?.scope, 'read write')
+    assert.equal(grant?.revoked_at, null)
+    assert.match((await cli('grants', 'list', '--user', user.username)).stdout, /read write {2}active/)
+  })
+
+  test('revoke ends every token of the grant at the running server', async () => {
+    const user = await server.user()
+    const tokens = await grantTokens(server, app, user)
+    const [grant] = jsonOf<GrantRow[]>(await cli('grants', 'list', '--user', user.username, '--json'))
+    assert.ok(grant)
+
+    const revoked = await cli('grants', 'revoke', grant.id)
+    assert.equal(revoked.code, 0, revoked.stderr)
+    assert.match(revoked.stdout, /Revoked grant/)
+    assertOAuthError(await refresh(server, app, tokens.refreshToken), 400, 'invalid_grant')
+    assert.deepEqual(await introspect(server, api, tokens.accessToken), { active: false })
+    const [after] = jsonOf<GrantRow[]>(await cli('grants', 'list', '--user', user.username, '--json'))
+    assert.equal(after?.revoked_reason, 'operator')
+    assert.notEqual(after?.revoked_at, null)
+
+    const again = await cli('grants', 'revoke', grant.id)
+    assert.equal(again.code, 0)
+    assert.match(again.stdout, /already revoked/)
+  })
+
+  test('revoke --forget-consent also forgets the remembered consent', async () => {
+    const user = await server.user()
+    await grantTokens(server, app, user)
+    assert.notEqual(await server.core.stores.consents.get(user.id, app.client.id), null)
+    const [grant] = jsonOf<GrantRow[]>(await cli('grants', 'list', '--user', user.username, '--json'))
+    assert.equal((await cli('grants', 'revoke', grant?.id ?? '', '--forget-consent')).code, 0)
+    assert.equal(await server.core.stores.consents.get(user.id, app.client.id), null)
+  })
+
+  test('an unknown user or grant exits 1 and says which', async () => {
+    const noUser = await cli('grants', 'list', '--user', 'nobody')
+    assert.equal(noUser.code, 1)
+    assert.match(noUser.stderr, /No user nobody/)
+    const noGrant = await cli('grants', 'revoke', 'no-such-grant')
+    assert.equal(noGrant.code, 1)
+    assert.match(noGrant.stderr, /No grant no-such-grant/)
+  })
+})
