@@ -7,7 +7,7 @@ import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
 
 export interface TokenEndpointDeps extends EndpointContext {
-  // biome-ignore lint/suspicious/noExplicitAny: handlers differ in input type; dispatch needs none of it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers differ in input type; dispatch needs none of it.
   readonly grants: ReadonlyMap<string, GrantHandler<any>>
 }
 

@@ -5,7 +5,7 @@ import type { GrantHandler } from './grant-handler.ts'
 import { passwordGrant } from './password.ts'
 import { refreshTokenGrant } from './refresh-token.ts'
 
-// biome-ignore lint/suspicious/noExplicitAny: each handler has its own input type; the registry only dispatches.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own input type; the registry only dispatches.
 type AnyGrantHandler = GrantHandler<any>
 
 /** Grant handlers by grant_type. Adding a grant is one file and one line here; metadata derives from this map. */

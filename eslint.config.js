@@ -1,0 +1,67 @@
+// One linter for the repository: typescript-eslint with type information, plus the import boundaries of
+// DESIGN §2 (the core imports no HTTP, SQL or filesystem module). Formatting is Prettier's job.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const coreBoundary = (why) => ({ message: why })
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'bench/results/', '**/public/**/*.js', 'examples/**/public/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-param-reassign': 'error',
+    },
+  },
+  {
+    // node:test's test() and describe() return promises that the runner itself awaits.
+    files: ['test/**/*.ts', 'packages/*/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-floating-promises': 'off' },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'fastify', ...coreBoundary('core speaks data: no HTTP framework in src/core') },
+            { name: 'node:http', ...coreBoundary('core speaks data: no HTTP in src/core') },
+            { name: 'node:https', ...coreBoundary('core speaks data: no HTTP in src/core') },
+            { name: 'node:fs', ...coreBoundary('core does no I/O: no filesystem in src/core') },
+            { name: 'node:fs/promises', ...coreBoundary('core does no I/O: no filesystem in src/core') },
+            { name: 'node:sqlite', ...coreBoundary('core reaches stores through src/core/ports') },
+            { name: 'pg', ...coreBoundary('core reaches stores through src/core/ports') },
+            { name: 'ioredis', ...coreBoundary('core reaches stores through src/core/ports') },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/resource-server/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/**', '!./**'], message: 'the library depends on nothing of the server' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+  },
+)
