@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { type Command, CommanderError } from 'commander'
 import { formatFindings, lintServer } from '../../core/advisor/lint.ts'
 import type { Environment } from '../config-source.ts'
 import { print, withStores } from '../context.ts'
@@ -15,6 +15,10 @@ export function lintCommand(program: Command, env: Environment): void {
         lintServer(config, await stores.clients.list()),
       )
       print(options.json === true, findings, () => formatFindings(findings))
-      if (findings.some((finding) => finding.severity === 'error')) process.exitCode = 1
+      // Exit 1 through main's return value (a CommanderError carries its exit code and prints nothing more),
+      // not process.exitCode, which would leak into a process that embeds main.
+      if (findings.some((finding) => finding.severity === 'error')) {
+        throw new CommanderError(1, 'keyward.lintErrors', 'The configuration has errors.')
+      }
     })
 }

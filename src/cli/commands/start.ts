@@ -38,12 +38,15 @@ export function startCommand(program: Command, env: Environment): void {
           )
         },
       })
-      if (demoClients !== null) examples = await startDemoApps(server.core, demoClients)
+      if (demoClients !== null) examples = await startDemoApps(server.core, demoClients, dataDirectory(env))
 
       console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
       if (examples) {
-        console.log(`\nDemo: open ${config.issuer}/ in a browser and pick an example, or go straight to:`)
-        for (const example of examples.examples) console.log(`  ${example.title}: ${example.url}`)
+        console.log(`\nDemo: open ${config.issuer}/ in a browser and pick an example, or go straight to one`)
+        console.log('(the commands run in a second terminal):')
+        for (const example of examples.examples) {
+          console.log(`  ${example.legacy === undefined ? '' : 'LEGACY '}${example.title}: ${example.url}`)
+        }
         console.log(`Sign in as "${DEMO_USER.username}" with password "${DEMO_USER.password}".`)
       }
       console.log('Press Ctrl+C to stop.\n')
