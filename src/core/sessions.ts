@@ -21,13 +21,14 @@ export async function authenticateUser(
   ctx: Pick<CoreContext, 'stores' | 'throttle'>,
 ): Promise<User | null> {
   const throttleKey = `password:${username.toLowerCase()}`
-  if ((await ctx.throttle.count(throttleKey)) >= MAX_PASSWORD_FAILURES) return null
+  // Counted before the check, in one atomic step: guesses sent at once cannot all pass a count read earlier.
+  const attempts = await ctx.throttle.hit(throttleKey, PASSWORD_LOCK_WINDOW_SECONDS)
+  if (attempts > MAX_PASSWORD_FAILURES) return null
   const user = username.length <= 255 ? await ctx.stores.users.getByUsername(username) : null
   if (await verifyPassword(password, user?.passwordHash ?? null)) {
     await ctx.throttle.reset(throttleKey)
     return user
   }
-  await ctx.throttle.hit(throttleKey, PASSWORD_LOCK_WINDOW_SECONDS)
   return null
 }
 
