@@ -57,7 +57,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
     if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ error: oauthError.code }, oauthError.description)
+    else if (oauthError.securityEvent) {
+      request.log.warn(
+        { securityEvent: oauthError.securityEvent, error: oauthError.code },
+        oauthError.description,
+      )
+    } else request.log.info({ error: oauthError.code }, oauthError.description)
     const path = request.url.split('?')[0] ?? ''
     return PAGE_ROUTES.has(path) ? sendErrorPage(reply, oauthError) : sendOAuthError(reply, oauthError)
   })

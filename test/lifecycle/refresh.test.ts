@@ -40,6 +40,7 @@ describe('refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
   })
 
   test('reusing a rotated refresh token revokes the whole grant', async () => {
+    const logsBefore = server.logs.length
     const user = await server.user()
     const first = await grantTokens(server, app, user)
     const second = tokensOf(await refresh(server, app, first.refreshToken))
@@ -56,6 +57,16 @@ describe('refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     const grant = await onlyGrantOf(server, user.id)
     assert.notEqual(grant.revokedAt, null)
     assert.equal(grant.revokedReason, 'refresh_reuse')
+
+    // The reuse is a security event: logged as a warning an operator can alert on.
+    const events = server.logs
+      .slice(logsBefore)
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.securityEvent)
+    assert.deepEqual(
+      events.map((line) => [line.level, line.securityEvent]),
+      [[40, 'refresh_token_reuse']],
+    )
   })
 
   test('another client cannot use the token, and failing to does not burn it for its own client', async () => {

@@ -40,7 +40,7 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
           await tx.grants.revoke(consumed.record.grantId, now, 'code_reuse')
         return new InvalidGrant(
           'The authorization code was already used; the tokens issued with it are revoked.',
-        )
+        ).asSecurityEvent('authorization_code_reuse')
       }
       const code = consumed.record
       // RFC 6749 §4.1.3: the code was issued to this client.

@@ -53,7 +53,7 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
           await tx.grants.revoke(grant.id, now, 'refresh_reuse')
           return new InvalidGrant(
             'The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).',
-          )
+          ).asSecurityEvent('refresh_token_reuse')
         }
       }
       return issueGrantTokens(
