@@ -20,7 +20,7 @@ import { registerAuthorizeRoutes } from './routes/authorize.ts'
 import { registerDeviceRoutes } from './routes/device.ts'
 import { registerMetadataRoutes } from './routes/metadata.ts'
 import { registerTokenRoute } from './routes/token.ts'
-import { registerTokenManagementRoutes } from './routes/token-management.ts'
+import { registerClientApiRoutes } from './routes/client-api.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
@@ -64,32 +64,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   registerFormParser(app)
   registerSecurityHeaders(app, { https: issuer.protocol === 'https:' })
-  await app.register(cookie)
-  await registerCors(app)
   await app.register(rateLimit, { global: false, ...(options.redis ? { redis: options.redis } : {}) })
 
-  registerMetadataRoutes(app, {
-    metadata: async () => {
-      const legacy = new Set<LegacyFlow>(
-        (await core.stores.clients.list()).flatMap((client) => client.legacyFlows),
-      )
-      return authorizationServerMetadata(core.config, grantRegistry.keys(), legacy)
-    },
-    jwks: () => core.keys.jwks(),
+  // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
+  // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
+  await app.register(async (api) => {
+    await registerCors(api)
+    registerMetadataRoutes(api, {
+      metadata: async () => {
+        const legacy = new Set<LegacyFlow>(
+          (await core.stores.clients.list()).flatMap((client) => client.legacyFlows),
+        )
+        return authorizationServerMetadata(core.config, grantRegistry.keys(), legacy)
+      },
+      jwks: () => core.keys.jwks(),
+    })
+    registerTokenRoute(api, { ...core, grants: grantRegistry, findClient })
+    registerClientApiRoutes(api, { ...core, findClient })
   })
-  registerTokenRoute(app, { ...core, grants: grantRegistry, findClient })
-  registerTokenManagementRoutes(app, { ...core, findClient })
-  const pageDeps = {
-    core: { ...core, findClient },
-    csrf: createCsrf(core.config.secret, core.random, cookies),
-    cookies,
-    loginRateLimit: { max: 20, timeWindow: '1 minute' },
-  }
-  registerAuthorizeRoutes(app, pageDeps)
-  registerDeviceRoutes(app, pageDeps)
+  await app.register(async (pages) => {
+    await pages.register(cookie)
+    const pageDeps = {
+      core: { ...core, findClient },
+      csrf: createCsrf(core.config.secret, core.random, cookies),
+      cookies,
+      loginRateLimit: { max: 20, timeWindow: '1 minute' },
+    }
+    registerAuthorizeRoutes(pages, pageDeps)
+    registerDeviceRoutes(pages, pageDeps)
+    options.extend?.(pages)
+  })
   app.get('/assets/keyward.css', (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
   )
-  options.extend?.(app)
   return app
 }

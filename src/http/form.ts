@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ClientAuthInput } from '../core/client-auth/credentials.ts'
 import { readParameters } from '../core/protocol/params.ts'
 
 /** Largest form body Keyward reads: every OAuth request fits in far less. */
@@ -34,4 +35,9 @@ export function formOf(body: unknown): ReadonlyMap<string, string> {
 export function queryOf(url: string): ReadonlyMap<string, string> {
   const question = url.indexOf('?')
   return readParameters(new URLSearchParams(question === -1 ? '' : url.slice(question + 1)))
+}
+
+/** What a client-authenticated endpoint reads: the form and the Authorization header. */
+export function clientRequestOf(request: FastifyRequest): ClientAuthInput {
+  return { params: formOf(request.body), authorization: request.headers.authorization }
 }

@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EndpointContext } from '../../core/context.ts'
 import {
-  authorizeDevice,
   decideDevice,
-  deviceAuthorizationBody,
   findPendingDevice,
   type PendingDevice,
 } from '../../core/endpoints/device-authorization.ts'
@@ -29,8 +27,8 @@ export interface DeviceRouteDeps {
 const VERIFY = ENDPOINT_PATHS.deviceVerification
 
 /**
- * RFC 8628: the device authorization endpoint (§3.1) and the verification pages where a person types the
- * user code (§3.3), signs in if needed, and approves or denies.
+ * RFC 8628 §3.3: the verification pages where a person types the user code, signs in if needed, and
+ * approves or denies.
  */
 export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps): void {
   const { core, csrf, cookies } = deps
@@ -106,14 +104,6 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
 
   const sessionUser = async (request: FastifyRequest) =>
     (await findSession(readCookie(request, SESSION_COOKIE, cookies), core))?.userId ?? null
-
-  app.post(ENDPOINT_PATHS.deviceAuthorization, async (request, reply) => {
-    const response = await authorizeDevice(
-      { params: formOf(request.body), authorization: request.headers.authorization },
-      core,
-    )
-    return reply.header('Cache-Control', 'no-store').send(deviceAuthorizationBody(response))
-  })
 
   // RFC 8628 §3.3.1: verification_uri_complete carries the code; the person still confirms it.
   app.get(VERIFY, async (request, reply) => entryPage(request, reply, queryOf(request.url).get('user_code')))
