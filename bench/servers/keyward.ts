@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { createPostgresDatabase } from '../../test/lifecycle/postgres-database.ts'
+import { freePort, launch, ROOT } from '../child.ts'
+import type { Credentials } from '../http.ts'
+import type { ClientRole, FlowAccount, ServerClients, ServerUnderTest, SetupOptions } from '../server.ts'
+
+const run = promisify(execFile)
+
+export type KeywardStore = 'sqlite' | 'postgres'
+
+/** Where the code flow's browser is sent back to; nothing listens there, the bench reads the Location. */
+const REDIRECT_URI = 'http://127.0.0.1:9/callback'
+
+/** `clients create` flags per client role, on top of a confidential client_credentials client with scope read. */
+const CLIENT_FLAGS: Readonly<Record<ClientRole, readonly string[]>> = {
+  jwt: ['--name', 'bench-jwt'],
+  opaque: ['--name', 'bench-opaque', '--access-token-format', 'opaque'],
+  introspector: ['--name', 'bench-api', '--introspect'],
+}
+
+async function keyward(env: Readonly<Record<string, string>>, args: readonly string[]): Promise<unknown> {
+  const { stdout } = await run(process.execPath, ['bin/keyward.js', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  })
+  return JSON.parse(stdout)
+}
+
+async function createClient(
+  env: Readonly<Record<string, string>>,
+  flags: readonly string[],
+): Promise<Credentials> {
+  const created = (await keyward(env, ['clients', 'create', '--scopes', 'read', ...flags, '--json'])) as {
+    client_id: string
+    client_secret: string
+  }
+  return { id: created.client_id, secret: created.client_secret }
+}
+
+async function provision(env: Readonly<Record<string, string>>, options: SetupOptions) {
+  const clients: Partial<Record<ClientRole, Credentials>> = {}
+  for (const role of ['jwt', 'opaque', 'introspector'] as const) {
+    if (options.needs.has(role))
+      clients[role] = await createClient(env, [...CLIENT_FLAGS[role], '--grant-types', 'client_credentials'])
+  }
+  let flow: FlowAccount | null = null
+  if (options.needs.has('flow')) {
+    const client = await createClient(env, [
+      '--name',
+      'bench-web',
+      '--grant-types',
+      'authorization_code,refresh_token',
+      '--redirect-uris',
+      REDIRECT_URI,
+    ])
+    const user = { username: 'bench', password: randomBytes(12).toString('base64url') }
+    await keyward(env, ['users', 'create', user.username, '--password', user.password, '--json'])
+    flow = { client: { ...client, redirectUri: REDIRECT_URI }, user }
+  }
+  return { clients: clients as ServerClients, flow }
+}
+
+/**
+ * Keyward as an operator runs it: clients and the user made with the CLI before `keyward start`, which runs
+ * as a child on SQLite (a file in a temporary directory) or on a fresh PostgreSQL database dropped afterwards.
+ */
+export async function setUpKeyward(store: KeywardStore, options: SetupOptions): Promise<ServerUnderTest> {
+  const name = store === 'sqlite' ? 'keyward-sqlite' : 'keyward-postgres'
+  const dataDir = await mkdtemp(join(tmpdir(), `${name}-`))
+  const database = store === 'postgres' ? await createPostgresDatabase() : null
+  const dispose = async () => {
+    await database?.drop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  const port = await freePort()
+  const env = {
+    KEYWARD_PORT: String(port),
+    KEYWARD_DATA_DIR: dataDir,
+    KEYWARD_DATABASE_URL: database?.url ?? `sqlite:${join(dataDir, 'keyward.db')}`,
+    KEYWARD_SECRET: randomBytes(32).toString('base64url'),
+    KEYWARD_LOG_LEVEL: 'warn',
+  }
+  try {
+    const { clients, flow } = await provision(env, options)
+    const profileDir = join(ROOT, 'bench/results/profiles', name)
+    // One profile per process, in a folder per scenario: bench/top-frames.ts reads them.
+    const profile = (scenario: string) =>
+      options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, scenario)}`] : []
+    return {
+      name,
+      role: 'keyward',
+      paths: { token: '/token', introspection: '/introspect' },
+      clients,
+      flow,
+      start: (scenario) =>
+        launch({
+          args: [...profile(scenario), 'bin/keyward.js', 'start'],
+          env,
+          port,
+          readyPath: '/.well-known/oauth-authorization-server',
+          pinned: options.pinned,
+        }),
+      dispose,
+    }
+  } catch (error) {
+    await dispose()
+    throw error
+  }
+}
