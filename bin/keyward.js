@@ -9,6 +9,9 @@ if (major < 22 || (major === 22 && minor < 18) || (major === 23 && minor < 6)) {
   )
   process.exit(1)
 }
+// Cache compiled (and type-stripped) modules on disk: later starts skip most of the compile work.
+const { enableCompileCache } = await import('node:module')
+enableCompileCache?.()
 const { main } = await import('../src/cli/main.ts')
 const code = await main(process.argv.slice(2), process.env)
 // `start` keeps the process alive through its server; every other command ends here.

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
-import { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
 import { lintServer } from './core/advisor/lint.ts'
 import type { Clock } from './core/clock.ts'
@@ -40,8 +39,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
   const stores = await openStores(config.databaseUrl)
+  // Loaded only when configured: a single node never pays for the Redis client.
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
     : undefined
   try {
     await redis?.connect()

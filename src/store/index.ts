@@ -1,9 +1,7 @@
 import type { Stores } from '../core/ports/stores.ts'
 import { migrate } from './migrations/migrate.ts'
-import { openPostgresDatabase } from './postgres/driver.ts'
 import type { SqlDatabase } from './sql/driver.ts'
 import { createStores } from './sql/stores.ts'
-import { openSqliteDatabase } from './sqlite/driver.ts'
 
 /**
  * Opens the database named by `databaseUrl`, brings its schema up to date and returns the stores over it.
@@ -11,7 +9,7 @@ import { openSqliteDatabase } from './sqlite/driver.ts'
  * `postgres://...` or `postgresql://...`.
  */
 export async function openStores(databaseUrl: string): Promise<Stores> {
-  const database = openDatabase(databaseUrl)
+  const database = await openDatabase(databaseUrl)
   try {
     await migrate(database)
   } catch (error) {
@@ -23,7 +21,7 @@ export async function openStores(databaseUrl: string): Promise<Stores> {
 
 /** Applies pending migrations (`keyward migrate`) and returns the names of those it applied. */
 export async function migrateDatabase(databaseUrl: string): Promise<readonly string[]> {
-  const database = openDatabase(databaseUrl)
+  const database = await openDatabase(databaseUrl)
   try {
     return await migrate(database)
   } finally {
@@ -31,15 +29,16 @@ export async function migrateDatabase(databaseUrl: string): Promise<readonly str
   }
 }
 
-function openDatabase(databaseUrl: string): SqlDatabase {
+// Each driver is loaded only when its database is used: a SQLite server never loads pg, and the other way round.
+async function openDatabase(databaseUrl: string): Promise<SqlDatabase> {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length)
     if (path === '')
       throw new Error('The database URL "sqlite:" names no file: use sqlite:<path> or sqlite::memory:.')
-    return openSqliteDatabase(path)
+    return (await import('./sqlite/driver.ts')).openSqliteDatabase(path)
   }
   if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
-    return openPostgresDatabase(databaseUrl)
+    return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl)
   }
   // Only the scheme is echoed: the rest of a URL may hold a password.
   const scheme = databaseUrl.split(':')[0]

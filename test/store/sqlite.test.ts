@@ -75,10 +75,12 @@ describe('SQLite database URLs', () => {
     assert.deepEqual(await migrateDatabase(`sqlite:${join(dir, 'relative.db')}`), [])
   })
 
-  test('the driver turns on WAL, a busy timeout and foreign keys', async () => {
+  test('the driver turns on WAL with synchronous NORMAL, a busy timeout and foreign keys', async () => {
     const database = openSqliteDatabase(join(dir, 'pragmas.db'))
     try {
       assert.deepEqual({ ...(await database.get<object>('PRAGMA journal_mode')) }, { journal_mode: 'wal' })
+      // 1 = NORMAL: with WAL, commits no longer wait for an fsync each.
+      assert.deepEqual({ ...(await database.get<object>('PRAGMA synchronous')) }, { synchronous: 1 })
       assert.deepEqual({ ...(await database.get<object>('PRAGMA busy_timeout')) }, { timeout: 5000 })
       assert.deepEqual({ ...(await database.get<object>('PRAGMA foreign_keys')) }, { foreign_keys: 1 })
     } finally {

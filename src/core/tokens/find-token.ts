@@ -1,4 +1,4 @@
-import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose'
+import type { createLocalJWKSet, JWTPayload } from 'jose'
 import type { CoreContext } from '../context.ts'
 import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
@@ -16,19 +16,18 @@ type FindDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'keys'>
 // The JWKS object changes only when the key ring reloads, so its imported keys are reused until then.
 const localKeySets = new WeakMap<JsonWebKeySet, ReturnType<typeof createLocalJWKSet>>()
 
-function localKeySet(jwks: JsonWebKeySet): ReturnType<typeof createLocalJWKSet> {
+/** The claims of a JWT access token signed by one of our published keys, or null. Expiry is checked later. */
+async function verifiedClaims(token: string, deps: FindDeps): Promise<JWTPayload | null> {
+  // jose is loaded on the first JWT introspected or revoked, not at start: it weighs 50 ms of start-up.
+  const { createLocalJWKSet, jwtVerify } = await import('jose')
+  const jwks = deps.keys.jwks()
   let keySet = localKeySets.get(jwks)
   if (!keySet) {
     keySet = createLocalJWKSet({ keys: jwks.keys as never })
     localKeySets.set(jwks, keySet)
   }
-  return keySet
-}
-
-/** The claims of a JWT access token signed by one of our published keys, or null. Expiry is checked later. */
-async function verifiedClaims(token: string, deps: FindDeps): Promise<JWTPayload | null> {
   try {
-    const { payload } = await jwtVerify(token, localKeySet(deps.keys.jwks()), {
+    const { payload } = await jwtVerify(token, keySet, {
       issuer: deps.config.issuer,
       typ: 'at+jwt',
       currentDate: deps.clock.now(),
