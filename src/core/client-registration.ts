@@ -8,7 +8,7 @@ import type {
   LegacyFlow,
   TokenEndpointAuthMethod,
 } from './model/client.ts'
-import { digest } from './protocol/digest.ts'
+import { type Digest, digest } from './protocol/digest.ts'
 import { KNOWN_GRANT_TYPES } from './protocol/grant-types.ts'
 import { redirectUriProblem } from './protocol/redirect-uri.ts'
 import { type Random, randomToken } from './random.ts'
@@ -108,12 +108,12 @@ export function registerClient(
   const problems = registrationProblems(registration, deps.config)
   if (problems.length > 0) throw new ClientRegistrationError(problems)
   const now = deps.clock.now()
-  const secret = registration.type === 'confidential' ? randomToken(deps.random) : null
+  const credentials = registration.type === 'confidential' ? newClientSecret(deps.random) : null
   const client: Client = {
     id: randomToken(deps.random, 16),
     name: registration.name.trim(),
     type: registration.type,
-    secretDigest: secret === null ? null : digest(secret),
+    secretDigest: credentials?.secretDigest ?? null,
     tokenEndpointAuthMethod:
       registration.tokenEndpointAuthMethod ??
       (registration.type === 'public' ? 'none' : 'client_secret_basic'),
@@ -128,5 +128,11 @@ export function registerClient(
     createdAt: now,
     updatedAt: now,
   }
-  return { client, secret }
+  return { client, secret: credentials?.secret ?? null }
+}
+
+/** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (DESIGN §6). */
+export function newClientSecret(random: Random): { secret: string; secretDigest: Digest } {
+  const secret = randomToken(random)
+  return { secret, secretDigest: digest(secret) }
 }

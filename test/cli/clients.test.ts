@@ -62,6 +62,51 @@ describe('keyward clients', () => {
     assert.equal(JSON.stringify(home.rows('clients')).includes(secret), false)
   })
 
+  test('rotate-secret: the new secret works at once at the running server, the old one no longer', async () => {
+    const created = jsonOf<DescribedClient>(
+      await cli(
+        'clients',
+        'create',
+        '--name',
+        'Rotated job',
+        '--grant-types',
+        'client_credentials',
+        '--json',
+      ),
+    )
+    const rotated = jsonOf<{ client_id: string; client_secret: string }>(
+      await cli('clients', 'rotate-secret', created.client_id, '--json'),
+    )
+    assert.equal(rotated.client_id, created.client_id)
+    assert.notEqual(rotated.client_secret, created.client_secret)
+    const token = (secret: string) =>
+      postToken(
+        server,
+        { grant_type: 'client_credentials' },
+        { authorization: basicAuthorization(created.client_id, secret) },
+      )
+    assert.equal((await token(rotated.client_secret)).status, 200)
+    assert.equal((await token(created.client_secret ?? '')).status, 401)
+    assert.equal(JSON.stringify(home.rows('clients')).includes(rotated.client_secret), false)
+
+    const publicClient = jsonOf<DescribedClient>(
+      await cli(
+        'clients',
+        'create',
+        '--kind',
+        'spa',
+        '--name',
+        'SPA',
+        '--redirect-uris',
+        'https://spa.example/cb',
+        '--json',
+      ),
+    )
+    const refused = await cli('clients', 'rotate-secret', publicClient.client_id)
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /public client: it has no secret/)
+  })
+
   test('a client deleted with the CLI is refused at once by the running server', async () => {
     const created = jsonOf<DescribedClient>(
       await cli(

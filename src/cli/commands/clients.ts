@@ -6,7 +6,7 @@ import {
   clientLifetimes,
   clientPresetForKind,
 } from '../../core/advisor/presets.ts'
-import { type ClientRegistration, registerClient } from '../../core/client-registration.ts'
+import { type ClientRegistration, newClientSecret, registerClient } from '../../core/client-registration.ts'
 import type { Client, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
@@ -201,6 +201,28 @@ export function clientsCommand(program: Command, env: Environment): void {
       await withStores(env, async (stores) => {
         if (!(await stores.clients.delete(clientId))) throw new UsageError(`No client ${clientId}.`)
         console.log(`Deleted client ${clientId} and every code, grant and token issued to it.`)
+      })
+    })
+
+  clients
+    .command('rotate-secret <client_id>')
+    .description('give a confidential client a new secret (shown once); the old one stops working at once')
+    .option('--json', 'print one JSON object')
+    .action(async (clientId: string, options: { json?: boolean }) => {
+      await withStores(env, async (stores) => {
+        const client = await stores.clients.get(clientId)
+        if (client === null) throw new UsageError(`No client ${clientId}.`)
+        if (client.type !== 'confidential')
+          throw new UsageError(`${clientId} is a public client: it has no secret.`)
+        const { secret, secretDigest } = newClientSecret(cryptoRandom)
+        await stores.clients.update({ ...client, secretDigest, updatedAt: systemClock.now() })
+        print(options.json === true, { client_id: clientId, client_secret: secret }, () =>
+          [
+            `New secret for ${clientId}:`,
+            `  client_secret: ${secret}`,
+            '  (shown once: Keyward keeps only its digest)',
+          ].join('\n'),
+        )
       })
     })
 }
