@@ -26,13 +26,18 @@ async function isFree(port: number): Promise<boolean> {
   return listening
 }
 
-/** The demo serves Keyward on a port and the example web app on the next one: both must be free. */
-async function freePortPair(): Promise<number> {
+/** The demo serves Keyward on a port and its example apps on the next four (web app, API, SPA, implicit page). */
+const DEMO_PORTS = 5
+
+async function freePortRun(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await freePort()
-    if (port < 65_535 && (await isFree(port + 1))) return port
+    if (port > 65_535 - DEMO_PORTS) continue
+    let free = true
+    for (let next = 1; next < DEMO_PORTS && free; next++) free = await isFree(port + next)
+    if (free) return port
   }
-  throw new Error('found no two free ports in a row')
+  throw new Error(`found no ${DEMO_PORTS} free ports in a row`)
 }
 
 type Demo = ChildProcessByStdio<null, Readable, Readable>
@@ -70,7 +75,7 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
   before(async () => {
     browser = await launchChromium()
     dataDir = await mkdtemp(join(tmpdir(), 'keyward-demo-'))
-    const port = await freePortPair()
+    const port = await freePortRun()
     issuer = `http://127.0.0.1:${port}`
     // Only what the quick start sets: no KEYWARD_* from the surrounding shell may change the demo.
     const env = Object.fromEntries(
