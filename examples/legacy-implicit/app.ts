@@ -28,6 +28,7 @@ export async function startLegacyImplicit(options: LegacyImplicitOptions): Promi
     port: options.port,
     ...(options.host === undefined ? {} : { host: options.host }),
     files: {
+      '/example.css': new URL('../example.css', import.meta.url),
       '/': own('index.html'),
       '/implicit.js': own('implicit.js'),
       '/callback': spa('callback.html'),

@@ -25,6 +25,7 @@ export async function startSpa(options: SpaOptions): Promise<Spa> {
     port: options.port,
     ...(options.host === undefined ? {} : { host: options.host }),
     files: {
+      '/example.css': new URL('../example.css', import.meta.url),
       '/': file('index.html'),
       '/app.js': file('app.js'),
       '/callback': file('callback.html'),

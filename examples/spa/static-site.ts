@@ -26,6 +26,7 @@ export interface StaticSite {
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
 }
 
 const API_PREFIX = '/api/'
@@ -37,6 +38,7 @@ function contentSecurityPolicy(connectTo: readonly string[]): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
+    "style-src 'self'",
     `connect-src ${["'self'", ...connectTo].join(' ')}`,
     "img-src 'self'",
     "base-uri 'none'",

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as oauth from 'oauth4webapi'
 import { API_PATHS, callApi } from './api-client.ts'
@@ -192,6 +193,12 @@ async function signOut(ctx: AppContext, request: IncomingMessage, response: Serv
   redirect(response, '/', expiredSessionCookie(ctx.secureCookie))
 }
 
+const STYLESHEET = readFileSync(new URL('../example.css', import.meta.url))
+
+const stylesheet: Handler = async (_ctx, _request, response) => {
+  response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/css; charset=utf-8' }).end(STYLESHEET)
+}
+
 const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Handler>> = new Map([
   [
     '/',
@@ -202,6 +209,7 @@ const ROUTES: ReadonlyMap<string, ReadonlyMap<string, Handler>> = new Map([
   ],
   ['/callback', new Map([['GET', callback]])],
   ['/logout', new Map([['POST', signOut]])],
+  ['/example.css', new Map([['GET', stylesheet]])],
 ])
 
 async function route(ctx: AppContext, request: IncomingMessage, response: ServerResponse): Promise<void> {

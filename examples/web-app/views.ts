@@ -10,6 +10,7 @@ export function layout(title: string, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Keyward example web app</title>
+<link rel="stylesheet" href="/example.css">
 </head>
 <body>
 <main>
