@@ -38,7 +38,15 @@ export function startCommand(program: Command, env: Environment): void {
           )
         },
       })
-      if (demoClients !== null) examples = await startDemoApps(server.core, demoClients, dataDirectory(env))
+      if (demoClients !== null) {
+        try {
+          examples = await startDemoApps(server.core, demoClients, dataDirectory(env))
+        } catch (error) {
+          // Without its example apps the demo is not what was asked for: stop rather than run half of it.
+          await server.close()
+          throw error
+        }
+      }
 
       console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
       if (examples) {
