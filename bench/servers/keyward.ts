@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { createPostgresDatabase } from '../../test/lifecycle/postgres-database.ts'
+import { createPostgresDatabase } from '../../test/support/postgres.ts'
 import { freePort, launch, ROOT } from '../child.ts'
 import type { Credentials } from '../http.ts'
 import type { ClientRole, FlowAccount, ServerClients, ServerUnderTest, SetupOptions } from '../server.ts'
@@ -72,7 +72,7 @@ async function provision(env: Readonly<Record<string, string>>, options: SetupOp
 export async function setUpKeyward(store: KeywardStore, options: SetupOptions): Promise<ServerUnderTest> {
   const name = store === 'sqlite' ? 'keyward-sqlite' : 'keyward-postgres'
   const dataDir = await mkdtemp(join(tmpdir(), `${name}-`))
-  const database = store === 'postgres' ? await createPostgresDatabase() : null
+  const database = store === 'postgres' ? await createPostgresDatabase('bench') : null
   const dispose = async () => {
     await database?.drop()
     await rm(dataDir, { recursive: true, force: true })

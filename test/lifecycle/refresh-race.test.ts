@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { createPostgresDatabase } from './postgres-database.ts'
+import { createPostgresDatabase } from '../support/postgres.ts'
 import { grantTokens, introspect, onlyGrantOf, refresh, resourceServer } from './tokens.ts'
 
 describe('racing refreshes on PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>
   let server: TestServer
   before(async () => {
-    database = await createPostgresDatabase()
+    database = await createPostgresDatabase('lifecycle')
     server = await startTestServer({ databaseUrl: database.url })
   })
   after(async () => {

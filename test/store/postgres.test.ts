@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import pg from 'pg'
 import { migrateDatabase, openStores } from '../../src/store/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
 import { openPostgresDatabase } from '../../src/store/postgres/driver.ts'
@@ -10,42 +8,21 @@ import { type CacheFixture, cached, clientCacheContract } from './client-cache-c
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
 import { eventually } from './eventually.ts'
+import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
 import * as make from './records.ts'
 
 // Each run works in databases of its own, created here and dropped at the end, so nothing is left behind.
-const server = 'postgres://postgres@127.0.0.1:5432'
-const runId = `keyward_test_${process.pid}_${randomBytes(4).toString('hex')}`
-const created: string[] = []
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: `${server}/postgres` })
-  try {
-    await client.connect()
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (see DESIGN.md §7 to start it): ${error}`,
-    )
-  }
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
+const created: { drop(): Promise<void> }[] = []
 
 /** Creates an empty database for this run and returns its URL. */
 async function createDatabase(suffix: string): Promise<string> {
-  const name = `${runId}_${suffix}`
-  await admin((client) => client.query(`CREATE DATABASE ${name}`))
-  created.push(name)
-  return `${server}/${name}`
+  const database = await createPostgresDatabase(`test_${suffix}`)
+  created.push(database)
+  return database.url
 }
 
 after(async () => {
-  if (created.length === 0) return
-  await admin(async (client) => {
-    for (const name of created) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-  })
+  for (const database of created) await database.drop()
 })
 
 describe('PostgreSQL stores', () => {
@@ -88,7 +65,7 @@ type Listener = { readonly pid: number; readonly state: string; readonly query: 
 
 async function listeners(url: string): Promise<Listener[]> {
   const name = new URL(url).pathname.slice(1)
-  return admin(async (client) => (await client.query(listenerBackends, [name])).rows)
+  return withPostgresAdmin(async (client) => (await client.query(listenerBackends, [name])).rows)
 }
 
 /**
@@ -98,7 +75,7 @@ async function listeners(url: string): Promise<Listener[]> {
 async function dropListeners(url: string): Promise<ReadonlySet<number>> {
   const pids = (await listeners(url)).map((listener) => listener.pid)
   assert.ok(pids.length > 0, 'a listener is connected')
-  await admin((client) =>
+  await withPostgresAdmin((client) =>
     client.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]),
   )
   return new Set(pids)
