@@ -39,7 +39,8 @@ export interface AppOptions {
 
 /** The HTTP edge: parses requests into plain values, calls the core, renders the result. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { core, findClient } = options
+  const { core } = options
+  const endpoint = { ...core, findClient: options.findClient }
   const issuer = new URL(core.config.issuer)
   const serverOptions = {
     logger: loggerOptions(core.config.logLevel, options.logStream),
@@ -79,13 +80,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       jwks: () => core.keys.jwks(),
     })
-    registerTokenRoute(api, { ...core, grants: grantRegistry, findClient })
-    registerClientApiRoutes(api, { ...core, findClient })
+    registerTokenRoute(api, { ...endpoint, grants: grantRegistry })
+    registerClientApiRoutes(api, endpoint)
   })
   await app.register(async (pages) => {
     await pages.register(cookie)
     const pageDeps = {
-      core: { ...core, findClient },
+      core: endpoint,
       csrf: createCsrf(core.config.secret, core.random, cookies),
       cookies,
       loginRateLimit: { max: 20, timeWindow: '1 minute' },

@@ -4,7 +4,7 @@ import type { EndpointContext } from '../context.ts'
 import { InvalidGrant, UnauthorizedClient } from '../errors.ts'
 import type { Client } from '../model/client.ts'
 import type { DeviceCode } from '../model/device-code.ts'
-import { digest } from '../protocol/digest.ts'
+import { type Digest, digest } from '../protocol/digest.ts'
 import { DEVICE_CODE } from '../protocol/grant-types.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { formatUserCode, generateUserCode, normalizeUserCode } from '../protocol/user-code.ts'
@@ -86,7 +86,9 @@ export const USER_CODE_MAX_ATTEMPTS = 10
 export const USER_CODE_WINDOW_SECONDS = 5 * 60
 
 export interface PendingDevice {
+  /** As shown to a person: XXXX-XXXX. */
   readonly userCode: string
+  readonly userCodeDigest: Digest
   readonly client: Client
   readonly scope: readonly string[]
 }
@@ -117,19 +119,23 @@ export async function findPendingDevice(
     await deps.throttle.hit(throttleKey, USER_CODE_WINDOW_SECONDS)
     throw new InvalidGrant('That code is not valid or has expired. Check the code on your device.')
   }
-  return { userCode: formatUserCode(userCode), client, scope: code.scope }
+  return {
+    userCode: formatUserCode(userCode),
+    userCodeDigest: code.userCodeDigest,
+    client,
+    scope: code.scope,
+  }
 }
 
-/** The person approved or denied on the verification page; only a pending code can be decided, once. */
-export async function decideDevice(
-  typed: string,
+/**
+ * The person approved or denied a device found by findPendingDevice. Only a pending code can be decided, once:
+ * false when another decision got there first.
+ */
+export function decideDevice(
+  pending: PendingDevice,
   decision: 'approved' | 'denied',
   userId: string,
-  deps: EndpointContext,
+  deps: Pick<EndpointContext, 'stores'>,
 ): Promise<boolean> {
-  const userCode = normalizeUserCode(typed)
-  if (userCode === null) return false
-  const code = await deps.stores.deviceCodes.getByUserCode(digest(userCode))
-  if (code === null || code.expiresAt <= deps.clock.now()) return false
-  return deps.stores.deviceCodes.decide(digest(userCode), decision, userId)
+  return deps.stores.deviceCodes.decide(pending.userCodeDigest, decision, userId)
 }

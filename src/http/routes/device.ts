@@ -132,7 +132,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     const userId = await sessionUser(request)
     if (userId === null) return loginPage(request, reply, pending)
     const approved = form.get('decision') === 'approve'
-    if (!(await decideDevice(pending.userCode, approved ? 'approved' : 'denied', userId, core))) {
+    if (!(await decideDevice(pending, approved ? 'approved' : 'denied', userId, core))) {
       return entryPage(request, reply, undefined, 'That code was already used. Start again on your device.')
     }
     return html(reply, 200, renderDeviceDone({ approved, clientName: pending.client.name }))
