@@ -13,7 +13,7 @@ import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
-import { registerErrorHandling, sendOAuthError } from './errors.ts'
+import { registerErrorHandling, registerPageErrorHandling, sendOAuthError } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { loggerOptions } from './logger.ts'
 import { registerAuthorizeRoutes } from './routes/authorize.ts'
@@ -84,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerClientApiRoutes(api, endpoint)
   })
   await app.register(async (pages) => {
+    registerPageErrorHandling(pages)
     await pages.register(cookie)
     const pageDeps = {
       core: endpoint,

@@ -2,17 +2,6 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { errorBody, InvalidClient, InvalidRequest, OAuthError, ServerError } from '../core/errors.ts'
 import { renderError } from './views/error.ts'
 
-/** Routes whose callers are people with browsers: errors there are pages, not JSON. */
-const PAGE_ROUTES = new Set([
-  '/authorize',
-  '/login',
-  '/consent',
-  '/device',
-  '/device/login',
-  '/device/decide',
-  '/',
-])
-
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
 function asOAuthError(error: FastifyError | Error): OAuthError {
   if (error instanceof OAuthError) return error
@@ -53,8 +42,9 @@ export function sendErrorPage(
     .send(renderError({ title, message: error.description, status: error.code }))
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+/** An error handler that logs the error once, by its kind, and answers it with `send`. */
+function handleErrors(send: (reply: FastifyReply, error: OAuthError) => FastifyReply) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
     if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
     else if (oauthError.securityEvent) {
@@ -63,9 +53,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         oauthError.description,
       )
     } else request.log.info({ error: oauthError.code }, oauthError.description)
-    const path = request.url.split('?')[0] ?? ''
-    return PAGE_ROUTES.has(path) ? sendErrorPage(reply, oauthError) : sendOAuthError(reply, oauthError)
-  })
+    return send(reply, oauthError)
+  }
+}
+
+/** Errors answered as RFC 6749 §5.2 JSON everywhere, except in the pages' context (registerPageErrorHandling). */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(handleErrors(sendOAuthError))
   app.setNotFoundHandler((request, reply) => {
     const error = new InvalidRequest('There is nothing at this address.')
     if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
@@ -73,4 +67,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return reply.code(404).send(errorBody(error))
   })
+}
+
+/** In the pages' context errors are pages: their callers are people with browsers. */
+export function registerPageErrorHandling(pages: FastifyInstance): void {
+  pages.setErrorHandler(handleErrors((reply, error) => sendErrorPage(reply, error)))
 }
