@@ -55,7 +55,3 @@ export async function findSession(id: string | undefined, ctx: SessionDeps): Pro
   const session = await ctx.stores.sessions.get(digest(id))
   return session !== null && session.expiresAt > ctx.clock.now() ? session : null
 }
-
-export async function endSession(id: string, ctx: SessionDeps): Promise<void> {
-  await ctx.stores.sessions.delete(digest(id))
-}
