@@ -218,12 +218,18 @@ async function closeAll(apps: readonly Closable[]): Promise<void> {
   for (const app of [...apps].reverse()) await app.close()
 }
 
+/** The example apps the demo started, as its home page lists them. */
+export interface DemoApps {
+  readonly examples: DemoExample[]
+  close(): Promise<void>
+}
+
 /** Starts the example apps against the running server; returns what the landing page lists. */
 export async function startDemoApps(
   core: CoreContext,
   clients: DemoClients,
   dataDir: string,
-): Promise<{ examples: DemoExample[]; close(): Promise<void> }> {
+): Promise<DemoApps> {
   const { issuer } = core.config
   const started: Closable[] = []
   const start = async <App extends Closable>(app: Promise<App>): Promise<App> => {

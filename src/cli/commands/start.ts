@@ -3,7 +3,7 @@ import { renderDemoHome } from '../../http/views/demo-home.ts'
 import { startServer } from '../../server.ts'
 import { openStores } from '../../store/index.ts'
 import { dataDirectory, type Environment, loadConfig } from '../config-source.ts'
-import { DEMO_USER, provisionDemo, startDemoApps } from '../demo.ts'
+import type { DemoApps } from '../demo.ts'
 
 export function startCommand(program: Command, env: Environment): void {
   program
@@ -12,35 +12,38 @@ export function startCommand(program: Command, env: Environment): void {
     .option('--demo', 'also create a demo user and client and start the example apps')
     .action(async (options: { demo?: boolean }) => {
       const config = loadConfig(env)
-      const demoClients = options.demo
+      // The demo brings the example apps and their libraries (jose, oauth4webapi, a resource server): loaded only
+      // when asked for, so that a production start pays neither their start-up time nor their memory.
+      const demo = options.demo ? await import('../demo.ts') : null
+      const demoClients = demo
         ? await (async () => {
             const stores = await openStores(config.databaseUrl)
             try {
-              return await provisionDemo(stores, config, dataDirectory(env))
+              return await demo.provisionDemo(stores, config, dataDirectory(env))
             } finally {
               await stores.close()
             }
           })()
         : null
-      let examples: Awaited<ReturnType<typeof startDemoApps>> | null = null
+      let examples: DemoApps | null = null
       const server = await startServer(config, {
         extend: (app, core) => {
-          if (demoClients === null) return
+          if (demo === null) return
           app.get('/', (_request, reply) =>
             reply.type('text/html; charset=utf-8').send(
               renderDemoHome({
                 issuer: core.config.issuer,
                 examples: examples?.examples ?? [],
-                username: DEMO_USER.username,
-                password: DEMO_USER.password,
+                username: demo.DEMO_USER.username,
+                password: demo.DEMO_USER.password,
               }),
             ),
           )
         },
       })
-      if (demoClients !== null) {
+      if (demo !== null && demoClients !== null) {
         try {
-          examples = await startDemoApps(server.core, demoClients, dataDirectory(env))
+          examples = await demo.startDemoApps(server.core, demoClients, dataDirectory(env))
         } catch (error) {
           // Without its example apps the demo is not what was asked for: stop rather than run half of it.
           await server.close()
@@ -49,13 +52,13 @@ export function startCommand(program: Command, env: Environment): void {
       }
 
       console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
-      if (examples) {
+      if (demo !== null && examples !== null) {
         console.log(`\nDemo: open ${config.issuer}/ in a browser and pick an example, or go straight to one`)
         console.log('(the commands run in a second terminal):')
         for (const example of examples.examples) {
           console.log(`  ${example.legacy === undefined ? '' : 'LEGACY '}${example.title}: ${example.url}`)
         }
-        console.log(`Sign in as "${DEMO_USER.username}" with password "${DEMO_USER.password}".`)
+        console.log(`Sign in as "${demo.DEMO_USER.username}" with password "${demo.DEMO_USER.password}".`)
       }
       console.log('Press Ctrl+C to stop.\n')
 
