@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Keyward runs its TypeScript sources directly, which needs Node's built-in type stripping (22.18+),
-// and stores data with the built-in node:sqlite. Say so plainly instead of failing on a syntax error.
+// Keyward runs its TypeScript sources directly when they are not bundled, which needs Node's built-in type
+// stripping (22.18+), and stores data with the built-in node:sqlite. Say so plainly instead of failing on a
+// syntax error.
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 18) || (major === 23 && minor < 6)) {
   console.error(
@@ -12,7 +13,8 @@ if (major < 22 || (major === 22 && minor < 18) || (major === 23 && minor < 6)) {
 // Cache compiled (and type-stripped) modules on disk: later starts skip most of the compile work.
 const { enableCompileCache } = await import('node:module')
 enableCompileCache?.()
-const { main } = await import('../src/cli/main.ts')
+const { entryPoint } = await import('./entry-point.js')
+const { main } = await import(entryPoint(new URL('../', import.meta.url)))
 const code = await main(process.argv.slice(2), process.env)
 // `start` keeps the process alive through its server; every other command ends here.
 if (code !== 0) process.exitCode = code

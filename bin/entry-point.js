@@ -1,0 +1,21 @@
+import { readFileSync, statSync } from 'node:fs'
+
+/**
+ * What bin/keyward.js runs: the bundle that `npm install` builds (scripts/build.ts) while it is newer than every
+ * source it was built from, the TypeScript sources otherwise. Both are the same code; the bundle starts faster
+ * and with less memory, and an edited source is never shadowed by a stale bundle.
+ * @param {URL} root the checkout's root directory, ending in a slash
+ * @returns {string} the URL of the module that exports `main`
+ */
+export function entryPoint(root) {
+  const bundle = new URL('dist/main.js', root)
+  try {
+    const builtAt = statSync(bundle).mtimeMs
+    /** @type {string[]} */
+    const inputs = JSON.parse(readFileSync(new URL('dist/inputs.json', root), 'utf8'))
+    if (inputs.every((input) => statSync(new URL(input, root)).mtimeMs <= builtAt)) return bundle.href
+  } catch {
+    // Not built, or a source was removed since: the sources are what is current.
+  }
+  return new URL('src/cli/main.ts', root).href
+}

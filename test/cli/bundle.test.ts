@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { test } from 'node:test'
+import { entryPoint } from '../../bin/entry-point.js'
+import { bundle } from '../../scripts/build.ts'
+import { freePort } from '../support/server.ts'
+import { cliHome } from './run.ts'
+
+const REPOSITORY = new URL('../../', import.meta.url)
+
+test('bin runs the bundle only while it is newer than every source it was built from', () => {
+  const root = mkdtempSync(join(tmpdir(), 'keyward-entry-'))
+  try {
+    const at = (path: string, seconds: number, text = '') => {
+      mkdirSync(join(root, path, '..'), { recursive: true })
+      writeFileSync(join(root, path), text)
+      utimesSync(join(root, path), seconds, seconds)
+    }
+    const rootUrl = pathToFileURL(`${root}/`)
+    const sources = new URL('src/cli/main.ts', rootUrl).href
+    const built = new URL('dist/main.js', rootUrl).href
+
+    assert.equal(entryPoint(rootUrl), sources, 'never built')
+    at('src/a.ts', 1_000)
+    at('src/b.ts', 1_000)
+    at('dist/inputs.json', 2_000, JSON.stringify(['src/a.ts', 'src/b.ts']))
+    at('dist/main.js', 2_000)
+    assert.equal(entryPoint(rootUrl), built, 'built after the last edit')
+    at('src/b.ts', 3_000)
+    assert.equal(entryPoint(rootUrl), sources, 'a source edited since the build')
+    at('src/b.ts', 1_000)
+    rmSync(join(root, 'src/a.ts'))
+    assert.equal(entryPoint(rootUrl), sources, 'a source removed since the build')
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+})
+
+test('the bundle starts the server and serves the files its modules read next to their sources', async (t) => {
+  // Inside the checkout, as dist/ is: the bundle imports its dependencies from the checkout's node_modules.
+  const cache = new URL('node_modules/.cache/', REPOSITORY).pathname
+  mkdirSync(cache, { recursive: true })
+  const outdir = mkdtempSync(join(cache, 'keyward-bundle-'))
+  const home = cliHome()
+  t.after(() => {
+    rmSync(outdir, { recursive: true, force: true })
+    home.remove()
+  })
+  const inputs = await bundle(outdir)
+  assert.ok(inputs.includes('src/cli/main.ts') && inputs.includes('src/http/app.ts'))
+  assert.ok(!inputs.some((input) => input.startsWith('node_modules/')), 'dependencies stay out of the bundle')
+
+  const port = await freePort()
+  const server = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { main } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.js')).href)})
+       process.exitCode = await main(['start'], process.env)`,
+    ],
+    {
+      env: { ...process.env, ...home.env, KEYWARD_PORT: String(port), KEYWARD_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  t.after(async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      server.kill('SIGTERM')
+      await once(server, 'exit')
+    }
+  })
+  const issuer = `http://127.0.0.1:${port}`
+  const running = await new Promise<boolean>((resolve) => {
+    const poll = setInterval(() => {
+      if (!/Keyward is running/.test(output)) return
+      clearInterval(poll)
+      resolve(true)
+    }, 20)
+    server.once('exit', () => {
+      clearInterval(poll)
+      resolve(false)
+    })
+  })
+  assert.ok(running, `the bundled server exited:\n${output}`)
+
+  const metadata = await fetch(`${issuer}/.well-known/oauth-authorization-server`)
+  assert.equal(metadata.status, 200)
+  assert.equal(((await metadata.json()) as { issuer: string }).issuer, issuer)
+  // Read through import.meta.url in src/http/app.ts: the bundle must find it next to that source, not in outdir.
+  const stylesheet = await fetch(`${issuer}/assets/keyward.css`)
+  assert.equal(stylesheet.status, 200)
+  assert.match(await stylesheet.text(), /\S/)
+})
