@@ -12,10 +12,12 @@ import { type Need, ROLE_OF, type ServerName, type ServerUnderTest, type SetupOp
 import { setUpKeyward } from './servers/keyward.ts'
 import { setUpLimit } from './servers/limit.ts'
 import { setUpPeer } from './servers/peer.ts'
+import { setUpReference } from './servers/reference.ts'
 import { checkTargets, renderTargets } from './targets.ts'
 
 const SET_UP: Readonly<Record<ServerName, (options: SetupOptions) => Promise<ServerUnderTest>>> = {
   limit: setUpLimit,
+  'fastify-es256': setUpReference,
   'oidc-provider': setUpPeer,
   'keyward-sqlite': (options) => setUpKeyward('sqlite', options),
   'keyward-postgres': (options) => setUpKeyward('postgres', options),

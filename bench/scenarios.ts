@@ -58,7 +58,8 @@ function clientCredentials(name: ScenarioName, role: 'jwt' | 'opaque'): LoadScen
     kind: 'load',
     name,
     unit: 'req/s',
-    roles: EVERYONE,
+    // The reference signs a JWT: it is the floor of this one scenario only.
+    roles: role === 'jwt' ? new Set([...EVERYONE, 'reference']) : EVERYONE,
     needs: [role],
     connections: null,
     workload: async (server) => ({

@@ -1,14 +1,24 @@
 import type { ChildServer } from './child.ts'
 import type { Credentials } from './http.ts'
 
-export const SERVER_NAMES = ['limit', 'oidc-provider', 'keyward-sqlite', 'keyward-postgres'] as const
+export const SERVER_NAMES = [
+  'limit',
+  'fastify-es256',
+  'oidc-provider',
+  'keyward-sqlite',
+  'keyward-postgres',
+] as const
 export type ServerName = (typeof SERVER_NAMES)[number]
 
-/** The limit is the ceiling (node:http doing nothing), the peer the comparison, Keyward the subject. */
-export type Role = 'limit' | 'peer' | 'keyward'
+/**
+ * The limit is the ceiling (node:http doing nothing), the reference the floor of a JWT request (Fastify and one
+ * ES256 signature, nothing else), the peer the comparison, Keyward the subject.
+ */
+export type Role = 'limit' | 'reference' | 'peer' | 'keyward'
 
 export const ROLE_OF: Readonly<Record<ServerName, Role>> = {
   limit: 'limit',
+  'fastify-es256': 'reference',
   'oidc-provider': 'peer',
   'keyward-sqlite': 'keyward',
   'keyward-postgres': 'keyward',
