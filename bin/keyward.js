@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
+// --max-semi-space-size=16 caps V8's young generation at 16 MB per semi-space. Left alone, Node 24 grows it to
+// 64 MB under load on a large machine, which raised a loaded server's memory by 80 MB and bought no throughput
+// (bench/README.md). The npm scripts pass the same flag; test/cli/bin.test.ts keeps them in step.
 // Keyward runs its TypeScript sources directly when they are not bundled, which needs Node's built-in type
 // stripping (22.18+), and stores data with the built-in node:sqlite. Say so plainly instead of failing on a
 // syntax error.

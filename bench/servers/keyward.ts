@@ -13,6 +13,9 @@ const run = promisify(execFile)
 
 export type KeywardStore = 'sqlite' | 'postgres'
 
+/** The Node flags bin/keyward.js's shebang runs Keyward with: the bench starts it as the bin does. */
+export const KEYWARD_NODE_FLAGS = ['--max-semi-space-size=16'] as const
+
 /** Where the code flow's browser is sent back to; nothing listens there, the bench reads the Location. */
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 
@@ -99,7 +102,7 @@ export async function setUpKeyward(store: KeywardStore, options: SetupOptions): 
       flow,
       start: (scenario) =>
         launch({
-          args: [...profile(scenario), 'bin/keyward.js', 'start'],
+          args: [...profile(scenario), ...KEYWARD_NODE_FLAGS, 'bin/keyward.js', 'start'],
           env,
           port,
           readyPath: '/.well-known/oauth-authorization-server',
