@@ -45,6 +45,23 @@ export function throttleContract(fixture: () => ThrottleFixture): void {
     assert.equal(await throttle.hit(key, windowSeconds), 1)
   })
 
+  test('refund takes back one attempt, never going below zero or outliving the window', async () => {
+    const { throttle, windowSeconds, elapse } = fixture()
+    const [key, never] = [freshKey(), freshKey()]
+    await throttle.hit(key, windowSeconds)
+    await throttle.hit(key, windowSeconds)
+    await throttle.refund(key)
+    assert.equal(await throttle.count(key), 1)
+    await throttle.refund(key)
+    await throttle.refund(key)
+    assert.equal(await throttle.count(key), 0)
+    await throttle.refund(never)
+    assert.equal(await throttle.count(never), 0)
+    assert.equal(await throttle.hit(never, windowSeconds), 1, 'a refund before any hit is no credit')
+    await elapse(windowSeconds)
+    assert.equal(await throttle.count(never), 0, 'the window of the refunded key still ends')
+  })
+
   test('the count ends with its window, which later hits do not extend', async () => {
     const { throttle, windowSeconds, elapse } = fixture()
     const key = freshKey()

@@ -103,7 +103,9 @@ export async function findPendingDevice(
   deps: EndpointContext,
 ): Promise<PendingDevice> {
   const throttleKey = `user-code:${requester}`
-  if ((await deps.throttle.count(throttleKey)) >= USER_CODE_MAX_ATTEMPTS) {
+  // Charged before the lookup, in one atomic step, so that guesses sent at once cannot all pass a count read
+  // earlier; a code that proves right is refunded below, so people approving many devices are never held up.
+  if ((await deps.throttle.hit(throttleKey, USER_CODE_WINDOW_SECONDS)) > USER_CODE_MAX_ATTEMPTS) {
     throw new InvalidGrant('Too many wrong codes. Wait a few minutes, then try again.')
   }
   const userCode = normalizeUserCode(typed)
@@ -116,9 +118,9 @@ export async function findPendingDevice(
     code.status !== 'pending' ||
     code.expiresAt <= deps.clock.now()
   ) {
-    await deps.throttle.hit(throttleKey, USER_CODE_WINDOW_SECONDS)
     throw new InvalidGrant('That code is not valid or has expired. Check the code on your device.')
   }
+  await deps.throttle.refund(throttleKey)
   return {
     userCode: formatUserCode(userCode),
     userCodeDigest: code.userCodeDigest,

@@ -9,4 +9,9 @@ export interface Throttle {
   count(key: string): Promise<number>
   /** Forgets the key's attempts (after a success). */
   reset(key: string): Promise<void>
+  /**
+   * Takes back one attempt the key was charged for, once it proved right: unlike reset, the failures stay
+   * counted. Never below zero; a key with no window gets no credit.
+   */
+  refund(key: string): Promise<void>
 }

@@ -32,5 +32,9 @@ export function memoryThrottle(clock: Clock): Throttle {
     async reset(key) {
       windows.delete(key)
     },
+    async refund(key) {
+      const window = live(key)
+      if (window && window.count > 0) window.count -= 1
+    },
   }
 }

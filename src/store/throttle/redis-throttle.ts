@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis'
 import type { Throttle } from '../../core/ports/throttle.ts'
 
+const REFUND_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end`
+
 /** Fixed-window attempt counts shared by every node through Redis; keys expire with their window. */
 export function redisThrottle(redis: Redis, prefix = 'keyward:throttle:'): Throttle {
   return {
@@ -19,6 +23,10 @@ export function redisThrottle(redis: Redis, prefix = 'keyward:throttle:'): Throt
     },
     async reset(key) {
       await redis.del(prefix + key)
+    },
+    async refund(key) {
+      // One atomic step: a plain DECR would create the key (without an expiry) after its window ended.
+      await redis.eval(REFUND_SCRIPT, 1, prefix + key)
     },
   }
 }
