@@ -4,6 +4,7 @@ import { startServer } from '../../server.ts'
 import { openStores } from '../../store/index.ts'
 import { dataDirectory, type Environment, loadConfig } from '../config-source.ts'
 import type { DemoApps } from '../demo.ts'
+import { releaseStartupMemory } from '../release-startup-memory.ts'
 
 export function startCommand(program: Command, env: Environment): void {
   program
@@ -61,6 +62,7 @@ export function startCommand(program: Command, env: Environment): void {
         console.log(`Sign in as "${demo.DEMO_USER.username}" with password "${demo.DEMO_USER.password}".`)
       }
       console.log('Press Ctrl+C to stop.\n')
+      releaseStartupMemory()
 
       const stop = async () => {
         await examples?.close()
