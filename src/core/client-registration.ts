@@ -11,7 +11,7 @@ import type {
 import { type Digest, digest } from './protocol/digest.ts'
 import { KNOWN_GRANT_TYPES } from './protocol/grant-types.ts'
 import { redirectUriProblem } from './protocol/redirect-uri.ts'
-import { type Random, randomToken } from './random.ts'
+import { type Random, randomId, randomToken } from './random.ts'
 
 const LEGACY_GRANT_TYPES: Readonly<Record<string, LegacyFlow>> = {
   password: 'password',
@@ -110,7 +110,7 @@ export function registerClient(
   const now = deps.clock.now()
   const credentials = registration.type === 'confidential' ? newClientSecret(deps.random) : null
   const client: Client = {
-    id: randomToken(deps.random, 16),
+    id: randomId(deps.random),
     name: registration.name.trim(),
     type: registration.type,
     secretDigest: credentials?.secretDigest ?? null,

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.ts'
 import type { User } from './model/user.ts'
 import { hashPassword } from './protocol/password.ts'
-import { type Random, randomToken } from './random.ts'
+import { type Random, randomId } from './random.ts'
 
 /** Usernames are what people type: printable, no spaces at the ends, at most 255 characters. */
 export function usernameProblem(username: string): string | null {
@@ -26,7 +26,7 @@ export async function newUser(
   const problem = usernameProblem(username) ?? passwordProblem(password)
   if (problem) throw new Error(problem)
   return {
-    id: randomToken(deps.random, 16),
+    id: randomId(deps.random),
     username,
     passwordHash: await hashPassword(password),
     createdAt: deps.clock.now(),

@@ -102,6 +102,16 @@ describe('registrationProblems', () => {
 })
 
 describe('registerClient', () => {
+  test('a client id never starts with a dash or an underscore: it is typed as a command-line argument', () => {
+    // Random bytes that encode to '-' or '_' first (0xF8-0xFF): `keyward clients show -Abc` read the id as an option.
+    for (const first of [0xf8, 0xfc, 0xff]) {
+      const random = { bytes: (n: number) => new Uint8Array(n).fill(first) }
+      const { client } = registerClient(webApp, { ...deps, random })
+      assert.match(client.id, /^[A-Za-z0-9]/)
+      assert.equal(Buffer.from(client.id, 'base64url').length, 16)
+    }
+  })
+
   test('a confidential client gets a secret, shown once; only its digest is kept', () => {
     const { client, secret } = registerClient(webApp, deps)
     assert.ok(secret !== null)

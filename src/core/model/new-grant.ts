@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts'
-import { type Random, randomToken } from '../random.ts'
+import { type Random, randomId } from '../random.ts'
 import type { Grant } from './grant.ts'
 
 /** A new, unrevoked grant: what a code redemption, device approval, password login or implicit response begins. */
@@ -8,7 +8,7 @@ export function newGrant(
   deps: { clock: Clock; random: Random },
 ): Grant {
   return {
-    id: randomToken(deps.random, 16),
+    id: randomId(deps.random),
     ...owner,
     createdAt: deps.clock.now(),
     revokedAt: null,
