@@ -14,10 +14,22 @@ function listen(port: number): Promise<Server> {
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
 
+/** A free port whose next one this test holds: other tests running meanwhile may hold the one after a free port. */
+async function portWithNextTaken(): Promise<{ port: number; blocker: Server }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort()
+    try {
+      return { port, blocker: await listen(port + 1) }
+    } catch {
+      // port + 1 is someone else's: try another.
+    }
+  }
+  throw new Error('found no free port followed by one this test could take')
+}
+
 test('start --demo with a demo port taken: a plain message, exit 1, and the server port let go', async () => {
   const home = cliHome()
-  const port = await freePort()
-  const blocker = await listen(port + 1)
+  const { port, blocker } = await portWithNextTaken()
   try {
     const result = await runCli(['start', '--demo'], {
       ...home.env,
