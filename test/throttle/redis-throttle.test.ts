@@ -43,9 +43,9 @@ describe('Redis throttle (real Redis, 1-second windows)', () => {
       const elsewhere = redisThrottle(connection, prefix)
       await throttle.hit('shared', 60)
       assert.equal(await elsewhere.hit('shared', 60), 2)
-      assert.equal(await throttle.count('shared'), 2)
+      assert.equal(await throttle.hit('shared', 60), 3)
       await elsewhere.reset('shared')
-      assert.equal(await throttle.count('shared'), 0)
+      assert.equal(await throttle.hit('shared', 60), 1)
     } finally {
       connection.disconnect()
     }

@@ -5,8 +5,6 @@
 export interface Throttle {
   /** Records one attempt and returns how many the key has in the current window (this one included). */
   hit(key: string, windowSeconds: number): Promise<number>
-  /** How many attempts the key has in the current window. */
-  count(key: string): Promise<number>
   /** Forgets the key's attempts (after a success). */
   reset(key: string): Promise<void>
   /**

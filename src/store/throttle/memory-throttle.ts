@@ -26,9 +26,6 @@ export function memoryThrottle(clock: Clock): Throttle {
       windows.set(key, { count: 1, endsAt: clock.now().getTime() + windowSeconds * 1000 })
       return 1
     },
-    async count(key) {
-      return live(key)?.count ?? 0
-    },
     async reset(key) {
       windows.delete(key)
     },

@@ -18,9 +18,6 @@ export function redisThrottle(redis: Redis, prefix = 'keyward:throttle:'): Throt
       if (error) throw error
       return Number(count)
     },
-    async count(key) {
-      return Number((await redis.get(prefix + key)) ?? 0)
-    },
     async reset(key) {
       await redis.del(prefix + key)
     },
