@@ -1,7 +1,6 @@
-import { once } from 'node:events'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createVerifier, type IntrospectionClient } from '../../packages/resource-server/src/index.ts'
+import { listen } from '../listen.ts'
 import { createNoteStore } from './notes.ts'
 import { createRequestListener } from './routes.ts'
 
@@ -34,16 +33,5 @@ export async function startApi(options: ApiOptions): Promise<Api> {
     // The caller gets a bare 503; why the issuer failed goes to the log.
     onIssuerError: (error) => console.error(`api: cannot verify tokens: ${error.message}`),
   })
-  const http = createServer(createRequestListener(verifier, createNoteStore()))
-  http.listen(options.port, options.host ?? '127.0.0.1')
-  await once(http, 'listening')
-  const { address, family, port } = http.address() as AddressInfo
-  return {
-    url: `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`,
-    close: async () => {
-      http.close()
-      http.closeIdleConnections()
-      await once(http, 'close')
-    },
-  }
+  return listen(createServer(createRequestListener(verifier, createNoteStore())), options.port, options.host)
 }

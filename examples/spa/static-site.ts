@@ -1,8 +1,7 @@
-import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { extname } from 'node:path'
+import { listen } from '../listen.ts'
 
 export interface StaticSiteOptions {
   // 0 picks any free port.
@@ -113,15 +112,5 @@ export async function startStaticSite(options: StaticSiteOptions): Promise<Stati
     response.writeHead(200, headersFor(csp, page.type))
     response.end(request.method === 'HEAD' ? undefined : page.body)
   })
-  http.listen(options.port, options.host ?? '127.0.0.1')
-  await once(http, 'listening')
-  const { address, family, port } = http.address() as AddressInfo
-  return {
-    url: `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`,
-    close: async () => {
-      http.close()
-      http.closeIdleConnections()
-      await once(http, 'close')
-    },
-  }
+  return listen(http, options.port, options.host)
 }

@@ -1,7 +1,6 @@
-import { once } from 'node:events'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import * as oauth from 'oauth4webapi'
+import { listen } from '../listen.ts'
 import { apiBaseUrl } from './api-client.ts'
 import { discover } from './authorization-server.ts'
 import { createRequestListener } from './routes.ts'
@@ -28,18 +27,12 @@ export interface WebApp {
   close(): Promise<void>
 }
 
-function listenUrl(address: AddressInfo): string {
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  return `http://${host}:${address.port}`
-}
-
 export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
   const apiUrl = options.apiUrl === undefined ? undefined : apiBaseUrl(options.apiUrl)
   const server = await discover(options.issuer)
   const http = createServer()
-  http.listen(options.port, options.host ?? '127.0.0.1')
-  await once(http, 'listening')
-  const url = (options.publicUrl ?? listenUrl(http.address() as AddressInfo)).replace(/\/+$/, '')
+  const listening = await listen(http, options.port, options.host)
+  const url = (options.publicUrl ?? listening.url).replace(/\/+$/, '')
   const redirectUri = `${url}/callback`
   http.on(
     'request',
@@ -56,13 +49,5 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
       sessions: createSessionStore(),
     }),
   )
-  return {
-    url,
-    redirectUri,
-    close: async () => {
-      http.close()
-      http.closeIdleConnections()
-      await once(http, 'close')
-    },
-  }
+  return { url, redirectUri, close: listening.close }
 }
