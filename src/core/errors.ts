@@ -92,6 +92,20 @@ export class TemporarilyUnavailable extends OAuthError {
   readonly code = 'temporarily_unavailable'
   override readonly status = 503
 }
+/**
+ * Too many attempts from one source: RFC 6585 §4's 429 with a Retry-After, worded as RFC 6749's
+ * temporarily_unavailable since the OAuth RFCs name no code of their own for it.
+ */
+export class TooManyRequests extends OAuthError {
+  readonly code = 'temporarily_unavailable'
+  override readonly status = 429
+  /** Whole seconds the caller should wait before trying again (the Retry-After header). */
+  readonly retryAfterSeconds: number
+  constructor(description: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(description, options)
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds))
+  }
+}
 // OpenID Connect Core §3.1.2.6, used by prompt=none
 export class LoginRequired extends OAuthError {
   readonly code = 'login_required'
