@@ -8,7 +8,9 @@ import type { CoreContext } from './core/context.ts'
 import { sweepExpired } from './core/maintenance.ts'
 import type { Random } from './core/random.ts'
 import { openKeyRing } from './core/tokens/signing-keys.ts'
+import { logEvents } from './events/log-events.ts'
 import { buildApp } from './http/app.ts'
+import { createLogger } from './http/logger.ts'
 import { openStores } from './store/index.ts'
 import { memoryThrottle } from './store/throttle/memory-throttle.ts'
 import { redisThrottle } from './store/throttle/redis-throttle.ts'
@@ -52,11 +54,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       algorithm: config.signingAlgorithm,
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
-    const core: CoreContext = { config, stores, clock, random, keys, throttle }
+    const logger = createLogger(config.logLevel, options.logStream)
+    const events = logEvents(logger)
+    const core: CoreContext = { config, stores, clock, random, keys, throttle, events }
     const app = await buildApp({
       core,
       findClient: (id) => stores.clients.get(id),
-      ...(options.logStream ? { logStream: options.logStream } : {}),
+      logger,
       ...(redis ? { redis } : {}),
       ...(config.tls
         ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }

@@ -1,6 +1,7 @@
 import type { ClientLookup } from './client-auth/authenticate.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
+import type { EventSink } from './ports/events.ts'
 import type { Stores } from './ports/stores.ts'
 import type { Throttle } from './ports/throttle.ts'
 import type { Random } from './random.ts'
@@ -14,6 +15,8 @@ export interface CoreContext {
   readonly random: Random
   readonly keys: KeyRing
   readonly throttle: Throttle
+  /** Where security events go (the log, a webhook): core says what happened, the edge where to. */
+  readonly events: EventSink
 }
 
 /** What an endpoint needs: the core plus the (cached) client lookup. */

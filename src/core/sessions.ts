@@ -7,6 +7,13 @@ import { randomToken } from './random.ts'
 
 type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
 
+/** What a person typed to sign in, and where it came from (the first untrusted hop). */
+export interface SignIn {
+  readonly username: string
+  readonly password: string
+  readonly address: string
+}
+
 /** Failed attempts per username before it is locked for the rest of the window (login form and password grant). */
 export const MAX_PASSWORD_FAILURES = 5
 export const PASSWORD_LOCK_WINDOW_SECONDS = 15 * 60
@@ -16,8 +23,7 @@ export const PASSWORD_LOCK_WINDOW_SECONDS = 15 * 60
  * like a wrong password, so nothing tells them apart; guessing is throttled per username.
  */
 export async function authenticateUser(
-  username: string,
-  password: string,
+  { username, password }: SignIn,
   ctx: Pick<CoreContext, 'stores' | 'throttle'>,
 ): Promise<User | null> {
   const throttleKey = `password:${username.toLowerCase()}`

@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
-import type { DestinationStream } from 'pino'
+import type { Logger } from 'pino'
 import type { ClientLookup } from '../core/client-auth/authenticate.ts'
 import type { CoreContext } from '../core/context.ts'
 import { authorizationServerMetadata } from '../core/endpoints/metadata.ts'
@@ -15,7 +15,6 @@ import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendOAuthError } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
-import { loggerOptions } from './logger.ts'
 import { registerAuthorizeRoutes } from './routes/authorize.ts'
 import { registerDeviceRoutes } from './routes/device.ts'
 import { registerMetadataRoutes } from './routes/metadata.ts'
@@ -28,8 +27,8 @@ const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url)
 export interface AppOptions {
   readonly core: CoreContext
   readonly findClient: ClientLookup
-  /** Where log lines go; stdout when absent. Tests pass a stream to scan what was logged. */
-  readonly logStream?: DestinationStream
+  /** The server's logger (src/http/logger.ts), shared with the security event sink. */
+  readonly logger: Logger
   /** Shared rate-limit counters across nodes; in-process counters when absent. */
   readonly redis?: Redis
   readonly https?: { readonly cert: Buffer; readonly key: Buffer }
@@ -47,7 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const endpoint = { ...core, findClient: options.findClient }
   const issuer = new URL(core.config.issuer)
   const serverOptions = {
-    logger: loggerOptions(core.config.logLevel, options.logStream),
+    loggerInstance: options.logger,
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: core.config.trustProxy,
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply

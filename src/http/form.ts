@@ -39,5 +39,5 @@ export function queryOf(url: string): ReadonlyMap<string, string> {
 
 /** What a client-authenticated endpoint reads: the form and the Authorization header. */
 export function clientRequestOf(request: FastifyRequest): ClientAuthInput {
-  return { params: formOf(request.body), authorization: request.headers.authorization }
+  return { params: formOf(request.body), authorization: request.headers.authorization, address: request.ip }
 }

@@ -1,17 +1,13 @@
-import type { FastifyLoggerOptions } from 'fastify'
-import type { DestinationStream, LoggerOptions } from 'pino'
+import { type DestinationStream, type Logger, pino } from 'pino'
 
 /**
- * Log options that cannot leak a credential (DESIGN §6): requests are logged by method and path only, never
- * the query string (codes, state), headers (Authorization, cookies) or bodies (passwords, secrets, tokens).
+ * The server's one logger, shared by Fastify's request logging and the security event sink. It cannot leak a
+ * credential (DESIGN §6): requests are logged by method and path only, never the query string (codes, state),
+ * headers (Authorization, cookies) or bodies (passwords, secrets, tokens).
  */
-export function loggerOptions(
-  level: string,
-  stream?: DestinationStream,
-): FastifyLoggerOptions & LoggerOptions {
-  return {
+export function createLogger(level: string, stream?: DestinationStream): Logger {
+  const options = {
     level,
-    ...(stream === undefined ? {} : { stream }),
     serializers: {
       req: (request: { method: string; url: string; ip?: string }) => ({
         method: request.method,
@@ -24,4 +20,5 @@ export function loggerOptions(
       remove: true,
     },
   }
+  return stream === undefined ? pino(options) : pino(options, stream)
 }

@@ -37,6 +37,7 @@ const clients = [
   client({}),
   client({ id: PUBLIC_ID, type: 'public', secretDigest: null, tokenEndpointAuthMethod: 'none' }),
 ]
+const ADDRESS = '192.0.2.1'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
@@ -44,7 +45,7 @@ const basic = (id: string, secret: string, encode = formEncode) =>
   `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`
 
 const authenticate = (params: Record<string, string>, authorization?: string) =>
-  authenticateClient({ params: new Map(Object.entries(params)), authorization }, findClient)
+  authenticateClient({ params: new Map(Object.entries(params)), authorization, address: ADDRESS }, findClient)
 
 /** Asserts an invalid_client failure and whether it asks for the Basic challenge. */
 function invalidClient(usedBasic: boolean) {
@@ -61,7 +62,11 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     const authenticated = await authenticate({}, basic(CONFIDENTIAL_ID, SECRET))
     assert.equal(authenticated.id, CONFIDENTIAL_ID)
     assert.equal(
-      presentedCredentials({ params: new Map(), authorization: basic(CONFIDENTIAL_ID, SECRET) }).method,
+      presentedCredentials({
+        params: new Map(),
+        authorization: basic(CONFIDENTIAL_ID, SECRET),
+        address: ADDRESS,
+      }).method,
       'client_secret_basic',
     )
   })
@@ -173,7 +178,10 @@ describe('none (public clients)', () => {
       return findClient(id)
     }
     const params = new Map([['client_id', 'x'.repeat(256)]])
-    await assert.rejects(authenticateClient({ params, authorization: undefined }, counting), InvalidClient)
+    await assert.rejects(
+      authenticateClient({ params, authorization: undefined, address: ADDRESS }, counting),
+      InvalidClient,
+    )
     assert.equal(lookups, 0)
   })
 })

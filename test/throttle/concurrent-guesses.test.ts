@@ -31,12 +31,14 @@ describe('the password lockout holds against guesses sent at once', () => {
     const ctx = { stores: { ...server.core.stores, users: counting }, throttle: memoryThrottle(testClock()) }
 
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, guess) => authenticateUser(user.username, `guess ${guess}`, ctx)),
+      Array.from({ length: 20 }, (_, guess) =>
+        authenticateUser({ username: user.username, password: `guess ${guess}`, address: '192.0.2.1' }, ctx),
+      ),
     )
     assert.deepEqual(results, Array(20).fill(null))
     assert.equal(checked.length, MAX_PASSWORD_FAILURES)
     assert.equal(
-      await authenticateUser(user.username, user.password, ctx),
+      await authenticateUser({ ...user, address: '192.0.2.1' }, ctx),
       null,
       'and the username is locked',
     )

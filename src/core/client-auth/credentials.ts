@@ -10,6 +10,8 @@ export interface ClientAuthInput {
   readonly params: ReadonlyMap<string, string>
   /** The raw Authorization header, if any. */
   readonly authorization: string | undefined
+  /** The address the request came from (the first untrusted hop), for throttling and security events. */
+  readonly address: string
 }
 
 /** RFC 6749 §2.3.1 / Appendix B: id and secret are form-urlencoded before they are joined and base64-encoded. */

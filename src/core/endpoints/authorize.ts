@@ -6,7 +6,7 @@ import { errorRedirect, implicitRedirect, issueCode } from '../authorize/respond
 import type { EndpointContext } from '../context.ts'
 import { AccessDenied, OAuthError } from '../errors.ts'
 import type { User } from '../model/user.ts'
-import { authenticateUser, findSession, startSession } from '../sessions.ts'
+import { authenticateUser, findSession, type SignIn, startSession } from '../sessions.ts'
 
 /** What the HTTP layer shows or does next for an authorization interaction. */
 export type AuthorizeOutcome =
@@ -85,12 +85,12 @@ export function authorize(params: ReadonlyMap<string, string>, browser: Browser,
 /** The login form was submitted: check the password, start a session, and go on with the same request. */
 export async function submitLogin(
   params: ReadonlyMap<string, string>,
-  credentials: { username: string; password: string },
+  credentials: SignIn,
   deps: EndpointContext,
 ): Promise<{ outcome: AuthorizeOutcome; sessionId: string | null }> {
   let sessionId: string | null = null
   const outcome = await withValidRequest(params, deps, async (request) => {
-    const user = await authenticateUser(credentials.username, credentials.password, deps)
+    const user = await authenticateUser(credentials, deps)
     if (user === null) return { kind: 'login', request, failed: true }
     sessionId = (await startSession(user.id, deps)).id
     return proceed(request, user.id, true, deps)

@@ -27,7 +27,7 @@ export async function handleTokenRequest(
   ) {
     throw new UnauthorizedClient(`This client is not allowed to use the ${grantType} grant.`)
   }
-  return handler.issue(handler.parse(input.params), { ...deps, client })
+  return handler.issue(handler.parse(input.params), { ...deps, client, address: input.address })
 }
 
 /** RFC 6749 §5.1: the JSON body of a successful token response. */

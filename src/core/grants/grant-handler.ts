@@ -5,6 +5,8 @@ import type { TokenResponse } from '../model/token.ts'
 /** What a grant handler works with: the authenticated client and the core's dependencies. */
 export interface GrantContext extends CoreContext {
   readonly client: Client
+  /** The address the token request came from. */
+  readonly address: string
 }
 
 /** One grant type of the token endpoint (RFC 6749 §4): parse its parameters, then issue tokens. */

@@ -36,7 +36,7 @@ export const passwordGrant: GrantHandler<PasswordInput> = {
 
   async issue(input, ctx) {
     const scope = resolveScope(input.scope, ctx.client.scopes, ctx.client.defaultScopes)
-    const user = await authenticateUser(input.username, input.password, ctx)
+    const user = await authenticateUser({ ...input, address: ctx.address }, ctx)
     if (user === null) throw new InvalidGrant(FAILED)
     const grant = newGrant({ clientId: ctx.client.id, userId: user.id, scope }, ctx)
     return ctx.stores.transaction(async (tx): Promise<TokenResponse> => {

@@ -116,7 +116,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     const username = form.get('username') ?? ''
     const { outcome, sessionId } = await submitLogin(
       params,
-      { username, password: form.get('password') ?? '' },
+      { username, password: form.get('password') ?? '', address: request.ip },
       core,
     )
     if (sessionId !== null)

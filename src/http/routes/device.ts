@@ -119,7 +119,8 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     const { form, pending, error } = await pendingFrom(request)
     if (!pending) return entryPage(request, reply, form.get('user_code'), error.description)
     const username = form.get('username') ?? ''
-    const user = await authenticateUser(username, form.get('password') ?? '', core)
+    const signIn = { username, password: form.get('password') ?? '', address: request.ip }
+    const user = await authenticateUser(signIn, core)
     if (user === null) return loginPage(request, reply, pending, username)
     const session = await startSession(user.id, core)
     writeCookie(reply, SESSION_COOKIE, session.id, cookies, core.config.lifetimes.session)

@@ -1,0 +1,41 @@
+/**
+ * Security events: what an operator watches for and alerts on. Core emits them where the decision is made;
+ * the edges decide where they go (the log, a webhook). A field never carries a secret: no password, token,
+ * code, client secret or session id, only identifiers.
+ */
+export type SecurityEventName =
+  | 'sign_in_succeeded'
+  | 'sign_in_failed'
+  | 'sign_in_throttled'
+  | 'client_authentication_failed'
+  | 'client_authentication_throttled'
+  | 'refresh_token_reused'
+  | 'authorization_code_reused'
+  | 'consent_granted'
+  | 'consent_revoked'
+  | 'client_created'
+  | 'client_updated'
+  | 'client_deleted'
+  | 'client_secret_rotated'
+  | 'signing_key_rotated'
+  | 'password_changed'
+  | 'sessions_revoked'
+  | 'user_unlocked'
+
+export interface SecurityEvent {
+  readonly event: SecurityEventName
+  /** Where the request came from: the first untrusted hop, as the HTTP edge resolved it. */
+  readonly address?: string
+  readonly clientId?: string
+  readonly grantId?: string
+  readonly userId?: string
+  /** What a person typed as their username: it may name nobody, but it is never a password. */
+  readonly username?: string
+  /** A short machine-readable reason, e.g. why a grant was revoked. */
+  readonly reason?: string
+}
+
+/** Receives security events. Emitting never throws and never waits: a failing sink must not fail a request. */
+export interface EventSink {
+  emit(event: SecurityEvent): void
+}

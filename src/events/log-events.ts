@@ -1,0 +1,22 @@
+import type { Logger } from 'pino'
+import type { EventSink, SecurityEventName } from '../core/ports/events.ts'
+
+/** Events that mean something went wrong or was refused: logged as warnings, the rest as information. */
+const WARNINGS: ReadonlySet<SecurityEventName> = new Set([
+  'sign_in_failed',
+  'sign_in_throttled',
+  'client_authentication_failed',
+  'client_authentication_throttled',
+  'refresh_token_reused',
+  'authorization_code_reused',
+])
+
+/** Security events as structured log lines, one per event, with an `event` field to filter and alert on. */
+export function logEvents(logger: Logger): EventSink {
+  return {
+    emit(event) {
+      if (WARNINGS.has(event.event)) logger.warn(event, event.event)
+      else logger.info(event, event.event)
+    },
+  }
+}
