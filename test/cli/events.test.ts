@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { grantTokens } from '../lifecycle/tokens.ts'
 import { assertNoneLogged, assertOneEvent, type LoggedEvent, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { type CliHome, type CliResult, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
@@ -68,6 +69,49 @@ describe('keyward commands log their security events on stderr', () => {
     const kid = /New signing key (\S+)/.exec(rotated.stdout)?.[1] ?? ''
     assert.ok(kid)
     assertOneEvent(eventsOf(rotated), { event: 'signing_key_rotated', keyId: kid, reason: 'operator' })
+  })
+
+  test('set-password, sessions revoke and grants revoke name the user, grants and clients', async () => {
+    const user = await server.user()
+    const app = await server.client({ name: 'Photo app' })
+    await grantTokens(server, app, user)
+    const [grant] = await server.core.stores.grants.listByUser(user.id)
+    assert.ok(grant)
+
+    const password = 'an operator-chosen password'
+    const changed = await cli('users', 'set-password', user.username, '--password', password)
+    const events = eventsOf(changed)
+    const ids = { userId: user.id }
+    assertOneEvent(events, { event: 'password_changed', ...ids })
+    assertOneEvent(events, { event: 'sessions_revoked', ...ids, reason: 'password_changed' })
+    assertOneEvent(events, {
+      event: 'grant_revoked',
+      ...ids,
+      clientId: app.client.id,
+      grantId: grant.id,
+      reason: 'password_changed',
+    })
+    assert.equal(events.length, 3)
+    assertNoneLogged(changed.stderr, new Map([['new password', password]]))
+
+    const ended = await cli('users', 'sessions', 'revoke', user.username)
+    assertOneEvent(eventsOf(ended), { event: 'sessions_revoked', ...ids, reason: 'operator' })
+    assert.equal(eventsOf(await cli('users', 'sessions', 'list', user.username, '--json')).length, 0)
+
+    await grantTokens(server, app, { username: user.username, password })
+    const second = (await server.core.stores.grants.listByUser(user.id)).find((one) => one.revokedAt === null)
+    assert.ok(second)
+    const revoked = await cli('grants', 'revoke', second.id, '--forget-consent')
+    const revokedEvents = eventsOf(revoked)
+    const owner = { ...ids, clientId: app.client.id }
+    assertOneEvent(revokedEvents, {
+      event: 'grant_revoked',
+      ...owner,
+      grantId: second.id,
+      reason: 'operator',
+    })
+    assertOneEvent(revokedEvents, { event: 'consent_revoked', ...owner, reason: 'operator' })
+    assert.equal(revokedEvents.length, 2)
   })
 
   test('reading commands log nothing, and KEYWARD_LOG_LEVEL=warn silences the informational events', async () => {
