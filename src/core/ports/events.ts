@@ -32,6 +32,8 @@ export interface SecurityEvent {
   readonly userId?: string
   /** The kid of a signing key (public: it is in the JWKS). */
   readonly keyId?: string
+  /** The scopes consented to, space-separated as on the wire. */
+  readonly scope?: string
   /** What a person typed as their username: it may name nobody, but it is never a password. */
   readonly username?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
