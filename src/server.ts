@@ -47,15 +47,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     : undefined
   try {
     await redis?.connect()
+    const logger = createLogger(config.logLevel, options.logStream)
+    const events = logEvents(logger)
     const keys = await openKeyRing(stores.keys, {
       secret: config.secret,
       clock,
       random,
       algorithm: config.signingAlgorithm,
+      events,
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
-    const logger = createLogger(config.logLevel, options.logStream)
-    const events = logEvents(logger)
     const core: CoreContext = { config, stores, clock, random, keys, throttle, events }
     const app = await buildApp({
       core,

@@ -1,17 +1,40 @@
+import { pino } from 'pino'
 import type { Config } from '../core/config.ts'
+import type { CoreContext } from '../core/context.ts'
+import type { EventSink } from '../core/ports/events.ts'
 import type { Stores } from '../core/ports/stores.ts'
+import { logEvents } from '../events/log-events.ts'
 import { openStores } from '../store/index.ts'
+import { cryptoRandom, systemClock } from '../system.ts'
 import { type Environment, loadConfig } from './config-source.ts'
+
+/** What the core operations of an admin command run with (src/core/admin). */
+export type AdminContext = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>
+
+/**
+ * The security events of admin commands, as the same JSON lines the server logs but on stderr: an operator's log
+ * collector sees who changed what, and stdout stays the command's output (`--json` stays parseable).
+ */
+export function cliEvents(level: Config['logLevel']): EventSink {
+  return logEvents(pino({ name: 'keyward-cli', level }, process.stderr))
+}
 
 /** What an admin command runs with: the validated config and open stores, closed when the command ends. */
 export async function withStores<T>(
   env: Environment,
-  work: (stores: Stores, config: Config) => Promise<T>,
+  work: (stores: Stores, config: Config, admin: AdminContext) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig(env)
   const stores = await openStores(config.databaseUrl)
+  const admin = {
+    config,
+    stores,
+    clock: systemClock,
+    random: cryptoRandom,
+    events: cliEvents(config.logLevel),
+  }
   try {
-    return await work(stores, config)
+    return await work(stores, config, admin)
   } finally {
     await stores.close()
   }

@@ -12,14 +12,13 @@ import {
   clientPresetForKind,
   withoutRefresh,
 } from '../core/advisor/presets.ts'
-import { type ClientRegistration, registerClient } from '../core/client-registration.ts'
+import { createClient } from '../core/admin/clients.ts'
+import type { ClientRegistration } from '../core/client-registration.ts'
 import { type Config, defaultAudience } from '../core/config.ts'
 import type { CoreContext } from '../core/context.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
-import type { Stores } from '../core/ports/stores.ts'
 import { newUser } from '../core/users.ts'
 import type { DemoExample } from '../http/views/demo-home.ts'
-import { cryptoRandom, systemClock } from '../system.ts'
 import { dataDirectory, type Environment } from './config-source.ts'
 
 export const DEMO_USER = { username: 'demo', password: 'demo-password' } as const
@@ -118,10 +117,13 @@ function readSaved(path: string): Partial<Record<DemoClientName, DemoClient>> {
  * Creates the demo user and the example clients on first start; later starts reuse them. A client missing from
  * the file or from Keyward, or registered for other ports, is created again and the file rewritten.
  */
-export async function provisionDemo(stores: Stores, config: Config, dataDir: string): Promise<DemoClients> {
-  const deps = { config, clock: systemClock, random: cryptoRandom }
+export async function provisionDemo(
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  dataDir: string,
+): Promise<DemoClients> {
+  const { stores, config } = ctx
   if ((await stores.users.getByUsername(DEMO_USER.username)) === null) {
-    await stores.users.create(await newUser(DEMO_USER.username, DEMO_USER.password, deps))
+    await stores.users.create(await newUser(DEMO_USER.username, DEMO_USER.password, ctx))
   }
   const path = join(dataDir, DEMO_CLIENTS_FILE)
   const saved = readSaved(path)
@@ -139,8 +141,7 @@ export async function provisionDemo(stores: Stores, config: Config, dataDir: str
       clients[name] = kept
       continue
     }
-    const { client, secret } = registerClient(registration, deps)
-    await stores.clients.create(client)
+    const { client, secret } = await createClient(registration, ctx)
     clients[name] = secret === null ? { clientId: client.id } : { clientId: client.id, clientSecret: secret }
     changed = true
   }

@@ -12,6 +12,7 @@ import {
 } from '../../src/core/tokens/signing-keys.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
+import { recordingSink } from '../support/events.ts'
 
 const SECRET = 'the-configured-secret-of-32-chars-or-more'
 
@@ -37,8 +38,9 @@ function fakeKeyStore() {
 function setup(algorithm: SigningAlgorithm = 'ES256') {
   const clock = testClock()
   const { store, records } = fakeKeyStore()
-  const deps = { secret: SECRET, clock, random: cryptoRandom, algorithm }
-  return { clock, store, records, deps }
+  const events = recordingSink()
+  const deps = { secret: SECRET, clock, random: cryptoRandom, algorithm, events }
+  return { clock, store, records, deps, events: events.events }
 }
 
 const kids = (jwks: JsonWebKeySet) => jwks.keys.map((key) => key.kid)
@@ -50,9 +52,12 @@ async function verifyWith(jwks: JsonWebKeySet, token: string) {
 describe('signing keys', () => {
   for (const algorithm of ['ES256', 'EdDSA'] as const) {
     test(`${algorithm}: the first start makes a key; its JWKS entry verifies what it signs`, async () => {
-      const { store, records, deps } = setup(algorithm)
+      const { store, records, deps, events } = setup(algorithm)
       const ring = await openKeyRing(store, deps)
       assert.equal(records.length, 1)
+      assert.deepEqual(events, [
+        { event: 'signing_key_rotated', keyId: ring.active().kid, reason: 'no_signing_key' },
+      ])
       const [published] = ring.jwks().keys
       assert.ok(published)
       assert.equal(published.alg, algorithm)
@@ -82,10 +87,11 @@ describe('signing keys', () => {
   })
 
   test('a reopened ring with the same secret signs with the same key', async () => {
-    const { store, records, deps } = setup()
+    const { store, records, deps, events } = setup()
     const first = await openKeyRing(store, deps)
     const second = await openKeyRing(store, deps)
     assert.equal(records.length, 1)
+    assert.equal(events.length, 1, 'only the key made is reported')
     assert.equal(second.active().kid, first.active().kid)
     const token = signJwt({ sub: 'u1' }, second.active(), 'at+jwt')
     await verifyWith(first.jwks(), token)
@@ -119,13 +125,14 @@ describe('signing keys', () => {
   })
 
   test('rotation: the new key signs; the old one stays published until publishUntil, then drops out', async () => {
-    const { clock, store, deps } = setup()
+    const { clock, store, deps, events } = setup()
     const ring = await openKeyRing(store, deps)
     const oldKid = ring.active().kid
     const oldToken = signJwt({ sub: 'u1' }, ring.active(), 'at+jwt')
 
     clock.advance(3600)
     const rotated = await rotateSigningKey(store, { ...deps, publishFor: 600 })
+    assert.deepEqual(events.at(-1), { event: 'signing_key_rotated', keyId: rotated.kid, reason: 'operator' })
     await ring.reload()
     assert.equal(ring.active().kid, rotated.kid)
     assert.notEqual(rotated.kid, oldKid)

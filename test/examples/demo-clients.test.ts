@@ -26,7 +26,7 @@ describe('the demo provisions one client per example and the CLI examples find t
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
   })
 
-  const provision = () => provisionDemo(keyward.core.stores, keyward.core.config, dataDir)
+  const provision = () => provisionDemo(keyward.core, dataDir)
   const saved = async () => JSON.parse(await readFile(file, 'utf8')) as DemoClients
   const clientOf = async (clients: DemoClients, name: keyof DemoClients): Promise<Client> => {
     const client = await keyward.core.stores.clients.get(clients[name].clientId)
@@ -128,7 +128,7 @@ describe('the demo provisions one client per example and the CLI examples find t
   test('a start on other ports registers the redirecting clients again, for their new addresses', async () => {
     const before = await provision()
     const config = { ...keyward.core.config, port: keyward.core.config.port + 10 }
-    const moved = await provisionDemo(keyward.core.stores, config, dataDir)
+    const moved = await provisionDemo({ ...keyward.core, config }, dataDir)
     for (const name of ['webApp', 'spa', 'legacyImplicit'] as const) {
       assert.notEqual(moved[name].clientId, before[name].clientId, `${name} is registered again`)
     }

@@ -157,7 +157,7 @@ describe('keyward clients create --kind and --allow-legacy', () => {
     const created = jsonOf<ShownClient>(result)
     assert.deepEqual(created.grant_types, ['password', 'refresh_token'])
     assert.deepEqual(created.legacy_flows, ['password'])
-    assert.match(result.stderr, /^Warning: The password grant is enabled/)
+    assert.match(result.stderr, /^Warning: The password grant is enabled/m)
     assert.match(result.stderr, /RFC 9700 §2\.4/)
     assert.ok(!result.stdout.includes('Warning'), 'stdout stays the JSON alone')
   })
@@ -179,12 +179,14 @@ describe('keyward clients create --kind and --allow-legacy', () => {
       '--json',
     )
     assert.deepEqual(jsonOf<ShownClient>(result).legacy_flows, ['implicit'])
-    assert.match(result.stderr, /^Warning: The implicit flow is enabled/)
+    assert.match(result.stderr, /^Warning: The implicit flow is enabled/m)
   })
 
   test('a client without a legacy flow is created without a warning', async () => {
     const result = await cli('clients', 'create', '--name', 'Quiet', '--kind', 'service', '--json')
     assert.equal(result.code, 0)
-    assert.equal(result.stderr, '')
+    const [event, ...others] = result.stderr.split('\n').filter(Boolean)
+    assert.equal(JSON.parse(event ?? '').event, 'client_created', 'stderr has the security event alone')
+    assert.deepEqual(others, [])
   })
 })

@@ -225,6 +225,47 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
       assert.equal((await stores.grants.get(target.id))?.revokedReason, 'refresh_reuse')
       assert.equal(await stores.grants.revoke('nothing', at(20), 'operator'), false)
     })
+
+    it("every grant of a user is revoked in one transaction, or none is, and no one else's", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const stranger = await owners(stores)
+      const grants = [make.grant(owner), make.grant(owner)]
+      const theirs = make.grant(stranger)
+      for (const item of [...grants, theirs]) await stores.grants.create(item)
+      const tokens = [...grants, theirs].map((item) => make.refreshToken(item))
+      for (const token of tokens) await stores.tokens.createRefreshToken(token)
+      const revokeAll = async (tx: Stores) => {
+        const revoked: boolean[] = []
+        for (const item of await tx.grants.listByUser(owner.user.id))
+          revoked.push(await tx.grants.revoke(item.id, at(9), 'password_changed'))
+        return revoked
+      }
+
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          await revokeAll(tx)
+          throw new Error('roll back')
+        }),
+        /roll back/,
+      )
+      for (const item of grants) assert.equal((await stores.grants.get(item.id))?.revokedAt, null)
+
+      assert.deepEqual(await stores.transaction(revokeAll), [true, true])
+      for (const item of grants) {
+        assert.deepEqual(await stores.grants.get(item.id), {
+          ...item,
+          revokedAt: at(9),
+          revokedReason: 'password_changed',
+        })
+      }
+      const revokedAt = await Promise.all(
+        tokens.map(async (token) => (await stores.tokens.getRefreshToken(token.digest))?.revokedAt),
+      )
+      assert.deepEqual(revokedAt, [at(9), at(9), null], "the user's refresh tokens go with their grants")
+      assert.deepEqual(await stores.grants.get(theirs.id), theirs)
+    })
   })
 
   describe('authorization codes', () => {
@@ -288,6 +329,25 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
       )
       assert.equal(grantIds.size, 2, 'every reuse saw the grant that the winning redemption committed')
       assert.equal(grantIds.has(null), false)
+    })
+
+    it("deleteUnusedByUser removes the user's codes not yet redeemed, and only those", async ({ stores }) => {
+      const owner = await owners(stores)
+      const stranger = await owners(stores)
+      const unused = make.code(owner)
+      const redeemed = make.code(owner)
+      const theirs = make.code(stranger)
+      for (const item of [unused, redeemed, theirs]) await stores.codes.create(item)
+      await stores.codes.consume(redeemed.digest, at(1))
+      assert.equal(await stores.codes.deleteUnusedByUser(owner.user.id), 1)
+      assert.equal(await stores.codes.deleteUnusedByUser(owner.user.id), 0)
+      assert.equal((await stores.codes.consume(unused.digest, at(2))).kind, 'missing')
+      assert.equal(
+        (await stores.codes.consume(redeemed.digest, at(2))).kind,
+        'reused',
+        'reuse stays detectable',
+      )
+      assert.equal((await stores.codes.consume(theirs.digest, at(2))).kind, 'ok')
     })
 
     it('deleteExpired removes codes that expired before the instant and counts them', async ({ stores }) => {
@@ -448,6 +508,24 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
       assert.equal(await stores.sessions.get(old.digest), null)
       assert.deepEqual(await stores.sessions.get(live.digest), live)
     })
+
+    it("listByUser lists a user's sessions, earliest sign-in first; deleteByUser ends them and counts them", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const stranger = await owners(stores)
+      const later = make.session(owner.user, { authTime: at(-10) })
+      const earlier = make.session(owner.user, { authTime: at(-20) })
+      const theirs = make.session(stranger.user)
+      for (const item of [later, earlier, theirs]) await stores.sessions.create(item)
+      assert.deepEqual(await stores.sessions.listByUser(owner.user.id), [earlier, later])
+      assert.deepEqual(await stores.sessions.listByUser('nobody'), [])
+      assert.equal(await stores.sessions.deleteByUser(owner.user.id), 2)
+      assert.deepEqual(await stores.sessions.listByUser(owner.user.id), [])
+      assert.equal(await stores.sessions.get(later.digest), null)
+      assert.deepEqual(await stores.sessions.get(theirs.digest), theirs)
+      assert.equal(await stores.sessions.deleteByUser(owner.user.id), 0)
+    })
   })
 
   describe('device codes', () => {
@@ -557,6 +635,27 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
         Array.from({ length: racers }, () => stores.deviceCodes.consume(approved.deviceCodeDigest)),
       )
       assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it("denyApprovedByUser denies the user's approved codes not yet polled for, and only those", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const stranger = await owners(stores)
+      const approved = make.deviceCode(owner.client, { status: 'approved', userId: owner.user.id })
+      const consumed = make.deviceCode(owner.client, { status: 'consumed', userId: owner.user.id })
+      const pending = make.deviceCode(owner.client)
+      const theirs = make.deviceCode(stranger.client, { status: 'approved', userId: stranger.user.id })
+      for (const item of [approved, consumed, pending, theirs]) await stores.deviceCodes.create(item)
+      assert.equal(await stores.deviceCodes.denyApprovedByUser(owner.user.id), 1)
+      assert.equal(await stores.deviceCodes.denyApprovedByUser(owner.user.id), 0)
+      assert.deepEqual(await stores.deviceCodes.getByDeviceCode(approved.deviceCodeDigest), {
+        ...approved,
+        status: 'denied',
+      })
+      for (const untouched of [consumed, pending, theirs]) {
+        assert.deepEqual(await stores.deviceCodes.getByDeviceCode(untouched.deviceCodeDigest), untouched)
+      }
     })
 
     it('deleteExpired removes expired device codes and counts them', async ({ stores }) => {

@@ -6,9 +6,9 @@ import {
   clientLifetimes,
   clientPresetForKind,
 } from '../../core/advisor/presets.ts'
-import { type ClientRegistration, newClientSecret, registerClient } from '../../core/client-registration.ts'
+import { createClient, deleteClient, rotateClientSecret } from '../../core/admin/clients.ts'
+import type { ClientRegistration } from '../../core/client-registration.ts'
 import type { Client, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
-import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { list, print, UsageError, withStores } from '../context.ts'
 
@@ -137,17 +137,12 @@ export function clientsCommand(program: Command, env: Environment): void {
     )
     .option('--json', 'print one JSON object')
     .action(async (options: CreateOptions) => {
-      await withStores(env, async (stores, config) => {
+      await withStores(env, async (_stores, config, admin) => {
         const registration = registrationFrom(
           options,
           config.scopes.map((scope) => scope.name),
         )
-        const { client, secret } = registerClient(registration, {
-          config,
-          clock: systemClock,
-          random: cryptoRandom,
-        })
-        await stores.clients.create(client)
+        const { client, secret } = await createClient(registration, admin)
         // The operator acknowledged a legacy flow: say once more, on stderr, what they accepted.
         for (const finding of lintServer(config, [client]).filter((f) => f.id.startsWith('legacy-'))) {
           console.error(`Warning: ${finding.message}\n  ${finding.fix}`)
@@ -198,8 +193,8 @@ export function clientsCommand(program: Command, env: Environment): void {
     .command('delete <client_id>')
     .description('delete a client and everything issued to it')
     .action(async (clientId: string) => {
-      await withStores(env, async (stores) => {
-        if (!(await stores.clients.delete(clientId))) throw new UsageError(`No client ${clientId}.`)
+      await withStores(env, async (_stores, _config, admin) => {
+        if (!(await deleteClient(clientId, admin))) throw new UsageError(`No client ${clientId}.`)
         console.log(`Deleted client ${clientId} and every code, grant and token issued to it.`)
       })
     })
@@ -209,13 +204,12 @@ export function clientsCommand(program: Command, env: Environment): void {
     .description('give a confidential client a new secret (shown once); the old one stops working at once')
     .option('--json', 'print one JSON object')
     .action(async (clientId: string, options: { json?: boolean }) => {
-      await withStores(env, async (stores) => {
+      await withStores(env, async (stores, _config, admin) => {
         const client = await stores.clients.get(clientId)
         if (client === null) throw new UsageError(`No client ${clientId}.`)
         if (client.type !== 'confidential')
           throw new UsageError(`${clientId} is a public client: it has no secret.`)
-        const { secret, secretDigest } = newClientSecret(cryptoRandom)
-        await stores.clients.update({ ...client, secretDigest, updatedAt: systemClock.now() })
+        const secret = await rotateClientSecret(client, admin)
         print(options.json === true, { client_id: clientId, client_secret: secret }, () =>
           [
             `New secret for ${clientId}:`,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { systemClock } from '../../system.ts'
+import { revokeGrant } from '../../core/admin/grants.ts'
 import type { Environment } from '../config-source.ts'
 import { print, UsageError, withStores } from '../context.ts'
 
@@ -43,11 +43,10 @@ export function grantsCommand(program: Command, env: Environment): void {
     .description('revoke a grant: every refresh and access token issued under it stops working')
     .option('--forget-consent', 'also forget the consent, so the user is asked again next time')
     .action(async (grantId: string, options: { forgetConsent?: boolean }) => {
-      await withStores(env, async (stores) => {
+      await withStores(env, async (stores, _config, admin) => {
         const grant = await stores.grants.get(grantId)
         if (grant === null) throw new UsageError(`No grant ${grantId}.`)
-        const revoked = await stores.grants.revoke(grantId, systemClock.now(), 'operator')
-        if (options.forgetConsent) await stores.consents.delete(grant.userId, grant.clientId)
+        const revoked = await revokeGrant(grant, { forgetConsent: options.forgetConsent === true }, admin)
         console.log(
           revoked ? `Revoked grant ${grantId} and its tokens.` : `Grant ${grantId} was already revoked.`,
         )

@@ -36,7 +36,7 @@ export function keysCommand(program: Command, env: Environment): void {
     .command('rotate')
     .description('make a new signing key; the old ones stay in the JWKS until the tokens they signed expire')
     .action(async () => {
-      await withStores(env, async (stores, config) => {
+      await withStores(env, async (stores, config, admin) => {
         const clients = await stores.clients.list()
         const longest = Math.max(
           config.lifetimes.accessToken,
@@ -48,6 +48,7 @@ export function keysCommand(program: Command, env: Environment): void {
           random: cryptoRandom,
           algorithm: config.signingAlgorithm,
           publishFor: longest + RELOAD_MARGIN_SECONDS,
+          events: admin.events,
         })
         console.log(
           `New signing key ${key.kid} (${key.alg}). Running servers switch to it within a minute; ` +

@@ -1,7 +1,10 @@
 import type { Command } from 'commander'
+import { logEvents } from '../../events/log-events.ts'
+import { createLogger } from '../../http/logger.ts'
 import { renderDemoHome } from '../../http/views/demo-home.ts'
 import { startServer } from '../../server.ts'
 import { openStores } from '../../store/index.ts'
+import { cryptoRandom, systemClock } from '../../system.ts'
 import { dataDirectory, type Environment, loadConfig } from '../config-source.ts'
 import type { DemoApps } from '../demo.ts'
 import { releaseStartupMemory } from '../release-startup-memory.ts'
@@ -19,8 +22,11 @@ export function startCommand(program: Command, env: Environment): void {
       const demoClients = demo
         ? await (async () => {
             const stores = await openStores(config.databaseUrl)
+            // Its clients' events go where the server's will: the same JSON lines on stdout.
+            const events = logEvents(createLogger(config.logLevel))
+            const ctx = { config, stores, clock: systemClock, random: cryptoRandom, events }
             try {
-              return await demo.provisionDemo(stores, config, dataDirectory(env))
+              return await demo.provisionDemo(ctx, dataDirectory(env))
             } finally {
               await stores.close()
             }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { hashPassword } from '../../core/protocol/password.ts'
+import { changePassword, endSessions } from '../../core/admin/users.ts'
+import type { Stores } from '../../core/ports/stores.ts'
 import { newUser, passwordProblem } from '../../core/users.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
@@ -15,6 +16,24 @@ async function passwordFrom(option: string | undefined): Promise<string> {
     .toString('utf8')
     .replace(/\r?\n$/, '')
 }
+
+/** The user of that name, or the usage error that says there is none. */
+async function userNamed(stores: Stores, username: string) {
+  const user = await stores.users.getByUsername(username)
+  if (user === null) throw new UsageError(`No user ${username}.`)
+  return user
+}
+
+/** What a password change ended, in words. */
+function ended(sessions: number | null, grants: number | null): string {
+  const parts = [
+    sessions === null ? 'kept the sessions' : `signed out of ${plural(sessions, 'session')}`,
+    grants === null ? 'kept the grants' : `revoked ${plural(grants, 'grant')} with their tokens`,
+  ]
+  return parts.join('; ')
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
 
 export function usersCommand(program: Command, env: Environment): void {
   const users = program.command('users').description('manage the people who sign in')
@@ -71,17 +90,66 @@ export function usersCommand(program: Command, env: Environment): void {
 
   users
     .command('set-password <username>')
-    .description('set a new password; it comes from --password or standard input')
+    .description(
+      'set a new password (from --password or standard input); by default this also signs the user out ' +
+        'everywhere and revokes every grant with its tokens, so whoever knew the old password keeps nothing',
+    )
     .option('--password <password>', 'the password (prefer standard input)')
-    .action(async (username: string, options: { password?: string }) => {
-      const password = await passwordFrom(options.password)
-      const problem = passwordProblem(password)
-      if (problem) throw new UsageError(problem)
-      await withStores(env, async (stores) => {
-        const user = await stores.users.getByUsername(username)
-        if (user === null) throw new UsageError(`No user ${username}.`)
-        await stores.users.setPasswordHash(user.id, await hashPassword(password))
-        console.log(`Set a new password for ${username}.`)
+    .option('--keep-sessions', 'leave browsers signed in')
+    .option('--keep-tokens', 'leave applications their grants and tokens')
+    .action(
+      async (
+        username: string,
+        options: { password?: string; keepSessions?: boolean; keepTokens?: boolean },
+      ) => {
+        const password = await passwordFrom(options.password)
+        const problem = passwordProblem(password)
+        if (problem) throw new UsageError(problem)
+        const keep = { sessions: options.keepSessions === true, tokens: options.keepTokens === true }
+        await withStores(env, async (stores, _config, admin) => {
+          const user = await userNamed(stores, username)
+          const result = await changePassword(user.id, password, keep, admin)
+          if (result === null) throw new UsageError(`No user ${username}.`)
+          const summary = ended(keep.sessions ? null : result.sessions, keep.tokens ? null : result.grants)
+          console.log(`Set a new password for ${username}; ${summary}.`)
+        })
+      },
+    )
+
+  const sessions = users.command('sessions').description("a user's sign-in sessions at Keyward's pages")
+
+  sessions
+    .command('list <username>')
+    .description('when each live session began and when it ends (never its id)')
+    .option('--json', 'print JSON')
+    .action(async (username: string, options: { json?: boolean }) => {
+      await withStores(env, async (stores, _config, admin) => {
+        const user = await userNamed(stores, username)
+        const now = admin.clock.now()
+        const rows = (await stores.sessions.listByUser(user.id))
+          .filter((session) => session.expiresAt > now)
+          .map((session) => ({
+            signed_in_at: session.authTime.toISOString(),
+            expires_at: session.expiresAt.toISOString(),
+          }))
+        print(options.json === true, rows, () =>
+          rows.length === 0
+            ? 'No sessions.'
+            : rows.map((row) => `signed in at ${row.signed_in_at}, ends at ${row.expires_at}`).join('\n'),
+        )
+      })
+    })
+
+  sessions
+    .command('revoke <username>')
+    .description(
+      'sign the user out everywhere: each browser must sign in again (grants stay; see grants revoke)',
+    )
+    .action(async (username: string) => {
+      await withStores(env, async (stores, _config, admin) => {
+        const user = await userNamed(stores, username)
+        const count = await endSessions(user.id, admin)
+        console.log(`Ended ${plural(count, 'session')} of ${username}.`)
       })
     })
 }

@@ -1,13 +1,22 @@
 import type { CoreContext } from '../context.ts'
 import type { Consent } from '../model/consent.ts'
+import type { SecurityEvent } from '../ports/events.ts'
+
+/** A person's approval of scopes for a client, and where they gave it from. */
+export interface ConsentGiven {
+  readonly userId: string
+  readonly clientId: string
+  readonly scope: readonly string[]
+  /** The address of the person's browser. */
+  readonly address: string
+}
 
 /** Remembers that the user approved these scopes for this client, adding to what they approved before. */
 export async function rememberConsent(
-  userId: string,
-  clientId: string,
-  scope: readonly string[],
-  ctx: Pick<CoreContext, 'stores' | 'clock'>,
+  given: ConsentGiven,
+  ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
 ): Promise<void> {
+  const { userId, clientId, scope } = given
   const now = ctx.clock.now()
   const previous = await ctx.stores.consents.get(userId, clientId)
   const consent: Consent = {
@@ -18,4 +27,11 @@ export async function rememberConsent(
     updatedAt: now,
   }
   await ctx.stores.consents.put(consent)
+  ctx.events.emit(consentGranted(given))
+}
+
+/** The event of a consent given, on the consent page or the device approval page. */
+export function consentGranted(given: ConsentGiven): SecurityEvent {
+  const { userId, clientId, scope, address } = given
+  return { event: 'consent_granted', clientId, userId, address, scope: scope.join(' ') }
 }

@@ -15,9 +15,10 @@ export type AuthorizeOutcome =
   | { readonly kind: 'login'; readonly request: AuthorizationRequest; readonly failed: boolean }
   | { readonly kind: 'consent'; readonly request: AuthorizationRequest; readonly user: User }
 
-/** A browser's state as far as the authorization endpoint cares: its session cookie value, if any. */
+/** A browser as far as the authorization endpoint cares: its session cookie value, if any, and its address. */
 export interface Browser {
   readonly sessionId: string | undefined
+  readonly address: string
 }
 
 /** Validates the request, then reports a redirect with the error, or runs `work` with the valid request. */
@@ -109,7 +110,11 @@ export function submitConsent(
     const session = await findSession(browser.sessionId, deps)
     if (session === null) return { kind: 'login', request, failed: false }
     if (decision === 'deny') throw new AccessDenied('The user denied the request.')
-    await rememberConsent(session.userId, request.client.id, request.scope, deps)
+    const { userId } = session
+    await rememberConsent(
+      { userId, clientId: request.client.id, scope: request.scope, address: browser.address },
+      deps,
+    )
     return respond(request, session.userId, deps)
   })
 }

@@ -1,3 +1,4 @@
+import { consentGranted } from '../authorize/consent.ts'
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { EndpointContext } from '../context.ts'
@@ -133,11 +134,15 @@ export async function findPendingDevice(
  * The person approved or denied a device found by findPendingDevice. Only a pending code can be decided, once:
  * false when another decision got there first.
  */
-export function decideDevice(
+export async function decideDevice(
   pending: PendingDevice,
   decision: 'approved' | 'denied',
-  userId: string,
-  deps: Pick<EndpointContext, 'stores'>,
+  person: { readonly userId: string; readonly address: string },
+  deps: Pick<EndpointContext, 'stores' | 'events'>,
 ): Promise<boolean> {
-  return deps.stores.deviceCodes.decide(pending.userCodeDigest, decision, userId)
+  const decided = await deps.stores.deviceCodes.decide(pending.userCodeDigest, decision, person.userId)
+  if (decided && decision === 'approved') {
+    deps.events.emit(consentGranted({ ...person, clientId: pending.client.id, scope: pending.scope }))
+  }
+  return decided
 }

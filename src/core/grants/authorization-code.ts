@@ -1,4 +1,5 @@
 import { InvalidGrant, InvalidRequest, type OAuthError } from '../errors.ts'
+import type { AuthorizationCode } from '../model/code.ts'
 import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
@@ -29,6 +30,8 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
   async issue(input, ctx) {
     const now = ctx.clock.now()
     const codeDigest = digest(input.code)
+    // The code of a reuse, reported once the transaction that revoked its grant has committed.
+    let reused = null as AuthorizationCode | null
     // One transaction: a racing second redemption waits for this one and then sees its grant, so a reuse
     // revokes what this redemption issued. Failures are returned, not thrown, so the consumption commits.
     const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | OAuthError> => {
@@ -38,9 +41,10 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
         // RFC 6749 §4.1.2: a code used twice must be refused, and what it issued should be revoked.
         if (consumed.record.grantId !== null)
           await tx.grants.revoke(consumed.record.grantId, now, 'code_reuse')
+        reused = consumed.record
         return new InvalidGrant(
           'The authorization code was already used; the tokens issued with it are revoked.',
-        ).asSecurityEvent('authorization_code_reuse')
+        )
       }
       const code = consumed.record
       // RFC 6749 §4.1.3: the code was issued to this client.
@@ -61,9 +65,21 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       await tx.codes.setGrant(codeDigest, grant.id)
       return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
     })
+    if (reused !== null) reportReuse(reused, ctx)
     if (outcome instanceof Error) throw outcome
     return outcome
   },
+}
+
+/** RFC 6749 §10.5: a code presented twice may have been stolen; the operator should hear of it. */
+function reportReuse(code: AuthorizationCode, ctx: GrantContext): void {
+  ctx.events.emit({
+    event: 'authorization_code_reused',
+    clientId: ctx.client.id,
+    ...(code.grantId === null ? {} : { grantId: code.grantId }),
+    userId: code.userId,
+    address: ctx.address,
+  })
 }
 
 /** RFC 6749 §4.1.3: redirect_uri may be left out only where the authorization request could leave it out. */

@@ -13,6 +13,7 @@ export type SecurityEventName =
   | 'authorization_code_reused'
   | 'consent_granted'
   | 'consent_revoked'
+  | 'grant_revoked'
   | 'client_created'
   | 'client_updated'
   | 'client_deleted'
@@ -29,6 +30,10 @@ export interface SecurityEvent {
   readonly clientId?: string
   readonly grantId?: string
   readonly userId?: string
+  /** The kid of a signing key (public: it is in the JWKS). */
+  readonly keyId?: string
+  /** The scopes consented to, space-separated as on the wire. */
+  readonly scope?: string
   /** What a person typed as their username: it may name nobody, but it is never a password. */
   readonly username?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */

@@ -59,6 +59,8 @@ export interface CodeStore {
   consume(digest: Digest, at: Date): Promise<ConsumeResult<AuthorizationCode>>
   /** Records the grant that the first redemption created, so that a reuse can revoke it. */
   setGrant(digest: Digest, grantId: string): Promise<void>
+  /** Deletes the user's codes not redeemed yet (a redeemed one stays, so that its reuse is still caught). */
+  deleteUnusedByUser(userId: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -94,7 +96,11 @@ export interface ConsentStore {
 export interface SessionStore {
   create(session: Session): Promise<void>
   get(digest: Digest): Promise<Session | null>
+  /** The user's sessions, expired ones included, earliest sign-in first. */
+  listByUser(userId: string): Promise<readonly Session[]>
   delete(digest: Digest): Promise<void>
+  /** Ends every session of the user; returns how many there were. */
+  deleteByUser(userId: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -111,6 +117,8 @@ export interface DeviceCodeStore {
    * pending, denied) comes back as 'reused' with its record, whose status says which.
    */
   consume(deviceCodeDigest: Digest): Promise<ConsumeResult<DeviceCode>>
+  /** approved → denied for the user's codes that no poll has consumed yet; returns how many. */
+  denyApprovedByUser(userId: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 

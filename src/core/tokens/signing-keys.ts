@@ -10,6 +10,7 @@ import {
 } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { SigningKey } from '../model/signing-key.ts'
+import type { EventSink } from '../ports/events.ts'
 import type { KeyStore } from '../ports/stores.ts'
 import type { Random } from '../random.ts'
 
@@ -101,7 +102,7 @@ export interface KeyRing {
 
 export async function openKeyRing(
   store: KeyStore,
-  deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm },
+  deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm; events: EventSink },
 ): Promise<KeyRing> {
   let current: ActiveKey
   let published: JsonWebKeySet
@@ -110,7 +111,9 @@ export async function openKeyRing(
     let keys = await store.listPublished(deps.clock.now())
     if (!keys.some((key) => key.retiredAt === null)) {
       // First start (or every key retired by hand): make the key that signs from now on.
-      await store.create(generateSigningKey(deps.algorithm, deps))
+      const key = generateSigningKey(deps.algorithm, deps)
+      await store.create(key)
+      deps.events.emit({ event: 'signing_key_rotated', keyId: key.kid, reason: 'no_signing_key' })
       keys = await store.listPublished(deps.clock.now())
     }
     const signer = keys.find((key) => key.retiredAt === null)
@@ -123,14 +126,22 @@ export async function openKeyRing(
   return { active: () => current, jwks: () => published, reload }
 }
 
-/** Makes a new signing key and retires the others, which stay published for `publishFor` seconds. */
+/** An operator's rotation: a new signing key, and the others retired, published for `publishFor` seconds more. */
 export async function rotateSigningKey(
   store: KeyStore,
-  deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm; publishFor: number },
+  deps: {
+    secret: string
+    clock: Clock
+    random: Random
+    algorithm: SigningAlgorithm
+    publishFor: number
+    events: EventSink
+  },
 ): Promise<SigningKey> {
   const key = generateSigningKey(deps.algorithm, deps)
   const now = deps.clock.now()
   await store.create(key)
   await store.retireAllExcept(key.kid, now, new Date(now.getTime() + deps.publishFor * 1000))
+  deps.events.emit({ event: 'signing_key_rotated', keyId: key.kid, reason: 'operator' })
   return key
 }

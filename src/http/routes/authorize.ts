@@ -41,7 +41,10 @@ function authorizationParams(form: ReadonlyMap<string, string>): ReadonlyMap<str
 
 export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDeps): void {
   const { core, csrf, cookies } = deps
-  const sessionOf = (request: FastifyRequest) => ({ sessionId: readCookie(request, SESSION_COOKIE, cookies) })
+  const browserOf = (request: FastifyRequest) => ({
+    sessionId: readCookie(request, SESSION_COOKIE, cookies),
+    address: request.ip,
+  })
 
   function render(
     request: FastifyRequest,
@@ -100,13 +103,13 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
 
   app.get('/authorize', async (request, reply) => {
     const params = queryOf(request.url)
-    return render(request, reply, params, await authorize(params, sessionOf(request), core))
+    return render(request, reply, params, await authorize(params, browserOf(request), core))
   })
 
   // RFC 6749 §3.1: the authorization endpoint supports POST too.
   app.post('/authorize', async (request, reply) => {
     const params = formOf(request.body)
-    return render(request, reply, params, await authorize(params, sessionOf(request), core))
+    return render(request, reply, params, await authorize(params, browserOf(request), core))
   })
 
   app.post('/login', { config: { rateLimit: deps.loginRateLimit } }, async (request, reply) => {
@@ -129,6 +132,6 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     requireCsrf(request, form)
     const params = authorizationParams(form)
     const decision = form.get('decision') === 'approve' ? 'approve' : 'deny'
-    return render(request, reply, params, await submitConsent(params, decision, sessionOf(request), core))
+    return render(request, reply, params, await submitConsent(params, decision, browserOf(request), core))
   })
 }

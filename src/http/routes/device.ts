@@ -133,7 +133,8 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     const userId = await sessionUser(request)
     if (userId === null) return loginPage(request, reply, pending)
     const approved = form.get('decision') === 'approve'
-    if (!(await decideDevice(pending, approved ? 'approved' : 'denied', userId, core))) {
+    const person = { userId, address: request.ip }
+    if (!(await decideDevice(pending, approved ? 'approved' : 'denied', person, core))) {
       return entryPage(request, reply, undefined, 'That code was already used. Start again on your device.')
     }
     return html(reply, 200, renderDeviceDone({ approved, clientName: pending.client.name }))

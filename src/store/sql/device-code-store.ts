@@ -100,6 +100,10 @@ export function deviceCodeStore(db: SqlDriver): DeviceCodeStore {
         ['SELECT * FROM device_codes WHERE device_code_digest = ?', [deviceCodeDigest]],
       )
     },
+    async denyApprovedByUser(userId) {
+      const sql = "UPDATE device_codes SET status = 'denied' WHERE user_id = ? AND status = 'approved'"
+      return (await db.run(sql, [userId])).changes
+    },
     async deleteExpired(before) {
       return (await db.run('DELETE FROM device_codes WHERE expires_at < ?', [millis(before)])).changes
     },

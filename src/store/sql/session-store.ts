@@ -45,8 +45,18 @@ export function sessionStore(db: SqlDriver): SessionStore {
       const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE digest = ?', [digest])
       return row ? fromRow(row) : null
     },
+    async listByUser(userId) {
+      const rows = await db.all<SessionRow>(
+        'SELECT * FROM sessions WHERE user_id = ? ORDER BY auth_time, digest',
+        [userId],
+      )
+      return rows.map(fromRow)
+    },
     async delete(digest) {
       await db.run('DELETE FROM sessions WHERE digest = ?', [digest])
+    },
+    async deleteByUser(userId) {
+      return (await db.run('DELETE FROM sessions WHERE user_id = ?', [userId])).changes
     },
     async deleteExpired(before) {
       return (await db.run('DELETE FROM sessions WHERE expires_at < ?', [millis(before)])).changes

@@ -1,0 +1,70 @@
+import type { CoreContext } from '../context.ts'
+import type { Stores } from '../ports/stores.ts'
+import { hashPassword } from '../protocol/password.ts'
+import { passwordProblem } from '../users.ts'
+import { BY_OPERATOR, grantRevoked, revokeGrantsOf } from './grants.ts'
+
+/** The reason on what a password change ends: the grants it revokes and the events. */
+const PASSWORD_CHANGED = 'password_changed'
+
+/** What a password change leaves in place; nothing unless asked. */
+export interface PasswordChangeKeeps {
+  /** Browsers signed in stay signed in. */
+  readonly sessions?: boolean
+  /** Applications keep their grants and tokens. */
+  readonly tokens?: boolean
+}
+
+/** What a password change ended: sessions, and grants revoked with their tokens. */
+export interface EndedAccess {
+  readonly sessions: number
+  readonly grants: number
+}
+
+/**
+ * Sets a person's new password. Whoever knew the old one may be signed in or hold tokens, so unless told to keep
+ * them the change ends every session (each browser signs in again) and revokes every grant with its tokens, the
+ * codes not yet redeemed and the device approvals not yet collected, all in one transaction. Null when there is
+ * no such user.
+ */
+export async function changePassword(
+  userId: string,
+  password: string,
+  keep: PasswordChangeKeeps,
+  ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
+): Promise<EndedAccess | null> {
+  const problem = passwordProblem(password)
+  if (problem) throw new Error(problem)
+  // Hashed before the transaction: argon2id takes its time, and a transaction should not.
+  const passwordHash = await hashPassword(password)
+  const now = ctx.clock.now()
+  const ended = await ctx.stores.transaction(async (tx) => {
+    if (!(await tx.users.setPasswordHash(userId, passwordHash))) return null
+    return {
+      sessions: keep.sessions ? 0 : await tx.sessions.deleteByUser(userId),
+      grants: keep.tokens ? [] : await endApplicationAccess(tx, userId, now),
+    }
+  })
+  if (ended === null) return null
+  ctx.events.emit({ event: 'password_changed', userId })
+  if (!keep.sessions) ctx.events.emit({ event: 'sessions_revoked', userId, reason: PASSWORD_CHANGED })
+  for (const grant of ended.grants) ctx.events.emit(grantRevoked(grant, PASSWORD_CHANGED))
+  return { sessions: ended.sessions, grants: ended.grants.length }
+}
+
+/** Revokes the user's grants, and what would become one: codes not yet redeemed, approved devices not yet polled. */
+async function endApplicationAccess(tx: Stores, userId: string, at: Date) {
+  await tx.codes.deleteUnusedByUser(userId)
+  await tx.deviceCodes.denyApprovedByUser(userId)
+  return revokeGrantsOf(tx, userId, at, PASSWORD_CHANGED)
+}
+
+/** An operator ends every session of a person: each browser signs in again; applications keep their grants. */
+export async function endSessions(
+  userId: string,
+  ctx: Pick<CoreContext, 'stores' | 'events'>,
+): Promise<number> {
+  const ended = await ctx.stores.sessions.deleteByUser(userId)
+  ctx.events.emit({ event: 'sessions_revoked', userId, reason: BY_OPERATOR })
+  return ended
+}
