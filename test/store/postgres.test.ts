@@ -156,7 +156,11 @@ describe('PostgreSQL database URLs and migrations', () => {
   test('processes that migrate at once apply each migration exactly once', async () => {
     const url = await createDatabase('race')
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(url)))
-    assert.deepEqual(results.flat().sort(), ['001-initial', '002-client-notifications'])
+    assert.deepEqual(results.flat().sort(), [
+      '001-initial',
+      '002-client-notifications',
+      '003-refresh-token-replaces',
+    ])
     assert.deepEqual(await migrateDatabase(url), [])
   })
 })

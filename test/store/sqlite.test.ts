@@ -55,7 +55,11 @@ describe('SQLite database URLs', () => {
 
   test('a file database keeps its records across openings; migrateDatabase applies each migration once', async () => {
     const url = `sqlite:${join(dir, 'keyward.db')}`
-    assert.deepEqual(await migrateDatabase(url), ['001-initial', '002-client-notifications'])
+    assert.deepEqual(await migrateDatabase(url), [
+      '001-initial',
+      '002-client-notifications',
+      '003-refresh-token-replaces',
+    ])
     assert.deepEqual(await migrateDatabase(url), [])
     const client = make.client()
     const first = await openStores(url)
@@ -71,7 +75,11 @@ describe('SQLite database URLs', () => {
 
   test('a relative path is relative to the working directory', async () => {
     const url = `sqlite:${relative(process.cwd(), join(dir, 'relative.db'))}`
-    assert.deepEqual(await migrateDatabase(url), ['001-initial', '002-client-notifications'])
+    assert.deepEqual(await migrateDatabase(url), [
+      '001-initial',
+      '002-client-notifications',
+      '003-refresh-token-replaces',
+    ])
     assert.deepEqual(await migrateDatabase(`sqlite:${join(dir, 'relative.db')}`), [])
   })
 
