@@ -11,7 +11,7 @@ import { openKeyRing } from './core/tokens/signing-keys.ts'
 import { logEvents } from './events/log-events.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
-import { openStores } from './store/index.ts'
+import { openStores, watchSigningKeys } from './store/index.ts'
 import { memoryThrottle } from './store/throttle/memory-throttle.ts'
 import { redisThrottle } from './store/throttle/redis-throttle.ts'
 import { cryptoRandom, systemClock } from './system.ts'
@@ -31,7 +31,10 @@ export interface ServerOptions {
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
 }
 
-/** How often a node looks for signing keys rotated by another node or by `keyward keys rotate`. */
+/**
+ * How often a node reloads its signing keys anyway: on PostgreSQL it reloads at once when they change, this
+ * covers notifications lost while its listening connection was down, and SQLite (`keyward keys rotate`).
+ */
 const KEY_RELOAD_INTERVAL_MS = 60_000
 /** How often expired codes, tokens, sessions and device codes are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60_000
@@ -45,6 +48,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const redis = config.redisUrl
     ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
     : undefined
+  let keyWatch: { close(): Promise<void> } | undefined
   try {
     await redis?.connect()
     const logger = createLogger(config.logLevel, options.logStream)
@@ -68,6 +72,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         : {}),
       extend: (instance) => options.extend?.(instance, core),
     })
+    const reloadKeys = () =>
+      keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
+    // A key rotated anywhere signs and is published on every node at once, not a minute apart.
+    keyWatch = await watchSigningKeys(config.databaseUrl, () => void reloadKeys())
     const address = await app.listen({ host: config.host, port: config.port })
     // Risky settings are said out loud at every start (legacy flows: one warning per client that has one).
     for (const finding of lintServer(config, await stores.clients.list())) {
@@ -76,11 +84,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       }
     }
     const timers = [
-      setInterval(() => {
-        keys
-          .reload()
-          .catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
-      }, KEY_RELOAD_INTERVAL_MS),
+      setInterval(reloadKeys, KEY_RELOAD_INTERVAL_MS),
       setInterval(() => {
         sweepExpired(core).catch((error: unknown) =>
           app.log.error({ err: error }, 'deleting expired records failed'),
@@ -94,12 +98,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       address,
       close: async () => {
         for (const timer of timers) clearInterval(timer)
+        await keyWatch?.close()
         await app.close()
         redis?.disconnect()
         await stores.close()
       },
     }
   } catch (error) {
+    await keyWatch?.close()
     redis?.disconnect()
     await stores.close()
     throw error

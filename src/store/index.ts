@@ -29,6 +29,21 @@ export async function migrateDatabase(databaseUrl: string): Promise<readonly str
   }
 }
 
+/**
+ * Calls `onChange` whenever another process or node may have changed the signing keys: on PostgreSQL through
+ * LISTEN/NOTIFY. A SQLite database serves one node, which needs no telling.
+ */
+export async function watchSigningKeys(
+  databaseUrl: string,
+  onChange: () => void,
+): Promise<{ close(): Promise<void> }> {
+  if (!isPostgres(databaseUrl)) return { close: async () => {} }
+  return (await import('./postgres/key-listener.ts')).listenForKeyChanges(databaseUrl, onChange)
+}
+
+const isPostgres = (databaseUrl: string): boolean =>
+  databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')
+
 // Each driver is loaded only when its database is used: a SQLite server never loads pg, and the other way round.
 async function openDatabase(databaseUrl: string): Promise<SqlDatabase> {
   if (databaseUrl.startsWith('sqlite:')) {
@@ -37,7 +52,7 @@ async function openDatabase(databaseUrl: string): Promise<SqlDatabase> {
       throw new Error('The database URL "sqlite:" names no file: use sqlite:<path> or sqlite::memory:.')
     return (await import('./sqlite/driver.ts')).openSqliteDatabase(path)
   }
-  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+  if (isPostgres(databaseUrl)) {
     return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl)
   }
   // Only the scheme is echoed: the rest of a URL may hold a password.

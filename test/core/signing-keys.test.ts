@@ -165,4 +165,27 @@ describe('signing keys', () => {
     assert.equal(nodeB.active().kid, rotated.kid)
     assert.equal(nodeA.active().kid, nodeB.jwks().keys[1]?.kid)
   })
+
+  test('reloads run one at a time: a slow read of the keys before a rotation never undoes a later one', async () => {
+    const { clock, store, deps } = setup()
+    const ring = await openKeyRing(store, deps)
+    // The next read of the store answers late, with what it read before the rotation below.
+    let answer = () => {}
+    const list = store.listPublished
+    store.listPublished = async (at) => {
+      store.listPublished = list
+      const before = await list(at)
+      await new Promise<void>((resolve) => {
+        answer = resolve
+      })
+      return before
+    }
+    const slow = ring.reload()
+    clock.advance(60)
+    const rotated = await rotateSigningKey(store, { ...deps, publishFor: 600 })
+    const later = ring.reload()
+    answer()
+    await Promise.all([slow, later])
+    assert.equal(ring.active().kid, rotated.kid)
+  })
 })

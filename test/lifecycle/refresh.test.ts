@@ -164,7 +164,7 @@ describe('refresh grace period (refreshGracePeriod)', () => {
   })
   after(() => server.close())
 
-  test('a retry of the same token within the window gets tokens and leaves the grant alive', async () => {
+  test('a retry within the window gets tokens in place of the answer it lost: one chain lives on', async () => {
     const user = await server.user()
     const first = await grantTokens(server, app, user)
     const answered = tokensOf(await refresh(server, app, first.refreshToken))
@@ -175,8 +175,32 @@ describe('refresh grace period (refreshGracePeriod)', () => {
     assert.notEqual(retried.refreshToken, answered.refreshToken)
 
     assert.equal((await onlyGrantOf(server, user.id)).revokedAt, null)
-    tokensOf(await refresh(server, app, retried.refreshToken))
+    const next = tokensOf(await refresh(server, app, retried.refreshToken))
+    // The lost answer was superseded: whoever presents it holds a second copy of the family. Reuse.
+    assertOAuthError(await refresh(server, app, answered.refreshToken ?? ''), 400, 'invalid_grant')
+    assert.equal((await onlyGrantOf(server, user.id)).revokedReason, 'refresh_reuse')
+    assertOAuthError(await refresh(server, app, next.refreshToken ?? ''), 400, 'invalid_grant')
+  })
+
+  test('a retry after the successor was used is reuse, even within the window', async () => {
+    const user = await server.user()
+    const first = await grantTokens(server, app, user)
+    const answered = tokensOf(await refresh(server, app, first.refreshToken))
+    // The client got the answer (it used it), so the old token in other hands is a replay.
     tokensOf(await refresh(server, app, answered.refreshToken ?? ''))
+    server.clock.advance(1)
+    assertOAuthError(await refresh(server, app, first.refreshToken), 400, 'invalid_grant')
+    assert.equal((await onlyGrantOf(server, user.id)).revokedReason, 'refresh_reuse')
+  })
+
+  test('a use dated before the rotation (a node whose clock is behind) is reuse, not within the window', async () => {
+    const user = await server.user()
+    const first = await grantTokens(server, app, user)
+    tokensOf(await refresh(server, app, first.refreshToken))
+    server.clock.advance(-1)
+    assertOAuthError(await refresh(server, app, first.refreshToken), 400, 'invalid_grant')
+    assert.equal((await onlyGrantOf(server, user.id)).revokedReason, 'refresh_reuse')
+    server.clock.advance(1)
   })
 
   test('after the window a second use is reuse and revokes the grant', async () => {

@@ -4,6 +4,7 @@ import type { Client } from '../../src/core/model/client.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
 import {
   authorizeCode,
+  type Browser,
   basicAuthorization,
   codeOf,
   newPkce,
@@ -12,6 +13,9 @@ import {
   type TokenReply,
 } from '../support/flow.ts'
 import type { TestServer } from '../support/server.ts'
+
+/** Where requests go: a test server in this process, or a server process (test/support/server-process.ts). */
+type Issuer = Pick<TestServer, 'issuer'>
 
 /** A client as the tests hold it: the record and the secret it was shown once (null for public clients). */
 export interface RegisteredClient {
@@ -42,7 +46,7 @@ function authentication(registered: RegisteredClient): {
 
 /** A token request authenticated as `registered`. */
 export function tokenRequest(
-  server: TestServer,
+  server: Issuer,
   registered: RegisteredClient,
   form: Readonly<Record<string, string>>,
 ): Promise<TokenReply> {
@@ -51,7 +55,7 @@ export function tokenRequest(
 }
 
 export function clientCredentials(
-  server: TestServer,
+  server: Issuer,
   registered: RegisteredClient,
   scope?: string,
 ): Promise<TokenReply> {
@@ -62,7 +66,7 @@ export function clientCredentials(
 }
 
 export function refresh(
-  server: TestServer,
+  server: Issuer,
   registered: RegisteredClient,
   refreshToken: string,
   scope?: string,
@@ -100,15 +104,25 @@ export function assertOAuthError(
   assert.equal((reply.json as { error?: unknown }).error, error, JSON.stringify(reply.json))
 }
 
-/** A person approves `scope` for the client in the browserless flow; the code is redeemed for tokens. */
+/**
+ * A person approves `scope` for the client in the browserless flow; the code is redeemed for tokens. A `browser`
+ * that signed in before keeps its session, so the person is not asked for their password again.
+ */
 export async function grantTokens(
-  server: TestServer,
+  server: Issuer,
   registered: RegisteredClient,
   user: { username: string; password: string },
   scope = 'read write',
+  browser?: Browser,
 ): Promise<Tokens & { refreshToken: string }> {
   const pkce = newPkce()
-  const location = await authorizeCode(server, { client: registered.client, pkce, user, params: { scope } })
+  const location = await authorizeCode(server, {
+    client: registered.client,
+    pkce,
+    user,
+    params: { scope },
+    ...(browser ? { browser } : {}),
+  })
   const reply = await redeemCode(server, {
     client: registered.client,
     secret: registered.secret,
@@ -155,7 +169,7 @@ export interface FormReply {
 
 /** POSTs a form to one of the issuer's endpoints, authenticated as `registered` when given. */
 export async function postForm(
-  server: TestServer,
+  server: Issuer,
   path: string,
   registered: RegisteredClient | null,
   form: Readonly<Record<string, string>>,
@@ -181,7 +195,7 @@ export function revoke(
 
 /** RFC 7662 §2.1: the raw reply, for tests that compare the body byte for byte. */
 export function introspectRaw(
-  server: TestServer,
+  server: Issuer,
   registered: RegisteredClient,
   token: string,
 ): Promise<FormReply> {
@@ -190,7 +204,7 @@ export function introspectRaw(
 
 /** RFC 7662 §2.2: the parsed answer of a successful introspection. */
 export async function introspect(
-  server: TestServer,
+  server: Issuer,
   registered: RegisteredClient,
   token: string,
 ): Promise<Record<string, unknown>> {

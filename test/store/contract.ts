@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { setTimeout as delay } from 'node:timers/promises'
 import type { ConsumeResult, Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import type { SqlDriver } from '../../src/store/sql/driver.ts'
@@ -266,6 +267,43 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
       assert.deepEqual(revokedAt, [at(9), at(9), null], "the user's refresh tokens go with their grants")
       assert.deepEqual(await stores.grants.get(theirs.id), theirs)
     })
+
+    it('hold returns a live grant unchanged, and null for a revoked or unknown one', async ({ stores }) => {
+      const owner = await owners(stores)
+      const live = make.grant(owner)
+      const revoked = make.grant(owner, { revokedAt: at(3), revokedReason: 'user' })
+      await stores.grants.create(live)
+      await stores.grants.create(revoked)
+      assert.deepEqual(await stores.transaction((tx) => tx.grants.hold(live.id)), live)
+      assert.deepEqual(await stores.grants.get(live.id), live)
+      assert.equal(await stores.transaction((tx) => tx.grants.hold(revoked.id)), null)
+      assert.equal(await stores.transaction((tx) => tx.grants.hold('nothing')), null)
+    })
+
+    it('a revocation waits for a transaction that holds the grant, then revokes what it issued', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const issued = make.refreshToken(family)
+      let held = () => {}
+      const holding = new Promise<void>((resolve) => {
+        held = resolve
+      })
+      const issuing = stores.transaction(async (tx) => {
+        assert.ok(await tx.grants.hold(family.id))
+        held()
+        // Time for the revocation to reach the database (where it may run alongside) before the token exists.
+        await delay(50)
+        await tx.tokens.createRefreshToken(issued)
+      })
+      await holding
+      const revocation = stores.grants.revoke(family.id, at(5), 'operator')
+      await issuing
+      assert.equal(await revocation, true)
+      assert.deepEqual(await stores.tokens.getRefreshToken(issued.digest), { ...issued, revokedAt: at(5) })
+    })
   })
 
   describe('authorization codes', () => {
@@ -369,7 +407,12 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
       const family = make.grant(owner)
       await stores.grants.create(family)
       const plain = make.refreshToken(family)
-      const used = make.refreshToken(family, { rotatedAt: at(7), revokedAt: at(8), scope: [] })
+      const used = make.refreshToken(family, {
+        rotatedAt: at(7),
+        replaces: make.newDigest(),
+        revokedAt: at(8),
+        scope: [],
+      })
       await stores.tokens.createRefreshToken(plain)
       await stores.tokens.createRefreshToken(used)
       assert.deepEqual(await stores.tokens.getRefreshToken(plain.digest), plain)
@@ -405,6 +448,59 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
         Array.from({ length: racers }, () => stores.tokens.rotateRefreshToken(token.digest, at(1))),
       )
       assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it('supersedeSuccessor spends the unused, unrevoked token issued for a digest, once', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const parent = make.refreshToken(family, { rotatedAt: at(1) })
+      const successor = make.refreshToken(family, { replaces: parent.digest, createdAt: at(1) })
+      const used = make.refreshToken(family, { rotatedAt: at(2) })
+      const usedSuccessor = make.refreshToken(family, { replaces: used.digest, rotatedAt: at(3) })
+      const revoked = make.refreshToken(family, { rotatedAt: at(2) })
+      const revokedSuccessor = make.refreshToken(family, { replaces: revoked.digest, revokedAt: at(3) })
+      for (const token of [parent, successor, used, usedSuccessor, revoked, revokedSuccessor])
+        await stores.tokens.createRefreshToken(token)
+
+      assert.equal(await stores.tokens.supersedeSuccessor(parent.digest, at(4)), true)
+      assert.deepEqual(await stores.tokens.getRefreshToken(successor.digest), {
+        ...successor,
+        rotatedAt: at(4),
+      })
+      assert.deepEqual(await stores.tokens.getRefreshToken(parent.digest), parent)
+      assert.equal(await stores.tokens.supersedeSuccessor(parent.digest, at(5)), false, 'spent already')
+      assert.equal(
+        await stores.tokens.supersedeSuccessor(used.digest, at(5)),
+        false,
+        'its successor was used',
+      )
+      assert.equal(await stores.tokens.supersedeSuccessor(revoked.digest, at(5)), false)
+      assert.equal(await stores.tokens.supersedeSuccessor(make.newDigest(), at(5)), false)
+      assert.deepEqual(await stores.tokens.getRefreshToken(usedSuccessor.digest), usedSuccessor)
+      assert.deepEqual(await stores.tokens.getRefreshToken(revokedSuccessor.digest), revokedSuccessor)
+    })
+
+    it(`exactly one of ${racers} racing supersessions and rotations of a successor succeeds`, async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const parent = make.refreshToken(family, { rotatedAt: at(1) })
+      const successor = make.refreshToken(family, { replaces: parent.digest })
+      await stores.tokens.createRefreshToken(parent)
+      await stores.tokens.createRefreshToken(successor)
+      const results = await Promise.all(
+        Array.from({ length: racers }, (_, i) =>
+          i % 2 === 0
+            ? stores.tokens.supersedeSuccessor(parent.digest, at(2))
+            : stores.tokens.rotateRefreshToken(successor.digest, at(2)).then((r) => r.kind === 'ok'),
+        ),
+      )
+      assert.equal(results.filter(Boolean).length, 1)
     })
 
     it('revokeRefreshToken revokes once; false when already revoked or unknown', async ({ stores }) => {

@@ -94,6 +94,7 @@ export function refreshToken(of: Grant, overrides: Partial<RefreshToken> = {}): 
     expiresAt: at(3600),
     absoluteExpiresAt: at(86_400),
     rotatedAt: null,
+    replaces: null,
     revokedAt: null,
     ...overrides,
   }

@@ -1,9 +1,12 @@
 import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import { type ClientRegistration, registerClient } from '../../src/core/client-registration.ts'
-import { type ConfigInput, parseConfig } from '../../src/core/config.ts'
+import type { Clock } from '../../src/core/clock.ts'
+import { type Config, type ConfigInput, parseConfig } from '../../src/core/config.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { User } from '../../src/core/model/user.ts'
+import type { Stores } from '../../src/core/ports/stores.ts'
+import type { Random } from '../../src/core/random.ts'
 import { newUser } from '../../src/core/users.ts'
 import { type RunningServer, startServer } from '../../src/server.ts'
 import { cryptoRandom } from '../../src/system.ts'
@@ -62,26 +65,43 @@ export async function startTestServer(
     issuer,
     clock,
     logs,
-    async client(registration) {
-      const registered = registerClient(
-        {
-          name: 'Test client',
-          type: 'confidential',
-          grantTypes: ['authorization_code', 'refresh_token'],
-          redirectUris: ['https://client.example/callback'],
-          scopes: ['profile', 'read', 'write'],
-          defaultScopes: ['profile'],
-          ...registration,
-        },
-        deps,
-      )
-      await server.core.stores.clients.create(registered.client)
-      return registered
-    },
-    async user(username = `user-${Math.random().toString(36).slice(2)}`, password = 'correct horse battery') {
-      const user = await newUser(username, password, deps)
-      await server.core.stores.users.create(user)
-      return { ...user, password }
-    },
+    client: (registration) => addClient(server.core.stores, deps, registration),
+    user: (username, password) => addUser(server.core.stores, deps, username, password),
   }
+}
+
+type RecordDeps = { config: Config; clock: Clock; random: Random }
+
+/** Registers a client (a confidential code + refresh client unless `registration` says otherwise) in `stores`. */
+export async function addClient(
+  stores: Stores,
+  deps: RecordDeps,
+  registration: Partial<ClientRegistration>,
+): Promise<{ client: Client; secret: string | null }> {
+  const registered = registerClient(
+    {
+      name: 'Test client',
+      type: 'confidential',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: ['https://client.example/callback'],
+      scopes: ['profile', 'read', 'write'],
+      defaultScopes: ['profile'],
+      ...registration,
+    },
+    deps,
+  )
+  await stores.clients.create(registered.client)
+  return registered
+}
+
+/** Creates a person in `stores`; returns them with their password. */
+export async function addUser(
+  stores: Stores,
+  deps: RecordDeps,
+  username = `user-${Math.random().toString(36).slice(2)}`,
+  password = 'correct horse battery',
+): Promise<User & { password: string }> {
+  const user = await newUser(username, password, deps)
+  await stores.users.create(user)
+  return { ...user, password }
 }

@@ -42,16 +42,20 @@ export function keysCommand(program: Command, env: Environment): void {
           config.lifetimes.accessToken,
           ...clients.map((c) => c.lifetimes.accessToken ?? 0),
         )
-        const key = await rotateSigningKey(stores.keys, {
-          secret: config.secret,
-          clock: systemClock,
-          random: cryptoRandom,
-          algorithm: config.signingAlgorithm,
-          publishFor: longest + RELOAD_MARGIN_SECONDS,
-          events: admin.events,
-        })
+        // One transaction: servers reload once, and never see the new key beside an unretired old one.
+        const key = await stores.transaction((tx) =>
+          rotateSigningKey(tx.keys, {
+            secret: config.secret,
+            clock: systemClock,
+            random: cryptoRandom,
+            algorithm: config.signingAlgorithm,
+            publishFor: longest + RELOAD_MARGIN_SECONDS,
+            events: admin.events,
+          }),
+        )
+        const switching = config.databaseUrl.startsWith('sqlite:') ? 'within a minute' : 'at once'
         console.log(
-          `New signing key ${key.kid} (${key.alg}). Running servers switch to it within a minute; ` +
+          `New signing key ${key.kid} (${key.alg}). Running servers switch to it ${switching}; ` +
             `the previous keys stay published for ${longest + RELOAD_MARGIN_SECONDS} s.`,
         )
       })

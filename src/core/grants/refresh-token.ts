@@ -1,5 +1,7 @@
+import type { CoreContext } from '../context.ts'
 import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
-import type { TokenResponse } from '../model/token.ts'
+import type { RefreshToken, TokenResponse } from '../model/token.ts'
+import type { Stores } from '../ports/stores.ts'
 import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { isSubset, parseScope } from '../protocol/scope.ts'
@@ -16,6 +18,7 @@ const INVALID = 'The refresh token is invalid, expired or revoked.'
 /**
  * RFC 6749 §6 with rotation: every use returns a new refresh token and retires the old one. Using a retired
  * token again is reuse (RFC 9700 §4.14.2): the whole grant is revoked, for the thief and the client alike.
+ * Which of several racing uses rotates is decided by the database (one conditional UPDATE), never by a clock.
  */
 export const refreshTokenGrant: GrantHandler<RefreshInput> = {
   grantType: 'refresh_token',
@@ -37,8 +40,9 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       if (token.revokedAt !== null || token.expiresAt <= now || token.absoluteExpiresAt <= now) {
         return new InvalidGrant(INVALID)
       }
-      const grant = await tx.grants.get(token.grantId)
-      if (grant === null || grant.revokedAt !== null) return new InvalidGrant(INVALID)
+      // Held until commit: a reuse found by a racing request revokes the grant after this one's tokens exist.
+      const grant = await tx.grants.hold(token.grantId)
+      if (grant === null) return new InvalidGrant(INVALID)
       // RFC 6749 §6: the scope may narrow, never widen.
       const scope = input.scope.length === 0 ? token.scope : input.scope
       if (!isSubset(scope, token.scope))
@@ -46,15 +50,11 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
 
       const rotation = await tx.tokens.rotateRefreshToken(tokenDigest, now)
       if (rotation.kind === 'missing') return new InvalidGrant(INVALID)
-      if (rotation.kind === 'reused') {
-        const rotatedAt = rotation.record.rotatedAt?.getTime() ?? 0
-        const withinGrace = now.getTime() - rotatedAt < ctx.config.refreshGracePeriod * 1000
-        if (!withinGrace) {
-          await tx.grants.revoke(grant.id, now, 'refresh_reuse')
-          return new InvalidGrant(
-            'The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).',
-          ).asSecurityEvent('refresh_token_reuse')
-        }
+      if (rotation.kind === 'reused' && !(await retriedWithinGrace(tx, rotation.record, now, ctx))) {
+        await tx.grants.revoke(grant.id, now, 'refresh_reuse')
+        return new InvalidGrant(
+          'The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).',
+        ).asSecurityEvent('refresh_token_reuse')
       }
       return issueGrantTokens(
         tx,
@@ -64,6 +64,7 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
           scope,
           refreshScope: token.scope,
           absoluteExpiresAt: token.absoluteExpiresAt,
+          replaces: tokenDigest,
         },
         ctx,
       )
@@ -71,4 +72,21 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
     if (outcome instanceof Error) throw outcome
     return outcome
   },
+}
+
+/**
+ * The operator's grace period: a client whose response was lost may retry a rotated token for N seconds after
+ * the rotation. The retry takes the place of the successor the rotation issued, which must still be unused, so
+ * one chain lives on, never two. A negative age (this node's clock behind the one that rotated) is not "within".
+ */
+async function retriedWithinGrace(
+  tx: Stores,
+  rotated: RefreshToken,
+  now: Date,
+  ctx: Pick<CoreContext, 'config'>,
+): Promise<boolean> {
+  if (rotated.rotatedAt === null) return false
+  const age = now.getTime() - rotated.rotatedAt.getTime()
+  if (age < 0 || age >= ctx.config.refreshGracePeriod * 1000) return false
+  return tx.tokens.supersedeSuccessor(rotated.digest, now)
 }

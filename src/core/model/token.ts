@@ -13,6 +13,8 @@ export interface RefreshToken {
   readonly absoluteExpiresAt: Date
   /** Set when the token was exchanged for a new one; a later use of it is reuse (RFC 9700 §4.14.2). */
   readonly rotatedAt: Date | null
+  /** The refresh token this one was issued in exchange for; null for the first of a grant. */
+  readonly replaces: Digest | null
   readonly revokedAt: Date | null
 }
 

@@ -43,6 +43,12 @@ export interface GrantStore {
   get(id: string): Promise<Grant | null>
   listByUser(userId: string): Promise<readonly Grant[]>
   /**
+   * Inside a transaction: returns the grant unless it is absent or revoked, and holds it until the transaction
+   * ends. A revocation meanwhile waits, and then revokes the tokens issued under the grant in that transaction;
+   * one that came first is seen (null). Issuing tokens under an existing grant starts here.
+   */
+  hold(id: string): Promise<Grant | null>
+  /**
    * Marks the grant revoked and revokes every refresh token and stored access token issued under it.
    * Returns false when the grant is absent or was already revoked.
    */
@@ -72,6 +78,12 @@ export interface TokenStore {
    * rotated already yields 'reused'. Revoked or expired tokens are still returned; the caller decides.
    */
   rotateRefreshToken(digest: Digest, at: Date): Promise<ConsumeResult<RefreshToken>>
+  /**
+   * Marks the token issued in exchange for `digest` rotated at `at`, if it is still unused and unrevoked, so that
+   * a retry of `digest` may take its place: of racing calls (and a racing rotation of that token) exactly one
+   * succeeds. False when there was no such token.
+   */
+  supersedeSuccessor(digest: Digest, at: Date): Promise<boolean>
   /** False when the token is absent or was already revoked (its first revocation time stays). */
   revokeRefreshToken(digest: Digest, at: Date): Promise<boolean>
 

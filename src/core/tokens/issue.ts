@@ -5,7 +5,7 @@ import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
-import { digest } from '../protocol/digest.ts'
+import { type Digest, digest } from '../protocol/digest.ts'
 import { formatScope } from '../protocol/scope.ts'
 import { randomToken } from '../random.ts'
 import { signJwt } from './jwt.ts'
@@ -75,7 +75,13 @@ export function mintAccessToken(
 
 /** A refresh token for a grant; idle expiry never passes the absolute one set when the grant began. */
 export function mintRefreshToken(
-  request: { client: Client; grant: Grant; scope: readonly string[]; absoluteExpiresAt?: Date },
+  request: {
+    client: Client
+    grant: Grant
+    scope: readonly string[]
+    absoluteExpiresAt?: Date
+    replaces?: Digest
+  },
   deps: Pick<CoreContext, 'config' | 'clock' | 'random'>,
 ): { token: string; record: RefreshToken } {
   const { client, grant, scope } = request
@@ -96,6 +102,7 @@ export function mintRefreshToken(
       expiresAt: new Date(Math.min(now.getTime() + idle * 1000, absoluteExpiresAt.getTime())),
       absoluteExpiresAt,
       rotatedAt: null,
+      replaces: request.replaces ?? null,
       revokedAt: null,
     },
   }
@@ -114,6 +121,8 @@ export async function issueGrantTokens(
     /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even if the access token narrowed. */
     refreshScope?: readonly string[]
     absoluteExpiresAt?: Date
+    /** The refresh token this issue rotates, when it does. */
+    replaces?: Digest
   },
   deps: TokenDeps,
 ): Promise<TokenResponse> {

@@ -106,8 +106,9 @@ export async function openKeyRing(
 ): Promise<KeyRing> {
   let current: ActiveKey
   let published: JsonWebKeySet
+  let last: Promise<void> = Promise.resolve()
 
-  async function reload(): Promise<void> {
+  async function load(): Promise<void> {
     let keys = await store.listPublished(deps.clock.now())
     if (!keys.some((key) => key.retiredAt === null)) {
       // First start (or every key retired by hand): make the key that signs from now on.
@@ -122,6 +123,12 @@ export async function openKeyRing(
     published = { keys: keys.map((key) => key.publicJwk) }
   }
 
+  // One load at a time, in order: a slower, older read never overwrites a newer one, and two loads that both
+  // find no key (first start) do not make two.
+  const reload = (): Promise<void> => {
+    last = last.then(load, load)
+    return last
+  }
   await reload()
   return { active: () => current, jwks: () => published, reload }
 }

@@ -1,6 +1,13 @@
 import { initial } from './001-initial.ts'
 import { clientNotifications } from './002-client-notifications.ts'
+import { refreshTokenReplaces } from './003-refresh-token-replaces.ts'
+import { signingKeyNotifications } from './004-signing-key-notifications.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [initial, clientNotifications]
+export const migrations: readonly Migration[] = [
+  initial,
+  clientNotifications,
+  refreshTokenReplaces,
+  signingKeyNotifications,
+]

@@ -2,7 +2,7 @@ import pg from 'pg'
 import type { ExternalChange } from '../sql/driver.ts'
 
 /** The channel that migration 002's trigger notifies on every statement that writes the clients table. */
-const channel = 'keyward_clients'
+const clientsChannel = 'keyward_clients'
 const firstRetryMs = 100
 const maxRetryMs = 5000
 
@@ -16,7 +16,11 @@ export interface ClientListener {
  * One dedicated connection that LISTENs for writes to the clients table by any process or node. A
  * notification sent while it is not listening is lost, so every (re)connection counts as a change.
  */
-export function listenForClientChanges(connectionString: string): ClientListener {
+export function listenForClientChanges(
+  connectionString: string,
+  // Another table's channel (src/store/postgres/key-listener.ts); onChange hears what check() would report.
+  { channel = clientsChannel, onChange = ignore }: { channel?: string; onChange?: () => void } = {},
+): ClientListener {
   let client: pg.Client | undefined
   let listening = false
   let changed = false
@@ -30,6 +34,7 @@ export function listenForClientChanges(connectionString: string): ClientListener
     client = next
     next.on('notification', () => {
       changed = true
+      onChange()
     })
     next.on('error', () => lost(next))
     next.on('end', () => lost(next))
@@ -44,6 +49,7 @@ export function listenForClientChanges(connectionString: string): ClientListener
     changed = true
     listening = true
     retryMs = firstRetryMs
+    onChange()
   }
 
   // Called once per connection that fails or drops (later events of the same connection find it replaced).

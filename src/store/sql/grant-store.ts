@@ -62,6 +62,14 @@ export function grantStore(db: SqlDriver): GrantStore {
       ])
       return rows.map(fromRow)
     },
+    async hold(id) {
+      // A no-op UPDATE is the portable row lock (SQLite has no SELECT ... FOR UPDATE); it lasts until commit.
+      const row = await db.get<GrantRow>(
+        'UPDATE grants SET revoked_at = revoked_at WHERE id = ? AND revoked_at IS NULL RETURNING *',
+        [id],
+      )
+      return row ? fromRow(row) : null
+    },
     revoke(id, at, reason) {
       // The grant and every token in its family go together, or not at all.
       return db.transaction(async (tx) => {

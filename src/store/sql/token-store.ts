@@ -15,6 +15,7 @@ type RefreshTokenRow = {
   readonly expires_at: number
   readonly absolute_expires_at: number
   readonly rotated_at: number | null
+  readonly replaces: Digest | null
   readonly revoked_at: number | null
 }
 
@@ -28,6 +29,7 @@ const refreshColumns = [
   'expires_at',
   'absolute_expires_at',
   'rotated_at',
+  'replaces',
   'revoked_at',
 ] as const satisfies readonly (keyof RefreshTokenRow)[]
 
@@ -42,6 +44,7 @@ function refreshToRow(token: RefreshToken): RefreshTokenRow {
     expires_at: millis(token.expiresAt),
     absolute_expires_at: millis(token.absoluteExpiresAt),
     rotated_at: millisOrNull(token.rotatedAt),
+    replaces: token.replaces,
     revoked_at: millisOrNull(token.revokedAt),
   }
 }
@@ -57,6 +60,7 @@ function refreshFromRow(row: RefreshTokenRow): RefreshToken {
     expiresAt: date(row.expires_at),
     absoluteExpiresAt: date(row.absolute_expires_at),
     rotatedAt: dateOrNull(row.rotated_at),
+    replaces: row.replaces,
     revokedAt: dateOrNull(row.revoked_at),
   }
 }
@@ -141,6 +145,12 @@ export function tokenStore(db: SqlDriver): TokenStore {
         ],
         ['SELECT * FROM refresh_tokens WHERE digest = ?', [digest]],
       )
+    },
+    async supersedeSuccessor(digest, at) {
+      // One conditional UPDATE decides: the successor is spent by this retry or by its own rotation, not both.
+      const sql =
+        'UPDATE refresh_tokens SET rotated_at = ? WHERE replaces = ? AND rotated_at IS NULL AND revoked_at IS NULL'
+      return (await db.run(sql, [millis(at), digest])).changes > 0
     },
     async revokeRefreshToken(digest, at) {
       const sql = 'UPDATE refresh_tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL'
