@@ -32,15 +32,6 @@ export abstract class OAuthError extends Error {
     this.description = description
   }
 
-  /** Set when the error reveals an attack (a reused code or refresh token): the edge logs it as a warning. */
-  securityEvent: string | undefined
-
-  /** Marks the error as a security event worth an operator's attention. */
-  asSecurityEvent(name: string): this {
-    this.securityEvent = name
-    return this
-  }
-
   /** The same error with another HTTP status, where an RFC names the code but the context the status. */
   withStatus(status: number): this {
     Object.defineProperty(this, 'status', { value: status })

@@ -46,13 +46,9 @@ export function sendErrorPage(
 function handleErrors(send: (reply: FastifyReply, error: OAuthError) => FastifyReply) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
+    // Security events (reuse, failed sign-ins) are emitted by core where they are decided, not guessed here.
     if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
-    else if (oauthError.securityEvent) {
-      request.log.warn(
-        { securityEvent: oauthError.securityEvent, error: oauthError.code },
-        oauthError.description,
-      )
-    } else request.log.info({ error: oauthError.code }, oauthError.description)
+    else request.log.info({ error: oauthError.code }, oauthError.description)
     return send(reply, oauthError)
   }
 }

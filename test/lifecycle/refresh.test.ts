@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
+import { assertOneEvent, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import {
   assertOAuthError,
@@ -58,15 +59,15 @@ describe('refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     assert.notEqual(grant.revokedAt, null)
     assert.equal(grant.revokedReason, 'refresh_reuse')
 
-    // The reuse is a security event: logged as a warning an operator can alert on.
-    const events = server.logs
-      .slice(logsBefore)
-      .map((line) => JSON.parse(line))
-      .filter((line) => line.securityEvent)
-    assert.deepEqual(
-      events.map((line) => [line.level, line.securityEvent]),
-      [[40, 'refresh_token_reuse']],
-    )
+    // The reuse is a security event with the client, grant, user and address: a warning to alert on.
+    const reuse = assertOneEvent(securityEvents(server.logs.slice(logsBefore)), {
+      event: 'refresh_token_reused',
+      clientId: app.client.id,
+      grantId: grant.id,
+      userId: user.id,
+      address: '127.0.0.1',
+    })
+    assert.equal(reuse.level, 40)
   })
 
   test('another client cannot use the token, and failing to does not burn it for its own client', async () => {

@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.ts'
 import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
+import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { digest } from '../protocol/digest.ts'
@@ -31,6 +32,8 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
   async issue(input, ctx) {
     const now = ctx.clock.now()
     const tokenDigest = digest(input.refreshToken)
+    // The grant a reuse revoked, reported once that revocation has committed.
+    let reused = null as Grant | null
     // Failures are returned, not thrown, so that a reuse's revocation commits with the transaction.
     const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | OAuthError> => {
       const token = await tx.tokens.getRefreshToken(tokenDigest)
@@ -52,9 +55,10 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       if (rotation.kind === 'missing') return new InvalidGrant(INVALID)
       if (rotation.kind === 'reused' && !(await retriedWithinGrace(tx, rotation.record, now, ctx))) {
         await tx.grants.revoke(grant.id, now, 'refresh_reuse')
+        reused = grant
         return new InvalidGrant(
           'The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).',
-        ).asSecurityEvent('refresh_token_reuse')
+        )
       }
       return issueGrantTokens(
         tx,
@@ -69,6 +73,15 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
         ctx,
       )
     })
+    if (reused !== null) {
+      ctx.events.emit({
+        event: 'refresh_token_reused',
+        clientId: ctx.client.id,
+        grantId: reused.id,
+        userId: reused.userId,
+        address: ctx.address,
+      })
+    }
     if (outcome instanceof Error) throw outcome
     return outcome
   },
