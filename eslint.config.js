@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint'
 const coreBoundary = (why) => ({ message: why })
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'bench/results/', '**/public/**/*.js', 'examples/**/public/'] },
+  { ignores: ['node_modules/', '**/dist/', 'bench/results/', '**/public/**/*.js', 'examples/**/public/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,13 +2,14 @@
 // --max-semi-space-size=16 caps V8's young generation at 16 MB per semi-space. Left alone, Node 24 grows it to
 // 64 MB under load on a large machine, which raised a loaded server's memory by 80 MB and bought no throughput
 // (bench/README.md). The npm scripts pass the same flag; test/cli/bin.test.ts keeps them in step.
-// Keyward runs its TypeScript sources directly when they are not bundled, which needs Node's built-in type
-// stripping (22.18+), and stores data with the built-in node:sqlite. Say so plainly instead of failing on a
-// syntax error.
+// In a checkout Keyward may run its TypeScript sources, which needs Node's built-in type stripping (22.18+);
+// everywhere it stores data with the built-in node:sqlite (behind --experimental-sqlite before 22.13 and 23.4),
+// whose isTransaction came with 24.0 and a later 22 (22.18 has it, 22.13 not). Node 23 is not supported, as
+// package.json's engines say. Say so plainly instead of failing on a syntax error.
 const [major, minor] = process.versions.node.split('.').map(Number)
-if (major < 22 || (major === 22 && minor < 18) || (major === 23 && minor < 6)) {
+if (major < 22 || (major === 22 && minor < 18) || major === 23) {
   console.error(
-    `Keyward needs Node.js 22.18 or newer (24 LTS recommended); this is ${process.version}.\n` +
+    `Keyward needs Node.js 22.18 or newer, or 24 or newer (24 LTS recommended); this is ${process.version}.\n` +
       'Inside the repository, run it through npm (npm start, npm run keyward -- ...), which uses the Node 24 that npm install brings.',
   )
   process.exit(1)

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { demoSettings } from '../../src/cli/demo.ts'
+import { demoSettings } from '../demo/settings.ts'
 import { runDeviceCli } from './device-flow.ts'
 
 // `npm run example:device`, in a second terminal while the demo (`npm start`) runs.

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
-import { demoSettings, secretOf } from '../../src/cli/demo.ts'
+import { demoSettings, secretOf } from '../demo/settings.ts'
 import { type Credentials, runPasswordExample } from './password-flow.ts'
 
 // `npm run example:password [-- username [password]]`: what is not given is asked for; the password unechoed.

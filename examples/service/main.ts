@@ -1,4 +1,4 @@
-import { demoSettings, secretOf } from '../../src/cli/demo.ts'
+import { demoSettings, secretOf } from '../demo/settings.ts'
 import { runService } from './service.ts'
 
 // `npm run example:service`, in a second terminal while the demo (`npm start`) runs.

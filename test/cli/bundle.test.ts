@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,8 +12,9 @@ import { freePort } from '../support/server.ts'
 import { cliHome } from './run.ts'
 
 const REPOSITORY = new URL('../../', import.meta.url)
+const STYLESHEET_MARK = '/* the bundle’s own copy */'
 
-test('bin runs the bundle only while it is newer than every source it was built from', () => {
+test('bin runs the bundle only while it is newer than every source it was built from, or without sources', () => {
   const root = mkdtempSync(join(tmpdir(), 'keyward-entry-'))
   try {
     const at = (path: string, seconds: number, text = '') => {
@@ -25,23 +26,30 @@ test('bin runs the bundle only while it is newer than every source it was built 
     const sources = new URL('src/cli/main.ts', rootUrl).href
     const built = new URL('dist/main.js', rootUrl).href
 
+    at('src/cli/main.ts', 1_000)
     assert.equal(entryPoint(rootUrl), sources, 'never built')
     at('src/a.ts', 1_000)
-    at('src/b.ts', 1_000)
-    at('dist/inputs.json', 2_000, JSON.stringify(['src/a.ts', 'src/b.ts']))
+    at('dist/inputs.json', 2_000, JSON.stringify(['src/cli/main.ts', 'src/a.ts']))
     at('dist/main.js', 2_000)
     assert.equal(entryPoint(rootUrl), built, 'built after the last edit')
-    at('src/b.ts', 3_000)
+    at('src/a.ts', 3_000)
     assert.equal(entryPoint(rootUrl), sources, 'a source edited since the build')
-    at('src/b.ts', 1_000)
+    at('src/a.ts', 1_000)
+    at('src/cli/main.ts', 3_000)
+    assert.equal(entryPoint(rootUrl), sources, 'the entry point edited since the build')
+    at('src/cli/main.ts', 1_000)
     rmSync(join(root, 'src/a.ts'))
     assert.equal(entryPoint(rootUrl), sources, 'a source removed since the build')
+    // The published package: the bundle, without sources or the list of them.
+    rmSync(join(root, 'src'), { recursive: true })
+    rmSync(join(root, 'dist/inputs.json'))
+    assert.equal(entryPoint(rootUrl), built, 'no sources: an installed package')
   } finally {
     rmSync(root, { recursive: true, force: true })
   }
 })
 
-test('the bundle starts the server and serves the files its modules read next to their sources', async (t) => {
+test('the bundle starts the server and serves the files its modules read, copied beside it', async (t) => {
   // Inside the checkout, as dist/ is: the bundle imports its dependencies from the checkout's node_modules.
   const cache = new URL('node_modules/.cache/', REPOSITORY).pathname
   mkdirSync(cache, { recursive: true })
@@ -52,8 +60,18 @@ test('the bundle starts the server and serves the files its modules read next to
     home.remove()
   })
   const inputs = await bundle(outdir)
-  assert.ok(inputs.includes('src/cli/main.ts') && inputs.includes('src/http/app.ts'))
+  for (const input of ['src/cli/main.ts', 'src/index.ts', 'src/http/app.ts', 'src/http/assets/keyward.css']) {
+    assert.ok(inputs.includes(input), `built from ${input}`)
+  }
   assert.ok(!inputs.some((input) => input.startsWith('node_modules/')), 'dependencies stay out of the bundle')
+  assert.deepEqual(
+    inputs.filter((input) => !input.startsWith('src/')),
+    [],
+    'the server depends on nothing outside src/: not the demo, not the examples',
+  )
+
+  const copy = join(outdir, 'http/assets/keyward.css')
+  writeFileSync(copy, `${STYLESHEET_MARK}\n${readFileSync(copy, 'utf8')}`)
 
   const port = await freePort()
   const server = spawn(
@@ -95,8 +113,9 @@ test('the bundle starts the server and serves the files its modules read next to
   const metadata = await fetch(`${issuer}/.well-known/oauth-authorization-server`)
   assert.equal(metadata.status, 200)
   assert.equal(((await metadata.json()) as { issuer: string }).issuer, issuer)
-  // Read through import.meta.url in src/http/app.ts: the bundle must find it next to that source, not in outdir.
+  // Read through import.meta.url in src/http/app.ts: the bundle reads the copy in outdir (the installed package
+  // has no src/), which this test marked.
   const stylesheet = await fetch(`${issuer}/assets/keyward.css`)
   assert.equal(stylesheet.status, 200)
-  assert.match(await stylesheet.text(), /\S/)
+  assert.match(await stylesheet.text(), new RegExp(`^${STYLESHEET_MARK.replaceAll('*', '\\*')}`))
 })

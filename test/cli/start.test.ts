@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:net'
+import { type AddressInfo, createServer, type Server } from 'node:net'
 import { test } from 'node:test'
-import { freePort } from '../support/server.ts'
+import { buildProgram } from '../../src/cli/main.ts'
 import { cliHome, runCli } from './run.ts'
 
 function listen(port: number): Promise<Server> {
@@ -14,36 +14,42 @@ function listen(port: number): Promise<Server> {
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
 
-/** A free port whose next one this test holds: other tests running meanwhile may hold the one after a free port. */
-async function portWithNextTaken(): Promise<{ port: number; blocker: Server }> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freePort()
-    try {
-      return { port, blocker: await listen(port + 1) }
-    } catch {
-      // port + 1 is someone else's: try another.
-    }
-  }
-  throw new Error('found no free port followed by one this test could take')
-}
-
-test('start --demo with a demo port taken: a plain message, exit 1, and the server port let go', async () => {
+test('start on a port in use: a plain message naming KEYWARD_PORT and exit 1', async () => {
   const home = cliHome()
-  const { port, blocker } = await portWithNextTaken()
+  // A port this test holds: nobody else can free it while Keyward tries it.
+  const blocker = await listen(0)
   try {
-    const result = await runCli(['start', '--demo'], {
+    const { port } = blocker.address() as AddressInfo
+    const result = await runCli(['start'], {
       ...home.env,
       KEYWARD_PORT: String(port),
       KEYWARD_LOG_LEVEL: 'silent',
     })
     assert.equal(result.code, 1)
-    assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${port + 1} is already in use`))
+    assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`))
     assert.match(result.stderr, /KEYWARD_PORT/)
     assert.doesNotMatch(result.stderr, /at Server\./, 'no stack trace for a mistake the user can fix')
-    // The server itself was closed, not left running without its demo.
-    await close(await listen(port))
   } finally {
     await close(blocker)
+    home.remove()
+  }
+})
+
+test('start --demo says the demo runs from the repository, and starts nothing', async () => {
+  const home = cliHome()
+  // Held and let go again: were anything started, this port would be taken afterwards.
+  const probe = await listen(0)
+  const { port } = probe.address() as AddressInfo
+  await close(probe)
+  try {
+    const result = await runCli(['start', '--demo'], { ...home.env, KEYWARD_PORT: String(port) })
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /The demo runs from a checkout of the Keyward repository: `npm start` there/)
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace')
+    await close(await listen(port))
+    const start = buildProgram(home.env).commands.find((command) => command.name() === 'start')
+    assert.doesNotMatch(start?.helpInformation() ?? '', /--demo/, 'not offered in the help')
+  } finally {
     home.remove()
   }
 })

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict'
 import { type ChildProcessByStdio, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { readFileSync } from 'node:fs'
+import { type AddressInfo, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
+import { DEMO_PORT_VARIABLES } from '../../examples/demo/ports.ts'
 import { openStores } from '../../src/store/index.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
 import { freePort } from '../support/server.ts'
@@ -16,31 +18,44 @@ import { assertAccessible } from './page-checks.ts'
 const REPOSITORY = new URL('../../', import.meta.url)
 const STARTED = /Keyward is running/
 
-async function isFree(port: number): Promise<boolean> {
-  const server = createServer()
-  const listening = await new Promise<boolean>((resolve) => {
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => resolve(true))
-  })
-  if (listening) await new Promise<void>((resolve) => server.close(() => resolve()))
-  return listening
-}
-
-/** The demo serves Keyward on a port and its example apps on the next four (web app, API, SPA, implicit page). */
-const DEMO_PORTS = 5
-
-async function freePortRun(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freePort()
-    if (port > 65_535 - DEMO_PORTS) continue
-    let free = true
-    for (let next = 1; next < DEMO_PORTS && free; next++) free = await isFree(port + next)
-    if (free) return port
+/** Ports the OS picked, each its own: Keyward's and one per example app, so no run of free ports is needed. */
+async function demoPorts(): Promise<{ keyward: number; env: Record<string, string> }> {
+  const ports = new Set<number>()
+  for (let attempt = 0; attempt < 20 && ports.size < 1 + DEMO_PORT_VARIABLES.length; attempt++) {
+    ports.add(await freePort())
   }
-  throw new Error(`found no ${DEMO_PORTS} free ports in a row`)
+  const [keyward, ...apps] = [...ports]
+  if (keyward === undefined || apps.length < DEMO_PORT_VARIABLES.length) throw new Error('too few free ports')
+  return {
+    keyward,
+    env: {
+      KEYWARD_PORT: String(keyward),
+      ...Object.fromEntries(DEMO_PORT_VARIABLES.map((variable, index) => [variable, String(apps[index])])),
+    },
+  }
 }
 
 type Demo = ChildProcessByStdio<null, Readable, Readable>
+
+/**
+ * Runs what `npm start` runs (package.json's start script, minus npm: this is the Node 24 that npx resolved for
+ * the test run), with only the given settings: no KEYWARD_* or DEMO_* from the surrounding shell may change it.
+ */
+function spawnDemo(settings: Readonly<Record<string, string>>): Demo {
+  const { scripts } = JSON.parse(readFileSync(new URL('package.json', REPOSITORY), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const [node, ...args] = scripts.start.split(' ')
+  assert.equal(node, 'node', `npm start runs node: ${scripts.start}`)
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('DEMO_')),
+  )
+  return spawn(process.execPath, args, {
+    cwd: REPOSITORY,
+    env: { ...env, ...settings },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
 
 /** Resolves once the demo prints that it is running; rejects with its output if it exits first. */
 function started(demo: Demo): Promise<void> {
@@ -75,18 +90,9 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
   before(async () => {
     browser = await launchChromium()
     dataDir = await mkdtemp(join(tmpdir(), 'keyward-demo-'))
-    const port = await freePortRun()
-    issuer = `http://127.0.0.1:${port}`
-    // Only what the quick start sets: no KEYWARD_* from the surrounding shell may change the demo.
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_')),
-    )
-    // `npx node bin/keyward.js`, minus the npx wrapper: this is the Node 24 that npx resolved for the test run.
-    demo = spawn(process.execPath, ['bin/keyward.js', 'start', '--demo'], {
-      cwd: REPOSITORY,
-      env: { ...env, KEYWARD_DATA_DIR: dataDir, KEYWARD_PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const ports = await demoPorts()
+    issuer = `http://127.0.0.1:${ports.keyward}`
+    demo = spawnDemo({ ...ports.env, KEYWARD_DATA_DIR: dataDir })
     await started(demo)
   })
 
@@ -134,4 +140,42 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
       assert.equal(claims.iss, issuer)
     })
   })
+})
+
+function listen(port: number): Promise<Server> {
+  const server = createServer()
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve(server))
+  })
+}
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
+
+test('the demo with an example app’s port taken: a plain message, exit 1, and every port let go', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'keyward-demo-taken-'))
+  // A port this test holds for as long as the demo runs: nobody else can free it meanwhile.
+  const blocker = await listen(0)
+  try {
+    const taken = (blocker.address() as AddressInfo).port
+    const ports = await demoPorts()
+    const demo = spawnDemo({ ...ports.env, DEMO_SPA_PORT: String(taken), KEYWARD_DATA_DIR: dataDir })
+    let stderr = ''
+    demo.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const killer = setTimeout(() => demo.kill('SIGKILL'), 30_000)
+    const [code] = (await once(demo, 'exit')) as [number | null]
+    clearTimeout(killer)
+    assert.equal(code, 1, stderr)
+    assert.match(stderr, new RegExp(`127\\.0\\.0\\.1:${taken} is already in use`))
+    assert.match(stderr, /KEYWARD_PORT/)
+    assert.match(stderr, /DEMO_SPA_PORT/)
+    assert.doesNotMatch(stderr, /at Server\./, 'no stack trace for a mistake the user can fix')
+    // Keyward and the apps started before the SPA were closed, not left running without the demo.
+    await close(await listen(ports.keyward))
+    for (const variable of ['DEMO_WEB_APP_PORT', 'DEMO_API_PORT'])
+      await close(await listen(Number(ports.env[variable])))
+  } finally {
+    await close(blocker)
+    await rm(dataDir, { recursive: true, force: true })
+  }
 })

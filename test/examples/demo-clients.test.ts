@@ -3,7 +3,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { DEMO_USER, type DemoClients, demoSettings, provisionDemo, secretOf } from '../../src/cli/demo.ts'
+import { demoPorts } from '../../examples/demo/ports.ts'
+import { provisionDemo } from '../../examples/demo/provision.ts'
+import { DEMO_USER, type DemoClients, demoSettings, secretOf } from '../../examples/demo/settings.ts'
+import { ConfigError } from '../../src/core/config.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { followAuthorization, newBrowser } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
@@ -137,6 +140,24 @@ describe('the demo provisions one client per example and the CLI examples find t
     ])
     for (const name of ['deviceCli', 'service', 'legacyPassword'] as const) {
       assert.equal(moved[name].clientId, before[name].clientId, `${name} has no redirect URI to move`)
+    }
+  })
+
+  test('each example app can be moved alone: its client is registered for the port the environment names', async () => {
+    const port = keyward.core.config.port
+    const ports = demoPorts({ DEMO_SPA_PORT: '45678' }, port)
+    assert.deepEqual(ports, { webApp: port + 1, api: port + 2, spa: 45678, legacyImplicit: port + 4 })
+    const clients = await provisionDemo(keyward.core, dataDir, ports)
+    assert.deepEqual((await clientOf(clients, 'spa')).redirectUris, ['http://127.0.0.1:45678/callback'])
+    assert.deepEqual((await clientOf(clients, 'webApp')).redirectUris, [
+      `http://127.0.0.1:${port + 1}/callback`,
+    ])
+    for (const text of ['0', '65536', 'http', '80.5']) {
+      assert.throws(
+        () => demoPorts({ DEMO_API_PORT: text }, port),
+        (error) =>
+          error instanceof ConfigError && error.message.includes(`DEMO_API_PORT: "${text}" is not a port`),
+      )
     }
   })
 
