@@ -1,7 +1,9 @@
 import pg from 'pg'
+import { TemporarilyUnavailable } from '../../core/errors.ts'
 import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 import { listenForClientChanges } from './client-listener.ts'
+import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
 
 /** The advisory lock that exclusive transactions (migrations) take; any fixed number shared by every process. */
 const exclusiveLockKey = 7_301_955_017
@@ -23,27 +25,37 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
     (lock: boolean) =>
     async <T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> => {
       scope.assertOutside()
-      const client = await pool.connect()
+      const connection = await checkOut(pool)
       let broken: Error | undefined
       try {
-        await client.query('BEGIN')
-        if (lock) await client.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
-        const tx: SqlDriver = statementsOn(client, (inner) => inner(tx))
+        await connection.query('BEGIN')
+        if (lock) await connection.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
+        const tx: SqlDriver = statementsOn(connection.query, (inner) => inner(tx))
         const result = await scope.run(() => work(tx))
-        await client.query('COMMIT')
+        await connection.query('COMMIT').catch((error: unknown) => {
+          throw error instanceof TemporarilyUnavailable ? commitOutcomeUnknown(error) : error
+        })
         return result
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        await connection.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError
         })
         throw error
       } finally {
         // A connection that could not roll back is destroyed rather than handed to the next caller.
-        client.release(broken)
+        connection.release(broken)
       }
     }
   const transaction = inTransaction(false)
-  const poolDriver = statementsOn(pool, transaction, scope.assertOutside)
+  const poolDriver = statementsOn(async (sql, params) => {
+    scope.assertOutside()
+    const connection = await checkOut(pool)
+    try {
+      return await connection.query(sql, params)
+    } finally {
+      connection.release()
+    }
+  }, transaction)
   const listener = listenForClientChanges(connectionString)
 
   return {
@@ -60,24 +72,54 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
   }
 }
 
-interface Queryable {
-  query(text: string, values: SqlValue[]): Promise<pg.QueryResult>
+type Query = (sql: string, params?: SqlValue[]) => Promise<pg.QueryResult>
+
+/** A pooled connection checked out for one statement or one transaction. */
+interface CheckedOut {
+  readonly query: Query
+  /** Back to the pool; destroyed instead if it was lost or `broken` says it is in an unknown state. */
+  release(broken?: Error): void
 }
 
-function statementsOn(
-  target: Queryable,
-  transaction: SqlDriver['transaction'],
-  check: () => void = ignore,
-): SqlDriver {
-  const query = (sql: string, params: readonly SqlValue[] = []) => {
-    check()
-    return target.query(numbered(sql), [...params])
+/**
+ * Checks a connection out of the pool and watches it while it is out. pg gives a checked-out client no 'error'
+ * listener: a connection lost between two statements of a transaction would end the process.
+ */
+async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
+  let client: pg.PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw unavailable(error)
   }
+  let lost: Error | undefined
+  const onError = (error: Error) => {
+    lost ??= error
+  }
+  client.on('error', onError)
   return {
-    all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows as Row[],
+    async query(sql, params = []) {
+      if (lost !== undefined) throw unavailable(lost)
+      try {
+        return await client.query(sql, params)
+      } catch (error) {
+        throw translated(error, lost)
+      }
+    },
+    release(broken) {
+      client.off('error', onError)
+      client.release(lost ?? broken)
+    },
+  }
+}
+
+function statementsOn(query: Query, transaction: SqlDriver['transaction']): SqlDriver {
+  const run = (sql: string, params: readonly SqlValue[] = []) => query(numbered(sql), [...params])
+  return {
+    all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await run(sql, params)).rows as Row[],
     get: async <Row>(sql: string, params?: readonly SqlValue[]) =>
-      (await query(sql, params)).rows[0] as Row | undefined,
-    run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+      (await run(sql, params)).rows[0] as Row | undefined,
+    run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
     transaction,
   }
 }
