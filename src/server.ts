@@ -38,7 +38,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
-  const stores = await openStores(config.databaseUrl)
+  const stores = await openStores(config.databaseUrl, config.database)
   // Loaded only when configured: a single node never pays for the Redis client.
   const redis = config.redisUrl
     ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })

@@ -9,7 +9,7 @@ export async function withStores<T>(
   work: (stores: Stores, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig(env)
-  const stores = await openStores(config.databaseUrl)
+  const stores = await openStores(config.databaseUrl, config.database)
   try {
     return await work(stores, config)
   } finally {

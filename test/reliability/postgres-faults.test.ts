@@ -301,4 +301,27 @@ describe('PostgreSQL faults under mixed load, Keyward in a child process', { tim
       })
       t.diagnostic(`${terminated} backends terminated`)
     }))
+
+  test('a stall with short database timeouts: 503 temporarily_unavailable instead of a hang, then recovery', (t) =>
+    withFixture(
+      {
+        KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+        KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
+      },
+      (fixture) =>
+        survivesFaults(t, fixture, {
+          async inject() {
+            fixture.proxy.stall()
+            // The metadata lists clients on every request: it too answers within the timeouts, not a hang.
+            const metadata = await fetch(`${fixture.keyward.issuer}/.well-known/oauth-authorization-server`, {
+              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            })
+            assert.equal(metadata.status, 503)
+            assert.equal(((await metadata.json()) as { error?: string }).error, 'temporarily_unavailable')
+          },
+          repair: async () => fixture.proxy.resume(),
+          outageOutcomes: 20,
+        }),
+    ))
 })

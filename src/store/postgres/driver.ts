@@ -1,9 +1,11 @@
 import pg from 'pg'
+import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../../core/config.ts'
 import { TemporarilyUnavailable } from '../../core/errors.ts'
 import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 import { listenForClientChanges } from './client-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
+import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
 
 /** The advisory lock that exclusive transactions (migrations) take; any fixed number shared by every process. */
 const exclusiveLockKey = 7_301_955_017
@@ -15,21 +17,36 @@ const types: pg.CustomTypesConfig = {
 }
 
 /** Opens a pool of connections to a PostgreSQL database (postgres:// or postgresql:// URL). */
-export function openPostgresDatabase(connectionString: string): SqlDatabase {
-  const pool = new pg.Pool({ connectionString, types })
+export function openPostgresDatabase(
+  connectionString: string,
+  timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+): SqlDatabase {
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    // pg-pool bounds the wait for a connection with this, opening one included; the client class the connect.
+    connectionTimeoutMillis: timeouts.acquireTimeoutMs,
+    Client: clientConnectingWithin(timeouts.connectTimeoutMs),
+    statement_timeout: timeouts.statementTimeoutMs,
+  })
   // An idle connection that the server drops is discarded by the pool; the next query opens a new one.
   pool.on('error', ignore)
   const scope = transactionScope()
+  const answerWithinMs = timeouts.statementTimeoutMs + STALL_GRACE_MS
 
   const inTransaction =
-    (lock: boolean) =>
+    (exclusive: boolean) =>
     async <T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> => {
       scope.assertOutside()
-      const connection = await checkOut(pool)
+      // Exclusive transactions (migrations) may wait for another node's and rewrite large tables: no timeout.
+      const connection = await checkOut(pool, exclusive ? undefined : answerWithinMs)
       let broken: Error | undefined
       try {
         await connection.query('BEGIN')
-        if (lock) await connection.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
+        if (exclusive) {
+          await connection.query('SET LOCAL statement_timeout = 0')
+          await connection.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
+        }
         const tx: SqlDriver = statementsOn(connection.query, (inner) => inner(tx))
         const result = await scope.run(() => work(tx))
         await connection.query('COMMIT').catch((error: unknown) => {
@@ -49,14 +66,14 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
   const transaction = inTransaction(false)
   const poolDriver = statementsOn(async (sql, params) => {
     scope.assertOutside()
-    const connection = await checkOut(pool)
+    const connection = await checkOut(pool, answerWithinMs)
     try {
       return await connection.query(sql, params)
     } finally {
       connection.release()
     }
   }, transaction)
-  const listener = listenForClientChanges(connectionString)
+  const listener = listenForClientChanges(connectionString, timeouts)
 
   return {
     ...poolDriver,
@@ -69,6 +86,15 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
     close: async () => {
       await Promise.all([listener.close(), pool.end()])
     },
+  }
+}
+
+/** pg-pool hands every client its own connectionTimeoutMillis (the acquire timeout): this class connects within `ms`. */
+function clientConnectingWithin(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: ms })
+    }
   }
 }
 
@@ -85,7 +111,7 @@ interface CheckedOut {
  * Checks a connection out of the pool and watches it while it is out. pg gives a checked-out client no 'error'
  * listener: a connection lost between two statements of a transaction would end the process.
  */
-async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
+async function checkOut(pool: pg.Pool, answerWithinMs: number | undefined): Promise<CheckedOut> {
   let client: pg.PoolClient
   try {
     client = await pool.connect()
@@ -101,7 +127,9 @@ async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
     async query(sql, params = []) {
       if (lost !== undefined) throw unavailable(lost)
       try {
-        return await client.query(sql, params)
+        return answerWithinMs === undefined
+          ? await client.query(sql, params)
+          : await answeredWithin(client, answerWithinMs, () => client.query(sql, params))
       } catch (error) {
         throw translated(error, lost)
       }
