@@ -43,7 +43,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
-  const stores = await openStores(config.databaseUrl)
+  const stores = await openStores(config.databaseUrl, config.database)
   // Loaded only when configured: a single node never pays for the Redis client.
   const redis = config.redisUrl
     ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
@@ -75,7 +75,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading signing keys failed'))
     // A key rotated anywhere signs and is published on every node at once, not a minute apart.
-    keyWatch = await watchSigningKeys(config.databaseUrl, () => void reloadKeys())
+    keyWatch = await watchSigningKeys(config.databaseUrl, config.database, () => void reloadKeys())
     const address = await app.listen({ host: config.host, port: config.port })
     // Risky settings are said out loud at every start (legacy flows: one warning per client that has one).
     for (const finding of lintServer(config, await stores.clients.list())) {

@@ -86,8 +86,15 @@ export function loadConfig(env: Environment): Config {
     logLevel: env.KEYWARD_LOG_LEVEL,
     refreshGracePeriod: numberFrom(env, 'KEYWARD_REFRESH_GRACE_PERIOD', problems),
   })
+  const database = drop({
+    connectTimeoutMs: numberFrom(env, 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', problems),
+    statementTimeoutMs: numberFrom(env, 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS', problems),
+    acquireTimeoutMs: numberFrom(env, 'KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS', problems),
+  })
   if (problems.length > 0) throw new ConfigError(problems)
   const merged: Record<string, unknown> = { ...file, ...fromEnv }
+  // Each variable overrides its own timeout only; the file's other database settings stay.
+  if (Object.keys(database).length > 0) merged.database = { ...(file.database as object), ...database }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`
   if (merged.secret === undefined && String(merged.databaseUrl).startsWith('sqlite:')) {

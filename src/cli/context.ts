@@ -25,7 +25,7 @@ export async function withStores<T>(
   work: (stores: Stores, config: Config, admin: AdminContext) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig(env)
-  const stores = await openStores(config.databaseUrl)
+  const stores = await openStores(config.databaseUrl, config.database)
   const admin = {
     config,
     stores,

@@ -11,6 +11,14 @@ const scopeDefinition = z.object({
 })
 
 const seconds = (max: number) => z.number().int().positive().max(max)
+const milliseconds = (fallback: number) => z.number().int().min(100).max(600_000).default(fallback)
+
+/** How long Keyward waits on PostgreSQL before answering 503 temporarily_unavailable; all in milliseconds. */
+export const databaseTimeoutDefaults = {
+  connectTimeoutMs: 5000,
+  statementTimeoutMs: 5000,
+  acquireTimeoutMs: 5000,
+} as const
 
 /** The whole server configuration. Every default is the safe one. */
 export const configSchema = z
@@ -32,6 +40,16 @@ export const configSchema = z
     databaseUrl: z
       .string()
       .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'use sqlite:PATH, sqlite::memory: or postgres://...'),
+    database: z
+      .object({
+        /** Opening a connection: TCP, TLS and authentication. */
+        connectTimeoutMs: milliseconds(databaseTimeoutDefaults.connectTimeoutMs),
+        /** One statement (PostgreSQL's statement_timeout); a server that stops answering is dropped 1 s later. */
+        statementTimeoutMs: milliseconds(databaseTimeoutDefaults.statementTimeoutMs),
+        /** Waiting for a connection from the pool, opening one included. */
+        acquireTimeoutMs: milliseconds(databaseTimeoutDefaults.acquireTimeoutMs),
+      })
+      .prefault({}),
     redisUrl: z
       .string()
       .regex(/^rediss?:\/\//, 'use redis://host:port')
@@ -77,6 +95,7 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>
+export type DatabaseTimeouts = Config['database']
 
 export class ConfigError extends Error {
   readonly problems: readonly string[]

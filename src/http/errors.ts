@@ -36,7 +36,7 @@ export function sendErrorPage(
   title = 'Something went wrong',
 ): FastifyReply {
   return reply
-    .code(error.status === 500 ? 500 : 400)
+    .code(error.status)
     .type('text/html; charset=utf-8')
     .header('Cache-Control', 'no-store')
     .send(renderError({ title, message: error.description, status: error.code }))

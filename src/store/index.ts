@@ -1,3 +1,4 @@
+import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/config.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { migrate } from './migrations/migrate.ts'
 import type { SqlDatabase } from './sql/driver.ts'
@@ -6,10 +7,13 @@ import { createStores } from './sql/stores.ts'
 /**
  * Opens the database named by `databaseUrl`, brings its schema up to date and returns the stores over it.
  * Accepts `sqlite::memory:`, `sqlite:<path>` (absolute or relative to the working directory) and
- * `postgres://...` or `postgresql://...`.
+ * `postgres://...` or `postgresql://...`. `timeouts` bound every wait on PostgreSQL.
  */
-export async function openStores(databaseUrl: string): Promise<Stores> {
-  const database = await openDatabase(databaseUrl)
+export async function openStores(
+  databaseUrl: string,
+  timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+): Promise<Stores> {
+  const database = await openDatabase(databaseUrl, timeouts)
   try {
     await migrate(database)
   } catch (error) {
@@ -35,17 +39,21 @@ export async function migrateDatabase(databaseUrl: string): Promise<readonly str
  */
 export async function watchSigningKeys(
   databaseUrl: string,
+  timeouts: DatabaseTimeouts,
   onChange: () => void,
 ): Promise<{ close(): Promise<void> }> {
   if (!isPostgres(databaseUrl)) return { close: async () => {} }
-  return (await import('./postgres/key-listener.ts')).listenForKeyChanges(databaseUrl, onChange)
+  return (await import('./postgres/key-listener.ts')).listenForKeyChanges(databaseUrl, timeouts, onChange)
 }
 
 const isPostgres = (databaseUrl: string): boolean =>
   databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')
 
 // Each driver is loaded only when its database is used: a SQLite server never loads pg, and the other way round.
-async function openDatabase(databaseUrl: string): Promise<SqlDatabase> {
+async function openDatabase(
+  databaseUrl: string,
+  timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+): Promise<SqlDatabase> {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length)
     if (path === '')
@@ -53,7 +61,7 @@ async function openDatabase(databaseUrl: string): Promise<SqlDatabase> {
     return (await import('./sqlite/driver.ts')).openSqliteDatabase(path)
   }
   if (isPostgres(databaseUrl)) {
-    return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl)
+    return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl, timeouts)
   }
   // Only the scheme is echoed: the rest of a URL may hold a password.
   const scheme = databaseUrl.split(':')[0]

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { databaseTimeoutDefaults } from '../../src/core/config.ts'
 import { migrateDatabase, openStores, watchSigningKeys } from '../../src/store/index.ts'
 import { migrations } from '../../src/store/migrations/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
@@ -149,7 +150,7 @@ describe('PostgreSQL signing key notifications', () => {
     const url = await createDatabase('keys')
     const writer = await openStores(url)
     let told = 0
-    const watch = await watchSigningKeys(url, () => told++)
+    const watch = await watchSigningKeys(url, databaseTimeoutDefaults, () => told++)
     try {
       await eventually(async () => told === 1, 'connecting was not told (a change may have been missed)')
       await writer.keys.create(make.signingKey())

@@ -24,11 +24,19 @@ function parseBasic(header: string): { clientId: string; secret: string } {
   const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : ''
   const colon = decoded.indexOf(':')
   if (colon < 1) throw new InvalidClient('The Basic authorization header is malformed.', true)
+  let credentials: { clientId: string; secret: string }
   try {
-    return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
+    credentials = {
+      clientId: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    }
   } catch {
     throw new InvalidClient('The Basic credentials are not form-urlencoded (RFC 6749 §2.3.1).', true)
   }
+  // The same rule as for every form parameter (readParameters): a NUL is bad input, not an unknown client.
+  if (credentials.clientId.includes('\0') || credentials.secret.includes('\0'))
+    throw new InvalidRequest('The Basic credentials contain a NUL character.')
+  return credentials
 }
 
 /**

@@ -19,6 +19,10 @@ export function readParameters(source: URLSearchParams): ReadonlyMap<string, str
         `The parameter ${safeName(name)} is longer than ${MAX_PARAMETER_LENGTH} characters.`,
       )
     }
+    // No parameter has a use for a NUL, and PostgreSQL cannot store one in text: bad input, refused here once.
+    if (name.includes('\0') || value.includes('\0')) {
+      throw new InvalidRequest(`The parameter ${safeName(name)} contains a NUL character.`)
+    }
     seen.add(name)
     if (value !== '') params.set(name, value)
   }

@@ -1,10 +1,14 @@
 import pg from 'pg'
+import type { DatabaseTimeouts } from '../../core/config.ts'
 import type { ExternalChange } from '../sql/driver.ts'
+import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
 
 /** The channel that migration 002's trigger notifies on every statement that writes the clients table. */
 const clientsChannel = 'keyward_clients'
 const firstRetryMs = 100
 const maxRetryMs = 5000
+/** How often a listening connection is asked to answer: one dropped silently (no reset) would never tell. */
+const defaultHeartbeatMs = 10_000
 
 export interface ClientListener {
   /** Starts listening on the first ask; 'unknown' until LISTEN holds and whenever the connection is lost. */
@@ -18,8 +22,13 @@ export interface ClientListener {
  */
 export function listenForClientChanges(
   connectionString: string,
-  // Another table's channel (src/store/postgres/key-listener.ts); onChange hears what check() would report.
-  { channel = clientsChannel, onChange = ignore }: { channel?: string; onChange?: () => void } = {},
+  timeouts: Pick<DatabaseTimeouts, 'connectTimeoutMs' | 'statementTimeoutMs'>,
+  {
+    // Another table's channel (src/store/postgres/key-listener.ts); onChange hears what check() would report.
+    channel = clientsChannel,
+    onChange = ignore,
+    heartbeatMs = defaultHeartbeatMs,
+  }: { channel?: string; onChange?: () => void; heartbeatMs?: number } = {},
 ): ClientListener {
   let client: pg.Client | undefined
   let listening = false
@@ -28,9 +37,15 @@ export function listenForClientChanges(
   let closed = false
   let retryMs = firstRetryMs
   let retry: NodeJS.Timeout | undefined
+  let heartbeat: NodeJS.Timeout | undefined
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString, application_name: 'keyward-listener', keepAlive: true })
+    const next = new pg.Client({
+      connectionString,
+      application_name: 'keyward-listener',
+      keepAlive: true,
+      connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    })
     client = next
     next.on('notification', () => {
       changed = true
@@ -45,11 +60,23 @@ export function listenForClientChanges(
       lost(next)
       return
     }
-    if (next !== client) return
+    // Closed, or replaced, while connecting: this connection is no one's.
+    if (next !== client) return void next.end().catch(ignore)
     changed = true
     listening = true
     retryMs = firstRetryMs
     onChange()
+    // A heartbeat that gets no answer drops the connection, which reports it lost like any other drop.
+    const beat = (): void => {
+      heartbeat = setTimeout(() => {
+        const answer = answeredWithin(next, timeouts.statementTimeoutMs + STALL_GRACE_MS, () =>
+          next.query('SELECT 1'),
+        )
+        answer.catch(ignore).finally(() => next === client && beat())
+      }, heartbeatMs)
+      heartbeat.unref()
+    }
+    beat()
   }
 
   // Called once per connection that fails or drops (later events of the same connection find it replaced).
@@ -57,6 +84,7 @@ export function listenForClientChanges(
     if (which !== client) return
     client = undefined
     listening = false
+    clearTimeout(heartbeat)
     which.end().catch(ignore)
     retry = setTimeout(connect, retryMs)
     retryMs = Math.min(retryMs * 2, maxRetryMs)
@@ -78,6 +106,7 @@ export function listenForClientChanges(
     async close() {
       closed = true
       clearTimeout(retry)
+      clearTimeout(heartbeat)
       const last = client
       client = undefined
       listening = false

@@ -1,7 +1,11 @@
 import pg from 'pg'
+import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../../core/config.ts'
+import { TemporarilyUnavailable } from '../../core/errors.ts'
 import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 import { listenForClientChanges } from './client-listener.ts'
+import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
+import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
 
 /** The advisory lock that exclusive transactions (migrations) take; any fixed number shared by every process. */
 const exclusiveLockKey = 7_301_955_017
@@ -13,38 +17,63 @@ const types: pg.CustomTypesConfig = {
 }
 
 /** Opens a pool of connections to a PostgreSQL database (postgres:// or postgresql:// URL). */
-export function openPostgresDatabase(connectionString: string): SqlDatabase {
-  const pool = new pg.Pool({ connectionString, types })
+export function openPostgresDatabase(
+  connectionString: string,
+  timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+): SqlDatabase {
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    // pg-pool bounds the wait for a connection with this, opening one included; the client class the connect.
+    connectionTimeoutMillis: timeouts.acquireTimeoutMs,
+    Client: clientConnectingWithin(timeouts.connectTimeoutMs),
+    statement_timeout: timeouts.statementTimeoutMs,
+  })
   // An idle connection that the server drops is discarded by the pool; the next query opens a new one.
   pool.on('error', ignore)
   const scope = transactionScope()
+  const answerWithinMs = timeouts.statementTimeoutMs + STALL_GRACE_MS
 
   const inTransaction =
-    (lock: boolean) =>
+    (exclusive: boolean) =>
     async <T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> => {
       scope.assertOutside()
-      const client = await pool.connect()
+      // Exclusive transactions (migrations) may wait for another node's and rewrite large tables: no timeout.
+      const connection = await checkOut(pool, exclusive ? undefined : answerWithinMs)
       let broken: Error | undefined
       try {
-        await client.query('BEGIN')
-        if (lock) await client.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
-        const tx: SqlDriver = statementsOn(client, (inner) => inner(tx))
+        await connection.query('BEGIN')
+        if (exclusive) {
+          await connection.query('SET LOCAL statement_timeout = 0')
+          await connection.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
+        }
+        const tx: SqlDriver = statementsOn(connection.query, (inner) => inner(tx))
         const result = await scope.run(() => work(tx))
-        await client.query('COMMIT')
+        await connection.query('COMMIT').catch((error: unknown) => {
+          throw error instanceof TemporarilyUnavailable ? commitOutcomeUnknown(error) : error
+        })
         return result
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        await connection.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError
         })
         throw error
       } finally {
         // A connection that could not roll back is destroyed rather than handed to the next caller.
-        client.release(broken)
+        connection.release(broken)
       }
     }
   const transaction = inTransaction(false)
-  const poolDriver = statementsOn(pool, transaction, scope.assertOutside)
-  const listener = listenForClientChanges(connectionString)
+  const poolDriver = statementsOn(async (sql, params) => {
+    scope.assertOutside()
+    const connection = await checkOut(pool, answerWithinMs)
+    try {
+      return await connection.query(sql, params)
+    } finally {
+      connection.release()
+    }
+  }, transaction)
+  const listener = listenForClientChanges(connectionString, timeouts)
 
   return {
     ...poolDriver,
@@ -60,24 +89,65 @@ export function openPostgresDatabase(connectionString: string): SqlDatabase {
   }
 }
 
-interface Queryable {
-  query(text: string, values: SqlValue[]): Promise<pg.QueryResult>
+/** pg-pool hands every client its own connectionTimeoutMillis (the acquire timeout): this class connects within `ms`. */
+function clientConnectingWithin(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: ms })
+    }
+  }
 }
 
-function statementsOn(
-  target: Queryable,
-  transaction: SqlDriver['transaction'],
-  check: () => void = ignore,
-): SqlDriver {
-  const query = (sql: string, params: readonly SqlValue[] = []) => {
-    check()
-    return target.query(numbered(sql), [...params])
+type Query = (sql: string, params?: SqlValue[]) => Promise<pg.QueryResult>
+
+/** A pooled connection checked out for one statement or one transaction. */
+interface CheckedOut {
+  readonly query: Query
+  /** Back to the pool; destroyed instead if it was lost or `broken` says it is in an unknown state. */
+  release(broken?: Error): void
+}
+
+/**
+ * Checks a connection out of the pool and watches it while it is out. pg gives a checked-out client no 'error'
+ * listener: a connection lost between two statements of a transaction would end the process.
+ */
+async function checkOut(pool: pg.Pool, answerWithinMs: number | undefined): Promise<CheckedOut> {
+  let client: pg.PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw unavailable(error)
   }
+  let lost: Error | undefined
+  const onError = (error: Error) => {
+    lost ??= error
+  }
+  client.on('error', onError)
   return {
-    all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows as Row[],
+    async query(sql, params = []) {
+      if (lost !== undefined) throw unavailable(lost)
+      try {
+        return answerWithinMs === undefined
+          ? await client.query(sql, params)
+          : await answeredWithin(client, answerWithinMs, () => client.query(sql, params))
+      } catch (error) {
+        throw translated(error, lost)
+      }
+    },
+    release(broken) {
+      client.off('error', onError)
+      client.release(lost ?? broken)
+    },
+  }
+}
+
+function statementsOn(query: Query, transaction: SqlDriver['transaction']): SqlDriver {
+  const run = (sql: string, params: readonly SqlValue[] = []) => query(numbered(sql), [...params])
+  return {
+    all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await run(sql, params)).rows as Row[],
     get: async <Row>(sql: string, params?: readonly SqlValue[]) =>
-      (await query(sql, params)).rows[0] as Row | undefined,
-    run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+      (await run(sql, params)).rows[0] as Row | undefined,
+    run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
     transaction,
   }
 }

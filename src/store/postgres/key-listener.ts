@@ -1,3 +1,4 @@
+import type { DatabaseTimeouts } from '../../core/config.ts'
 import { listenForClientChanges } from './client-listener.ts'
 
 /** The channel that migration 004's trigger notifies on every statement that writes the signing_keys table. */
@@ -9,9 +10,10 @@ const channel = 'keyward_signing_keys'
  */
 export function listenForKeyChanges(
   connectionString: string,
+  timeouts: Pick<DatabaseTimeouts, 'connectTimeoutMs' | 'statementTimeoutMs'>,
   onChange: () => void,
 ): { close(): Promise<void> } {
-  const listener = listenForClientChanges(connectionString, { channel, onChange })
+  const listener = listenForClientChanges(connectionString, timeouts, { channel, onChange })
   // The clients' listener connects on the first lookup; nothing looks keys up, so this one connects now.
   listener.check()
   return listener

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { loadConfig } from '../../src/cli/config-source.ts'
+import type { ConfigError } from '../../src/core/config.ts'
+import { TEST_SECRET } from './run.ts'
+
+const env = {
+  KEYWARD_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/keyward_never_opened',
+  KEYWARD_SECRET: TEST_SECRET,
+}
+
+describe('PostgreSQL timeouts from the environment', () => {
+  test('a few seconds each by default; each variable sets its own, in milliseconds', () => {
+    assert.deepEqual(loadConfig(env).database, {
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 5000,
+      acquireTimeoutMs: 5000,
+    })
+    const config = loadConfig({
+      ...env,
+      KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS: '1500',
+      KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS: '3000',
+    })
+    assert.deepEqual(config.database, {
+      connectTimeoutMs: 2000,
+      statementTimeoutMs: 1500,
+      acquireTimeoutMs: 3000,
+    })
+  })
+
+  test('a value that is not a whole number, or too small to be meant as milliseconds, is refused', () => {
+    assert.throws(
+      () => loadConfig({ ...env, KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS: '2s' }),
+      (error: ConfigError) =>
+        error.problems.some((problem) => /KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS/.test(problem)),
+    )
+    assert.throws(
+      () => loadConfig({ ...env, KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: '5' }),
+      (error: ConfigError) => error.problems.some((problem) => /database\.connectTimeoutMs/.test(problem)),
+    )
+  })
+})
