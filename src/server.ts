@@ -61,7 +61,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       core,
       findClient: (id) => stores.clients.get(id),
       logger,
-      ...(redis ? { redis } : {}),
       ...(config.tls
         ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
         : {}),
