@@ -32,11 +32,14 @@ const MAX_USERNAME_LENGTH = 255
 
 const REFUSED = 'Too many failed sign-ins.'
 
-/** The throttle keys of a sign-in: the username with the address, and the address alone. */
-export function signInKeys(username: string, address: string) {
+/**
+ * The throttle keys of a sign-in: the username with the address, and the address alone. An operator's unlock
+ * (keyward users unlock) moves the username's counts to new keys, leaving the older waits behind.
+ */
+export function signInKeys(username: string, address: string, unlockedAt: Date | null) {
   const source = attemptSource(address)
   return {
-    pair: `sign-in:pair:${digest(`${source} ${username.toLowerCase()}`)}`,
+    pair: `sign-in:pair:${digest(`${unlockedAt?.getTime() ?? 0} ${source} ${username.toLowerCase()}`)}`,
     source: `sign-in:source:${source}`,
   }
 }
@@ -52,7 +55,8 @@ export async function authenticateUser(
 ): Promise<User | null> {
   const lookedUp = username.length <= MAX_USERNAME_LENGTH
   const event = { address, username: username.slice(0, MAX_USERNAME_LENGTH) }
-  const { pair: pairKey, source: sourceKey } = signInKeys(username, address)
+  const unlockedAt = lookedUp ? await ctx.stores.signInUnlocks.lastUnlock(username.toLowerCase()) : null
+  const { pair: pairKey, source: sourceKey } = signInKeys(username, address, unlockedAt)
 
   // Charged before the check, each in one atomic step: guesses sent at once cannot all pass a count read earlier.
   const pair = await ctx.throttle.take(pairKey, SIGN_IN_PAIR_POLICY)

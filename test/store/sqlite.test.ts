@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { migrateDatabase, openStores } from '../../src/store/index.ts'
+import { migrations } from '../../src/store/migrations/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
 import { createStores } from '../../src/store/sql/stores.ts'
 import { openSqliteDatabase } from '../../src/store/sqlite/driver.ts'
@@ -11,6 +12,9 @@ import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
 import * as make from './records.ts'
+
+/** Every migration's name, oldest first: what a new database gets. */
+const allMigrations = migrations.map((migration) => migration.name)
 
 describe('SQLite stores', () => {
   storeContract(async () => {
@@ -55,7 +59,7 @@ describe('SQLite database URLs', () => {
 
   test('a file database keeps its records across openings; migrateDatabase applies each migration once', async () => {
     const url = `sqlite:${join(dir, 'keyward.db')}`
-    assert.deepEqual(await migrateDatabase(url), ['001-initial', '002-client-notifications'])
+    assert.deepEqual(await migrateDatabase(url), allMigrations)
     assert.deepEqual(await migrateDatabase(url), [])
     const client = make.client()
     const first = await openStores(url)
@@ -71,7 +75,7 @@ describe('SQLite database URLs', () => {
 
   test('a relative path is relative to the working directory', async () => {
     const url = `sqlite:${relative(process.cwd(), join(dir, 'relative.db'))}`
-    assert.deepEqual(await migrateDatabase(url), ['001-initial', '002-client-notifications'])
+    assert.deepEqual(await migrateDatabase(url), allMigrations)
     assert.deepEqual(await migrateDatabase(`sqlite:${join(dir, 'relative.db')}`), [])
   })
 

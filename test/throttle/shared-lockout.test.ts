@@ -44,7 +44,7 @@ describe('two nodes sharing one Redis share the sign-in waits', () => {
     await Promise.all(nodes.map(({ server }) => server.close()))
     if (!redis) return
     const keys = usernames.flatMap((username) =>
-      [address, '127.0.0.1'].flatMap((from) => Object.values(signInKeys(username, from))),
+      [address, '127.0.0.1'].flatMap((from) => Object.values(signInKeys(username, from, null))),
     )
     await redis.del(...keys.flatMap((key) => [`${SERVER_PREFIX}${key}`, `${SERVER_PREFIX}wait:${key}`]))
     redis.disconnect()
@@ -76,7 +76,7 @@ describe('two nodes sharing one Redis share the sign-in waits', () => {
       assert.equal((await signIn(a, username, `guess ${attempt}`)).status, 400)
     }
     assert.equal((await signIn(b, username, 'one guess on the other node')).status, 400)
-    const { pair } = signInKeys(username, address)
+    const { pair } = signInKeys(username, address, null)
     assert.ok((await redis.pttl(`${SERVER_PREFIX}wait:${pair}`)) > 0, 'the wait is kept in Redis')
 
     for (const node of [a, b]) {

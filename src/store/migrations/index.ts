@@ -1,6 +1,7 @@
 import { initial } from './001-initial.ts'
 import { clientNotifications } from './002-client-notifications.ts'
+import { signInUnlocks } from './003-sign-in-unlocks.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [initial, clientNotifications]
+export const migrations: readonly Migration[] = [initial, clientNotifications, signInUnlocks]
