@@ -19,6 +19,7 @@ import { registerMetadataRoutes } from './routes/metadata.ts'
 import { registerTokenRoute } from './routes/token.ts'
 import { registerClientApiRoutes } from './routes/client-api.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
+import { trustedProxies } from './trust-proxy.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
 
@@ -44,7 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverOptions = {
     loggerInstance: options.logger,
     bodyLimit: FORM_BODY_LIMIT,
-    trustProxy: core.config.trustProxy,
+    trustProxy: trustedProxies(core.config.trustProxy),
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
     // an OAuth error body and the security headers like every other reply (DESIGN §6).
     frameworkErrors: (error, _request, reply) => {
