@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
 import { lintServer } from './core/advisor/lint.ts'
 import type { Clock } from './core/clock.ts'
@@ -41,12 +42,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
   const stores = await openStores(config.databaseUrl)
-  // Loaded only when configured: a single node never pays for the Redis client.
-  const redis = config.redisUrl
-    ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
-    : undefined
+  const logger = createLogger(config.logLevel, options.logStream)
+  let redis: Redis | undefined
   try {
-    await redis?.connect()
+    // Loaded only when configured: a single node never pays for the Redis client.
+    redis = config.redisUrl
+      ? await (await import('./store/throttle/redis-connection.ts')).connectRedis(config.redisUrl, logger)
+      : undefined
     const keys = await openKeyRing(stores.keys, {
       secret: config.secret,
       clock,
@@ -54,7 +56,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       algorithm: config.signingAlgorithm,
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
-    const logger = createLogger(config.logLevel, options.logStream)
     const events = logEvents(logger)
     const core: CoreContext = { config, stores, clock, random, keys, throttle, events }
     const app = await buildApp({
