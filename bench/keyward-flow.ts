@@ -109,9 +109,9 @@ function redeem(origin: string, account: FlowAccount, authorized: Authorized, ag
 }
 
 /**
- * A random address in 127.1.0.0/16 for each new browser, as if each were a different person: the login form is
- * rate-limited per client address (20 a minute), so flows from one address would measure the limiter. Linux
- * answers for all of 127.0.0.0/8 on the loopback interface.
+ * A random address in 127.1.0.0/16 for each new browser, as if each were a different person, as sign-ins reach a
+ * real server (Keyward counts sign-in failures per address). Linux answers for all of 127.0.0.0/8 on the
+ * loopback interface.
  */
 function sourceAddress(): string {
   return `127.1.${randomInt(256)}.${randomInt(1, 255)}`

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
 import { lintServer } from './core/advisor/lint.ts'
 import type { Clock } from './core/clock.ts'
@@ -44,15 +45,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
   const stores = await openStores(config.databaseUrl, config.database)
-  // Loaded only when configured: a single node never pays for the Redis client.
-  const redis = config.redisUrl
-    ? new (await import('ioredis')).Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
-    : undefined
+  const logger = createLogger(config.logLevel, options.logStream)
+  const events = logEvents(logger)
+  let redis: Redis | undefined
   let keyWatch: { close(): Promise<void> } | undefined
   try {
-    await redis?.connect()
-    const logger = createLogger(config.logLevel, options.logStream)
-    const events = logEvents(logger)
+    // Loaded only when configured: a single node never pays for the Redis client.
+    redis = config.redisUrl
+      ? await (await import('./store/throttle/redis-connection.ts')).connectRedis(config.redisUrl, logger)
+      : undefined
     const keys = await openKeyRing(stores.keys, {
       secret: config.secret,
       clock,
@@ -66,7 +67,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       core,
       findClient: (id) => stores.clients.get(id),
       logger,
-      ...(redis ? { redis } : {}),
       ...(config.tls
         ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
         : {}),

@@ -19,13 +19,14 @@ function numberFrom(env: Environment, name: string, problems: string[]): number 
   return value
 }
 
-function booleanFrom(env: Environment, name: string, problems: string[]): boolean | undefined {
-  const text = env[name]
+/** KEYWARD_TRUST_PROXY: true or false, a number of hops, or proxy addresses and CIDR ranges, comma-separated. */
+function trustProxyFrom(env: Environment): boolean | number | string[] | undefined {
+  const text = env.KEYWARD_TRUST_PROXY?.trim()
   if (text === undefined || text === '') return undefined
-  if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true
-  if (['0', 'false', 'no'].includes(text.toLowerCase())) return false
-  problems.push(`${name}: "${text}" is not true or false`)
-  return undefined
+  if (['true', 'yes'].includes(text.toLowerCase())) return true
+  if (['false', 'no'].includes(text.toLowerCase())) return false
+  if (/^\d+$/.test(text)) return Number(text)
+  return text.split(/[\s,]+/).filter(Boolean)
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -80,7 +81,7 @@ export function loadConfig(env: Environment): Config {
     redisUrl: env.KEYWARD_REDIS_URL,
     secret: env.KEYWARD_SECRET,
     tls,
-    trustProxy: booleanFrom(env, 'KEYWARD_TRUST_PROXY', problems),
+    trustProxy: trustProxyFrom(env),
     signingAlgorithm: env.KEYWARD_SIGNING_ALGORITHM,
     accessTokenAudience: env.KEYWARD_ACCESS_TOKEN_AUDIENCE,
     logLevel: env.KEYWARD_LOG_LEVEL,

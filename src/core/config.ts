@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isProxyAddress } from './protocol/address.ts'
 import { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 const DAY = 24 * 60 * 60
@@ -59,8 +60,25 @@ export const configSchema = z
       .string()
       .min(32, 'the secret must be at least 32 characters (for example: openssl rand -base64 32)'),
     tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
-    /** Trust X-Forwarded-* from a TLS-terminating proxy in front of Keyward. */
-    trustProxy: z.boolean().default(false),
+    /**
+     * Which proxies' X-Forwarded-* to trust: none (false), the nearest N hops, or the proxies at these addresses
+     * and CIDR ranges. The client is the first untrusted hop from the right; what a client writes to the left of
+     * it is never believed. `true` trusts a proxy on loopback only (README, Behind a proxy).
+     */
+    trustProxy: z
+      .union([
+        z.boolean(),
+        z.number().int().min(0).max(10),
+        z
+          .array(
+            z
+              .string()
+              .refine(isProxyAddress, 'an IP address, a CIDR range, or loopback|linklocal|uniquelocal'),
+          )
+          .min(1),
+      ])
+      .default(false)
+      .transform((trust) => (trust === true ? ['loopback'] : trust === 0 ? false : trust)),
     signingAlgorithm: z.enum(['ES256', 'EdDSA']).default('ES256'),
     /** The `aud` of access tokens unless a client says otherwise: the API the tokens are for. */
     accessTokenAudience: z.string().min(1).optional(),

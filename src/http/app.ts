@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs'
 import cookie from '@fastify/cookie'
-import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { ClientLookup } from '../core/client-auth/authenticate.ts'
 import type { CoreContext } from '../core/context.ts'
@@ -21,6 +19,7 @@ import { registerMetadataRoutes } from './routes/metadata.ts'
 import { registerTokenRoute } from './routes/token.ts'
 import { registerClientApiRoutes } from './routes/client-api.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
+import { trustedProxies } from './trust-proxy.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
 
@@ -29,8 +28,6 @@ export interface AppOptions {
   readonly findClient: ClientLookup
   /** The server's logger (src/http/logger.ts), shared with the security event sink. */
   readonly logger: Logger
-  /** Shared rate-limit counters across nodes; in-process counters when absent. */
-  readonly redis?: Redis
   readonly https?: { readonly cert: Buffer; readonly key: Buffer }
   /** Extra routes (the demo's landing page). */
   readonly extend?: (app: FastifyInstance) => void
@@ -48,7 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverOptions = {
     loggerInstance: options.logger,
     bodyLimit: FORM_BODY_LIMIT,
-    trustProxy: core.config.trustProxy,
+    trustProxy: trustedProxies(core.config.trustProxy),
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
     // an OAuth error body and the security headers like every other reply (DESIGN §6).
     frameworkErrors: (error, _request, reply) => {
@@ -72,7 +69,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   registerFormParser(app)
   registerSecurityHeaders(app, { https: issuer.protocol === 'https:' })
-  await app.register(rateLimit, { global: false, ...(options.redis ? { redis: options.redis } : {}) })
 
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
   // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
@@ -97,7 +93,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       core: endpoint,
       csrf: createCsrf(core.config.secret, core.random, cookies),
       cookies,
-      loginRateLimit: { max: 20, timeWindow: '1 minute' },
     }
     registerAuthorizeRoutes(pages, pageDeps)
     registerDeviceRoutes(pages, pageDeps)

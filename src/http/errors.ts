@@ -1,5 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { errorBody, InvalidClient, InvalidRequest, OAuthError, ServerError } from '../core/errors.ts'
+import {
+  errorBody,
+  InvalidClient,
+  InvalidRequest,
+  OAuthError,
+  ServerError,
+  TooManyRequests,
+} from '../core/errors.ts'
 import { renderError } from './views/error.ts'
 
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
@@ -27,6 +34,8 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error instanceof InvalidClient && error.usedBasic)
     reply.header('WWW-Authenticate', 'Basic realm="keyward"')
+  // RFC 6585 §4: a 429 may say how long to wait.
+  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
   return reply.code(error.status).header('Cache-Control', 'no-store').send(errorBody(error))
 }
 

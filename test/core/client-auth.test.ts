@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { authenticateClient } from '../../src/core/client-auth/authenticate.ts'
+import { authenticateClient, type ClientLookup } from '../../src/core/client-auth/authenticate.ts'
 import { presentedCredentials } from '../../src/core/client-auth/credentials.ts'
 import { InvalidClient, InvalidRequest } from '../../src/core/errors.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
+import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
+import { testClock } from '../support/clock.ts'
 
 // Characters RFC 6749 §2.3.1 makes the client form-urlencode inside Basic credentials, and non-ASCII.
 const CONFIDENTIAL_ID = 'my:client%+ü'
@@ -39,13 +41,22 @@ const clients = [
 ]
 const ADDRESS = '192.0.2.1'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
+// A fresh throttle per call: these tests are about methods, not about counting failures (test/throttle/ is).
+const depsWith = (lookup: ClientLookup) => ({
+  findClient: lookup,
+  throttle: memoryThrottle(testClock()),
+  events: { emit() {} },
+})
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
 const basic = (id: string, secret: string, encode = formEncode) =>
   `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`
 
 const authenticate = (params: Record<string, string>, authorization?: string) =>
-  authenticateClient({ params: new Map(Object.entries(params)), authorization, address: ADDRESS }, findClient)
+  authenticateClient(
+    { params: new Map(Object.entries(params)), authorization, address: ADDRESS },
+    depsWith(findClient),
+  )
 
 /** Asserts an invalid_client failure and whether it asks for the Basic challenge. */
 function invalidClient(usedBasic: boolean) {
@@ -179,7 +190,7 @@ describe('none (public clients)', () => {
     }
     const params = new Map([['client_id', 'x'.repeat(256)]])
     await assert.rejects(
-      authenticateClient({ params, authorization: undefined, address: ADDRESS }, counting),
+      authenticateClient({ params, authorization: undefined, address: ADDRESS }, depsWith(counting)),
       InvalidClient,
     )
     assert.equal(lookups, 0)

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import {
-  USER_CODE_MAX_ATTEMPTS,
-  USER_CODE_WINDOW_SECONDS,
-} from '../../src/core/endpoints/device-authorization.ts'
+import { USER_CODE_POLICY } from '../../src/core/endpoints/device-authorization.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import type { RegisteredClient } from '../lifecycle/tokens.ts'
 import { type Browser, formOn, newBrowser, type Page, submit } from '../support/flow.ts'
@@ -218,38 +215,85 @@ describe('CSRF on the verification pages', () => {
   })
 })
 
-describe('RFC 8628 §5.1 guessing user codes is throttled per address', () => {
+describe('RFC 8628 §5.1 wrong user codes are counted per person, per address before sign-in', () => {
   let server: TestServer
   let device: RegisteredClient
+  let person: Person
   before(async () => {
     server = await startTestServer()
     device = await deviceClient(server)
+    person = await server.user()
   })
   after(() => server.close())
 
-  test(`after ${USER_CODE_MAX_ATTEMPTS} wrong codes even the right one is refused, until the window ends`, async () => {
-    const codes = await startDevice(server, device)
-    const browser = newBrowser(server.issuer)
-    let page = await browser.get('/device')
-    for (let attempt = 0; attempt < USER_CODE_MAX_ATTEMPTS; attempt++) {
-      // Well-formed codes that were never issued, and text that cannot be a code: both count.
+  const FIRST_WAIT = USER_CODE_POLICY.backoff?.firstSeconds ?? 0
+
+  /** Wrong codes until the tries are used up: well-formed codes never issued, and text that cannot be a code. */
+  async function useUpTries(browser: Browser, start: Page): Promise<Page> {
+    let page = start
+    for (let attempt = 0; attempt < USER_CODE_POLICY.limit; attempt++) {
       page = await submit(browser, page, { user_code: attempt % 2 === 0 ? 'BBBB-BBBB' : 'not a code' })
       assert.equal(page.status, 400)
       assert.match(alertOf(page) ?? '', /That code is not valid or has expired/)
     }
-    const refused = await submit(browser, page, { user_code: codes.userCode })
-    assert.equal(refused.status, 400)
-    assert.equal(formOn(refused.body)?.action, '/device')
-    assert.equal(alertOf(refused), 'Too many wrong codes. Wait a few minutes, then try again.')
-    assert.equal(shownCode(refused), codes.userCode, 'what the person typed is kept')
+    return page
+  }
 
-    // The lock is per address, not per browser: a fresh cookie jar does not reset it.
-    const fresh = await enter(server, codes.userCode)
-    assert.equal(alertOf(fresh), 'Too many wrong codes. Wait a few minutes, then try again.')
+  test('guessing at an address does not lock out the people there: they sign in, then their code is checked', async () => {
+    const codes = await startDevice(server, device)
+    const guesser = newBrowser(server.issuer)
+    await useUpTries(guesser, await guesser.get('/device'))
 
-    server.clock.advance(USER_CODE_WINDOW_SECONDS)
-    const accepted = await enter(server, codes.userCode)
-    assert.equal(accepted.status, 200)
-    assert.equal(formOn(accepted.body)?.action, '/device/login')
+    // Someone else at the same address (a fresh cookie jar) types a right code: signing in comes first.
+    const neighbour = newBrowser(server.issuer)
+    const login = await enter(server, codes.userCode, neighbour)
+    assert.equal(login.status, 200)
+    assert.equal(formOn(login.body)?.action, '/device/login')
+    assert.equal(formOn(login.body)?.fields.user_code, codes.userCode)
+    assert.match(alertOf(login) ?? '', /Too many wrong codes were entered from your network\. Sign in/)
+    assert.doesNotMatch(
+      login.body,
+      /Living Room TV|client-name/,
+      'the code is not checked yet: no client named',
+    )
+    const confirm = await submit(neighbour, login, { username: person.username, password: person.password })
+    assert.equal(formOn(confirm.body)?.action, '/device/decide', 'checked against the person: the right code')
+    assert.match(confirm.body, new RegExp(`<p class="user-code">${codes.userCode}</p>`))
+
+    // The guesser gets no answer about codes without an account of their own.
+    const probe = await submit(guesser, await guesser.get('/device'), { user_code: 'CCCC-CCCC' })
+    assert.equal(formOn(probe.body)?.action, '/device/login')
+    const wrongPassword = await submit(guesser, probe, { username: person.username, password: 'a guess' })
+    assert.equal(wrongPassword.status, 401)
+    assert.equal(formOn(wrongPassword.body)?.fields.user_code, 'CCCC-CCCC')
+  })
+
+  test(`a signed-in person has ${USER_CODE_POLICY.limit} tries of their own, then waits, longer each time`, async () => {
+    const codes = await startDevice(server, device)
+    const browser = newBrowser(server.issuer)
+    const first = await startDevice(server, device)
+    await reachApproval(server, first.userCode, person, browser)
+    const page = await useUpTries(browser, await browser.get('/device'))
+
+    const waiting = await submit(browser, page, { user_code: codes.userCode })
+    assert.equal(waiting.status, 429)
+    assert.equal(waiting.headers.get('retry-after'), String(FIRST_WAIT))
+    assert.equal(formOn(waiting.body)?.action, '/device')
+    assert.equal(alertOf(waiting), 'Too many wrong codes. Try again in 1 minute.')
+    assert.equal(shownCode(waiting), codes.userCode, 'what the person typed is kept')
+
+    // Others at the same address are not held up by this person's tries.
+    const other = await server.user()
+    const elsewhere = await reachApproval(server, codes.userCode, other)
+    assert.equal(formOn(elsewhere.page.body)?.action, '/device/decide')
+
+    server.clock.advance(FIRST_WAIT)
+    const wrongAgain = await submit(browser, waiting, { user_code: 'BBBB-BBBB' })
+    assert.equal(wrongAgain.status, 400)
+    const longer = await submit(browser, wrongAgain, { user_code: codes.userCode })
+    assert.equal(longer.headers.get('retry-after'), String(2 * FIRST_WAIT), 'the wait doubled')
+    server.clock.advance(2 * FIRST_WAIT)
+    const accepted = await submit(browser, longer, { user_code: codes.userCode })
+    assert.equal(formOn(accepted.body)?.action, '/device/decide')
   })
 })

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { MAX_PASSWORD_FAILURES, PASSWORD_LOCK_WINDOW_SECONDS } from '../../src/core/sessions.ts'
+import { SIGN_IN_PAIR_POLICY } from '../../src/core/sign-in.ts'
 import { type RegisteredClient, tokenRequest } from '../lifecycle/tokens.ts'
 import { codeRequest, formOn, newBrowser, newPkce, submit, type TokenReply } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+
+const MAX_FAILURES = SIGN_IN_PAIR_POLICY.limit
+const FIRST_WAIT = SIGN_IN_PAIR_POLICY.backoff?.firstSeconds ?? 0
 
 describe('RFC 6749 §4.3 password grant, a legacy flow (RFC 9700 §2.4)', () => {
   let server: TestServer
@@ -87,64 +90,66 @@ describe('RFC 6749 §4.3 password grant, a legacy flow (RFC 9700 §2.4)', () => 
     assert.deepEqual(unknown.json, wrong.json)
   })
 
-  test(`after ${MAX_PASSWORD_FAILURES} failures the right password is refused too, until the window ends`, async () => {
+  test(`after ${MAX_FAILURES} failures from one address, it waits before trying that username again`, async () => {
     const user = await server.user()
     const failure = await passwordRequest(legacy, user.username, 'guess 0')
-    for (let attempt = 1; attempt < MAX_PASSWORD_FAILURES; attempt++) {
+    for (let attempt = 1; attempt < MAX_FAILURES; attempt++) {
       assert.deepEqual((await passwordRequest(legacy, user.username, `guess ${attempt}`)).json, failure.json)
     }
-    const locked = await passwordRequest(legacy, user.username, user.password)
-    assert.equal(locked.status, 400)
-    assert.deepEqual(locked.json, failure.json, 'a locked username fails like a wrong password')
-    // Per username, case-insensitively: another spelling of the name is the same lock.
-    const shouted = await passwordRequest(legacy, user.username.toUpperCase(), user.password)
-    assert.deepEqual(shouted.json, failure.json)
+    const waiting = await passwordRequest(legacy, user.username, user.password)
+    assert.equal(waiting.status, 429, 'the right password waits too')
+    assert.equal(waiting.json.error, 'temporarily_unavailable')
+    assert.equal(waiting.headers.get('retry-after'), String(FIRST_WAIT))
+    // Per username, case-insensitively: another spelling of the name waits as long.
+    assert.equal((await passwordRequest(legacy, user.username.toUpperCase(), user.password)).status, 429)
     // Another user is not affected.
     const other = await server.user()
     assert.equal((await passwordRequest(legacy, other.username, other.password)).status, 200)
 
-    server.clock.advance(PASSWORD_LOCK_WINDOW_SECONDS - 1)
-    assert.equal((await passwordRequest(legacy, user.username, user.password)).status, 400, 'still locked')
+    server.clock.advance(FIRST_WAIT - 1)
+    assert.equal((await passwordRequest(legacy, user.username, user.password)).status, 429, 'still waiting')
     server.clock.advance(1)
-    const unlocked = await passwordRequest(legacy, user.username, user.password)
-    assert.equal(unlocked.status, 200, JSON.stringify(unlocked.json))
+    const signedIn = await passwordRequest(legacy, user.username, user.password)
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.json))
   })
 
   test('a success forgets earlier failures', async () => {
     const user = await server.user()
-    for (let attempt = 1; attempt < MAX_PASSWORD_FAILURES; attempt++) {
+    for (let attempt = 1; attempt < MAX_FAILURES; attempt++) {
       await passwordRequest(legacy, user.username, `guess ${attempt}`)
     }
     assert.equal((await passwordRequest(legacy, user.username, user.password)).status, 200)
-    await passwordRequest(legacy, user.username, 'one more guess')
-    assert.equal((await passwordRequest(legacy, user.username, user.password)).status, 200)
+    for (let attempt = 1; attempt < MAX_FAILURES; attempt++) {
+      await passwordRequest(legacy, user.username, `guess ${attempt}`)
+    }
+    assert.equal((await passwordRequest(legacy, user.username, user.password)).status, 200, 'four since')
   })
 
-  test('the login form shares the lockout with the password grant, both ways', async () => {
+  test('the login form shares the wait with the password grant, both ways', async () => {
     const web = await server.client({ name: 'Web app' })
     const browser = newBrowser(server.issuer)
     let page = await browser.get(`/authorize?${codeRequest(web.client, newPkce(), { state: 's' })}`)
     assert.equal(formOn(page.body)?.action, '/login')
 
     const viaGrant = await server.user()
-    for (let attempt = 0; attempt < MAX_PASSWORD_FAILURES; attempt++) {
+    for (let attempt = 0; attempt < MAX_FAILURES; attempt++) {
       await passwordRequest(legacy, viaGrant.username, `guess ${attempt}`)
     }
     page = await submit(browser, page, { username: viaGrant.username, password: viaGrant.password })
-    assert.equal(page.status, 401, 'the login form refuses the right password of a locked username')
+    assert.equal(page.status, 429, 'the login form makes the right password of a waiting username wait')
     assert.equal(formOn(page.body)?.action, '/login')
 
     const viaForm = await server.user()
-    for (let attempt = 0; attempt < MAX_PASSWORD_FAILURES; attempt++) {
+    for (let attempt = 0; attempt < MAX_FAILURES; attempt++) {
       page = await submit(browser, page, { username: viaForm.username, password: `guess ${attempt}` })
       assert.equal(page.status, 401)
     }
-    const locked = await passwordRequest(legacy, viaForm.username, viaForm.password)
-    assert.equal(locked.status, 400)
-    assert.equal(locked.json.error, 'invalid_grant')
+    const waiting = await passwordRequest(legacy, viaForm.username, viaForm.password)
+    assert.equal(waiting.status, 429)
+    assert.equal(waiting.json.error, 'temporarily_unavailable')
 
-    server.clock.advance(PASSWORD_LOCK_WINDOW_SECONDS)
+    server.clock.advance(FIRST_WAIT)
     const signedIn = await submit(browser, page, { username: viaForm.username, password: viaForm.password })
-    assert.equal(formOn(signedIn.body)?.action, '/consent', 'after the window the login form works again')
+    assert.equal(formOn(signedIn.body)?.action, '/consent', 'after the wait the login form works again')
   })
 })

@@ -1,19 +1,23 @@
-// The coordinator adapts this test to the lockout redesign of issue 9 item 5 (per username and address,
-// growing backoff, `keyward users unlock`), which another branch makes in parallel: it checks today's rule,
-// that 5 wrong passwords for a username lock it, and only asks that the lock hold on every node.
 import assert from 'node:assert/strict'
+import { randomInt } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import type { Redis } from 'ioredis'
-import { MAX_PASSWORD_FAILURES } from '../../src/core/sessions.ts'
-import { type RegisteredClient, tokenRequest } from '../lifecycle/tokens.ts'
+import { SIGN_IN_PAIR_POLICY, signInKeys } from '../../src/core/sign-in.ts'
+import type { RegisteredClient } from '../lifecycle/tokens.ts'
+import { basicAuthorization, postToken } from '../support/flow.ts'
 import type { ServerProcess } from '../support/server-process.ts'
-import { connectRedis, deleteKeys, REDIS_URL } from '../throttle/redis.ts'
+import { fetchFrom } from '../support/source-address.ts'
+import { connectRedis, REDIS_URL } from '../throttle/redis.ts'
 import { type Deployment, startDeployment } from './deployment.ts'
 
-// The prefix the Redis throttle writes under; the username makes the key this run's own.
-const THROTTLE_PREFIX = 'keyward:throttle:password:'
+// The prefix the server's Redis throttle writes under (src/server.ts).
+const SERVER_PREFIX = 'keyward:throttle:'
+/** An address of this run's own: the shared Redis counts per address for every test that uses it. */
+const randomAddress = () => `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(1, 255)}`
 
-describe('two Keyward processes on one PostgreSQL database and one Redis: lockouts', () => {
+describe('two Keyward processes on one PostgreSQL database and one Redis: sign-in waits', () => {
+  const attacker = randomAddress()
+  const victim = randomAddress()
   let deployment: Deployment
   let redis: Redis
   let a: ServerProcess
@@ -32,20 +36,36 @@ describe('two Keyward processes on one PostgreSQL database and one Redis: lockou
   })
   after(async () => {
     await deployment?.close()
-    if (username !== '') await deleteKeys(redis, `${THROTTLE_PREFIX}${username}`)
+    if (username !== '') {
+      const keys = [attacker, victim].flatMap((from) => Object.values(signInKeys(username, from, null)))
+      await redis.del(...keys.flatMap((key) => [`${SERVER_PREFIX}${key}`, `${SERVER_PREFIX}wait:${key}`]))
+    }
     redis?.disconnect()
   })
 
-  test('wrong passwords counted on node A lock the username on node B', async () => {
+  const signIn = (node: ServerProcess, password: string, from: string) =>
+    postToken(
+      node,
+      { grant_type: 'password', username, password },
+      { authorization: basicAuthorization(app.client.id, app.secret ?? '') },
+      fetchFrom(from),
+    )
+
+  test('wrong passwords counted on node A make that address wait on node B; another address signs in', async () => {
     const user = await deployment.addUser()
     username = user.username
-    const signIn = (node: ServerProcess, password: string) =>
-      tokenRequest(node, app, { grant_type: 'password', username, password })
-    for (let attempt = 1; attempt <= MAX_PASSWORD_FAILURES; attempt++) {
-      assert.equal((await signIn(a, `guess ${attempt}`)).status, 400)
+    const { password } = user
+    for (let attempt = 1; attempt <= SIGN_IN_PAIR_POLICY.limit; attempt++) {
+      assert.equal((await signIn(a, `guess ${attempt}`, attacker)).status, 400)
     }
-    const locked = await signIn(b, user.password)
-    assert.equal(locked.status, 400, 'the right password is refused on the other node')
-    assert.equal(locked.json.error, 'invalid_grant')
+    const waiting = await signIn(b, password, attacker)
+    assert.equal(waiting.status, 429, 'the right password waits on the other node, from that address')
+    assert.equal(waiting.json.error, 'temporarily_unavailable')
+    assert.ok(Number(waiting.headers.get('retry-after')) > 0)
+    assert.equal(
+      (await signIn(b, password, victim)).status,
+      200,
+      'the person signs in from their own address',
+    )
   })
 })

@@ -27,6 +27,7 @@ const schemaTables = [
   'refresh_tokens',
   'schema_migrations',
   'sessions',
+  'sign_in_unlocks',
   'signing_keys',
   'users',
 ]
@@ -172,6 +173,18 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
         "the client's own token stays",
       )
       await assertPresent(stores, other)
+    })
+  })
+
+  describe('sign-in unlocks', () => {
+    it('keeps the last unlock per username', async ({ stores }) => {
+      assert.equal(await stores.signInUnlocks.lastUnlock('alice'), null)
+      await stores.signInUnlocks.unlock('alice', t0)
+      await stores.signInUnlocks.unlock('bob', at(5))
+      await stores.signInUnlocks.unlock('alice', at(10))
+      assert.deepEqual(await stores.signInUnlocks.lastUnlock('alice'), at(10))
+      assert.deepEqual(await stores.signInUnlocks.lastUnlock('bob'), at(5))
+      assert.equal(await stores.signInUnlocks.lastUnlock('carol'), null)
     })
   })
 

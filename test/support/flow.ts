@@ -30,14 +30,15 @@ export interface Browser {
   post(url: string, form: Readonly<Record<string, string>>): Promise<Page>
 }
 
-export function newBrowser(issuer: string): Browser {
+/** `send` is where requests go out: fetch, or fetchFrom (source-address.ts) to come from another address. */
+export function newBrowser(issuer: string, send: typeof fetch = fetch): Browser {
   const cookies = new Map<string, string>()
-  async function send(url: string, init: RequestInit): Promise<Page> {
+  async function request(url: string, init: RequestInit): Promise<Page> {
     const headers = new Headers(init.headers)
     if (cookies.size > 0) {
       headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '))
     }
-    const response = await fetch(new URL(url, issuer), { ...init, headers, redirect: 'manual' })
+    const response = await send(new URL(url, issuer), { ...init, headers, redirect: 'manual' })
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';')
       const equals = pair.indexOf('=')
@@ -52,8 +53,8 @@ export function newBrowser(issuer: string): Browser {
   }
   return {
     cookies,
-    get: (url) => send(url, { method: 'GET' }),
-    post: (url, form) => send(url, { method: 'POST', body: new URLSearchParams(form) }),
+    get: (url) => request(url, { method: 'GET' }),
+    post: (url, form) => request(url, { method: 'POST', body: new URLSearchParams(form) }),
   }
 }
 
@@ -174,8 +175,9 @@ export async function postToken(
   server: { issuer: string },
   form: Readonly<Record<string, string>>,
   headers: Readonly<Record<string, string>> = {},
+  send: typeof fetch = fetch,
 ): Promise<TokenReply> {
-  const response = await fetch(`${server.issuer}/token`, {
+  const response = await send(`${server.issuer}/token`, {
     method: 'POST',
     headers,
     body: new URLSearchParams(form),

@@ -8,10 +8,10 @@ import { redisThrottle } from '../../src/store/throttle/redis-throttle.ts'
 import { throttleContract } from './contract.ts'
 import { connectRedis, deleteKeys } from './redis.ts'
 
-// Redis keeps its own time, so windows here are real: one second, waited out with a small margin.
+// Redis keeps its own time, so waits here are real: a unit of 0.4 s, waited out with a small margin.
 const MARGIN_MS = 50
 
-describe('Redis throttle (real Redis, 1-second windows)', () => {
+describe('Redis throttle (real Redis, 0.4-second units)', () => {
   const prefix = `keyward-test:${randomUUID()}:`
   let redis: Redis
   let throttle: Throttle
@@ -27,25 +27,34 @@ describe('Redis throttle (real Redis, 1-second windows)', () => {
 
   throttleContract(() => ({
     throttle,
-    windowSeconds: 1,
+    unit: 0.4,
     elapse: (seconds) => sleep(seconds * 1000 + MARGIN_MS),
   }))
 
-  test('counts live under the prefix and expire with their window', async () => {
-    await throttle.hit('expiring', 1)
-    const ttl = await redis.pttl(`${prefix}expiring`)
-    assert.ok(ttl > 0 && ttl <= 1000, `a TTL of at most the window (${ttl} ms)`)
+  test('every key lives under the prefix and expires: nothing is left behind', async () => {
+    const policy = { limit: 1, windowSeconds: 1, backoff: { firstSeconds: 1, maxSeconds: 1 } }
+    await throttle.take('expiring', policy)
+    const stored = await redis.keys(`${prefix}*expiring*`)
+    assert.equal(stored.length, 2, 'the count and the wait')
+    for (const key of stored) {
+      const ttl = await redis.pttl(key)
+      assert.ok(ttl > 0 && ttl <= 2000, `${key}: a TTL of at most the wait and the window (${ttl} ms)`)
+    }
   })
 
-  test('two throttles on one Redis share their counts', async () => {
+  test('two throttles on one Redis share their counts and waits', async () => {
     const connection = await connectRedis()
+    const policy = { limit: 3, windowSeconds: 60 }
     try {
       const elsewhere = redisThrottle(connection, prefix)
-      await throttle.hit('shared', 60)
-      assert.equal(await elsewhere.hit('shared', 60), 2)
-      assert.equal(await throttle.hit('shared', 60), 3)
+      await throttle.take('shared', policy)
+      await elsewhere.take('shared', policy)
+      await throttle.take('shared', policy)
+      assert.equal((await elsewhere.take('shared', policy)).allowed, false)
+      assert.ok((await throttle.waitFor('shared')) > 0)
       await elsewhere.reset('shared')
-      assert.equal(await throttle.hit('shared', 60), 1)
+      assert.equal(await throttle.waitFor('shared'), 0)
+      assert.equal((await throttle.take('shared', policy)).allowed, true)
     } finally {
       connection.disconnect()
     }

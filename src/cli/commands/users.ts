@@ -152,4 +152,17 @@ export function usersCommand(program: Command, env: Environment): void {
         console.log(`Ended ${plural(count, 'session')} of ${username}.`)
       })
     })
+
+  users
+    .command('unlock <username>')
+    .description('end the waits that failed sign-ins put on a username, at every address and on every node')
+    .action(async (username: string) => {
+      await withStores(env, async (stores) => {
+        if ((await stores.users.getByUsername(username)) === null)
+          throw new UsageError(`No user ${username}.`)
+        // Sign-in reads this at each attempt (src/core/sign-in.ts): the username's counts start over.
+        await stores.signInUnlocks.unlock(username.toLowerCase(), systemClock.now())
+        console.log(`Unlocked ${username}: earlier failed sign-ins no longer hold it up.`)
+      })
+    })
 }

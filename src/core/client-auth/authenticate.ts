@@ -1,19 +1,69 @@
-import { InvalidClient } from '../errors.ts'
+import type { CoreContext } from '../context.ts'
+import { InvalidClient, TemporarilyUnavailable } from '../errors.ts'
 import type { Client } from '../model/client.ts'
+import type { ThrottlePolicy } from '../ports/throttle.ts'
+import { attemptSource } from '../protocol/address.ts'
 import { matchesDigest } from '../protocol/digest.ts'
-import { type ClientAuthInput, presentedCredentials } from './credentials.ts'
+import { tooManyAttempts } from '../refusal.ts'
+import { type ClientAuthInput, type PresentedCredentials, presentedCredentials } from './credentials.ts'
 
 /** Finds a client by id; the server passes its cached lookup. */
 export type ClientLookup = (id: string) => Promise<Client | null>
 
+/** What client authentication needs: the lookup, the throttle and the security events. */
+export interface ClientAuthDeps extends Pick<CoreContext, 'throttle' | 'events'> {
+  readonly findClient: ClientLookup
+}
+
+/** Failed client authentications from one address: 20 a minute, then it waits for the rest of that minute. */
+export const CLIENT_AUTH_POLICY: ThrottlePolicy = { limit: 20, windowSeconds: 60 }
+
+/** Longer client ids are never looked up (nor logged whole): no client has one. */
+const MAX_CLIENT_ID_LENGTH = 255
+
+/**
+ * Client secrets are 256-bit random values, which no rate of guessing finds: the throttle only sheds the load of
+ * wrong ones. So while its store cannot answer, clients authenticate unthrottled rather than not at all.
+ */
+async function unlessUnavailable<T>(work: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    if (error instanceof TemporarilyUnavailable) return fallback
+    throw error
+  }
+}
+
 /**
  * Authenticates the client of a token, revocation, introspection or device authorization request.
  * Confidential clients prove a secret (Basic or post, RFC 6749 §2.3.1); public clients only name themselves.
+ * Failures are counted per address; over the limit, requests from there wait (429) before any lookup.
  */
-export async function authenticateClient(input: ClientAuthInput, findClient: ClientLookup): Promise<Client> {
+export async function authenticateClient(input: ClientAuthInput, deps: ClientAuthDeps): Promise<Client> {
+  const throttleKey = `client-auth:${attemptSource(input.address)}`
+  const wait = await unlessUnavailable(deps.throttle.waitFor(throttleKey), 0)
   const presented = presentedCredentials(input)
+  const event = { address: input.address, clientId: presented.clientId.slice(0, MAX_CLIENT_ID_LENGTH) }
+  if (wait > 0) {
+    deps.events.emit({ event: 'client_authentication_throttled', ...event })
+    throw tooManyAttempts('Too many failed client authentications from this address.', wait)
+  }
+  try {
+    return await verifyClient(presented, deps.findClient)
+  } catch (error) {
+    if (error instanceof InvalidClient) {
+      deps.events.emit({ event: 'client_authentication_failed', ...event })
+      // Counted after the check, which keeps the hot path to one read: a burst sent at once may all be checked.
+      await unlessUnavailable(deps.throttle.take(throttleKey, CLIENT_AUTH_POLICY), undefined)
+    }
+    throw error
+  }
+}
+
+async function verifyClient(presented: PresentedCredentials, findClient: ClientLookup): Promise<Client> {
   const usedBasic = presented.method === 'client_secret_basic'
-  const client = presented.clientId.length <= 255 ? await findClient(presented.clientId) : null
+  const client =
+    presented.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(presented.clientId) : null
   // Built only on failure: an Error captures a stack trace, too costly for every successful request.
   const failure = () => new InvalidClient('Client authentication failed.', usedBasic)
   if (client === null) throw failure()

@@ -4,15 +4,22 @@ import { issueImplicitToken } from '../authorize/implicit.ts'
 import { type AuthorizationRequest, validateAuthorizationRequest } from '../authorize/request.ts'
 import { errorRedirect, implicitRedirect, issueCode } from '../authorize/respond.ts'
 import type { EndpointContext } from '../context.ts'
-import { AccessDenied, OAuthError } from '../errors.ts'
+import { AccessDenied, OAuthError, TemporarilyUnavailable, TooManyRequests } from '../errors.ts'
 import type { User } from '../model/user.ts'
-import { authenticateUser, findSession, type SignIn, startSession } from '../sessions.ts'
+import { findSession, startSession } from '../sessions.ts'
+import { authenticateUser, type SignIn } from '../sign-in.ts'
 
 /** What the HTTP layer shows or does next for an authorization interaction. */
 export type AuthorizeOutcome =
   | { readonly kind: 'show-error'; readonly error: OAuthError }
   | { readonly kind: 'redirect'; readonly location: string }
-  | { readonly kind: 'login'; readonly request: AuthorizationRequest; readonly failed: boolean }
+  | {
+      readonly kind: 'login'
+      readonly request: AuthorizationRequest
+      readonly failed: boolean
+      /** Why the password was not even checked: the attempt must wait (429), or cannot be counted now (503). */
+      readonly refusal?: TooManyRequests | TemporarilyUnavailable
+    }
   | { readonly kind: 'consent'; readonly request: AuthorizationRequest; readonly user: User }
 
 /** A browser as far as the authorization endpoint cares: its session cookie value, if any, and its address. */
@@ -91,7 +98,12 @@ export async function submitLogin(
 ): Promise<{ outcome: AuthorizeOutcome; sessionId: string | null }> {
   let sessionId: string | null = null
   const outcome = await withValidRequest(params, deps, async (request) => {
-    const user = await authenticateUser(credentials, deps)
+    const user = await authenticateUser(credentials, deps).catch((error: unknown) => {
+      // The person stays on the form and is told to wait, instead of being sent back to the client.
+      if (error instanceof TooManyRequests || error instanceof TemporarilyUnavailable) return error
+      throw error
+    })
+    if (user instanceof OAuthError) return { kind: 'login', request, failed: true, refusal: user }
     if (user === null) return { kind: 'login', request, failed: true }
     sessionId = (await startSession(user.id, deps)).id
     return proceed(request, user.id, true, deps)

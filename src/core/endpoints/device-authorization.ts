@@ -5,11 +5,14 @@ import type { EndpointContext } from '../context.ts'
 import { InvalidGrant, UnauthorizedClient } from '../errors.ts'
 import type { Client } from '../model/client.ts'
 import type { DeviceCode } from '../model/device-code.ts'
+import type { ThrottlePolicy } from '../ports/throttle.ts'
+import { attemptSource } from '../protocol/address.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { DEVICE_CODE } from '../protocol/grant-types.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { formatUserCode, generateUserCode, normalizeUserCode } from '../protocol/user-code.ts'
 import { randomToken } from '../random.ts'
+import { tooManyAttempts } from '../refusal.ts'
 import { ENDPOINT_PATHS } from './metadata.ts'
 
 export interface DeviceAuthorizationResponse {
@@ -26,7 +29,7 @@ export async function authorizeDevice(
   input: ClientAuthInput,
   deps: EndpointContext,
 ): Promise<DeviceAuthorizationResponse> {
-  const client = await authenticateClient(input, deps.findClient)
+  const client = await authenticateClient(input, deps)
   if (!client.grantTypes.includes(DEVICE_CODE)) {
     throw new UnauthorizedClient('This client is not allowed to use the device authorization grant.')
   }
@@ -82,9 +85,15 @@ export function deviceAuthorizationBody(
   }
 }
 
-/** Wrong user codes a client address may try per window before it must wait (RFC 8628 §5.1). */
-export const USER_CODE_MAX_ATTEMPTS = 10
-export const USER_CODE_WINDOW_SECONDS = 5 * 60
+/**
+ * Wrong user codes (RFC 8628 §5.1: 20^8 codes are too few to leave unthrottled): ten at once, then a wait of a
+ * minute that doubles with each further one, up to an hour; forgotten an hour after the last.
+ */
+export const USER_CODE_POLICY: ThrottlePolicy = {
+  limit: 10,
+  windowSeconds: 60 * 60,
+  backoff: { firstSeconds: 60, maxSeconds: 60 * 60 },
+}
 
 export interface PendingDevice {
   /** As shown to a person: XXXX-XXXX. */
@@ -95,20 +104,28 @@ export interface PendingDevice {
 }
 
 /**
- * Finds the pending device authorization a person typed the code of. Guessing is throttled per `requester`
- * (the client address): 20^8 codes are too few to leave unthrottled (RFC 8628 §5.1).
+ * Who types a code: a signed-in person has tries of their own, so that nobody sharing their address can use
+ * them up; anyone else shares the tries of their address.
  */
+export interface CodeTypist {
+  readonly address: string
+  readonly userId: string | null
+}
+
+/** Finds the pending device authorization a person typed the code of; wrong codes are counted per typist. */
 export async function findPendingDevice(
   typed: string,
-  requester: string,
+  typist: CodeTypist,
   deps: EndpointContext,
 ): Promise<PendingDevice> {
-  const throttleKey = `user-code:${requester}`
+  const throttleKey =
+    typist.userId === null
+      ? `user-code:source:${attemptSource(typist.address)}`
+      : `user-code:user:${typist.userId}`
   // Charged before the lookup, in one atomic step, so that guesses sent at once cannot all pass a count read
   // earlier; a code that proves right is refunded below, so people approving many devices are never held up.
-  if ((await deps.throttle.hit(throttleKey, USER_CODE_WINDOW_SECONDS)) > USER_CODE_MAX_ATTEMPTS) {
-    throw new InvalidGrant('Too many wrong codes. Wait a few minutes, then try again.')
-  }
+  const charge = await deps.throttle.take(throttleKey, USER_CODE_POLICY)
+  if (!charge.allowed) throw tooManyAttempts('Too many wrong codes.', charge.retryAfterSeconds)
   const userCode = normalizeUserCode(typed)
   const code = userCode === null ? null : await deps.stores.deviceCodes.getByUserCode(digest(userCode))
   const client = code === null ? null : await deps.findClient(code.clientId)

@@ -17,7 +17,7 @@ export async function introspectToken(
   input: ClientAuthInput,
   deps: EndpointContext,
 ): Promise<Record<string, unknown>> {
-  const client = await authenticateClient(input, deps.findClient)
+  const client = await authenticateClient(input, deps)
   if (!client.canIntrospect)
     throw new AccessDenied('This client is not allowed to introspect tokens.').withStatus(403)
   const token = required(input.params, 'token')

@@ -10,7 +10,7 @@ import { findToken } from '../tokens/find-token.ts'
  * recognised by their form, so it is not needed.
  */
 export async function revokeToken(input: ClientAuthInput, deps: EndpointContext): Promise<void> {
-  const client = await authenticateClient(input, deps.findClient)
+  const client = await authenticateClient(input, deps)
   const token = required(input.params, 'token')
   const found = await findToken(token, deps)
   // RFC 7009 §2.1: the token was issued to the client making the request.

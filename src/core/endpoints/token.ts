@@ -16,7 +16,7 @@ export async function handleTokenRequest(
   input: ClientAuthInput,
   deps: TokenEndpointDeps,
 ): Promise<TokenResponse> {
-  const client = await authenticateClient(input, deps.findClient)
+  const client = await authenticateClient(input, deps)
   const grantType = required(input.params, 'grant_type')
   const handler = deps.grants.get(grantType)
   if (!handler) throw new UnsupportedGrantType('This grant_type is not supported.')

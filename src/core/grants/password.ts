@@ -3,7 +3,7 @@ import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
-import { authenticateUser } from '../sessions.ts'
+import { authenticateUser } from '../sign-in.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
 
@@ -13,13 +13,13 @@ interface PasswordInput {
   readonly scope: readonly string[]
 }
 
-// One message for every failure, locked or not: nothing tells whether the username exists.
-const FAILED = 'The username or password is incorrect, or too many attempts were made; try again later.'
+// One message for every failure: nothing tells whether the username exists.
+const FAILED = 'The username or password is incorrect.'
 
 /**
  * RFC 6749 §4.3, Resource Owner Password Credentials: legacy, removed from OAuth 2.1 (RFC 9700 §2.4). The
  * client sees the person's password, so it is enabled only for clients an operator acknowledged, and guessing
- * is throttled per username (in authenticateUser).
+ * is throttled per username and address and per address (in authenticateUser: too many → 429).
  */
 export const passwordGrant: GrantHandler<PasswordInput> = {
   grantType: 'password',

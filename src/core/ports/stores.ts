@@ -142,6 +142,13 @@ export interface KeyStore {
   retireAllExcept(kid: string, at: Date, publishUntil: Date): Promise<void>
 }
 
+/** Operators' unlocks of sign-in waits (`keyward users unlock`), by username in lower case, as sign-in counts it. */
+export interface SignInUnlockStore {
+  unlock(username: string, at: Date): Promise<void>
+  /** When the username was last unlocked, or null. */
+  lastUnlock(username: string): Promise<Date | null>
+}
+
 export interface Stores {
   readonly clients: ClientStore
   readonly users: UserStore
@@ -152,6 +159,7 @@ export interface Stores {
   readonly sessions: SessionStore
   readonly deviceCodes: DeviceCodeStore
   readonly keys: KeyStore
+  readonly signInUnlocks: SignInUnlockStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   close(): Promise<void>

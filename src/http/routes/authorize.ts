@@ -7,7 +7,7 @@ import {
   submitConsent,
   submitLogin,
 } from '../../core/endpoints/authorize.ts'
-import { InvalidRequest } from '../../core/errors.ts'
+import { InvalidRequest, TooManyRequests } from '../../core/errors.ts'
 import { type CookiePolicy, readCookie, writeCookie } from '../cookies.ts'
 import type { Csrf } from '../csrf.ts'
 import { sendErrorPage } from '../errors.ts'
@@ -17,16 +17,14 @@ import { renderLogin } from '../views/login.ts'
 
 export const SESSION_COOKIE = 'kw_session'
 
-/** One message for a wrong username, a wrong password and a locked username: nothing tells them apart. */
+/** One message for a wrong username and a wrong password: nothing tells them apart. */
 export const LOGIN_FAILED_MESSAGE =
-  'The username or password is incorrect. After several failed attempts, sign-in pauses for 15 minutes.'
+  'The username or password is incorrect. After 5 failed attempts, each further one waits a while.'
 
 export interface AuthorizeRouteDeps {
   readonly core: EndpointContext
   readonly csrf: Csrf
   readonly cookies: CookiePolicy
-  /** Limits for the login form: attempts per window, per client address. */
-  readonly loginRateLimit: { readonly max: number; readonly timeWindow: string }
 }
 
 /** The authorization request's own parameters, carried through the login and consent forms unchanged. */
@@ -61,8 +59,10 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
         // 303 after a form post so the browser follows with GET (RFC 9110 §15.4.4).
         return reply.redirect(outcome.location, request.method === 'POST' ? 303 : 302)
       case 'login':
+        if (outcome.refusal instanceof TooManyRequests)
+          reply.header('Retry-After', String(outcome.refusal.retryAfterSeconds))
         return reply
-          .code(outcome.failed ? 401 : 200)
+          .code(outcome.refusal?.status ?? (outcome.failed ? 401 : 200))
           .type('text/html; charset=utf-8')
           .send(
             renderLogin({
@@ -71,7 +71,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
               clientName: outcome.request.client.name,
               hiddenFields: Object.fromEntries(authorizationParams(params)),
               ...(username === undefined ? {} : { username }),
-              ...(outcome.failed ? { error: LOGIN_FAILED_MESSAGE } : {}),
+              ...(outcome.failed ? { error: outcome.refusal?.description ?? LOGIN_FAILED_MESSAGE } : {}),
             }),
           )
       case 'consent': {
@@ -112,7 +112,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
     return render(request, reply, params, await authorize(params, browserOf(request), core))
   })
 
-  app.post('/login', { config: { rateLimit: deps.loginRateLimit } }, async (request, reply) => {
+  // Guessing is throttled in core, per username and address and per address (authenticateUser).
+  app.post('/login', async (request, reply) => {
     const form = formOf(request.body)
     requireCsrf(request, form)
     const params = authorizationParams(form)

@@ -6,8 +6,15 @@ import {
   type PendingDevice,
 } from '../../core/endpoints/device-authorization.ts'
 import { ENDPOINT_PATHS } from '../../core/endpoints/metadata.ts'
-import { InvalidRequest, OAuthError } from '../../core/errors.ts'
-import { authenticateUser, findSession, startSession } from '../../core/sessions.ts'
+import {
+  InvalidGrant,
+  InvalidRequest,
+  OAuthError,
+  TemporarilyUnavailable,
+  TooManyRequests,
+} from '../../core/errors.ts'
+import { findSession, startSession } from '../../core/sessions.ts'
+import { authenticateUser } from '../../core/sign-in.ts'
 import { type CookiePolicy, readCookie, writeCookie } from '../cookies.ts'
 import type { Csrf } from '../csrf.ts'
 import { formOf, queryOf } from '../form.ts'
@@ -21,8 +28,26 @@ export interface DeviceRouteDeps {
   readonly core: EndpointContext
   readonly csrf: Csrf
   readonly cookies: CookiePolicy
-  readonly loginRateLimit: { readonly max: number; readonly timeWindow: string }
 }
+
+/** What the device login page shows: the code it carries, and the client when the code was checked already. */
+interface LoginPageView {
+  readonly userCode: string
+  readonly clientName?: string
+  readonly username?: string
+  /** The alert: why the page is shown again. */
+  readonly problem?: string
+}
+
+/** Sent back as the error's status, with Retry-After when it says how long to wait. */
+function withStatusOf(reply: FastifyReply, error: OAuthError): FastifyReply {
+  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
+  return reply.code(error.status)
+}
+
+/** Signing in was refused before the password was checked: too many tries (429), or they cannot be counted (503). */
+const isRefusal = (error: unknown): error is TooManyRequests | TemporarilyUnavailable =>
+  error instanceof TooManyRequests || error instanceof TemporarilyUnavailable
 
 const VERIFY = ENDPOINT_PATHS.deviceVerification
 
@@ -32,18 +57,18 @@ const VERIFY = ENDPOINT_PATHS.deviceVerification
  */
 export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps): void {
   const { core, csrf, cookies } = deps
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body)
+  // Each page is sent with the status the reply has by then (200 unless the caller set another).
+  const html = (reply: FastifyReply, body: string) =>
+    reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body)
 
-  const entryPage = (request: FastifyRequest, reply: FastifyReply, userCode?: string, error?: string) =>
+  const entryPage = (request: FastifyRequest, reply: FastifyReply, userCode?: string, error?: OAuthError) =>
     html(
-      reply,
-      error === undefined ? 200 : 400,
+      error === undefined ? reply : withStatusOf(reply, error),
       renderDeviceEntry({
         action: VERIFY,
         csrfToken: csrf.tokenFor(request, reply),
         ...(userCode === undefined ? {} : { userCode }),
-        ...(error === undefined ? {} : { error }),
+        ...(error === undefined ? {} : { error: error.description }),
       }),
     )
 
@@ -57,7 +82,6 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     const descriptions = new Map(core.config.scopes.map((scope) => [scope.name, scope.description]))
     return html(
       reply,
-      200,
       renderDeviceConfirm({
         action: `${VERIFY}/decide`,
         csrfToken: csrf.tokenFor(request, reply),
@@ -70,34 +94,39 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     )
   }
 
-  const loginPage = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    pending: PendingDevice,
-    username?: string,
-  ) =>
+  const loginPage = (request: FastifyRequest, reply: FastifyReply, view: LoginPageView) =>
     html(
       reply,
-      username === undefined ? 200 : 401,
       renderLogin({
         action: `${VERIFY}/login`,
         csrfToken: csrf.tokenFor(request, reply),
-        clientName: pending.client.name,
-        hiddenFields: { user_code: pending.userCode },
-        ...(username === undefined ? {} : { username, error: LOGIN_FAILED_MESSAGE }),
+        ...(view.clientName === undefined ? {} : { clientName: view.clientName }),
+        hiddenFields: { user_code: view.userCode },
+        ...(view.username === undefined ? {} : { username: view.username }),
+        ...(view.problem === undefined ? {} : { error: view.problem }),
       }),
     )
 
-  /** Reads and checks a posted form; a bad code goes back to the entry page with the reason. */
-  async function pendingFrom(request: FastifyRequest) {
+  /** Reads a posted form, refusing it without this browser's CSRF token. */
+  function formFrom(request: FastifyRequest): ReadonlyMap<string, string> {
     const form = formOf(request.body)
     if (!csrf.verify(request, form.get('csrf_token'))) {
       throw new InvalidRequest('This form has expired or was not sent by this site. Start again.')
     }
+    return form
+  }
+
+  /** The device whose code the form carries, counted against the typist's tries; or why there is none. */
+  async function pendingFrom(
+    form: ReadonlyMap<string, string>,
+    request: FastifyRequest,
+    userId: string | null,
+  ) {
     try {
-      return { form, pending: await findPendingDevice(form.get('user_code') ?? '', request.ip, core) }
+      const typist = { address: request.ip, userId }
+      return { pending: await findPendingDevice(form.get('user_code') ?? '', typist, core) }
     } catch (error) {
-      if (error instanceof OAuthError) return { form, error }
+      if (error instanceof OAuthError) return { error }
       throw error
     }
   }
@@ -108,35 +137,60 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   // RFC 8628 §3.3.1: verification_uri_complete carries the code; the person still confirms it.
   app.get(VERIFY, async (request, reply) => entryPage(request, reply, queryOf(request.url).get('user_code')))
 
-  app.post(VERIFY, { config: { rateLimit: deps.loginRateLimit } }, async (request, reply) => {
-    const { form, pending, error } = await pendingFrom(request)
-    if (!pending) return entryPage(request, reply, form.get('user_code'), error.description)
+  app.post(VERIFY, async (request, reply) => {
+    const form = formFrom(request)
     const userId = await sessionUser(request)
-    return userId === null ? loginPage(request, reply, pending) : confirmPage(request, reply, pending, userId)
+    const { pending, error } = await pendingFrom(form, request, userId)
+    if (pending) {
+      if (userId !== null) return confirmPage(request, reply, pending, userId)
+      return loginPage(request, reply, { userCode: pending.userCode, clientName: pending.client.name })
+    }
+    if (userId === null && error instanceof TooManyRequests) {
+      // Others at this address used up its tries: signing in checks the code against the person's own instead.
+      const problem =
+        'Too many wrong codes were entered from your network. Sign in, and your code will be checked.'
+      return loginPage(request, reply, { userCode: form.get('user_code') ?? '', problem })
+    }
+    return entryPage(request, reply, form.get('user_code'), error)
   })
 
-  app.post(`${VERIFY}/login`, { config: { rateLimit: deps.loginRateLimit } }, async (request, reply) => {
-    const { form, pending, error } = await pendingFrom(request)
-    if (!pending) return entryPage(request, reply, form.get('user_code'), error.description)
+  // Signing in comes first, so that the code is then counted against the person's own tries.
+  app.post(`${VERIFY}/login`, async (request, reply) => {
+    const form = formFrom(request)
     const username = form.get('username') ?? ''
+    const userCode = form.get('user_code') ?? ''
     const signIn = { username, password: form.get('password') ?? '', address: request.ip }
-    const user = await authenticateUser(signIn, core)
-    if (user === null) return loginPage(request, reply, pending, username)
+    const user = await authenticateUser(signIn, core).catch((error: unknown) => {
+      if (isRefusal(error)) return error
+      throw error
+    })
+    if (user instanceof OAuthError) {
+      return loginPage(request, withStatusOf(reply, user), { userCode, username, problem: user.description })
+    }
+    if (user === null) {
+      return loginPage(request, reply.code(401), { userCode, username, problem: LOGIN_FAILED_MESSAGE })
+    }
     const session = await startSession(user.id, core)
     writeCookie(reply, SESSION_COOKIE, session.id, cookies, core.config.lifetimes.session)
+    const { pending, error } = await pendingFrom(form, request, user.id)
+    if (!pending) return entryPage(request, reply, userCode, error)
     return confirmPage(request, reply, pending, user.id)
   })
 
   app.post(`${VERIFY}/decide`, async (request, reply) => {
-    const { form, pending, error } = await pendingFrom(request)
-    if (!pending) return entryPage(request, reply, form.get('user_code'), error.description)
+    const form = formFrom(request)
     const userId = await sessionUser(request)
-    if (userId === null) return loginPage(request, reply, pending)
+    const { pending, error } = await pendingFrom(form, request, userId)
+    if (!pending) return entryPage(request, reply, form.get('user_code'), error)
+    if (userId === null) {
+      return loginPage(request, reply, { userCode: pending.userCode, clientName: pending.client.name })
+    }
     const approved = form.get('decision') === 'approve'
     const person = { userId, address: request.ip }
     if (!(await decideDevice(pending, approved ? 'approved' : 'denied', person, core))) {
-      return entryPage(request, reply, undefined, 'That code was already used. Start again on your device.')
+      const used = new InvalidGrant('That code was already used. Start again on your device.')
+      return entryPage(request, reply, undefined, used)
     }
-    return html(reply, 200, renderDeviceDone({ approved, clientName: pending.client.name }))
+    return html(reply, renderDeviceDone({ approved, clientName: pending.client.name }))
   })
 }

@@ -4,7 +4,8 @@ import { alertMessage, type HiddenFields, page, postForm } from './layout.ts'
 export interface LoginView {
   readonly action: string
   readonly csrfToken: string
-  readonly clientName: string
+  /** Absent where the request is not known yet to be for a client (a device code checked after sign-in). */
+  readonly clientName?: string
   readonly hiddenFields: HiddenFields
   readonly username?: string
   /** A generic message; never says whether the username or the password was wrong. */
@@ -35,8 +36,8 @@ export function renderLogin({
 <button type="submit" class="primary">Sign in</button>
 </div>`
   return page({
-    title: `Sign in to ${clientName}`,
-    body: html`<h1>Sign in to continue to <span class="client-name">${clientName}</span></h1>
+    title: clientName === undefined ? 'Sign in' : `Sign in to ${clientName}`,
+    body: html`<h1>Sign in to continue${clientName !== undefined && html` to <span class="client-name">${clientName}</span>`}</h1>
 ${error !== undefined && alertMessage(errorId, error)}
 ${postForm({ action, csrfToken, hiddenFields, content })}`,
   })

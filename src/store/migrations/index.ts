@@ -2,6 +2,7 @@ import { initial } from './001-initial.ts'
 import { clientNotifications } from './002-client-notifications.ts'
 import { refreshTokenReplaces } from './003-refresh-token-replaces.ts'
 import { signingKeyNotifications } from './004-signing-key-notifications.ts'
+import { signInUnlocks } from './005-sign-in-unlocks.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   clientNotifications,
   refreshTokenReplaces,
   signingKeyNotifications,
+  signInUnlocks,
 ]

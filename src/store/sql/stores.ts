@@ -8,6 +8,7 @@ import type { SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
 import { keyStore } from './key-store.ts'
 import { sessionStore } from './session-store.ts'
+import { signInUnlockStore } from './sign-in-unlock-store.ts'
 import { tokenStore } from './token-store.ts'
 import { userStore } from './user-store.ts'
 
@@ -54,6 +55,7 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     sessions: sessionStore(driver),
     deviceCodes: deviceCodeStore(driver),
     keys: keyStore(driver),
+    signInUnlocks: signInUnlockStore(driver),
   }
 }
 

@@ -1,0 +1,47 @@
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+
+/** A command Redis has not answered by then fails (a stalled Redis), and so does the attempt it counted. */
+const COMMAND_TIMEOUT_MS = 2000
+
+/**
+ * The connection of the shared throttle. While Redis is away, commands fail at once instead of waiting in a
+ * queue for a reconnection (no offline queue, no retries): attempts answer 503 at once, fail closed. The client
+ * reconnects by itself, backing off to every 2 s, and each outage is told once in the log, and its end once.
+ */
+export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+  })
+  let lastError: string | undefined
+  let down = false
+  // A listener of its own: without one, ioredis prints each failed reconnection to stderr, unstructured.
+  redis.on('error', (error: Error) => {
+    lastError = error.message
+  })
+  // Emitted when a connection ended that nobody closed, before each try to reconnect.
+  redis.on('reconnecting', () => {
+    if (down) return
+    down = true
+    logger.error(
+      { redis: 'unreachable', cause: lastError },
+      'Redis is unreachable: sign-in and device verification answer 503 until it is back',
+    )
+  })
+  redis.on('ready', () => {
+    lastError = undefined
+    if (!down) return
+    down = false
+    logger.info({ redis: 'reachable' }, 'Redis is reachable again')
+  })
+  try {
+    await redis.connect()
+  } catch (error) {
+    redis.disconnect()
+    throw error
+  }
+  return redis
+}
