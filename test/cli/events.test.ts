@@ -114,6 +114,12 @@ describe('keyward commands log their security events on stderr', () => {
     assert.equal(revokedEvents.length, 2)
   })
 
+  test('users unlock names the user', async () => {
+    const user = await server.user()
+    const unlocked = await cli('users', 'unlock', user.username)
+    assertOneEvent(eventsOf(unlocked), { event: 'user_unlocked', userId: user.id, reason: 'operator' })
+  })
+
   test('reading commands log nothing, and KEYWARD_LOG_LEVEL=warn silences the informational events', async () => {
     for (const argv of [
       ['clients', 'list', '--json'],

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { changePassword, endSessions } from '../../core/admin/users.ts'
+import { changePassword, endSessions, unlockSignIn } from '../../core/admin/users.ts'
 import type { Stores } from '../../core/ports/stores.ts'
 import { newUser, passwordProblem } from '../../core/users.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
@@ -157,11 +157,10 @@ export function usersCommand(program: Command, env: Environment): void {
     .command('unlock <username>')
     .description('end the waits that failed sign-ins put on a username, at every address and on every node')
     .action(async (username: string) => {
-      await withStores(env, async (stores) => {
-        if ((await stores.users.getByUsername(username)) === null)
-          throw new UsageError(`No user ${username}.`)
-        // Sign-in reads this at each attempt (src/core/sign-in.ts): the username's counts start over.
-        await stores.signInUnlocks.unlock(username.toLowerCase(), systemClock.now())
+      await withStores(env, async (stores, _config, admin) => {
+        const user = await stores.users.getByUsername(username)
+        if (user === null) throw new UsageError(`No user ${username}.`)
+        await unlockSignIn(user, admin)
         console.log(`Unlocked ${username}: earlier failed sign-ins no longer hold it up.`)
       })
     })

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.ts'
+import type { User } from '../model/user.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
 import { passwordProblem } from '../users.ts'
@@ -67,4 +68,16 @@ export async function endSessions(
   const ended = await ctx.stores.sessions.deleteByUser(userId)
   ctx.events.emit({ event: 'sessions_revoked', userId, reason: BY_OPERATOR })
   return ended
+}
+
+/**
+ * An operator ends the sign-in waits on a person's username, at every address and on every node: sign-in reads
+ * the unlock at each attempt (src/core/sign-in.ts), so the username's counts start over. Address budgets stay.
+ */
+export async function unlockSignIn(
+  user: User,
+  ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
+): Promise<void> {
+  await ctx.stores.signInUnlocks.unlock(user.username.toLowerCase(), ctx.clock.now())
+  ctx.events.emit({ event: 'user_unlocked', userId: user.id, reason: BY_OPERATOR })
 }
