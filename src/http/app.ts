@@ -11,6 +11,7 @@ import { InvalidRequest } from '../core/errors.ts'
 import { grantRegistry } from '../core/grants/index.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
+import { answerClientError, answerUnmetExpectations, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendOAuthError } from './errors.ts'
@@ -46,15 +47,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { core } = options
   const endpoint = { ...core, findClient: options.findClient }
   const issuer = new URL(core.config.issuer)
+  const https = issuer.protocol === 'https:'
+  // Node's own options, given to the server it creates for HTTP or for HTTPS.
+  const nodeOptions = {
+    // Node's answer to a request without Host has no body; requireHost (client-errors.ts) answers instead.
+    requireHostHeader: false,
+  }
   const serverOptions = {
     logger: loggerOptions(core.config.logLevel, options.logStream),
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: core.config.trustProxy,
+    clientErrorHandler: answerClientError(https),
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
     // an OAuth error body and the security headers like every other reply (DESIGN §6).
     frameworkErrors: (error, _request, reply) => {
       sendOAuthError(
-        setSecurityHeaders(reply, { https: issuer.protocol === 'https:' }),
+        setSecurityHeaders(reply, { https }),
         new InvalidRequest('The request URL is malformed.', { cause: error }),
       )
     },
@@ -65,14 +73,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   } satisfies FastifyServerOptions
   // Fastify's types pick the server flavour from the options; TLS or not, the routes see the same API.
   const app = (options.https
-    ? Fastify({ ...serverOptions, https: options.https })
-    : Fastify(serverOptions)) as unknown as FastifyInstance
+    ? Fastify({ ...serverOptions, https: { ...options.https, ...nodeOptions } })
+    : Fastify({ ...serverOptions, http: nodeOptions })) as unknown as FastifyInstance
   // Browsers drop Secure cookies on plain http, which is allowed only on loopback (DESIGN §6).
   const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
 
   registerErrorHandling(app)
+  answerUnmetExpectations(app, https)
+  requireHost(app)
   registerFormParser(app)
-  registerSecurityHeaders(app, { https: issuer.protocol === 'https:' })
+  registerSecurityHeaders(app, { https })
   await app.register(rateLimit, { global: false, ...(options.redis ? { redis: options.redis } : {}) })
 
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
