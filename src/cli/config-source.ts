@@ -86,8 +86,16 @@ export function loadConfig(env: Environment): Config {
     logLevel: env.KEYWARD_LOG_LEVEL,
     refreshGracePeriod: numberFrom(env, 'KEYWARD_REFRESH_GRACE_PERIOD', problems),
   })
+  const http = drop({
+    headersTimeout: numberFrom(env, 'KEYWARD_HTTP_HEADERS_TIMEOUT', problems),
+    requestTimeout: numberFrom(env, 'KEYWARD_HTTP_REQUEST_TIMEOUT', problems),
+    keepAliveTimeout: numberFrom(env, 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT', problems),
+    idleTimeout: numberFrom(env, 'KEYWARD_HTTP_IDLE_TIMEOUT', problems),
+  })
   if (problems.length > 0) throw new ConfigError(problems)
   const merged: Record<string, unknown> = { ...file, ...fromEnv }
+  // One timeout from the environment overrides that one only, not the file's others.
+  if (Object.keys(http).length > 0) merged.http = { ...(file.http as object | undefined), ...http }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`
   if (merged.secret === undefined && String(merged.databaseUrl).startsWith('sqlite:')) {

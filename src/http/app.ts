@@ -48,8 +48,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const endpoint = { ...core, findClient: options.findClient }
   const issuer = new URL(core.config.issuer)
   const https = issuer.protocol === 'https:'
+  const { http } = core.config
   // Node's own options, given to the server it creates for HTTP or for HTTPS.
   const nodeOptions = {
+    headersTimeout: http.headersTimeout * 1000,
+    // Node looks for requests past their header or request timeout on this interval, 30 s by default, which
+    // would let a 10 s limit run to 40 s.
+    connectionsCheckingInterval: 1000,
     // Node's answer to a request without Host has no body; requireHost (client-errors.ts) answers instead.
     requireHostHeader: false,
   }
@@ -57,6 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: loggerOptions(core.config.logLevel, options.logStream),
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: core.config.trustProxy,
+    // Slow or stalled clients are answered 408 and closed (client-errors.ts) instead of being held.
+    requestTimeout: http.requestTimeout * 1000,
+    keepAliveTimeout: http.keepAliveTimeout * 1000,
+    connectionTimeout: http.idleTimeout * 1000,
     clientErrorHandler: answerClientError(https),
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
     // an OAuth error body and the security headers like every other reply (DESIGN §6).

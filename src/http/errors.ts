@@ -16,6 +16,9 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new InvalidRequest('The request body is malformed.', { cause: error })
+    // The body stopped coming: the client went away, or its request timed out (client-errors.ts answered).
+    case 'ECONNRESET':
+      return new InvalidRequest('The connection closed before the request was complete.', { cause: error })
   }
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
     return new InvalidRequest('The request is malformed.', { cause: error })
