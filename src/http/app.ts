@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino'
 import type { ClientLookup } from '../core/client-auth/authenticate.ts'
 import type { CoreContext } from '../core/context.ts'
 import { authorizationServerMetadata } from '../core/endpoints/metadata.ts'
-import { InvalidRequest } from '../core/errors.ts'
+import { InvalidRequest, TooManyRequests } from '../core/errors.ts'
 import { grantRegistry } from '../core/grants/index.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
@@ -92,7 +92,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   requireHost(app)
   registerFormParser(app)
   registerSecurityHeaders(app, { https })
-  await app.register(rateLimit, { global: false, ...(options.redis ? { redis: options.redis } : {}) })
+  await app.register(rateLimit, {
+    global: false,
+    ...(options.redis ? { redis: options.redis } : {}),
+    // Thrown to the context's error handler, which renders it as JSON or as a page like any other error.
+    errorResponseBuilder: (_request, context) =>
+      new TooManyRequests('Too many attempts from this address.', context.ttl / 1000),
+  })
 
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
   // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).

@@ -1,5 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { errorBody, InvalidClient, InvalidRequest, OAuthError, ServerError } from '../core/errors.ts'
+import {
+  errorBody,
+  InvalidClient,
+  InvalidRequest,
+  OAuthError,
+  ServerError,
+  TooManyRequests,
+} from '../core/errors.ts'
 import { renderError } from './views/error.ts'
 
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
@@ -26,23 +33,37 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
   return new ServerError('The server could not complete the request.', { cause: error })
 }
 
+/** What every error answer carries, JSON or page: no caching, and how long to wait when that is the error. */
+function errorHeaders(reply: FastifyReply, error: OAuthError): FastifyReply {
+  // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
+  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
+  return reply.header('Cache-Control', 'no-store')
+}
+
 /** Sends an OAuth error as RFC 6749 §5.2 JSON, with the Basic challenge §5.2 asks for after a Basic attempt. */
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error instanceof InvalidClient && error.usedBasic)
     reply.header('WWW-Authenticate', 'Basic realm="keyward"')
-  return reply.code(error.status).header('Cache-Control', 'no-store').send(errorBody(error))
+  return errorHeaders(reply, error).code(error.status).send(errorBody(error))
 }
 
-export function sendErrorPage(
-  reply: FastifyReply,
-  error: OAuthError,
-  title = 'Something went wrong',
-): FastifyReply {
-  return reply
-    .code(error.status === 500 ? 500 : 400)
+/**
+ * Sends an OAuth error as a page for a person. The status is the error's, except 401: RFC 9110 §15.5.2 ties it to
+ * an authentication challenge, which a page has none of.
+ */
+export function sendErrorPage(reply: FastifyReply, error: OAuthError, title?: string): FastifyReply {
+  const tooMany = error instanceof TooManyRequests
+  return errorHeaders(reply, error)
+    .code(error.status === 401 ? 400 : error.status)
     .type('text/html; charset=utf-8')
-    .header('Cache-Control', 'no-store')
-    .send(renderError({ title, message: error.description, status: error.code }))
+    .send(
+      renderError({
+        title: title ?? (tooMany ? 'Too many attempts' : 'Something went wrong'),
+        message: error.description,
+        status: error.code,
+        ...(tooMany ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      }),
+    )
 }
 
 /** An error handler that logs the error once, by its kind, and answers it with `send`. */
@@ -66,7 +87,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const error = new InvalidRequest('There is nothing at this address.')
     if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
-      return sendErrorPage(reply.code(404), error, 'Page not found').code(404)
+      return sendErrorPage(reply, error.withStatus(404), 'Page not found')
     }
     return reply.code(404).send(errorBody(error))
   })
