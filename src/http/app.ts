@@ -14,7 +14,7 @@ import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
 import { answerClientError, answerUnmetExpectations, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
-import { registerErrorHandling, registerPageErrorHandling, sendOAuthError } from './errors.ts'
+import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { loggerOptions } from './logger.ts'
 import { registerAuthorizeRoutes } from './routes/authorize.ts'
@@ -68,12 +68,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: http.idleTimeout * 1000,
     clientErrorHandler: answerClientError(https),
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
-    // an OAuth error body and the security headers like every other reply (DESIGN §6).
-    frameworkErrors: (error, _request, reply) => {
-      sendOAuthError(
-        setSecurityHeaders(reply, { https }),
-        new InvalidRequest('The request URL is malformed.', { cause: error }),
-      )
+    // an OAuth error body or a page, and the security headers, like every other reply (DESIGN §6).
+    frameworkErrors: (error, request, reply) => {
+      const malformed = new InvalidRequest('The request URL is malformed.', { cause: error })
+      sendAsAsked(request, setSecurityHeaders(reply, { https }), malformed, 'This address is not valid')
     },
     // No route declares a JSON schema: requests are parsed by hand (form.ts) and replies are plain objects.
     // Without these factories Fastify loads Ajv and fast-json-stringify at start, about 100 modules and 4 MB
@@ -103,7 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
   // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
   await app.register(async (api) => {
-    await registerCors(api)
+    registerCors(api)
     registerMetadataRoutes(api, {
       metadata: async () => {
         const legacy = new Set<LegacyFlow>(

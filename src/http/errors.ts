@@ -81,15 +81,46 @@ function handleErrors(send: (reply: FastifyReply, error: OAuthError) => FastifyR
   }
 }
 
+/**
+ * For errors no route's context decides the shape of (no route matched, or the URL could not be read): a page
+ * when the caller asks for HTML, as a browser's navigation and form posts do, RFC 6749 JSON otherwise.
+ */
+export function sendAsAsked(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: OAuthError,
+  title: string,
+): FastifyReply {
+  return /\btext\/html\b/.test(request.headers.accept ?? '')
+    ? sendErrorPage(reply, error, title)
+    : sendOAuthError(reply, error)
+}
+
+/** The order Allow lists methods in. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'OPTIONS']
+
 /** Errors answered as RFC 6749 §5.2 JSON everywhere, except in the pages' context (registerPageErrorHandling). */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(handleErrors(sendOAuthError))
+  // Every route's path and methods, to tell a path that does not exist (404) from a method it does not take (405).
+  const methodsAt = new Map<string, string[]>()
+  app.addHook('onRoute', (route) => {
+    const methods = [...(methodsAt.get(route.url) ?? []), ...[route.method].flat()]
+    methodsAt.set(
+      route.url,
+      METHOD_ORDER.filter((method) => methods.includes(method)),
+    )
+  })
   app.setNotFoundHandler((request, reply) => {
-    const error = new InvalidRequest('There is nothing at this address.')
-    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
-      return sendErrorPage(reply, error.withStatus(404), 'Page not found')
+    const allowed = methodsAt.get(request.url.split('?', 1)[0] ?? '')
+    if (allowed === undefined) {
+      const error = new InvalidRequest('There is nothing at this address.').withStatus(404)
+      return sendAsAsked(request, reply, error, 'Page not found')
     }
-    return reply.code(404).send(errorBody(error))
+    // RFC 9110 §15.5.6: a 405 lists the methods the resource takes.
+    reply.header('Allow', allowed.join(', '))
+    const error = new InvalidRequest(`This address takes ${allowed.join(', ')}, not ${request.method}.`)
+    return sendAsAsked(request, reply, error.withStatus(405), 'Method not allowed')
   })
 }
 
