@@ -67,7 +67,9 @@ export function sendErrorPage(reply: FastifyReply, error: OAuthError, title?: st
 }
 
 /** An error handler that logs the error once, by its kind, and answers it with `send`. */
-function handleErrors(send: (reply: FastifyReply, error: OAuthError) => FastifyReply) {
+function handleErrors(
+  send: (reply: FastifyReply, error: OAuthError, request: FastifyRequest) => FastifyReply,
+) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
     if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
@@ -77,7 +79,7 @@ function handleErrors(send: (reply: FastifyReply, error: OAuthError) => FastifyR
         oauthError.description,
       )
     } else request.log.info({ error: oauthError.code }, oauthError.description)
-    return send(reply, oauthError)
+    return send(reply, oauthError, request)
   }
 }
 
@@ -89,7 +91,7 @@ export function sendAsAsked(
   request: FastifyRequest,
   reply: FastifyReply,
   error: OAuthError,
-  title: string,
+  title?: string,
 ): FastifyReply {
   return /\btext\/html\b/.test(request.headers.accept ?? '')
     ? sendErrorPage(reply, error, title)
@@ -101,7 +103,12 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'OPTIONS']
 
 /** Errors answered as RFC 6749 §5.2 JSON everywhere, except in the pages' context (registerPageErrorHandling). */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler(handleErrors(sendOAuthError))
+  // A request that reaches no route still has its body parsed first, which can fail: answer as the caller reads.
+  app.setErrorHandler(
+    handleErrors((reply, error, request) =>
+      request.is404 ? sendAsAsked(request, reply, error) : sendOAuthError(reply, error),
+    ),
+  )
   // Every route's path and methods, to tell a path that does not exist (404) from a method it does not take (405).
   const methodsAt = new Map<string, string[]>()
   app.addHook('onRoute', (route) => {

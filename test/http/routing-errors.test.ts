@@ -55,3 +55,18 @@ test('a URL that cannot be decoded is 400, a page for a browser', async () => {
   await assertAnswer(await send('/%zz', 'GET', HTML), 400, 'html', 'GET /%zz from a browser')
   await assertAnswer(await send('/device%E0%A4%A', 'POST', HTML), 400, 'html', 'POST from a browser')
 })
+
+test('a body that cannot be read on a path no route takes is answered as the caller reads too', async () => {
+  const post = (path: string, headers: Record<string, string>, body: string) =>
+    fetch(`${server.issuer}${path}`, { method: 'POST', headers, body })
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+  await assertAnswer(
+    await post('/login/', { ...form, ...HTML }, 'a=1&a=2'),
+    400,
+    'html',
+    'repeated parameter',
+  )
+  await assertAnswer(await post('/login/', form, 'a=1&a=2'), 400, 'json', 'repeated parameter, no HTML')
+  const broken = { 'content-type': ';;;' }
+  await assertAnswer(await post('/nowhere', { ...broken, ...HTML }, 'x'), 400, 'html', 'broken content-type')
+})
