@@ -67,6 +67,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: http.keepAliveTimeout * 1000,
     connectionTimeout: http.idleTimeout * 1000,
     clientErrorHandler: answerClientError(https),
+    // A request that arrives on an open connection while the server closes is served, with Connection: close,
+    // instead of Fastify's own 503 JSON: its connection is drained, not dropped.
+    return503OnClosing: false,
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
     // an OAuth error body or a page, and the security headers, like every other reply (DESIGN §6).
     frameworkErrors: (error, request, reply) => {

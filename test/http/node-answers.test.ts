@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { connect } from 'node:net'
 import { after, before, test } from 'node:test'
 import { type RawOutcome, rawExchange } from '../support/raw-http.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
@@ -58,4 +59,38 @@ test('RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400 with an RFC 6749
   // HTTP/1.0 has no Host requirement.
   const old = await rawExchange(port, 'GET /jwks.json HTTP/1.0\r\n\r\n')
   assert.equal(old.kind === 'response' && old.response.status, 200)
+})
+
+/** Waits, a bounded while, for something the server does on its own time. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 100 && !condition(); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  assert.ok(condition(), 'the server did not get there in 2 s')
+}
+
+test('a request that arrives while the server drains is served, then the connection closes', async () => {
+  const draining = await startTestServer()
+  const socket = connect(Number(new URL(draining.issuer).port), '127.0.0.1')
+  const chunks: Buffer[] = []
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const closed = new Promise((resolve) => socket.on('close', resolve))
+  await new Promise((resolve) => socket.on('connect', resolve))
+  // A request still arriving keeps the connection busy, so closing the server does not drop it.
+  socket.write(
+    'POST /revoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+      'Content-Length: 7\r\n\r\ntoken=',
+  )
+  await until(() => draining.logs.some((line) => line.includes('"path":"/revoke"')))
+  const closing = draining.close()
+  await until(() => !draining.app.server.listening)
+  socket.write('x' + 'GET /jwks.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+  await closed
+  await closing
+  const answers = Buffer.concat(chunks)
+    .toString()
+    .split(/(?=HTTP\/1\.1 )/)
+  assert.equal(answers.length, 2, answers.join('\n'))
+  assert.match(answers[1] ?? '', /^HTTP\/1\.1 200 /)
+  assert.match(answers[1] ?? '', /\r\nconnection: close\r\n/i)
 })
