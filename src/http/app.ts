@@ -11,7 +11,7 @@ import { InvalidRequest, TooManyRequests } from '../core/errors.ts'
 import { grantRegistry } from '../core/grants/index.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
-import { answerClientError, answerUnmetExpectations, requireHost } from './client-errors.ts'
+import { answerClientError, answerServerEvents, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
@@ -89,7 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
 
   registerErrorHandling(app)
-  answerUnmetExpectations(app, https)
+  answerServerEvents(app, https)
   requireHost(app)
   registerFormParser(app)
   registerSecurityHeaders(app, { https })

@@ -5,9 +5,9 @@ import { errorBody, InvalidRequest } from '../core/errors.ts'
 import { securityHeaders } from './security-headers.ts'
 
 // Node answers some requests itself, before Fastify sees them: bytes its parser refuses, headers over 16 KB,
-// requests that ran out of time, an Expect it cannot meet, a missing Host. Fastify's default answer to the first
-// three is its own JSON ({"error":"Bad Request","message":"Client Error"}) without Keyward's headers; these
-// handlers give every one of them an RFC 6749 §5.2 body and the security headers instead.
+// requests that ran out of time, an Expect it cannot meet, a missing Host; and it drops a CONNECT. Fastify's
+// default answer to the first three is its own JSON ({"error":"Bad Request","message":"Client Error"}) without
+// Keyward's headers; these handlers give every one of them an RFC 6749 §5.2 body and the security headers.
 
 interface RawAnswer {
   readonly status: number
@@ -42,6 +42,13 @@ function jsonHeaders(https: boolean, body: string): Record<string, string> {
   }
 }
 
+/** An answer written straight to the socket, where Node offers no response object; the connection then closes. */
+function endWith(socket: Socket, https: boolean, answer: RawAnswer): void {
+  const body = JSON.stringify(errorBody(new InvalidRequest(answer.description)))
+  const head = Object.entries(jsonHeaders(https, body)).map(([name, value]) => `${name}: ${value}\r\n`)
+  socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\n${head.join('')}\r\n${body}`)
+}
+
 /** Fastify's `clientErrorHandler`: called with the raw socket when Node's parser or a timeout ends a request. */
 export function answerClientError(https: boolean) {
   return function (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
@@ -53,22 +60,23 @@ export function answerClientError(https: boolean) {
     }
     const answer = answerFor(error.code)
     this.log.info({ error: 'invalid_request', reason: error.code }, answer.description)
-    const body = JSON.stringify(errorBody(new InvalidRequest(answer.description)))
-    const head = Object.entries(jsonHeaders(https, body)).map(([name, value]) => `${name}: ${value}\r\n`)
-    socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\n${head.join('')}\r\n${body}`)
+    endWith(socket, https, answer)
   }
 }
 
-/**
- * RFC 9110 §10.1.1: an expectation other than 100-continue cannot be met; 417 says so. Node would send an empty
- * 417 itself; listening to `checkExpectation` makes the answer Keyward's.
- */
-export function answerUnmetExpectations(app: FastifyInstance, https: boolean): void {
+/** Answers for what Node's server handles without Fastify: an unmet Expect, and CONNECT. */
+export function answerServerEvents(app: FastifyInstance, https: boolean): void {
+  // RFC 9110 §10.1.1: an expectation other than 100-continue cannot be met, and 417 says so (Node's has no body).
   app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
     const body = JSON.stringify(
       errorBody(new InvalidRequest('The only expectation this server meets is Expect: 100-continue.')),
     )
     response.writeHead(417, jsonHeaders(https, body)).end(body)
+  })
+  // RFC 9110 §9.3.6: CONNECT asks a proxy for a tunnel; Keyward is none (Node would close without a word).
+  app.server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    const description = 'This server is not a proxy: it does not take CONNECT.'
+    endWith(socket, https, { status: 400, reason: 'Bad Request', description })
   })
 }
 

@@ -61,6 +61,11 @@ test('RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400 with an RFC 6749
   assert.equal(old.kind === 'response' && old.response.status, 200)
 })
 
+test('CONNECT, which only a proxy takes, gets 400 with an RFC 6749 body instead of a dropped connection', async () => {
+  const outcome = await rawExchange(port, 'CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n')
+  assertKeywardAnswer(outcome, 400, 'CONNECT')
+})
+
 /** Waits, a bounded while, for something the server does on its own time. */
 async function until(condition: () => boolean): Promise<void> {
   for (let attempt = 0; attempt < 100 && !condition(); attempt++) {
