@@ -63,6 +63,21 @@ function storedSecret(directory: string): string {
 const drop = <T extends Record<string, unknown>>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>
 
+/** The numeric settings of config sections, each from its own environment variable. */
+const SECTION_VARIABLES = {
+  database: {
+    connectTimeoutMs: 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS',
+    statementTimeoutMs: 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS',
+    acquireTimeoutMs: 'KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS',
+  },
+  http: {
+    headersTimeout: 'KEYWARD_HTTP_HEADERS_TIMEOUT',
+    requestTimeout: 'KEYWARD_HTTP_REQUEST_TIMEOUT',
+    keepAliveTimeout: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT',
+    idleTimeout: 'KEYWARD_HTTP_IDLE_TIMEOUT',
+  },
+} as const
+
 /** Configuration from a JSON file (KEYWARD_CONFIG) overlaid with environment variables, validated as a whole. */
 export function loadConfig(env: Environment): Config {
   const problems: string[] = []
@@ -87,15 +102,24 @@ export function loadConfig(env: Environment): Config {
     logLevel: env.KEYWARD_LOG_LEVEL,
     refreshGracePeriod: numberFrom(env, 'KEYWARD_REFRESH_GRACE_PERIOD', problems),
   })
-  const database = drop({
-    connectTimeoutMs: numberFrom(env, 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', problems),
-    statementTimeoutMs: numberFrom(env, 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS', problems),
-    acquireTimeoutMs: numberFrom(env, 'KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS', problems),
-  })
+  const sections = Object.entries(SECTION_VARIABLES).map(
+    ([section, variables]) =>
+      [
+        section,
+        drop(
+          Object.fromEntries(
+            Object.entries(variables).map(([key, name]) => [key, numberFrom(env, name, problems)]),
+          ),
+        ),
+      ] as const,
+  )
   if (problems.length > 0) throw new ConfigError(problems)
   const merged: Record<string, unknown> = { ...file, ...fromEnv }
-  // Each variable overrides its own timeout only; the file's other database settings stay.
-  if (Object.keys(database).length > 0) merged.database = { ...(file.database as object), ...database }
+  // Each variable overrides its own setting only; the file's other settings of that section stay.
+  for (const [section, values] of sections) {
+    if (Object.keys(values).length > 0)
+      merged[section] = { ...(file[section] as object | undefined), ...values }
+  }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`
   if (merged.secret === undefined && String(merged.databaseUrl).startsWith('sqlite:')) {

@@ -102,6 +102,23 @@ export const configSchema = z
       .prefault({}),
     /** Seconds a device waits between polls at first (RFC 8628 §3.2). */
     devicePollInterval: z.number().int().min(1).max(60).default(5),
+    /**
+     * Seconds the HTTP server waits for a client before it answers 408 or closes the connection: for the request
+     * line and headers, for the whole request (body included), for the next request on an idle keep-alive
+     * connection, and for any byte at all on a connection.
+     */
+    http: z
+      .object({
+        headersTimeout: seconds(600).default(10),
+        requestTimeout: seconds(600).default(30),
+        keepAliveTimeout: seconds(600).default(5),
+        idleTimeout: seconds(600).default(30),
+      })
+      .refine((http) => http.headersTimeout <= http.requestTimeout, {
+        message: 'headersTimeout must not exceed requestTimeout (the headers are part of the request)',
+        path: ['headersTimeout'],
+      })
+      .prefault({}),
     /** Seconds after a rotation during which the same refresh token may be retried; 0 disables. */
     refreshGracePeriod: z.number().int().min(0).max(60).default(0),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -9,9 +9,10 @@ import { InvalidRequest } from '../core/errors.ts'
 import { grantRegistry } from '../core/grants/index.ts'
 import type { LegacyFlow } from '../core/model/client.ts'
 import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
+import { answerClientError, answerServerEvents, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
-import { registerErrorHandling, registerPageErrorHandling, sendOAuthError } from './errors.ts'
+import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { registerAuthorizeRoutes } from './routes/authorize.ts'
 import { registerDeviceRoutes } from './routes/device.ts'
@@ -42,17 +43,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { core } = options
   const endpoint = { ...core, findClient: options.findClient }
   const issuer = new URL(core.config.issuer)
+  const https = issuer.protocol === 'https:'
+  const { http } = core.config
+  // Node's own options, given to the server it creates for HTTP or for HTTPS.
+  const nodeOptions = {
+    headersTimeout: http.headersTimeout * 1000,
+    // Node looks for requests past their header or request timeout on this interval, 30 s by default, which
+    // would let a 10 s limit run to 40 s.
+    connectionsCheckingInterval: 1000,
+    // Node's answer to a request without Host has no body; requireHost (client-errors.ts) answers instead.
+    requireHostHeader: false,
+  }
   const serverOptions = {
     loggerInstance: options.logger,
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: trustedProxies(core.config.trustProxy),
+    // Slow or stalled clients are answered 408 and closed (client-errors.ts) instead of being held.
+    requestTimeout: http.requestTimeout * 1000,
+    keepAliveTimeout: http.keepAliveTimeout * 1000,
+    connectionTimeout: http.idleTimeout * 1000,
+    clientErrorHandler: answerClientError(https),
+    // A request that arrives on an open connection while the server closes is served, with Connection: close,
+    // instead of Fastify's own 503 JSON: its connection is drained, not dropped.
+    return503OnClosing: false,
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
-    // an OAuth error body and the security headers like every other reply (DESIGN §6).
-    frameworkErrors: (error, _request, reply) => {
-      sendOAuthError(
-        setSecurityHeaders(reply, { https: issuer.protocol === 'https:' }),
-        new InvalidRequest('The request URL is malformed.', { cause: error }),
-      )
+    // an OAuth error body or a page, and the security headers, like every other reply (DESIGN §6).
+    frameworkErrors: (error, request, reply) => {
+      const malformed = new InvalidRequest('The request URL is malformed.', { cause: error })
+      sendAsAsked(request, setSecurityHeaders(reply, { https }), malformed, 'This address is not valid')
     },
     // No route declares a JSON schema: requests are parsed by hand (form.ts) and replies are plain objects.
     // Without these factories Fastify loads Ajv and fast-json-stringify at start, about 100 modules and 4 MB
@@ -61,19 +79,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   } satisfies FastifyServerOptions
   // Fastify's types pick the server flavour from the options; TLS or not, the routes see the same API.
   const app = (options.https
-    ? Fastify({ ...serverOptions, https: options.https })
-    : Fastify(serverOptions)) as unknown as FastifyInstance
+    ? Fastify({ ...serverOptions, https: { ...options.https, ...nodeOptions } })
+    : Fastify({ ...serverOptions, http: nodeOptions })) as unknown as FastifyInstance
   // Browsers drop Secure cookies on plain http, which is allowed only on loopback (DESIGN §6).
   const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
 
   registerErrorHandling(app)
+  answerServerEvents(app, https)
+  requireHost(app)
   registerFormParser(app)
-  registerSecurityHeaders(app, { https: issuer.protocol === 'https:' })
+  registerSecurityHeaders(app, { https })
 
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
   // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
   await app.register(async (api) => {
-    await registerCors(api)
+    registerCors(api)
     registerMetadataRoutes(api, {
       metadata: async () => {
         const legacy = new Set<LegacyFlow>(

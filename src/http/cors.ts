@@ -1,16 +1,49 @@
-import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
+import { ENDPOINT_PATHS } from '../core/endpoints/metadata.ts'
+import { InvalidRequest } from '../core/errors.ts'
 
 /**
- * Browser-based clients (SPAs) call the API endpoints from their own origin. Those endpoints use no cookies, so
- * any origin may: the request itself carries what proves the client (PKCE verifier, token, client_id). Only the
- * API context registers this; pages never allow CORS.
+ * The endpoints a browser-based client calls from its own origin, each with its method: RFC 9700 §2.6 names the
+ * token, metadata and jwks_uri endpoints, RFC 7009 §2.3 revocation; device authorization serves browser-based
+ * device apps. Introspection is for resource servers (RFC 7662 §2), and the authorization endpoint and the pages
+ * are navigated to, never fetched (RFC 9700 §2.6: no CORS there).
  */
-export async function registerCors(api: FastifyInstance): Promise<void> {
-  await api.register(cors, {
-    origin: '*',
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    maxAge: 600,
+const CORS_ENDPOINTS: ReadonlyMap<string, string> = new Map([
+  [ENDPOINT_PATHS.token, 'POST'],
+  [ENDPOINT_PATHS.revocation, 'POST'],
+  [ENDPOINT_PATHS.deviceAuthorization, 'POST'],
+  [ENDPOINT_PATHS.metadata, 'GET'],
+  [ENDPOINT_PATHS.jwks, 'GET'],
+])
+
+const ALLOWED_HEADERS = 'Authorization, Content-Type'
+
+/**
+ * Any origin may call these endpoints: they use no cookies, so the request itself carries what proves the
+ * client (PKCE verifier, token, client_id), and `*` lets no browser send credentials along. Each gets its own
+ * preflight route, so that OPTIONS anywhere else is an ordinary 404 or 405 (errors.ts).
+ */
+export function registerCors(api: FastifyInstance): void {
+  api.addHook('onRequest', (request, reply, done) => {
+    if (CORS_ENDPOINTS.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
+    done()
   })
+  for (const [path, method] of CORS_ENDPOINTS) {
+    api.options(path, (request, reply) => {
+      const requested = request.headers['access-control-request-method']
+      // Fetch standard §3.2.2: a preflight names its Origin and the method it asks for.
+      if (request.headers.origin === undefined || requested === undefined) {
+        throw new InvalidRequest(
+          'OPTIONS here is a CORS preflight: it needs Origin and Access-Control-Request-Method.',
+        )
+      }
+      if (requested !== method) throw new InvalidRequest(`${path} takes ${method}, not ${requested}.`)
+      return reply
+        .code(204)
+        .header('Access-Control-Allow-Methods', method)
+        .header('Access-Control-Allow-Headers', ALLOWED_HEADERS)
+        .header('Access-Control-Max-Age', '600')
+        .send()
+    })
+  }
 }

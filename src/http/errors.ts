@@ -23,6 +23,9 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new InvalidRequest('The request body is malformed.', { cause: error })
+    // The body stopped coming: the client went away, or its request timed out (client-errors.ts answered).
+    case 'ECONNRESET':
+      return new InvalidRequest('The connection closed before the request was complete.', { cause: error })
   }
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
     return new InvalidRequest('The request is malformed.', { cause: error })
@@ -30,47 +33,97 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
   return new ServerError('The server could not complete the request.', { cause: error })
 }
 
+/** What every error answer carries, JSON or page: no caching, and how long to wait when that is the error. */
+function errorHeaders(reply: FastifyReply, error: OAuthError): FastifyReply {
+  // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
+  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
+  return reply.header('Cache-Control', 'no-store')
+}
+
 /** Sends an OAuth error as RFC 6749 §5.2 JSON, with the Basic challenge §5.2 asks for after a Basic attempt. */
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error instanceof InvalidClient && error.usedBasic)
     reply.header('WWW-Authenticate', 'Basic realm="keyward"')
-  // RFC 6585 §4: a 429 may say how long to wait.
-  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
-  return reply.code(error.status).header('Cache-Control', 'no-store').send(errorBody(error))
+  return errorHeaders(reply, error).code(error.status).send(errorBody(error))
 }
 
-export function sendErrorPage(
-  reply: FastifyReply,
-  error: OAuthError,
-  title = 'Something went wrong',
-): FastifyReply {
-  return reply
-    .code(error.status)
+/**
+ * Sends an OAuth error as a page for a person. The status is the error's, except 401: RFC 9110 §15.5.2 ties it to
+ * an authentication challenge, which a page has none of.
+ */
+export function sendErrorPage(reply: FastifyReply, error: OAuthError, title?: string): FastifyReply {
+  const tooMany = error instanceof TooManyRequests
+  return errorHeaders(reply, error)
+    .code(error.status === 401 ? 400 : error.status)
     .type('text/html; charset=utf-8')
-    .header('Cache-Control', 'no-store')
-    .send(renderError({ title, message: error.description, status: error.code }))
+    .send(
+      renderError({
+        title: title ?? (tooMany ? 'Too many attempts' : 'Something went wrong'),
+        message: error.description,
+        status: error.code,
+        ...(tooMany ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      }),
+    )
 }
 
 /** An error handler that logs the error once, by its kind, and answers it with `send`. */
-function handleErrors(send: (reply: FastifyReply, error: OAuthError) => FastifyReply) {
+function handleErrors(
+  send: (reply: FastifyReply, error: OAuthError, request: FastifyRequest) => FastifyReply,
+) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
     // Security events (reuse, failed sign-ins) are emitted by core where they are decided, not guessed here.
     if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ error: oauthError.code }, oauthError.description)
-    return send(reply, oauthError)
+    return send(reply, oauthError, request)
   }
 }
 
+/**
+ * For errors no route's context decides the shape of (no route matched, or the URL could not be read): a page
+ * when the caller asks for HTML, as a browser's navigation and form posts do, RFC 6749 JSON otherwise.
+ */
+export function sendAsAsked(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: OAuthError,
+  title?: string,
+): FastifyReply {
+  return /\btext\/html\b/.test(request.headers.accept ?? '')
+    ? sendErrorPage(reply, error, title)
+    : sendOAuthError(reply, error)
+}
+
+/** The order Allow lists methods in. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'OPTIONS']
+
 /** Errors answered as RFC 6749 §5.2 JSON everywhere, except in the pages' context (registerPageErrorHandling). */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler(handleErrors(sendOAuthError))
+  // A request that reaches no route still has its body parsed first, which can fail: answer as the caller reads.
+  app.setErrorHandler(
+    handleErrors((reply, error, request) =>
+      request.is404 ? sendAsAsked(request, reply, error) : sendOAuthError(reply, error),
+    ),
+  )
+  // Every route's path and methods, to tell a path that does not exist (404) from a method it does not take (405).
+  const methodsAt = new Map<string, string[]>()
+  app.addHook('onRoute', (route) => {
+    const methods = [...(methodsAt.get(route.url) ?? []), ...[route.method].flat()]
+    methodsAt.set(
+      route.url,
+      METHOD_ORDER.filter((method) => methods.includes(method)),
+    )
+  })
   app.setNotFoundHandler((request, reply) => {
-    const error = new InvalidRequest('There is nothing at this address.')
-    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
-      return sendErrorPage(reply.code(404), error, 'Page not found').code(404)
+    const allowed = methodsAt.get(request.url.split('?', 1)[0] ?? '')
+    if (allowed === undefined) {
+      const error = new InvalidRequest('There is nothing at this address.').withStatus(404)
+      return sendAsAsked(request, reply, error, 'Page not found')
     }
-    return reply.code(404).send(errorBody(error))
+    // RFC 9110 §15.5.6: a 405 lists the methods the resource takes.
+    reply.header('Allow', allowed.join(', '))
+    const error = new InvalidRequest(`This address takes ${allowed.join(', ')}, not ${request.method}.`)
+    return sendAsAsked(request, reply, error.withStatus(405), 'Method not allowed')
   })
 }
 

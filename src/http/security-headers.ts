@@ -11,19 +11,26 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
+/** The headers every answer carries, also those written straight to a socket (client-errors.ts). */
+export function securityHeaders(options: { https: boolean }): Readonly<Record<string, string>> {
+  return {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    ...(options.https ? { 'Strict-Transport-Security': 'max-age=31536000' } : {}),
+  }
+}
+
 /** Sets the headers every reply carries; also used for the replies Fastify makes before any hook runs. */
 export function setSecurityHeaders(reply: FastifyReply, options: { https: boolean }): FastifyReply {
-  reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-  reply.header('Referrer-Policy', 'no-referrer')
-  reply.header('X-Content-Type-Options', 'nosniff')
-  reply.header('X-Frame-Options', 'DENY')
-  reply.header('Cross-Origin-Opener-Policy', 'same-origin')
-  if (options.https) reply.header('Strict-Transport-Security', 'max-age=31536000')
-  return reply
+  return reply.headers(securityHeaders(options))
 }
 
 export function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
+  const headers = securityHeaders(options)
   app.addHook('onSend', async (_request, reply) => {
-    setSecurityHeaders(reply, options)
+    reply.headers(headers)
   })
 }

@@ -20,4 +20,17 @@ describe('renderError', () => {
     assert.ok(page.includes('<p class="error-code">Error code: invalid_request</p>'))
     assert.ok(!renderError(view).includes('error-code'))
   })
+
+  test('after too many attempts, says how long to wait in words', () => {
+    const wait = (seconds: number) =>
+      /<p>Wait ([^<]*) before you try again\.<\/p>/.exec(
+        renderError({ ...view, retryAfterSeconds: seconds }),
+      )?.[1]
+    assert.equal(wait(1), '1 second')
+    assert.equal(wait(42), '42 seconds')
+    assert.equal(wait(60), '1 minute')
+    assert.equal(wait(61), '2 minutes')
+    assert.equal(wait(900), '15 minutes')
+    assert.ok(!renderError(view).includes('Wait'))
+  })
 })
