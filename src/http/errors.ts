@@ -5,6 +5,7 @@ import {
   InvalidRequest,
   OAuthError,
   ServerError,
+  TemporarilyUnavailable,
   TooManyRequests,
 } from '../core/errors.ts'
 import { renderError } from './views/error.ts'
@@ -73,7 +74,11 @@ function handleErrors(
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
     // Security events (reuse, failed sign-ins) are emitted by core where they are decided, not guessed here.
-    if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
+    if (oauthError instanceof TemporarilyUnavailable) {
+      // A dependency is away: its outage is logged once where it is detected; each refused request, one line.
+      const cause = oauthError.cause instanceof Error ? oauthError.cause.message : undefined
+      request.log.warn({ error: oauthError.code, cause }, oauthError.description)
+    } else if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ error: oauthError.code }, oauthError.description)
     return send(reply, oauthError, request)
   }

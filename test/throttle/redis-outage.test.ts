@@ -112,6 +112,11 @@ describe('with its Redis down, sign-in fails closed at once and recovers by itse
     assert.equal(recovered?.status, 200, 'sign-in works again once Redis is back')
 
     assert.equal(outageLines().length, 1, 'one line for the outage, however many reconnections failed')
+    assert.deepEqual(
+      logLines(server.logs).filter((line) => (line.level as number) >= 50 && line.redis === undefined),
+      [],
+      'the requests refused meanwhile add no error lines (no stack per request)',
+    )
     assert.equal(outageLines()[0]?.level, 50, 'at error level')
     assert.equal(recoveryLines().length, 1, 'and one when it is back')
     assert.deepEqual(
