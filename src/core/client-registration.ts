@@ -99,7 +99,7 @@ export function registrationProblems(
 
 /**
  * A new client from a registration. For a confidential client the secret is returned once, here, and only its
- * digest is kept (DESIGN §6).
+ * digest is kept (architecture §5).
  */
 export function registerClient(
   registration: ClientRegistration,
@@ -131,7 +131,7 @@ export function registerClient(
   return { client, secret: credentials?.secret ?? null }
 }
 
-/** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (DESIGN §6). */
+/** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (architecture §5). */
 export function newClientSecret(random: Random): { secret: string; secretDigest: Digest } {
   const secret = randomToken(random)
   return { secret, secretDigest: digest(secret) }

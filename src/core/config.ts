@@ -24,7 +24,7 @@ export const databaseTimeoutDefaults = {
 /** The whole server configuration. Every default is the safe one. */
 export const configSchema = z
   .object({
-    /** The issuer identifier (RFC 8414 §2): https, or http on a loopback address only (DESIGN §6). */
+    /** The issuer identifier (RFC 8414 §2): https, or http on a loopback address only (architecture §5). */
     issuer: z
       .url()
       .refine((value) => !value.endsWith('/'), 'the issuer must not end with a slash')

@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // instead of Fastify's own 503 JSON: its connection is drained, not dropped.
     return503OnClosing: false,
     // Fastify answers a URL it cannot decode (bad percent-encoding) before any route or hook: give that reply
-    // an OAuth error body or a page, and the security headers, like every other reply (DESIGN §6).
+    // an OAuth error body or a page, and the security headers, like every other reply (architecture §5).
     frameworkErrors: (error, request, reply) => {
       const malformed = new InvalidRequest('The request URL is malformed.', { cause: error })
       sendAsAsked(request, setSecurityHeaders(reply, { https }), malformed, 'This address is not valid')
@@ -81,7 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = (options.https
     ? Fastify({ ...serverOptions, https: { ...options.https, ...nodeOptions } })
     : Fastify({ ...serverOptions, http: nodeOptions })) as unknown as FastifyInstance
-  // Browsers drop Secure cookies on plain http, which is allowed only on loopback (DESIGN §6).
+  // Browsers drop Secure cookies on plain http, which is allowed only on loopback (architecture §5).
   const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
 
   registerErrorHandling(app)

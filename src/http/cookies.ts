@@ -14,7 +14,7 @@ export function readCookie(request: FastifyRequest, base: string, policy: Cookie
   return request.cookies[cookieName(base, policy)]
 }
 
-/** HttpOnly + SameSite=Lax (+ Secure): DESIGN §5 for the session, and the same for the CSRF cookie. */
+/** HttpOnly + SameSite=Lax (+ Secure): architecture §5 for the session, and the same for the CSRF cookie. */
 export function writeCookie(
   reply: FastifyReply,
   base: string,

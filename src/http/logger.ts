@@ -2,7 +2,7 @@ import { type DestinationStream, type Logger, pino } from 'pino'
 
 /**
  * The server's one logger, shared by Fastify's request logging and the security event sink. It cannot leak a
- * credential (DESIGN §6): requests are logged by method and path only, never the query string (codes, state),
+ * credential (architecture §5): requests are logged by method and path only, never the query string (codes, state),
  * headers (Authorization, cookies) or bodies (passwords, secrets, tokens).
  */
 export function createLogger(level: string, stream?: DestinationStream): Logger {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 
-// DESIGN §6: strict CSP with no inline script, no framing, no referrer (URLs here carry codes and state).
+// architecture §5: strict CSP with no inline script, no framing, no referrer (URLs here carry codes and state).
 // form-action is left open on purpose: Chromium applies it to the redirect that follows the consent form,
 // and that redirect goes to the client's own origin.
 const CONTENT_SECURITY_POLICY = [

@@ -58,7 +58,7 @@ describe('keyward clients', () => {
       { authorization: basicAuthorization(created.client_id, `${secret}x`) },
     )
     assert.equal(wrong.status, 401)
-    // DESIGN §6: only the digest is at rest.
+    // architecture §5: only the digest is at rest.
     assert.equal(JSON.stringify(home.rows('clients')).includes(secret), false)
   })
 

@@ -19,7 +19,7 @@ describe('configuration mistakes', () => {
     return result.stderr
   }
 
-  test('an http issuer that is not loopback is refused (DESIGN §6)', async () => {
+  test('an http issuer that is not loopback is refused (architecture §5)', async () => {
     const message = await refused({ KEYWARD_ISSUER: 'http://example.com' })
     assert.match(message, /issuer/)
     assert.match(message, /https/)

@@ -32,7 +32,7 @@ describe('parseConfig', () => {
     assert.ok(config.scopes.length > 0)
   })
 
-  test('DESIGN §6: an http issuer is accepted on loopback only', () => {
+  test('architecture §5: an http issuer is accepted on loopback only', () => {
     for (const issuer of [
       'http://127.0.0.1:9000',
       'http://localhost:9000',

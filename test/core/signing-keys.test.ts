@@ -75,7 +75,7 @@ describe('signing keys', () => {
     })
   }
 
-  test('DESIGN §6: the record at rest does not contain the private key', async () => {
+  test('architecture §5: the record at rest does not contain the private key', async () => {
     const { store, records, deps } = setup()
     const ring = await openKeyRing(store, deps)
     const privateJwk = ring.active().privateKey.export({ format: 'jwk' })

@@ -21,7 +21,7 @@ before(async () => {
 })
 after(() => server.close())
 
-test('DESIGN §6: no password, code, token, secret, session id or CSRF value is ever logged', async () => {
+test('architecture §5: no password, code, token, secret, session id or CSRF value is ever logged', async () => {
   const seen = new Map<string, string>()
   const remember = (name: string, value: string | null | undefined) => {
     assert.ok(value, `${name} was observed`)

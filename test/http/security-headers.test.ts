@@ -9,7 +9,7 @@ before(async () => {
 })
 after(() => server.close())
 
-/** DESIGN §6: strict CSP without inline script, no framing, no referrer. */
+/** architecture §5: strict CSP without inline script, no framing, no referrer. */
 function assertSecurityHeaders(page: Pick<Page, 'headers'>, what: string): void {
   const csp = page.headers.get('content-security-policy') ?? ''
   const directives = new Map(

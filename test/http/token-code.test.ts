@@ -134,7 +134,7 @@ describe('authorization_code: success', () => {
     assert.deepEqual(record?.scope, ['profile', 'read'])
   })
 
-  test('DESIGN §6: no refresh token, access token, code or client secret appears anywhere at rest', () => {
+  test('architecture §5: no refresh token, access token, code or client secret appears anywhere at rest', () => {
     const atRest = everythingAtRest()
     assert.ok(atRest.includes(digest(String(reply.json.refresh_token))), 'the scan sees the stored digests')
     for (const [name, secret] of [

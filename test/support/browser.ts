@@ -7,7 +7,7 @@ import {
   type Page,
 } from 'playwright-core'
 
-// DESIGN §7: Debian's Chromium, never a downloaded browser.
+// Debian's Chromium (CONTRIBUTING.md), never a downloaded browser.
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
   '--headless',

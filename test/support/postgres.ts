@@ -13,7 +13,7 @@ export async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<
     await client.connect()
   } catch (error) {
     throw new Error(
-      `PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (see DESIGN.md §7 to start it): ${error}`,
+      `PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (CONTRIBUTING.md and .ci/run say how to start it): ${error}`,
     )
   }
   try {

@@ -23,7 +23,7 @@ function assertRefused(decision: ThrottleDecision, atMost: number, above = 0, me
   )
 }
 
-/** What every Throttle must do, whatever keeps the counts (DESIGN §8.10: one contract, every implementation). */
+/** What every Throttle must do, whatever keeps the counts (architecture §9: one contract, every implementation). */
 export function throttleContract(fixture: () => ThrottleFixture): void {
   let keys = 0
   // Each test counts under keys of its own, so tests never see each other's attempts.

@@ -17,7 +17,7 @@ export async function revokeToken(input: ClientAuthInput, deps: EndpointContext)
   if (found === null || found.record.clientId !== client.id) return
   const now = deps.clock.now()
   if (found.kind === 'refresh_token') {
-    // RFC 7009 §2.1 allows, and DESIGN asks: revoking a refresh token ends the whole grant.
+    // RFC 7009 §2.1 allows it, and a refresh token stands for its grant: revoking it ends the grant.
     await deps.stores.grants.revoke(found.record.grantId, now, 'client_revoked')
     return
   }

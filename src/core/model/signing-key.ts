@@ -1,4 +1,4 @@
-/** An asymmetric key that signs access tokens. Its private part is stored encrypted (DESIGN §6). */
+/** An asymmetric key that signs access tokens. Its private part is stored encrypted (architecture §5). */
 export interface SigningKey {
   readonly kid: string
   readonly alg: 'ES256' | 'EdDSA'

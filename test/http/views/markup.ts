@@ -46,7 +46,7 @@ export function hiddenFields(form: string): Map<string, string> {
   return new Map(hidden.map((tag) => [tag.attributes.get('name') ?? '', tag.attributes.get('value') ?? '']))
 }
 
-/** The rules every page keeps (DESIGN.md §6 and the page brief). */
+/** The rules every page keeps (architecture §5). */
 export function assertPageRules(document: string, csrfToken?: string): void {
   assert.ok(document.startsWith('<!doctype html>\n<html lang="en">'), 'doctype and lang="en"')
   assert.doesNotMatch(textOutsideTags(document), /[<>]/, 'text outside tags holds no markup characters')

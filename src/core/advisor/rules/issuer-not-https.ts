@@ -1,7 +1,7 @@
 import { isLoopbackHost } from '../../protocol/redirect-uri.ts'
 import type { LintRule } from './rule.ts'
 
-// RFC 8414 §2: the issuer is an https URL; DESIGN §6 allows http only on a loopback address.
+// RFC 8414 §2: the issuer is an https URL; architecture §5 allows http only on a loopback address.
 export const issuerNotHttps: LintRule = {
   id: 'issuer-not-https',
   check: ({ issuer }) => {
