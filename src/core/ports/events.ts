@@ -15,7 +15,6 @@ export type SecurityEventName =
   | 'consent_revoked'
   | 'grant_revoked'
   | 'client_created'
-  | 'client_updated'
   | 'client_deleted'
   | 'client_secret_rotated'
   | 'signing_key_rotated'
