@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { loadConfig } from '../../src/cli/config-source.ts'
 import { openStores } from '../../src/store/index.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
 import { storeBehaviourContract } from './contract.ts'
@@ -20,6 +24,21 @@ describe('memory stores, beyond the port', () => {
       assert.deepEqual(await second.clients.list(), [])
     } finally {
       await Promise.all([first.close(), second.close()])
+    }
+  })
+
+  test('the configuration takes memory: as a single node, with a generated secret as on SQLite', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyward-memory-'))
+    try {
+      const config = loadConfig({ KEYWARD_DATABASE_URL: 'memory:', KEYWARD_DATA_DIR: dir })
+      assert.equal(config.databaseUrl, 'memory:')
+      assert.ok(config.secret.length >= 32)
+      assert.throws(
+        () => loadConfig({ KEYWARD_DATABASE_URL: 'memory:x', KEYWARD_SECRET: config.secret }),
+        /memory:/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 
