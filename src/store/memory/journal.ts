@@ -1,17 +1,18 @@
+import { copy } from './tables.ts'
+
 /**
  * Every change to the tables goes through a Journal. Inside a transaction it remembers how to undo each one,
  * so that a rollback puts back exactly what was there; outside one it only applies them.
  */
 export interface Journal {
+  /** Stores a copy of `value`, so that the caller's object and the stored one never share anything. */
   set<K, V>(table: Map<K, V>, key: K, value: V): void
   delete<K, V>(table: Map<K, V>, key: K): boolean
 }
 
 /** Applies changes with no way back: a statement outside a transaction, which either throws first or lands. */
 export const direct: Journal = {
-  set(table, key, value) {
-    table.set(key, structuredClone(value))
-  },
+  set: (table, key, value) => void table.set(key, copy(value)),
   delete: (table, key) => table.delete(key),
 }
 
@@ -20,14 +21,13 @@ export function undoLog() {
   const undo: (() => void)[] = []
   const remember = <K, V>(table: Map<K, V>, key: K) => {
     const before = table.get(key)
-    undo.push(
-      before === undefined && !table.has(key) ? () => table.delete(key) : () => table.set(key, before as V),
-    )
+    // No stored value is undefined: undefined means the key was absent.
+    undo.push(before === undefined ? () => table.delete(key) : () => table.set(key, before))
   }
   const journal: Journal = {
     set(table, key, value) {
       remember(table, key)
-      table.set(key, structuredClone(value))
+      table.set(key, copy(value))
     },
     delete(table, key) {
       if (!table.has(key)) return false

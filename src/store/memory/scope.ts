@@ -1,5 +1,5 @@
 import type { Journal } from './journal.ts'
-import type { Tables } from './tables.ts'
+import { copy, type Tables } from './tables.ts'
 
 /** Where a store's statements run: on the committed tables outside a transaction, or inside one. */
 export interface Scope {
@@ -48,5 +48,5 @@ export function ordered<V>(values: Iterable<V>, ...keys: readonly ((value: V) =>
     }
     return 0
   }
-  return [...values].sort(compare).map((value) => structuredClone(value))
+  return [...values].sort(compare).map((value) => copy(value))
 }
