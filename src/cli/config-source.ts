@@ -122,7 +122,9 @@ export function loadConfig(env: Environment): Config {
   }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`
-  if (merged.secret === undefined && String(merged.databaseUrl).startsWith('sqlite:')) {
+  // A single node (SQLite, or memory: with nothing to share) may keep its secret in the data directory.
+  const singleNode = String(merged.databaseUrl).startsWith('sqlite:') || merged.databaseUrl === 'memory:'
+  if (merged.secret === undefined && singleNode) {
     merged.secret = storedSecret(directory)
   }
   // Checked before the schema, whose generic "expected string" would not say where the secret comes from.

@@ -40,7 +40,10 @@ export const configSchema = z
     port: z.number().int().min(0).max(65535).default(9000),
     databaseUrl: z
       .string()
-      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'use sqlite:PATH, sqlite::memory: or postgres://...'),
+      .regex(
+        /^(sqlite:|postgres(ql)?:\/\/|memory:$)/,
+        'use sqlite:PATH, sqlite::memory:, postgres://... or memory:',
+      ),
     database: z
       .object({
         /** Opening a connection: TCP, TLS and authentication. */

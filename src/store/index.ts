@@ -6,13 +6,15 @@ import { createStores } from './sql/stores.ts'
 
 /**
  * Opens the database named by `databaseUrl`, brings its schema up to date and returns the stores over it.
- * Accepts `sqlite::memory:`, `sqlite:<path>` (absolute or relative to the working directory) and
- * `postgres://...` or `postgresql://...`. `timeouts` bound every wait on PostgreSQL.
+ * Accepts `sqlite::memory:`, `sqlite:<path>` (absolute or relative to the working directory),
+ * `postgres://...` or `postgresql://...`, and `memory:` (no database: nothing persists). `timeouts` bound every
+ * wait on PostgreSQL.
  */
 export async function openStores(
   databaseUrl: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
 ): Promise<Stores> {
+  if (databaseUrl === memoryUrl) return (await import('./memory/stores.ts')).createMemoryStores()
   const database = await openDatabase(databaseUrl, timeouts)
   try {
     await migrate(database)
@@ -46,6 +48,8 @@ export async function watchSigningKeys(
   return (await import('./postgres/key-listener.ts')).listenForKeyChanges(databaseUrl, timeouts, onChange)
 }
 
+const memoryUrl = 'memory:'
+
 const isPostgres = (databaseUrl: string): boolean =>
   databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')
 
@@ -54,6 +58,7 @@ async function openDatabase(
   databaseUrl: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
 ): Promise<SqlDatabase> {
+  if (databaseUrl === memoryUrl) throw new Error('The database URL "memory:" names no database to migrate.')
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length)
     if (path === '')
@@ -66,6 +71,6 @@ async function openDatabase(
   // Only the scheme is echoed: the rest of a URL may hold a password.
   const scheme = databaseUrl.split(':')[0]
   throw new Error(
-    `Unsupported database URL scheme "${scheme}:": use sqlite::memory:, sqlite:<path>, postgres://... or postgresql://...`,
+    `Unsupported database URL scheme "${scheme}:": use sqlite::memory:, sqlite:<path>, postgres://..., postgresql://... or memory:`,
   )
 }

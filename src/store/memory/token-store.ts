@@ -1,0 +1,69 @@
+import type { TokenStore } from '../../core/ports/stores.ts'
+import { deleteWhere, type Scope, updateWhere } from './scope.ts'
+import { copy, found, mustBeNew, mustExist } from './tables.ts'
+
+export function tokenStore(db: Scope): TokenStore {
+  return {
+    createRefreshToken: (token) =>
+      db.run(({ refreshTokens, grants }, journal) => {
+        mustBeNew(refreshTokens, token.digest, 'refresh token')
+        mustExist(grants, token.grantId, 'grant')
+        journal.set(refreshTokens, token.digest, token)
+      }),
+    getRefreshToken: (digest) => db.run(({ refreshTokens }) => found(refreshTokens, digest)),
+    // RFC 9700 §4.14.2: each refresh token is exchanged once; a second exchange is reuse.
+    rotateRefreshToken: (digest, at) =>
+      db.run(({ refreshTokens }, journal) => {
+        const token = refreshTokens.get(digest)
+        if (!token) return { kind: 'missing' } as const
+        if (token.rotatedAt !== null) return { kind: 'reused', record: copy(token) } as const
+        const rotated = { ...token, rotatedAt: at }
+        journal.set(refreshTokens, digest, rotated)
+        return { kind: 'ok', record: copy(rotated) } as const
+      }),
+    // One statement decides: the successor is spent by this retry or by its own rotation, not both.
+    supersedeSuccessor: (digest, at) =>
+      db.run(
+        ({ refreshTokens }, journal) =>
+          updateWhere(
+            journal,
+            refreshTokens,
+            (token) => token.replaces === digest && token.rotatedAt === null && token.revokedAt === null,
+            (token) => ({ ...token, rotatedAt: at }),
+          ) > 0,
+      ),
+    revokeRefreshToken: (digest, at) =>
+      db.run(({ refreshTokens }, journal) => {
+        const token = refreshTokens.get(digest)
+        if (!token || token.revokedAt !== null) return false
+        journal.set(refreshTokens, digest, { ...token, revokedAt: at })
+        return true
+      }),
+    createAccessToken: (token) =>
+      db.run(({ accessTokens, clients, grants }, journal) => {
+        mustBeNew(accessTokens, token.key, 'access token')
+        mustExist(clients, token.clientId, 'client')
+        mustExist(grants, token.grantId, 'grant')
+        journal.set(accessTokens, token.key, token)
+      }),
+    getAccessToken: (key) => db.run(({ accessTokens }) => found(accessTokens, key)),
+    // A token never stored gets a revoked record; one revoked already keeps its first revocation time.
+    revokeAccessToken: (token, at) =>
+      db.run(({ accessTokens, clients, grants }, journal) => {
+        const stored = accessTokens.get(token.key)
+        if (stored) {
+          if (stored.revokedAt === null) journal.set(accessTokens, token.key, { ...stored, revokedAt: at })
+          return
+        }
+        mustExist(clients, token.clientId, 'client')
+        mustExist(grants, token.grantId, 'grant')
+        journal.set(accessTokens, token.key, { ...token, revokedAt: at })
+      }),
+    deleteExpired: (before) =>
+      db.run(({ refreshTokens, accessTokens }, journal) => {
+        const expired = (token: { expiresAt: Date }) => token.expiresAt.getTime() < before.getTime()
+        // The idle expiry never passes the absolute one, so expiresAt alone says when a refresh token is dead.
+        return deleteWhere(journal, refreshTokens, expired) + deleteWhere(journal, accessTokens, expired)
+      }),
+  }
+}

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { parseConfig } from '../../src/core/config.ts'
+import type { CoreContext } from '../../src/core/context.ts'
+import { OAuthError } from '../../src/core/errors.ts'
+import { refreshTokenGrant } from '../../src/core/grants/refresh-token.ts'
+import type { Client } from '../../src/core/model/client.ts'
+import type { Grant } from '../../src/core/model/grant.ts'
+import { digest } from '../../src/core/protocol/digest.ts'
+import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
+import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
+import { createMemoryStores } from '../../src/store/memory/stores.ts'
+import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
+import { cryptoRandom } from '../../src/system.ts'
+import { testClock } from '../support/clock.ts'
+import { recordingSink } from '../support/events.ts'
+import * as make from '../store/records.ts'
+
+// The refresh_token grant's rules, on the memory store with a test clock: no server, no database.
+
+const ADDRESS = '192.0.2.7'
+
+async function core(settings: { refreshGracePeriod?: number } = {}) {
+  const config = parseConfig({
+    issuer: 'https://auth.example',
+    databaseUrl: 'memory:',
+    secret: 'x'.repeat(32),
+    ...settings,
+  })
+  const clock = testClock()
+  const stores = createMemoryStores()
+  const events = recordingSink()
+  const deps = {
+    secret: config.secret,
+    clock,
+    random: cryptoRandom,
+    algorithm: config.signingAlgorithm,
+    events,
+  }
+  const keys = await openKeyRing(stores.keys, deps)
+  events.events.length = 0
+  const context: CoreContext = {
+    config,
+    stores,
+    clock,
+    random: cryptoRandom,
+    keys,
+    throttle: memoryThrottle(clock),
+    events,
+  }
+  return { context, stores, clock, events: events.events }
+}
+
+type Core = Awaited<ReturnType<typeof core>>
+
+/** A client with a user's grant and its first tokens, as a redeemed authorization code leaves them. */
+async function granted({ context, stores }: Core, overrides: Partial<Client> = {}) {
+  const owner = { client: make.client(overrides), user: make.user() }
+  await stores.clients.create(owner.client)
+  await stores.users.create(owner.user)
+  const grant = make.grant(owner)
+  await stores.grants.create(grant)
+  const tokens = await issueGrantTokens(stores, { client: owner.client, grant, scope: grant.scope }, context)
+  assert.ok(tokens.refreshToken)
+  return { ...owner, grant, tokens, refreshToken: tokens.refreshToken }
+}
+
+function refresh({ context }: Core, client: Client, refreshToken: string | undefined, scope: string[] = []) {
+  assert.ok(refreshToken, 'a refresh token was issued')
+  return refreshTokenGrant.issue({ refreshToken, scope }, { ...context, client, address: ADDRESS })
+}
+
+const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code
+
+async function revokedReason(stores: Core['stores'], grant: Grant): Promise<string | null | undefined> {
+  return (await stores.grants.get(grant.id))?.revokedReason
+}
+
+describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2), in core', () => {
+  test('every use rotates: a new refresh token, and the one it replaced is spent', async () => {
+    const setup = await core()
+    const { client, refreshToken } = await granted(setup)
+    const second = await refresh(setup, client, refreshToken)
+    assert.ok(second.refreshToken)
+    assert.notEqual(second.refreshToken, refreshToken)
+    const third = await refresh(setup, client, second.refreshToken)
+    assert.notEqual(third.refreshToken, second.refreshToken)
+  })
+
+  test('reusing a rotated refresh token revokes the grant and every token in it, and says so once', async () => {
+    const setup = await core()
+    const { client, user, grant, refreshToken } = await granted(setup)
+    const second = await refresh(setup, client, refreshToken)
+
+    await assert.rejects(refresh(setup, client, refreshToken), refused('invalid_grant'))
+
+    assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
+    // The thief may hold the newest token as well as the client: it dies too, with its access token.
+    await assert.rejects(refresh(setup, client, second.refreshToken), refused('invalid_grant'))
+    const access = await setup.stores.tokens.getAccessToken(digest(second.accessToken))
+    assert.notEqual(access?.revokedAt, null)
+    assert.deepEqual(setup.events, [
+      {
+        event: 'refresh_token_reused',
+        clientId: client.id,
+        grantId: grant.id,
+        userId: user.id,
+        address: ADDRESS,
+      },
+    ])
+  })
+
+  test('another client cannot use the token, and failing to does not burn it for its own client', async () => {
+    const setup = await core()
+    const { client, grant, refreshToken } = await granted(setup)
+    const other = make.client()
+    await setup.stores.clients.create(other)
+    await assert.rejects(refresh(setup, other, refreshToken), refused('invalid_grant'))
+    await refresh(setup, client, refreshToken)
+    assert.equal(await revokedReason(setup.stores, grant), null)
+  })
+
+  test('the scope may narrow and never widen; the rotated token keeps the original scope', async () => {
+    const setup = await core()
+    const { client, grant, refreshToken } = await granted(setup)
+    await assert.rejects(refresh(setup, client, refreshToken, ['openid']), refused('invalid_scope'))
+    const narrowed = await refresh(setup, client, refreshToken, ['photos:read'])
+    assert.deepEqual(narrowed.scope, ['photos:read'])
+    const full = await refresh(setup, client, narrowed.refreshToken)
+    assert.deepEqual(full.scope, grant.scope)
+  })
+
+  test('idle expiry: each use extends the window, a token left idle longer dies', async () => {
+    const setup = await core()
+    const { client, refreshToken } = await granted(setup, {
+      lifetimes: { refreshIdle: 100, refreshAbsolute: 1000 },
+    })
+    setup.clock.advance(99)
+    const second = await refresh(setup, client, refreshToken)
+    setup.clock.advance(99)
+    const third = await refresh(setup, client, second.refreshToken)
+    setup.clock.advance(100)
+    await assert.rejects(refresh(setup, client, third.refreshToken), refused('invalid_grant'))
+  })
+
+  test('within the grace period a retry takes the place of the lost answer: one chain lives on', async () => {
+    const setup = await core({ refreshGracePeriod: 10 })
+    const { client, grant, refreshToken } = await granted(setup)
+    const lost = await refresh(setup, client, refreshToken)
+    setup.clock.advance(9)
+    const retried = await refresh(setup, client, refreshToken)
+    assert.equal(await revokedReason(setup.stores, grant), null)
+    const next = await refresh(setup, client, retried.refreshToken)
+    // The lost answer was superseded: whoever presents it holds a second copy of the family. Reuse.
+    await assert.rejects(refresh(setup, client, lost.refreshToken), refused('invalid_grant'))
+    assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
+    await assert.rejects(refresh(setup, client, next.refreshToken), refused('invalid_grant'))
+  })
+
+  test('after the grace period a second use is reuse', async () => {
+    const setup = await core({ refreshGracePeriod: 10 })
+    const { client, grant, refreshToken } = await granted(setup)
+    await refresh(setup, client, refreshToken)
+    setup.clock.advance(10)
+    await assert.rejects(refresh(setup, client, refreshToken), refused('invalid_grant'))
+    assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
+  })
+})
