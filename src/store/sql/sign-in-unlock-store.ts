@@ -1,5 +1,5 @@
 import type { SignInUnlockStore } from '../../core/ports/stores.ts'
-import { date, millis } from './columns.ts'
+import { millis } from './columns.ts'
 import type { SqlDriver } from './driver.ts'
 
 const UNLOCK_SQL = `INSERT INTO sign_in_unlocks (username, unlocked_at) VALUES (?, ?)
@@ -15,7 +15,7 @@ export function signInUnlockStore(db: SqlDriver): SignInUnlockStore {
         'SELECT unlocked_at FROM sign_in_unlocks WHERE username = ?',
         [username],
       )
-      return row ? date(row.unlocked_at) : null
+      return row ? new Date(row.unlocked_at) : null
     },
   }
 }
