@@ -1,7 +1,7 @@
 import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/config.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { migrate } from './migrations/migrate.ts'
-import type { SqlDatabase } from './sql/driver.ts'
+import type { OpenedDatabase } from './sql/driver.ts'
 import { createStores } from './sql/stores.ts'
 
 /**
@@ -15,19 +15,19 @@ export async function openStores(
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
 ): Promise<Stores> {
   if (databaseUrl === memoryUrl) return (await import('./memory/stores.ts')).createMemoryStores()
-  const database = await openDatabase(databaseUrl, timeouts)
+  const { database, clientChanges } = await openDatabase(databaseUrl, timeouts)
   try {
     await migrate(database)
   } catch (error) {
     await database.close()
     throw error
   }
-  return createStores(database)
+  return createStores(database, clientChanges)
 }
 
 /** Applies pending migrations (`keyward migrate`) and returns the names of those it applied. */
 export async function migrateDatabase(databaseUrl: string): Promise<readonly string[]> {
-  const database = await openDatabase(databaseUrl)
+  const { database } = await openDatabase(databaseUrl)
   try {
     return await migrate(database)
   } finally {
@@ -57,7 +57,7 @@ const isPostgres = (databaseUrl: string): boolean =>
 async function openDatabase(
   databaseUrl: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
-): Promise<SqlDatabase> {
+): Promise<OpenedDatabase> {
   if (databaseUrl === memoryUrl) throw new Error('The database URL "memory:" names no database to migrate.')
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length)

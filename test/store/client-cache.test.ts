@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import type { Client } from '../../src/core/model/client.ts'
 import type { ClientStore } from '../../src/core/ports/stores.ts'
 import { clientCache } from '../../src/store/sql/client-cache.ts'
-import type { ExternalChange } from '../../src/store/sql/driver.ts'
+import type { ExternalChange } from '../../src/store/sql/change-feed.ts'
 import * as make from './records.ts'
 
 /** An in-memory client store that counts lookups and can hold the next one until released. */
@@ -49,7 +49,7 @@ function fakeStore() {
 describe('client cache', () => {
   test('holds at most its capacity, evicting the least recently used', async () => {
     const fake = fakeStore()
-    const { store } = clientCache(fake.store, () => 'unchanged', 3)
+    const { store } = clientCache(fake.store, { check: () => 'unchanged' }, 3)
     for (const id of ['a', 'b', 'c', 'a', 'd']) await store.get(id)
     assert.equal(fake.lookups, 4, "a's second lookup was served from memory")
     for (const id of ['a', 'c', 'd']) await store.get(id)
@@ -61,7 +61,7 @@ describe('client cache', () => {
   test('a change elsewhere forgets everything; while changes cannot be known, lookups read through', async () => {
     const fake = fakeStore()
     let change: ExternalChange = 'unchanged'
-    const { store } = clientCache(fake.store, () => change, 10)
+    const { store } = clientCache(fake.store, { check: () => change }, 10)
     await store.get('a')
     await store.get('a')
     assert.equal(fake.lookups, 1)
@@ -80,7 +80,7 @@ describe('client cache', () => {
 
   test('own writes are seen at once, a create included after the id was looked up unknown', async () => {
     const fake = fakeStore()
-    const { store } = clientCache(fake.store, () => 'unchanged', 10)
+    const { store } = clientCache(fake.store, { check: () => 'unchanged' }, 10)
     const client = make.client()
     assert.equal(await store.get(client.id), null)
     await store.create(client)
@@ -94,7 +94,7 @@ describe('client cache', () => {
 
   test('a lookup that read the row before a write landed does not keep it', async () => {
     const fake = fakeStore()
-    const cache = clientCache(fake.store, () => 'unchanged', 10)
+    const cache = clientCache(fake.store, { check: () => 'unchanged' }, 10)
     const client = make.client()
     await fake.store.create(client)
     const release = fake.holdNextLookup()

@@ -5,7 +5,7 @@ import { InvalidRequest, OAuthError, TemporarilyUnavailable } from '../../src/co
 import { openStores } from '../../src/store/index.ts'
 import { listenForClientChanges } from '../../src/store/postgres/client-listener.ts'
 import { openPostgresDatabase } from '../../src/store/postgres/driver.ts'
-import type { ExternalChange } from '../../src/store/sql/driver.ts'
+import type { ExternalChange } from '../../src/store/sql/change-feed.ts'
 import { createPostgresDatabase } from '../support/postgres.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
 import { eventually } from './eventually.ts'
@@ -36,7 +36,7 @@ const unavailable = (error: unknown) => error instanceof TemporarilyUnavailable
 describe('the PostgreSQL driver tells connection failures from bugs', { timeout: 60_000 }, () => {
   test('a NUL in a value is invalid_request (22021), in a statement and through the stores', async () => {
     const stores = await openStores(database.url)
-    const raw = openPostgresDatabase(database.url)
+    const { database: raw } = openPostgresDatabase(database.url)
     try {
       await assert.rejects(raw.get('SELECT ?::text AS v', ['a\u0000b']), InvalidRequest)
       await assert.rejects(stores.users.getByUsername('a\u0000b'), InvalidRequest)
@@ -47,7 +47,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
   })
 
   test('a syntax error or a constraint violation stays what it is: no OAuth error hides it', async () => {
-    const raw = openPostgresDatabase(database.url)
+    const { database: raw } = openPostgresDatabase(database.url)
     try {
       await assert.rejects(
         raw.get('SELEC 1'),
@@ -68,7 +68,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
   })
 
   test('a statement over the statement timeout is temporarily_unavailable (57014); the pool carries on', async () => {
-    const raw = openPostgresDatabase(database.url, SHORT)
+    const { database: raw } = openPostgresDatabase(database.url, SHORT)
     try {
       await assert.rejects(raw.get('SELECT pg_sleep(3)'), (error) => {
         assert.ok(unavailable(error), String(error))
@@ -82,7 +82,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
   })
 
   test('no free connection within the acquire timeout is temporarily_unavailable', async () => {
-    const raw = openPostgresDatabase(database.url, {
+    const { database: raw } = openPostgresDatabase(database.url, {
       connectTimeoutMs: 5000,
       acquireTimeoutMs: 1000,
       statementTimeoutMs: 5000,
@@ -107,7 +107,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
     await gone.kill()
     const url = new URL(database.url)
     url.port = String(gone.port)
-    const raw = openPostgresDatabase(url.href, SHORT)
+    const { database: raw } = openPostgresDatabase(url.href, SHORT)
     try {
       await assert.rejects(raw.get('SELECT 1'), unavailable)
       await assert.rejects(
@@ -120,7 +120,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
   })
 
   test('a stalled server: connecting and answering each time out as temporarily_unavailable', async () => {
-    const raw = openPostgresDatabase(proxied(), SHORT)
+    const { database: raw } = openPostgresDatabase(proxied(), SHORT)
     try {
       assert.deepEqual(await raw.get('SELECT 1 AS one'), { one: 1 })
       proxy.stall()
@@ -142,7 +142,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
   })
 
   test('a connection lost inside a transaction rolls it back and answers temporarily_unavailable', async () => {
-    const raw = openPostgresDatabase(proxied(), SHORT)
+    const { database: raw } = openPostgresDatabase(proxied(), SHORT)
     try {
       await raw.run('CREATE TABLE IF NOT EXISTS cut (id INT PRIMARY KEY)')
       await assert.rejects(

@@ -38,7 +38,7 @@ describe('PostgreSQL stores', () => {
 
   // One database for the suite, emptied before each test; a pool of several connections makes races real.
   storeContract(async () => {
-    const database = openPostgresDatabase(url)
+    const { database, clientChanges } = openPostgresDatabase(url)
     await migrate(database)
     const rows = await database.all<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
@@ -46,16 +46,17 @@ describe('PostgreSQL stores', () => {
     const tables = rows.map((row) => row.table_name)
     // DELETE, not TRUNCATE: far quicker on tables this small, and every foreign key cascades anyway.
     for (const table of tables) if (table !== 'schema_migrations') await database.run(`DELETE FROM ${table}`)
-    return { stores: createStores(database), database, tables }
+    return { stores: createStores(database, clientChanges), database, tables }
   })
 })
 
 /** Stores whose statements are counted, and another Stores from openStores, both on the same database. */
 async function cacheFixture(url: string): Promise<CacheFixture> {
   const other = await openStores(url)
-  const counting = countingDatabase(openPostgresDatabase(url))
+  const opened = openPostgresDatabase(url)
+  const counting = countingDatabase(opened.database)
   return {
-    stores: createStores(counting.database),
+    stores: createStores(counting.database, opened.clientChanges),
     statements: counting.statements,
     other,
     othersSeen: 'once notified',

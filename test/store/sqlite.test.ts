@@ -18,10 +18,14 @@ const everyMigration = migrations.map((migration) => migration.name)
 
 describe('SQLite stores', () => {
   storeContract(async () => {
-    const database = openSqliteDatabase(':memory:')
+    const { database, clientChanges } = openSqliteDatabase(':memory:')
     await migrate(database)
     const tables = await database.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return { stores: createStores(database), database, tables: tables.map((table) => table.name) }
+    return {
+      stores: createStores(database, clientChanges),
+      database,
+      tables: tables.map((table) => table.name),
+    }
   })
 })
 
@@ -34,9 +38,10 @@ describe('SQLite client cache', () => {
   clientCacheContract(async () => {
     const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
     const other = await openStores(url)
-    const counting = countingDatabase(openSqliteDatabase(url.slice('sqlite:'.length)))
+    const connection = openSqliteDatabase(url.slice('sqlite:'.length))
+    const counting = countingDatabase(connection.database)
     return {
-      stores: createStores(counting.database),
+      stores: createStores(counting.database, connection.clientChanges),
       statements: counting.statements,
       other,
       othersSeen: 'on the next lookup',
@@ -80,7 +85,7 @@ describe('SQLite database URLs', () => {
   })
 
   test('the driver turns on WAL with synchronous NORMAL, a busy timeout and foreign keys', async () => {
-    const database = openSqliteDatabase(join(dir, 'pragmas.db'))
+    const { database } = openSqliteDatabase(join(dir, 'pragmas.db'))
     try {
       assert.deepEqual({ ...(await database.get<object>('PRAGMA journal_mode')) }, { journal_mode: 'wal' })
       // 1 = NORMAL: with WAL, commits no longer wait for an fsync each.

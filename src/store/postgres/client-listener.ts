@@ -1,6 +1,6 @@
 import pg from 'pg'
 import type { DatabaseTimeouts } from '../../core/config.ts'
-import type { ExternalChange } from '../sql/driver.ts'
+import type { ChangeFeed, ExternalChange } from '../sql/change-feed.ts'
 import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
 
 /** The channel that migration 002's trigger notifies on every statement that writes the clients table. */
@@ -10,7 +10,8 @@ const maxRetryMs = 5000
 /** How often a listening connection is asked to answer: one dropped silently (no reset) would never tell. */
 const defaultHeartbeatMs = 10_000
 
-export interface ClientListener {
+/** A change feed with its own connection, which it closes. */
+export interface ClientListener extends ChangeFeed {
   /** Starts listening on the first ask; 'unknown' until LISTEN holds and whenever the connection is lost. */
   check(): ExternalChange
   close(): Promise<void>

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../../core/config.ts'
 import { TemporarilyUnavailable } from '../../core/errors.ts'
-import type { SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
+import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 import { listenForClientChanges } from './client-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
@@ -20,7 +20,7 @@ const types: pg.CustomTypesConfig = {
 export function openPostgresDatabase(
   connectionString: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
-): SqlDatabase {
+): OpenedDatabase {
   const pool = new pg.Pool({
     connectionString,
     types,
@@ -76,15 +76,19 @@ export function openPostgresDatabase(
   const listener = listenForClientChanges(connectionString, timeouts)
 
   return {
-    ...poolDriver,
-    dialect: 'postgres',
-    exclusiveTransaction: inTransaction(true),
-    clientsChangedElsewhere: () => {
-      scope.assertOutside()
-      return listener.check()
+    database: {
+      ...poolDriver,
+      dialect: 'postgres',
+      exclusiveTransaction: inTransaction(true),
+      close: async () => {
+        await Promise.all([listener.close(), pool.end()])
+      },
     },
-    close: async () => {
-      await Promise.all([listener.close(), pool.end()])
+    clientChanges: {
+      check: () => {
+        scope.assertOutside()
+        return listener.check()
+      },
     },
   }
 }

@@ -1,6 +1,6 @@
 import type { Client } from '../../core/model/client.ts'
 import type { ClientStore } from '../../core/ports/stores.ts'
-import type { ExternalChange } from './driver.ts'
+import type { ChangeFeed } from './change-feed.ts'
 
 /** Enough for every real client; unknown ids sprayed by an attacker evict each other, not memory. */
 export const clientCacheCapacity = 10_000
@@ -14,11 +14,11 @@ export interface ClientCache {
 
 /**
  * Client lookups (the token endpoint's hot path) served from memory, unknown ids included, least recently
- * used evicted first. `changedElsewhere` reports writes by other processes and nodes before each lookup.
+ * used evicted first. `changes` reports writes by other processes and nodes before each lookup.
  */
 export function clientCache(
   inner: ClientStore,
-  changedElsewhere: () => ExternalChange,
+  changes: ChangeFeed,
   capacity = clientCacheCapacity,
 ): ClientCache {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
@@ -34,7 +34,7 @@ export function clientCache(
     store: {
       ...afterWrites(inner, invalidate),
       async get(id) {
-        const change = changedElsewhere()
+        const change = changes.check()
         if (change !== 'unchanged') invalidate()
         const hit = cached.get(id)
         if (hit !== undefined) {

@@ -1,3 +1,5 @@
+import type { ChangeFeed } from './change-feed.ts'
+
 /** A value bound to a `?` placeholder: text, a number (epoch milliseconds, 0/1, seconds) or null. */
 export type SqlValue = string | number | null
 
@@ -18,18 +20,17 @@ export interface SqlDriver {
 
 export type Dialect = 'sqlite' | 'postgres'
 
-/**
- * Whether the clients table may have been written through another connection (another process or node) since
- * the previous ask: 'unknown' while the database cannot tell, when no cached client may be trusted.
- */
-export type ExternalChange = 'unchanged' | 'changed' | 'unknown'
-
 /** A database connection (or pool) as opened: a driver that can also lock out other processes and close. */
 export interface SqlDatabase extends SqlDriver {
   readonly dialect: Dialect
   /** A transaction that no other exclusive transaction on the same database runs alongside, in any process. */
   exclusiveTransaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
-  /** Asked before every cached client lookup, so it answers without a round trip to the database. */
-  clientsChangedElsewhere(): ExternalChange
+  /** Closes the connections, the change feed's included. */
   close(): Promise<void>
+}
+
+/** What a driver opens: the database, and the feed of writes to its clients table by other processes and nodes. */
+export interface OpenedDatabase {
+  readonly database: SqlDatabase
+  readonly clientChanges: ChangeFeed
 }

@@ -4,6 +4,7 @@ import { clientStore } from './client-store.ts'
 import { codeStore } from './code-store.ts'
 import { consentStore } from './consent-store.ts'
 import { deviceCodeStore } from './device-code-store.ts'
+import type { ChangeFeed } from './change-feed.ts'
 import type { SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
 import { keyStore } from './key-store.ts'
@@ -13,11 +14,12 @@ import { tokenStore } from './token-store.ts'
 import { userStore } from './user-store.ts'
 
 /**
- * Every store over one database, client lookups served from memory; closing them closes the database.
+ * Every store over one database, client lookups served from memory and forgotten when `clientChanges` reports
+ * a write by another process or node; closing them closes the database.
  * Transactions read through: the cache cannot see their uncommitted writes, so it forgets once they settle.
  */
-export function createStores(database: SqlDatabase): Stores {
-  const cache = clientCache(clientStore(database), database.clientsChangedElsewhere)
+export function createStores(database: SqlDatabase, clientChanges: ChangeFeed): Stores {
+  const cache = clientCache(clientStore(database), clientChanges)
   return {
     ...storesOn(database),
     clients: cache.store,

@@ -1,12 +1,13 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import type { ExternalChange, SqlDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
+import type { ChangeFeed } from '../sql/change-feed.ts'
+import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 
 /** How long a statement waits for another process's write lock before it fails. */
 const busyTimeoutMs = 5000
 
 /** Opens a SQLite database file (or ':memory:') through node:sqlite. */
-export function openSqliteDatabase(path: string): SqlDatabase {
+export function openSqliteDatabase(path: string): OpenedDatabase {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs })
   // WAL lets readers in other processes go on while one process writes.
   db.exec('PRAGMA journal_mode = WAL')
@@ -60,25 +61,29 @@ export function openSqliteDatabase(path: string): SqlDatabase {
   // data_version moves only when another connection commits: our own writes invalidate the cache themselves.
   const dataVersion = db.prepare('PRAGMA data_version')
   let seenVersion: number | undefined
-  const clientsChangedElsewhere = (): ExternalChange => {
-    scope.assertOutside()
-    const { data_version: version } = dataVersion.get() as { data_version: number }
-    const moved = version !== seenVersion
-    seenVersion = version
-    return moved ? 'changed' : 'unchanged'
+  // Synchronous and outside the queue: a lookup served from memory never waits behind an open transaction.
+  const clientChanges: ChangeFeed = {
+    check() {
+      scope.assertOutside()
+      const { data_version: version } = dataVersion.get() as { data_version: number }
+      const moved = version !== seenVersion
+      seenVersion = version
+      return moved ? 'changed' : 'unchanged'
+    },
   }
 
   return {
-    dialect: 'sqlite',
-    all: (sql, params) => serialize(() => direct.all(sql, params)),
-    get: (sql, params) => serialize(() => direct.get(sql, params)),
-    run: (sql, params) => serialize(() => direct.run(sql, params)),
-    transaction,
-    // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
-    exclusiveTransaction: transaction,
-    // Synchronous and outside the queue: a lookup served from memory never waits behind an open transaction.
-    clientsChangedElsewhere,
-    close: () => serialize(async () => db.close()),
+    database: {
+      dialect: 'sqlite',
+      all: (sql, params) => serialize(() => direct.all(sql, params)),
+      get: (sql, params) => serialize(() => direct.get(sql, params)),
+      run: (sql, params) => serialize(() => direct.run(sql, params)),
+      transaction,
+      // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
+      exclusiveTransaction: transaction,
+      close: () => serialize(async () => db.close()),
+    },
+    clientChanges,
   }
 }
 
