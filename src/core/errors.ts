@@ -14,10 +14,6 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'login_required'
   | 'consent_required'
-  | 'interaction_required'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'unsupported_token_type'
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
@@ -103,19 +99,6 @@ export class LoginRequired extends OAuthError {
 }
 export class ConsentRequired extends OAuthError {
   readonly code = 'consent_required'
-}
-// RFC 6750 §3.1
-export class InvalidToken extends OAuthError {
-  readonly code = 'invalid_token'
-  override readonly status = 401
-}
-export class InsufficientScope extends OAuthError {
-  readonly code = 'insufficient_scope'
-  override readonly status = 403
-}
-// RFC 7009 §2.2.1
-export class UnsupportedTokenType extends OAuthError {
-  readonly code = 'unsupported_token_type'
 }
 // RFC 8628 §3.5
 export class AuthorizationPending extends OAuthError {

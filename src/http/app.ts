@@ -73,8 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sendAsAsked(request, setSecurityHeaders(reply, { https }), malformed, 'This address is not valid')
     },
     // No route declares a JSON schema: requests are parsed by hand (form.ts) and replies are plain objects.
-    // Without these factories Fastify loads Ajv and fast-json-stringify at start, about 100 modules and 4 MB
-    // of memory that nothing would use.
+    // Without these factories Fastify loads Ajv and fast-json-stringify at start: modules and memory that
+    // nothing would use (bench/README.md has the figures).
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
   } satisfies FastifyServerOptions
   // Fastify's types pick the server flavour from the options; TLS or not, the routes see the same API.

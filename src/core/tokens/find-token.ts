@@ -18,7 +18,7 @@ const localKeySets = new WeakMap<JsonWebKeySet, ReturnType<typeof createLocalJWK
 
 /** The claims of a JWT access token signed by one of our published keys, or null. Expiry is checked later. */
 async function verifiedClaims(token: string, deps: FindDeps): Promise<JWTPayload | null> {
-  // jose is loaded on the first JWT introspected or revoked, not at start: it weighs 50 ms of start-up.
+  // jose is loaded on the first JWT introspected or revoked, not at start, where it would slow every start.
   const { createLocalJWKSet, jwtVerify } = await import('jose')
   const jwks = deps.keys.jwks()
   let keySet = localKeySets.get(jwks)

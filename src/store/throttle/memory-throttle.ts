@@ -9,7 +9,7 @@ interface Count {
   endsAt: number
 }
 
-/** Keys kept in each of the two rooms below: about 23 MB when both are full (measured; README, Security notes). */
+/** Keys kept in each of the two rooms below: a flood costs memory only up to a bound (README, Security notes). */
 const MAX_KEYS = 50_000
 /** A full room of waits is searched for ended ones at most this often, so a flood cannot make every attempt scan it. */
 const SWEEP_INTERVAL_MS = 1000
