@@ -1,5 +1,6 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
+import { mayUseClientCredentials } from './grants/client-credentials.ts'
 import { KNOWN_GRANT_TYPES, legacyFlowOf } from './grants/index.ts'
 import type {
   AccessTokenFormat,
@@ -10,6 +11,7 @@ import type {
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
+import { CLIENT_CREDENTIALS } from './protocol/grant-types.ts'
 import { redirectUriProblem } from './protocol/redirect-uri.ts'
 import { type Random, randomId, randomToken } from './random.ts'
 
@@ -60,7 +62,7 @@ export function registrationProblems(
       )
     }
   }
-  if (type === 'public' && grantTypes.includes('client_credentials')) {
+  if (grantTypes.includes(CLIENT_CREDENTIALS) && !mayUseClientCredentials(type)) {
     problems.push(
       'A public client cannot use client_credentials: it has no secret to prove who it is (RFC 6749 §4.4).',
     )

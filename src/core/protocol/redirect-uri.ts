@@ -11,6 +11,14 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
+ * RFC 6749 §3.1.2.3 and §4.1.3: a request may leave redirect_uri out only when exactly one is registered; that one
+ * is then used. Undefined when the request must name it.
+ */
+export function soleRedirectUri(registered: readonly string[]): string | undefined {
+  return registered.length === 1 ? registered[0] : undefined
+}
+
+/**
  * Why a URI may not be registered, or null when it may. RFC 9700 §4.1.3 and RFC 6749 §3.1.2: absolute, no
  * fragment, no wildcard; https, or http on loopback, or a private-use scheme for native apps (RFC 8252 §7.1).
  */
