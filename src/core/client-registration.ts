@@ -1,5 +1,7 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
+import { mayUseClientCredentials } from './grants/client-credentials.ts'
+import { KNOWN_GRANT_TYPES, legacyFlowOf } from './grants/index.ts'
 import type {
   AccessTokenFormat,
   Client,
@@ -9,14 +11,9 @@ import type {
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
-import { KNOWN_GRANT_TYPES } from './protocol/grant-types.ts'
+import { CLIENT_CREDENTIALS } from './protocol/grant-types.ts'
 import { redirectUriProblem } from './protocol/redirect-uri.ts'
 import { type Random, randomId, randomToken } from './random.ts'
-
-const LEGACY_GRANT_TYPES: Readonly<Record<string, LegacyFlow>> = {
-  password: 'password',
-  implicit: 'implicit',
-}
 
 /** Grants that send a person's browser back to the client, and so need redirect URIs. */
 const REDIRECTING_GRANT_TYPES = new Set(['authorization_code', 'implicit'])
@@ -55,17 +52,17 @@ export function registrationProblems(
     problems.push('The client needs a name: people see it on the consent page.')
   if (grantTypes.length === 0) problems.push('The client needs at least one grant type.')
   for (const grantType of grantTypes) {
-    if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grantType)) {
+    if (!KNOWN_GRANT_TYPES.includes(grantType)) {
       problems.push(`Unknown grant type ${grantType}; known: ${KNOWN_GRANT_TYPES.join(', ')}.`)
     }
-    const legacy = LEGACY_GRANT_TYPES[grantType]
+    const legacy = legacyFlowOf(grantType)
     if (legacy && !registration.allowLegacy?.includes(legacy)) {
       problems.push(
         `The ${grantType} grant is a legacy flow: enable it only with an explicit --allow-legacy ${legacy}.`,
       )
     }
   }
-  if (type === 'public' && grantTypes.includes('client_credentials')) {
+  if (grantTypes.includes(CLIENT_CREDENTIALS) && !mayUseClientCredentials(type)) {
     problems.push(
       'A public client cannot use client_credentials: it has no secret to prove who it is (RFC 6749 §4.4).',
     )
@@ -121,7 +118,7 @@ export function registerClient(
     grantTypes: registration.grantTypes,
     scopes: registration.scopes,
     defaultScopes: registration.defaultScopes ?? registration.scopes,
-    legacyFlows: registration.grantTypes.flatMap((grantType) => LEGACY_GRANT_TYPES[grantType] ?? []),
+    legacyFlows: registration.grantTypes.flatMap((grantType) => legacyFlowOf(grantType) ?? []),
     accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,

@@ -99,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         const legacy = new Set<LegacyFlow>(
           (await core.stores.clients.list()).flatMap((client) => client.legacyFlows),
         )
-        return authorizationServerMetadata(core.config, grantRegistry.keys(), legacy)
+        return authorizationServerMetadata(core.config, legacy)
       },
       jwks: () => core.keys.jwks(),
     })

@@ -3,7 +3,8 @@ import type { Client } from '../model/client.ts'
 import { lintRules } from './rules/index.ts'
 import type { Finding, LintInput, LintRule, Severity } from './rules/rule.ts'
 
-export type { Finding, LifetimeDefaults, LintInput, ScopeDefinition, Severity } from './rules/rule.ts'
+export type { LifetimeDefaults } from '../tokens/lifetimes.ts'
+export type { Finding, LintInput, ScopeDefinition, Severity } from './rules/rule.ts'
 
 const severityOrder: readonly Severity[] = ['error', 'warning', 'info']
 
@@ -50,10 +51,6 @@ export function lintServer(config: Config, clients: readonly Client[]): readonly
     issuer: config.issuer,
     clients,
     scopes: config.scopes,
-    defaults: {
-      accessTokenTtl: config.lifetimes.accessToken,
-      refreshIdleTtl: config.lifetimes.refreshIdle,
-      refreshAbsoluteTtl: config.lifetimes.refreshAbsolute,
-    },
+    defaults: config.lifetimes,
   })
 }

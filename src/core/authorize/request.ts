@@ -2,7 +2,7 @@ import type { ClientLookup } from '../client-auth/authenticate.ts'
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../errors.ts'
 import type { Client } from '../model/client.ts'
 import { isValidS256Challenge } from '../protocol/pkce.ts'
-import { matchesRegisteredRedirectUri } from '../protocol/redirect-uri.ts'
+import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 
 export type Prompt = 'none' | 'login' | 'consent'
@@ -61,9 +61,7 @@ export async function validateAuthorizationRequest(
     }
   }
   const requestedRedirect = params.get('redirect_uri')
-  // RFC 6749 §3.1.2.3: redirect_uri may be omitted only when exactly one is registered.
-  const redirectUri =
-    requestedRedirect ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined)
+  const redirectUri = requestedRedirect ?? soleRedirectUri(client.redirectUris)
   if (redirectUri === undefined) {
     return {
       kind: 'show-error',

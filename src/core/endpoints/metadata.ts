@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts'
+import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
 
 /** Where each endpoint lives, relative to the issuer. */
@@ -20,12 +21,8 @@ export const ENDPOINT_PATHS = {
  */
 export function authorizationServerMetadata(
   config: Config,
-  registeredGrantTypes: Iterable<string>,
   legacyFlowsInUse: ReadonlySet<LegacyFlow>,
 ): Record<string, unknown> {
-  const grantTypes = [...registeredGrantTypes].filter(
-    (grantType) => grantType !== 'password' || legacyFlowsInUse.has('password'),
-  )
   const url = (path: string) => `${config.issuer}${path}`
   return {
     issuer: config.issuer,
@@ -40,7 +37,7 @@ export function authorizationServerMetadata(
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit') ? ['query', 'fragment'] : ['query'],
-    grant_types_supported: legacyFlowsInUse.has('implicit') ? [...grantTypes, 'implicit'] : grantTypes,
+    grant_types_supported: grantTypesSupported(legacyFlowsInUse),
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,

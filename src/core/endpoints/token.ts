@@ -2,7 +2,7 @@ import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { EndpointContext } from '../context.ts'
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
-import type { GrantHandler } from '../grants/grant-handler.ts'
+import { type GrantHandler, parseGrantRequest } from '../grants/grant-handler.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
 
@@ -27,7 +27,7 @@ export async function handleTokenRequest(
   ) {
     throw new UnauthorizedClient(`This client is not allowed to use the ${grantType} grant.`)
   }
-  return handler.issue(handler.parse(input.params), { ...deps, client, address: input.address })
+  return handler.issue(parseGrantRequest(handler, input.params), { ...deps, client, address: input.address })
 }
 
 /** RFC 6749 §5.1: the JSON body of a successful token response. */

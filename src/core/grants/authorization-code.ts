@@ -5,6 +5,7 @@ import type { TokenResponse } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { verifierMatches } from '../protocol/pkce.ts'
+import { soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
 
@@ -52,7 +53,7 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
         return new InvalidGrant('The authorization code was issued to another client.')
       if (code.expiresAt <= now) return new InvalidGrant('The authorization code has expired.')
       // RFC 6749 §4.1.3: redirect_uri, when present, is identical to the one of the authorization request.
-      const redirectUri = input.redirectUri ?? soleRedirectUri(ctx)
+      const redirectUri = input.redirectUri ?? soleRedirectUri(ctx.client.redirectUris)
       if (redirectUri !== code.redirectUri) {
         return new InvalidGrant('The redirect_uri does not match the one of the authorization request.')
       }
@@ -80,9 +81,4 @@ function reportReuse(code: AuthorizationCode, ctx: GrantContext): void {
     userId: code.userId,
     address: ctx.address,
   })
-}
-
-/** RFC 6749 §4.1.3: redirect_uri may be left out only where the authorization request could leave it out. */
-function soleRedirectUri(ctx: GrantContext): string | undefined {
-  return ctx.client.redirectUris.length === 1 ? ctx.client.redirectUris[0] : undefined
 }

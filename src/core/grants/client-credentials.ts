@@ -1,14 +1,21 @@
 import { UnauthorizedClient } from '../errors.ts'
+import type { ClientType } from '../model/client.ts'
+import { CLIENT_CREDENTIALS } from '../protocol/grant-types.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { mintAccessToken } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
+
+/** RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients. */
+export function mayUseClientCredentials(type: ClientType): boolean {
+  return type === 'confidential'
+}
 
 /**
  * RFC 6749 §4.4: a client acting on its own behalf. The hot path of machine-to-machine traffic: a JWT access
  * token is issued without any database write (only opaque tokens are stored).
  */
 export const clientCredentialsGrant: GrantHandler<{ readonly scope: readonly string[] }> = {
-  grantType: 'client_credentials',
+  grantType: CLIENT_CREDENTIALS,
   parameters: ['scope'],
 
   parse(params) {
@@ -17,8 +24,7 @@ export const clientCredentialsGrant: GrantHandler<{ readonly scope: readonly str
 
   async issue(input, ctx) {
     const { client } = ctx
-    // RFC 6749 §4.4: confidential clients only; a public client has nothing to prove who it is.
-    if (client.type !== 'confidential')
+    if (!mayUseClientCredentials(client.type))
       throw new UnauthorizedClient('Public clients cannot use client_credentials.')
     const scope = resolveScope(input.scope, client.scopes, client.defaultScopes)
     const access = mintAccessToken({ client, subject: client.id, scope, grantId: null }, ctx)

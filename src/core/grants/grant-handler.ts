@@ -13,10 +13,18 @@ export interface GrantContext extends CoreContext {
 export interface GrantHandler<Input> {
   /** The wire name of grant_type. */
   readonly grantType: string
-  /** The parameters this grant reads; every other parameter is ignored (RFC 6749 §3.2). */
+  /** The parameters this grant reads; parseGrantRequest strips every other one before `parse`. */
   readonly parameters: readonly string[]
   /** Set on flows RFC 9700 advises against: a client needs an operator's explicit opt-in to use them. */
   readonly legacy?: LegacyFlow
   parse(params: ReadonlyMap<string, string>): Input
   issue(input: Input, ctx: GrantContext): Promise<TokenResponse>
+}
+
+/** RFC 6749 §3.2: parameters without meaning are ignored, so a grant's parse sees only the ones it declares. */
+export function parseGrantRequest<Input>(
+  handler: GrantHandler<Input>,
+  params: ReadonlyMap<string, string>,
+): Input {
+  return handler.parse(new Map([...params].filter(([name]) => handler.parameters.includes(name))))
 }

@@ -2,6 +2,8 @@ import { authorizationCodeGrant } from './authorization-code.ts'
 import { clientCredentialsGrant } from './client-credentials.ts'
 import { deviceCodeGrant } from './device-code.ts'
 import type { GrantHandler } from './grant-handler.ts'
+import type { LegacyFlow } from '../model/client.ts'
+import { IMPLICIT } from '../protocol/grant-types.ts'
 import { passwordGrant } from './password.ts'
 import { refreshTokenGrant } from './refresh-token.ts'
 
@@ -27,3 +29,29 @@ export const grantRegistry = buildGrantRegistry([
   deviceCodeGrant,
   passwordGrant,
 ])
+
+/** A grant type that is not a token-endpoint handler, with the legacy flow it needs, if any. */
+interface GrantTypeEntry {
+  readonly grantType: string
+  readonly legacy?: LegacyFlow
+}
+
+/** RFC 6749 §4.2: implicit is response_type=token at /authorize, so it has a row here but no handler. */
+const responseTypeGrants: readonly GrantTypeEntry[] = [{ grantType: IMPLICIT, legacy: 'implicit' }]
+
+const allGrantTypes: readonly GrantTypeEntry[] = [...grantRegistry.values(), ...responseTypeGrants]
+
+/** Every grant type a client may register, in registry order. */
+export const KNOWN_GRANT_TYPES: readonly string[] = allGrantTypes.map((entry) => entry.grantType)
+
+/** The legacy flow a grant type needs an operator's opt-in for (RFC 9700 §2.4, §2.1.2), if any. */
+export function legacyFlowOf(grantType: string): LegacyFlow | undefined {
+  return allGrantTypes.find((entry) => entry.grantType === grantType)?.legacy
+}
+
+/** RFC 8414 §2 `grant_types_supported`: a legacy grant is advertised only while some client has it enabled. */
+export function grantTypesSupported(legacyFlowsInUse: ReadonlySet<LegacyFlow>): string[] {
+  return allGrantTypes
+    .filter((entry) => entry.legacy === undefined || legacyFlowsInUse.has(entry.legacy))
+    .map((entry) => entry.grantType)
+}

@@ -11,25 +11,51 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Why a URI may not be registered, or null when it may. RFC 9700 §4.1.3 and RFC 6749 §3.1.2: absolute, no
- * fragment, no wildcard; https, or http on loopback, or a private-use scheme for native apps (RFC 8252 §7.1).
+ * RFC 6749 §3.1.2.3 and §4.1.3: a request may leave redirect_uri out only when exactly one is registered; that one
+ * is then used. Undefined when the request must name it.
  */
-export function redirectUriProblem(uri: string): string | null {
-  let url: URL
-  try {
-    url = new URL(uri)
-  } catch {
-    return 'is not an absolute URI'
-  }
-  if (uri.includes('#')) return 'has a fragment (RFC 6749 §3.1.2)'
-  if (uri.includes('*')) return 'has a wildcard; redirect URIs match exactly (RFC 9700 §4.1.3)'
-  if (url.protocol === 'https:') return null
-  if (url.protocol === 'http:') {
-    return isLoopbackHost(url.hostname) ? null : 'uses http outside loopback; use https'
-  }
+export function soleRedirectUri(registered: readonly string[]): string | undefined {
+  return registered.length === 1 ? registered[0] : undefined
+}
+
+/** One way a redirect URI breaks the registration rules; lint reports each, registration the first. */
+export type RedirectUriDefect = 'invalid' | 'fragment' | 'wildcard' | 'http-not-loopback' | 'scheme'
+
+/**
+ * Every defect of a redirect URI, in order of gravity; empty when it may be registered. RFC 6749 §3.1.2 and
+ * RFC 9700 §4.1.3: absolute, no fragment, no wildcard; https, or http on loopback, or a private-use scheme for
+ * native apps (RFC 8252 §7.1).
+ */
+export function redirectUriDefects(uri: string): RedirectUriDefect[] {
+  const url = URL.parse(uri)
+  const defects: RedirectUriDefect[] = []
+  if (url === null) defects.push('invalid')
+  if (uri.includes('#')) defects.push('fragment')
+  if (uri.includes('*')) defects.push('wildcard')
+  if (url?.protocol === 'http:' && !isLoopbackHost(url.hostname)) defects.push('http-not-loopback')
   // RFC 8252 §7.1: a private-use scheme is a reverse domain name, so it contains a dot.
-  if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return null
-  return `uses the scheme ${url.protocol} which is neither https nor a private-use (reverse domain) scheme`
+  if (
+    url &&
+    !['https:', 'http:'].includes(url.protocol) &&
+    !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)
+  )
+    defects.push('scheme')
+  return defects
+}
+
+const problemText: Readonly<Record<RedirectUriDefect, (url: URL | null) => string>> = {
+  invalid: () => 'is not an absolute URI',
+  fragment: () => 'has a fragment (RFC 6749 §3.1.2)',
+  wildcard: () => 'has a wildcard; redirect URIs match exactly (RFC 9700 §4.1.3)',
+  'http-not-loopback': () => 'uses http outside loopback; use https',
+  scheme: (url) =>
+    `uses the scheme ${url?.protocol} which is neither https nor a private-use (reverse domain) scheme`,
+}
+
+/** Why a URI may not be registered, or null when it may: its gravest defect, in words. */
+export function redirectUriProblem(uri: string): string | null {
+  const [defect] = redirectUriDefects(uri)
+  return defect === undefined ? null : problemText[defect](URL.parse(uri))
 }
 
 /**

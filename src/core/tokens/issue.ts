@@ -9,6 +9,7 @@ import { type Digest, digest } from '../protocol/digest.ts'
 import { formatScope } from '../protocol/scope.ts'
 import { randomToken } from '../random.ts'
 import { signJwt } from './jwt.ts'
+import { effectiveLifetime } from './lifetimes.ts'
 
 type TokenDeps = Pick<CoreContext, 'config' | 'clock' | 'random' | 'keys'>
 
@@ -24,7 +25,7 @@ export interface MintedAccessToken {
 }
 
 export function accessTokenLifetime(client: Client, deps: Pick<CoreContext, 'config'>): number {
-  return client.lifetimes.accessToken ?? deps.config.lifetimes.accessToken
+  return effectiveLifetime(client, deps.config.lifetimes, 'accessToken').seconds
 }
 
 /** An access token for `subject`, as a JWT (RFC 9068) or an opaque token, per the client's setting. */
@@ -86,8 +87,8 @@ export function mintRefreshToken(
 ): { token: string; record: RefreshToken } {
   const { client, grant, scope } = request
   const now = deps.clock.now()
-  const idle = client.lifetimes.refreshIdle ?? deps.config.lifetimes.refreshIdle
-  const absolute = client.lifetimes.refreshAbsolute ?? deps.config.lifetimes.refreshAbsolute
+  const idle = effectiveLifetime(client, deps.config.lifetimes, 'refreshIdle').seconds
+  const absolute = effectiveLifetime(client, deps.config.lifetimes, 'refreshAbsolute').seconds
   const absoluteExpiresAt = request.absoluteExpiresAt ?? new Date(now.getTime() + absolute * 1000)
   const token = REFRESH_TOKEN_PREFIX + randomToken(deps.random)
   return {

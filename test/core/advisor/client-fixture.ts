@@ -48,7 +48,7 @@ export function configuration(overrides: Partial<LintInput> = {}): LintInput {
       { name: 'read', description: 'Read your data' },
       { name: 'write', description: 'Change your data' },
     ],
-    defaults: { accessTokenTtl: 600, refreshIdleTtl: 14 * 86400, refreshAbsoluteTtl: 90 * 86400 },
+    defaults: { accessToken: 600, refreshIdle: 14 * 86400, refreshAbsolute: 90 * 86400 },
     ...overrides,
   }
 }

@@ -287,7 +287,7 @@ describe('lint rules: details', () => {
 
   test('a long server default is reported as the default, on each client that inherits it', () => {
     const input = configuration({
-      defaults: { accessTokenTtl: 3 * hour, refreshIdleTtl: 14 * day, refreshAbsoluteTtl: 90 * day },
+      defaults: { accessToken: 3 * hour, refreshIdle: 14 * day, refreshAbsolute: 90 * day },
       clients: [client(), client({ id: 'short', lifetimes: { accessToken: 300 } })],
     })
     const found = findingsOf(input, 'access-token-lifetime-long')
@@ -301,9 +301,9 @@ describe('lint rules: details', () => {
   test('refresh expiry disabled by the server default is flagged for every refresh client, never for others', () => {
     const input = configuration({
       defaults: {
-        accessTokenTtl: 600,
-        refreshIdleTtl: 14 * day,
-        refreshAbsoluteTtl: Number.POSITIVE_INFINITY,
+        accessToken: 600,
+        refreshIdle: 14 * day,
+        refreshAbsolute: Number.POSITIVE_INFINITY,
       },
       clients: [client(), publicClient(), serviceClient],
     })

@@ -1,5 +1,6 @@
 import { DAY, formatDuration, HOUR } from '../duration.ts'
-import { effectiveLifetime, expires, whereSet } from './lifetimes.ts'
+import { effectiveLifetime } from '../../tokens/lifetimes.ts'
+import { expires, whereSet } from './lifetimes.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 

@@ -1,9 +1,13 @@
+import { legacyFlowOf } from '../../grants/index.ts'
 import type { Client, LegacyFlow } from '../../model/client.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 
 function enables(client: Client, flow: LegacyFlow): boolean {
-  return client.legacyFlows.includes(flow) || client.grantTypes.includes(flow)
+  return (
+    client.legacyFlows.includes(flow) ||
+    client.grantTypes.some((grantType) => legacyFlowOf(grantType) === flow)
+  )
 }
 
 // RFC 9700 §2.1.2: clients SHOULD NOT use the implicit grant; OAuth 2.1 removes it.

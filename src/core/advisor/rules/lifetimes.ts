@@ -1,30 +1,4 @@
-import type { Client, ClientLifetimes } from '../../model/client.ts'
-import type { LifetimeDefaults } from './rule.ts'
-
-type LifetimeName = keyof ClientLifetimes
-
-const defaultFor: Readonly<Record<LifetimeName, keyof LifetimeDefaults>> = {
-  accessToken: 'accessTokenTtl',
-  refreshIdle: 'refreshIdleTtl',
-  refreshAbsolute: 'refreshAbsoluteTtl',
-}
-
-/** A lifetime as it applies to one client, and whether the client or the server default set it. */
-export interface EffectiveLifetime {
-  readonly seconds: number
-  readonly fromDefault: boolean
-}
-
-export function effectiveLifetime(
-  client: Client,
-  defaults: LifetimeDefaults,
-  name: LifetimeName,
-): EffectiveLifetime {
-  const own = client.lifetimes[name]
-  return own === undefined
-    ? { seconds: defaults[defaultFor[name]], fromDefault: true }
-    : { seconds: own, fromDefault: false }
-}
+import type { EffectiveLifetime } from '../../tokens/lifetimes.ts'
 
 /** Zero, negative or unbounded lifetimes mean a token that never expires. */
 export function expires(seconds: number): boolean {

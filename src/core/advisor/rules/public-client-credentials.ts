@@ -1,13 +1,14 @@
 import { CLIENT_CREDENTIALS } from '../../protocol/grant-types.ts'
+import { mayUseClientCredentials } from '../../grants/client-credentials.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 
-// RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
+// RFC 6749 §4.4: the rule itself is mayUseClientCredentials.
 export const publicClientCredentials: LintRule = {
   id: 'public-client-credentials',
   check: (input) =>
     eachClient(input, (client) =>
-      client.type === 'public' && client.grantTypes.includes(CLIENT_CREDENTIALS)
+      client.grantTypes.includes(CLIENT_CREDENTIALS) && !mayUseClientCredentials(client.type)
         ? {
             severity: 'error',
             clientId: client.id,

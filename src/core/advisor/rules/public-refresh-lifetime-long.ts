@@ -1,6 +1,7 @@
 import { REFRESH_TOKEN } from '../../protocol/grant-types.ts'
 import { DAY, formatDuration } from '../duration.ts'
-import { effectiveLifetime, expires, whereSet } from './lifetimes.ts'
+import { effectiveLifetime } from '../../tokens/lifetimes.ts'
+import { expires, whereSet } from './lifetimes.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 

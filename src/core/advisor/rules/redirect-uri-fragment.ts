@@ -1,3 +1,4 @@
+import { redirectUriDefects } from '../../protocol/redirect-uri.ts'
 import type { LintRule } from './rule.ts'
 import { eachRedirectUri } from './rule.ts'
 
@@ -6,7 +7,7 @@ export const redirectUriFragment: LintRule = {
   id: 'redirect-uri-fragment',
   check: (input) =>
     eachRedirectUri(input, (uri, client) =>
-      uri.includes('#')
+      redirectUriDefects(uri).includes('fragment')
         ? {
             severity: 'error',
             clientId: client.id,

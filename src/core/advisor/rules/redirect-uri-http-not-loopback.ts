@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../../protocol/redirect-uri.ts'
+import { redirectUriDefects } from '../../protocol/redirect-uri.ts'
 import type { LintRule } from './rule.ts'
 import { eachRedirectUri } from './rule.ts'
 
@@ -7,8 +7,7 @@ export const redirectUriHttpNotLoopback: LintRule = {
   id: 'redirect-uri-http-not-loopback',
   check: (input) =>
     eachRedirectUri(input, (uri, client) => {
-      const url = URL.parse(uri)
-      if (url === null || url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return null
+      if (!redirectUriDefects(uri).includes('http-not-loopback')) return null
       return {
         severity: 'error',
         clientId: client.id,

@@ -1,3 +1,4 @@
+import { redirectUriDefects } from '../../protocol/redirect-uri.ts'
 import type { LintRule } from './rule.ts'
 import { eachRedirectUri } from './rule.ts'
 
@@ -6,7 +7,7 @@ export const redirectUriWildcard: LintRule = {
   id: 'redirect-uri-wildcard',
   check: (input) =>
     eachRedirectUri(input, (uri, client) =>
-      uri.includes('*')
+      redirectUriDefects(uri).includes('wildcard')
         ? {
             severity: 'error',
             clientId: client.id,

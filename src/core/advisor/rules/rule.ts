@@ -1,15 +1,9 @@
 import type { Client } from '../../model/client.ts'
+import type { LifetimeDefaults } from '../../tokens/lifetimes.ts'
 
 export interface ScopeDefinition {
   readonly name: string
   readonly description: string
-}
-
-/** Server-wide lifetimes in seconds, used by every client that sets none of its own. */
-export interface LifetimeDefaults {
-  readonly accessTokenTtl: number
-  readonly refreshIdleTtl: number
-  readonly refreshAbsoluteTtl: number
 }
 
 export interface LintInput {
