@@ -1,4 +1,5 @@
 import type { Client } from '../../model/client.ts'
+import { type RedirectUriDefect, redirectUriDefects } from '../../protocol/redirect-uri.ts'
 import type { LifetimeDefaults } from '../../tokens/lifetimes.ts'
 
 export interface ScopeDefinition {
@@ -48,4 +49,24 @@ export function eachRedirectUri(
   check: (uri: string, client: Client) => RuleFinding | null,
 ): readonly RuleFinding[] {
   return input.clients.flatMap((client) => client.redirectUris.flatMap((uri) => check(uri, client) ?? []))
+}
+
+/**
+ * A rule that reports one defect found by the redirect-URI check (src/core/protocol/redirect-uri.ts) as an error,
+ * so that lint and registration judge a URI by the same code.
+ */
+export function redirectUriDefectRule(
+  id: string,
+  defect: RedirectUriDefect,
+  explain: (uri: string) => { readonly message: string; readonly fix: string },
+): LintRule {
+  return {
+    id,
+    check: (input) =>
+      eachRedirectUri(input, (uri, client) =>
+        redirectUriDefects(uri).includes(defect)
+          ? { severity: 'error', clientId: client.id, ...explain(uri) }
+          : null,
+      ),
+  }
 }
