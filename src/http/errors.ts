@@ -34,8 +34,11 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
   return new ServerError('The server could not complete the request.', { cause: error })
 }
 
-/** What every error answer carries, JSON or page: no caching, and how long to wait when that is the error. */
-function errorHeaders(reply: FastifyReply, error: OAuthError): FastifyReply {
+/**
+ * What every error answer carries, JSON or page (also a form shown again because of one): no caching, and how long
+ * to wait when that is the error.
+ */
+export function errorHeaders(reply: FastifyReply, error: OAuthError): FastifyReply {
   // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
   if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
   return reply.header('Cache-Control', 'no-store')

@@ -7,10 +7,10 @@ import {
   submitConsent,
   submitLogin,
 } from '../../core/endpoints/authorize.ts'
-import { InvalidRequest, TooManyRequests } from '../../core/errors.ts'
+import { InvalidRequest } from '../../core/errors.ts'
 import { type CookiePolicy, readCookie, writeCookie } from '../cookies.ts'
 import type { Csrf } from '../csrf.ts'
-import { sendErrorPage } from '../errors.ts'
+import { errorHeaders, sendErrorPage } from '../errors.ts'
 import { formOf, queryOf } from '../form.ts'
 import { renderConsent } from '../views/consent.ts'
 import { renderLogin } from '../views/login.ts'
@@ -59,8 +59,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeRou
         // 303 after a form post so the browser follows with GET (RFC 9110 §15.4.4).
         return reply.redirect(outcome.location, request.method === 'POST' ? 303 : 302)
       case 'login':
-        if (outcome.refusal instanceof TooManyRequests)
-          reply.header('Retry-After', String(outcome.refusal.retryAfterSeconds))
+        if (outcome.refusal) errorHeaders(reply, outcome.refusal)
         return reply
           .code(outcome.refusal?.status ?? (outcome.failed ? 401 : 200))
           .type('text/html; charset=utf-8')

@@ -17,6 +17,7 @@ import { findSession, startSession } from '../../core/sessions.ts'
 import { authenticateUser } from '../../core/sign-in.ts'
 import { type CookiePolicy, readCookie, writeCookie } from '../cookies.ts'
 import type { Csrf } from '../csrf.ts'
+import { errorHeaders } from '../errors.ts'
 import { formOf, queryOf } from '../form.ts'
 import { renderDeviceConfirm } from '../views/device-confirm.ts'
 import { renderDeviceDone } from '../views/device-done.ts'
@@ -39,10 +40,9 @@ interface LoginPageView {
   readonly problem?: string
 }
 
-/** Sent back as the error's status, with Retry-After when it says how long to wait. */
+/** Sent back as the error's status, with the headers every error answer carries (Retry-After for a wait). */
 function withStatusOf(reply: FastifyReply, error: OAuthError): FastifyReply {
-  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
-  return reply.code(error.status)
+  return errorHeaders(reply, error).code(error.status)
 }
 
 /** Signing in was refused before the password was checked: too many tries (429), or they cannot be counted (503). */
