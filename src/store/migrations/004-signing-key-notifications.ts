@@ -1,4 +1,5 @@
 import type { Migration } from './migration.ts'
+import { notifyOnChange } from './notify-on-change.ts'
 
 // Every server node holds the signing keys in memory; any statement that writes the signing_keys table (a
 // rotation by `keyward keys rotate`, a node's first key) tells them all to reload at once
@@ -7,14 +8,5 @@ import type { Migration } from './migration.ts'
 export const signingKeyNotifications: Migration = {
   name: '004-signing-key-notifications',
   onlyOn: 'postgres',
-  statements: [
-    `CREATE FUNCTION keyward_signing_keys_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_notify('keyward_signing_keys', '');
-      RETURN NULL;
-    END
-    $$`,
-    `CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON signing_keys
-    FOR EACH STATEMENT EXECUTE FUNCTION keyward_signing_keys_changed()`,
-  ],
+  statements: notifyOnChange('signing_keys'),
 }
