@@ -39,13 +39,25 @@ export abstract class OAuthError extends Error {
   }
 }
 
-// RFC 6749 §5.2 / §4.1.2.1
-export class InvalidRequest extends OAuthError {
-  readonly code = 'invalid_request'
+type CodeClass<C extends OAuthErrorCode> = abstract new (
+  description: string,
+  options?: { cause?: unknown },
+) => OAuthError & { readonly code: C }
+
+/**
+ * The base of one error class: its RFC code and HTTP status, given once per class below. Each export stays a
+ * class of its own, so that `instanceof InvalidGrant` and go-to-definition keep working.
+ */
+function codeClass<C extends OAuthErrorCode>(code: C, status = 400): CodeClass<C> {
+  return class extends OAuthError {
+    readonly code = code
+    override readonly status: number = status
+  }
 }
-export class InvalidClient extends OAuthError {
-  readonly code = 'invalid_client'
-  override readonly status = 401
+
+// RFC 6749 §5.2 / §4.1.2.1
+export class InvalidRequest extends codeClass('invalid_request') {}
+export class InvalidClient extends codeClass('invalid_client', 401) {
   /** RFC 6749 §5.2: a 401 after Basic authentication must carry WWW-Authenticate: Basic. */
   readonly usedBasic: boolean
   constructor(description: string, usedBasic = false, options?: { cause?: unknown }) {
@@ -53,39 +65,19 @@ export class InvalidClient extends OAuthError {
     this.usedBasic = usedBasic
   }
 }
-export class InvalidGrant extends OAuthError {
-  readonly code = 'invalid_grant'
-}
-export class UnauthorizedClient extends OAuthError {
-  readonly code = 'unauthorized_client'
-}
-export class UnsupportedGrantType extends OAuthError {
-  readonly code = 'unsupported_grant_type'
-}
-export class InvalidScope extends OAuthError {
-  readonly code = 'invalid_scope'
-}
-export class AccessDenied extends OAuthError {
-  readonly code = 'access_denied'
-}
-export class UnsupportedResponseType extends OAuthError {
-  readonly code = 'unsupported_response_type'
-}
-export class ServerError extends OAuthError {
-  readonly code = 'server_error'
-  override readonly status = 500
-}
-export class TemporarilyUnavailable extends OAuthError {
-  readonly code = 'temporarily_unavailable'
-  override readonly status = 503
-}
+export class InvalidGrant extends codeClass('invalid_grant') {}
+export class UnauthorizedClient extends codeClass('unauthorized_client') {}
+export class UnsupportedGrantType extends codeClass('unsupported_grant_type') {}
+export class InvalidScope extends codeClass('invalid_scope') {}
+export class AccessDenied extends codeClass('access_denied') {}
+export class UnsupportedResponseType extends codeClass('unsupported_response_type') {}
+export class ServerError extends codeClass('server_error', 500) {}
+export class TemporarilyUnavailable extends codeClass('temporarily_unavailable', 503) {}
 /**
  * Too many attempts from one source: RFC 6585 §4's 429 with a Retry-After, worded as RFC 6749's
  * temporarily_unavailable since the OAuth RFCs name no code of their own for it.
  */
-export class TooManyRequests extends OAuthError {
-  readonly code = 'temporarily_unavailable'
-  override readonly status = 429
+export class TooManyRequests extends codeClass('temporarily_unavailable', 429) {
   /** Whole seconds the caller should wait before trying again (the Retry-After header). */
   readonly retryAfterSeconds: number
   constructor(description: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
@@ -94,22 +86,12 @@ export class TooManyRequests extends OAuthError {
   }
 }
 // OpenID Connect Core §3.1.2.6, used by prompt=none
-export class LoginRequired extends OAuthError {
-  readonly code = 'login_required'
-}
-export class ConsentRequired extends OAuthError {
-  readonly code = 'consent_required'
-}
+export class LoginRequired extends codeClass('login_required') {}
+export class ConsentRequired extends codeClass('consent_required') {}
 // RFC 8628 §3.5
-export class AuthorizationPending extends OAuthError {
-  readonly code = 'authorization_pending'
-}
-export class SlowDown extends OAuthError {
-  readonly code = 'slow_down'
-}
-export class ExpiredToken extends OAuthError {
-  readonly code = 'expired_token'
-}
+export class AuthorizationPending extends codeClass('authorization_pending') {}
+export class SlowDown extends codeClass('slow_down') {}
+export class ExpiredToken extends codeClass('expired_token') {}
 
 /** Wire form of an error, as RFC 6749 §5.2 shapes it. */
 export function errorBody(error: OAuthError): { error: OAuthErrorCode; error_description: string } {
