@@ -54,3 +54,14 @@ export function list(value: string | undefined): string[] {
 
 /** A failure the user can fix: printed as a message, without a stack trace. */
 export class UsageError extends Error {}
+
+/** The record a command names, or the usage error that says there is none: `No ${named}.` */
+export function existing<T>(record: T | null, named: string): T {
+  if (record === null) throw new UsageError(`No ${named}.`)
+  return record
+}
+
+/** The user of that name, or the usage error that says there is none. */
+export async function userNamed(stores: Stores, username: string) {
+  return existing(await stores.users.getByUsername(username), `user ${username}`)
+}

@@ -10,7 +10,8 @@ import { createClient, deleteClient, rotateClientSecret } from '../../core/admin
 import type { ClientRegistration } from '../../core/client-registration.ts'
 import type { Client, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
-import { list, print, UsageError, withStores } from '../context.ts'
+import { existing, list, print, UsageError, withStores } from '../context.ts'
+import { listCommand } from '../list-command.ts'
 
 /** A client as an operator sees it: wire names, no secret digest. */
 export function describeClient(client: Client): Record<string, unknown> {
@@ -160,20 +161,11 @@ export function clientsCommand(program: Command, env: Environment): void {
       })
     })
 
-  clients
-    .command('list')
-    .description('list registered clients')
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withStores(env, async (stores) => {
-        const all = await stores.clients.list()
-        print(options.json === true, all.map(describeClient), () =>
-          all.length === 0
-            ? 'No clients.'
-            : all.map((client) => `${client.id}  ${client.type.padEnd(12)}  ${client.name}`).join('\n'),
-        )
-      })
-    })
+  listCommand(clients, env, 'list', 'list registered clients', ({ stores }) => stores.clients.list(), {
+    none: 'No clients.',
+    line: (client) => `${client.id}  ${client.type.padEnd(12)}  ${client.name}`,
+    json: describeClient,
+  })
 
   clients
     .command('show <client_id>')
@@ -181,8 +173,7 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--json', 'print JSON')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withStores(env, async (stores) => {
-        const client = await stores.clients.get(clientId)
-        if (client === null) throw new UsageError(`No client ${clientId}.`)
+        const client = existing(await stores.clients.get(clientId), `client ${clientId}`)
         print(options.json === true, describeClient(client), () =>
           JSON.stringify(describeClient(client), null, 2),
         )
@@ -205,8 +196,7 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--json', 'print one JSON object')
     .action(async (clientId: string, options: { json?: boolean }) => {
       await withStores(env, async (stores, _config, admin) => {
-        const client = await stores.clients.get(clientId)
-        if (client === null) throw new UsageError(`No client ${clientId}.`)
+        const client = existing(await stores.clients.get(clientId), `client ${clientId}`)
         if (client.type !== 'confidential')
           throw new UsageError(`${clientId} is a public client: it has no secret.`)
         const secret = await rotateClientSecret(client, admin)

@@ -2,7 +2,8 @@ import type { Command } from 'commander'
 import { rotateSigningKey } from '../../core/tokens/signing-keys.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
-import { print, withStores } from '../context.ts'
+import { type AdminContext, withStores } from '../context.ts'
+import { listCommand } from '../list-command.ts'
 
 /** A retired key stays published this much longer than the longest access token, for nodes still signing with it. */
 const RELOAD_MARGIN_SECONDS = 120
@@ -10,27 +11,18 @@ const RELOAD_MARGIN_SECONDS = 120
 export function keysCommand(program: Command, env: Environment): void {
   const keys = program.command('keys').description('the keys that sign access tokens')
 
-  keys
-    .command('list')
-    .description('list published signing keys, newest first')
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withStores(env, async (stores) => {
-        const published = await stores.keys.listPublished(systemClock.now())
-        const rows = published.map((key) => ({
-          kid: key.kid,
-          alg: key.alg,
-          status: key.retiredAt === null ? 'signing' : 'retired',
-          created_at: key.createdAt.toISOString(),
-          published_until: key.publishUntil?.toISOString() ?? null,
-        }))
-        print(options.json === true, rows, () =>
-          rows
-            .map((row) => `${row.kid}  ${row.alg}  ${row.status.padEnd(7)}  ${row.published_until ?? ''}`)
-            .join('\n'),
-        )
-      })
-    })
+  const keyRows = async ({ stores, clock }: AdminContext) =>
+    (await stores.keys.listPublished(clock.now())).map((key) => ({
+      kid: key.kid,
+      alg: key.alg,
+      status: key.retiredAt === null ? 'signing' : 'retired',
+      created_at: key.createdAt.toISOString(),
+      published_until: key.publishUntil?.toISOString() ?? null,
+    }))
+  listCommand(keys, env, 'list', 'list published signing keys, newest first', keyRows, {
+    none: 'No signing keys.',
+    line: (row) => `${row.kid}  ${row.alg}  ${row.status.padEnd(7)}  ${row.published_until ?? ''}`,
+  })
 
   keys
     .command('rotate')

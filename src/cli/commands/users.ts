@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
 import { changePassword, endSessions, unlockSignIn } from '../../core/admin/users.ts'
-import type { Stores } from '../../core/ports/stores.ts'
 import { newUser, passwordProblem } from '../../core/users.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
-import { print, UsageError, withStores } from '../context.ts'
+import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
+import { listCommand } from '../list-command.ts'
 
 /** The password from --password, or from standard input so that it stays out of shell history. */
 async function passwordFrom(option: string | undefined): Promise<string> {
@@ -15,13 +15,6 @@ async function passwordFrom(option: string | undefined): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '')
-}
-
-/** The user of that name, or the usage error that says there is none. */
-async function userNamed(stores: Stores, username: string) {
-  const user = await stores.users.getByUsername(username)
-  if (user === null) throw new UsageError(`No user ${username}.`)
-  return user
 }
 
 /** What a password change ended, in words. */
@@ -58,23 +51,16 @@ export function usersCommand(program: Command, env: Environment): void {
       })
     })
 
-  users
-    .command('list')
-    .description('list users')
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withStores(env, async (stores) => {
-        const all = await stores.users.list()
-        const rows = all.map((user) => ({
-          id: user.id,
-          username: user.username,
-          created_at: user.createdAt.toISOString(),
-        }))
-        print(options.json === true, rows, () =>
-          rows.length === 0 ? 'No users.' : rows.map((row) => `${row.id}  ${row.username}`).join('\n'),
-        )
-      })
-    })
+  const userRows = async ({ stores }: AdminContext) =>
+    (await stores.users.list()).map((user) => ({
+      id: user.id,
+      username: user.username,
+      created_at: user.createdAt.toISOString(),
+    }))
+  listCommand(users, env, 'list', 'list users', userRows, {
+    none: 'No users.',
+    line: (row) => `${row.id}  ${row.username}`,
+  })
 
   users
     .command('delete <username>')
@@ -118,27 +104,27 @@ export function usersCommand(program: Command, env: Environment): void {
 
   const sessions = users.command('sessions').description("a user's sign-in sessions at Keyward's pages")
 
-  sessions
-    .command('list <username>')
-    .description('when each live session began and when it ends (never its id)')
-    .option('--json', 'print JSON')
-    .action(async (username: string, options: { json?: boolean }) => {
-      await withStores(env, async (stores, _config, admin) => {
-        const user = await userNamed(stores, username)
-        const now = admin.clock.now()
-        const rows = (await stores.sessions.listByUser(user.id))
-          .filter((session) => session.expiresAt > now)
-          .map((session) => ({
-            signed_in_at: session.authTime.toISOString(),
-            expires_at: session.expiresAt.toISOString(),
-          }))
-        print(options.json === true, rows, () =>
-          rows.length === 0
-            ? 'No sessions.'
-            : rows.map((row) => `signed in at ${row.signed_in_at}, ends at ${row.expires_at}`).join('\n'),
-        )
-      })
-    })
+  const liveSessions = async ({ stores, clock }: AdminContext, username: string) => {
+    const user = await userNamed(stores, username)
+    const now = clock.now()
+    return (await stores.sessions.listByUser(user.id))
+      .filter((session) => session.expiresAt > now)
+      .map((session) => ({
+        signed_in_at: session.authTime.toISOString(),
+        expires_at: session.expiresAt.toISOString(),
+      }))
+  }
+  listCommand(
+    sessions,
+    env,
+    'list <username>',
+    'when each live session began and when it ends (never its id)',
+    liveSessions,
+    {
+      none: 'No sessions.',
+      line: (row) => `signed in at ${row.signed_in_at}, ends at ${row.expires_at}`,
+    },
+  )
 
   sessions
     .command('revoke <username>')
@@ -158,8 +144,7 @@ export function usersCommand(program: Command, env: Environment): void {
     .description('end the waits that failed sign-ins put on a username, at every address and on every node')
     .action(async (username: string) => {
       await withStores(env, async (stores, _config, admin) => {
-        const user = await stores.users.getByUsername(username)
-        if (user === null) throw new UsageError(`No user ${username}.`)
+        const user = await userNamed(stores, username)
         await unlockSignIn(user, admin)
         console.log(`Unlocked ${username}: earlier failed sign-ins no longer hold it up.`)
       })
