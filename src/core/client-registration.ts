@@ -1,7 +1,6 @@
+import { clientErrors, type LintedConfig } from './advisor/lint.ts'
 import type { Clock } from './clock.ts'
-import type { Config } from './config.ts'
-import { mayUseClientCredentials } from './grants/client-credentials.ts'
-import { KNOWN_GRANT_TYPES, legacyFlowOf } from './grants/index.ts'
+import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/index.ts'
 import type {
   AccessTokenFormat,
   Client,
@@ -11,12 +10,7 @@ import type {
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
-import { CLIENT_CREDENTIALS } from './protocol/grant-types.ts'
-import { redirectUriProblem } from './protocol/redirect-uri.ts'
 import { type Random, randomId, randomToken } from './random.ts'
-
-/** Grants that send a person's browser back to the client, and so need redirect URIs. */
-const REDIRECTING_GRANT_TYPES = new Set(['authorization_code', 'implicit'])
 
 export interface ClientRegistration {
   readonly name: string
@@ -41,16 +35,19 @@ export class ClientRegistrationError extends Error {
   }
 }
 
-/** Every reason this registration is unsafe or inconsistent; empty when it may be saved. */
-export function registrationProblems(
+/**
+ * Every reason this registration is unsafe or inconsistent, empty when it may be saved: what the registration
+ * itself gets wrong, then every lint error in the client it makes (`keyward lint` would fail on it).
+ */
+function registrationProblems(
   registration: ClientRegistration,
-  config: Pick<Config, 'scopes'>,
+  client: Client,
+  config: LintedConfig,
 ): string[] {
   const problems: string[] = []
-  const { type, grantTypes, redirectUris, scopes } = registration
+  const { grantTypes, redirectUris, scopes } = registration
   if (registration.name.trim() === '')
     problems.push('The client needs a name: people see it on the consent page.')
-  if (grantTypes.length === 0) problems.push('The client needs at least one grant type.')
   for (const grantType of grantTypes) {
     if (!KNOWN_GRANT_TYPES.includes(grantType)) {
       problems.push(`Unknown grant type ${grantType}; known: ${KNOWN_GRANT_TYPES.join(', ')}.`)
@@ -62,27 +59,9 @@ export function registrationProblems(
       )
     }
   }
-  if (grantTypes.includes(CLIENT_CREDENTIALS) && !mayUseClientCredentials(type)) {
-    problems.push(
-      'A public client cannot use client_credentials: it has no secret to prove who it is (RFC 6749 §4.4).',
-    )
-  }
-  if (
-    type === 'public' &&
-    registration.tokenEndpointAuthMethod &&
-    registration.tokenEndpointAuthMethod !== 'none'
-  ) {
-    problems.push('A public client authenticates with none: it cannot keep a secret.')
-  }
-  if (type === 'confidential' && registration.tokenEndpointAuthMethod === 'none') {
-    problems.push('A confidential client authenticates with its secret, not none.')
-  }
-  if (grantTypes.some((grantType) => REDIRECTING_GRANT_TYPES.has(grantType)) && redirectUris.length === 0) {
-    problems.push('The authorization code and implicit flows need at least one redirect URI.')
-  }
-  for (const uri of redirectUris) {
-    const problem = redirectUriProblem(uri)
-    if (problem) problems.push(`The redirect URI ${uri} ${problem}.`)
+  const redirecting = grantTypes.filter(redirectsToClient)
+  if (redirecting.length > 0 && redirectUris.length === 0) {
+    problems.push(`A client with ${redirecting.join(' or ')} needs at least one redirect URI.`)
   }
   const known = new Set(config.scopes.map((scope) => scope.name))
   for (const scope of [...scopes, ...(registration.defaultScopes ?? [])]) {
@@ -91,7 +70,7 @@ export function registrationProblems(
   for (const scope of registration.defaultScopes ?? []) {
     if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
   }
-  return problems
+  return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
 }
 
 /**
@@ -100,10 +79,8 @@ export function registrationProblems(
  */
 export function registerClient(
   registration: ClientRegistration,
-  deps: { config: Pick<Config, 'scopes'>; clock: Clock; random: Random },
+  deps: { config: LintedConfig; clock: Clock; random: Random },
 ): { client: Client; secret: string | null } {
-  const problems = registrationProblems(registration, deps.config)
-  if (problems.length > 0) throw new ClientRegistrationError(problems)
   const now = deps.clock.now()
   const credentials = registration.type === 'confidential' ? newClientSecret(deps.random) : null
   const client: Client = {
@@ -125,6 +102,8 @@ export function registerClient(
     createdAt: now,
     updatedAt: now,
   }
+  const problems = registrationProblems(registration, client, deps.config)
+  if (problems.length > 0) throw new ClientRegistrationError(problems)
   return { client, secret: credentials?.secret ?? null }
 }
 

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { clientErrors, lintServer } from '../../src/core/advisor/lint.ts'
 import {
   type ClientRegistration,
   ClientRegistrationError,
   registerClient,
-  registrationProblems,
 } from '../../src/core/client-registration.ts'
 import { parseConfig } from '../../src/core/config.ts'
+import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from '../../src/core/grants/index.ts'
+import type { Client } from '../../src/core/model/client.ts'
 import { matchesDigest } from '../../src/core/protocol/digest.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
@@ -26,10 +28,20 @@ const webApp: ClientRegistration = {
   scopes: ['profile', 'read'],
 }
 
-const problemsOf = (overrides: Partial<ClientRegistration>) =>
-  registrationProblems({ ...webApp, ...overrides }, config)
+const day = 86_400
 
-describe('registrationProblems', () => {
+/** Why registering webApp with `overrides` is refused; empty when it is registered. */
+function problemsOf(overrides: Partial<ClientRegistration>): readonly string[] {
+  try {
+    registerClient({ ...webApp, ...overrides }, deps)
+    return []
+  } catch (error) {
+    if (error instanceof ClientRegistrationError) return error.problems
+    throw error
+  }
+}
+
+describe('registration problems', () => {
   test('a sound registration has none', () => {
     assert.deepEqual(problemsOf({}), [])
     assert.deepEqual(
@@ -41,26 +53,28 @@ describe('registrationProblems', () => {
   test('each mistake is named', () => {
     const cases: readonly [Partial<ClientRegistration>, RegExp][] = [
       [{ name: '  ' }, /needs a name/],
-      [{ grantTypes: [] }, /at least one grant type/],
+      [{ grantTypes: [] }, /no grant types/],
       [{ grantTypes: ['authorization_code', 'magic'] }, /Unknown grant type magic/],
       [{ grantTypes: ['authorization_code', 'password'] }, /password grant is a legacy flow/],
       [{ grantTypes: ['implicit'] }, /implicit grant is a legacy flow/],
       [
         { type: 'public', grantTypes: ['client_credentials'], redirectUris: [] },
-        /public client cannot use client_credentials/,
+        /public client has client_credentials/,
       ],
       [
         { type: 'public', tokenEndpointAuthMethod: 'client_secret_basic' },
-        /public client authenticates with none/,
+        /public but authenticates with client_secret_basic/,
       ],
-      [{ tokenEndpointAuthMethod: 'none' }, /confidential client authenticates with its secret/],
-      [{ redirectUris: [] }, /need at least one redirect URI/],
+      [{ tokenEndpointAuthMethod: 'none' }, /confidential but its token endpoint auth method is none/],
+      [{ redirectUris: [] }, /authorization_code needs at least one redirect URI/],
       [
         { redirectUris: ['http://photos.example/cb'] },
-        /http:\/\/photos.example\/cb uses http outside loopback/,
+        /http:\/\/photos.example\/cb uses plain http off the local machine/,
       ],
       [{ redirectUris: ['https://photos.example/cb#x'] }, /fragment/],
       [{ redirectUris: ['https://*.photos.example/cb'] }, /wildcard/],
+      [{ type: 'public', redirectUris: ['photos:/cb'] }, /private-use \(reverse domain name\) scheme/],
+      [{ lifetimes: { accessToken: 2 * day } }, /Access tokens live 2 days/],
       [{ scopes: ['profile', 'admin'] }, /scope admin is not defined/],
       [{ defaultScopes: ['write'] }, /default scope write is not among the client's scopes/],
     ]
@@ -90,6 +104,20 @@ describe('registrationProblems', () => {
     assert.deepEqual(problemsOf({ grantTypes: ['client_credentials'], redirectUris: [] }), [])
   })
 
+  test('the grant types that need redirect URIs are the ones whose flow redirects, as the registry says', () => {
+    assert.deepEqual(KNOWN_GRANT_TYPES.filter(redirectsToClient), ['authorization_code', 'implicit'])
+    for (const grantType of KNOWN_GRANT_TYPES) {
+      const legacy = legacyFlowOf(grantType)
+      const problems = problemsOf({
+        grantTypes: [grantType],
+        redirectUris: [],
+        ...(legacy ? { allowLegacy: [legacy] } : {}),
+      })
+      const needsRedirect = problems.some((problem) => /needs at least one redirect URI/.test(problem))
+      assert.equal(needsRedirect, redirectsToClient(grantType), grantType)
+    }
+  })
+
   test('every problem is reported at once', () => {
     const problems = problemsOf({
       name: '',
@@ -98,6 +126,36 @@ describe('registrationProblems', () => {
       scopes: ['admin'],
     })
     assert.equal(problems.length, 4)
+  })
+})
+
+describe('registration refuses exactly what keyward lint calls an error', () => {
+  const sound = registerClient(webApp, deps).client
+
+  test('a client lint calls an error in is refused with the lint rule’s message', () => {
+    const cases: readonly Partial<ClientRegistration & Client>[] = [
+      { grantTypes: [] },
+      { redirectUris: ['https://photos.example/cb#top'] },
+      { redirectUris: ['http://photos.example/cb', 'https://*.photos.example/cb'] },
+      { lifetimes: { accessToken: 2 * day } },
+    ]
+    for (const overrides of cases) {
+      const linted = clientErrors(config, { ...sound, ...overrides } as Client)
+      assert.ok(linted.length > 0, JSON.stringify(overrides))
+      assert.deepEqual(
+        problemsOf(overrides),
+        linted.map((finding) => finding.message),
+      )
+    }
+  })
+
+  test('what lint only warns about is registered', () => {
+    // access-token-lifetime-long warns from an hour to a day: advice, not a refusal.
+    const registration = { ...webApp, lifetimes: { accessToken: 6 * 3600 } }
+    const { client } = registerClient(registration, deps)
+    const finding = lintServer(config, [client]).find(({ id }) => id === 'access-token-lifetime-long')
+    assert.equal(finding?.severity, 'warning')
+    assert.deepEqual(clientErrors(config, client), [])
   })
 })
 

@@ -39,7 +39,11 @@ describe('keyward lint', () => {
         scopes: ['read'],
       },
       {
-        config: { scopes: [{ name: 'read', description: 'Read' }] },
+        config: {
+          issuer: 'https://auth.example',
+          scopes: [{ name: 'read', description: 'Read' }],
+          lifetimes: { accessToken: 600, refreshIdle: 86_400, refreshAbsolute: 864_000 },
+        },
         clock: systemClock,
         random: cryptoRandom,
       },

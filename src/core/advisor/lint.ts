@@ -1,7 +1,7 @@
-import type { Config } from '../config.ts'
 import type { Client } from '../model/client.ts'
 import { lintRules } from './rules/index.ts'
-import type { Finding, LintInput, LintRule, Severity } from './rules/rule.ts'
+import type { LifetimeDefaults } from '../tokens/lifetimes.ts'
+import type { Finding, LintInput, LintRule, ScopeDefinition, Severity } from './rules/rule.ts'
 
 export type { LifetimeDefaults } from '../tokens/lifetimes.ts'
 export type { Finding, LintInput, ScopeDefinition, Severity } from './rules/rule.ts'
@@ -45,12 +45,29 @@ export function formatFindings(findings: readonly Finding[]): string {
   return [line(header), ...body, '', counts.join(', ')].join('\n')
 }
 
+/** What lint reads of the server's configuration (a `Config` is one). */
+export interface LintedConfig {
+  readonly issuer: string
+  readonly scopes: readonly ScopeDefinition[]
+  readonly lifetimes: LifetimeDefaults
+}
+
 /** The server's own configuration and its clients against every rule (`keyward lint`, and warnings at start). */
-export function lintServer(config: Config, clients: readonly Client[]): readonly Finding[] {
+export function lintServer(config: LintedConfig, clients: readonly Client[]): readonly Finding[] {
   return lintConfiguration({
     issuer: config.issuer,
     clients,
     scopes: config.scopes,
     defaults: config.lifetimes,
   })
+}
+
+/**
+ * What `keyward lint` calls an error in this client, run on this server: the findings client registration
+ * refuses it for, by the same rules (server-wide findings are the configuration's, not the client's).
+ */
+export function clientErrors(config: LintedConfig, client: Client): readonly Finding[] {
+  return lintServer(config, [client]).filter(
+    (finding) => finding.severity === 'error' && finding.clientId === client.id,
+  )
 }

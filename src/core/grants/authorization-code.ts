@@ -19,6 +19,7 @@ interface AuthorizationCodeInput {
 export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
   grantType: 'authorization_code',
   parameters: ['code', 'code_verifier', 'redirect_uri'],
+  redirects: true,
 
   parse(params) {
     const codeVerifier = params.get('code_verifier')

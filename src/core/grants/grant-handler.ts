@@ -17,6 +17,8 @@ export interface GrantHandler<Input> {
   readonly parameters: readonly string[]
   /** Set on flows RFC 9700 advises against: a client needs an operator's explicit opt-in to use them. */
   readonly legacy?: LegacyFlow
+  /** Set on flows that send a person's browser back to the client (RFC 6749 §3.1.2): they need redirect URIs. */
+  readonly redirects?: true
   parse(params: ReadonlyMap<string, string>): Input
   issue(input: Input, ctx: GrantContext): Promise<TokenResponse>
 }

@@ -30,14 +30,13 @@ export const grantRegistry = buildGrantRegistry([
   passwordGrant,
 ])
 
-/** A grant type that is not a token-endpoint handler, with the legacy flow it needs, if any. */
-interface GrantTypeEntry {
-  readonly grantType: string
-  readonly legacy?: LegacyFlow
-}
+/** A grant type that is not a token-endpoint handler, with what GrantHandler says of its flow. */
+type GrantTypeEntry = Pick<AnyGrantHandler, 'grantType' | 'legacy' | 'redirects'>
 
 /** RFC 6749 §4.2: implicit is response_type=token at /authorize, so it has a row here but no handler. */
-const responseTypeGrants: readonly GrantTypeEntry[] = [{ grantType: IMPLICIT, legacy: 'implicit' }]
+const responseTypeGrants: readonly GrantTypeEntry[] = [
+  { grantType: IMPLICIT, legacy: 'implicit', redirects: true },
+]
 
 const allGrantTypes: readonly GrantTypeEntry[] = [...grantRegistry.values(), ...responseTypeGrants]
 
@@ -47,6 +46,11 @@ export const KNOWN_GRANT_TYPES: readonly string[] = allGrantTypes.map((entry) =>
 /** The legacy flow a grant type needs an operator's opt-in for (RFC 9700 §2.4, §2.1.2), if any. */
 export function legacyFlowOf(grantType: string): LegacyFlow | undefined {
   return allGrantTypes.find((entry) => entry.grantType === grantType)?.legacy
+}
+
+/** Whether the grant type's flow sends a person's browser back to the client, which so needs redirect URIs. */
+export function redirectsToClient(grantType: string): boolean {
+  return allGrantTypes.some((entry) => entry.grantType === grantType && entry.redirects === true)
 }
 
 /** RFC 8414 §2 `grant_types_supported`: a legacy grant is advertised only while some client has it enabled. */

@@ -18,7 +18,7 @@ export function soleRedirectUri(registered: readonly string[]): string | undefin
   return registered.length === 1 ? registered[0] : undefined
 }
 
-/** One way a redirect URI breaks the registration rules; lint reports each, registration the first. */
+/** One way a redirect URI breaks the registration rules: each is a lint error (a `redirect-uri-*` rule). */
 export type RedirectUriDefect = 'invalid' | 'fragment' | 'wildcard' | 'http-not-loopback' | 'scheme'
 
 /**
@@ -41,21 +41,6 @@ export function redirectUriDefects(uri: string): RedirectUriDefect[] {
   )
     defects.push('scheme')
   return defects
-}
-
-const problemText: Readonly<Record<RedirectUriDefect, (url: URL | null) => string>> = {
-  invalid: () => 'is not an absolute URI',
-  fragment: () => 'has a fragment (RFC 6749 §3.1.2)',
-  wildcard: () => 'has a wildcard; redirect URIs match exactly (RFC 9700 §4.1.3)',
-  'http-not-loopback': () => 'uses http outside loopback; use https',
-  scheme: (url) =>
-    `uses the scheme ${url?.protocol} which is neither https nor a private-use (reverse domain) scheme`,
-}
-
-/** Why a URI may not be registered, or null when it may: its gravest defect, in words. */
-export function redirectUriProblem(uri: string): string | null {
-  const [defect] = redirectUriDefects(uri)
-  return defect === undefined ? null : problemText[defect](URL.parse(uri))
 }
 
 /**

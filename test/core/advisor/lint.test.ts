@@ -98,6 +98,13 @@ const ruleCases: readonly RuleCase[] = [
     passes: configuration({ clients: [client({ redirectUris: ['https://eu.example.com/callback'] })] }),
   },
   {
+    id: 'redirect-uri-scheme',
+    severity: 'error',
+    clientId: 'native-app',
+    triggers: configuration({ clients: [publicClient({ redirectUris: ['myapp:/callback'] })] }),
+    passes: configuration({ clients: [publicClient({ redirectUris: ['com.example.myapp:/callback'] })] }),
+  },
+  {
     id: 'confidential-client-without-secret',
     severity: 'error',
     clientId: 'web-app',

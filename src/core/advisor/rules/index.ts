@@ -13,6 +13,7 @@ import { publicRefreshLifetimeLong } from './public-refresh-lifetime-long.ts'
 import { redirectUriFragment } from './redirect-uri-fragment.ts'
 import { redirectUriHttpNotLoopback } from './redirect-uri-http-not-loopback.ts'
 import { redirectUriInvalid } from './redirect-uri-invalid.ts'
+import { redirectUriScheme } from './redirect-uri-scheme.ts'
 import { redirectUriWildcard } from './redirect-uri-wildcard.ts'
 import { refreshExpiryDisabled } from './refresh-expiry-disabled.ts'
 import type { LintRule } from './rule.ts'
@@ -28,6 +29,7 @@ export const lintRules: readonly LintRule[] = [
   redirectUriHttpNotLoopback,
   redirectUriFragment,
   redirectUriWildcard,
+  redirectUriScheme,
   confidentialClientWithoutSecret,
   publicClientWithSecret,
   publicClientCredentials,
