@@ -1,29 +1,19 @@
 import type { ClientStore } from '../../core/ports/stores.ts'
 import { deleteClient } from './cascade.ts'
-import { ordered, type Scope } from './scope.ts'
-import { found, mustBeNew } from './tables.ts'
+import { insert, rows } from './schema.ts'
+import type { Scope } from './scope.ts'
+import { found } from './tables.ts'
 
 export function clientStore(db: Scope): ClientStore {
   return {
-    create: (client) =>
-      db.run(({ clients }, journal) => {
-        mustBeNew(clients, client.id, 'client')
-        journal.set(clients, client.id, client)
-      }),
+    create: (client) => db.run(insert('clients', client)),
     update: (client) =>
       db.run(({ clients }, journal) => {
         // Like an UPDATE that matches no row, an unknown id changes nothing.
         if (clients.has(client.id)) journal.set(clients, client.id, client)
       }),
     get: (id) => db.run(({ clients }) => found(clients, id)),
-    list: () =>
-      db.run(({ clients }) =>
-        ordered(
-          clients.values(),
-          (client) => client.createdAt.getTime(),
-          (client) => client.id,
-        ),
-      ),
+    list: () => db.run(rows('clients')),
     delete: (id) => db.run((tables, journal) => deleteClient(tables, journal, id)),
   }
 }

@@ -1,17 +1,11 @@
 import type { CodeStore } from '../../core/ports/stores.ts'
 import { deleteWhere, type Scope } from './scope.ts'
-import { copy, mustBeNew, mustExist } from './tables.ts'
+import { insert } from './schema.ts'
+import { copy, mustExist } from './tables.ts'
 
 export function codeStore(db: Scope): CodeStore {
   return {
-    create: (code) =>
-      db.run(({ codes, clients, users, grants }, journal) => {
-        mustBeNew(codes, code.digest, 'authorization code')
-        mustExist(clients, code.clientId, 'client')
-        mustExist(users, code.userId, 'user')
-        mustExist(grants, code.grantId, 'grant')
-        journal.set(codes, code.digest, { code, usedAt: null })
-      }),
+    create: (code) => db.run(insert('codes', { code, usedAt: null })),
     // RFC 6749 §4.1.2: a code is single use; usedAt records the first redemption. A statement runs alone.
     consume: (digest, at) =>
       db.run(({ codes }, journal) => {

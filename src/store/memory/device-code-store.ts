@@ -1,6 +1,7 @@
 import type { DeviceCodeStore } from '../../core/ports/stores.ts'
 import { deleteWhere, type Scope, updateWhere } from './scope.ts'
-import { constraintFailed, copy, found, mustBeNew, mustExist, type Tables } from './tables.ts'
+import { insert } from './schema.ts'
+import { constraintFailed, copy, found, mustExist, type Tables } from './tables.ts'
 
 const byUserCode = ({ deviceCodes }: Tables, userCodeDigest: string) => {
   for (const code of deviceCodes.values()) if (code.userCodeDigest === userCodeDigest) return code
@@ -11,11 +12,8 @@ export function deviceCodeStore(db: Scope): DeviceCodeStore {
   return {
     create: (code) =>
       db.run((tables, journal) => {
-        mustBeNew(tables.deviceCodes, code.deviceCodeDigest, 'device code')
         if (byUserCode(tables, code.userCodeDigest)) throw constraintFailed('the user code is taken')
-        mustExist(tables.clients, code.clientId, 'client')
-        mustExist(tables.users, code.userId, 'user')
-        journal.set(tables.deviceCodes, code.deviceCodeDigest, code)
+        insert('deviceCodes', code)(tables, journal)
       }),
     getByDeviceCode: (deviceCodeDigest) => db.run(({ deviceCodes }) => found(deviceCodes, deviceCodeDigest)),
     getByUserCode: (userCodeDigest) =>

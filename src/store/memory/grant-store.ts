@@ -1,25 +1,13 @@
 import type { GrantStore } from '../../core/ports/stores.ts'
-import { ordered, type Scope, updateWhere } from './scope.ts'
-import { copy, found, mustBeNew, mustExist } from './tables.ts'
+import { insert, rows } from './schema.ts'
+import { type Scope, updateWhere } from './scope.ts'
+import { copy, found } from './tables.ts'
 
 export function grantStore(db: Scope): GrantStore {
   return {
-    create: (grant) =>
-      db.run(({ grants, clients, users }, journal) => {
-        mustBeNew(grants, grant.id, 'grant')
-        mustExist(clients, grant.clientId, 'client')
-        mustExist(users, grant.userId, 'user')
-        journal.set(grants, grant.id, grant)
-      }),
+    create: (grant) => db.run(insert('grants', grant)),
     get: (id) => db.run(({ grants }) => found(grants, id)),
-    listByUser: (userId) =>
-      db.run(({ grants }) =>
-        ordered(
-          [...grants.values()].filter((grant) => grant.userId === userId),
-          (grant) => grant.createdAt.getTime(),
-          (grant) => grant.id,
-        ),
-      ),
+    listByUser: (userId) => db.run(rows('grants', (grant) => grant.userId === userId)),
     // Transactions run one at a time, so a transaction that reads the grant holds it: a revocation waits.
     hold: (id) =>
       db.run(({ grants }) => {

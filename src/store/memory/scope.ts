@@ -37,7 +37,7 @@ export function updateWhere<V>(
   return updated
 }
 
-type SortKey = number | string
+export type SortKey = number | string
 
 /** Copies of `values` ordered by each key in turn, ascending, as ORDER BY would (strings by code unit). */
 export function ordered<V>(values: Iterable<V>, ...keys: readonly ((value: V) => SortKey)[]): V[] {

@@ -1,24 +1,13 @@
 import type { SessionStore } from '../../core/ports/stores.ts'
-import { deleteWhere, ordered, type Scope } from './scope.ts'
-import { found, mustBeNew, mustExist } from './tables.ts'
+import { insert, rows } from './schema.ts'
+import { deleteWhere, type Scope } from './scope.ts'
+import { found } from './tables.ts'
 
 export function sessionStore(db: Scope): SessionStore {
   return {
-    create: (session) =>
-      db.run(({ sessions, users }, journal) => {
-        mustBeNew(sessions, session.digest, 'session')
-        mustExist(users, session.userId, 'user')
-        journal.set(sessions, session.digest, session)
-      }),
+    create: (session) => db.run(insert('sessions', session)),
     get: (digest) => db.run(({ sessions }) => found(sessions, digest)),
-    listByUser: (userId) =>
-      db.run(({ sessions }) =>
-        ordered(
-          [...sessions.values()].filter((session) => session.userId === userId),
-          (session) => session.authTime.getTime(),
-          (session) => session.digest,
-        ),
-      ),
+    listByUser: (userId) => db.run(rows('sessions', (session) => session.userId === userId)),
     delete: (digest) =>
       db.run(({ sessions }, journal) => {
         journal.delete(sessions, digest)

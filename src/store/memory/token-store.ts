@@ -1,15 +1,11 @@
 import type { TokenStore } from '../../core/ports/stores.ts'
 import { deleteWhere, type Scope, updateWhere } from './scope.ts'
-import { copy, found, mustBeNew, mustExist } from './tables.ts'
+import { insert } from './schema.ts'
+import { copy, found } from './tables.ts'
 
 export function tokenStore(db: Scope): TokenStore {
   return {
-    createRefreshToken: (token) =>
-      db.run(({ refreshTokens, grants }, journal) => {
-        mustBeNew(refreshTokens, token.digest, 'refresh token')
-        mustExist(grants, token.grantId, 'grant')
-        journal.set(refreshTokens, token.digest, token)
-      }),
+    createRefreshToken: (token) => db.run(insert('refreshTokens', token)),
     getRefreshToken: (digest) => db.run(({ refreshTokens }) => found(refreshTokens, digest)),
     // RFC 9700 §4.14.2: each refresh token is exchanged once; a second exchange is reuse.
     rotateRefreshToken: (digest, at) =>
@@ -39,25 +35,18 @@ export function tokenStore(db: Scope): TokenStore {
         journal.set(refreshTokens, digest, { ...token, revokedAt: at })
         return true
       }),
-    createAccessToken: (token) =>
-      db.run(({ accessTokens, clients, grants }, journal) => {
-        mustBeNew(accessTokens, token.key, 'access token')
-        mustExist(clients, token.clientId, 'client')
-        mustExist(grants, token.grantId, 'grant')
-        journal.set(accessTokens, token.key, token)
-      }),
+    createAccessToken: (token) => db.run(insert('accessTokens', token)),
     getAccessToken: (key) => db.run(({ accessTokens }) => found(accessTokens, key)),
     // A token never stored gets a revoked record; one revoked already keeps its first revocation time.
     revokeAccessToken: (token, at) =>
-      db.run(({ accessTokens, clients, grants }, journal) => {
-        const stored = accessTokens.get(token.key)
+      db.run((tables, journal) => {
+        const stored = tables.accessTokens.get(token.key)
         if (stored) {
-          if (stored.revokedAt === null) journal.set(accessTokens, token.key, { ...stored, revokedAt: at })
+          if (stored.revokedAt === null)
+            journal.set(tables.accessTokens, token.key, { ...stored, revokedAt: at })
           return
         }
-        mustExist(clients, token.clientId, 'client')
-        mustExist(grants, token.grantId, 'grant')
-        journal.set(accessTokens, token.key, { ...token, revokedAt: at })
+        insert('accessTokens', { ...token, revokedAt: at })(tables, journal)
       }),
     deleteExpired: (before) =>
       db.run(({ refreshTokens, accessTokens }, journal) => {

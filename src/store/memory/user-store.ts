@@ -1,17 +1,17 @@
 import type { UserStore } from '../../core/ports/stores.ts'
 import { deleteUser } from './cascade.ts'
-import { ordered, type Scope } from './scope.ts'
-import { constraintFailed, copy, found, mustBeNew } from './tables.ts'
+import { insert, rows } from './schema.ts'
+import type { Scope } from './scope.ts'
+import { constraintFailed, copy, found } from './tables.ts'
 
 export function userStore(db: Scope): UserStore {
   return {
     create: (user) =>
-      db.run(({ users }, journal) => {
-        mustBeNew(users, user.id, 'user')
-        for (const other of users.values()) {
+      db.run((tables, journal) => {
+        for (const other of tables.users.values()) {
           if (other.username === user.username) throw constraintFailed(`username "${user.username}" is taken`)
         }
-        journal.set(users, user.id, user)
+        insert('users', user)(tables, journal)
       }),
     get: (id) => db.run(({ users }) => found(users, id)),
     getByUsername: (username) =>
@@ -19,7 +19,7 @@ export function userStore(db: Scope): UserStore {
         for (const user of users.values()) if (user.username === username) return copy(user)
         return null
       }),
-    list: () => db.run(({ users }) => ordered(users.values(), (user) => user.username)),
+    list: () => db.run(rows('users')),
     setPasswordHash: (id, passwordHash) =>
       db.run(({ users }, journal) => {
         const user = users.get(id)

@@ -1,0 +1,111 @@
+import type { Journal } from './journal.ts'
+import { ordered, type SortKey } from './scope.ts'
+import { consentKey, mustBeNew, mustExist, type Tables } from './tables.ts'
+
+/** A row of the table `N`. */
+export type Row<N extends keyof Tables> = Tables[N] extends Map<string, infer V> ? V : never
+
+/** One statement against the tables, as `Scope.run` takes it. */
+type Statement<T> = (tables: Tables, journal: Journal) => T
+
+/**
+ * A table as the SQL schema declares it: what its row is called in a failed constraint, its primary key, the
+ * tables its REFERENCES name (each with the column holding the key), and the ORDER BY of its lists.
+ */
+interface TableSchema<V> {
+  readonly what: string
+  readonly key: (row: V) => string
+  readonly references?: { readonly [N in keyof Tables]?: (row: V) => string | null }
+  readonly order?: readonly ((row: V) => SortKey)[]
+}
+
+type Described = Exclude<keyof Tables, 'signInUnlocks'>
+
+// Written once here, as migration 001 writes them once in SQL; each store then names only its table.
+const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
+  clients: {
+    what: 'client',
+    key: (client) => client.id,
+    order: [(client) => client.createdAt.getTime(), (client) => client.id],
+  },
+  users: { what: 'user', key: (user) => user.id, order: [(user) => user.username] },
+  grants: {
+    what: 'grant',
+    key: (grant) => grant.id,
+    references: { clients: (grant) => grant.clientId, users: (grant) => grant.userId },
+    order: [(grant) => grant.createdAt.getTime(), (grant) => grant.id],
+  },
+  codes: {
+    what: 'authorization code',
+    key: ({ code }) => code.digest,
+    references: {
+      clients: ({ code }) => code.clientId,
+      users: ({ code }) => code.userId,
+      grants: ({ code }) => code.grantId,
+    },
+  },
+  refreshTokens: {
+    what: 'refresh token',
+    key: (token) => token.digest,
+    references: { grants: (token) => token.grantId },
+  },
+  accessTokens: {
+    what: 'access token',
+    key: (token) => token.key,
+    references: { clients: (token) => token.clientId, grants: (token) => token.grantId },
+  },
+  consents: {
+    what: 'consent',
+    key: (consent) => consentKey(consent.userId, consent.clientId),
+    references: { users: (consent) => consent.userId, clients: (consent) => consent.clientId },
+    order: [(consent) => consent.clientId],
+  },
+  sessions: {
+    what: 'session',
+    key: (session) => session.digest,
+    references: { users: (session) => session.userId },
+    order: [(session) => session.authTime.getTime(), (session) => session.digest],
+  },
+  deviceCodes: {
+    what: 'device code',
+    key: (code) => code.deviceCodeDigest,
+    references: { clients: (code) => code.clientId, users: (code) => code.userId },
+  },
+  // Newest first: the negated creation time, then kid, as the SQL store orders them.
+  keys: {
+    what: 'signing key',
+    key: (key) => key.kid,
+    order: [(key) => -key.createdAt.getTime(), (key) => key.kid],
+  },
+}
+
+/** Refuses a row whose references point at nothing (the schema's REFERENCES). */
+export function checkReferences<N extends Described>(tables: Tables, name: N, row: Row<N>): void {
+  const references = Object.entries(schema[name].references ?? {}) as [
+    Described,
+    (row: Row<N>) => string | null,
+  ][]
+  for (const [target, column] of references) mustExist(tables[target], column(row), schema[target].what)
+}
+
+/** INSERT: refuses a second row with the same key or a reference to nothing, then stores a copy of `row`. */
+export function insert<N extends Described>(name: N, row: Row<N>): Statement<void> {
+  return (tables, journal) => {
+    const table = tables[name] as Map<string, Row<N>>
+    const key = schema[name].key(row)
+    mustBeNew(table, key, schema[name].what)
+    checkReferences(tables, name, row)
+    journal.set(table, key, row)
+  }
+}
+
+/** SELECT … WHERE … ORDER BY the table's order: copies of the rows that `where` keeps (all by default). */
+export function rows<N extends Described>(
+  name: N,
+  where: (row: Row<N>) => boolean = () => true,
+): Statement<Row<N>[]> {
+  return (tables) => {
+    const table = tables[name] as Map<string, Row<N>>
+    return ordered([...table.values()].filter(where), ...(schema[name].order ?? []))
+  }
+}
