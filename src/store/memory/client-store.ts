@@ -1,6 +1,5 @@
 import type { ClientStore } from '../../core/ports/stores.ts'
-import { deleteClient } from './cascade.ts'
-import { insert, rows } from './schema.ts'
+import { deleteCascading, insert, rows } from './schema.ts'
 import type { Scope } from './scope.ts'
 import { found } from './tables.ts'
 
@@ -14,6 +13,6 @@ export function clientStore(db: Scope): ClientStore {
       }),
     get: (id) => db.run(({ clients }) => found(clients, id)),
     list: () => db.run(rows('clients')),
-    delete: (id) => db.run((tables, journal) => deleteClient(tables, journal, id)),
+    delete: (id) => db.run(deleteCascading('clients', id)),
   }
 }

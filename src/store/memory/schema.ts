@@ -79,6 +79,9 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
   },
 }
 
+/** The map of the table `name`: TypeScript cannot see through the generic index that it holds `Row<N>`. */
+const tableOf = <N extends Described>(tables: Tables, name: N) => tables[name] as Map<string, Row<N>>
+
 /** Refuses a row whose references point at nothing (the schema's REFERENCES). */
 export function checkReferences<N extends Described>(tables: Tables, name: N, row: Row<N>): void {
   const references = Object.entries(schema[name].references ?? {}) as [
@@ -91,11 +94,36 @@ export function checkReferences<N extends Described>(tables: Tables, name: N, ro
 /** INSERT: refuses a second row with the same key or a reference to nothing, then stores a copy of `row`. */
 export function insert<N extends Described>(name: N, row: Row<N>): Statement<void> {
   return (tables, journal) => {
-    const table = tables[name] as Map<string, Row<N>>
+    const table = tableOf(tables, name)
     const key = schema[name].key(row)
     mustBeNew(table, key, schema[name].what)
     checkReferences(tables, name, row)
     journal.set(table, key, row)
+  }
+}
+
+/**
+ * DELETE of the row with this key, and the schema's ON DELETE CASCADE: every row that references it goes too,
+ * and so on down (a client takes its grants, and each grant its codes and tokens). False when there was none.
+ */
+export function deleteCascading<N extends Described>(name: N, key: string): Statement<boolean> {
+  return (tables, journal) => {
+    if (!journal.delete(tableOf(tables, name), key)) return false
+    for (const child of Object.keys(schema) as Described[])
+      deleteReferencing(child, name, key)(tables, journal)
+    return true
+  }
+}
+
+/** Deletes, cascading, every row of `child` whose reference to `parent` holds `key`. */
+function deleteReferencing<C extends Described>(child: C, parent: Described, key: string): Statement<void> {
+  return (tables, journal) => {
+    const described: TableSchema<Row<C>> = schema[child]
+    const column = described.references?.[parent]
+    if (column === undefined) return
+    for (const row of [...tableOf(tables, child).values()]) {
+      if (column(row) === key) deleteCascading(child, described.key(row))(tables, journal)
+    }
   }
 }
 
@@ -105,7 +133,7 @@ export function rows<N extends Described>(
   where: (row: Row<N>) => boolean = () => true,
 ): Statement<Row<N>[]> {
   return (tables) => {
-    const table = tables[name] as Map<string, Row<N>>
+    const table = tableOf(tables, name)
     return ordered([...table.values()].filter(where), ...(schema[name].order ?? []))
   }
 }

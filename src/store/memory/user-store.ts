@@ -1,6 +1,5 @@
 import type { UserStore } from '../../core/ports/stores.ts'
-import { deleteUser } from './cascade.ts'
-import { insert, rows } from './schema.ts'
+import { deleteCascading, insert, rows } from './schema.ts'
 import type { Scope } from './scope.ts'
 import { constraintFailed, copy, found } from './tables.ts'
 
@@ -27,6 +26,6 @@ export function userStore(db: Scope): UserStore {
         journal.set(users, id, { ...user, passwordHash })
         return true
       }),
-    delete: (id) => db.run((tables, journal) => deleteUser(tables, journal, id)),
+    delete: (id) => db.run(deleteCascading('users', id)),
   }
 }
