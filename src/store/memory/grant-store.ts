@@ -1,12 +1,11 @@
 import type { GrantStore } from '../../core/ports/stores.ts'
-import { insert, rows } from './schema.ts'
+import { createAndGet, rows } from './schema.ts'
 import { type Scope, updateWhere } from './scope.ts'
-import { copy, found } from './tables.ts'
+import { copy } from './tables.ts'
 
 export function grantStore(db: Scope): GrantStore {
   return {
-    create: (grant) => db.run(insert('grants', grant)),
-    get: (id) => db.run(({ grants }) => found(grants, id)),
+    ...createAndGet(db, 'grants'),
     listByUser: (userId) => db.run(rows('grants', (grant) => grant.userId === userId)),
     // Transactions run one at a time, so a transaction that reads the grant holds it: a revocation waits.
     hold: (id) =>

@@ -1,6 +1,6 @@
 import type { Journal } from './journal.ts'
-import { ordered, type SortKey } from './scope.ts'
-import { consentKey, mustBeNew, mustExist, type Tables } from './tables.ts'
+import { ordered, type Scope, type SortKey } from './scope.ts'
+import { consentKey, found, mustBeNew, mustExist, type Tables } from './tables.ts'
 
 /** A row of the table `N`. */
 export type Row<N extends keyof Tables> = Tables[N] extends Map<string, infer V> ? V : never
@@ -124,6 +124,20 @@ function deleteReferencing<C extends Described>(child: C, parent: Described, key
     for (const row of [...tableOf(tables, child).values()]) {
       if (column(row) === key) deleteCascading(child, described.key(row))(tables, journal)
     }
+  }
+}
+
+/**
+ * The `create` and `get` of an aggregate whose port names its record by its key: INSERT, and a copy of the row
+ * with that key or null. Stores spread it beside their own statements.
+ */
+export function createAndGet<N extends Described>(
+  db: Scope,
+  name: N,
+): { create(row: Row<N>): Promise<void>; get(key: string): Promise<Row<N> | null> } {
+  return {
+    create: (row) => db.run(insert(name, row)),
+    get: (key) => db.run((tables) => found(tableOf(tables, name), key)),
   }
 }
 

@@ -1,12 +1,12 @@
 import type { GrantStore } from '../../core/ports/stores.ts'
 import { millis } from './columns.ts'
 import type { SqlDriver } from './driver.ts'
+import { createAndGet } from './table.ts'
 import { grants } from './tables.ts'
 
 export function grantStore(db: SqlDriver): GrantStore {
   return {
-    create: (grant) => grants.insert(db, grant),
-    get: (id) => grants.get(db, id),
+    ...createAndGet(grants, db),
     listByUser: (userId) =>
       grants.many(db, 'SELECT * FROM grants WHERE user_id = ? ORDER BY created_at, id', [userId]),
     hold(id) {

@@ -1,12 +1,12 @@
 import type { SessionStore } from '../../core/ports/stores.ts'
 import { millis } from './columns.ts'
 import type { SqlDriver } from './driver.ts'
+import { createAndGet } from './table.ts'
 import { sessions } from './tables.ts'
 
 export function sessionStore(db: SqlDriver): SessionStore {
   return {
-    create: (session) => sessions.insert(db, session),
-    get: (digest) => sessions.get(db, digest),
+    ...createAndGet(sessions, db),
     listByUser: (userId) =>
       sessions.many(db, 'SELECT * FROM sessions WHERE user_id = ? ORDER BY auth_time, digest', [userId]),
     async delete(digest) {

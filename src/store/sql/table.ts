@@ -29,6 +29,17 @@ export interface Table<R> {
   many(db: SqlDriver, sql: string, params?: readonly SqlValue[]): Promise<R[]>
 }
 
+/**
+ * The `create` and `get` of an aggregate whose port names its record by one key: the table's INSERT and its
+ * SELECT by primary key. Stores spread it beside their own queries.
+ */
+export function createAndGet<R>(
+  table: Table<R>,
+  db: SqlDriver,
+): { create(record: R): Promise<void>; get(key: string): Promise<R | null> } {
+  return { create: (record) => table.insert(db, record), get: (key) => table.get(db, key) }
+}
+
 type Described<R> = readonly (readonly [keyof R, Field<unknown>])[]
 
 export function table<R>(name: string, key: readonly (keyof R)[], fields: Fields<R>): Table<R> {

@@ -1,11 +1,11 @@
 import type { UserStore } from '../../core/ports/stores.ts'
 import type { SqlDriver } from './driver.ts'
+import { createAndGet } from './table.ts'
 import { users } from './tables.ts'
 
 export function userStore(db: SqlDriver): UserStore {
   return {
-    create: (user) => users.insert(db, user),
-    get: (id) => users.get(db, id),
+    ...createAndGet(users, db),
     getByUsername: (username) => users.one(db, 'SELECT * FROM users WHERE username = ?', [username]),
     list: () => users.many(db, 'SELECT * FROM users ORDER BY username'),
     async setPasswordHash(id, passwordHash) {
