@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
-import { lintServer } from './core/advisor/lint.ts'
-import type { Clock } from './core/clock.ts'
-import type { Config } from './core/config.ts'
-import type { CoreContext } from './core/context.ts'
-import { sweepExpired } from './core/maintenance.ts'
-import type { Random } from './core/random.ts'
-import { openKeyRing } from './core/tokens/signing-keys.ts'
+import {
+  type Clock,
+  type Config,
+  type CoreContext,
+  type Random,
+  lintServer,
+  sweepExpired,
+  openKeyRing,
+} from './core/index.ts'
 import { logEvents } from './events/log-events.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
@@ -65,7 +67,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const core: CoreContext = { config, stores, clock, random, keys, throttle, events }
     const app = await buildApp({
       core,
-      findClient: (id) => stores.clients.get(id),
       logger,
       ...(config.tls
         ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }

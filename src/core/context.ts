@@ -1,4 +1,3 @@
-import type { ClientLookup } from './client-auth/authenticate.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EventSink } from './ports/events.ts'
@@ -17,9 +16,4 @@ export interface CoreContext {
   readonly throttle: Throttle
   /** Where security events go (the log, a webhook): core says what happened, the edge where to. */
   readonly events: EventSink
-}
-
-/** What an endpoint needs: the core plus the (cached) client lookup. */
-export interface EndpointContext extends CoreContext {
-  readonly findClient: ClientLookup
 }

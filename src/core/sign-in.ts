@@ -4,6 +4,7 @@ import type { ThrottlePolicy } from './ports/throttle.ts'
 import { attemptSource } from './protocol/address.ts'
 import { digest } from './protocol/digest.ts'
 import { verifyPassword } from './protocol/password.ts'
+import { TemporarilyUnavailable, TooManyRequests } from './errors.ts'
 import { tooManyAttempts } from './refusal.ts'
 
 /** What a person typed to sign in, and where it came from (the first untrusted hop). */
@@ -81,4 +82,20 @@ export async function authenticateUser(
   }
   ctx.events.emit({ event: 'sign_in_failed', ...event, ...(user === null ? {} : { userId: user.id }) })
   return null
+}
+
+/**
+ * authenticateUser for a sign-in form: an attempt refused before the password is checked (429, or 503 while
+ * attempts cannot be counted) is returned, so that the person stays on the form and is told to wait.
+ */
+export async function signInOrRefusal(
+  signIn: SignIn,
+  ctx: Pick<CoreContext, 'stores' | 'throttle' | 'events'>,
+): Promise<User | null | TooManyRequests | TemporarilyUnavailable> {
+  try {
+    return await authenticateUser(signIn, ctx)
+  } catch (error) {
+    if (error instanceof TooManyRequests || error instanceof TemporarilyUnavailable) return error
+    throw error
+  }
 }

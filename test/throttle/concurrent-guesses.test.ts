@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { EndpointContext } from '../../src/core/context.ts'
-import { findPendingDevice, USER_CODE_POLICY } from '../../src/core/endpoints/device-authorization.ts'
+import type { CoreContext } from '../../src/core/context.ts'
+import { findPendingDevice, USER_CODE_POLICY } from '../../src/core/endpoints/device-verification.ts'
 import { TooManyRequests } from '../../src/core/errors.ts'
 import type { DeviceCodeStore, UserStore } from '../../src/core/ports/stores.ts'
 import { authenticateUser, SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../src/core/sign-in.ts'
@@ -81,7 +81,7 @@ describe('user-code guessing holds against guesses sent at once', () => {
   after(() => server.close())
 
   /** The server's endpoint context over a fresh throttle, with the user-code lookups counted. */
-  function countingContext(): { ctx: EndpointContext; lookups: () => number } {
+  function countingContext(): { ctx: CoreContext; lookups: () => number } {
     const { deviceCodes } = server.core.stores
     let lookups = 0
     const counting: DeviceCodeStore = {
@@ -91,11 +91,10 @@ describe('user-code guessing holds against guesses sent at once', () => {
         return deviceCodes.getByUserCode(userCodeDigest)
       },
     }
-    const ctx: EndpointContext = {
+    const ctx: CoreContext = {
       ...server.core,
       stores: { ...server.core.stores, deviceCodes: counting },
       throttle: memoryThrottle(testClock()),
-      findClient: (id) => server.core.stores.clients.get(id),
     }
     return { ctx, lookups: () => lookups }
   }

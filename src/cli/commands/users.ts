@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
-import { changePassword, endSessions, unlockSignIn } from '../../core/admin/users.ts'
+import { changePassword, endSessions, unlockSignIn, newUser, passwordProblem } from '../../core/index.ts'
 import type { Stores } from '../../core/ports/stores.ts'
-import { newUser, passwordProblem } from '../../core/users.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { print, UsageError, withStores } from '../context.ts'
