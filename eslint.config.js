@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint'
 const coreBoundary = (why) => ({ message: why })
 const frontDoorOnly = {
   regex: String.raw`(^|/)core/(?!index\.ts$|model/[^/]+\.ts$|ports/[^/]+\.ts$)`,
-  message: 'outside src/core, import the core from src/core/index.ts (its front door), its model or its ports',
+  message:
+    'outside src/core, import the core from src/core/index.ts (its front door), its model or its ports',
 }
 
 export default tseslint.config(
@@ -59,9 +60,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-frontDoorOnly,
-          ],
+          patterns: [frontDoorOnly],
         },
       ],
     },
@@ -74,7 +73,7 @@ frontDoorOnly,
         'error',
         {
           patterns: [
-frontDoorOnly,
+            frontDoorOnly,
             { group: ['**/store/**'], message: 'the HTTP layer never imports a store: it calls the core' },
           ],
         },

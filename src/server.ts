@@ -8,9 +8,11 @@ import {
   type CoreContext,
   type Random,
   lintServer,
+  storedPeople,
   sweepExpired,
   openKeyRing,
 } from './core/index.ts'
+import type { People } from './core/ports/people.ts'
 import { logEvents } from './events/log-events.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
@@ -31,6 +33,8 @@ export interface ServerOptions {
   readonly logStream?: DestinationStream
   readonly clock?: Clock
   readonly random?: Random
+  /** Who signs in: Keyward's own user store unless given. */
+  readonly people?: People
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
 }
 
@@ -64,7 +68,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       events,
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
-    const core: CoreContext = { config, stores, clock, random, keys, throttle, events }
+    const people = options.people ?? storedPeople(stores.users)
+    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, events }
     const app = await buildApp({
       core,
       logger,

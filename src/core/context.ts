@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EventSink } from './ports/events.ts'
+import type { People } from './ports/people.ts'
 import type { Stores } from './ports/stores.ts'
 import type { Throttle } from './ports/throttle.ts'
 import type { Random } from './random.ts'
@@ -10,6 +11,8 @@ import type { KeyRing } from './tokens/signing-keys.ts'
 export interface CoreContext {
   readonly config: Config
   readonly stores: Stores
+  /** Who signs in: Keyward's own user store, or the accounts of an application that embeds it. */
+  readonly people: People
   readonly clock: Clock
   readonly random: Random
   readonly keys: KeyRing

@@ -5,6 +5,7 @@ import { findPendingDevice, USER_CODE_POLICY } from '../../src/core/endpoints/de
 import { TooManyRequests } from '../../src/core/errors.ts'
 import type { DeviceCodeStore, UserStore } from '../../src/core/ports/stores.ts'
 import { authenticateUser, SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../src/core/sign-in.ts'
+import { storedPeople } from '../../src/core/users.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { deviceClient, startDevice } from '../device/device-flow.ts'
 import { testClock } from '../support/clock.ts'
@@ -29,7 +30,8 @@ describe('sign-in throttling holds against guesses sent at once', () => {
       },
     }
     const ctx = {
-      stores: { ...server.core.stores, users: counting },
+      stores: server.core.stores,
+      people: storedPeople(counting),
       throttle: memoryThrottle(testClock()),
       events: server.core.events,
     }

@@ -102,7 +102,7 @@ async function proceed(
   const step = nextStep(request, { userId, freshLogin, consent })
   if (step.kind === 'login' || userId === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, userId, deps)
-  const user = await deps.stores.users.get(userId)
+  const user = await deps.people.find(userId)
   if (user === null) return loginPage(request, params, null)
   return pageResult({
     view: 'consent',

@@ -116,7 +116,7 @@ async function confirmPage(
   userId: string,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  const user = await deps.stores.users.get(userId)
+  const user = await deps.people.find(userId)
   return pageResult({
     view: 'device-confirm',
     model: {
