@@ -1,9 +1,14 @@
 // One linter for the repository: typescript-eslint with type information, plus the import boundaries of
-// DESIGN §2 (the core imports no HTTP, SQL or filesystem module). Formatting is Prettier's job.
+// architecture §2 (the core imports no HTTP, SQL or filesystem module; outside it, only its front door). Formatting is Prettier's job.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 const coreBoundary = (why) => ({ message: why })
+const frontDoorOnly = {
+  regex: String.raw`(^|/)core/(?!index\.ts$|model/[^/]+\.ts$|ports/[^/]+\.ts$)`,
+  message:
+    'outside src/core, import the core from src/core/index.ts (its front door), its model or its ports',
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', '**/dist/', 'bench/results/', '**/public/**/*.js', 'examples/**/public/'] },
@@ -42,6 +47,34 @@ export default tseslint.config(
             { name: 'node:sqlite', ...coreBoundary('core reaches stores through src/core/ports') },
             { name: 'pg', ...coreBoundary('core reaches stores through src/core/ports') },
             { name: 'ioredis', ...coreBoundary('core reaches stores through src/core/ports') },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Architecture §2: outside the core, code sees its front door and its data and port types, nothing inside.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [frontDoorOnly],
+        },
+      ],
+    },
+  },
+  {
+    // The HTTP layer reaches data only through the core; the stores are wired by src/server.ts.
+    files: ['src/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            frontDoorOnly,
+            { group: ['**/store/**'], message: 'the HTTP layer never imports a store: it calls the core' },
           ],
         },
       ],

@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { DestinationStream } from 'pino'
-import { lintServer } from './core/advisor/lint.ts'
-import type { Clock } from './core/clock.ts'
-import type { Config } from './core/config.ts'
-import type { CoreContext } from './core/context.ts'
-import { sweepExpired } from './core/maintenance.ts'
-import type { Random } from './core/random.ts'
-import { openKeyRing } from './core/tokens/signing-keys.ts'
+import {
+  type Clock,
+  type Config,
+  type CoreContext,
+  type Random,
+  lintServer,
+  storedPeople,
+  sweepExpired,
+  openKeyRing,
+} from './core/index.ts'
+import type { People } from './core/ports/people.ts'
 import { logEvents } from './events/log-events.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
@@ -29,6 +33,8 @@ export interface ServerOptions {
   readonly logStream?: DestinationStream
   readonly clock?: Clock
   readonly random?: Random
+  /** Who signs in: Keyward's own user store unless given. */
+  readonly people?: People
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
 }
 
@@ -62,10 +68,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       events,
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
-    const core: CoreContext = { config, stores, clock, random, keys, throttle, events }
+    const people = options.people ?? storedPeople(stores.users)
+    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, events }
     const app = await buildApp({
       core,
-      findClient: (id) => stores.clients.get(id),
       logger,
       ...(config.tls
         ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }

@@ -1,6 +1,5 @@
 import { randomFillSync } from 'node:crypto'
-import type { Clock } from './core/clock.ts'
-import type { Random } from './core/random.ts'
+import type { Clock, Random } from './core/index.ts'
 
 // The real time and randomness, handed to the core by the edges (server, CLI).
 export const systemClock: Clock = { now: () => new Date() }

@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { type Config, ConfigError, parseConfig } from '../core/config.ts'
-import { randomToken } from '../core/random.ts'
+import { type Config, ConfigError, parseConfig, randomToken } from '../core/index.ts'
 import { cryptoRandom } from '../system.ts'
 
 export type Environment = Readonly<Record<string, string | undefined>>

@@ -1,6 +1,5 @@
 import { pino } from 'pino'
-import type { Config } from '../core/config.ts'
-import type { CoreContext } from '../core/context.ts'
+import type { Config, CoreContext } from '../core/index.ts'
 import type { EventSink } from '../core/ports/events.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { logEvents } from '../events/log-events.ts'

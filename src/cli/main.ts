@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander'
-import { ClientRegistrationError } from '../core/client-registration.ts'
-import { ConfigError } from '../core/config.ts'
+import { ClientRegistrationError, ConfigError } from '../core/index.ts'
 import { adviseCommand } from './commands/advise.ts'
 import { clientsCommand } from './commands/clients.ts'
 import { grantsCommand } from './commands/grants.ts'

@@ -1,7 +1,7 @@
-import type { ClientLookup } from './client-auth/authenticate.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EventSink } from './ports/events.ts'
+import type { People } from './ports/people.ts'
 import type { Stores } from './ports/stores.ts'
 import type { Throttle } from './ports/throttle.ts'
 import type { Random } from './random.ts'
@@ -11,15 +11,12 @@ import type { KeyRing } from './tokens/signing-keys.ts'
 export interface CoreContext {
   readonly config: Config
   readonly stores: Stores
+  /** Who signs in: Keyward's own user store, or the accounts of an application that embeds it. */
+  readonly people: People
   readonly clock: Clock
   readonly random: Random
   readonly keys: KeyRing
   readonly throttle: Throttle
   /** Where security events go (the log, a webhook): core says what happened, the edge where to. */
   readonly events: EventSink
-}
-
-/** What an endpoint needs: the core plus the (cached) client lookup. */
-export interface EndpointContext extends CoreContext {
-  readonly findClient: ClientLookup
 }

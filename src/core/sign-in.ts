@@ -1,9 +1,9 @@
 import type { CoreContext } from './context.ts'
-import type { User } from './model/user.ts'
+import type { Person } from './ports/people.ts'
 import type { ThrottlePolicy } from './ports/throttle.ts'
 import { attemptSource } from './protocol/address.ts'
 import { digest } from './protocol/digest.ts'
-import { verifyPassword } from './protocol/password.ts'
+import { TemporarilyUnavailable, TooManyRequests } from './errors.ts'
 import { tooManyAttempts } from './refusal.ts'
 
 /** What a person typed to sign in, and where it came from (the first untrusted hop). */
@@ -51,8 +51,8 @@ export function signInKeys(username: string, address: string, unlockedAt: Date |
  */
 export async function authenticateUser(
   { username, password, address }: SignIn,
-  ctx: Pick<CoreContext, 'stores' | 'throttle' | 'events'>,
-): Promise<User | null> {
+  ctx: Pick<CoreContext, 'stores' | 'people' | 'throttle' | 'events'>,
+): Promise<Person | null> {
   const lookedUp = username.length <= MAX_USERNAME_LENGTH
   const event = { address, username: username.slice(0, MAX_USERNAME_LENGTH) }
   const unlockedAt = lookedUp ? await ctx.stores.signInUnlocks.lastUnlock(username.toLowerCase()) : null
@@ -71,14 +71,30 @@ export async function authenticateUser(
     throw tooManyAttempts(REFUSED, budget.retryAfterSeconds)
   }
 
-  const user = lookedUp ? await ctx.stores.users.getByUsername(username) : null
-  const verified = await verifyPassword(password, user?.passwordHash ?? null)
-  if (verified && user !== null) {
+  const verification = await ctx.people.verify(username, password)
+  if (verification.verified) {
     // A right password costs nothing: the pair's failures are forgotten, the address's stay counted.
     await Promise.all([ctx.throttle.reset(pairKey), ctx.throttle.refund(sourceKey)])
-    ctx.events.emit({ event: 'sign_in_succeeded', ...event, userId: user.id })
-    return user
+    ctx.events.emit({ event: 'sign_in_succeeded', ...event, userId: verification.person.id })
+    return verification.person
   }
-  ctx.events.emit({ event: 'sign_in_failed', ...event, ...(user === null ? {} : { userId: user.id }) })
+  const { userId } = verification
+  ctx.events.emit({ event: 'sign_in_failed', ...event, ...(userId === undefined ? {} : { userId }) })
   return null
+}
+
+/**
+ * authenticateUser for a sign-in form: an attempt refused before the password is checked (429, or 503 while
+ * attempts cannot be counted) is returned, so that the person stays on the form and is told to wait.
+ */
+export async function signInOrRefusal(
+  signIn: SignIn,
+  ctx: Pick<CoreContext, 'stores' | 'people' | 'throttle' | 'events'>,
+): Promise<Person | null | TooManyRequests | TemporarilyUnavailable> {
+  try {
+    return await authenticateUser(signIn, ctx)
+  } catch (error) {
+    if (error instanceof TooManyRequests || error instanceof TemporarilyUnavailable) return error
+    throw error
+  }
 }

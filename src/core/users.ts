@@ -1,6 +1,8 @@
 import type { Clock } from './clock.ts'
 import type { User } from './model/user.ts'
-import { hashPassword } from './protocol/password.ts'
+import type { People } from './ports/people.ts'
+import type { UserStore } from './ports/stores.ts'
+import { hashPassword, verifyPassword } from './protocol/password.ts'
 import { type Random, randomId } from './random.ts'
 
 /** Usernames are what people type: printable, no spaces at the ends, at most 255 characters. */
@@ -30,5 +32,20 @@ export async function newUser(
     username,
     passwordHash: await hashPassword(password),
     createdAt: deps.clock.now(),
+  }
+}
+
+/** Keyward's own accounts (`keyward users`) as the people who sign in: argon2id passwords in the user store. */
+export function storedPeople(users: UserStore): People {
+  return {
+    async verify(username, password) {
+      // Longer usernames are never looked up: no account has one (usernameProblem).
+      const user = username.length <= 255 ? await users.getByUsername(username) : null
+      // Verified even when the username is unknown, so that a miss costs as long as a wrong password.
+      const verified = await verifyPassword(password, user?.passwordHash ?? null)
+      if (verified && user !== null) return { verified, person: user }
+      return user === null ? { verified: false } : { verified: false, userId: user.id }
+    },
+    find: (id) => users.get(id),
   }
 }

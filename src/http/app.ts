@@ -2,23 +2,14 @@ import { readFileSync } from 'node:fs'
 import cookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
-import type { ClientLookup } from '../core/client-auth/authenticate.ts'
-import type { CoreContext } from '../core/context.ts'
-import { authorizationServerMetadata } from '../core/endpoints/metadata.ts'
-import { InvalidRequest } from '../core/errors.ts'
-import { grantRegistry } from '../core/grants/index.ts'
-import type { LegacyFlow } from '../core/model/client.ts'
-import { isLoopbackHost } from '../core/protocol/redirect-uri.ts'
+import { type CoreContext, createAuthorizationServer, InvalidRequest, isLoopbackHost } from '../core/index.ts'
 import { answerClientError, answerServerEvents, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
-import { registerAuthorizeRoutes } from './routes/authorize.ts'
-import { registerDeviceRoutes } from './routes/device.ts'
-import { registerMetadataRoutes } from './routes/metadata.ts'
-import { registerTokenRoute } from './routes/token.ts'
-import { registerClientApiRoutes } from './routes/client-api.ts'
+import { registerApiRoutes } from './routes/api.ts'
+import { registerPageRoutes } from './routes/pages.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
 import { trustedProxies } from './trust-proxy.ts'
 
@@ -26,7 +17,6 @@ const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url)
 
 export interface AppOptions {
   readonly core: CoreContext
-  readonly findClient: ClientLookup
   /** The server's logger (src/http/logger.ts), shared with the security event sink. */
   readonly logger: Logger
   readonly https?: { readonly cert: Buffer; readonly key: Buffer }
@@ -41,7 +31,7 @@ function noSchemas(): never {
 /** The HTTP edge: parses requests into plain values, calls the core, renders the result. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { core } = options
-  const endpoint = { ...core, findClient: options.findClient }
+  const server = createAuthorizationServer(core)
   const issuer = new URL(core.config.issuer)
   const https = issuer.protocol === 'https:'
   const { http } = core.config
@@ -94,28 +84,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
   await app.register(async (api) => {
     registerCors(api)
-    registerMetadataRoutes(api, {
-      metadata: async () => {
-        const legacy = new Set<LegacyFlow>(
-          (await core.stores.clients.list()).flatMap((client) => client.legacyFlows),
-        )
-        return authorizationServerMetadata(core.config, legacy)
-      },
-      jwks: () => core.keys.jwks(),
-    })
-    registerTokenRoute(api, { ...endpoint, grants: grantRegistry })
-    registerClientApiRoutes(api, endpoint)
+    registerApiRoutes(api, server)
   })
   await app.register(async (pages) => {
     registerPageErrorHandling(pages)
     await pages.register(cookie)
-    const pageDeps = {
-      core: endpoint,
-      csrf: createCsrf(core.config.secret, core.random, cookies),
-      cookies,
-    }
-    registerAuthorizeRoutes(pages, pageDeps)
-    registerDeviceRoutes(pages, pageDeps)
+    registerPageRoutes(pages, server, { csrf: createCsrf(core.config.secret, core.random, cookies), cookies })
     options.extend?.(pages)
   })
   app.get('/assets/keyward.css', (_request, reply) =>

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { errorBody, InvalidRequest } from '../core/errors.ts'
+import { errorBody, InvalidRequest } from '../core/index.ts'
 import { securityHeaders } from './security-headers.ts'
 
 // Node answers some requests itself, before Fastify sees them: bytes its parser refuses, headers over 16 KB,

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { ENDPOINT_PATHS } from '../core/endpoints/metadata.ts'
-import { InvalidRequest } from '../core/errors.ts'
+import { ENDPOINT_PATHS, InvalidRequest } from '../core/index.ts'
 
 /**
  * The endpoints a browser-based client calls from its own origin, each with its method: RFC 9700 §2.6 names the

@@ -1,7 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Random } from '../core/random.ts'
-import { randomToken } from '../core/random.ts'
+import { type Random, randomToken } from '../core/index.ts'
 import { type CookiePolicy, readCookie, writeCookie } from './cookies.ts'
 
 const COOKIE = 'kw_csrf'

@@ -1,14 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
-  errorBody,
-  InvalidClient,
+  errorPageResult,
+  errorResult,
   InvalidRequest,
   OAuthError,
   ServerError,
   TemporarilyUnavailable,
-  TooManyRequests,
-} from '../core/errors.ts'
-import { renderError } from './views/error.ts'
+} from '../core/index.ts'
+import { send } from './send.ts'
 
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
 function asOAuthError(error: FastifyError | Error): OAuthError {
@@ -34,45 +33,9 @@ function asOAuthError(error: FastifyError | Error): OAuthError {
   return new ServerError('The server could not complete the request.', { cause: error })
 }
 
-/**
- * What every error answer carries, JSON or page (also a form shown again because of one): no caching, and how long
- * to wait when that is the error.
- */
-export function errorHeaders(reply: FastifyReply, error: OAuthError): FastifyReply {
-  // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
-  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
-  return reply.header('Cache-Control', 'no-store')
-}
-
-/** Sends an OAuth error as RFC 6749 §5.2 JSON, with the Basic challenge §5.2 asks for after a Basic attempt. */
-export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
-  if (error instanceof InvalidClient && error.usedBasic)
-    reply.header('WWW-Authenticate', 'Basic realm="keyward"')
-  return errorHeaders(reply, error).code(error.status).send(errorBody(error))
-}
-
-/**
- * Sends an OAuth error as a page for a person. The status is the error's, except 401: RFC 9110 §15.5.2 ties it to
- * an authentication challenge, which a page has none of.
- */
-export function sendErrorPage(reply: FastifyReply, error: OAuthError, title?: string): FastifyReply {
-  const tooMany = error instanceof TooManyRequests
-  return errorHeaders(reply, error)
-    .code(error.status === 401 ? 400 : error.status)
-    .type('text/html; charset=utf-8')
-    .send(
-      renderError({
-        title: title ?? (tooMany ? 'Too many attempts' : 'Something went wrong'),
-        message: error.description,
-        status: error.code,
-        ...(tooMany ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
-      }),
-    )
-}
-
 /** An error handler that logs the error once, by its kind, and answers it with `send`. */
 function handleErrors(
-  send: (reply: FastifyReply, error: OAuthError, request: FastifyRequest) => FastifyReply,
+  answer: (request: FastifyRequest, reply: FastifyReply, error: OAuthError) => FastifyReply,
 ) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = asOAuthError(error)
@@ -83,7 +46,7 @@ function handleErrors(
       request.log.warn({ error: oauthError.code, cause }, oauthError.description)
     } else if (oauthError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ error: oauthError.code }, oauthError.description)
-    return send(reply, oauthError, request)
+    return answer(request, reply, oauthError)
   }
 }
 
@@ -98,8 +61,8 @@ export function sendAsAsked(
   title?: string,
 ): FastifyReply {
   return /\btext\/html\b/.test(request.headers.accept ?? '')
-    ? sendErrorPage(reply, error, title)
-    : sendOAuthError(reply, error)
+    ? send(request, reply, errorPageResult(error, title))
+    : send(request, reply, errorResult(error))
 }
 
 /** The order Allow lists methods in. */
@@ -109,8 +72,8 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'OPTIONS']
 export function registerErrorHandling(app: FastifyInstance): void {
   // A request that reaches no route still has its body parsed first, which can fail: answer as the caller reads.
   app.setErrorHandler(
-    handleErrors((reply, error, request) =>
-      request.is404 ? sendAsAsked(request, reply, error) : sendOAuthError(reply, error),
+    handleErrors((request, reply, error) =>
+      request.is404 ? sendAsAsked(request, reply, error) : send(request, reply, errorResult(error)),
     ),
   )
   // Every route's path and methods, to tell a path that does not exist (404) from a method it does not take (405).
@@ -137,5 +100,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 /** In the pages' context errors are pages: their callers are people with browsers. */
 export function registerPageErrorHandling(pages: FastifyInstance): void {
-  pages.setErrorHandler(handleErrors((reply, error) => sendErrorPage(reply, error)))
+  pages.setErrorHandler(handleErrors((request, reply, error) => send(request, reply, errorPageResult(error))))
 }

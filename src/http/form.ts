@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ClientAuthInput } from '../core/client-auth/credentials.ts'
-import { readParameters } from '../core/protocol/params.ts'
+import { type ClientAuthInput, readParameters } from '../core/index.ts'
 
 /** Largest form body Keyward reads: every OAuth request fits in far less. */
 export const FORM_BODY_LIMIT = 64 * 1024

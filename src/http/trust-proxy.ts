@@ -1,4 +1,4 @@
-import type { Config } from '../core/config.ts'
+import type { Config } from '../core/index.ts'
 
 /**
  * Fastify's trustProxy for the configured proxies. A number of hops becomes a function of the hop, since Fastify

@@ -1,4 +1,4 @@
-import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/config.ts'
+import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/index.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { migrate } from './migrations/migrate.ts'
 import type { OpenedDatabase } from './sql/driver.ts'

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { authenticateClient, type ClientLookup } from '../../src/core/client-auth/authenticate.ts'
+import {
+  authenticateClient,
+  type ClientAuthDeps,
+  type ClientLookup,
+} from '../../src/core/client-auth/authenticate.ts'
 import { presentedCredentials } from '../../src/core/client-auth/credentials.ts'
 import { InvalidClient, InvalidRequest } from '../../src/core/errors.ts'
 import type { Client } from '../../src/core/model/client.ts'
+import type { Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { testClock } from '../support/clock.ts'
@@ -42,8 +47,8 @@ const clients = [
 const ADDRESS = '192.0.2.1'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
 // A fresh throttle per call: these tests are about methods, not about counting failures (test/throttle/ is).
-const depsWith = (lookup: ClientLookup) => ({
-  findClient: lookup,
+const depsWith = (lookup: ClientLookup): ClientAuthDeps => ({
+  stores: { clients: { get: lookup } } as unknown as Stores,
   throttle: memoryThrottle(testClock()),
   events: { emit() {} },
 })

@@ -9,6 +9,7 @@ import type { Grant } from '../../src/core/model/grant.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
+import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
@@ -42,6 +43,7 @@ async function core(settings: { refreshGracePeriod?: number } = {}) {
   const context: CoreContext = {
     config,
     stores,
+    people: storedPeople(stores.users),
     clock,
     random: cryptoRandom,
     keys,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { USER_CODE_POLICY } from '../../src/core/endpoints/device-authorization.ts'
+import { USER_CODE_POLICY } from '../../src/core/endpoints/device-verification.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import type { RegisteredClient } from '../lifecycle/tokens.ts'
 import { type Browser, formOn, newBrowser, type Page, submit } from '../support/flow.ts'

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { EndpointContext } from '../../src/core/context.ts'
-import { findPendingDevice, USER_CODE_POLICY } from '../../src/core/endpoints/device-authorization.ts'
+import type { CoreContext } from '../../src/core/context.ts'
+import { findPendingDevice, USER_CODE_POLICY } from '../../src/core/endpoints/device-verification.ts'
 import { TooManyRequests } from '../../src/core/errors.ts'
 import type { DeviceCodeStore, UserStore } from '../../src/core/ports/stores.ts'
 import { authenticateUser, SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../src/core/sign-in.ts'
+import { storedPeople } from '../../src/core/users.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { deviceClient, startDevice } from '../device/device-flow.ts'
 import { testClock } from '../support/clock.ts'
@@ -29,7 +30,8 @@ describe('sign-in throttling holds against guesses sent at once', () => {
       },
     }
     const ctx = {
-      stores: { ...server.core.stores, users: counting },
+      stores: server.core.stores,
+      people: storedPeople(counting),
       throttle: memoryThrottle(testClock()),
       events: server.core.events,
     }
@@ -81,7 +83,7 @@ describe('user-code guessing holds against guesses sent at once', () => {
   after(() => server.close())
 
   /** The server's endpoint context over a fresh throttle, with the user-code lookups counted. */
-  function countingContext(): { ctx: EndpointContext; lookups: () => number } {
+  function countingContext(): { ctx: CoreContext; lookups: () => number } {
     const { deviceCodes } = server.core.stores
     let lookups = 0
     const counting: DeviceCodeStore = {
@@ -91,11 +93,10 @@ describe('user-code guessing holds against guesses sent at once', () => {
         return deviceCodes.getByUserCode(userCodeDigest)
       },
     }
-    const ctx: EndpointContext = {
+    const ctx: CoreContext = {
       ...server.core,
       stores: { ...server.core.stores, deviceCodes: counting },
       throttle: memoryThrottle(testClock()),
-      findClient: (id) => server.core.stores.clients.get(id),
     }
     return { ctx, lookups: () => lookups }
   }

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
-import { type AdviceAnswers, advise } from '../../core/advisor/advise.ts'
-import { formatDuration } from '../../core/advisor/duration.ts'
+import { type AdviceAnswers, advise, formatDuration } from '../../core/index.ts'
 
 /** The decision guide's questions, each with the flag that answers it. */
 const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: string }[] = [

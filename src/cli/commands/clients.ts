@@ -1,13 +1,15 @@
 import type { Command } from 'commander'
-import { lintServer } from '../../core/advisor/lint.ts'
 import {
   type ClientKind,
+  type ClientRegistration,
+  lintServer,
   clientKinds,
   clientLifetimes,
   clientPresetForKind,
-} from '../../core/advisor/presets.ts'
-import { createClient, deleteClient, rotateClientSecret } from '../../core/admin/clients.ts'
-import type { ClientRegistration } from '../../core/client-registration.ts'
+  createClient,
+  deleteClient,
+  rotateClientSecret,
+} from '../../core/index.ts'
 import type { Client, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
 import { existing, list, print, UsageError, withStores } from '../context.ts'

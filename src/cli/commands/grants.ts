@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { revokeGrant } from '../../core/admin/grants.ts'
+import { revokeGrant } from '../../core/index.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, existing, userNamed, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'

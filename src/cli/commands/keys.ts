@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { rotateSigningKey } from '../../core/tokens/signing-keys.ts'
+import { rotateSigningKey } from '../../core/index.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, withStores } from '../context.ts'

@@ -1,5 +1,5 @@
 import { type Command, CommanderError } from 'commander'
-import { formatFindings, lintServer } from '../../core/advisor/lint.ts'
+import { formatFindings, lintServer } from '../../core/index.ts'
 import type { Environment } from '../config-source.ts'
 import { print, withStores } from '../context.ts'
 

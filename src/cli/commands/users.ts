@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
-import { changePassword, endSessions, unlockSignIn } from '../../core/admin/users.ts'
-import { newUser, passwordProblem } from '../../core/users.ts'
+import { changePassword, endSessions, unlockSignIn, newUser, passwordProblem } from '../../core/index.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'

@@ -7,13 +7,11 @@ import { matchesDigest } from '../protocol/digest.ts'
 import { tooManyAttempts } from '../refusal.ts'
 import { type ClientAuthInput, type PresentedCredentials, presentedCredentials } from './credentials.ts'
 
-/** Finds a client by id; the server passes its cached lookup. */
+/** Finds a client by id (the client store, which caches on the server). */
 export type ClientLookup = (id: string) => Promise<Client | null>
 
-/** What client authentication needs: the lookup, the throttle and the security events. */
-export interface ClientAuthDeps extends Pick<CoreContext, 'throttle' | 'events'> {
-  readonly findClient: ClientLookup
-}
+/** What client authentication needs: the clients, the throttle and the security events. */
+export type ClientAuthDeps = Pick<CoreContext, 'stores' | 'throttle' | 'events'>
 
 /** Failed client authentications from one address: 20 a minute, then it waits for the rest of that minute. */
 export const CLIENT_AUTH_POLICY: ThrottlePolicy = { limit: 20, windowSeconds: 60 }
@@ -49,7 +47,7 @@ export async function authenticateClient(input: ClientAuthInput, deps: ClientAut
     throw tooManyAttempts('Too many failed client authentications from this address.', wait)
   }
   try {
-    return await verifyClient(presented, deps.findClient)
+    return await verifyClient(presented, (id) => deps.stores.clients.get(id))
   } catch (error) {
     if (error instanceof InvalidClient) {
       deps.events.emit({ event: 'client_authentication_failed', ...event })

@@ -1,41 +1,73 @@
 import { rememberConsent } from '../authorize/consent.ts'
 import { nextStep } from '../authorize/decide.ts'
 import { issueImplicitToken } from '../authorize/implicit.ts'
-import { type AuthorizationRequest, validateAuthorizationRequest } from '../authorize/request.ts'
+import {
+  AUTHORIZATION_PARAMETERS,
+  type AuthorizationRequest,
+  validateAuthorizationRequest,
+} from '../authorize/request.ts'
 import { errorRedirect, implicitRedirect, issueCode } from '../authorize/respond.ts'
-import type { EndpointContext } from '../context.ts'
-import { AccessDenied, OAuthError, TemporarilyUnavailable, TooManyRequests } from '../errors.ts'
-import type { User } from '../model/user.ts'
+import type { CoreContext } from '../context.ts'
+import { AccessDenied, OAuthError } from '../errors.ts'
+import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
+import type { HiddenFields } from '../model/pages.ts'
+import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
-import { authenticateUser, type SignIn } from '../sign-in.ts'
+import { type SignIn, signInOrRefusal } from '../sign-in.ts'
+import { ENDPOINT_PATHS } from './metadata.ts'
+import { scopeDescriptions } from '../protocol/scope.ts'
 
-/** What the HTTP layer shows or does next for an authorization interaction. */
-export type AuthorizeOutcome =
-  | { readonly kind: 'show-error'; readonly error: OAuthError }
-  | { readonly kind: 'redirect'; readonly location: string }
-  | {
-      readonly kind: 'login'
-      readonly request: AuthorizationRequest
-      readonly failed: boolean
-      /** Why the password was not even checked: the attempt must wait (429), or cannot be counted now (503). */
-      readonly refusal?: TooManyRequests | TemporarilyUnavailable
-    }
-  | { readonly kind: 'consent'; readonly request: AuthorizationRequest; readonly user: User }
-
-/** A browser as far as the authorization endpoint cares: its session cookie value, if any, and its address. */
+/** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
   readonly sessionId: string | undefined
   readonly address: string
 }
 
-/** Validates the request, then reports a redirect with the error, or runs `work` with the valid request. */
+/** One message for a wrong username and a wrong password: nothing tells them apart. */
+export const LOGIN_FAILED_MESSAGE =
+  'The username or password is incorrect. After 5 failed attempts, each further one waits a while.'
+
+/** The authorization request's own parameters, carried through the login and consent forms unchanged. */
+function authorizationFields(params: ReadonlyMap<string, string>): HiddenFields {
+  const fields: Record<string, string> = {}
+  for (const name of AUTHORIZATION_PARAMETERS) {
+    const value = params.get(name)
+    if (value !== undefined) fields[name] = value
+  }
+  return fields
+}
+
+/** The authorization request a login or consent form carries back, without the form's own fields. */
+const requestIn = (form: ReadonlyMap<string, string>) => new Map(Object.entries(authorizationFields(form)))
+
+/** Why the login page is shown (again): nothing yet, a wrong password, or an attempt refused before checking. */
+type LoginProblem = { readonly username: string; readonly refusal?: OAuthError } | null
+
+function loginPage(
+  request: AuthorizationRequest,
+  params: ReadonlyMap<string, string>,
+  problem: LoginProblem,
+): EndpointResult {
+  const model = {
+    action: ENDPOINT_PATHS.login,
+    clientName: request.client.name,
+    hiddenFields: authorizationFields(params),
+    ...(problem === null
+      ? {}
+      : { username: problem.username, error: problem.refusal?.description ?? LOGIN_FAILED_MESSAGE }),
+  }
+  const status = problem === null ? 200 : (problem.refusal?.status ?? 401)
+  return pageResult({ view: 'login', model }, status, problem?.refusal)
+}
+
+/** Validates the request, then answers with the error (a redirect or a page), or runs `work` with the valid request. */
 async function withValidRequest(
   params: ReadonlyMap<string, string>,
-  deps: EndpointContext,
-  work: (request: AuthorizationRequest) => Promise<AuthorizeOutcome>,
-): Promise<AuthorizeOutcome> {
-  const result = await validateAuthorizationRequest(params, deps.findClient)
-  if (result.kind === 'show-error') return result
+  deps: CoreContext,
+  work: (request: AuthorizationRequest) => Promise<EndpointResult>,
+): Promise<EndpointResult> {
+  const result = await validateAuthorizationRequest(params, (id) => deps.stores.clients.get(id))
+  if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
   if (result.kind === 'redirect-error') {
     return { kind: 'redirect', location: errorRedirect(result, result.error, deps.config.issuer) }
   }
@@ -50,8 +82,8 @@ async function withValidRequest(
 async function respond(
   request: AuthorizationRequest,
   userId: string,
-  deps: EndpointContext,
-): Promise<AuthorizeOutcome> {
+  deps: CoreContext,
+): Promise<EndpointResult> {
   const location =
     request.responseType === 'code'
       ? await issueCode(request, userId, deps)
@@ -61,72 +93,77 @@ async function respond(
 
 async function proceed(
   request: AuthorizationRequest,
+  params: ReadonlyMap<string, string>,
   userId: string | null,
   freshLogin: boolean,
-  deps: EndpointContext,
-): Promise<AuthorizeOutcome> {
+  deps: CoreContext,
+): Promise<EndpointResult> {
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const step = nextStep(request, { userId, freshLogin, consent })
-  if (step.kind === 'login' || userId === null) return { kind: 'login', request, failed: false }
-  if (step.kind === 'consent') return consentPage(request, userId, deps)
-  return respond(request, userId, deps)
-}
-
-async function consentPage(
-  request: AuthorizationRequest,
-  userId: string,
-  deps: EndpointContext,
-): Promise<AuthorizeOutcome> {
-  const user = await deps.stores.users.get(userId)
-  if (user === null) return { kind: 'login', request, failed: false }
-  return { kind: 'consent', request, user }
+  if (step.kind === 'login' || userId === null) return loginPage(request, params, null)
+  if (step.kind === 'issue') return respond(request, userId, deps)
+  const user = await deps.people.find(userId)
+  if (user === null) return loginPage(request, params, null)
+  return pageResult({
+    view: 'consent',
+    model: {
+      action: ENDPOINT_PATHS.consent,
+      clientName: request.client.name,
+      username: user.username,
+      scopes: scopeDescriptions(request.scope, deps.config.scopes),
+      hiddenFields: authorizationFields(params),
+    },
+  })
 }
 
 /** GET or POST /authorize (RFC 6749 §3.1: both methods are supported). */
-export function authorize(params: ReadonlyMap<string, string>, browser: Browser, deps: EndpointContext) {
+export function authorize(
+  params: ReadonlyMap<string, string>,
+  browser: Browser,
+  deps: CoreContext,
+): Promise<EndpointResult> {
   return withValidRequest(params, deps, async (request) => {
     const session = await findSession(browser.sessionId, deps)
-    return proceed(request, session?.userId ?? null, false, deps)
+    return proceed(request, params, session?.userId ?? null, false, deps)
   })
 }
 
 /** The login form was submitted: check the password, start a session, and go on with the same request. */
 export async function submitLogin(
-  params: ReadonlyMap<string, string>,
+  form: ReadonlyMap<string, string>,
   credentials: SignIn,
-  deps: EndpointContext,
-): Promise<{ outcome: AuthorizeOutcome; sessionId: string | null }> {
-  let sessionId: string | null = null
-  const outcome = await withValidRequest(params, deps, async (request) => {
-    const user = await authenticateUser(credentials, deps).catch((error: unknown) => {
-      // The person stays on the form and is told to wait, instead of being sent back to the client.
-      if (error instanceof TooManyRequests || error instanceof TemporarilyUnavailable) return error
-      throw error
-    })
-    if (user instanceof OAuthError) return { kind: 'login', request, failed: true, refusal: user }
-    if (user === null) return { kind: 'login', request, failed: true }
-    sessionId = (await startSession(user.id, deps)).id
-    return proceed(request, user.id, true, deps)
+  deps: CoreContext,
+): Promise<EndpointResult> {
+  const params = requestIn(form)
+  const { username } = credentials
+  let session: StartedSession | undefined
+  const result = await withValidRequest(params, deps, async (request) => {
+    // A refused attempt keeps the person on the form, told to wait, instead of sending them back to the client.
+    const user = await signInOrRefusal(credentials, deps)
+    if (user instanceof OAuthError) return loginPage(request, params, { username, refusal: user })
+    if (user === null) return loginPage(request, params, { username })
+    session = { id: (await startSession(user.id, deps)).id, maxAgeSeconds: deps.config.lifetimes.session }
+    return proceed(request, params, user.id, true, deps)
   })
-  return { outcome, sessionId }
+  return session === undefined ? result : { ...result, session }
 }
 
 /** The consent form was submitted: deny → access_denied (RFC 6749 §4.1.2.1); allow → remember and respond. */
 export function submitConsent(
-  params: ReadonlyMap<string, string>,
-  decision: 'approve' | 'deny',
+  form: ReadonlyMap<string, string>,
   browser: Browser,
-  deps: EndpointContext,
-) {
+  deps: CoreContext,
+): Promise<EndpointResult> {
+  const params = requestIn(form)
   return withValidRequest(params, deps, async (request) => {
     const session = await findSession(browser.sessionId, deps)
-    if (session === null) return { kind: 'login', request, failed: false }
-    if (decision === 'deny') throw new AccessDenied('The user denied the request.')
+    if (session === null) return loginPage(request, params, null)
+    if (form.get('decision') !== 'approve') throw new AccessDenied('The user denied the request.')
     const { userId } = session
     await rememberConsent(
       { userId, clientId: request.client.id, scope: request.scope, address: browser.address },
       deps,
     )
-    return respond(request, session.userId, deps)
+    return respond(request, userId, deps)
   })
 }

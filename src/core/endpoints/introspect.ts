@@ -1,9 +1,11 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
-import type { EndpointContext } from '../context.ts'
+import type { CoreContext } from '../context.ts'
 import { AccessDenied } from '../errors.ts'
 import { required } from '../protocol/params.ts'
+import type { EndpointResult } from '../model/endpoint-result.ts'
 import { formatScope } from '../protocol/scope.ts'
+import { jsonResult } from '../results.ts'
 import { findToken, isActive } from '../tokens/find-token.ts'
 
 /** RFC 7662 §2.2: an inactive token says nothing more than that. */
@@ -13,10 +15,11 @@ const INACTIVE = { active: false } as const
  * RFC 7662 §2.1: only resource servers registered for it may introspect (§4: otherwise the endpoint would let
  * anyone probe tokens). A client not allowed gets 403, one that fails authentication 401 (§2.3).
  */
-export async function introspectToken(
-  input: ClientAuthInput,
-  deps: EndpointContext,
-): Promise<Record<string, unknown>> {
+export async function introspectToken(input: ClientAuthInput, deps: CoreContext): Promise<EndpointResult> {
+  return jsonResult(await introspection(input, deps))
+}
+
+async function introspection(input: ClientAuthInput, deps: CoreContext): Promise<Record<string, unknown>> {
   const client = await authenticateClient(input, deps)
   if (!client.canIntrospect)
     throw new AccessDenied('This client is not allowed to introspect tokens.').withStatus(403)

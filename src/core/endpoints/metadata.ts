@@ -1,16 +1,23 @@
 import type { Config } from '../config.ts'
+import type { CoreContext } from '../context.ts'
 import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
+import type { EndpointResult } from '../model/endpoint-result.ts'
 
 /** Where each endpoint lives, relative to the issuer. */
 export const ENDPOINT_PATHS = {
   authorization: '/authorize',
+  /** The forms of the authorization pages. */
+  login: '/login',
+  consent: '/consent',
   token: '/token',
   revocation: '/revoke',
   introspection: '/introspect',
   deviceAuthorization: '/device_authorization',
   /** RFC 8628 §3.3: where a person enters the user code. */
   deviceVerification: '/device',
+  deviceLogin: '/device/login',
+  deviceDecision: '/device/decide',
   jwks: '/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
 } as const
@@ -19,7 +26,7 @@ export const ENDPOINT_PATHS = {
  * RFC 8414 §2 authorization server metadata. Grant types come from the grant registry; the legacy flows are
  * advertised only while some client has them enabled.
  */
-export function authorizationServerMetadata(
+function authorizationServerMetadata(
   config: Config,
   legacyFlowsInUse: ReadonlySet<LegacyFlow>,
 ): Record<string, unknown> {
@@ -42,4 +49,21 @@ export function authorizationServerMetadata(
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
   }
+}
+
+/** The metadata document, recomputed each time: it changes when a client's legacy flows do. Caches keep it 5 min. */
+export async function metadata(deps: Pick<CoreContext, 'config' | 'stores'>): Promise<EndpointResult> {
+  const legacy = new Set((await deps.stores.clients.list()).flatMap((client) => client.legacyFlows))
+  return {
+    kind: 'json',
+    status: 200,
+    body: authorizationServerMetadata(deps.config, legacy),
+    publicCacheSeconds: 300,
+  }
+}
+
+/** RFC 7517 §5: the public signing keys. Cached briefly: after a rotation resource servers must see the new key soon. */
+export function jwks(deps: Pick<CoreContext, 'keys'>): EndpointResult {
+  const body = deps.keys.jwks()
+  return { kind: 'json', status: 200, body, mediaType: 'application/jwk-set+json', publicCacheSeconds: 60 }
 }

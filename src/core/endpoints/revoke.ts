@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
-import type { EndpointContext } from '../context.ts'
+import type { CoreContext } from '../context.ts'
+import type { EndpointResult } from '../model/endpoint-result.ts'
 import { required } from '../protocol/params.ts'
 import { findToken } from '../tokens/find-token.ts'
 
@@ -9,7 +10,13 @@ import { findToken } from '../tokens/find-token.ts'
  * issued to another client, is left alone without saying so. token_type_hint is only a hint: tokens are
  * recognised by their form, so it is not needed.
  */
-export async function revokeToken(input: ClientAuthInput, deps: EndpointContext): Promise<void> {
+export async function revokeToken(input: ClientAuthInput, deps: CoreContext): Promise<EndpointResult> {
+  await revoke(input, deps)
+  // RFC 7009 §2.2: 200 with an empty body, whatever happened to the token.
+  return { kind: 'empty', status: 200 }
+}
+
+async function revoke(input: ClientAuthInput, deps: CoreContext): Promise<void> {
   const client = await authenticateClient(input, deps)
   const token = required(input.params, 'token')
   const found = await findToken(token, deps)

@@ -1,24 +1,19 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
-import type { EndpointContext } from '../context.ts'
+import type { CoreContext } from '../context.ts'
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
-import { type GrantHandler, parseGrantRequest } from '../grants/grant-handler.ts'
+import { parseGrantRequest } from '../grants/grant-handler.ts'
+import { grantRegistry } from '../grants/index.ts'
+import type { EndpointResult } from '../model/endpoint-result.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
+import { jsonResult } from '../results.ts'
 
-export interface TokenEndpointDeps extends EndpointContext {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers differ in input type; dispatch needs none of it.
-  readonly grants: ReadonlyMap<string, GrantHandler<any>>
-}
-
-/** RFC 6749 §3.2: authenticate the client, pick the grant by grant_type, let it issue. */
-export async function handleTokenRequest(
-  input: ClientAuthInput,
-  deps: TokenEndpointDeps,
-): Promise<TokenResponse> {
+/** RFC 6749 §3.2: authenticate the client, pick the grant by grant_type, let it issue (§5.1: JSON, no-store). */
+export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): Promise<EndpointResult> {
   const client = await authenticateClient(input, deps)
   const grantType = required(input.params, 'grant_type')
-  const handler = deps.grants.get(grantType)
+  const handler = grantRegistry.get(grantType)
   if (!handler) throw new UnsupportedGrantType('This grant_type is not supported.')
   // RFC 6749 §5.2 unauthorized_client; legacy grants also need the operator's explicit opt-in (RFC 9700 §2.4).
   if (
@@ -27,11 +22,16 @@ export async function handleTokenRequest(
   ) {
     throw new UnauthorizedClient(`This client is not allowed to use the ${grantType} grant.`)
   }
-  return handler.issue(parseGrantRequest(handler, input.params), { ...deps, client, address: input.address })
+  const issued = await handler.issue(parseGrantRequest(handler, input.params), {
+    ...deps,
+    client,
+    address: input.address,
+  })
+  return jsonResult(tokenResponseBody(issued))
 }
 
 /** RFC 6749 §5.1: the JSON body of a successful token response. */
-export function tokenResponseBody(response: TokenResponse): Record<string, string | number> {
+function tokenResponseBody(response: TokenResponse): Record<string, string | number> {
   return {
     access_token: response.accessToken,
     token_type: response.tokenType,

@@ -1,4 +1,5 @@
 import { InvalidScope } from '../errors.ts'
+import type { ScopeDescription } from '../model/pages.ts'
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
@@ -42,4 +43,13 @@ export function resolveScope(
 /** True when every scope of `inner` is in `outer`. */
 export function isSubset(inner: readonly string[], outer: readonly string[]): boolean {
   return inner.every((scope) => outer.includes(scope))
+}
+
+/** Scopes as a person reads them on a consent page: each with the description the operator configured. */
+export function scopeDescriptions(
+  scope: readonly string[],
+  configured: readonly ScopeDescription[],
+): readonly ScopeDescription[] {
+  const descriptions = new Map(configured.map((entry) => [entry.name, entry.description]))
+  return scope.map((name) => ({ name, description: descriptions.get(name) ?? name }))
 }

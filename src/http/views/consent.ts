@@ -1,22 +1,8 @@
 import { html } from './html.ts'
-import {
-  accessRequest,
-  decisionButtons,
-  type HiddenFields,
-  page,
-  postForm,
-  type Scope,
-  signedInAs,
-} from './layout.ts'
+import type { ConsentPage } from '../../core/model/pages.ts'
+import { accessRequest, decisionButtons, type FormFrame, page, postForm, signedInAs } from './layout.ts'
 
-export interface ConsentView {
-  readonly action: string
-  readonly csrfToken: string
-  readonly clientName: string
-  readonly username: string
-  readonly scopes: readonly Scope[]
-  readonly hiddenFields: HiddenFields
-}
+export type ConsentView = ConsentPage & FormFrame
 
 // Nothing is autofocused: a stray Enter must not grant access.
 export function renderConsent({

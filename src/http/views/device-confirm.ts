@@ -1,23 +1,8 @@
 import { html } from './html.ts'
-import {
-  accessRequest,
-  decisionButtons,
-  type HiddenFields,
-  page,
-  postForm,
-  type Scope,
-  signedInAs,
-} from './layout.ts'
+import type { DeviceConfirmPage } from '../../core/model/pages.ts'
+import { accessRequest, decisionButtons, type FormFrame, page, postForm, signedInAs } from './layout.ts'
 
-export interface DeviceConfirmView {
-  readonly action: string
-  readonly csrfToken: string
-  readonly clientName: string
-  readonly username: string
-  readonly userCode: string
-  readonly scopes: readonly Scope[]
-  readonly hiddenFields: HiddenFields
-}
+export type DeviceConfirmView = DeviceConfirmPage & FormFrame
 
 // RFC 8628 §5.4: a remote attacker can send a user a code; the page names the client and says so plainly.
 export function renderDeviceConfirm({

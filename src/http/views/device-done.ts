@@ -1,10 +1,8 @@
 import { html } from './html.ts'
+import type { DeviceDonePage } from '../../core/model/pages.ts'
 import { page } from './layout.ts'
 
-export interface DeviceDoneView {
-  readonly approved: boolean
-  readonly clientName: string
-}
+export type DeviceDoneView = DeviceDonePage
 
 export function renderDeviceDone({ approved, clientName }: DeviceDoneView): string {
   const title = approved ? 'You can return to your device' : 'Access denied'

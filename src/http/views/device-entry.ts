@@ -1,13 +1,8 @@
 import { html } from './html.ts'
-import { alertMessage, page, postForm } from './layout.ts'
+import type { DeviceEntryPage } from '../../core/model/pages.ts'
+import { alertMessage, type FormFrame, page, postForm } from './layout.ts'
 
-export interface DeviceEntryView {
-  readonly action: string
-  readonly csrfToken: string
-  /** Prefilled from verification_uri_complete (RFC 8628 §3.3.1). */
-  readonly userCode?: string
-  readonly error?: string
-}
+export type DeviceEntryView = DeviceEntryPage & FormFrame
 
 export function renderDeviceEntry({ action, csrfToken, userCode, error }: DeviceEntryView): string {
   const hintId = 'user-code-hint'

@@ -1,11 +1,10 @@
+import type { HiddenFields, ScopeDescription } from '../../core/model/pages.ts'
 import { html, htmlString, type SafeHtml } from './html.ts'
 
-export interface Scope {
-  readonly name: string
-  readonly description: string
+/** What only the browser's side adds to a page with a form: the token of the signed double-submit CSRF cookie. */
+export interface FormFrame {
+  readonly csrfToken: string
 }
-
-export type HiddenFields = Readonly<Record<string, string>>
 
 export interface PageOptions {
   readonly title: string
@@ -61,7 +60,7 @@ export function alertMessage(id: string, message: string): SafeHtml {
 }
 
 /** The heading and scope list shared by the consent and device approval pages. */
-export function accessRequest(clientName: string, scopes: readonly Scope[]): SafeHtml {
+export function accessRequest(clientName: string, scopes: readonly ScopeDescription[]): SafeHtml {
   const items =
     scopes.length === 0
       ? html`<li><span class="scope-description">Use your account, with no specific permissions</span></li>`

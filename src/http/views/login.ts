@@ -1,16 +1,8 @@
 import { html } from './html.ts'
-import { alertMessage, type HiddenFields, page, postForm } from './layout.ts'
+import type { LoginPage } from '../../core/model/pages.ts'
+import { alertMessage, type FormFrame, page, postForm } from './layout.ts'
 
-export interface LoginView {
-  readonly action: string
-  readonly csrfToken: string
-  /** Absent where the request is not known yet to be for a client (a device code checked after sign-in). */
-  readonly clientName?: string
-  readonly hiddenFields: HiddenFields
-  readonly username?: string
-  /** A generic message; never says whether the username or the password was wrong. */
-  readonly error?: string
-}
+export type LoginView = LoginPage & FormFrame
 
 export function renderLogin({
   action,

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { DatabaseTimeouts } from '../../core/config.ts'
+import type { DatabaseTimeouts } from '../../core/index.ts'
 import type { ChangeFeed, ExternalChange } from '../sql/change-feed.ts'
 import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
 

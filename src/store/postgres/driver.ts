@@ -1,6 +1,5 @@
 import pg from 'pg'
-import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../../core/config.ts'
-import { TemporarilyUnavailable } from '../../core/errors.ts'
+import { type DatabaseTimeouts, databaseTimeoutDefaults, TemporarilyUnavailable } from '../../core/index.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 import { listenForClientChanges } from './client-listener.ts'

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { InvalidRequest, OAuthError, TemporarilyUnavailable } from '../../core/errors.ts'
+import { InvalidRequest, OAuthError, TemporarilyUnavailable } from '../../core/index.ts'
 
 /**
  * SQLSTATEs (PostgreSQL Appendix A) that say the connection or the server failed, not the statement: class 08

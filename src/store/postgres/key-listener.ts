@@ -1,4 +1,4 @@
-import type { DatabaseTimeouts } from '../../core/config.ts'
+import type { DatabaseTimeouts } from '../../core/index.ts'
 import { listenForClientChanges } from './client-listener.ts'
 
 /** The channel that migration 004's trigger notifies on every statement that writes the signing_keys table. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/clock.ts'
+import type { Clock } from '../../core/index.ts'
 import type { Throttle, ThrottleDecision, ThrottlePolicy } from '../../core/ports/throttle.ts'
 
 interface Count {

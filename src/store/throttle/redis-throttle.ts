@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { TemporarilyUnavailable } from '../../core/errors.ts'
+import { TemporarilyUnavailable } from '../../core/index.ts'
 import type { Throttle } from '../../core/ports/throttle.ts'
 
 // One attempt, checked and charged in one atomic step (memory-throttle.ts does the same in JavaScript). The wait

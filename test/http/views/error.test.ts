@@ -16,7 +16,7 @@ describe('renderError', () => {
   })
 
   test('shows the error code small when given', () => {
-    const page = renderError({ ...view, status: 'invalid_request' })
+    const page = renderError({ ...view, code: 'invalid_request' })
     assert.ok(page.includes('<p class="error-code">Error code: invalid_request</p>'))
     assert.ok(!renderError(view).includes('error-code'))
   })

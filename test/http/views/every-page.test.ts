@@ -62,8 +62,8 @@ const cases: readonly Case[] = [
   },
   {
     name: 'error',
-    page: renderError({ title: hostile('title'), message: hostile('message'), status: hostile('status') }),
-    values: ['title', 'message', 'status'],
+    page: renderError({ title: hostile('title'), message: hostile('message'), code: hostile('code') }),
+    values: ['title', 'message', 'code'],
   },
   {
     name: 'device entry',

@@ -1,0 +1,115 @@
+// The core's front door (architecture §2): code outside src/core imports only this module, src/core/model and
+// src/core/ports (an ESLint rule holds it to that). The protocol's operations are the methods of
+// createAuthorizationServer; each answers one EndpointResult, which the HTTP layer renders in one place. The rest
+// is what the edges share with the core: configuration, errors, and the services the CLI calls.
+import type { ClientAuthInput } from './client-auth/credentials.ts'
+import type { CoreContext } from './context.ts'
+import { authorize, type Browser, submitConsent, submitLogin } from './endpoints/authorize.ts'
+import { authorizeDevice } from './endpoints/device-authorization.ts'
+import {
+  deviceEntryPage,
+  submitDeviceDecision,
+  submitDeviceLogin,
+  submitUserCode,
+} from './endpoints/device-verification.ts'
+import { introspectToken } from './endpoints/introspect.ts'
+import { jwks, metadata } from './endpoints/metadata.ts'
+import { revokeToken } from './endpoints/revoke.ts'
+import { tokenRequest } from './endpoints/token.ts'
+import type { EndpointResult } from './model/endpoint-result.ts'
+import type { SignIn } from './sign-in.ts'
+
+type Form = ReadonlyMap<string, string>
+
+/** The protocol's operations: what each endpoint does with input already read off the request. */
+export interface AuthorizationServer {
+  /** RFC 6749 §3.2 token endpoint. */
+  token(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 6749 §3.1 authorization endpoint (GET or POST): a redirect, a sign-in or consent page, or an error page. */
+  authorize(params: Form, browser: Browser): Promise<EndpointResult>
+  /** The sign-in form of an authorization request. */
+  login(form: Form, signIn: SignIn): Promise<EndpointResult>
+  /** The consent form of an authorization request. */
+  consent(form: Form, browser: Browser): Promise<EndpointResult>
+  /** RFC 7009 */
+  revoke(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 7662 */
+  introspect(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 8628 §3.1 device authorization endpoint. */
+  deviceAuthorization(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 8628 §3.3 verification pages: enter the code, sign in, approve or deny. */
+  readonly deviceVerification: {
+    page(userCode: string | undefined): EndpointResult
+    submitCode(form: Form, browser: Browser): Promise<EndpointResult>
+    login(form: Form, signIn: SignIn): Promise<EndpointResult>
+    decide(form: Form, browser: Browser): Promise<EndpointResult>
+  }
+  /** RFC 8414 authorization server metadata. */
+  metadata(): Promise<EndpointResult>
+  /** The JWK set of the signing keys. */
+  jwks(): EndpointResult
+}
+
+export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
+  return {
+    token: (request) => tokenRequest(request, deps),
+    authorize: (params, browser) => authorize(params, browser, deps),
+    login: (form, signIn) => submitLogin(form, signIn, deps),
+    consent: (form, browser) => submitConsent(form, browser, deps),
+    revoke: (request) => revokeToken(request, deps),
+    introspect: (request) => introspectToken(request, deps),
+    deviceAuthorization: (request) => authorizeDevice(request, deps),
+    deviceVerification: {
+      page: (userCode) => deviceEntryPage(userCode),
+      submitCode: (form, browser) => submitUserCode(form, browser, deps),
+      login: (form, signIn) => submitDeviceLogin(form, signIn, deps),
+      decide: (form, browser) => submitDeviceDecision(form, browser, deps),
+    },
+    metadata: () => metadata(deps),
+    jwks: () => jwks(deps),
+  }
+}
+
+export type { Browser } from './endpoints/authorize.ts'
+export type { ClientAuthInput } from './client-auth/credentials.ts'
+export type { SignIn } from './sign-in.ts'
+export type { CoreContext } from './context.ts'
+export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
+export { errorPageResult, errorResult } from './results.ts'
+
+// What every edge shares with the core.
+export type { Clock } from './clock.ts'
+export { type Random, randomToken } from './random.ts'
+export {
+  type Config,
+  ConfigError,
+  type ConfigInput,
+  type DatabaseTimeouts,
+  databaseTimeoutDefaults,
+  parseConfig,
+} from './config.ts'
+export {
+  errorBody,
+  InvalidClient,
+  InvalidGrant,
+  InvalidRequest,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailable,
+  TooManyRequests,
+} from './errors.ts'
+export { readParameters } from './protocol/params.ts'
+export { isLoopbackHost } from './protocol/redirect-uri.ts'
+
+// The services the command line calls (and an admin API will): each rule is written once, here.
+export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
+export { revokeGrant } from './admin/grants.ts'
+export { changePassword, endSessions, unlockSignIn } from './admin/users.ts'
+export { newUser, passwordProblem, storedPeople } from './users.ts'
+export { ClientRegistrationError, type ClientRegistration } from './client-registration.ts'
+export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
+export { sweepExpired } from './maintenance.ts'
+export { formatFindings, lintServer } from './advisor/lint.ts'
+export { type AdviceAnswers, advise } from './advisor/advise.ts'
+export { formatDuration } from './advisor/duration.ts'
+export { type ClientKind, clientKinds, clientLifetimes, clientPresetForKind } from './advisor/presets.ts'

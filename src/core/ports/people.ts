@@ -1,0 +1,23 @@
+/** A person as the protocol needs them: a stable id (the `sub` of their tokens) and the name pages show. */
+export interface Person {
+  readonly id: string
+  readonly username: string
+}
+
+/** What checking a username and password found: the person, or no match (with the account's id if it exists). */
+export type Verification =
+  | { readonly verified: true; readonly person: Person }
+  /** `userId` only goes to the security log, never to the caller: answers never tell whether a username exists. */
+  | { readonly verified: false; readonly userId?: string }
+
+/**
+ * Who people are and how they prove it: Keyward's own user store by default (`storedPeople` in
+ * src/core/users.ts), or the accounts of an application that embeds Keyward. The core throttles attempts before
+ * it calls `verify`, and never stores a password.
+ */
+export interface People {
+  /** Checks a sign-in. An unknown username should take as long as a wrong password, so timing tells nothing. */
+  verify(username: string, password: string): Promise<Verification>
+  /** The person with this id, or null once they no longer exist. */
+  find(id: string): Promise<Person | null>
+}

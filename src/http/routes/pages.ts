@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { type AuthorizationServer, type Browser, ENDPOINT_PATHS, InvalidRequest } from '../../core/index.ts'
+import { readCookie } from '../cookies.ts'
+import { formOf, queryOf } from '../form.ts'
+import { type BrowserSide, SESSION_COOKIE, send } from '../send.ts'
+
+/**
+ * The pages people use: the authorization endpoint with its sign-in and consent forms (RFC 6749 §3.1), and the
+ * device verification pages (RFC 8628 §3.3). Every posted form must carry this browser's CSRF token.
+ */
+export function registerPageRoutes(
+  app: FastifyInstance,
+  server: AuthorizationServer,
+  side: BrowserSide,
+): void {
+  const browserOf = (request: FastifyRequest): Browser => ({
+    sessionId: readCookie(request, SESSION_COOKIE, side.cookies),
+    address: request.ip,
+  })
+  /** The posted form, refused without this browser's CSRF token. */
+  function formFrom(request: FastifyRequest): ReadonlyMap<string, string> {
+    const form = formOf(request.body)
+    if (!side.csrf.verify(request, form.get('csrf_token'))) {
+      throw new InvalidRequest('This form has expired or was not sent by this site. Start again.')
+    }
+    return form
+  }
+  const signInFrom = (request: FastifyRequest, form: ReadonlyMap<string, string>) => ({
+    username: form.get('username') ?? '',
+    password: form.get('password') ?? '',
+    address: request.ip,
+  })
+
+  app.get(ENDPOINT_PATHS.authorization, async (request, reply) =>
+    send(request, reply, await server.authorize(queryOf(request.url), browserOf(request)), side),
+  )
+  // RFC 6749 §3.1: the authorization endpoint supports POST too.
+  app.post(ENDPOINT_PATHS.authorization, async (request, reply) =>
+    send(request, reply, await server.authorize(formOf(request.body), browserOf(request)), side),
+  )
+  // Guessing is throttled in core, per username and address and per address (sign-in.ts).
+  app.post(ENDPOINT_PATHS.login, async (request, reply) => {
+    const form = formFrom(request)
+    return send(request, reply, await server.login(form, signInFrom(request, form)), side)
+  })
+  app.post(ENDPOINT_PATHS.consent, async (request, reply) =>
+    send(request, reply, await server.consent(formFrom(request), browserOf(request)), side),
+  )
+
+  const device = server.deviceVerification
+  // RFC 8628 §3.3.1: verification_uri_complete carries the code; the person still confirms it.
+  app.get(ENDPOINT_PATHS.deviceVerification, async (request, reply) =>
+    send(request, reply, device.page(queryOf(request.url).get('user_code')), side),
+  )
+  app.post(ENDPOINT_PATHS.deviceVerification, async (request, reply) =>
+    send(request, reply, await device.submitCode(formFrom(request), browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.deviceLogin, async (request, reply) => {
+    const form = formFrom(request)
+    return send(request, reply, await device.login(form, signInFrom(request, form)), side)
+  })
+  app.post(ENDPOINT_PATHS.deviceDecision, async (request, reply) =>
+    send(request, reply, await device.decide(formFrom(request), browserOf(request)), side),
+  )
+}

@@ -1,0 +1,62 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { InvalidClient, TooManyRequests } from '../core/index.ts'
+import type { EndpointResult } from '../core/model/endpoint-result.ts'
+import { type CookiePolicy, writeCookie } from './cookies.ts'
+import type { Csrf } from './csrf.ts'
+import { renderPage } from './views/index.ts'
+
+/** The login session cookie. */
+export const SESSION_COOKIE = 'kw_session'
+
+/** What replies to people need beyond the result: their CSRF token and how cookies are set. */
+export interface BrowserSide {
+  readonly csrf: Csrf
+  readonly cookies: CookiePolicy
+}
+
+/**
+ * Every reply Keyward sends, from the one result shape of the core (architecture §2). Caching, the error headers
+ * and the rendering of pages are decided here and nowhere else.
+ */
+export function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: EndpointResult,
+  browser?: BrowserSide,
+): FastifyReply {
+  const { error, session } = result
+  // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
+  if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
+  // RFC 6749 §5.2: a 401 after Basic authentication carries the Basic challenge (a page has no challenge).
+  if (error instanceof InvalidClient && error.usedBasic && result.kind === 'json') {
+    reply.header('WWW-Authenticate', 'Basic realm="keyward"')
+  }
+  if (session !== undefined) {
+    if (browser === undefined) throw new Error('A session can only be started where replies go to a browser.')
+    writeCookie(reply, SESSION_COOKIE, session.id, browser.cookies, session.maxAgeSeconds)
+  }
+  if (result.kind === 'json' && result.publicCacheSeconds !== undefined) {
+    reply.header('Cache-Control', `public, max-age=${result.publicCacheSeconds}`)
+  } else {
+    // RFC 6749 §5.1: tokens, and every other answer about a client, a person or a token, are never stored.
+    reply.header('Cache-Control', 'no-store')
+  }
+  switch (result.kind) {
+    case 'json':
+      if (result.publicCacheSeconds === undefined) reply.header('Pragma', 'no-cache')
+      if (result.mediaType !== undefined) reply.type(result.mediaType)
+      return reply.code(result.status).send(result.body)
+    case 'empty':
+      return reply.code(result.status).send()
+    case 'redirect':
+      // 303 after a form post so the browser follows with GET (RFC 9110 §15.4.4).
+      return reply.redirect(result.location, request.method === 'POST' ? 303 : 302)
+    case 'page': {
+      const frame = () => {
+        if (browser === undefined) throw new Error('A page with a form can only be sent to a browser.')
+        return { csrfToken: browser.csrf.tokenFor(request, reply) }
+      }
+      return reply.code(result.status).type('text/html; charset=utf-8').send(renderPage(result.page, frame))
+    }
+  }
+}
