@@ -1,7 +1,10 @@
-// What the `keyward` package exports to code that embeds it: start a server, read or parse its configuration,
-// open its stores. The command line is the package's bin (src/cli/main.ts).
+// What the `keyward` package exports to code that runs or embeds it: start a server, or mount Keyward in an
+// existing Fastify or Express application; read or parse its configuration; open its stores; bring the people who
+// sign in. The command line is the package's bin (src/cli/main.ts).
 export { type RunningServer, type ServerOptions, startServer } from './server.ts'
+export { createKeyward, type EmbeddedKeyward, type EmbedOptions } from './embed.ts'
 export {
+  type ClientRegistration,
   type Clock,
   type Config,
   ConfigError,
@@ -13,3 +16,5 @@ export {
 export { type Environment, loadConfig } from './cli/config-source.ts'
 export { migrateDatabase, openStores } from './store/index.ts'
 export type { Stores } from './core/ports/stores.ts'
+export type { People, Person, Verification } from './core/ports/people.ts'
+export type { Client } from './core/model/client.ts'

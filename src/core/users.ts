@@ -49,3 +49,29 @@ export function storedPeople(users: UserStore): People {
     find: (id) => users.get(id),
   }
 }
+
+/** The password hash of a person whose account lives elsewhere: no argon2 string, so no password ever matches it. */
+export const EXTERNAL_PASSWORD_HASH = '!external'
+
+/**
+ * The accounts of an embedding application as the people who sign in: each person who signs in is recorded in the
+ * user store (`recordExternal`), which their sessions, grants and consents refer to.
+ */
+export function recordedPeople(people: People, users: UserStore, clock: Clock): People {
+  return {
+    async verify(username, password) {
+      const verification = await people.verify(username, password)
+      if (verification.verified) {
+        const { id, username: name } = verification.person
+        await users.recordExternal({
+          id,
+          username: name,
+          passwordHash: EXTERNAL_PASSWORD_HASH,
+          createdAt: clock.now(),
+        })
+      }
+      return verification
+    },
+    find: (id) => people.find(id),
+  }
+}

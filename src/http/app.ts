@@ -8,32 +8,78 @@ import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
-import { registerApiRoutes } from './routes/api.ts'
+import { registerApiRoutes, registerRootMetadataRoute } from './routes/api.ts'
 import { registerPageRoutes } from './routes/pages.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
 import { trustedProxies } from './trust-proxy.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
 
-export interface AppOptions {
+/** What Keyward's routes need: the core, and extra routes for the pages' context (the demo's landing page). */
+export interface KeywardRoutesOptions {
   readonly core: CoreContext
+  readonly extend?: (pages: FastifyInstance) => void
+}
+
+export interface AppOptions extends KeywardRoutesOptions {
   /** The server's logger (src/http/logger.ts), shared with the security event sink. */
   readonly logger: Logger
   readonly https?: { readonly cert: Buffer; readonly key: Buffer }
-  /** Extra routes (the demo's landing page). */
-  readonly extend?: (app: FastifyInstance) => void
 }
 
 function noSchemas(): never {
   throw new Error('Keyward routes declare no JSON schemas; parse the request in the route instead.')
 }
 
-/** The HTTP edge: parses requests into plain values, calls the core, renders the result. */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+/**
+ * The path the issuer adds to every endpoint: empty when Keyward has a host of its own, `/auth` when it is
+ * mounted there (embedded, or behind a proxy that strips the prefix). Pages link their forms and stylesheet to it.
+ */
+export function basePathOf(config: CoreContext['config']): string {
+  return new URL(config.issuer).pathname.replace(/\/+$/, '')
+}
+
+/**
+ * Every route of Keyward in one encapsulated Fastify context, with its own form parser, error handling and
+ * security headers, so that it can be registered into another application under a prefix (src/embed.ts) as well
+ * as make up a server of its own (buildApp).
+ */
+export async function registerKeyward(app: FastifyInstance, options: KeywardRoutesOptions): Promise<void> {
   const { core } = options
   const server = createAuthorizationServer(core)
   const issuer = new URL(core.config.issuer)
   const https = issuer.protocol === 'https:'
+  const basePath = basePathOf(core.config)
+  // Browsers drop Secure cookies on plain http, which is allowed only on loopback (architecture §5).
+  const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
+
+  registerErrorHandling(app, basePath)
+  registerFormParser(app)
+  registerSecurityHeaders(app, { https })
+
+  // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
+  // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
+  await app.register(async (api) => {
+    registerCors(api)
+    registerApiRoutes(api, server, { basePath })
+  })
+  await app.register(async (pages) => {
+    const side = { basePath, csrf: createCsrf(core.config.secret, core.random, cookies), cookies }
+    registerPageErrorHandling(pages, side)
+    await pages.register(cookie)
+    registerPageRoutes(pages, server, side)
+    options.extend?.(pages)
+  })
+  app.get('/assets/keyward.css', (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
+  )
+}
+
+/** Keyward as a server of its own: Node's limits and timeouts, answers to malformed HTTP, then every route. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { core } = options
+  const https = new URL(core.config.issuer).protocol === 'https:'
+  const basePath = basePathOf(core.config)
   const { http } = core.config
   // Node's own options, given to the server it creates for HTTP or for HTTPS.
   const nodeOptions = {
@@ -60,7 +106,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // an OAuth error body or a page, and the security headers, like every other reply (architecture §5).
     frameworkErrors: (error, request, reply) => {
       const malformed = new InvalidRequest('The request URL is malformed.', { cause: error })
-      sendAsAsked(request, setSecurityHeaders(reply, { https }), malformed, 'This address is not valid')
+      sendAsAsked(
+        request,
+        setSecurityHeaders(reply, { https }),
+        malformed,
+        basePath,
+        'This address is not valid',
+      )
     },
     // No route declares a JSON schema: requests are parsed by hand (form.ts) and replies are plain objects.
     // Without these factories Fastify loads Ajv and fast-json-stringify at start: modules and memory that
@@ -71,29 +123,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = (options.https
     ? Fastify({ ...serverOptions, https: { ...options.https, ...nodeOptions } })
     : Fastify({ ...serverOptions, http: nodeOptions })) as unknown as FastifyInstance
-  // Browsers drop Secure cookies on plain http, which is allowed only on loopback (architecture §5).
-  const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
-
-  registerErrorHandling(app)
   answerServerEvents(app, https)
   requireHost(app)
-  registerFormParser(app)
-  registerSecurityHeaders(app, { https })
-
-  // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
-  // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
-  await app.register(async (api) => {
-    registerCors(api)
-    registerApiRoutes(api, server)
-  })
-  await app.register(async (pages) => {
-    registerPageErrorHandling(pages)
-    await pages.register(cookie)
-    registerPageRoutes(pages, server, { csrf: createCsrf(core.config.secret, core.random, cookies), cookies })
-    options.extend?.(pages)
-  })
-  app.get('/assets/keyward.css', (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
-  )
+  await app.register(registerKeyward, options)
+  if (basePath !== '') registerRootMetadataRoute(app, createAuthorizationServer(core), basePath)
   return app
 }

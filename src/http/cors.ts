@@ -23,8 +23,10 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type'
  * preflight route, so that OPTIONS anywhere else is an ordinary 404 or 405 (errors.ts).
  */
 export function registerCors(api: FastifyInstance): void {
+  // Route URLs include the prefix Keyward is mounted under (embedding), the endpoint paths do not.
+  const corsMethods = new Map([...CORS_ENDPOINTS].map(([path, method]) => [`${api.prefix}${path}`, method]))
   api.addHook('onRequest', (request, reply, done) => {
-    if (CORS_ENDPOINTS.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
+    if (corsMethods.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
     done()
   })
   for (const [path, method] of CORS_ENDPOINTS) {

@@ -7,7 +7,7 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '../core/index.ts'
-import { send } from './send.ts'
+import { type ReplySide, send } from './send.ts'
 
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
 function asOAuthError(error: FastifyError | Error): OAuthError {
@@ -58,22 +58,26 @@ export function sendAsAsked(
   request: FastifyRequest,
   reply: FastifyReply,
   error: OAuthError,
+  basePath: string,
   title?: string,
 ): FastifyReply {
-  return /\btext\/html\b/.test(request.headers.accept ?? '')
-    ? send(request, reply, errorPageResult(error, title))
-    : send(request, reply, errorResult(error))
+  const result = /\btext\/html\b/.test(request.headers.accept ?? '')
+    ? errorPageResult(error, title)
+    : errorResult(error)
+  return send(request, reply, result, { basePath })
 }
 
 /** The order Allow lists methods in. */
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'OPTIONS']
 
 /** Errors answered as RFC 6749 §5.2 JSON everywhere, except in the pages' context (registerPageErrorHandling). */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, basePath: string): void {
   // A request that reaches no route still has its body parsed first, which can fail: answer as the caller reads.
   app.setErrorHandler(
     handleErrors((request, reply, error) =>
-      request.is404 ? sendAsAsked(request, reply, error) : send(request, reply, errorResult(error)),
+      request.is404
+        ? sendAsAsked(request, reply, error, basePath)
+        : send(request, reply, errorResult(error), { basePath }),
     ),
   )
   // Every route's path and methods, to tell a path that does not exist (404) from a method it does not take (405).
@@ -89,16 +93,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const allowed = methodsAt.get(request.url.split('?', 1)[0] ?? '')
     if (allowed === undefined) {
       const error = new InvalidRequest('There is nothing at this address.').withStatus(404)
-      return sendAsAsked(request, reply, error, 'Page not found')
+      return sendAsAsked(request, reply, error, basePath, 'Page not found')
     }
     // RFC 9110 §15.5.6: a 405 lists the methods the resource takes.
     reply.header('Allow', allowed.join(', '))
     const error = new InvalidRequest(`This address takes ${allowed.join(', ')}, not ${request.method}.`)
-    return sendAsAsked(request, reply, error.withStatus(405), 'Method not allowed')
+    return sendAsAsked(request, reply, error.withStatus(405), basePath, 'Method not allowed')
   })
 }
 
 /** In the pages' context errors are pages: their callers are people with browsers. */
-export function registerPageErrorHandling(pages: FastifyInstance): void {
-  pages.setErrorHandler(handleErrors((request, reply, error) => send(request, reply, errorPageResult(error))))
+export function registerPageErrorHandling(pages: FastifyInstance, side: ReplySide): void {
+  pages.setErrorHandler(
+    handleErrors((request, reply, error) => send(request, reply, errorPageResult(error), side)),
+  )
 }

@@ -8,11 +8,18 @@ import { renderPage } from './views/index.ts'
 /** The login session cookie. */
 export const SESSION_COOKIE = 'kw_session'
 
-/** What replies to people need beyond the result: their CSRF token and how cookies are set. */
-export interface BrowserSide {
+/** Where replies go: every page links under the issuer's path (app.ts, basePathOf). */
+export interface ReplySide {
+  readonly basePath: string
+}
+
+/** Replies to people also need their CSRF token and how cookies are set. */
+export interface BrowserSide extends ReplySide {
   readonly csrf: Csrf
   readonly cookies: CookiePolicy
 }
+
+const isBrowserSide = (side: ReplySide): side is BrowserSide => 'csrf' in side
 
 /**
  * Every reply Keyward sends, from the one result shape of the core (architecture §2). Caching, the error headers
@@ -22,7 +29,7 @@ export function send(
   request: FastifyRequest,
   reply: FastifyReply,
   result: EndpointResult,
-  browser?: BrowserSide,
+  side: ReplySide | BrowserSide,
 ): FastifyReply {
   const { error, session } = result
   // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
@@ -32,8 +39,8 @@ export function send(
     reply.header('WWW-Authenticate', 'Basic realm="keyward"')
   }
   if (session !== undefined) {
-    if (browser === undefined) throw new Error('A session can only be started where replies go to a browser.')
-    writeCookie(reply, SESSION_COOKIE, session.id, browser.cookies, session.maxAgeSeconds)
+    if (!isBrowserSide(side)) throw new Error('A session can only be started where replies go to a browser.')
+    writeCookie(reply, SESSION_COOKIE, session.id, side.cookies, session.maxAgeSeconds)
   }
   if (result.kind === 'json' && result.publicCacheSeconds !== undefined) {
     reply.header('Cache-Control', `public, max-age=${result.publicCacheSeconds}`)
@@ -52,11 +59,12 @@ export function send(
       // 303 after a form post so the browser follows with GET (RFC 9110 §15.4.4).
       return reply.redirect(result.location, request.method === 'POST' ? 303 : 302)
     case 'page': {
-      const frame = () => {
-        if (browser === undefined) throw new Error('A page with a form can only be sent to a browser.')
-        return { csrfToken: browser.csrf.tokenFor(request, reply) }
+      const csrfToken = () => {
+        if (!isBrowserSide(side)) throw new Error('A page with a form can only be sent to a browser.')
+        return side.csrf.tokenFor(request, reply)
       }
-      return reply.code(result.status).type('text/html; charset=utf-8').send(renderPage(result.page, frame))
+      const html = renderPage(result.page, side.basePath, csrfToken)
+      return reply.code(result.status).type('text/html; charset=utf-8').send(html)
     }
   }
 }

@@ -22,12 +22,12 @@ describe('TooManyRequests from any route', () => {
   let base: string
   before(async () => {
     app = Fastify()
-    registerErrorHandling(app)
+    registerErrorHandling(app, '')
     app.post('/api', () => {
       throw new TooManyRequests('Too many attempts for this client.', 90.2)
     })
     await app.register(async (pages) => {
-      registerPageErrorHandling(pages)
+      registerPageErrorHandling(pages, { basePath: '' })
       pages.post('/page', () => {
         throw new TooManyRequests('Too many sign-in attempts.', 42)
       })

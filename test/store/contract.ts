@@ -159,6 +159,15 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       await assert.rejects(stores.users.create(make.user({ username: 'bob' })))
     })
 
+    it('recordExternal inserts a person once, then keeps their username current', async ({ stores }) => {
+      const dana = make.user({ username: 'dana' })
+      await stores.users.recordExternal(dana)
+      assert.deepEqual(await stores.users.get(dana.id), dana)
+      await stores.users.recordExternal({ ...dana, username: 'dana.b', createdAt: new Date(0) })
+      assert.deepEqual(await stores.users.get(dana.id), { ...dana, username: 'dana.b' })
+      assert.equal((await stores.users.list()).length, 1)
+    })
+
     it('setPasswordHash replaces the hash of a known user only', async ({ stores }) => {
       const carol = make.user()
       await stores.users.create(carol)

@@ -34,6 +34,12 @@ export interface UserStore {
   getByUsername(username: string): Promise<User | null>
   list(): Promise<readonly User[]>
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>
+  /**
+   * Records a person whose account lives in an embedding application (People), so that their sessions, grants and
+   * consents refer to a user like anyone's: inserted on first sign-in, username kept current after. The record
+   * has no password Keyward could check (`EXTERNAL_PASSWORD_HASH`).
+   */
+  recordExternal(user: User): Promise<void>
   /** Deleting a user also deletes their sessions, grants, tokens and consents. */
   delete(id: string): Promise<boolean>
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { type AuthorizationServer, ENDPOINT_PATHS } from '../../core/index.ts'
 import { clientRequestOf } from '../form.ts'
-import { send } from '../send.ts'
+import { type ReplySide, send } from '../send.ts'
 
 /**
  * The endpoints machines call: the token endpoint (RFC 6749 §3.2), revocation (RFC 7009), introspection
  * (RFC 7662), device authorization (RFC 8628 §3.1), each with a form and client credentials; and the public
  * metadata (RFC 8414) and signing keys.
  */
-export function registerApiRoutes(app: FastifyInstance, server: AuthorizationServer): void {
+export function registerApiRoutes(app: FastifyInstance, server: AuthorizationServer, side: ReplySide): void {
   const clientEndpoints = {
     [ENDPOINT_PATHS.token]: server.token,
     [ENDPOINT_PATHS.revocation]: server.revoke,
@@ -16,8 +16,29 @@ export function registerApiRoutes(app: FastifyInstance, server: AuthorizationSer
     [ENDPOINT_PATHS.deviceAuthorization]: server.deviceAuthorization,
   }
   for (const [path, operation] of Object.entries(clientEndpoints)) {
-    app.post(path, async (request, reply) => send(request, reply, await operation(clientRequestOf(request))))
+    app.post(path, async (request, reply) =>
+      send(request, reply, await operation(clientRequestOf(request)), side),
+    )
   }
-  app.get(ENDPOINT_PATHS.metadata, async (request, reply) => send(request, reply, await server.metadata()))
-  app.get(ENDPOINT_PATHS.jwks, async (request, reply) => send(request, reply, server.jwks()))
+  app.get(ENDPOINT_PATHS.metadata, async (request, reply) =>
+    send(request, reply, await server.metadata(), side),
+  )
+  app.get(ENDPOINT_PATHS.jwks, async (request, reply) => send(request, reply, server.jwks(), side))
+}
+
+/**
+ * RFC 8414 §3.1: the metadata of an issuer with a path (`https://app.example/auth`) is at the host's root, the
+ * path after the well-known name (`/.well-known/oauth-authorization-server/auth`), outside where Keyward is
+ * mounted: the host registers this route at its root (src/embed.ts).
+ */
+export function registerRootMetadataRoute(
+  app: FastifyInstance,
+  server: AuthorizationServer,
+  basePath: string,
+): void {
+  app.get(`${ENDPOINT_PATHS.metadata}${basePath}`, async (request, reply) => {
+    // Fetched by browser-based clients as the metadata under the mount is (cors.ts): no credentials, any origin.
+    reply.header('Access-Control-Allow-Origin', '*')
+    return send(request, reply, await server.metadata(), { basePath })
+  })
 }

@@ -12,8 +12,10 @@ export function renderConsent({
   username,
   scopes,
   hiddenFields,
+  basePath,
 }: ConsentView): string {
   return page({
+    basePath,
     title: `Allow ${clientName}?`,
     body: html`${accessRequest(clientName, scopes)}
 ${signedInAs(username)}

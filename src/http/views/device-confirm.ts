@@ -13,8 +13,10 @@ export function renderDeviceConfirm({
   userCode,
   scopes,
   hiddenFields,
+  basePath,
 }: DeviceConfirmView): string {
   return page({
+    basePath,
     title: `Allow ${clientName} on your device?`,
     body: html`${accessRequest(clientName, scopes)}
 <div class="code-compare">

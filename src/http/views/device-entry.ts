@@ -4,7 +4,7 @@ import { alertMessage, type FormFrame, page, postForm } from './layout.ts'
 
 export type DeviceEntryView = DeviceEntryPage & FormFrame
 
-export function renderDeviceEntry({ action, csrfToken, userCode, error }: DeviceEntryView): string {
+export function renderDeviceEntry({ action, csrfToken, userCode, error, basePath }: DeviceEntryView): string {
   const hintId = 'user-code-hint'
   const errorId = 'user-code-error'
   const describedBy = error === undefined ? hintId : `${errorId} ${hintId}`
@@ -17,6 +17,7 @@ export function renderDeviceEntry({ action, csrfToken, userCode, error }: Device
 <button type="submit" class="primary">Continue</button>
 </div>`
   return page({
+    basePath,
     title: 'Connect a device',
     body: html`<h1>Enter the code shown on your device</h1>
 ${error !== undefined && alertMessage(errorId, error)}

@@ -1,8 +1,8 @@
 import { html } from './html.ts'
 import type { ErrorPage } from '../../core/model/pages.ts'
-import { page } from './layout.ts'
+import { page, type PageFrame } from './layout.ts'
 
-export type ErrorView = ErrorPage
+export type ErrorView = ErrorPage & PageFrame
 
 const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`
 
@@ -11,8 +11,9 @@ function waitText(seconds: number): string {
   return seconds < 60 ? plural(seconds, 'second') : plural(Math.ceil(seconds / 60), 'minute')
 }
 
-export function renderError({ title, message, code, retryAfterSeconds }: ErrorView): string {
+export function renderError({ title, message, code, retryAfterSeconds, basePath }: ErrorView): string {
   return page({
+    basePath,
     title,
     body: html`<h1>${title}</h1>
 <p>${message}</p>

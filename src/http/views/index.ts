@@ -4,23 +4,31 @@ import { renderDeviceConfirm } from './device-confirm.ts'
 import { renderDeviceDone } from './device-done.ts'
 import { renderDeviceEntry } from './device-entry.ts'
 import { renderError } from './error.ts'
-import type { FormFrame } from './layout.ts'
 import { renderLogin } from './login.ts'
 
-/** The HTML of a page the core chose; `frame` gives its forms what only the browser's side knows. */
-export function renderPage(page: Page, frame: () => FormFrame): string {
+/**
+ * The HTML of a page the core chose. Its form posts under the issuer's path; `csrfToken` is asked for only by
+ * pages with a form (it may set the CSRF cookie).
+ */
+export function renderPage(page: Page, basePath: string, csrfToken: () => string): string {
+  const form = <Model extends { readonly action: string }>(model: Model) => ({
+    ...model,
+    action: `${basePath}${model.action}`,
+    csrfToken: csrfToken(),
+    basePath,
+  })
   switch (page.view) {
     case 'login':
-      return renderLogin({ ...page.model, ...frame() })
+      return renderLogin(form(page.model))
     case 'consent':
-      return renderConsent({ ...page.model, ...frame() })
+      return renderConsent(form(page.model))
     case 'device-entry':
-      return renderDeviceEntry({ ...page.model, ...frame() })
+      return renderDeviceEntry(form(page.model))
     case 'device-confirm':
-      return renderDeviceConfirm({ ...page.model, ...frame() })
+      return renderDeviceConfirm(form(page.model))
     case 'device-done':
-      return renderDeviceDone(page.model)
+      return renderDeviceDone({ ...page.model, basePath })
     case 'error':
-      return renderError(page.model)
+      return renderError({ ...page.model, basePath })
   }
 }

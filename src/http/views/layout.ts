@@ -1,12 +1,17 @@
 import type { HiddenFields, ScopeDescription } from '../../core/model/pages.ts'
 import { html, htmlString, type SafeHtml } from './html.ts'
 
-/** What only the browser's side adds to a page with a form: the token of the signed double-submit CSRF cookie. */
-export interface FormFrame {
+/** What the HTTP side adds to a page: the issuer's path, under which the stylesheet is served (app.ts). */
+export interface PageFrame {
+  readonly basePath?: string | undefined
+}
+
+/** And to a page with a form: the token of the signed double-submit CSRF cookie. */
+export interface FormFrame extends PageFrame {
   readonly csrfToken: string
 }
 
-export interface PageOptions {
+export interface PageOptions extends PageFrame {
   readonly title: string
   readonly body: SafeHtml
   /** A wider card for pages that list things rather than ask one question. */
@@ -14,7 +19,7 @@ export interface PageOptions {
 }
 
 /** The whole document. Styling comes only from the stylesheet: the CSP allows no inline style or script. */
-export function page({ title, body, wide = false }: PageOptions): string {
+export function page({ title, body, wide = false, basePath = '' }: PageOptions): string {
   return `<!doctype html>\n${htmlString(html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -23,7 +28,7 @@ export function page({ title, body, wide = false }: PageOptions): string {
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <title>${title} · Keyward</title>
-<link rel="stylesheet" href="/assets/keyward.css">
+<link rel="stylesheet" href="${basePath}/assets/keyward.css">
 <link rel="icon" href="data:,">
 </head>
 <body>

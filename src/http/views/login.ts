@@ -11,6 +11,7 @@ export function renderLogin({
   hiddenFields,
   username,
   error,
+  basePath,
 }: LoginView): string {
   const errorId = 'login-error'
   const invalid = error === undefined ? html`` : html` aria-invalid="true" aria-describedby="${errorId}"`
@@ -28,6 +29,7 @@ export function renderLogin({
 <button type="submit" class="primary">Sign in</button>
 </div>`
   return page({
+    basePath,
     title: clientName === undefined ? 'Sign in' : `Sign in to ${clientName}`,
     body: html`<h1>Sign in to continue${clientName !== undefined && html` to <span class="client-name">${clientName}</span>`}</h1>
 ${error !== undefined && alertMessage(errorId, error)}

@@ -19,6 +19,12 @@ export function userStore(db: Scope): UserStore {
         return null
       }),
     list: () => db.run(rows('users')),
+    recordExternal: (user) =>
+      db.run((tables, journal) => {
+        const known = tables.users.get(user.id)
+        if (known === undefined) return insert('users', user)(tables, journal)
+        journal.set(tables.users, user.id, { ...known, username: user.username })
+      }),
     setPasswordHash: (id, passwordHash) =>
       db.run(({ users }, journal) => {
         const user = users.get(id)

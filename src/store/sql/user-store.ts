@@ -8,6 +8,12 @@ export function userStore(db: SqlDriver): UserStore {
     ...createAndGet(users, db),
     getByUsername: (username) => users.one(db, 'SELECT * FROM users WHERE username = ?', [username]),
     list: () => users.many(db, 'SELECT * FROM users ORDER BY username'),
+    async recordExternal(user) {
+      await db.run(
+        `${users.insertSql} ON CONFLICT (id) DO UPDATE SET username = excluded.username`,
+        users.valuesOf(user),
+      )
+    },
     async setPasswordHash(id, passwordHash) {
       return (await db.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id])).changes > 0
     },

@@ -1,0 +1,141 @@
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import {
+  type Clock,
+  type Config,
+  type CoreContext,
+  openKeyRing,
+  lintServer,
+  type Random,
+  recordedPeople,
+  storedPeople,
+  sweepExpired,
+} from './core/index.ts'
+import type { People } from './core/ports/people.ts'
+import type { Stores } from './core/ports/stores.ts'
+import { logEvents } from './events/log-events.ts'
+import { openStores, watchSigningKeys } from './store/index.ts'
+import { memoryThrottle } from './store/throttle/memory-throttle.ts'
+import { redisThrottle } from './store/throttle/redis-throttle.ts'
+import { cryptoRandom, systemClock } from './system.ts'
+
+/** What the core runs with, besides the configuration: each has a default, and an embedder may bring its own. */
+export interface RuntimeOptions {
+  /** Stores Keyward keeps its records in; opened from `config.databaseUrl` (and closed by Keyward) when absent. */
+  readonly stores?: Stores
+  /** Who signs in: Keyward's own user store when absent. */
+  readonly people?: People
+  readonly clock?: Clock
+  readonly random?: Random
+}
+
+/** The core with everything it needs opened, and the background work that keeps it current. */
+export interface Runtime {
+  readonly core: CoreContext
+  close(): Promise<void>
+}
+
+/**
+ * How often a node reloads its signing keys anyway: on PostgreSQL it reloads at once when they change, this
+ * covers notifications lost while its listening connection was down, and SQLite (`keyward keys rotate`).
+ */
+const KEY_RELOAD_INTERVAL_MS = 60_000
+/** How often expired codes, tokens, sessions and device codes are deleted. */
+const SWEEP_INTERVAL_MS = 10 * 60_000
+
+/**
+ * Opens what the core needs (stores, Redis when configured, the signing key ring and its change watch) and starts
+ * the timers that reload keys and sweep expired records: shared by `keyward start` and by embedding.
+ */
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? cryptoRandom
+  const stores = options.stores ?? (await openStores(config.databaseUrl, config.database))
+  // Stores handed in belong to the caller, who closes them.
+  const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
+  const events = logEvents(logger)
+  let redis: Redis | undefined
+  let keyWatch: { close(): Promise<void> } | undefined
+  try {
+    // Loaded only when configured: a single node never pays for the Redis client.
+    redis = config.redisUrl
+      ? await (await import('./store/throttle/redis-connection.ts')).connectRedis(config.redisUrl, logger)
+      : undefined
+    const keys = await openKeyRing(stores.keys, {
+      secret: config.secret,
+      clock,
+      random,
+      algorithm: config.signingAlgorithm,
+      events,
+    })
+    const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
+    const people = options.people
+      ? recordedPeople(options.people, stores.users, clock)
+      : storedPeople(stores.users)
+    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, events }
+    const reloadKeys = () =>
+      keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
+    // A key rotated anywhere signs and is published on every node at once, not a minute apart.
+    keyWatch = await watchSigningKeys(config.databaseUrl, config.database, () => void reloadKeys())
+    const timers = [
+      setInterval(reloadKeys, KEY_RELOAD_INTERVAL_MS),
+      setInterval(() => {
+        sweepExpired(core).catch((error: unknown) =>
+          logger.error({ err: error }, 'deleting expired records failed'),
+        )
+      }, SWEEP_INTERVAL_MS),
+    ]
+    for (const timer of timers) timer.unref()
+    const watch = keyWatch
+    return {
+      core,
+      close: async () => {
+        for (const timer of timers) clearInterval(timer)
+        await watch.close()
+        redis?.disconnect()
+        await closeStores()
+      },
+    }
+  } catch (error) {
+    await keyWatch?.close()
+    redis?.disconnect()
+    await closeStores()
+    throw error
+  }
+}
+
+/** Risky settings are said out loud at every start (legacy flows: one warning per client that has one). */
+export async function warnRiskySettings(core: CoreContext, logger: Logger): Promise<void> {
+  for (const finding of lintServer(core.config, await core.stores.clients.list())) {
+    if (finding.severity !== 'info') {
+      logger.warn({ rule: finding.id, client: finding.clientId }, `${finding.message} Fix: ${finding.fix}`)
+    }
+  }
+}
+
+/**
+ * Builds an HTTP app over an open runtime: if building fails the runtime is closed; once built, `close` closes the
+ * app first (so that requests in flight still find their stores), then the runtime.
+ */
+export async function withApp<Built extends { readonly app: { close(): Promise<unknown> } }>(
+  runtime: Runtime,
+  build: (core: CoreContext) => Promise<Built>,
+): Promise<Built & { close(): Promise<void> }> {
+  try {
+    const built = await build(runtime.core)
+    return {
+      ...built,
+      close: async () => {
+        await built.app.close()
+        await runtime.close()
+      },
+    }
+  } catch (error) {
+    await runtime.close()
+    throw error
+  }
+}
