@@ -1,4 +1,5 @@
 import type { CoreContext } from './context.ts'
+import type { StartedSession } from './model/endpoint-result.ts'
 import type { Session } from './model/session.ts'
 import { digest } from './protocol/digest.ts'
 import { randomToken } from './random.ts'
@@ -6,10 +7,7 @@ import { randomToken } from './random.ts'
 type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
 
 /** Starts a login session; the returned id goes into the cookie, only its digest into the store. */
-export async function startSession(
-  userId: string,
-  ctx: SessionDeps,
-): Promise<{ id: string; session: Session }> {
+export async function startSession(userId: string, ctx: SessionDeps): Promise<StartedSession> {
   const id = randomToken(ctx.random)
   const now = ctx.clock.now()
   const session: Session = {
@@ -19,7 +17,7 @@ export async function startSession(
     expiresAt: new Date(now.getTime() + ctx.config.lifetimes.session * 1000),
   }
   await ctx.stores.sessions.create(session)
-  return { id, session }
+  return { id, maxAgeSeconds: ctx.config.lifetimes.session }
 }
 
 /** The live session behind a cookie value, or null. */

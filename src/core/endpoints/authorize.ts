@@ -142,7 +142,7 @@ export async function submitLogin(
     const user = await signInOrRefusal(credentials, deps)
     if (user instanceof OAuthError) return loginPage(request, params, { username, refusal: user })
     if (user === null) return loginPage(request, params, { username })
-    session = { id: (await startSession(user.id, deps)).id, maxAgeSeconds: deps.config.lifetimes.session }
+    session = await startSession(user.id, deps)
     return proceed(request, params, user.id, true, deps)
   })
   return session === undefined ? result : { ...result, session }

@@ -144,8 +144,11 @@ async function pendingFrom(
   }
 }
 
-const sessionUser = async (browser: Browser, deps: CoreContext) =>
-  (await findSession(browser.sessionId, deps))?.userId ?? null
+/** Who is signed in on this browser, and the device whose code the form carries, counted against their tries. */
+async function pendingFor(form: ReadonlyMap<string, string>, browser: Browser, deps: CoreContext) {
+  const userId = (await findSession(browser.sessionId, deps))?.userId ?? null
+  return { userId, ...(await pendingFrom(form, { address: browser.address, userId }, deps)) }
+}
 
 /** The code was typed: the confirmation page when signed in, else the sign-in page, else the entry page again. */
 export async function submitUserCode(
@@ -153,8 +156,7 @@ export async function submitUserCode(
   browser: Browser,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  const userId = await sessionUser(browser, deps)
-  const { pending, error } = await pendingFrom(form, { address: browser.address, userId }, deps)
+  const { userId, pending, error } = await pendingFor(form, browser, deps)
   if (pending) {
     if (userId !== null) return confirmPage(pending, userId, deps)
     return deviceLoginPage(pending.userCode, { clientName: pending.client.name })
@@ -187,7 +189,7 @@ export async function submitDeviceLogin(
   }
   if (user === null)
     return deviceLoginPage(userCode, { username, problem: LOGIN_FAILED_MESSAGE, status: 401 })
-  const session = { id: (await startSession(user.id, deps)).id, maxAgeSeconds: deps.config.lifetimes.session }
+  const session = await startSession(user.id, deps)
   const { pending, error } = await pendingFrom(form, { address: credentials.address, userId: user.id }, deps)
   const result = pending ? await confirmPage(pending, user.id, deps) : deviceEntryPage(userCode, error)
   return { ...result, session }
@@ -199,8 +201,7 @@ export async function submitDeviceDecision(
   browser: Browser,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  const userId = await sessionUser(browser, deps)
-  const { pending, error } = await pendingFrom(form, { address: browser.address, userId }, deps)
+  const { userId, pending, error } = await pendingFor(form, browser, deps)
   if (!pending) return deviceEntryPage(form.get('user_code'), error)
   if (userId === null) return deviceLoginPage(pending.userCode, { clientName: pending.client.name })
   const approved = form.get('decision') === 'approve'
