@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import { entryPoint } from '../../bin/entry-point.js'
 import { bundle } from '../../scripts/build.ts'
 import { freePort } from '../support/server.ts'
-import { cliHome } from './run.ts'
+import { cliHome } from '../support/cli.ts'
 
 const REPOSITORY = new URL('../../', import.meta.url)
 const STYLESHEET_MARK = '/* the bundle’s own copy */'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { basicAuthorization, postToken } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
 
 interface DescribedClient {
   readonly client_id: string

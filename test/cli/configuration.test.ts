@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type CliHome, cliHome, runCli } from './run.ts'
+import { type CliHome, cliHome, runCli } from '../support/cli.ts'
 
 describe('configuration mistakes', () => {
   let home: CliHome

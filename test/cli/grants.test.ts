@@ -7,9 +7,9 @@ import {
   type RegisteredClient,
   refresh,
   resourceServer,
-} from '../lifecycle/tokens.ts'
+} from '../support/tokens.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
 
 interface GrantRow {
   readonly id: string

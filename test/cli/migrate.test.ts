@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
-import { type CliHome, cliHome, runCli } from './run.ts'
+import { type CliHome, cliHome, runCli } from '../support/cli.ts'
 
 describe('keyward migrate', () => {
   let home: CliHome

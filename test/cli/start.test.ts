@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { type AddressInfo, createServer, type Server } from 'node:net'
 import { test } from 'node:test'
 import { buildProgram } from '../../src/cli/main.ts'
-import { cliHome, runCli } from './run.ts'
+import { cliHome, runCli } from '../support/cli.ts'
 
 function listen(port: number): Promise<Server> {
   const server = createServer()

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { digest } from '../../src/core/protocol/digest.ts'
-import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../device/device-flow.ts'
-import { assertOAuthError, type RegisteredClient, refresh, tokensOf } from '../lifecycle/tokens.ts'
+import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../support/device-flow.ts'
+import { assertOAuthError, type RegisteredClient, refresh, tokensOf } from '../support/tokens.ts'
 import {
   authorizeCode,
   type Browser,
@@ -14,7 +14,7 @@ import {
   redeemCode,
 } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
 
 const NEW_PASSWORD = 'a brand new password'
 

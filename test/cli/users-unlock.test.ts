@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY } from '../../src/core/sign-in.ts'
-import type { RegisteredClient } from '../lifecycle/tokens.ts'
+import type { RegisteredClient } from '../support/tokens.ts'
 import { basicAuthorization, postToken, type TokenReply } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { fetchFrom } from '../support/source-address.ts'
-import { type CliHome, cliHome, runCli, TEST_SECRET } from './run.ts'
+import { type CliHome, cliHome, runCli, TEST_SECRET } from '../support/cli.ts'
 
 describe('keyward users unlock', () => {
   let home: CliHome

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { verifyPassword } from '../../src/core/protocol/password.ts'
-import { type CliHome, cliHome, jsonOf, runCli } from './run.ts'
+import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
 
 interface UserRow {
   readonly id: string

@@ -41,7 +41,7 @@ const clients = [
 ]
 const ADDRESS = '192.0.2.1'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
-// A fresh throttle per call: these tests are about methods, not about counting failures (test/throttle/ is).
+// A fresh throttle per call: these tests are about methods, not about counting failures (test/http/throttle/ is).
 const depsWith = (lookup: ClientLookup) => ({
   findClient: lookup,
   throttle: memoryThrottle(testClock()),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { sweepExpired } from '../../src/core/maintenance.ts'
 import { openStores } from '../../src/store/index.ts'
-import { at, client, code, grant, refreshToken, session, user } from '../store/records.ts'
+import { at, client, code, grant, refreshToken, session, user } from '../support/fixtures.ts'
 
 test('sweepExpired deletes expired codes, tokens and sessions and keeps live ones', async () => {
   const stores = await openStores('sqlite::memory:')

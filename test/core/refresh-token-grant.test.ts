@@ -14,7 +14,7 @@ import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
 import { recordingSink } from '../support/events.ts'
-import * as make from '../store/records.ts'
+import * as make from '../support/fixtures.ts'
 
 // The refresh_token grant's rules, on the memory store with a test clock: no server, no database.
 

@@ -10,8 +10,8 @@ import {
   type Person,
   poll,
   startDevice,
-} from '../device/device-flow.ts'
-import type { RegisteredClient } from '../lifecycle/tokens.ts'
+} from '../support/device-flow.ts'
+import type { RegisteredClient } from '../support/tokens.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 

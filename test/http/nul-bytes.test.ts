@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
-import { deviceClient, startDevice } from '../device/device-flow.ts'
-import type { RegisteredClient } from '../lifecycle/tokens.ts'
+import { deviceClient, startDevice } from '../support/device-flow.ts'
+import type { RegisteredClient } from '../support/tokens.ts'
 import {
   basicAuthorization,
   codeRequest,

@@ -1,5 +1,5 @@
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
-import { startDevice } from '../../device/device-flow.ts'
+import { startDevice } from '../../support/device-flow.ts'
 import {
   authorizeCode,
   basicAuthorization,
