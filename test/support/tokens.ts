@@ -14,7 +14,7 @@ import {
 } from './flow.ts'
 import type { TestServer } from './server.ts'
 
-/** Where requests go: a test server in this process, or a server process (test/support/server-process.ts). */
+/** Where requests go: a test server in this process, or a child process (test/support/keyward-process.ts). */
 type Issuer = Pick<TestServer, 'issuer'>
 
 /** A client as the tests hold it: the record and the secret it was shown once (null for public clients). */

@@ -4,18 +4,18 @@ import { decodeProtectedHeader } from 'jose'
 import { createVerifier, verifyAccessToken } from '../../../packages/resource-server/src/index.ts'
 import { jsonOf, runCli } from '../../support/cli.ts'
 import { clientCredentials, tokensOf } from '../../support/tokens.ts'
-import type { ServerProcess } from '../../support/server-process.ts'
+import type { ClockedKeywardProcess } from '../../support/keyward-process.ts'
 import { eventually } from '../../support/eventually.ts'
 import { REDIS_URL } from '../../support/redis.ts'
 import { type Deployment, startDeployment } from './deployment.ts'
 
 describe('two Keyward processes on one PostgreSQL database and one Redis', () => {
   let deployment: Deployment
-  let a: ServerProcess
-  let b: ServerProcess
+  let a: ClockedKeywardProcess
+  let b: ClockedKeywardProcess
   before(async () => {
     deployment = await startDeployment([{}, {}], { KEYWARD_REDIS_URL: REDIS_URL })
-    ;[a, b] = deployment.nodes as [ServerProcess, ServerProcess]
+    ;[a, b] = deployment.nodes as [ClockedKeywardProcess, ClockedKeywardProcess]
   })
   after(() => deployment?.close())
 
@@ -48,7 +48,7 @@ describe('two Keyward processes on one PostgreSQL database and one Redis', () =>
 
   test('keyward keys rotate: both nodes sign with the new key, and each publishes the keys the other signs with', async () => {
     const registered = await service()
-    const kidAt = async (node: ServerProcess) => {
+    const kidAt = async (node: ClockedKeywardProcess) => {
       const token = tokensOf(await clientCredentials(node, registered)).accessToken
       return { token, kid: decodeProtectedHeader(token).kid }
     }

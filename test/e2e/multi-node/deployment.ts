@@ -5,15 +5,11 @@ import { cryptoRandom, systemClock } from '../../../src/system.ts'
 import { TEST_SECRET } from '../../support/cli.ts'
 import { createPostgresDatabase } from '../../support/postgres.ts'
 import { addClient, addUser } from '../../support/server.ts'
-import {
-  type ServerProcess,
-  type ServerProcessOptions,
-  startServerProcess,
-} from '../../support/server-process.ts'
+import { type ClockedKeywardProcess, startClockedKeywardProcess } from '../../support/keyward-process.ts'
 
 /** Several Keyward processes on one PostgreSQL database, as an operator runs them behind a load balancer. */
 export interface Deployment {
-  readonly nodes: readonly ServerProcess[]
+  readonly nodes: readonly ClockedKeywardProcess[]
   /** The environment every node got: the CLI pointed at the same database runs with it too. */
   readonly env: Readonly<Record<string, string>>
   /** Stores over the shared database in this process, for setting records up and reading them back. */
@@ -25,12 +21,12 @@ export interface Deployment {
 
 /** A fresh database, then one process per entry of `nodes`, each with its own options (a skewed clock, say). */
 export async function startDeployment(
-  nodes: readonly ServerProcessOptions[],
+  nodes: readonly { readonly clockOffset?: number }[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<Deployment> {
   const database = await createPostgresDatabase('nodes')
   const shared = { KEYWARD_DATABASE_URL: database.url, KEYWARD_SECRET: TEST_SECRET, ...env }
-  const started: ServerProcess[] = []
+  const started: ClockedKeywardProcess[] = []
   let stores: Stores | undefined
   const close = async () => {
     await Promise.all(started.map((node) => node.close()))
@@ -39,7 +35,7 @@ export async function startDeployment(
   }
   try {
     // One after the other: the first migrates the database, the others find it ready.
-    for (const options of nodes) started.push(await startServerProcess(shared, options))
+    for (const options of nodes) started.push(await startClockedKeywardProcess(shared, options.clockOffset))
     stores = await openStores(database.url)
   } catch (error) {
     await close()

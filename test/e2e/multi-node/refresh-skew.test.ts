@@ -8,21 +8,21 @@ import {
   refresh,
   tokensOf,
 } from '../../support/tokens.ts'
-import type { ServerProcess } from '../../support/server-process.ts'
+import type { ClockedKeywardProcess } from '../../support/keyward-process.ts'
 import { type Deployment, startDeployment } from './deployment.ts'
 
 // RFC 9700 §4.14.2 across nodes: a replay is reuse wherever it lands, whatever that node's clock says.
 for (const grace of [0, 10]) {
   describe(`two nodes on one PostgreSQL database, one clock 5 s behind (grace period ${grace} s)`, () => {
     let deployment: Deployment
-    let normal: ServerProcess
-    let slow: ServerProcess
+    let normal: ClockedKeywardProcess
+    let slow: ClockedKeywardProcess
     let app: RegisteredClient
     before(async () => {
       deployment = await startDeployment([{}, { clockOffset: -5 }], {
         KEYWARD_REFRESH_GRACE_PERIOD: String(grace),
       })
-      ;[normal, slow] = deployment.nodes as [ServerProcess, ServerProcess]
+      ;[normal, slow] = deployment.nodes as [ClockedKeywardProcess, ClockedKeywardProcess]
       app = await deployment.addClient({})
     })
     after(() => deployment?.close())

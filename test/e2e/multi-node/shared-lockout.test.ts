@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis'
 import { SIGN_IN_PAIR_POLICY, signInKeys } from '../../../src/core/sign-in.ts'
 import type { RegisteredClient } from '../../support/tokens.ts'
 import { basicAuthorization, postToken } from '../../support/flow.ts'
-import type { ServerProcess } from '../../support/server-process.ts'
+import type { ClockedKeywardProcess } from '../../support/keyward-process.ts'
 import { fetchFrom } from '../../support/source-address.ts'
 import { connectRedis, REDIS_URL } from '../../support/redis.ts'
 import { type Deployment, startDeployment } from './deployment.ts'
@@ -20,14 +20,14 @@ describe('two Keyward processes on one PostgreSQL database and one Redis: sign-i
   const victim = randomAddress()
   let deployment: Deployment
   let redis: Redis
-  let a: ServerProcess
-  let b: ServerProcess
+  let a: ClockedKeywardProcess
+  let b: ClockedKeywardProcess
   let app: RegisteredClient
   let username = ''
   before(async () => {
     redis = await connectRedis()
     deployment = await startDeployment([{}, {}], { KEYWARD_REDIS_URL: REDIS_URL })
-    ;[a, b] = deployment.nodes as [ServerProcess, ServerProcess]
+    ;[a, b] = deployment.nodes as [ClockedKeywardProcess, ClockedKeywardProcess]
     app = await deployment.addClient({
       grantTypes: ['password'],
       redirectUris: [],
@@ -43,7 +43,7 @@ describe('two Keyward processes on one PostgreSQL database and one Redis: sign-i
     redis?.disconnect()
   })
 
-  const signIn = (node: ServerProcess, password: string, from: string) =>
+  const signIn = (node: ClockedKeywardProcess, password: string, from: string) =>
     postToken(
       node,
       { grant_type: 'password', username, password },

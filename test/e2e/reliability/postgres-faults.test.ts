@@ -124,7 +124,7 @@ async function startFixture(env: Readonly<Record<string, string>> = {}): Promise
       return String(reply.json.refresh_token)
     },
     async close() {
-      await keyward.stop()
+      await keyward.close()
       await proxy.kill()
       await database.drop()
     },
