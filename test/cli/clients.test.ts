@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { basicAuthorization, postToken } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
+import { basicAuthorization, postToken } from '../support/oauth-client.ts'
+import { TEST_SECRET } from '../support/fixtures.ts'
+import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
 
 interface DescribedClient {
   readonly client_id: string

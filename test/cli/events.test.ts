@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { grantTokens } from '../support/tokens.ts'
 import { assertNoneLogged, assertOneEvent, type LoggedEvent, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, type CliResult, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
+import { grantTokens } from '../support/flow.ts'
+import { TEST_SECRET } from '../support/fixtures.ts'
+import { type CliHome, cliHome, type CliResult, jsonOf, runCli } from '../support/cli.ts'
 
 /**
  * Admin changes are security events too. The CLI is its own process: it writes them to stderr as the same JSON

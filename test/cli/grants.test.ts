@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import {
-  assertOAuthError,
-  grantTokens,
-  introspect,
-  type RegisteredClient,
-  refresh,
-  resourceServer,
-} from '../support/tokens.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
+import { assertOAuthError, introspect, refresh, type RegisteredClient } from '../support/oauth-client.ts'
+import { grantTokens } from '../support/flow.ts'
+import { resourceServer, TEST_SECRET } from '../support/fixtures.ts'
+import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
 
 interface GrantRow {
   readonly id: string

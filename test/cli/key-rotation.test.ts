@@ -6,9 +6,10 @@ import {
   InvalidTokenError,
   verifyAccessToken,
 } from '../../packages/resource-server/src/index.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { clientCredentials, type RegisteredClient, serviceClient, tokensOf } from '../support/tokens.ts'
+import { serviceClient, TEST_SECRET } from '../support/fixtures.ts'
+import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
+import { clientCredentials, type RegisteredClient, tokensOf } from '../support/oauth-client.ts'
 
 interface KeyRow {
   readonly kid: string

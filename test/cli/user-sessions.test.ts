@@ -2,7 +2,14 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../support/device-flow.ts'
-import { assertOAuthError, type RegisteredClient, refresh, tokensOf } from '../support/tokens.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
+import {
+  assertOAuthError,
+  redeemCode,
+  refresh,
+  type RegisteredClient,
+  tokensOf,
+} from '../support/oauth-client.ts'
 import {
   authorizeCode,
   type Browser,
@@ -11,10 +18,9 @@ import {
   formOn,
   newBrowser,
   newPkce,
-  redeemCode,
 } from '../support/flow.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from '../support/cli.ts'
+import { TEST_SECRET } from '../support/fixtures.ts'
+import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
 
 const NEW_PASSWORD = 'a brand new password'
 

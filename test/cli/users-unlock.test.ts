@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY } from '../../src/core/sign-in.ts'
-import type { RegisteredClient } from '../support/tokens.ts'
-import { basicAuthorization, postToken, type TokenReply } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { fetchFrom } from '../support/source-address.ts'
-import { type CliHome, cliHome, runCli, TEST_SECRET } from '../support/cli.ts'
+import {
+  basicAuthorization,
+  postToken,
+  type RegisteredClient,
+  type TokenReply,
+} from '../support/oauth-client.ts'
+import { TEST_SECRET } from '../support/fixtures.ts'
+import { type CliHome, cliHome, runCli } from '../support/cli.ts'
 
 describe('keyward users unlock', () => {
   let home: CliHome

@@ -6,16 +6,12 @@ import {
   registerClient,
   registrationProblems,
 } from '../../src/core/client-registration.ts'
-import { parseConfig } from '../../src/core/config.ts'
 import { matchesDigest } from '../../src/core/protocol/digest.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
+import { testConfig } from '../support/fixtures.ts'
 
-const config = parseConfig({
-  issuer: 'https://auth.example',
-  databaseUrl: 'sqlite::memory:',
-  secret: 'x'.repeat(32),
-})
+const config = testConfig()
 const deps = { config, clock: testClock(), random: cryptoRandom }
 
 const webApp: ClientRegistration = {

@@ -11,9 +11,9 @@ import {
   poll,
   startDevice,
 } from '../support/device-flow.ts'
-import type { RegisteredClient } from '../support/tokens.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { type RegisteredClient } from '../support/oauth-client.ts'
 
 const CLIENT_NAME = 'Living Room TV'
 

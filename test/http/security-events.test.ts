@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { decideOnPages, deviceClient, poll, startDevice } from '../support/device-flow.ts'
-import { onlyGrantOf, tokensOf } from '../support/tokens.ts'
-import { authorizeCode, codeOf, newBrowser, newPkce, redeemCode } from '../support/flow.ts'
 import { assertNoneLogged, assertOneEvent, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { authorizeCode, codeOf, newBrowser, newPkce, onlyGrantOf } from '../support/flow.ts'
+import { redeemCode, tokensOf } from '../support/oauth-client.ts'
 
 const ADDRESS = '127.0.0.1'
 

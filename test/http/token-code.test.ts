@@ -7,16 +7,9 @@ import { after, before, describe, test } from 'node:test'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import type { Client } from '../../src/core/model/client.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
-import {
-  authorizeCode,
-  type Browser,
-  codeOf,
-  newBrowser,
-  newPkce,
-  redeemCode,
-  type TokenReply,
-} from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { redeemCode, type TokenReply } from '../support/oauth-client.ts'
+import { authorizeCode, type Browser, codeOf, newBrowser, newPkce } from '../support/flow.ts'
 
 let directory: string
 let databaseFile: string

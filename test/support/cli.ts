@@ -1,5 +1,6 @@
 import { format } from 'node:util'
 import { main } from '../../src/cli/main.ts'
+import { TEST_SECRET } from './fixtures.ts'
 import { type SqliteFile, sqliteFile } from './sqlite-file.ts'
 
 /** What one `keyward ...` invocation printed and returned. */
@@ -8,9 +9,6 @@ export interface CliResult {
   readonly stdout: string
   readonly stderr: string
 }
-
-/** The secret test servers use: a server and the CLI on one database must share it to read the signing keys. */
-export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789'
 
 /**
  * Runs the CLI in this process, as bin/keyward.js would, capturing what it prints. Tests

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict'
 import { DEVICE_CODE } from '../../src/core/protocol/grant-types.ts'
-import { type RegisteredClient, tokenRequest } from './tokens.ts'
-import {
-  type Browser,
-  basicAuthorization,
-  formOn,
-  newBrowser,
-  type Page,
-  submit,
-  type TokenReply,
-} from './flow.ts'
 import type { TestServer } from './server.ts'
+import { basicAuthorization, type RegisteredClient, type TokenReply, tokenRequest } from './oauth-client.ts'
+import { type Browser, formOn, newBrowser, type Page, submit } from './flow.ts'
 
 /** A device client as the tests register it: public unless told otherwise. */
 export function deviceClient(server: TestServer, overrides: Parameters<TestServer['client']>[0] = {}) {

@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import type { LintInput } from '../../src/core/advisor/lint.ts'
+import type { ClientRegistration } from '../../src/core/client-registration.ts'
+import { type Config, type ConfigInput, parseConfig } from '../../src/core/config.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { AuthorizationCode } from '../../src/core/model/code.ts'
 import type { Consent } from '../../src/core/model/consent.ts'
@@ -9,6 +12,101 @@ import type { SigningKey } from '../../src/core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../src/core/model/token.ts'
 import type { User } from '../../src/core/model/user.ts'
 import { type Digest, digest } from '../../src/core/protocol/digest.ts'
+import type { RegisteredClient } from './oauth-client.ts'
+
+// What tests are made of: the secret and configuration of a test Keyward, clients to register, and records for
+// the stores.
+
+/** The secret test servers use: a server and the CLI on one database must share it to read the signing keys. */
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789'
+
+/** A valid configuration on the in-memory store; tests override what they probe. */
+export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
+  return parseConfig({
+    issuer: 'https://auth.example',
+    databaseUrl: 'memory:',
+    secret: TEST_SECRET,
+    ...overrides,
+  })
+}
+
+/** A resource server: may introspect, and may get tokens for itself. */
+export function resourceServer(
+  server: { client(registration: Partial<ClientRegistration>): Promise<RegisteredClient> },
+  registration: Partial<ClientRegistration> = {},
+): Promise<RegisteredClient> {
+  return server.client({
+    name: 'Orders API',
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    canIntrospect: true,
+    ...registration,
+  })
+}
+
+/** A machine client of client_credentials only. */
+export function serviceClient(
+  server: { client(registration: Partial<ClientRegistration>): Promise<RegisteredClient> },
+  registration: Partial<ClientRegistration> = {},
+): Promise<RegisteredClient> {
+  return server.client({
+    name: 'Billing job',
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    ...registration,
+  })
+}
+
+const epoch = new Date(0)
+
+/** A confidential web client with safe settings that passes every lint rule; tests override what they probe. */
+export function webClient(overrides: Partial<Client> = {}): Client {
+  return {
+    id: 'web-app',
+    name: 'Web app',
+    type: 'confidential',
+    secretDigest: digest('a-secret-keyward-generated'),
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    redirectUris: ['https://app.example.com/callback'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['read', 'write'],
+    defaultScopes: ['read'],
+    legacyFlows: [],
+    accessTokenFormat: 'jwt',
+    lifetimes: {},
+    canIntrospect: false,
+    createdAt: epoch,
+    updatedAt: epoch,
+    ...overrides,
+  }
+}
+
+/** A public native client with safe settings. */
+export function publicClient(overrides: Partial<Client> = {}): Client {
+  return webClient({
+    id: 'native-app',
+    name: 'Native app',
+    type: 'public',
+    secretDigest: null,
+    tokenEndpointAuthMethod: 'none',
+    redirectUris: ['http://127.0.0.1/callback', 'com.example.app:/callback'],
+    ...overrides,
+  })
+}
+
+/** A configuration that passes every lint rule: https issuer, Keyward's default lifetimes, every scope in use. */
+export function lintInput(overrides: Partial<LintInput> = {}): LintInput {
+  return {
+    issuer: 'https://auth.example.com',
+    clients: [webClient()],
+    scopes: [
+      { name: 'read', description: 'Read your data' },
+      { name: 'write', description: 'Change your data' },
+    ],
+    defaults: { accessToken: 600, refreshIdle: 14 * 86400, refreshAbsolute: 90 * 86400 },
+    ...overrides,
+  }
+}
 
 // Records for the store contract: every field set to something a round trip could get wrong
 // (milliseconds, nulls, several list items, characters that need escaping).

@@ -5,9 +5,9 @@ import { type Api, startApi } from '../../../examples/api/app.ts'
 import { type Spa, startSpa } from '../../../examples/spa/app.ts'
 import type { Client } from '../../../src/core/model/client.ts'
 import { inNewContext, launchChromium } from '../../support/browser.ts'
-import { basicAuthorization, postToken } from '../../support/flow.ts'
 import { freePort, startTestServer, type TestServer } from '../../support/server.ts'
 import { assertNoStorage, assertStrictPage, scriptsOf } from './static-pages.ts'
+import { basicAuthorization, postToken } from '../../support/oauth-client.ts'
 
 describe('example SPA (public client, code + PKCE in the browser, tokens in memory)', () => {
   let keyward: TestServer

@@ -9,7 +9,8 @@ import {
 } from '../../../packages/resource-server/src/index.ts'
 import { authorizeCode } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-import { type RegisteredClient, resourceServer, serviceClient } from '../../support/tokens.ts'
+import { type RegisteredClient } from '../../support/oauth-client.ts'
+import { resourceServer, serviceClient } from '../../support/fixtures.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,11 +3,11 @@ import { after, before, describe, test } from 'node:test'
 import { decodeProtectedHeader } from 'jose'
 import { createVerifier, verifyAccessToken } from '../../../packages/resource-server/src/index.ts'
 import { jsonOf, runCli } from '../../support/cli.ts'
-import { clientCredentials, tokensOf } from '../../support/tokens.ts'
 import type { ClockedKeywardProcess } from '../../support/keyward-process.ts'
 import { eventually } from '../../support/eventually.ts'
 import { REDIS_URL } from '../../support/redis.ts'
 import { type Deployment, startDeployment } from './deployment.ts'
+import { clientCredentials, tokensOf } from '../../support/oauth-client.ts'
 
 describe('two Keyward processes on one PostgreSQL database and one Redis', () => {
   let deployment: Deployment

@@ -1,11 +1,10 @@
-import { parseConfig } from '../../../src/core/config.ts'
 import type { Stores } from '../../../src/core/ports/stores.ts'
 import { openStores } from '../../../src/store/index.ts'
 import { cryptoRandom, systemClock } from '../../../src/system.ts'
-import { TEST_SECRET } from '../../support/cli.ts'
 import { createPostgresDatabase } from '../../support/postgres.ts'
 import { addClient, addUser } from '../../support/server.ts'
 import { type ClockedKeywardProcess, startClockedKeywardProcess } from '../../support/keyward-process.ts'
+import { TEST_SECRET, testConfig } from '../../support/fixtures.ts'
 
 /** Several Keyward processes on one PostgreSQL database, as an operator runs them behind a load balancer. */
 export interface Deployment {
@@ -43,7 +42,7 @@ export async function startDeployment(
   }
   const opened = stores
   const deps = {
-    config: parseConfig({ issuer: started[0]?.issuer, databaseUrl: database.url, secret: TEST_SECRET }),
+    config: testConfig({ issuer: (started[0] as ClockedKeywardProcess).issuer, databaseUrl: database.url }),
     clock: systemClock,
     random: cryptoRandom,
   }

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { digest } from '../../../src/core/protocol/digest.ts'
-import {
-  assertOAuthError,
-  grantTokens,
-  type RegisteredClient,
-  refresh,
-  tokensOf,
-} from '../../support/tokens.ts'
 import type { ClockedKeywardProcess } from '../../support/keyward-process.ts'
 import { type Deployment, startDeployment } from './deployment.ts'
+import { assertOAuthError, refresh, type RegisteredClient, tokensOf } from '../../support/oauth-client.ts'
+import { grantTokens } from '../../support/flow.ts'
 
 // RFC 9700 §4.14.2 across nodes: a replay is reuse wherever it lands, whatever that node's clock says.
 for (const grace of [0, 10]) {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { basicAuthorization } from '../../support/flow.ts'
+import { basicAuthorization } from '../../support/oauth-client.ts'
 
 /** Longer than any configured database timeout: a request still unanswered by then is a hang. */
 export const REQUEST_TIMEOUT_MS = 15_000

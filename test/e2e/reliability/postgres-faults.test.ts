@@ -3,11 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import { describe, test, type TestContext } from 'node:test'
 import { registerClient, type ClientRegistration } from '../../../src/core/client-registration.ts'
-import { parseConfig } from '../../../src/core/config.ts'
 import { newUser } from '../../../src/core/users.ts'
 import { openStores } from '../../../src/store/index.ts'
 import { cryptoRandom, systemClock } from '../../../src/system.ts'
-import { authorizeCode, codeOf, newBrowser, newPkce, redeemCode } from '../../support/flow.ts'
 import { startKeywardProcess, type KeywardProcess } from '../../support/keyward-process.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../../support/postgres.ts'
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts'
@@ -23,8 +21,10 @@ import {
   startMixedLoad,
   tally,
 } from './mixed-load.ts'
+import { redeemCode } from '../../support/oauth-client.ts'
+import { TEST_SECRET, testConfig } from '../../support/fixtures.ts'
+import { authorizeCode, codeOf, newBrowser, newPkce } from '../../support/flow.ts'
 
-const SECRET = 'test-secret-test-secret-test-secret-0123456789'
 /** Faults injected per case: bounded, and enough to catch a crash that happens only some of the time. */
 const ROUNDS = 3
 /** Outcomes gathered in each phase before moving on (or less, if the phase's time runs out first). */
@@ -57,7 +57,7 @@ async function startFixture(env: Readonly<Record<string, string>> = {}): Promise
   const database = await createPostgresDatabase('faults')
   const databaseName = new URL(database.url).pathname.slice(1)
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 })
-  const config = parseConfig({ issuer: 'http://127.0.0.1:1', databaseUrl: database.url, secret: SECRET })
+  const config = testConfig({ issuer: 'http://127.0.0.1:1', databaseUrl: database.url })
   const deps = { config, clock: systemClock, random: cryptoRandom }
   const user = { username: 'ada', password: 'correct horse battery' }
   // Set up directly on the database, not through the proxy: the faults are for Keyward alone.
@@ -87,7 +87,7 @@ async function startFixture(env: Readonly<Record<string, string>> = {}): Promise
   proxied.port = String(proxy.port)
   const keyward = await startKeywardProcess({
     KEYWARD_DATABASE_URL: proxied.href,
-    KEYWARD_SECRET: SECRET,
+    KEYWARD_SECRET: TEST_SECRET,
     KEYWARD_LOG_LEVEL: 'warn',
     ...env,
   })

@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
 import { format } from 'node:util'
-import type { RegisteredClient } from '../../support/tokens.ts'
-import { basicAuthorization, postToken, type TokenReply } from '../../support/flow.ts'
 import { freePort, startTestServer, type TestServer } from '../../support/server.ts'
+import {
+  basicAuthorization,
+  postToken,
+  type RegisteredClient,
+  type TokenReply,
+} from '../../support/oauth-client.ts'
 
 /** Bounded waits on real processes: a Redis starting, or a Keyward reconnecting (its retries back off to 2 s). */
 const POLL_MS = 100

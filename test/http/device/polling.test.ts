@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { digest } from '../../../src/core/protocol/digest.ts'
-import type { RegisteredClient } from '../../support/tokens.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
   decideOnPages,
@@ -12,6 +11,7 @@ import {
   poll,
   startDevice,
 } from '../../support/device-flow.ts'
+import { type RegisteredClient } from '../../support/oauth-client.ts'
 
 describe('RFC 8628 §3.4–§3.5 polling the token endpoint (fake clock)', () => {
   let server: TestServer

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { RegisteredClient } from '../../support/tokens.ts'
 import type { TestClock } from '../../support/clock.ts'
 import type { Page } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
@@ -13,6 +12,7 @@ import {
   poll,
   startDevice,
 } from '../../support/device-flow.ts'
+import { type RegisteredClient } from '../../support/oauth-client.ts'
 
 // The one test that lets real time pass: a device polling a server on the system clock, as a real one would.
 const realClock: TestClock = {

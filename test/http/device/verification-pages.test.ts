@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { USER_CODE_POLICY } from '../../../src/core/endpoints/device-authorization.ts'
 import { digest } from '../../../src/core/protocol/digest.ts'
-import type { RegisteredClient } from '../../support/tokens.ts'
 import { type Browser, formOn, newBrowser, type Page, submit } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
@@ -14,6 +13,7 @@ import {
   reachApproval,
   startDevice,
 } from '../../support/device-flow.ts'
+import { type RegisteredClient } from '../../support/oauth-client.ts'
 
 /** The value the code field of the entry page shows. */
 function shownCode(page: Page): string | undefined {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY } from '../../../src/core/sign-in.ts'
-import { type RegisteredClient, tokenRequest } from '../../support/tokens.ts'
-import { codeRequest, formOn, newBrowser, newPkce, submit, type TokenReply } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
+import { type RegisteredClient, type TokenReply, tokenRequest } from '../../support/oauth-client.ts'
+import { codeRequest, formOn, newBrowser, newPkce, submit } from '../../support/flow.ts'
 
 const MAX_FAILURES = SIGN_IN_PAIR_POLICY.limit
 const FIRST_WAIT = SIGN_IN_PAIR_POLICY.backoff?.firstSeconds ?? 0

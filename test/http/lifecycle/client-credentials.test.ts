@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { type SqliteFile, sqliteFile } from '../../support/sqlite-file.ts'
-import { assertOAuthError, clientCredentials, serviceClient, tokensOf } from '../../support/tokens.ts'
+import { assertOAuthError, clientCredentials, tokensOf } from '../../support/oauth-client.ts'
+import { serviceClient } from '../../support/fixtures.ts'
 
 describe('client_credentials (RFC 6749 §4.4)', () => {
   let server: TestServer

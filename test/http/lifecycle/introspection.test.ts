@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose'
-import { basicAuthorization } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
+  basicAuthorization,
   clientCredentials,
-  grantTokens,
+  clientPost,
   introspect,
   introspectRaw,
-  postForm,
-  type RegisteredClient,
   refresh,
-  resourceServer,
+  type RegisteredClient,
   revoke,
-  serviceClient,
   tokensOf,
-} from '../../support/tokens.ts'
+} from '../../support/oauth-client.ts'
+import { grantTokens } from '../../support/flow.ts'
+import { resourceServer, serviceClient } from '../../support/fixtures.ts'
 
 // RFC 7662 §2.2: an inactive token says nothing more than that.
 const INACTIVE_BODY = '{"active":false}'
@@ -55,7 +54,7 @@ describe('introspection (RFC 7662)', () => {
     assert.match(basic.headers.get('www-authenticate') ?? '', /^Basic\b/)
     assert.equal(((await basic.json()) as { error: string }).error, 'invalid_client')
 
-    const post = await postForm(server, '/introspect', null, {
+    const post = await clientPost(server, '/introspect', null, {
       token: 'anything',
       client_id: api.client.id,
       client_secret: 'wrong',
@@ -63,7 +62,7 @@ describe('introspection (RFC 7662)', () => {
     assert.equal(post.status, 401)
     assert.equal(post.headers.get('www-authenticate'), null)
 
-    const anonymous = await postForm(server, '/introspect', null, { token: 'anything' })
+    const anonymous = await clientPost(server, '/introspect', null, { token: 'anything' })
     assert.equal(anonymous.status, 401)
   })
 

@@ -3,16 +3,11 @@ import { after, before, describe, test } from 'node:test'
 import type { User } from '../../../src/core/model/user.ts'
 import { digest } from '../../../src/core/protocol/digest.ts'
 import { shiftedClock, testClock } from '../../support/clock.ts'
-import { type Browser, newBrowser } from '../../support/flow.ts'
 import { createPostgresDatabase } from '../../support/postgres.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-import {
-  grantTokens,
-  introspect,
-  type RegisteredClient,
-  refresh,
-  resourceServer,
-} from '../../support/tokens.ts'
+import { type Browser, grantTokens, newBrowser } from '../../support/flow.ts'
+import { introspect, refresh, type RegisteredClient } from '../../support/oauth-client.ts'
+import { resourceServer } from '../../support/fixtures.ts'
 
 const TRIALS = 100
 const RACERS = 20

@@ -5,14 +5,13 @@ import { assertOneEvent, securityEvents } from '../../support/events.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
   assertOAuthError,
-  grantTokens,
   introspect,
-  onlyGrantOf,
-  type RegisteredClient,
   refresh,
-  resourceServer,
+  type RegisteredClient,
   tokensOf,
-} from '../../support/tokens.ts'
+} from '../../support/oauth-client.ts'
+import { grantTokens, onlyGrantOf } from '../../support/flow.ts'
+import { resourceServer } from '../../support/fixtures.ts'
 
 const INACTIVE = { active: false }
 

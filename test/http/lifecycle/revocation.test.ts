@@ -2,21 +2,19 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { MAX_PARAMETER_LENGTH } from '../../../src/core/protocol/params.ts'
-import { basicAuthorization } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
   assertOAuthError,
+  basicAuthorization,
   clientCredentials,
-  grantTokens,
   introspect,
-  onlyGrantOf,
-  type RegisteredClient,
   refresh,
-  resourceServer,
+  type RegisteredClient,
   revoke,
-  serviceClient,
   tokensOf,
-} from '../../support/tokens.ts'
+} from '../../support/oauth-client.ts'
+import { grantTokens, onlyGrantOf } from '../../support/flow.ts'
+import { resourceServer, serviceClient } from '../../support/fixtures.ts'
 
 const INACTIVE = { active: false }
 

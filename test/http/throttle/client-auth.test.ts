@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { CLIENT_AUTH_POLICY } from '../../../src/core/client-auth/authenticate.ts'
-import type { RegisteredClient } from '../../support/tokens.ts'
-import { basicAuthorization } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
+import { basicAuthorization, type RegisteredClient } from '../../support/oauth-client.ts'
 
 /** The security events of one name among the server's log lines. */
 function eventsIn(logs: readonly string[], name: string): Record<string, unknown>[] {

@@ -3,11 +3,10 @@ import { randomInt, randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import type { Redis } from 'ioredis'
 import { SIGN_IN_PAIR_POLICY, signInKeys } from '../../../src/core/sign-in.ts'
-import type { RegisteredClient } from '../../support/tokens.ts'
-import { basicAuthorization, postToken } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
 import { connectRedis, REDIS_URL } from '../../support/redis.ts'
+import { basicAuthorization, postToken, type RegisteredClient } from '../../support/oauth-client.ts'
 
 // The prefix the server's Redis throttle writes under (src/server.ts).
 const SERVER_PREFIX = 'keyward:throttle:'

@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../../src/core/sign-in.ts'
-import type { RegisteredClient } from '../../support/tokens.ts'
-import {
-  basicAuthorization,
-  codeRequest,
-  formOn,
-  newBrowser,
-  newPkce,
-  type Page,
-  postToken,
-  submit,
-  type TokenReply,
-} from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
+import {
+  basicAuthorization,
+  postToken,
+  type RegisteredClient,
+  type TokenReply,
+} from '../../support/oauth-client.ts'
+import { codeRequest, formOn, newBrowser, newPkce, type Page, submit } from '../../support/flow.ts'
 
 /** The security events among the server's log lines (src/events/log-events.ts: JSON lines with an event). */
 function eventsIn(logs: readonly string[], name: string): Record<string, unknown>[] {
