@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core'
 import { IMPLICIT_MAX_LIFETIME } from '../../src/core/authorize/implicit.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
-import { freePort, startTestServer, type TestServer } from '../support/server.ts'
+import { freePort } from '../support/ports.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
 
 const CLIENT_NAME = 'Old Photo SPA'
 

@@ -30,23 +30,14 @@ export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
   })
 }
 
-/** A resource server: may introspect, and may get tokens for itself. */
-export function resourceServer(
-  server: { client(registration: Partial<ClientRegistration>): Promise<RegisteredClient> },
-  registration: Partial<ClientRegistration> = {},
-): Promise<RegisteredClient> {
-  return server.client({
-    name: 'Orders API',
-    grantTypes: ['client_credentials'],
-    redirectUris: [],
-    canIntrospect: true,
-    ...registration,
-  })
+/** Where clients are registered: a test server, or a deployment of several. */
+interface Registrar {
+  client(registration: Partial<ClientRegistration>): Promise<RegisteredClient>
 }
 
 /** A machine client of client_credentials only. */
 export function serviceClient(
-  server: { client(registration: Partial<ClientRegistration>): Promise<RegisteredClient> },
+  server: Registrar,
   registration: Partial<ClientRegistration> = {},
 ): Promise<RegisteredClient> {
   return server.client({
@@ -55,6 +46,14 @@ export function serviceClient(
     redirectUris: [],
     ...registration,
   })
+}
+
+/** A resource server: may introspect, and may get tokens for itself. */
+export function resourceServer(
+  server: Registrar,
+  registration: Partial<ClientRegistration> = {},
+): Promise<RegisteredClient> {
+  return serviceClient(server, { name: 'Orders API', canIntrospect: true, ...registration })
 }
 
 const epoch = new Date(0)

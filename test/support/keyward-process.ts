@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from './server.ts'
+import { freePort } from './ports.ts'
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
 const CLOCKED_ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url))
@@ -78,20 +78,24 @@ export async function startClockedKeywardProcess(
   }
 }
 
+/** This process's environment without what would configure Keyward or the demo: KEYWARD_* and DEMO_*. */
+export function shellEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('DEMO_')),
+  )
+}
+
 async function spawnKeyward(
   env: Readonly<Record<string, string>>,
   options: KeywardProcessOptions,
 ): Promise<KeywardProcess & { child: ChildProcess }> {
   const port = options.port ?? (await freePort())
   const dataDir = await mkdtemp(join(tmpdir(), 'keyward-process-'))
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('DEMO_')),
-  )
   // process.execPath: the Node 24 that npx resolved for the test run, without the npx wrapper.
   const child = spawn(process.execPath, options.args ?? ['bin/keyward.js', 'start'], {
     cwd: REPOSITORY,
     env: {
-      ...clean,
+      ...shellEnvironment(),
       KEYWARD_DATA_DIR: dataDir,
       KEYWARD_HOST: '127.0.0.1',
       KEYWARD_PORT: String(port),

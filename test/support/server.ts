@@ -1,4 +1,3 @@
-import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import { type ClientRegistration, registerClient } from '../../src/core/client-registration.ts'
 import type { Clock } from '../../src/core/clock.ts'
@@ -12,16 +11,9 @@ import { type RunningServer, startServer } from '../../src/server.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { type TestClock, testClock } from './clock.ts'
 import { testConfig } from './fixtures.ts'
+import { freePort } from './ports.ts'
 
 /** A port that was free a moment ago: the issuer must name the port before the server listens on it. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 export interface TestServer extends RunningServer {
   readonly issuer: string

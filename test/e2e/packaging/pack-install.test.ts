@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { freePort } from '../../support/server.ts'
+import { freePort } from '../../support/ports.ts'
 
 const run = promisify(execFile)
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url))

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
 import { format } from 'node:util'
-import { freePort, startTestServer, type TestServer } from '../../support/server.ts'
+import { freePort } from '../../support/ports.ts'
+import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
   basicAuthorization,
   postToken,
