@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { startTestServer, type TestServer } from '../support/server.ts'
+import { describe, test } from 'node:test'
 import { basicAuthorization, postToken } from '../support/oauth-client.ts'
-import { TEST_SECRET } from '../support/fixtures.ts'
-import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
+import { jsonOf, runCli, serverAtHome } from '../support/cli.ts'
 
 interface DescribedClient {
   readonly client_id: string
@@ -14,19 +12,10 @@ interface DescribedClient {
   readonly grant_types: readonly string[]
 }
 
-describe('keyward clients', () => {
-  let home: CliHome
-  let server: TestServer
-  before(async () => {
-    home = cliHome()
-    // A server running on the same database the CLI writes to.
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+// A server running on the same database the CLI writes to.
+const { home, server } = await serverAtHome()
 
+describe('keyward clients', () => {
   const cli = (...argv: string[]) => runCli(argv, home.env)
 
   test('create --json shows a confidential client its secret once, and the running server accepts it', async () => {

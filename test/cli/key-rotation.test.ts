@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { decodeProtectedHeader } from 'jose'
 import {
   createVerifier,
   InvalidTokenError,
   verifyAccessToken,
 } from '../../packages/resource-server/src/index.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { serviceClient, TEST_SECRET } from '../support/fixtures.ts'
-import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
-import { clientCredentials, type RegisteredClient, tokensOf } from '../support/oauth-client.ts'
+import { serviceClient } from '../support/fixtures.ts'
+import { jsonOf, runCli, serverAtHome } from '../support/cli.ts'
+import { clientCredentials, tokensOf } from '../support/oauth-client.ts'
 
 interface KeyRow {
   readonly kid: string
@@ -17,21 +16,11 @@ interface KeyRow {
   readonly published_until: string | null
 }
 
-describe('signing key rotation (keyward keys rotate)', () => {
-  let home: CliHome
-  let server: TestServer
-  let service: RegisteredClient
-  before(async () => {
-    home = cliHome()
-    // The CLI and the server share the database file and the secret that encrypts the private keys.
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-    service = await serviceClient(server)
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+// The CLI and the server share the database file and the secret that encrypts the private keys.
+const { home, server } = await serverAtHome()
+const service = await serviceClient(server)
 
+describe('signing key rotation (keyward keys rotate)', () => {
   const kidOf = (token: string) => decodeProtectedHeader(token).kid
   const newToken = async () => tokensOf(await clientCredentials(server, service)).accessToken
   const publishedKids = async () => {

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../support/device-flow.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import {
-  assertOAuthError,
-  redeemCode,
-  refresh,
-  type RegisteredClient,
-  tokensOf,
-} from '../support/oauth-client.ts'
+import { assertOAuthError, redeemCode, refresh, tokensOf } from '../support/oauth-client.ts'
 import {
   authorizeCode,
   type Browser,
@@ -19,25 +12,14 @@ import {
   newBrowser,
   newPkce,
 } from '../support/flow.ts'
-import { TEST_SECRET } from '../support/fixtures.ts'
-import { type CliHome, cliHome, jsonOf, runCli } from '../support/cli.ts'
+import { jsonOf, runCli, serverAtHome } from '../support/cli.ts'
 
 const NEW_PASSWORD = 'a brand new password'
 
-describe('a password change ends access; keyward users sessions', () => {
-  let home: CliHome
-  let server: TestServer
-  let app: RegisteredClient
-  before(async () => {
-    home = cliHome()
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-    app = await server.client({ name: 'Photo app' })
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+const { home, server } = await serverAtHome()
+const app = await server.client({ name: 'Photo app' })
 
+describe('a password change ends access; keyward users sessions', () => {
   const cli = (...argv: string[]) => runCli(argv, home.env)
 
   /** A person signed in with a browser (session and remembered consent), and an app holding their refresh token. */

@@ -1,6 +1,8 @@
+import { after } from 'node:test'
 import { format } from 'node:util'
 import { main } from '../../src/cli/main.ts'
 import { TEST_SECRET } from './fixtures.ts'
+import { startTestServer, type TestServer } from './server.ts'
 import { type SqliteFile, sqliteFile } from './sqlite-file.ts'
 
 /** What one `keyward ...` invocation printed and returned. */
@@ -56,4 +58,18 @@ export function cliHome(): CliHome {
     ...file,
     env: { KEYWARD_DATA_DIR: file.directory, KEYWARD_DATABASE_URL: file.url, KEYWARD_SECRET: TEST_SECRET },
   }
+}
+
+/**
+ * A CLI home and a test server on its database and secret, as an operator runs the CLI beside a running Keyward
+ * (the secret encrypts the signing keys both read). Both go once the file's tests have run.
+ */
+export async function serverAtHome(): Promise<{ home: CliHome; server: TestServer }> {
+  const home = cliHome()
+  const server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
+  after(async () => {
+    await server.close()
+    home.remove()
+  })
+  return { home, server }
 }

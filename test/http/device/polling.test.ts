@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { digest } from '../../../src/core/protocol/digest.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
-import {
-  decideOnPages,
-  deviceClient,
-  errorOf,
-  type Person,
-  poll,
-  startDevice,
-} from '../../support/device-flow.ts'
-import { type RegisteredClient } from '../../support/oauth-client.ts'
+import { startTestServer } from '../../support/server.ts'
+import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../../support/device-flow.ts'
+
+const server = await startTestServer()
+const device = await deviceClient(server)
+const person = await server.user()
+after(() => server.close())
 
 describe('RFC 8628 §3.4–§3.5 polling the token endpoint (fake clock)', () => {
-  let server: TestServer
-  let device: RegisteredClient
-  let person: Person
-  before(async () => {
-    server = await startTestServer()
-    device = await deviceClient(server)
-    person = await server.user()
-  })
-  after(() => server.close())
-
   const storedInterval = async (deviceCode: string) =>
     (await server.core.stores.deviceCodes.getByDeviceCode(digest(deviceCode)))?.interval
 

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestClock } from '../../support/clock.ts'
 import type { Page } from '../../support/flow.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
-import {
-  decideOnPages,
-  deviceClient,
-  errorOf,
-  type Person,
-  poll,
-  startDevice,
-} from '../../support/device-flow.ts'
-import { type RegisteredClient } from '../../support/oauth-client.ts'
+import { startTestServer } from '../../support/server.ts'
+import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../../support/device-flow.ts'
 
 // The one test that lets real time pass: a device polling a server on the system clock, as a real one would.
 const realClock: TestClock = {
@@ -27,17 +19,12 @@ const SLOW_DOWN_STEP = 5
 // A margin over the interval, so that timer jitter never makes a polite poll look early.
 const MARGIN_MS = 150
 
-describe('a device polling a real-time server', () => {
-  let server: TestServer
-  let device: RegisteredClient
-  let person: Person
-  before(async () => {
-    server = await startTestServer({ devicePollInterval: 1 }, { clock: realClock })
-    device = await deviceClient(server)
-    person = await server.user()
-  })
-  after(() => server.close())
+const server = await startTestServer({ devicePollInterval: 1 }, { clock: realClock })
+const device = await deviceClient(server)
+const person = await server.user()
+after(() => server.close())
 
+describe('a device polling a real-time server', () => {
   test(
     'polls too fast, is slowed down, then polls politely until approved',
     {

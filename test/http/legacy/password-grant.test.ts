@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY } from '../../../src/core/sign-in.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startTestServer } from '../../support/server.ts'
 import { type RegisteredClient, type TokenReply, tokenRequest } from '../../support/oauth-client.ts'
 import { codeRequest, formOn, newBrowser, newPkce, submit } from '../../support/flow.ts'
 
 const MAX_FAILURES = SIGN_IN_PAIR_POLICY.limit
 const FIRST_WAIT = SIGN_IN_PAIR_POLICY.backoff?.firstSeconds ?? 0
 
-describe('RFC 6749 §4.3 password grant, a legacy flow (RFC 9700 §2.4)', () => {
-  let server: TestServer
-  let legacy: RegisteredClient
-  before(async () => {
-    server = await startTestServer()
-    legacy = await server.client({
-      name: 'Old desktop app',
-      grantTypes: ['password', 'refresh_token'],
-      redirectUris: [],
-      allowLegacy: ['password'],
-    })
-  })
-  after(() => server.close())
+const server = await startTestServer()
+const legacy = await server.client({
+  name: 'Old desktop app',
+  grantTypes: ['password', 'refresh_token'],
+  redirectUris: [],
+  allowLegacy: ['password'],
+})
+after(() => server.close())
 
+describe('RFC 6749 §4.3 password grant, a legacy flow (RFC 9700 §2.4)', () => {
   const passwordRequest = (
     registered: RegisteredClient,
     username: string,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startTestServer } from '../../support/server.ts'
 import {
   basicAuthorization,
   clientCredentials,
@@ -9,7 +9,6 @@ import {
   introspect,
   introspectRaw,
   refresh,
-  type RegisteredClient,
   revoke,
   tokensOf,
 } from '../../support/oauth-client.ts'
@@ -19,17 +18,12 @@ import { resourceServer, serviceClient } from '../../support/fixtures.ts'
 // RFC 7662 §2.2: an inactive token says nothing more than that.
 const INACTIVE_BODY = '{"active":false}'
 
-describe('introspection (RFC 7662)', () => {
-  let server: TestServer
-  let app: RegisteredClient
-  let api: RegisteredClient
-  before(async () => {
-    server = await startTestServer()
-    app = await server.client({ name: 'Photo app' })
-    api = await resourceServer(server)
-  })
-  after(() => server.close())
+const server = await startTestServer()
+const app = await server.client({ name: 'Photo app' })
+const api = await resourceServer(server)
+after(() => server.close())
 
+describe('introspection (RFC 7662)', () => {
   async function assertInactive(token: string): Promise<void> {
     const reply = await introspectRaw(server, api, token)
     assert.equal(reply.status, 200)

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { MAX_PARAMETER_LENGTH } from '../../../src/core/protocol/params.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startTestServer } from '../../support/server.ts'
 import {
   assertOAuthError,
   basicAuthorization,
   clientCredentials,
   introspect,
   refresh,
-  type RegisteredClient,
   revoke,
   tokensOf,
 } from '../../support/oauth-client.ts'
@@ -22,17 +21,12 @@ function errorOf(reply: { status: number; text: string }): { status: number; jso
   return { status: reply.status, json: JSON.parse(reply.text) }
 }
 
-describe('revocation (RFC 7009)', () => {
-  let server: TestServer
-  let app: RegisteredClient
-  let api: RegisteredClient
-  before(async () => {
-    server = await startTestServer()
-    app = await server.client({ name: 'Photo app' })
-    api = await resourceServer(server)
-  })
-  after(() => server.close())
+const server = await startTestServer()
+const app = await server.client({ name: 'Photo app' })
+const api = await resourceServer(server)
+after(() => server.close())
 
+describe('revocation (RFC 7009)', () => {
   async function assertRevoked(reply: { status: number; headers: Headers; text: string }): Promise<void> {
     // RFC 7009 §2.2: 200 and nothing to read, whatever happened to the token.
     assert.equal(reply.status, 200, reply.text)

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { CLIENT_AUTH_POLICY } from '../../../src/core/client-auth/authenticate.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startTestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
-import { basicAuthorization, type RegisteredClient } from '../../support/oauth-client.ts'
+import { basicAuthorization } from '../../support/oauth-client.ts'
 
 /** The security events of one name among the server's log lines. */
 function eventsIn(logs: readonly string[], name: string): Record<string, unknown>[] {
@@ -14,15 +14,11 @@ function eventsIn(logs: readonly string[], name: string): Record<string, unknown
     .filter((line) => line.event === name)
 }
 
-describe('failed client authentication is throttled per address', () => {
-  let server: TestServer
-  let service: RegisteredClient
-  before(async () => {
-    server = await startTestServer()
-    service = await server.client({ grantTypes: ['client_credentials'], redirectUris: [] })
-  })
-  after(() => server.close())
+const server = await startTestServer()
+const service = await server.client({ grantTypes: ['client_credentials'], redirectUris: [] })
+after(() => server.close())
 
+describe('failed client authentication is throttled per address', () => {
   const endpoints = [
     ['/token', { grant_type: 'client_credentials' }],
     ['/revoke', { token: 'not-a-token' }],

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../../src/core/sign-in.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startTestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
-import {
-  basicAuthorization,
-  postToken,
-  type RegisteredClient,
-  type TokenReply,
-} from '../../support/oauth-client.ts'
+import { basicAuthorization, postToken, type TokenReply } from '../../support/oauth-client.ts'
 import { codeRequest, formOn, newBrowser, newPkce, type Page, submit } from '../../support/flow.ts'
 
 /** The security events among the server's log lines (src/events/log-events.ts: JSON lines with an event). */
@@ -26,17 +21,12 @@ function ownFields(event: Record<string, unknown> | undefined): Record<string, u
   return own
 }
 
-describe('sign-in throttling: per username and address together, and per address', () => {
-  let server: TestServer
-  let legacy: RegisteredClient
-  let web: RegisteredClient
-  before(async () => {
-    server = await startTestServer()
-    legacy = await server.client({ grantTypes: ['password'], redirectUris: [], allowLegacy: ['password'] })
-    web = await server.client({ name: 'Web app' })
-  })
-  after(() => server.close())
+const server = await startTestServer()
+const legacy = await server.client({ grantTypes: ['password'], redirectUris: [], allowLegacy: ['password'] })
+const web = await server.client({ name: 'Web app' })
+after(() => server.close())
 
+describe('sign-in throttling: per username and address together, and per address', () => {
   /** A password grant request sent from `address` (any of 127.0.0.0/8). */
   const passwordGrant = (address: string, username: string, password: string): Promise<TokenReply> =>
     postToken(
