@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { assertNoneLogged, assertOneEvent, type LoggedEvent, securityEvents } from '../support/events.ts'
 import { grantTokens } from '../support/flow.ts'
-import { type CliResult, jsonOf, runCli, serverAtHome } from '../support/cli.ts'
+import { type CliResult, jsonOf, runCli, serverAtHome, clientsCreate } from '../support/cli.ts'
 
 /**
  * Admin changes are security events too. The CLI is its own process: it writes them to stderr as the same JSON
@@ -25,15 +25,7 @@ describe('keyward commands log their security events on stderr', () => {
 
   test('clients create, rotate-secret and delete: --json stays parseable, the secret stays out', async () => {
     const created = await cli(
-      'clients',
-      'create',
-      '--name',
-      'Audited',
-      '--kind',
-      'web',
-      '--redirect-uris',
-      'https://audited.example/cb',
-      '--json',
+      ...clientsCreate('Audited', { kind: 'web', 'redirect-uris': 'https://audited.example/cb', json: true }),
     )
     const client = jsonOf<{ client_id: string; client_secret: string }>(created)
     const clientId = client.client_id

@@ -73,3 +73,11 @@ export async function serverAtHome(): Promise<{ home: CliHome; server: TestServe
   })
   return { home, server }
 }
+
+/** The arguments of `keyward clients create --name <name>` and its options: `--flag value`, or `--flag` for true. */
+export function clientsCreate(name: string, options: Readonly<Record<string, string | true>> = {}): string[] {
+  const flags = Object.entries(options).flatMap(([flag, value]) =>
+    value === true ? [`--${flag}`] : [`--${flag}`, value],
+  )
+  return ['clients', 'create', '--name', name, ...flags]
+}

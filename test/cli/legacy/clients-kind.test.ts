@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type ClientKind, clientKinds } from '../../../src/core/advisor/presets.ts'
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
-import { type CliHome, cliHome, jsonOf, runCli } from '../../support/cli.ts'
+import { type CliHome, cliHome, jsonOf, runCli, clientsCreate } from '../../support/cli.ts'
 
 interface ShownClient {
   readonly client_id: string
@@ -115,7 +115,7 @@ describe('keyward clients create --kind and --allow-legacy', () => {
   })
 
   test('an unknown --kind is refused with exit 1 and the list of kinds', async () => {
-    const result = await cli('clients', 'create', '--name', 'TV', '--kind', 'tv')
+    const result = await cli(...clientsCreate('TV', { kind: 'tv' }))
     assert.equal(result.code, 1)
     assert.match(result.stderr, /--kind is one of web, spa, native, device, service/)
   })
@@ -127,14 +127,10 @@ describe('keyward clients create --kind and --allow-legacy', () => {
       ['implicit', 'implicit'],
     ]) {
       const result = await cli(
-        'clients',
-        'create',
-        '--name',
-        'Old app',
-        '--grant-types',
-        String(grantTypes),
-        '--redirect-uris',
-        'https://old.example/callback',
+        ...clientsCreate('Old app', {
+          'grant-types': String(grantTypes),
+          'redirect-uris': 'https://old.example/callback',
+        }),
       )
       assert.equal(result.code, 1)
       assert.match(result.stderr, new RegExp(`explicit --allow-legacy ${flow}`))
@@ -164,26 +160,20 @@ describe('keyward clients create --kind and --allow-legacy', () => {
 
   test('--allow-legacy implicit does the same for the implicit flow', async () => {
     const result = await cli(
-      'clients',
-      'create',
-      '--name',
-      'Old SPA',
-      '--type',
-      'public',
-      '--grant-types',
-      'implicit',
-      '--redirect-uris',
-      'https://old-spa.example/callback',
-      '--allow-legacy',
-      'implicit',
-      '--json',
+      ...clientsCreate('Old SPA', {
+        type: 'public',
+        'grant-types': 'implicit',
+        'redirect-uris': 'https://old-spa.example/callback',
+        'allow-legacy': 'implicit',
+        json: true,
+      }),
     )
     assert.deepEqual(jsonOf<ShownClient>(result).legacy_flows, ['implicit'])
     assert.match(result.stderr, /^Warning: The implicit flow is enabled/m)
   })
 
   test('a client without a legacy flow is created without a warning', async () => {
-    const result = await cli('clients', 'create', '--name', 'Quiet', '--kind', 'service', '--json')
+    const result = await cli(...clientsCreate('Quiet', { kind: 'service', json: true }))
     assert.equal(result.code, 0)
     const [event, ...others] = result.stderr.split('\n').filter(Boolean)
     assert.equal(JSON.parse(event ?? '').event, 'client_created', 'stderr has the security event alone')

@@ -4,7 +4,7 @@ import { registerClient } from '../../../src/core/client-registration.ts'
 import type { Client } from '../../../src/core/model/client.ts'
 import { openStores } from '../../../src/store/index.ts'
 import { cryptoRandom, systemClock } from '../../../src/system.ts'
-import { type CliHome, cliHome, runCli } from '../../support/cli.ts'
+import { type CliHome, cliHome, runCli, clientsCreate } from '../../support/cli.ts'
 
 interface FindingJson {
   readonly id: string
@@ -63,16 +63,7 @@ describe('keyward lint', () => {
 
   test('a clean configuration: exit 0', async () => {
     const created = await runCli(
-      [
-        'clients',
-        'create',
-        '--name',
-        'Web',
-        '--kind',
-        'web',
-        '--redirect-uris',
-        'https://app.example/callback',
-      ],
+      clientsCreate('Web', { kind: 'web', 'redirect-uris': 'https://app.example/callback' }),
       home.env,
     )
     assert.equal(created.code, 0, created.stderr)
@@ -87,17 +78,7 @@ describe('keyward lint', () => {
 
   test('a legacy client is a warning with its client id and a fix; still exit 0', async () => {
     const created = await runCli(
-      [
-        'clients',
-        'create',
-        '--name',
-        'Old',
-        '--grant-types',
-        'password',
-        '--allow-legacy',
-        'password',
-        '--json',
-      ],
+      clientsCreate('Old', { 'grant-types': 'password', 'allow-legacy': 'password', json: true }),
       home.env,
     )
     const clientId = (JSON.parse(created.stdout) as { client_id: string }).client_id
