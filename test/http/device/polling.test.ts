@@ -6,9 +6,9 @@ import { startTestServer } from '../../support/server.ts'
 import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../../support/device-flow.ts'
 
 const server = await startTestServer()
+after(() => server.close())
 const device = await deviceClient(server)
 const person = await server.user()
-after(() => server.close())
 
 describe('RFC 8628 §3.4–§3.5 polling the token endpoint (fake clock)', () => {
   const storedInterval = async (deviceCode: string) =>

@@ -20,9 +20,9 @@ const SLOW_DOWN_STEP = 5
 const MARGIN_MS = 150
 
 const server = await startTestServer({ devicePollInterval: 1 }, { clock: realClock })
+after(() => server.close())
 const device = await deviceClient(server)
 const person = await server.user()
-after(() => server.close())
 
 describe('a device polling a real-time server', () => {
   test(

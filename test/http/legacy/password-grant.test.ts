@@ -9,13 +9,13 @@ const MAX_FAILURES = SIGN_IN_PAIR_POLICY.limit
 const FIRST_WAIT = SIGN_IN_PAIR_POLICY.backoff?.firstSeconds ?? 0
 
 const server = await startTestServer()
+after(() => server.close())
 const legacy = await server.client({
   name: 'Old desktop app',
   grantTypes: ['password', 'refresh_token'],
   redirectUris: [],
   allowLegacy: ['password'],
 })
-after(() => server.close())
 
 describe('RFC 6749 §4.3 password grant, a legacy flow (RFC 9700 §2.4)', () => {
   const passwordRequest = (

@@ -19,9 +19,9 @@ import { resourceServer, serviceClient } from '../../support/fixtures.ts'
 const INACTIVE_BODY = '{"active":false}'
 
 const server = await startTestServer()
+after(() => server.close())
 const app = await server.client({ name: 'Photo app' })
 const api = await resourceServer(server)
-after(() => server.close())
 
 describe('introspection (RFC 7662)', () => {
   async function assertInactive(token: string): Promise<void> {

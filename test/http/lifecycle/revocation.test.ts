@@ -22,9 +22,9 @@ function errorOf(reply: { status: number; text: string }): { status: number; jso
 }
 
 const server = await startTestServer()
+after(() => server.close())
 const app = await server.client({ name: 'Photo app' })
 const api = await resourceServer(server)
-after(() => server.close())
 
 describe('revocation (RFC 7009)', () => {
   async function assertRevoked(reply: { status: number; headers: Headers; text: string }): Promise<void> {

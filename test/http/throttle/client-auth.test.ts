@@ -15,8 +15,8 @@ function eventsIn(logs: readonly string[], name: string): Record<string, unknown
 }
 
 const server = await startTestServer()
-const service = await server.client({ grantTypes: ['client_credentials'], redirectUris: [] })
 after(() => server.close())
+const service = await server.client({ grantTypes: ['client_credentials'], redirectUris: [] })
 
 describe('failed client authentication is throttled per address', () => {
   const endpoints = [

@@ -22,9 +22,9 @@ function ownFields(event: Record<string, unknown> | undefined): Record<string, u
 }
 
 const server = await startTestServer()
+after(() => server.close())
 const legacy = await server.client({ grantTypes: ['password'], redirectUris: [], allowLegacy: ['password'] })
 const web = await server.client({ name: 'Web app' })
-after(() => server.close())
 
 describe('sign-in throttling: per username and address together, and per address', () => {
   /** A password grant request sent from `address` (any of 127.0.0.0/8). */
