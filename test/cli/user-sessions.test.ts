@@ -11,6 +11,7 @@ import {
   formOn,
   newBrowser,
   newPkce,
+  issueCode,
 } from '../support/flow.ts'
 import { jsonOf, runCli, serverAtHome } from '../support/cli.ts'
 
@@ -26,17 +27,8 @@ describe('a password change ends access; keyward users sessions', () => {
   async function signedIn() {
     const user = await server.user()
     const browser = newBrowser(server.issuer)
-    const pkce = newPkce()
-    const location = await authorizeCode(server, {
-      client: app.client,
-      pkce,
-      user,
-      browser,
-      params: { scope: 'read' },
-    })
-    const tokens = tokensOf(
-      await redeemCode(server, { ...app, code: codeOf(location), verifier: pkce.verifier }),
-    )
+    const { code, verifier } = await issueCode(server, { client: app.client, user, scope: 'read', browser })
+    const tokens = tokensOf(await redeemCode(server, { ...app, code, verifier }))
     assert.ok(tokens.refreshToken)
     return { user, browser, refreshToken: tokens.refreshToken }
   }

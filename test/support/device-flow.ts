@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import type { DeviceAuthorizationResponse } from '../../src/core/endpoints/device-authorization.ts'
 import { DEVICE_CODE } from '../../src/core/protocol/grant-types.ts'
 import type { TestServer } from './server.ts'
 import { basicAuthorization, type RegisteredClient, type TokenReply, tokenRequest } from './oauth-client.ts'
@@ -15,15 +16,8 @@ export function deviceClient(server: TestServer, overrides: Parameters<TestServe
   })
 }
 
-/** The device authorization response (RFC 8628 §3.2) in camelCase. */
-export interface DeviceCodes {
-  readonly deviceCode: string
-  readonly userCode: string
-  readonly verificationUri: string
-  readonly verificationUriComplete: string
-  readonly expiresIn: number
-  readonly interval: number
-}
+/** The device authorization response (RFC 8628 §3.2) in camelCase, as the endpoint builds it. */
+export type DeviceCodes = DeviceAuthorizationResponse
 
 /** POST /device_authorization authenticated as `registered` (Basic for a confidential client, RFC 6749 §2.3.1). */
 export async function postDeviceAuthorization(

@@ -170,6 +170,31 @@ export function codeOf(location: URL): string {
 }
 
 /**
+ * A code the person grants `client` for `scope` in the browserless flow (signing in if asked), and the verifier
+ * that redeems it. A `browser` that signed in before keeps its session and remembered consent.
+ */
+export async function issueCode(
+  server: Issuer,
+  options: {
+    client: Pick<Client, 'id' | 'redirectUris'>
+    user: Person['user']
+    scope: string
+    browser?: Browser | undefined
+  },
+): Promise<{ code: string; verifier: string }> {
+  const { client, user, scope, browser } = options
+  const pkce = newPkce()
+  const location = await authorizeCode(server, {
+    client,
+    pkce,
+    ...(user ? { user } : {}),
+    params: { scope },
+    ...(browser ? { browser } : {}),
+  })
+  return { code: codeOf(location), verifier: pkce.verifier }
+}
+
+/**
  * A person approves `scope` for the client in the browserless flow; the code is redeemed for tokens. A `browser`
  * that signed in before keeps its session, so the person is not asked for their password again.
  */
@@ -180,19 +205,12 @@ export async function grantTokens(
   scope = 'read write',
   browser?: Browser,
 ): Promise<Tokens & { refreshToken: string }> {
-  const pkce = newPkce()
-  const location = await authorizeCode(server, {
-    client: registered.client,
-    pkce,
-    user,
-    params: { scope },
-    ...(browser ? { browser } : {}),
-  })
+  const { code, verifier } = await issueCode(server, { client: registered.client, user, scope, browser })
   const reply = await redeemCode(server, {
     client: registered.client,
     secret: registered.secret,
-    code: codeOf(location),
-    verifier: pkce.verifier,
+    code,
+    verifier,
   })
   const tokens = tokensOf(reply)
   assert.ok(tokens.refreshToken, 'a client with refresh_token gets a refresh token')

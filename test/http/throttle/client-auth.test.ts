@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { CLIENT_AUTH_POLICY } from '../../../src/core/client-auth/authenticate.ts'
+import { eventsNamed } from '../../support/events.ts'
 import { startTestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
 import { basicAuthorization } from '../../support/oauth-client.ts'
-
-/** The security events of one name among the server's log lines. */
-function eventsIn(logs: readonly string[], name: string): Record<string, unknown>[] {
-  return logs
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line.event === name)
-}
 
 const server = await startTestServer()
 after(() => server.close())
@@ -57,10 +49,10 @@ describe('failed client authentication is throttled per address', () => {
     }
     assert.equal((await post('127.0.0.11', '/token', endpoints[0][1], service.secret ?? '')).status, 200)
 
-    const failures = eventsIn(server.logs, 'client_authentication_failed')
+    const failures = eventsNamed(server.logs, 'client_authentication_failed')
     assert.equal(failures.length, CLIENT_AUTH_POLICY.limit)
     assert.ok(failures.every((event) => event.address === guesser && event.clientId === service.client.id))
-    const throttled = eventsIn(server.logs, 'client_authentication_throttled')
+    const throttled = eventsNamed(server.logs, 'client_authentication_throttled')
     assert.equal(throttled.length, endpoints.length)
     assert.ok(!server.logs.join('').includes('wrong secret'), 'no presented secret in the log')
     assert.ok(!server.logs.join('').includes(service.secret ?? '-'), 'nor the right one')

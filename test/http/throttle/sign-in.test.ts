@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../../src/core/sign-in.ts'
+import { eventsNamed } from '../../support/events.ts'
 import { startTestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
 import { basicAuthorization, postToken, type TokenReply } from '../../support/oauth-client.ts'
 import { codeRequest, formOn, newBrowser, newPkce, type Page, submit } from '../../support/flow.ts'
-
-/** The security events among the server's log lines (src/events/log-events.ts: JSON lines with an event). */
-function eventsIn(logs: readonly string[], name: string): Record<string, unknown>[] {
-  return logs
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line.event === name)
-}
 
 /** An event without the fields pino adds to every line. */
 function ownFields(event: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -87,7 +79,7 @@ describe('sign-in throttling: per username and address together, and per address
     assert.equal((await passwordGrant(attacker, victim.username, 'guess 7')).status, 400)
     assertWait(await passwordGrant(attacker, victim.username, 'guess 8'), 120, 'the wait doubled')
 
-    const failures = eventsIn(server.logs, 'sign_in_failed').filter((event) => event.address === attacker)
+    const failures = eventsNamed(server.logs, 'sign_in_failed').filter((event) => event.address === attacker)
     assert.equal(failures.length, SIGN_IN_PAIR_POLICY.limit + 1)
     assert.deepEqual(ownFields(failures[0]), {
       event: 'sign_in_failed',
@@ -96,12 +88,12 @@ describe('sign-in throttling: per username and address together, and per address
       username: victim.username,
       userId: victim.id,
     })
-    const throttled = eventsIn(server.logs, 'sign_in_throttled')
+    const throttled = eventsNamed(server.logs, 'sign_in_throttled')
     assert.ok(throttled.length >= 5)
     assert.ok(
       throttled.every((event) => event.address === attacker && event.reason === 'username_and_address'),
     )
-    const succeeded = eventsIn(server.logs, 'sign_in_succeeded')
+    const succeeded = eventsNamed(server.logs, 'sign_in_succeeded')
     assert.deepEqual(
       succeeded.map((event) => [event.address, event.userId, event.username]),
       [
@@ -135,7 +127,7 @@ describe('sign-in throttling: per username and address together, and per address
     const formStopped: Page = await submit(browser, page, { username: 'another', password: 'Winter2026!' })
     assert.equal(formStopped.status, 429)
     assert.equal(
-      eventsIn(server.logs, 'sign_in_throttled').filter(
+      eventsNamed(server.logs, 'sign_in_throttled').filter(
         (event) => event.address === sprayer && event.reason === 'address',
       ).length,
       2,
