@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { type ClientKind, clientKinds } from '../../../src/core/advisor/presets.ts'
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
-import { type CliHome, cliHome, jsonOf, runCli, clientsCreate } from '../../support/cli.ts'
+import { cliHome, jsonOf, runCli, clientsCreate } from '../../support/cli.ts'
 
 interface ShownClient {
   readonly client_id: string
@@ -65,10 +65,7 @@ const REDIRECTS: Readonly<Record<ClientKind, string | null>> = {
 }
 
 describe('keyward clients create --kind and --allow-legacy', () => {
-  let home: CliHome
-  before(() => {
-    home = cliHome()
-  })
+  const home = cliHome()
   after(() => home.remove())
 
   const cli = (...argv: string[]) => runCli(argv, home.env)

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { registerClient } from '../../../src/core/client-registration.ts'
 import type { Client } from '../../../src/core/model/client.ts'
 import { openStores } from '../../../src/store/index.ts'
 import { cryptoRandom, systemClock } from '../../../src/system.ts'
-import { type CliHome, cliHome, runCli, clientsCreate } from '../../support/cli.ts'
+import { cliHome, runCli, clientsCreate } from '../../support/cli.ts'
 
 interface FindingJson {
   readonly id: string
@@ -17,10 +17,7 @@ interface FindingJson {
 const SEVERITIES: readonly FindingJson['severity'][] = ['error', 'warning', 'info']
 
 describe('keyward lint', () => {
-  let home: CliHome
-  before(() => {
-    home = cliHome()
-  })
+  const home = cliHome()
   after(() => home.remove())
 
   const lint = async () => {
