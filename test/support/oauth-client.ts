@@ -178,6 +178,16 @@ export function tokensOf(reply: TokenReply): Tokens {
   }
 }
 
+/** A successful token response (RFC 6749 §5.1): no-store, a Bearer access token, a refresh token, `scope`. */
+export function assertBearerTokens(reply: TokenReply, scope: string): void {
+  assert.equal(reply.status, 200, JSON.stringify(reply.json))
+  assert.equal(reply.headers.get('cache-control'), 'no-store')
+  assert.equal(reply.json.token_type, 'Bearer')
+  assert.equal(reply.json.scope, scope)
+  assert.equal(typeof reply.json.access_token, 'string')
+  assert.equal(typeof reply.json.refresh_token, 'string')
+}
+
 /** Asserts an RFC 6749 §5.2 error response. */
 export function assertOAuthError(
   reply: { status: number; json: unknown },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { digest } from '../../../src/core/protocol/digest.ts'
+import { assertBearerTokens } from '../../support/oauth-client.ts'
 import { startTestServer } from '../../support/server.ts'
 import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../../support/device-flow.ts'
 
@@ -50,12 +51,7 @@ describe('RFC 8628 §3.4–§3.5 polling the token endpoint (fake clock)', () =>
 
     server.clock.advance(interval)
     const tokens = await poll(server, device, deviceCode)
-    assert.equal(tokens.status, 200, JSON.stringify(tokens.json))
-    assert.equal(tokens.headers.get('cache-control'), 'no-store')
-    assert.equal(tokens.json.token_type, 'Bearer')
-    assert.equal(tokens.json.scope, 'read')
-    assert.equal(typeof tokens.json.access_token, 'string')
-    assert.equal(typeof tokens.json.refresh_token, 'string')
+    assertBearerTokens(tokens, 'read')
     const claims = decodeJwt(String(tokens.json.access_token))
     assert.equal(claims.client_id, device.client.id)
     assert.equal(claims.sub, (await server.core.stores.users.getByUsername(person.username))?.id)

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY } from '../../../src/core/sign-in.ts'
 import { startTestServer } from '../../support/server.ts'
-import { type RegisteredClient, type TokenReply, tokenRequest } from '../../support/oauth-client.ts'
+import {
+  assertBearerTokens,
+  type RegisteredClient,
+  type TokenReply,
+  tokenRequest,
+} from '../../support/oauth-client.ts'
 import { codeRequest, formOn, newBrowser, newPkce, submit } from '../../support/flow.ts'
 
 const MAX_FAILURES = SIGN_IN_PAIR_POLICY.limit
@@ -29,12 +34,7 @@ describe('RFC 6749 §4.3 password grant, a legacy flow (RFC 9700 §2.4)', () => 
   test('works for a client an operator enabled it for, with a refresh token when allowed', async () => {
     const user = await server.user()
     const reply = await passwordRequest(legacy, user.username, user.password, { scope: 'read' })
-    assert.equal(reply.status, 200, JSON.stringify(reply.json))
-    assert.equal(reply.headers.get('cache-control'), 'no-store')
-    assert.equal(reply.json.token_type, 'Bearer')
-    assert.equal(reply.json.scope, 'read')
-    assert.equal(typeof reply.json.access_token, 'string')
-    assert.equal(typeof reply.json.refresh_token, 'string')
+    assertBearerTokens(reply, 'read')
 
     const refreshed = await tokenRequest(server, legacy, {
       grant_type: 'refresh_token',
