@@ -1,38 +1,23 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { type Api, startApi } from '../../../examples/api/app.ts'
+import { describe, test } from 'node:test'
 import { runDeviceCli } from '../../../examples/device-cli/device-flow.ts'
-import type { Client } from '../../../src/core/model/client.ts'
 import { newBrowser, submit } from '../../support/flow.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startKeywardAndApi } from './keyward-and-api.ts'
 
 const USER_CODE = /\b[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}\b/
 
+const { keyward, api } = await startKeywardAndApi()
+// As the demo registers it: the device preset (public, device_code + refresh_token).
+const { client } = await keyward.client({
+  name: 'Demo device CLI',
+  type: 'public',
+  tokenEndpointAuthMethod: 'none',
+  grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+  redirectUris: [],
+})
+const user = await keyward.user()
+
 describe('example device CLI (RFC 8628), against a real Keyward', () => {
-  let keyward: TestServer
-  let api: Api
-  let client: Client
-  let user: Awaited<ReturnType<TestServer['user']>>
-
-  before(async () => {
-    keyward = await startTestServer()
-    api = await startApi({ issuer: keyward.issuer, audience: keyward.issuer, port: 0, clock: keyward.clock })
-    // As the demo registers it: the device preset (public, device_code + refresh_token).
-    ;({ client } = await keyward.client({
-      name: 'Demo device CLI',
-      type: 'public',
-      tokenEndpointAuthMethod: 'none',
-      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-      redirectUris: [],
-    }))
-    user = await keyward.user()
-  })
-
-  after(async () => {
-    await api?.close()
-    await keyward?.close()
-  })
-
   /** The person's part, on the verification pages: open the complete URI, sign in, then approve or deny. */
   async function decide(completeUri: string, decision: 'approve' | 'deny'): Promise<void> {
     const browser = newBrowser(keyward.issuer)

@@ -1,37 +1,21 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { type Api, startApi } from '../../../examples/api/app.ts'
+import { describe, test } from 'node:test'
 import { type PasswordOptions, runPasswordExample } from '../../../examples/legacy-password/password-flow.ts'
-import type { Client } from '../../../src/core/model/client.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startKeywardAndApi } from './keyward-and-api.ts'
+
+const { keyward, api } = await startKeywardAndApi()
+// As the demo registers it: confidential, and the password grant only with the operator's explicit opt-in.
+const registered = await keyward.client({
+  name: 'Demo legacy password CLI',
+  grantTypes: ['password'],
+  redirectUris: [],
+  allowLegacy: ['password'],
+})
+const client = registered.client
+const secret = registered.secret ?? ''
+const user = await keyward.user()
 
 describe('example legacy password CLI (RFC 6749 §4.3), against a real Keyward', () => {
-  let keyward: TestServer
-  let api: Api
-  let client: Client
-  let secret: string
-  let user: Awaited<ReturnType<TestServer['user']>>
-
-  before(async () => {
-    keyward = await startTestServer()
-    api = await startApi({ issuer: keyward.issuer, audience: keyward.issuer, port: 0, clock: keyward.clock })
-    // As the demo registers it: confidential, and the password grant only with the operator's explicit opt-in.
-    const registered = await keyward.client({
-      name: 'Demo legacy password CLI',
-      grantTypes: ['password'],
-      redirectUris: [],
-      allowLegacy: ['password'],
-    })
-    client = registered.client
-    secret = registered.secret ?? ''
-    user = await keyward.user()
-  })
-
-  after(async () => {
-    await api?.close()
-    await keyward?.close()
-  })
-
   function options(password: string, lines: string[], linesWhenAsked: number[]): PasswordOptions {
     return {
       issuer: keyward.issuer,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { type Api, startApi } from '../../../examples/api/app.ts'
+import { describe, test } from 'node:test'
 import { runService } from '../../../examples/service/service.ts'
 import {
   createTokenCache,
@@ -8,22 +7,11 @@ import {
   RENEW_BEFORE_SECONDS,
 } from '../../../examples/service/token-cache.ts'
 import { testClock } from '../../support/clock.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startKeywardAndApi } from './keyward-and-api.ts'
+
+const { keyward, api } = await startKeywardAndApi()
 
 describe('example service (client credentials), against a real Keyward', () => {
-  let keyward: TestServer
-  let api: Api
-
-  before(async () => {
-    keyward = await startTestServer()
-    api = await startApi({ issuer: keyward.issuer, audience: keyward.issuer, port: 0, clock: keyward.clock })
-  })
-
-  after(async () => {
-    await api?.close()
-    await keyward?.close()
-  })
-
   test('fetches one token with its secret, reuses it for the next call, and the API accepts it', async () => {
     // As the demo registers it: the service preset (confidential, client_credentials, no refresh token).
     const { client, secret } = await keyward.client({

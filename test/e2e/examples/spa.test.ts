@@ -1,45 +1,29 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { type Api, startApi } from '../../../examples/api/app.ts'
-import { type Spa, startSpa } from '../../../examples/spa/app.ts'
-import type { Client } from '../../../src/core/model/client.ts'
+import { startSpa } from '../../../examples/spa/app.ts'
 import { inNewContext, launchChromium } from '../../support/browser.ts'
 import { freePort } from '../../support/ports.ts'
-import { startTestServer, type TestServer } from '../../support/server.ts'
+import { startKeywardAndApi } from './keyward-and-api.ts'
 import { assertNoStorage, assertStrictPage, scriptsOf } from './static-pages.ts'
 import { basicAuthorization, postToken } from '../../support/oauth-client.ts'
 
+const { keyward, api } = await startKeywardAndApi()
+const port = await freePort()
+// As the demo registers it: the spa preset (public, no secret, refresh tokens rotated).
+const { client } = await keyward.client({
+  name: 'Demo SPA',
+  type: 'public',
+  tokenEndpointAuthMethod: 'none',
+  grantTypes: ['authorization_code', 'refresh_token'],
+  redirectUris: [`http://127.0.0.1:${port}/callback`],
+  scopes: ['profile', 'read', 'write'],
+})
+const user = await keyward.user()
+const spa = await startSpa({ issuer: keyward.issuer, clientId: client.id, apiUrl: api.url, port })
+after(() => spa.close())
+
 describe('example SPA (public client, code + PKCE in the browser, tokens in memory)', () => {
-  let keyward: TestServer
-  let api: Api
-  let spa: Spa
-  let client: Client
-  let user: Awaited<ReturnType<TestServer['user']>>
-
-  before(async () => {
-    keyward = await startTestServer()
-    api = await startApi({ issuer: keyward.issuer, audience: keyward.issuer, port: 0, clock: keyward.clock })
-    const port = await freePort()
-    // As the demo registers it: the spa preset (public, no secret, refresh tokens rotated).
-    ;({ client } = await keyward.client({
-      name: 'Demo SPA',
-      type: 'public',
-      tokenEndpointAuthMethod: 'none',
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: [`http://127.0.0.1:${port}/callback`],
-      scopes: ['profile', 'read', 'write'],
-    }))
-    user = await keyward.user()
-    spa = await startSpa({ issuer: keyward.issuer, clientId: client.id, apiUrl: api.url, port })
-  })
-
-  after(async () => {
-    await spa?.close()
-    await api?.close()
-    await keyward?.close()
-  })
-
   test('its pages allow script only from the SPA itself and fetches only to it and the issuer', async () => {
     for (const path of ['/', '/callback']) await assertStrictPage(`${spa.url}${path}`, [keyward.issuer])
     assert.equal(spa.redirectUri, client.redirectUris[0])
