@@ -19,6 +19,7 @@ function client(overrides: Partial<Client> = {}): Client {
     name: 'Web',
     type: 'confidential',
     secretDigest: null,
+    jwks: null,
     tokenEndpointAuthMethod: 'client_secret_basic',
     redirectUris: ['https://client.example/cb'],
     grantTypes: ['authorization_code', 'refresh_token'],

@@ -10,6 +10,8 @@ import { InvalidClient, InvalidRequest } from '../../src/core/errors.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
+import type { Config } from '../../src/core/config.ts'
+import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { testClock } from '../support/clock.ts'
 
@@ -25,6 +27,7 @@ function client(overrides: Partial<Client>): Client {
     name: 'Client',
     type: 'confidential',
     secretDigest: digest(SECRET),
+    jwks: null,
     tokenEndpointAuthMethod: 'client_secret_basic',
     redirectUris: ['https://client.example/cb'],
     grantTypes: ['authorization_code'],
@@ -45,12 +48,16 @@ const clients = [
   client({ id: PUBLIC_ID, type: 'public', secretDigest: null, tokenEndpointAuthMethod: 'none' }),
 ]
 const ADDRESS = '192.0.2.1'
+const ISSUER = 'https://keyward.example'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
 // A fresh throttle per call: these tests are about methods, not about counting failures (test/throttle/ is).
-const depsWith = (lookup: ClientLookup): ClientAuthDeps => ({
+const depsWith = (lookup: ClientLookup, clock = testClock()): ClientAuthDeps => ({
   stores: { clients: { get: lookup } } as unknown as Stores,
-  throttle: memoryThrottle(testClock()),
+  throttle: memoryThrottle(clock),
   events: { emit() {} },
+  config: { issuer: ISSUER } as Config,
+  clock,
+  replay: memoryReplayCache(clock),
 })
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)

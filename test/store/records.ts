@@ -26,6 +26,7 @@ export function client(overrides: Partial<Client> = {}): Client {
     name: 'Photo Print "Deluxe" — ünïcode',
     type: 'confidential',
     secretDigest: newDigest(),
+    jwks: null,
     tokenEndpointAuthMethod: 'client_secret_basic',
     redirectUris: ['https://app.example/cb?x=1&y=%20', 'http://127.0.0.1/callback', 'com.example.app:/oauth'],
     grantTypes: ['authorization_code', 'refresh_token'],

@@ -11,6 +11,7 @@ export function client(overrides: Partial<Client> = {}): Client {
     name: 'Web app',
     type: 'confidential',
     secretDigest: digest('a-secret-keyward-generated'),
+    jwks: null,
     tokenEndpointAuthMethod: 'client_secret_basic',
     redirectUris: ['https://app.example.com/callback'],
     grantTypes: ['authorization_code', 'refresh_token'],
