@@ -9,6 +9,8 @@ import { presentedCredentials } from '../../src/core/client-auth/credentials.ts'
 import { InvalidClient, InvalidRequest } from '../../src/core/errors.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
+import type { Config } from '../../src/core/config.ts'
+import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { testClock } from '../support/clock.ts'
 import { publicClient, webClient } from '../support/fixtures.ts'
@@ -23,12 +25,16 @@ const clients = [
   publicClient({ id: PUBLIC_ID }),
 ]
 const ADDRESS = '192.0.2.1'
+const ISSUER = 'https://keyward.example'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
 // A fresh throttle per call: these tests are about methods, not about counting failures (test/http/throttle/ is).
-const depsWith = (lookup: ClientLookup): ClientAuthDeps => ({
+const depsWith = (lookup: ClientLookup, clock = testClock()): ClientAuthDeps => ({
   stores: { clients: { get: lookup } } as unknown as Stores,
-  throttle: memoryThrottle(testClock()),
+  throttle: memoryThrottle(clock),
   events: { emit() {} },
+  config: { issuer: ISSUER } as Config,
+  clock,
+  replay: memoryReplayCache(clock),
 })
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
