@@ -3,7 +3,7 @@ import { ENDPOINT_PATHS, InvalidRequest } from '../core/index.ts'
 
 /**
  * The endpoints a browser-based client calls from its own origin, each with its method: RFC 9700 §2.6 names the
- * token, metadata and jwks_uri endpoints, RFC 7009 §2.3 revocation; device authorization serves browser-based
+ * token, metadata (both well-known documents) and jwks_uri endpoints, RFC 7009 §2.3 revocation; device authorization serves browser-based
  * device apps. Introspection is for resource servers (RFC 7662 §2), and the authorization endpoint and the pages
  * are navigated to, never fetched (RFC 9700 §2.6: no CORS there).
  */
@@ -12,6 +12,8 @@ const CORS_ENDPOINTS: ReadonlyMap<string, string> = new Map([
   [ENDPOINT_PATHS.revocation, 'POST'],
   [ENDPOINT_PATHS.deviceAuthorization, 'POST'],
   [ENDPOINT_PATHS.metadata, 'GET'],
+  // OpenID Connect Discovery 1.0 §4: browser relying parties (oidc-client-ts) fetch it from their own origin.
+  [ENDPOINT_PATHS.openidConfiguration, 'GET'],
   [ENDPOINT_PATHS.jwks, 'GET'],
 ])
 

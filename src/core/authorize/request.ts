@@ -5,7 +5,12 @@ import { isValidS256Challenge } from '../protocol/pkce.ts'
 import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 
-export type Prompt = 'none' | 'login' | 'consent'
+/**
+ * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
+ * choosing an account is signing in again, possibly as someone else.
+ */
+export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const
+export type Prompt = (typeof PROMPT_VALUES)[number]
 export type ResponseType = 'code' | 'token'
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
@@ -144,10 +149,11 @@ function checkRequest(
 function parsePrompt(value: string | undefined): ReadonlySet<Prompt> {
   const prompts = new Set<Prompt>()
   for (const entry of (value ?? '').split(' ').filter(Boolean)) {
-    if (entry !== 'none' && entry !== 'login' && entry !== 'consent') {
-      throw new InvalidRequest('The prompt parameter takes none, login or consent.')
+    const prompt = PROMPT_VALUES.find((known) => known === entry)
+    if (prompt === undefined) {
+      throw new InvalidRequest(`The prompt parameter takes ${PROMPT_VALUES.join(', ')}.`)
     }
-    prompts.add(entry)
+    prompts.add(prompt === 'select_account' ? 'login' : prompt)
   }
   // OpenID Connect Core §3.1.2.1: none cannot be combined with any other value.
   if (prompts.has('none') && prompts.size > 1)
