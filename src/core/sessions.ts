@@ -17,6 +17,7 @@ export async function startSession(
     userId,
     authTime: now,
     expiresAt: new Date(now.getTime() + ctx.config.lifetimes.session * 1000),
+    sid: randomToken(ctx.random, 16),
   }
   await ctx.stores.sessions.create(session)
   return { id, session }

@@ -32,6 +32,7 @@ export async function newUser(
     username,
     passwordHash: await hashPassword(password),
     createdAt: deps.clock.now(),
+    claims: {},
   }
 }
 

@@ -23,6 +23,8 @@ export interface AuthorizationRequest {
   /** S256 challenge; null only for the implicit flow, which has no code to bind it to. */
   readonly codeChallenge: string | null
   readonly prompt: ReadonlySet<Prompt>
+  /** OpenID Connect Core §3.1.2.1: a value the client binds its session to, returned in the ID token. */
+  readonly nonce: string | null
 }
 
 /** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
@@ -48,6 +50,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'code_challenge',
   'code_challenge_method',
   'prompt',
+  'nonce',
 ] as const
 
 export async function validateAuthorizationRequest(
@@ -143,6 +146,7 @@ function checkRequest(
     state,
     codeChallenge: responseType === 'code' ? codeChallenge : null,
     prompt: parsePrompt(params.get('prompt')),
+    nonce: params.get('nonce') ?? null,
   }
 }
 

@@ -6,6 +6,7 @@ import type { Grant } from '../model/grant.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
+import { OPENID_SCOPE } from '../oidc/claims.ts'
 import { formatScope } from '../protocol/scope.ts'
 import { randomToken } from '../random.ts'
 import { signJwt } from './jwt.ts'
@@ -124,6 +125,8 @@ export async function issueGrantTokens(
     absoluteExpiresAt?: Date
     /** The refresh token this issue rotates, when it does. */
     replaces?: Digest
+    /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
+    nonce?: string | null
   },
   deps: TokenDeps,
 ): Promise<TokenResponse> {
@@ -135,6 +138,17 @@ export async function issueGrantTokens(
     tokenType: 'Bearer',
     expiresIn: access.expiresIn,
     scope,
+    // OpenID Connect Core §3.1.3.3, §12.2: an ID token whenever the scope includes openid, refreshes included.
+    ...(scope.includes(OPENID_SCOPE)
+      ? {
+          authentication: {
+            subject: grant.userId,
+            authTime: grant.authTime,
+            sid: grant.sid,
+            nonce: request.nonce ?? null,
+          },
+        }
+      : {}),
   }
   if (!client.grantTypes.includes('refresh_token')) return response
   const refresh = mintRefreshToken({ ...request, scope: request.refreshScope ?? scope }, deps)
