@@ -104,7 +104,14 @@ export { isLoopbackHost } from './protocol/redirect-uri.ts'
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
-export { changePassword, endSessions, unlockSignIn } from './admin/users.ts'
+export { changePassword, changeUserClaims, endSessions, unlockSignIn } from './admin/users.ts'
+export {
+  ADDRESS_PARTS,
+  BOOLEAN_CLAIMS,
+  type ClaimChanges,
+  changeClaims,
+  TEXT_CLAIMS,
+} from './oidc/person-claims.ts'
 export { newUser, passwordProblem, storedPeople } from './users.ts'
 export { ClientRegistrationError, type ClientRegistration } from './client-registration.ts'
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
