@@ -23,6 +23,8 @@ export const ENDPOINT_PATHS = {
   metadata: '/.well-known/oauth-authorization-server',
   /** OpenID Connect Discovery 1.0 §4: the same document at the path OpenID relying parties look at. */
   openidConfiguration: '/.well-known/openid-configuration',
+  /** OpenID Connect Core §5.3 */
+  userinfo: '/userinfo',
 } as const
 
 /**
@@ -52,7 +54,7 @@ function authorizationServerMetadata(
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
-    ...openIdProviderMetadata(),
+    ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }
 

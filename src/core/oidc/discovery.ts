@@ -8,8 +8,9 @@ import { ID_TOKEN_CLAIMS } from './id-token.ts'
  * Keyward does. Logout (RP-Initiated, Back-Channel) is not implemented, so neither `end_session_endpoint` nor
  * `backchannel_logout_supported` is advertised (absent means false, §3 of each specification).
  */
-export function openIdProviderMetadata(): Record<string, unknown> {
+export function openIdProviderMetadata(userinfoEndpoint: string): Record<string, unknown> {
   return {
+    userinfo_endpoint: userinfoEndpoint,
     // Core §8: every client sees the same sub for a person; pairwise identifiers are not implemented.
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [ID_TOKEN_ALGORITHM],
