@@ -54,7 +54,10 @@ function loginPage(
     clientName: request.client.name,
     hiddenFields: authorizationFields(params),
     ...(problem === null
-      ? {}
+      ? // OpenID Connect Core §3.1.2.1: login_hint fills in the username.
+        request.loginHint === null
+        ? {}
+        : { username: request.loginHint }
       : { username: problem.username, error: problem.refusal?.description ?? LOGIN_FAILED_MESSAGE }),
   }
   const status = problem === null ? 200 : (problem.refusal?.status ?? 401)
@@ -101,7 +104,9 @@ async function proceed(
 ): Promise<EndpointResult> {
   const userId = session?.userId ?? null
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
-  const step = nextStep(request, { userId, freshLogin, consent })
+  const sessionAge =
+    session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
+  const step = nextStep(request, { userId, sessionAge, freshLogin, consent })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, session, deps)
   const user = await deps.people.find(session.userId)

@@ -150,6 +150,10 @@ export async function issueGrantTokens(
         }
       : {}),
   }
+  // OpenID Connect Core §11: the use of refresh tokens is not exclusive to offline_access. Keyward issues one
+  // exactly as for plain OAuth: whenever the operator registered the client for the refresh_token grant, with or
+  // without openid, and never because of a scope. That registration is the condition §11 allows in place of
+  // prompt=consent; offline_access, where an operator configures it, is a scope like any other.
   if (!client.grantTypes.includes('refresh_token')) return response
   const refresh = mintRefreshToken({ ...request, scope: request.refreshScope ?? scope }, deps)
   await tx.tokens.createRefreshToken(refresh.record)

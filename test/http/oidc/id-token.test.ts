@@ -3,16 +3,9 @@ import { createHash } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose'
 import { decideOnPages, deviceClient, poll, startDevice } from '../../device/device-flow.ts'
-import {
-  authorizeCode,
-  codeOf,
-  newBrowser,
-  newPkce,
-  postToken,
-  redeemCode,
-  basicAuthorization,
-} from '../../support/flow.ts'
+import { basicAuthorization, newBrowser, postToken } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
+import { codeTokens, openIdClient, type Registered } from './oidc-flow.ts'
 
 let server: TestServer
 before(async () => {
@@ -35,26 +28,16 @@ async function verifyIdToken(idToken: unknown, clientId: string): Promise<JWTPay
   return payload
 }
 
-async function openIdClient() {
-  return server.client({ scopes: ['openid', 'profile', 'email', 'read'], defaultScopes: ['openid'] })
-}
-
-async function codeFlow(
-  params: Record<string, string>,
-  registered: Awaited<ReturnType<typeof openIdClient>>,
-) {
+async function codeFlow(params: Record<string, string>, registered: Registered) {
   const user = await server.user()
   const browser = newBrowser(server.issuer)
-  const pkce = newPkce()
-  const location = await authorizeCode(server, { client: registered.client, pkce, params, user, browser })
-  const reply = await redeemCode(server, { ...registered, code: codeOf(location), verifier: pkce.verifier })
-  assert.equal(reply.status, 200, JSON.stringify(reply.json))
+  const reply = await codeTokens(server, registered, { params, user, browser })
   return { user, reply, browser }
 }
 
 describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
   test('the code flow with openid returns an ID token with every claim Core §2 names', async () => {
-    const registered = await openIdClient()
+    const registered = await openIdClient(server)
     const before = Math.floor(Date.now() / 1000)
     const { user, reply } = await codeFlow({ scope: 'openid profile', nonce: 'n-0S6_WzA2Mj' }, registered)
     const claims = await verifyIdToken(reply.json.id_token, registered.client.id)
@@ -72,18 +55,11 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
   })
 
   test('the sid is not the session cookie, and stays the same for the session', async () => {
-    const registered = await openIdClient()
+    const registered = await openIdClient(server)
     const { reply, browser } = await codeFlow({ scope: 'openid' }, registered)
     const first = await verifyIdToken(reply.json.id_token, registered.client.id)
     for (const value of browser.cookies.values()) assert.ok(!value.includes(String(first.sid)))
-    const pkce = newPkce()
-    const again = await authorizeCode(server, {
-      client: registered.client,
-      pkce,
-      params: { scope: 'openid' },
-      browser,
-    })
-    const second = await redeemCode(server, { ...registered, code: codeOf(again), verifier: pkce.verifier })
+    const second = await codeTokens(server, registered, { params: { scope: 'openid' }, browser })
     const claims = await verifyIdToken(second.json.id_token, registered.client.id)
     assert.equal(claims.sid, first.sid)
     assert.equal(claims.auth_time, first.auth_time)
@@ -91,14 +67,14 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
   })
 
   test('without openid there is no ID token: plain OAuth clients see no change', async () => {
-    const registered = await openIdClient()
+    const registered = await openIdClient(server)
     const { reply } = await codeFlow({ scope: 'profile read' }, registered)
     assert.equal(reply.json.id_token, undefined)
     assert.equal(typeof reply.json.refresh_token, 'string')
   })
 
   test('a refresh returns a new ID token for the same sign-in, without the nonce (Core §12.2)', async () => {
-    const registered = await openIdClient()
+    const registered = await openIdClient(server)
     const { reply } = await codeFlow({ scope: 'openid profile', nonce: 'refresh-nonce' }, registered)
     const first = await verifyIdToken(reply.json.id_token, registered.client.id)
     const refreshed = await postToken(
@@ -137,7 +113,7 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
   })
 
   test('access tokens keep the configured algorithm; the RS256 key is published beside it', async () => {
-    const registered = await openIdClient()
+    const registered = await openIdClient(server)
     const { reply } = await codeFlow({ scope: 'openid' }, registered)
     assert.equal(decodeProtectedHeader(String(reply.json.access_token)).alg, 'ES256')
     const { keys } = (await (await fetch(`${server.issuer}/jwks.json`)).json()) as {

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import {
-  authorizeCode,
-  basicAuthorization,
-  codeOf,
-  newPkce,
-  postToken,
-  redeemCode,
-} from '../../support/flow.ts'
+import { basicAuthorization, postToken } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
+import { codeTokens, openIdClient } from './oidc-flow.ts'
 
 let server: TestServer
 before(async () => {
@@ -27,18 +21,11 @@ const CLAIMS = {
 
 /** A person with claims signs in to a client; returns the token response. */
 async function tokensFor(scope: string, registration: Parameters<TestServer['client']>[0] = {}) {
-  const registered = await server.client({
-    scopes: ['openid', 'profile', 'email', 'address', 'phone', 'read'],
-    defaultScopes: ['openid'],
-    ...registration,
-  })
+  const registered = await openIdClient(server, registration)
   const user = await server.user()
   await server.core.stores.users.setClaims(user.id, CLAIMS)
-  const pkce = newPkce()
-  const location = await authorizeCode(server, { client: registered.client, pkce, params: { scope }, user })
-  const reply = await redeemCode(server, { ...registered, code: codeOf(location), verifier: pkce.verifier })
-  assert.equal(reply.status, 200, JSON.stringify(reply.json))
-  return { user, registered, json: reply.json }
+  const { json } = await codeTokens(server, registered, { params: { scope }, user })
+  return { user, registered, json }
 }
 
 const userinfo = (token: string, init: RequestInit = {}) =>
