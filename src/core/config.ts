@@ -88,8 +88,14 @@ export const configSchema = z
     scopes: z
       .array(scopeDefinition)
       .min(1)
+      // OpenID Connect Core §3.1.2.1 and §5.4: openid signs people in to the application; the four after it
+      // release the person's claims.
       .default([
-        { name: 'profile', description: 'See your username' },
+        { name: 'openid', description: 'Sign you in with your account' },
+        { name: 'profile', description: 'See your username, name and profile details' },
+        { name: 'email', description: 'See your email address' },
+        { name: 'address', description: 'See your postal address' },
+        { name: 'phone', description: 'See your phone number' },
         { name: 'read', description: 'Read your data' },
         { name: 'write', description: 'Create and change your data' },
       ]),

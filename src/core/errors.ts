@@ -17,6 +17,10 @@ export type OAuthErrorCode =
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -92,6 +96,38 @@ export class ConsentRequired extends codeClass('consent_required') {}
 export class AuthorizationPending extends codeClass('authorization_pending') {}
 export class SlowDown extends codeClass('slow_down') {}
 export class ExpiredToken extends codeClass('expired_token') {}
+
+// OpenID Connect Core §3.1.2.6: request objects are not implemented, and say so.
+export class RequestNotSupported extends OAuthError {
+  readonly code = 'request_not_supported'
+}
+
+export class RequestUriNotSupported extends OAuthError {
+  readonly code = 'request_uri_not_supported'
+}
+
+// RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
+export class InvalidToken extends OAuthError {
+  readonly code = 'invalid_token'
+  override readonly status = 401
+  /** RFC 6750 §3.1: a request with no token at all gets a challenge without error information. */
+  readonly tokenMissing: boolean
+  constructor(description: string, tokenMissing = false) {
+    super(description)
+    this.tokenMissing = tokenMissing
+  }
+}
+
+export class InsufficientScope extends OAuthError {
+  readonly code = 'insufficient_scope'
+  override readonly status = 403
+  /** The scope the resource needs (RFC 6750 §3 `scope` attribute). */
+  readonly scope: string
+  constructor(description: string, scope: string) {
+    super(description)
+    this.scope = scope
+  }
+}
 
 /** Wire form of an error, as RFC 6749 §5.2 shapes it. */
 export function errorBody(error: OAuthError): { error: OAuthErrorCode; error_description: string } {

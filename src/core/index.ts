@@ -15,6 +15,7 @@ import {
 import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
+import { userinfo } from './oidc/userinfo.ts'
 import { tokenRequest } from './endpoints/token.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
 import type { SignIn } from './sign-in.ts'
@@ -48,6 +49,8 @@ export interface AuthorizationServer {
   metadata(): Promise<EndpointResult>
   /** The JWK set of the signing keys. */
   jwks(): EndpointResult
+  /** OpenID Connect Core §5.3: the person's claims for a bearer access token (header or form body). */
+  userinfo(request: ClientAuthInput): Promise<EndpointResult>
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -67,6 +70,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     },
     metadata: () => metadata(deps),
     jwks: () => jwks(deps),
+    userinfo: (request) => userinfo(request, deps),
   }
 }
 
@@ -90,9 +94,11 @@ export {
 } from './config.ts'
 export {
   errorBody,
+  InsufficientScope,
   InvalidClient,
   InvalidGrant,
   InvalidRequest,
+  InvalidToken,
   OAuthError,
   ServerError,
   TemporarilyUnavailable,
@@ -104,7 +110,14 @@ export { isLoopbackHost } from './protocol/redirect-uri.ts'
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
-export { changePassword, endSessions, unlockSignIn } from './admin/users.ts'
+export { changePassword, changeUserClaims, endSessions, unlockSignIn } from './admin/users.ts'
+export {
+  ADDRESS_PARTS,
+  BOOLEAN_CLAIMS,
+  type ClaimChanges,
+  changeClaims,
+  TEXT_CLAIMS,
+} from './oidc/person-claims.ts'
 export { newUser, passwordProblem, recordedPeople, storedPeople } from './users.ts'
 export { ClientRegistrationError, type ClientRegistration } from './client-registration.ts'
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'

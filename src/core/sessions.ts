@@ -6,8 +6,14 @@ import { randomToken } from './random.ts'
 
 type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
 
-/** Starts a login session; the returned id goes into the cookie, only its digest into the store. */
-export async function startSession(userId: string, ctx: SessionDeps): Promise<StartedSession> {
+/**
+ * Starts a login session: the cookie (its id goes into the browser, only its digest into the store) and the
+ * session as stored, whose `sid` and authentication time ID tokens carry.
+ */
+export async function startSession(
+  userId: string,
+  ctx: SessionDeps,
+): Promise<{ cookie: StartedSession; session: Session }> {
   const id = randomToken(ctx.random)
   const now = ctx.clock.now()
   const session: Session = {
@@ -15,9 +21,10 @@ export async function startSession(userId: string, ctx: SessionDeps): Promise<St
     userId,
     authTime: now,
     expiresAt: new Date(now.getTime() + ctx.config.lifetimes.session * 1000),
+    sid: randomToken(ctx.random, 16),
   }
   await ctx.stores.sessions.create(session)
-  return { id, maxAgeSeconds: ctx.config.lifetimes.session }
+  return { cookie: { id, maxAgeSeconds: ctx.config.lifetimes.session }, session }
 }
 
 /** The live session behind a cookie value, or null. */

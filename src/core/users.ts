@@ -32,6 +32,7 @@ export async function newUser(
     username,
     passwordHash: await hashPassword(password),
     createdAt: deps.clock.now(),
+    claims: {},
   }
 }
 
@@ -67,6 +68,7 @@ export function recordedPeople(people: People, users: UserStore, clock: Clock): 
           id,
           username: name,
           passwordHash: EXTERNAL_PASSWORD_HASH,
+          claims: verification.person.claims ?? {},
           createdAt: clock.now(),
         })
       }

@@ -3,16 +3,20 @@ import { ENDPOINT_PATHS, InvalidRequest } from '../core/index.ts'
 
 /**
  * The endpoints a browser-based client calls from its own origin, each with its method: RFC 9700 §2.6 names the
- * token, metadata and jwks_uri endpoints, RFC 7009 §2.3 revocation; device authorization serves browser-based
+ * token, metadata (both well-known documents) and jwks_uri endpoints, RFC 7009 §2.3 revocation; device authorization serves browser-based
  * device apps. Introspection is for resource servers (RFC 7662 §2), and the authorization endpoint and the pages
  * are navigated to, never fetched (RFC 9700 §2.6: no CORS there).
  */
-const CORS_ENDPOINTS: ReadonlyMap<string, string> = new Map([
-  [ENDPOINT_PATHS.token, 'POST'],
-  [ENDPOINT_PATHS.revocation, 'POST'],
-  [ENDPOINT_PATHS.deviceAuthorization, 'POST'],
-  [ENDPOINT_PATHS.metadata, 'GET'],
-  [ENDPOINT_PATHS.jwks, 'GET'],
+const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
+  [ENDPOINT_PATHS.token, ['POST']],
+  [ENDPOINT_PATHS.revocation, ['POST']],
+  [ENDPOINT_PATHS.deviceAuthorization, ['POST']],
+  [ENDPOINT_PATHS.metadata, ['GET']],
+  // OpenID Connect Discovery 1.0 §4 and Core §5.3: browser relying parties (oidc-client-ts) call them from
+  // their own origin.
+  [ENDPOINT_PATHS.openidConfiguration, ['GET']],
+  [ENDPOINT_PATHS.userinfo, ['GET', 'POST']],
+  [ENDPOINT_PATHS.jwks, ['GET']],
 ])
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type'
@@ -29,7 +33,7 @@ export function registerCors(api: FastifyInstance): void {
     if (corsMethods.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
     done()
   })
-  for (const [path, method] of CORS_ENDPOINTS) {
+  for (const [path, methods] of CORS_ENDPOINTS) {
     api.options(path, (request, reply) => {
       const requested = request.headers['access-control-request-method']
       // Fetch standard §3.2.2: a preflight names its Origin and the method it asks for.
@@ -38,10 +42,12 @@ export function registerCors(api: FastifyInstance): void {
           'OPTIONS here is a CORS preflight: it needs Origin and Access-Control-Request-Method.',
         )
       }
-      if (requested !== method) throw new InvalidRequest(`${path} takes ${method}, not ${requested}.`)
+      if (!methods.includes(requested)) {
+        throw new InvalidRequest(`${path} takes ${methods.join(' or ')}, not ${requested}.`)
+      }
       return reply
         .code(204)
-        .header('Access-Control-Allow-Methods', method)
+        .header('Access-Control-Allow-Methods', methods.join(', '))
         .header('Access-Control-Allow-Headers', ALLOWED_HEADERS)
         .header('Access-Control-Max-Age', '600')
         .send()

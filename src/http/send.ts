@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { InvalidClient, TooManyRequests } from '../core/index.ts'
+import { InsufficientScope, InvalidClient, InvalidToken, TooManyRequests } from '../core/index.ts'
 import type { EndpointResult } from '../core/model/endpoint-result.ts'
 import { type CookiePolicy, writeCookie } from './cookies.ts'
 import type { Csrf } from './csrf.ts'
@@ -21,6 +21,14 @@ export interface BrowserSide extends ReplySide {
 
 const isBrowserSide = (side: ReplySide): side is BrowserSide => 'csrf' in side
 
+/** RFC 6750 §3: auth-params are quoted strings, so a quote or backslash in a value is escaped (RFC 9110 §5.6.4). */
+function bearerChallenge(error: InvalidToken | InsufficientScope): string {
+  if (error instanceof InvalidToken && error.tokenMissing) return 'Bearer realm="keyward"'
+  const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`
+  const scope = error instanceof InsufficientScope ? `, scope=${quoted(error.scope)}` : ''
+  return `Bearer realm="keyward", error="${error.code}", error_description=${quoted(error.description)}${scope}`
+}
+
 /**
  * Every reply Keyward sends, from the one result shape of the core (architecture §2). Caching, the error headers
  * and the rendering of pages are decided here and nowhere else.
@@ -37,6 +45,10 @@ export function send(
   // RFC 6749 §5.2: a 401 after Basic authentication carries the Basic challenge (a page has no challenge).
   if (error instanceof InvalidClient && error.usedBasic && result.kind === 'json') {
     reply.header('WWW-Authenticate', 'Basic realm="keyward"')
+  }
+  // RFC 6750 §3: a refused bearer token is answered with a Bearer challenge; no error when there was no token.
+  if (error instanceof InvalidToken || error instanceof InsufficientScope) {
+    reply.header('WWW-Authenticate', bearerChallenge(error))
   }
   if (session !== undefined) {
     if (!isBrowserSide(side)) throw new Error('A session can only be started where replies go to a browser.')

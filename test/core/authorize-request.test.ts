@@ -175,7 +175,7 @@ describe('validateAuthorizationRequest: errors redirected with state', () => {
   })
 
   test('an unknown prompt value, or none with another value, is invalid_request', async () => {
-    await redirectedError({ prompt: 'select_account' }, 'invalid_request')
+    await redirectedError({ prompt: 'sideways' }, 'invalid_request')
     await redirectedError({ prompt: 'none login' }, 'invalid_request')
   })
 

@@ -219,7 +219,7 @@ describe('request errors: a redirect with error, state and iss', () => {
   })
 
   test('an unknown prompt value', async () => {
-    assertErrorRedirect(await open({ prompt: 'select_account', state: 's11' }), 'invalid_request', 's11')
+    assertErrorRedirect(await open({ prompt: 'sideways', state: 's11' }), 'invalid_request', 's11')
   })
 
   test('the redirect keeps the query of the registered URI', async () => {

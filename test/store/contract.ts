@@ -177,6 +177,15 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal(await stores.users.setPasswordHash('nobody', hash), false)
     })
 
+    it('setClaims replaces the claims of a known user only, every value intact', async ({ stores }) => {
+      const dana = make.user()
+      await stores.users.create(dana)
+      const claims = { given_name: 'Dana', phone_number: '+353 1 234', phone_number_verified: false }
+      assert.equal(await stores.users.setClaims(dana.id, claims), true)
+      assert.deepEqual(await stores.users.get(dana.id), { ...dana, claims })
+      assert.equal(await stores.users.setClaims('nobody', claims), false)
+    })
+
     it('delete removes the user and their sessions, codes, grants, tokens, consents and device codes', async ({
       stores,
     }) => {

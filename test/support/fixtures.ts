@@ -147,6 +147,13 @@ export function user(overrides: Partial<User> = {}): User {
     username: `${id}@example.test`,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo',
     createdAt: t0,
+    claims: {
+      name: 'Zoë "Z" O\'Brien',
+      email: `${id}@example.test`,
+      email_verified: true,
+      updated_at: 1_700_000_000,
+      address: { street_address: '1 Main St\nFlat 2', country: 'IE' },
+    },
     ...overrides,
   }
 }
@@ -160,6 +167,8 @@ export function grant(owner: { client: Client; user: User }, overrides: Partial<
     createdAt: t0,
     revokedAt: null,
     revokedReason: null,
+    authTime: at(-45),
+    sid: rawSecret(),
     ...overrides,
   }
 }
@@ -178,6 +187,9 @@ export function code(
     expiresAt: at(60),
     grantId: null,
     createdAt: t0,
+    nonce: 'n-0S6_WzA2Mj "ünïcode"',
+    authTime: at(-45),
+    sid: rawSecret(),
     ...overrides,
   }
 }
@@ -244,7 +256,14 @@ export function consent(owner: { client: Client; user: User }, overrides: Partia
 }
 
 export function session(of: User, overrides: Partial<Session> = {}): Session {
-  return { digest: newDigest(), userId: of.id, authTime: at(-30), expiresAt: at(3600), ...overrides }
+  return {
+    digest: newDigest(),
+    userId: of.id,
+    authTime: at(-30),
+    expiresAt: at(3600),
+    sid: rawSecret(),
+    ...overrides,
+  }
 }
 
 export function deviceCode(of: Client, overrides: Partial<DeviceCode> = {}): DeviceCode {

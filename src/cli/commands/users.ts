@@ -1,5 +1,17 @@
 import type { Command } from 'commander'
-import { changePassword, endSessions, unlockSignIn, newUser, passwordProblem } from '../../core/index.ts'
+import {
+  ADDRESS_PARTS,
+  BOOLEAN_CLAIMS,
+  type ClaimChanges,
+  changeClaims,
+  changePassword,
+  changeUserClaims,
+  endSessions,
+  newUser,
+  passwordProblem,
+  TEXT_CLAIMS,
+  unlockSignIn,
+} from '../../core/index.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
@@ -27,15 +39,61 @@ function ended(sessions: number | null, grants: number | null): string {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
 
+/**
+ * The OpenID Connect claims as options (Core §5.1): --given-name, --email-verified true, --postal-code, ...;
+ * each option's claim, by commander's camelCase name. The address parts are options of their own, the
+ * formatted address is --address.
+ */
+const CLAIM_OPTIONS: readonly (readonly [flag: string, claim: keyof ClaimChanges])[] = [
+  ...TEXT_CLAIMS.map((claim) => [claim, claim] as const),
+  ...BOOLEAN_CLAIMS.map((claim) => [claim, claim] as const),
+  ...ADDRESS_PARTS.map((part) => [part === 'formatted' ? 'address' : part, `address.${part}`] as const),
+].map(([name, claim]): readonly [string, keyof ClaimChanges] => [`--${name.replaceAll('_', '-')}`, claim])
+
+const camelCase = (flag: string) =>
+  flag.slice(2).replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
+
+function withClaimOptions(command: Command): Command {
+  for (const [flag, claim] of CLAIM_OPTIONS) {
+    const value = BOOLEAN_CLAIMS.some((name) => name === claim) ? '<true|false>' : '<value>'
+    command.option(`${flag} ${value}`, `the ${claim} claim ("" removes it)`)
+  }
+  return command
+}
+
+function claimChangesOf(options: Readonly<Record<string, unknown>>): ClaimChanges {
+  const changes: Record<string, string> = {}
+  for (const [flag, claim] of CLAIM_OPTIONS) {
+    const value = options[camelCase(flag)]
+    if (typeof value === 'string') changes[claim] = value
+  }
+  return changes
+}
+
+/** A rule of changeClaims broken, as the usage error the operator reads. */
+function usage<T>(work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
+
 export function usersCommand(program: Command, env: Environment): void {
   const users = program.command('users').description('manage the people who sign in')
 
-  users
-    .command('create <username>')
-    .description('create a user; the password comes from --password or standard input')
-    .option('--password <password>', 'the password (prefer standard input)')
-    .option('--json', 'print one JSON object')
-    .action(async (username: string, options: { password?: string; json?: boolean }) => {
+  withClaimOptions(
+    users
+      .command('create <username>')
+      .description(
+        'create a user; the password comes from --password or standard input, the OpenID Connect claims ' +
+          'from their options',
+      )
+      .option('--password <password>', 'the password (prefer standard input)')
+      .option('--json', 'print one JSON object'),
+  ).action(
+    async (username: string, options: { password?: string; json?: boolean } & Record<string, unknown>) => {
+      const claims = usage(() => changeClaims({}, claimChangesOf(options), systemClock.now()))
       const password = await passwordFrom(options.password)
       await withStores(env, async (stores) => {
         if (await stores.users.getByUsername(username))
@@ -45,10 +103,31 @@ export function usersCommand(program: Command, env: Environment): void {
             throw new UsageError(error.message)
           },
         )
-        await stores.users.create(user)
+        await stores.users.create({ ...user, claims })
         print(options.json === true, { id: user.id, username }, () => `Created user ${username} (${user.id})`)
       })
+    },
+  )
+
+  withClaimOptions(
+    users
+      .command('update <username>')
+      .description('change the OpenID Connect claims of a user (UserInfo releases them by scope)')
+      .option('--json', 'print the claims as JSON'),
+  ).action(async (username: string, options: { json?: boolean } & Record<string, unknown>) => {
+    await withStores(env, async (stores, _config, admin) => {
+      const user = await userNamed(stores, username)
+      const claims = await changeUserClaims(user.id, claimChangesOf(options), admin).catch((error: Error) => {
+        throw new UsageError(error.message)
+      })
+      if (claims === null) throw new UsageError(`No user ${username}.`)
+      print(
+        options.json === true,
+        claims,
+        () => `Updated the claims of ${username}: ${JSON.stringify(claims)}`,
+      )
     })
+  })
 
   const userRows = async ({ stores }: AdminContext) =>
     (await stores.users.list()).map((user) => ({

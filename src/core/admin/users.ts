@@ -1,5 +1,7 @@
 import type { CoreContext } from '../context.ts'
+import type { StandardClaims } from '../model/person-claims.ts'
 import type { User } from '../model/user.ts'
+import { type ClaimChanges, changeClaims } from '../oidc/person-claims.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
 import { passwordProblem } from '../users.ts'
@@ -58,6 +60,24 @@ async function endApplicationAccess(tx: Stores, userId: string, at: Date) {
   await tx.codes.deleteUnusedByUser(userId)
   await tx.deviceCodes.denyApprovedByUser(userId)
   return revokeGrantsOf(tx, userId, at, PASSWORD_CHANGED)
+}
+
+/**
+ * An operator changes what OpenID Connect says about a person (Core §5.1), validated by changeClaims. Null when
+ * there is no such user; the claims as they are now otherwise.
+ */
+export async function changeUserClaims(
+  userId: string,
+  changes: ClaimChanges,
+  ctx: Pick<CoreContext, 'stores' | 'clock'>,
+): Promise<StandardClaims | null> {
+  return ctx.stores.transaction(async (tx) => {
+    const user = await tx.users.get(userId)
+    if (user === null) return null
+    const claims = changeClaims(user.claims, changes, ctx.clock.now())
+    await tx.users.setClaims(userId, claims)
+    return claims
+  })
 }
 
 /** An operator ends every session of a person: each browser signs in again; applications keep their grants. */

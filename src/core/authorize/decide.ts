@@ -9,6 +9,8 @@ export type NextStep = { readonly kind: 'login' } | { readonly kind: 'consent' }
 export interface Situation {
   /** The signed-in user, if the browser has a live session. */
   readonly userId: string | null
+  /** Seconds since that user last entered their password; absent or null without a session. */
+  readonly sessionAge?: number | null
   /** True right after the person entered their password in this very interaction. */
   readonly freshLogin: boolean
   /** The user's remembered consent for this client, if any. */
@@ -16,12 +18,14 @@ export interface Situation {
 }
 
 /**
- * Login, then consent, then the response. prompt=login forces a fresh login, prompt=consent forces the
- * consent page, and prompt=none fails instead of showing either (OpenID Connect Core §3.1.2.1, §3.1.2.6).
+ * Login, then consent, then the response. prompt=login (and select_account) and a session older than max_age
+ * force a fresh login, prompt=consent forces the consent page, and prompt=none fails instead of showing either
+ * (OpenID Connect Core §3.1.2.1, §3.1.2.6).
  */
 export function nextStep(request: AuthorizationRequest, situation: Situation): NextStep {
-  const { prompt } = request
-  const needsLogin = situation.userId === null || (prompt.has('login') && !situation.freshLogin)
+  const { prompt, maxAge } = request
+  const tooOld = maxAge !== null && (situation.sessionAge ?? 0) > maxAge
+  const needsLogin = situation.userId === null || ((prompt.has('login') || tooOld) && !situation.freshLogin)
   if (needsLogin) {
     if (prompt.has('none')) throw new LoginRequired('The user is not signed in.')
     return { kind: 'login' }

@@ -1,11 +1,23 @@
 import type { ClientLookup } from '../client-auth/authenticate.ts'
-import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../errors.ts'
+import {
+  InvalidRequest,
+  OAuthError,
+  RequestNotSupported,
+  RequestUriNotSupported,
+  UnauthorizedClient,
+  UnsupportedResponseType,
+} from '../errors.ts'
 import type { Client } from '../model/client.ts'
 import { isValidS256Challenge } from '../protocol/pkce.ts'
 import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 
-export type Prompt = 'none' | 'login' | 'consent'
+/**
+ * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
+ * choosing an account is signing in again, possibly as someone else.
+ */
+export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const
+export type Prompt = (typeof PROMPT_VALUES)[number]
 export type ResponseType = 'code' | 'token'
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
@@ -18,6 +30,12 @@ export interface AuthorizationRequest {
   /** S256 challenge; null only for the implicit flow, which has no code to bind it to. */
   readonly codeChallenge: string | null
   readonly prompt: ReadonlySet<Prompt>
+  /** OpenID Connect Core §3.1.2.1: a value the client binds its session to, returned in the ID token. */
+  readonly nonce: string | null
+  /** OpenID Connect Core §3.1.2.1: seconds since the person last entered their password, at most; else sign in. */
+  readonly maxAge: number | null
+  /** OpenID Connect Core §3.1.2.1: who the client thinks will sign in; it fills in the username. */
+  readonly loginHint: string | null
 }
 
 /** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
@@ -43,6 +61,15 @@ export const AUTHORIZATION_PARAMETERS = [
   'code_challenge',
   'code_challenge_method',
   'prompt',
+  'nonce',
+  'max_age',
+  'login_hint',
+  // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, Keyward knows one
+  // authentication class, and a session is never chosen by a hint (id_token_hint is not checked).
+  'ui_locales',
+  'claims_locales',
+  'acr_values',
+  'id_token_hint',
 ] as const
 
 export async function validateAuthorizationRequest(
@@ -99,6 +126,10 @@ function checkRequest(
   redirectUri: string,
   state: string | null,
 ): AuthorizationRequest {
+  // OpenID Connect Core §3.1.2.6: request objects are not implemented; they are refused, never ignored.
+  if (params.has('request')) throw new RequestNotSupported('The request parameter is not supported.')
+  if (params.has('request_uri'))
+    throw new RequestUriNotSupported('The request_uri parameter is not supported.')
   const responseType = params.get('response_type')
   if (responseType === undefined) throw new InvalidRequest('The response_type parameter is required.')
   if (responseType !== 'code' && responseType !== 'token') {
@@ -138,16 +169,27 @@ function checkRequest(
     state,
     codeChallenge: responseType === 'code' ? codeChallenge : null,
     prompt: parsePrompt(params.get('prompt')),
+    nonce: params.get('nonce') ?? null,
+    maxAge: parseMaxAge(params.get('max_age')),
+    loginHint: params.get('login_hint') ?? null,
   }
+}
+
+/** OpenID Connect Core §3.1.2.1 max_age: a non-negative whole number of seconds. */
+function parseMaxAge(value: string | undefined): number | null {
+  if (value === undefined) return null
+  if (!/^\d{1,10}$/.test(value)) throw new InvalidRequest('max_age is a whole number of seconds.')
+  return Number(value)
 }
 
 function parsePrompt(value: string | undefined): ReadonlySet<Prompt> {
   const prompts = new Set<Prompt>()
   for (const entry of (value ?? '').split(' ').filter(Boolean)) {
-    if (entry !== 'none' && entry !== 'login' && entry !== 'consent') {
-      throw new InvalidRequest('The prompt parameter takes none, login or consent.')
+    const prompt = PROMPT_VALUES.find((known) => known === entry)
+    if (prompt === undefined) {
+      throw new InvalidRequest(`The prompt parameter takes ${PROMPT_VALUES.join(', ')}.`)
     }
-    prompts.add(entry)
+    prompts.add(prompt === 'select_account' ? 'login' : prompt)
   }
   // OpenID Connect Core §3.1.2.1: none cannot be combined with any other value.
   if (prompts.has('none') && prompts.size > 1)

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context.ts'
 import type { OAuthError } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
+import type { Session } from '../model/session.ts'
 import { digest } from '../protocol/digest.ts'
 import { randomToken } from '../random.ts'
 import type { AuthorizationRequest, ResponseType } from './request.ts'
@@ -19,10 +20,10 @@ function redirectWith(
   return url.toString()
 }
 
-/** RFC 6749 §4.1.2 with RFC 9207 `iss`: issues a code bound to everything §4.1.3 will check. */
+/** RFC 6749 §4.1.2 with RFC 9207 `iss`: issues a code bound to everything §4.1.3 will check, from a session. */
 export async function issueCode(
   request: AuthorizationRequest,
-  userId: string,
+  session: Session,
   ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>,
 ): Promise<string> {
   if (request.codeChallenge === null) throw new Error('A code request always carries a validated challenge.')
@@ -31,13 +32,17 @@ export async function issueCode(
   const record: AuthorizationCode = {
     digest: digest(code),
     clientId: request.client.id,
-    userId,
+    userId: session.userId,
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
     scope: request.scope,
     expiresAt: new Date(now.getTime() + ctx.config.lifetimes.authorizationCode * 1000),
     grantId: null,
     createdAt: now,
+    // OpenID Connect Core §3.1.3.6: nonce, auth_time and sid travel with the code into the ID token.
+    nonce: request.nonce,
+    authTime: session.authTime,
+    sid: session.sid,
   }
   await ctx.stores.codes.create(record)
   return redirectWith(request.redirectUri, 'code', { code, state: request.state, iss: ctx.config.issuer })

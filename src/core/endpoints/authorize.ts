@@ -11,6 +11,7 @@ import type { CoreContext } from '../context.ts'
 import { AccessDenied, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
 import type { HiddenFields } from '../model/pages.ts'
+import type { Session } from '../model/session.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
 import { type SignIn, signInOrRefusal } from '../sign-in.ts'
@@ -53,7 +54,10 @@ function loginPage(
     clientName: request.client.name,
     hiddenFields: authorizationFields(params),
     ...(problem === null
-      ? {}
+      ? // OpenID Connect Core §3.1.2.1: login_hint fills in the username.
+        request.loginHint === null
+        ? {}
+        : { username: request.loginHint }
       : { username: problem.username, error: problem.refusal?.description ?? LOGIN_FAILED_MESSAGE }),
   }
   const status = problem === null ? 200 : (problem.refusal?.status ?? 401)
@@ -81,28 +85,31 @@ async function withValidRequest(
 
 async function respond(
   request: AuthorizationRequest,
-  userId: string,
+  session: Session,
   deps: CoreContext,
 ): Promise<EndpointResult> {
   const location =
     request.responseType === 'code'
-      ? await issueCode(request, userId, deps)
-      : implicitRedirect(request, await issueImplicitToken(request, userId, deps), deps.config.issuer)
+      ? await issueCode(request, session, deps)
+      : implicitRedirect(request, await issueImplicitToken(request, session.userId, deps), deps.config.issuer)
   return { kind: 'redirect', location }
 }
 
 async function proceed(
   request: AuthorizationRequest,
   params: ReadonlyMap<string, string>,
-  userId: string | null,
+  session: Session | null,
   freshLogin: boolean,
   deps: CoreContext,
 ): Promise<EndpointResult> {
+  const userId = session?.userId ?? null
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
-  const step = nextStep(request, { userId, freshLogin, consent })
-  if (step.kind === 'login' || userId === null) return loginPage(request, params, null)
-  if (step.kind === 'issue') return respond(request, userId, deps)
-  const user = await deps.people.find(userId)
+  const sessionAge =
+    session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
+  const step = nextStep(request, { userId, sessionAge, freshLogin, consent })
+  if (step.kind === 'login' || session === null) return loginPage(request, params, null)
+  if (step.kind === 'issue') return respond(request, session, deps)
+  const user = await deps.people.find(session.userId)
   if (user === null) return loginPage(request, params, null)
   return pageResult({
     view: 'consent',
@@ -124,7 +131,7 @@ export function authorize(
 ): Promise<EndpointResult> {
   return withValidRequest(params, deps, async (request) => {
     const session = await findSession(browser.sessionId, deps)
-    return proceed(request, params, session?.userId ?? null, false, deps)
+    return proceed(request, params, session, false, deps)
   })
 }
 
@@ -142,8 +149,9 @@ export async function submitLogin(
     const user = await signInOrRefusal(credentials, deps)
     if (user instanceof OAuthError) return loginPage(request, params, { username, refusal: user })
     if (user === null) return loginPage(request, params, { username })
-    session = await startSession(user.id, deps)
-    return proceed(request, params, user.id, true, deps)
+    const started = await startSession(user.id, deps)
+    session = started.cookie
+    return proceed(request, params, started.session, true, deps)
   })
   return session === undefined ? result : { ...result, session }
 }
@@ -159,11 +167,10 @@ export function submitConsent(
     const session = await findSession(browser.sessionId, deps)
     if (session === null) return loginPage(request, params, null)
     if (form.get('decision') !== 'approve') throw new AccessDenied('The user denied the request.')
-    const { userId } = session
     await rememberConsent(
-      { userId, clientId: request.client.id, scope: request.scope, address: browser.address },
+      { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
       deps,
     )
-    return respond(request, userId, deps)
+    return respond(request, session, deps)
   })
 }

@@ -189,7 +189,7 @@ export async function submitDeviceLogin(
   }
   if (user === null)
     return deviceLoginPage(userCode, { username, problem: LOGIN_FAILED_MESSAGE, status: 401 })
-  const session = await startSession(user.id, deps)
+  const session = (await startSession(user.id, deps)).cookie
   const { pending, error } = await pendingFrom(form, { address: credentials.address, userId: user.id }, deps)
   const result = pending ? await confirmPage(pending, user.id, deps) : deviceEntryPage(userCode, error)
   return { ...result, session }

@@ -4,6 +4,7 @@ import type { CoreContext } from '../context.ts'
 import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
+import { openIdProviderMetadata } from '../oidc/discovery.ts'
 
 /** RFC 6749 §2.3.1: the client secret methods, which every client-authenticating endpoint takes. */
 const SECRET_METHODS = ['client_secret_basic', 'client_secret_post']
@@ -24,11 +25,16 @@ export const ENDPOINT_PATHS = {
   deviceDecision: '/device/decide',
   jwks: '/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
+  /** OpenID Connect Discovery 1.0 §4: the same document at the path OpenID relying parties look at. */
+  openidConfiguration: '/.well-known/openid-configuration',
+  /** OpenID Connect Core §5.3 */
+  userinfo: '/userinfo',
 } as const
 
 /**
- * RFC 8414 §2 authorization server metadata. Grant types come from the grant registry; the legacy flows are
- * advertised only while some client has them enabled.
+ * RFC 8414 §2 authorization server metadata, with the OpenID Provider metadata of Discovery 1.0 §3 (RFC 8414 §2
+ * lets the one document carry both): one builder, served at both well-known paths. Grant types come from the
+ * grant registry; the legacy flows are advertised only while some client has them enabled.
  */
 function authorizationServerMetadata(
   config: Config,
@@ -56,6 +62,7 @@ function authorizationServerMetadata(
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }
 

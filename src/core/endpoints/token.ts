@@ -6,6 +6,7 @@ import { parseGrantRequest } from '../grants/grant-handler.ts'
 import { grantRegistry } from '../grants/index.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import type { TokenResponse } from '../model/token.ts'
+import { mintIdToken } from '../oidc/id-token.ts'
 import { required } from '../protocol/params.ts'
 import { jsonResult } from '../results.ts'
 
@@ -27,16 +28,26 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
     client,
     address: input.address,
   })
-  return jsonResult(tokenResponseBody(issued))
+  // Signed after the grant's transaction: the first ID token may have to store the RS256 key (signing-keys.ts).
+  const { authentication, accessToken } = issued
+  const idToken =
+    authentication === undefined
+      ? undefined
+      : await mintIdToken({ client, authentication, accessToken }, deps)
+  return jsonResult(tokenResponseBody(issued, idToken))
 }
 
-/** RFC 6749 §5.1: the JSON body of a successful token response. */
-function tokenResponseBody(response: TokenResponse): Record<string, string | number> {
+/** RFC 6749 §5.1 (with OpenID Connect Core §3.1.3.3 id_token): the JSON body of a successful token response. */
+function tokenResponseBody(
+  response: TokenResponse,
+  idToken: string | undefined,
+): Record<string, string | number> {
   return {
     access_token: response.accessToken,
     token_type: response.tokenType,
     expires_in: response.expiresIn,
     scope: response.scope.join(' '),
     ...(response.refreshToken === undefined ? {} : { refresh_token: response.refreshToken }),
+    ...(idToken === undefined ? {} : { id_token: idToken }),
   }
 }

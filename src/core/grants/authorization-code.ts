@@ -62,10 +62,10 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
         return new InvalidGrant('The code_verifier does not match the code_challenge.')
       }
-      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx)
+      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx, code)
       await tx.grants.create(grant)
       await tx.codes.setGrant(codeDigest, grant.id)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope, nonce: code.nonce }, ctx)
     })
     if (reused !== null) reportReuse(reused, ctx)
     if (outcome instanceof Error) throw outcome

@@ -12,4 +12,9 @@ export interface AuthorizationCode {
   /** Set by the first redemption; the grant lets a second redemption revoke what the first one issued. */
   readonly grantId: string | null
   readonly createdAt: Date
+  /** OpenID Connect Core §3.1.2.1: the request's nonce, returned in the ID token (§3.1.3.6); null when absent. */
+  readonly nonce: string | null
+  /** The sign-in behind the code: when the password was entered, and in which session (null before migration 006). */
+  readonly authTime: Date | null
+  readonly sid: string | null
 }

@@ -11,4 +11,10 @@ export interface Grant {
   readonly revokedAt: Date | null
   /** Why it was revoked: 'user', 'operator', 'code_reuse', 'refresh_reuse', ... (a security event when reuse). */
   readonly revokedReason: string | null
+  /**
+   * The sign-in the grant began with, for the ID tokens of its refreshes (OpenID Connect Core §12.2): when the
+   * password was entered and the session's sid. Null where no browser session was involved (device, password).
+   */
+  readonly authTime: Date | null
+  readonly sid: string | null
 }

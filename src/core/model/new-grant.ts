@@ -2,10 +2,14 @@ import type { Clock } from '../clock.ts'
 import { type Random, randomId } from '../random.ts'
 import type { Grant } from './grant.ts'
 
-/** A new, unrevoked grant: what a code redemption, device approval, password login or implicit response begins. */
+/**
+ * A new, unrevoked grant: what a code redemption, device approval, password login or implicit response begins,
+ * with the browser sign-in it came from when there was one (a code's).
+ */
 export function newGrant(
   owner: { clientId: string; userId: string; scope: readonly string[] },
   deps: { clock: Clock; random: Random },
+  signIn: Pick<Grant, 'authTime' | 'sid'> = { authTime: null, sid: null },
 ): Grant {
   return {
     id: randomId(deps.random),
@@ -13,5 +17,6 @@ export function newGrant(
     createdAt: deps.clock.now(),
     revokedAt: null,
     revokedReason: null,
+    ...signIn,
   }
 }

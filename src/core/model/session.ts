@@ -7,4 +7,9 @@ export interface Session {
   /** When the person last entered their password: prompt=login and max_age compare against it. */
   readonly authTime: Date
   readonly expiresAt: Date
+  /**
+   * OpenID Connect Front-/Back-Channel Logout: the session's public id, the `sid` of the ID tokens issued in it.
+   * Random and unrelated to the cookie, which stays secret.
+   */
+  readonly sid: string
 }

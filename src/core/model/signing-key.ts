@@ -1,7 +1,10 @@
-/** An asymmetric key that signs access tokens. Its private part is stored encrypted (architecture §5). */
+/**
+ * An asymmetric key that signs access tokens (ES256 or EdDSA, as configured) or ID tokens (RS256, OpenID Connect
+ * Discovery §3). Its private part is stored encrypted (architecture §5).
+ */
 export interface SigningKey {
   readonly kid: string
-  readonly alg: 'ES256' | 'EdDSA'
+  readonly alg: 'ES256' | 'EdDSA' | 'RS256'
   /** Public JWK, published in the JWKS while any token it signed may still be valid. */
   readonly publicJwk: Readonly<Record<string, unknown>>
   /** The private JWK, encrypted with the key-encryption key from config (AES-256-GCM, base64url). */

@@ -45,4 +45,15 @@ export interface TokenResponse {
   readonly expiresIn: number
   readonly scope: readonly string[]
   readonly refreshToken?: string
+  /** Set when the scope includes openid: the sign-in the token endpoint states in an ID token. */
+  readonly authentication?: Authentication
+}
+
+/** What an ID token says about a sign-in (OpenID Connect Core §2), besides the issuer, client and times. */
+export interface Authentication {
+  readonly subject: string
+  readonly authTime: Date | null
+  readonly sid: string | null
+  /** Only on the first ID token of a code (Core §3.1.3.6); a refresh's carries none (§12.2). */
+  readonly nonce: string | null
 }

@@ -1,7 +1,11 @@
+import type { StandardClaims } from '../model/person-claims.ts'
+
 /** A person as the protocol needs them: a stable id (the `sub` of their tokens) and the name pages show. */
 export interface Person {
   readonly id: string
   readonly username: string
+  /** OpenID Connect Core §5.1 claims, released by scope (§5.4) in UserInfo; none when absent. */
+  readonly claims?: StandardClaims
 }
 
 /** What checking a username and password found: the person, or no match (with the account's id if it exists). */

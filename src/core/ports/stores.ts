@@ -3,6 +3,7 @@ import type { AuthorizationCode } from '../model/code.ts'
 import type { Consent } from '../model/consent.ts'
 import type { DeviceCode } from '../model/device-code.ts'
 import type { Grant } from '../model/grant.ts'
+import type { StandardClaims } from '../model/person-claims.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
@@ -40,6 +41,8 @@ export interface UserStore {
    * has no password Keyward could check (`EXTERNAL_PASSWORD_HASH`).
    */
   recordExternal(user: User): Promise<void>
+  /** Replaces the person's OpenID Connect claims; false when there is no such user. */
+  setClaims(id: string, claims: StandardClaims): Promise<boolean>
   /** Deleting a user also deletes their sessions, grants, tokens and consents. */
   delete(id: string): Promise<boolean>
 }

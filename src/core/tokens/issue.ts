@@ -6,6 +6,7 @@ import type { Grant } from '../model/grant.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
+import { OPENID_SCOPE } from '../oidc/claims.ts'
 import { formatScope } from '../protocol/scope.ts'
 import { randomToken } from '../random.ts'
 import { signJwt } from './jwt.ts'
@@ -124,6 +125,8 @@ export async function issueGrantTokens(
     absoluteExpiresAt?: Date
     /** The refresh token this issue rotates, when it does. */
     replaces?: Digest
+    /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
+    nonce?: string | null
   },
   deps: TokenDeps,
 ): Promise<TokenResponse> {
@@ -135,7 +138,22 @@ export async function issueGrantTokens(
     tokenType: 'Bearer',
     expiresIn: access.expiresIn,
     scope,
+    // OpenID Connect Core §3.1.3.3, §12.2: an ID token whenever the scope includes openid, refreshes included.
+    ...(scope.includes(OPENID_SCOPE)
+      ? {
+          authentication: {
+            subject: grant.userId,
+            authTime: grant.authTime,
+            sid: grant.sid,
+            nonce: request.nonce ?? null,
+          },
+        }
+      : {}),
   }
+  // OpenID Connect Core §11: the use of refresh tokens is not exclusive to offline_access. Keyward issues one
+  // exactly as for plain OAuth: whenever the operator registered the client for the refresh_token grant, with or
+  // without openid, and never because of a scope. That registration is the condition §11 allows in place of
+  // prompt=consent; offline_access, where an operator configures it, is a scope like any other.
   if (!client.grantTypes.includes('refresh_token')) return response
   const refresh = mintRefreshToken({ ...request, scope: request.refreshScope ?? scope }, deps)
   await tx.tokens.createRefreshToken(refresh.record)

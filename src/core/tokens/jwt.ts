@@ -14,7 +14,8 @@ export function signJwt(payload: Readonly<Record<string, unknown>>, key: ActiveK
   const signature =
     key.alg === 'ES256'
       ? derToRawSignature(sign('sha256', Buffer.from(input), key.privateKey), 32)
-      : sign(null, Buffer.from(input), key.privateKey)
+      : // RS256 (RFC 7518 §3.3): RSASSA-PKCS1-v1_5, Node's default padding for an RSA key.
+        sign(key.alg === 'RS256' ? 'sha256' : null, Buffer.from(input), key.privateKey)
   return `${input}.${signature.toString('base64url')}`
 }
 

@@ -16,6 +16,14 @@ import type { Random } from '../random.ts'
 
 export type SigningAlgorithm = SigningKey['alg']
 
+/**
+ * The algorithm of every ID token (src/core/oidc/id-token.ts): RS256, which Discovery 1.0 §3 requires providers to
+ * support and which OpenID Connect Dynamic Client Registration §2 makes the default `id_token_signed_response_alg`,
+ * so any relying party validates it without being told. Access tokens keep the configured algorithm (ES256 or
+ * EdDSA), whose keys are smaller and faster.
+ */
+export const ID_TOKEN_ALGORITHM = 'RS256' satisfies SigningAlgorithm
+
 /** The key that signs now, ready to use. */
 export interface ActiveKey {
   readonly kid: string
@@ -46,9 +54,16 @@ function decrypt(encoded: string, secret: string): string {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
 }
 
+/** RFC 7638 §3.2: the required members of each key type, in lexicographic order. */
+const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  EC: ['crv', 'kty', 'x', 'y'],
+  OKP: ['crv', 'kty', 'x'],
+  RSA: ['e', 'kty', 'n'],
+}
+
 /** RFC 7638 JWK thumbprint: SHA-256 over the required members in lexicographic order. */
 function thumbprint(jwk: Readonly<Record<string, unknown>>): string {
-  const members = jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x']
+  const members = THUMBPRINT_MEMBERS[String(jwk.kty)] ?? []
   const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])))
   return createHash('sha256').update(canonical).digest('base64url')
 }
@@ -59,7 +74,12 @@ export function generateSigningKey(
   deps: { secret: string; clock: Clock; random: Random },
 ): SigningKey {
   const pair =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519')
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : alg === 'RS256'
+        ? // RFC 7518 §3.3: a key of 2048 bits or larger.
+          generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ed25519')
   const publicJwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>
   const kid = thumbprint(publicJwk)
   return {
@@ -91,11 +111,18 @@ function activate(key: SigningKey, secret: string): ActiveKey {
 }
 
 /**
- * The signing keys as the server uses them: the newest unretired key signs, every published key is in the JWKS.
- * `reload` picks up rotations made by another process or node.
+ * The signing keys as the server uses them: the newest unretired key signs access tokens, the newest unretired
+ * RS256 key ID tokens, and every published key is in the JWKS. `reload` picks up rotations made by another
+ * process or node.
  */
 export interface KeyRing {
   active(): ActiveKey
+  /**
+   * The RS256 key of ID tokens, made the first time one is signed (and after each rotation, which retires it
+   * with the others): servers that never sign an ID token publish no RSA key. Never call it inside a store
+   * transaction: it may write the new key.
+   */
+  idTokenKey(): Promise<ActiveKey>
   jwks(): JsonWebKeySet
   reload(): Promise<void>
 }
@@ -105,32 +132,47 @@ export async function openKeyRing(
   deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm; events: EventSink },
 ): Promise<KeyRing> {
   let current: ActiveKey
+  let idTokenSigner: ActiveKey | undefined
   let published: JsonWebKeySet
   let last: Promise<void> = Promise.resolve()
+  // RS256 keys sign ID tokens only; the configured algorithm is never RS256 (config.ts).
+  const signsAccessTokens = (key: SigningKey) => key.retiredAt === null && key.alg !== ID_TOKEN_ALGORITHM
+  const signsIdTokens = (key: SigningKey) => key.retiredAt === null && key.alg === ID_TOKEN_ALGORITHM
 
-  async function load(): Promise<void> {
+  async function create(alg: SigningAlgorithm): Promise<readonly SigningKey[]> {
+    const key = generateSigningKey(alg, deps)
+    await store.create(key)
+    deps.events.emit({ event: 'signing_key_rotated', keyId: key.kid, reason: 'no_signing_key' })
+    return store.listPublished(deps.clock.now())
+  }
+
+  async function load(withIdTokenKey = false): Promise<void> {
     let keys = await store.listPublished(deps.clock.now())
-    if (!keys.some((key) => key.retiredAt === null)) {
-      // First start (or every key retired by hand): make the key that signs from now on.
-      const key = generateSigningKey(deps.algorithm, deps)
-      await store.create(key)
-      deps.events.emit({ event: 'signing_key_rotated', keyId: key.kid, reason: 'no_signing_key' })
-      keys = await store.listPublished(deps.clock.now())
-    }
-    const signer = keys.find((key) => key.retiredAt === null)
+    // First start (or every key retired by hand): make the key that signs from now on.
+    if (!keys.some(signsAccessTokens)) keys = await create(deps.algorithm)
+    if (withIdTokenKey && !keys.some(signsIdTokens)) keys = await create(ID_TOKEN_ALGORITHM)
+    const signer = keys.find(signsAccessTokens)
     if (!signer) throw new Error('No signing key is available after creating one.')
     if (current?.kid !== signer.kid) current = activate(signer, deps.secret)
+    const idSigner = keys.find(signsIdTokens)
+    if (idSigner?.kid !== idTokenSigner?.kid) idTokenSigner = idSigner && activate(idSigner, deps.secret)
     published = { keys: keys.map((key) => key.publicJwk) }
   }
 
   // One load at a time, in order: a slower, older read never overwrites a newer one, and two loads that both
   // find no key (first start) do not make two.
-  const reload = (): Promise<void> => {
-    last = last.then(load, load)
+  const reload = (withIdTokenKey = false): Promise<void> => {
+    const next = () => load(withIdTokenKey)
+    last = last.then(next, next)
     return last
   }
   await reload()
-  return { active: () => current, jwks: () => published, reload }
+  async function idTokenKey(): Promise<ActiveKey> {
+    if (idTokenSigner === undefined) await reload(true)
+    if (idTokenSigner === undefined) throw new Error('No ID token key is available after creating one.')
+    return idTokenSigner
+  }
+  return { active: () => current, idTokenKey, jwks: () => published, reload: () => reload() }
 }
 
 /** An operator's rotation: a new signing key, and the others retired, published for `publishFor` seconds more. */

@@ -6,7 +6,7 @@ import { type ReplySide, send } from '../send.ts'
 /**
  * The endpoints machines call: the token endpoint (RFC 6749 §3.2), revocation (RFC 7009), introspection
  * (RFC 7662), device authorization (RFC 8628 §3.1), each with a form and client credentials; and the public
- * metadata (RFC 8414) and signing keys.
+ * metadata (RFC 8414, and OpenID Connect Discovery at its own path) and signing keys; OpenID Connect UserInfo.
  */
 export function registerApiRoutes(app: FastifyInstance, server: AuthorizationServer, side: ReplySide): void {
   const clientEndpoints = {
@@ -20,16 +20,26 @@ export function registerApiRoutes(app: FastifyInstance, server: AuthorizationSer
       send(request, reply, await operation(clientRequestOf(request)), side),
     )
   }
-  app.get(ENDPOINT_PATHS.metadata, async (request, reply) =>
-    send(request, reply, await server.metadata(), side),
-  )
+  // OpenID Connect Core §5.3.1: UserInfo takes GET and POST; a token in a POST body is RFC 6750 §2.2.
+  for (const method of ['GET', 'POST'] as const) {
+    app.route({
+      method,
+      url: ENDPOINT_PATHS.userinfo,
+      handler: async (request, reply) =>
+        send(request, reply, await server.userinfo(clientRequestOf(request)), side),
+    })
+  }
+  for (const path of [ENDPOINT_PATHS.metadata, ENDPOINT_PATHS.openidConfiguration]) {
+    app.get(path, async (request, reply) => send(request, reply, await server.metadata(), side))
+  }
   app.get(ENDPOINT_PATHS.jwks, async (request, reply) => send(request, reply, server.jwks(), side))
 }
 
 /**
  * RFC 8414 §3.1: the metadata of an issuer with a path (`https://app.example/auth`) is at the host's root, the
  * path after the well-known name (`/.well-known/oauth-authorization-server/auth`), outside where Keyward is
- * mounted: the host registers this route at its root (src/embed.ts).
+ * mounted: the host registers this route at its root (src/embed.ts). OpenID Connect Discovery §4 appends its
+ * path to the issuer's instead, which stays under the mount.
  */
 export function registerRootMetadataRoute(
   app: FastifyInstance,

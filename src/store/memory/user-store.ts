@@ -32,6 +32,13 @@ export function userStore(db: Scope): UserStore {
         journal.set(users, id, { ...user, passwordHash })
         return true
       }),
+    setClaims: (id, claims) =>
+      db.run(({ users }, journal) => {
+        const user = users.get(id)
+        if (!user) return false
+        journal.set(users, id, { ...user, claims: copy(claims) })
+        return true
+      }),
     delete: (id) => db.run(deleteCascading('users', id)),
   }
 }

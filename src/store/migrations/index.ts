@@ -4,6 +4,7 @@ import { refreshTokenReplaces } from './003-refresh-token-replaces.ts'
 import { signingKeyNotifications } from './004-signing-key-notifications.ts'
 import { signInUnlocks } from './005-sign-in-unlocks.ts'
 import { clientJwks } from './006-client-jwks.ts'
+import { openIdConnect } from './007-openid-connect.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   signingKeyNotifications,
   signInUnlocks,
   clientJwks,
+  openIdConnect,
 ]

@@ -41,6 +41,7 @@ export const users = table<User>('users', ['id'], {
   username: text('username'),
   passwordHash: text('password_hash'),
   createdAt: time('created_at'),
+  claims: json('claims'),
 })
 
 export const grants = table<Grant>('grants', ['id'], {
@@ -51,6 +52,8 @@ export const grants = table<Grant>('grants', ['id'], {
   createdAt: time('created_at'),
   revokedAt: timeOrNull('revoked_at'),
   revokedReason: text('revoked_reason'),
+  authTime: timeOrNull('auth_time'),
+  sid: text('sid'),
 })
 
 // used_at is no record field: only consume() writes it, and only the UPDATE's condition reads it.
@@ -64,6 +67,9 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   expiresAt: time('expires_at'),
   grantId: text('grant_id'),
   createdAt: time('created_at'),
+  nonce: text('nonce'),
+  authTime: timeOrNull('auth_time'),
+  sid: text('sid'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
@@ -106,6 +112,7 @@ export const sessions = table<Session>('sessions', ['digest'], {
   userId: text('user_id'),
   authTime: time('auth_time'),
   expiresAt: time('expires_at'),
+  sid: text('sid'),
 })
 
 export const deviceCodes = table<DeviceCode>('device_codes', ['deviceCodeDigest'], {

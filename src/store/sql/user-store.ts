@@ -17,6 +17,11 @@ export function userStore(db: SqlDriver): UserStore {
     async setPasswordHash(id, passwordHash) {
       return (await db.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id])).changes > 0
     },
+    async setClaims(id, claims) {
+      return (
+        (await db.run('UPDATE users SET claims = ? WHERE id = ?', [JSON.stringify(claims), id])).changes > 0
+      )
+    },
     // The schema's ON DELETE CASCADE removes the user's sessions, codes, grants, tokens, consents and device codes.
     delete: (id) => users.delete(db, id),
   }

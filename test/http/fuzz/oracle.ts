@@ -26,6 +26,8 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/device_authorization': api(true, 'POST', 'OPTIONS'),
   '/.well-known/oauth-authorization-server': api(true, 'GET', 'HEAD', 'OPTIONS'),
   '/jwks.json': api(true, 'GET', 'HEAD', 'OPTIONS'),
+  '/.well-known/openid-configuration': api(true, 'GET', 'HEAD', 'OPTIONS'),
+  '/userinfo': api(true, 'GET', 'HEAD', 'POST', 'OPTIONS'),
 }
 
 /** Node refuses a head (request line and headers) over 16 KB before any route sees it; near the limit, either. */

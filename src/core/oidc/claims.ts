@@ -1,0 +1,41 @@
+import type { StandardClaims } from '../model/person-claims.ts'
+
+export type ClaimName = keyof StandardClaims
+
+/** OpenID Connect Core §5.4: the claims each scope releases. */
+export const SCOPE_CLAIMS: Readonly<Record<string, readonly ClaimName[]>> = {
+  profile: [
+    'name',
+    'family_name',
+    'given_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'updated_at',
+  ],
+  email: ['email', 'email_verified'],
+  address: ['address'],
+  phone: ['phone_number', 'phone_number_verified'],
+}
+
+/** The scope that asks for an OpenID Connect authentication (Core §3.1.2.1). */
+export const OPENID_SCOPE = 'openid'
+
+/** Every standard claim a person can have, in the order of Core §5.1. */
+export const STANDARD_CLAIMS: readonly ClaimName[] = Object.values(SCOPE_CLAIMS).flat()
+
+/** The claims of `person` that `scope` releases (Core §5.4); claims the person does not have are left out. */
+export function releasedClaims(claims: StandardClaims, scope: readonly string[]): Partial<StandardClaims> {
+  const released: Record<string, unknown> = {}
+  for (const name of scope.flatMap((entry) => SCOPE_CLAIMS[entry] ?? [])) {
+    if (claims[name] !== undefined) released[name] = claims[name]
+  }
+  return released
+}

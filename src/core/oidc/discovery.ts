@@ -1,0 +1,24 @@
+import { PROMPT_VALUES } from '../authorize/request.ts'
+import { STANDARD_CLAIMS } from './claims.ts'
+import { ID_TOKEN_ALGORITHM } from '../tokens/signing-keys.ts'
+import { ID_TOKEN_CLAIMS } from './id-token.ts'
+
+/**
+ * OpenID Connect Discovery 1.0 §3: the OpenID Provider facts beside the RFC 8414 ones, stating exactly what
+ * Keyward does. Logout (RP-Initiated, Back-Channel) is not implemented, so neither `end_session_endpoint` nor
+ * `backchannel_logout_supported` is advertised (absent means false, §3 of each specification).
+ */
+export function openIdProviderMetadata(userinfoEndpoint: string): Record<string, unknown> {
+  return {
+    userinfo_endpoint: userinfoEndpoint,
+    // Core §8: every client sees the same sub for a person; pairwise identifiers are not implemented.
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [ID_TOKEN_ALGORITHM],
+    claims_supported: [...ID_TOKEN_CLAIMS, ...STANDARD_CLAIMS],
+    prompt_values_supported: PROMPT_VALUES,
+    // Discovery §3: request_uri_parameter_supported defaults to true, so its absence would promise it.
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+  }
+}

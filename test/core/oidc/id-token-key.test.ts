@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { createLocalJWKSet, type JWK, jwtVerify } from 'jose'
+import { accessTokenHash } from '../../../src/core/oidc/id-token.ts'
+import { openKeyRing, rotateSigningKey } from '../../../src/core/tokens/signing-keys.ts'
+import { signJwt } from '../../../src/core/tokens/jwt.ts'
+import { createMemoryStores } from '../../../src/store/memory/stores.ts'
+import { cryptoRandom } from '../../../src/system.ts'
+import { testClock } from '../../support/clock.ts'
+import { recordingSink } from '../../support/events.ts'
+
+function setup() {
+  const stores = createMemoryStores()
+  const events = recordingSink()
+  const deps = {
+    secret: 'x'.repeat(32),
+    clock: testClock(),
+    random: cryptoRandom,
+    algorithm: 'ES256' as const,
+    events,
+  }
+  return { store: stores.keys, deps, events: events.events }
+}
+
+describe('the ID token key (RS256 beside the configured algorithm)', () => {
+  test('is made the first time an ID token is signed, once, and published', async () => {
+    const { store, deps, events } = setup()
+    const ring = await openKeyRing(store, deps)
+    assert.equal(ring.jwks().keys.length, 1, 'a server that signs no ID token publishes no RSA key')
+    const [first, second] = await Promise.all([ring.idTokenKey(), ring.idTokenKey()])
+    assert.equal(first.kid, second?.kid, 'two concurrent first ID tokens make one key')
+    assert.equal(first.alg, 'RS256')
+    assert.equal(ring.active().alg, 'ES256', 'access tokens keep the configured algorithm')
+    assert.equal(events.length, 2)
+    const token = signJwt({ sub: 'u1' }, first, 'JWT')
+    const { protectedHeader } = await jwtVerify(token, createLocalJWKSet({ keys: ring.jwks().keys as JWK[] }))
+    assert.equal(protectedHeader.kid, first.kid)
+  })
+
+  test('a rotation retires it with the others; the next ID token gets a new one', async () => {
+    const { store, deps } = setup()
+    const ring = await openKeyRing(store, deps)
+    const before = await ring.idTokenKey()
+    await rotateSigningKey(store, { ...deps, publishFor: 600 })
+    await ring.reload()
+    const after = await ring.idTokenKey()
+    assert.notEqual(after.kid, before.kid)
+    const published = ring.jwks().keys.map((key) => key.kid)
+    assert.ok(published.includes(before.kid), 'the retired key stays published while its tokens live')
+    assert.ok(published.includes(after.kid))
+  })
+})
+
+describe('at_hash (Core §3.1.3.6)', () => {
+  test('is the left half of the SHA-256 of the token, base64url-encoded', () => {
+    // SHA-256("abc") begins ba7816bf8f01cfea414140de5dae2223 (FIPS 180-2 appendix B.1).
+    assert.equal(
+      accessTokenHash('abc'),
+      Buffer.from('ba7816bf8f01cfea414140de5dae2223', 'hex').toString('base64url'),
+    )
+  })
+})

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { decodeJwt } from 'jose'
+import { authorizeCode, codeRequest, formOn, newBrowser, newPkce } from '../../support/flow.ts'
+import { startTestServer, type TestServer } from '../../support/server.ts'
+import { codeTokens, openIdClient, type Registered } from './oidc-flow.ts'
+
+let server: TestServer
+before(async () => {
+  server = await startTestServer()
+})
+after(() => server.close())
+
+/** The first page an authorization request shows (or where it redirects), for this browser. */
+async function open(
+  registered: Registered,
+  params: Record<string, string>,
+  browser = newBrowser(server.issuer),
+) {
+  const query = codeRequest(registered.client, newPkce(), { scope: 'openid', ...params })
+  return browser.get(`${server.issuer}/authorize?${query}`)
+}
+
+function errorOf(location: string | null): string | null {
+  return location === null ? null : new URL(location).searchParams.get('error')
+}
+
+describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () => {
+  test('max_age: a session older than it signs in again, and auth_time says when', async () => {
+    const registered = await openIdClient(server)
+    const user = await server.user()
+    const browser = newBrowser(server.issuer)
+    const firstToken = await codeTokens(server, registered, { user, browser, params: { scope: 'openid' } })
+    const firstAuthTime = decodeJwt(String(firstToken.json.id_token)).auth_time as number
+
+    server.clock.advance(120)
+    // Within max_age: the session is good, straight back to the client.
+    const fresh = await open(registered, { max_age: '600' }, browser)
+    assert.equal(new URL(fresh.location ?? '').origin, 'https://client.example')
+
+    // Older than max_age: the login page again, and the new sign-in's time in the ID token.
+    const stale = await open(registered, { max_age: '60' }, browser)
+    assert.equal(stale.status, 200)
+    assert.equal(formOn(stale.body)?.action, '/login')
+    const params = { scope: 'openid', max_age: '60' }
+    const reply = await codeTokens(server, registered, { user, browser, params })
+    const authTime = decodeJwt(String(reply.json.id_token)).auth_time as number
+    assert.ok(authTime >= firstAuthTime + 120, `${authTime} vs ${firstAuthTime}`)
+  })
+
+  test('max_age=0 always signs in again; a malformed max_age is invalid_request', async () => {
+    const registered = await openIdClient(server)
+    const user = await server.user()
+    const browser = newBrowser(server.issuer)
+    await authorizeCode(server, { client: registered.client, user, browser, params: { scope: 'openid' } })
+    server.clock.advance(1)
+    assert.equal(formOn((await open(registered, { max_age: '0' }, browser)).body)?.action, '/login')
+    assert.equal(errorOf((await open(registered, { max_age: '-1' }, browser)).location), 'invalid_request')
+    assert.equal(errorOf((await open(registered, { max_age: 'soon' }, browser)).location), 'invalid_request')
+  })
+
+  test('login_hint fills in the username', async () => {
+    const registered = await openIdClient(server)
+    const page = await open(registered, { login_hint: 'ada@example.org' })
+    assert.match(page.body, /name="username"[^>]*value="ada@example.org"/)
+  })
+
+  test('prompt=select_account is a new sign-in; prompt=none without a session is login_required', async () => {
+    const registered = await openIdClient(server)
+    const user = await server.user()
+    const browser = newBrowser(server.issuer)
+    await authorizeCode(server, { client: registered.client, user, browser, params: { scope: 'openid' } })
+    assert.equal(
+      formOn((await open(registered, { prompt: 'select_account' }, browser)).body)?.action,
+      '/login',
+    )
+    assert.equal(errorOf((await open(registered, { prompt: 'none' })).location), 'login_required')
+  })
+
+  test('request and request_uri are refused with their own errors (Core §3.1.2.6)', async () => {
+    const registered = await openIdClient(server)
+    assert.equal(
+      errorOf((await open(registered, { request: 'eyJhbGciOiJub25lIn0.e30.' })).location),
+      'request_not_supported',
+    )
+    assert.equal(
+      errorOf((await open(registered, { request_uri: 'https://client.example/request.jwt' })).location),
+      'request_uri_not_supported',
+    )
+  })
+
+  test('response_type=id_token (implicit) stays unsupported', async () => {
+    const registered = await openIdClient(server)
+    const page = await open(registered, { response_type: 'id_token', nonce: 'n' })
+    assert.equal(errorOf(page.location), 'unsupported_response_type')
+  })
+
+  test('ui_locales, claims_locales, acr_values and id_token_hint are accepted and carried through sign-in', async () => {
+    const registered = await openIdClient(server)
+    const user = await server.user()
+    const params = {
+      scope: 'openid',
+      ui_locales: 'fr-CA fr',
+      claims_locales: 'fr',
+      acr_values: 'urn:example:pwd',
+      id_token_hint: 'x.y.z',
+      nonce: 'carried',
+    }
+    const reply = await codeTokens(server, registered, { user, params })
+    assert.equal(decodeJwt(String(reply.json.id_token)).nonce, 'carried')
+  })
+})
