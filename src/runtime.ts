@@ -109,7 +109,8 @@ export async function openRuntime(
     const shared = redis
     const readiness: ReadinessCheck[] = [
       { name: 'database', check: () => stores.ping() },
-      // Loaded at open (which fails without one) and reloaded since: a ring that lost its key throws here.
+      // The ring opened with a key or not at all, and a failed reload keeps it: reported for the operator to
+      // see it, it holds once the node started.
       { name: 'signing_keys', check: () => void keys.active() },
       ...(shared ? [{ name: 'redis', check: async () => void (await shared.ping()) }] : []),
     ]
