@@ -2,7 +2,7 @@
 # Build: docker build -t keyward .   Run: examples/deploy/compose.yaml shows two nodes behind a TLS proxy.
 
 # 1. Build exactly as CI does (.ci/run): `npm ci` installs and, through `prepare`, builds the bundle (dist/);
-#    then `npm pack` makes the package that test/packaging/pack-install.test.ts installs and runs.
+#    then `npm pack` makes the package that test/e2e/packaging/pack-install.test.ts installs and runs.
 FROM node:24-slim AS build
 WORKDIR /src
 COPY . .

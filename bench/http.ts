@@ -1,5 +1,5 @@
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import { basicAuthorization } from '../test/support/flow.ts'
+import { basicAuthorization } from '../test/support/oauth-client.ts'
 
 /** One request as every load generator sends it. */
 export interface HttpRequest {

@@ -10,15 +10,13 @@ import { runScenario, type ScenarioResult } from './runner.ts'
 import { SCENARIOS } from './scenarios.ts'
 import { type Need, ROLE_OF, type ServerName, type ServerUnderTest, type SetupOptions } from './server.ts'
 import { setUpKeyward } from './servers/keyward.ts'
-import { setUpLimit } from './servers/limit.ts'
-import { setUpPeer } from './servers/peer.ts'
-import { setUpReference } from './servers/reference.ts'
+import { setUpScriptServer } from './servers/script-server.ts'
 import { checkTargets, renderTargets } from './targets.ts'
 
 const SET_UP: Readonly<Record<ServerName, (options: SetupOptions) => Promise<ServerUnderTest>>> = {
-  limit: setUpLimit,
-  'fastify-es256': setUpReference,
-  'oidc-provider': setUpPeer,
+  limit: (options) => setUpScriptServer('limit', options),
+  'fastify-es256': (options) => setUpScriptServer('fastify-es256', options),
+  'oidc-provider': (options) => setUpScriptServer('oidc-provider', options),
   'keyward-sqlite': (options) => setUpKeyward('sqlite', options),
   'keyward-postgres': (options) => setUpKeyward('postgres', options),
 }

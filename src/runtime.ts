@@ -17,6 +17,8 @@ import type { Stores } from './core/ports/stores.ts'
 import { logEvents } from './events/log-events.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { openStores, watchSigningKeys } from './store/index.ts'
+import { memoryReplayCache } from './store/replay/memory-replay.ts'
+import { redisReplayCache } from './store/replay/redis-replay.ts'
 import { memoryThrottle } from './store/throttle/memory-throttle.ts'
 import { redisThrottle } from './store/throttle/redis-throttle.ts'
 import { cryptoRandom, systemClock } from './system.ts'
@@ -88,10 +90,11 @@ export async function openRuntime(
       events,
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
+    const replay = redis ? redisReplayCache(redis) : memoryReplayCache(clock)
     const people = options.people
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
-    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, events }
+    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, replay, events }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
     // A key rotated anywhere signs and is published on every node at once, not a minute apart.

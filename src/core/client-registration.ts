@@ -4,6 +4,7 @@ import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/ind
 import type {
   AccessTokenFormat,
   Client,
+  ClientKeySet,
   ClientLifetimes,
   ClientType,
   LegacyFlow,
@@ -20,6 +21,8 @@ export interface ClientRegistration {
   readonly scopes: readonly string[]
   readonly defaultScopes?: readonly string[]
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod
+  /** The public keys of a private_key_jwt client (RFC 7517 JWK set). */
+  readonly jwks?: ClientKeySet
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
@@ -70,6 +73,12 @@ function registrationProblems(
   for (const scope of registration.defaultScopes ?? []) {
     if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
   }
+  if (registration.jwks !== undefined) {
+    if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
+      problems.push('Only a private_key_jwt client registers keys.')
+    }
+    problems.push(...registration.jwks.keys.flatMap(keyProblems))
+  }
   return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
 }
 
@@ -82,15 +91,20 @@ export function registerClient(
   deps: { config: LintedConfig; clock: Clock; random: Random },
 ): { client: Client; secret: string | null } {
   const now = deps.clock.now()
-  const credentials = registration.type === 'confidential' ? newClientSecret(deps.random) : null
+  const tokenEndpointAuthMethod =
+    registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
+  // A client that proves itself with keys gets no secret: nothing it does could use one.
+  const credentials =
+    registration.type === 'confidential' && tokenEndpointAuthMethod !== 'private_key_jwt'
+      ? newClientSecret(deps.random)
+      : null
   const client: Client = {
     id: randomId(deps.random),
     name: registration.name.trim(),
     type: registration.type,
     secretDigest: credentials?.secretDigest ?? null,
-    tokenEndpointAuthMethod:
-      registration.tokenEndpointAuthMethod ??
-      (registration.type === 'public' ? 'none' : 'client_secret_basic'),
+    jwks: registration.jwks ?? null,
+    tokenEndpointAuthMethod,
     redirectUris: registration.redirectUris,
     grantTypes: registration.grantTypes,
     scopes: registration.scopes,
@@ -111,4 +125,22 @@ export function registerClient(
 export function newClientSecret(random: Random): { secret: string; secretDigest: Digest } {
   const secret = randomToken(random)
   return { secret, secretDigest: digest(secret) }
+}
+
+/** Members of a JWK that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
+
+/** A registered key is a public signing key of a type the assertion algorithms use (RFC 7517 §4). */
+function keyProblems(key: Readonly<Record<string, unknown>>, index: number): string[] {
+  const name = typeof key.kid === 'string' ? `Key ${key.kid}` : `Key ${index + 1}`
+  const problems: string[] = []
+  if (!['RSA', 'EC', 'OKP'].includes(String(key.kty))) problems.push(`${name} is not an RSA, EC or OKP key.`)
+  if (PRIVATE_MEMBERS.some((member) => member in key)) {
+    problems.push(
+      `${name} has a private part: register the public key only, and keep the private key with the client.`,
+    )
+  }
+  if (key.use !== undefined && key.use !== 'sig')
+    problems.push(`${name} is not for signatures (use: ${String(key.use)}).`)
+  return problems
 }

@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EventSink } from './ports/events.ts'
 import type { People } from './ports/people.ts'
+import type { ReplayCache } from './ports/replay.ts'
 import type { Stores } from './ports/stores.ts'
 import type { Throttle } from './ports/throttle.ts'
 import type { Random } from './random.ts'
@@ -17,6 +18,8 @@ export interface CoreContext {
   readonly random: Random
   readonly keys: KeyRing
   readonly throttle: Throttle
+  /** One-time values already seen (client assertion `jti`s), shared across nodes when Redis is configured. */
+  readonly replay: ReplayCache
   /** Where security events go (the log, a webhook): core says what happened, the edge where to. */
   readonly events: EventSink
 }

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,8 +6,8 @@ import { pathToFileURL } from 'node:url'
 import { test } from 'node:test'
 import { entryPoint } from '../../bin/entry-point.js'
 import { bundle } from '../../scripts/build.ts'
-import { freePort } from '../support/server.ts'
-import { cliHome } from './run.ts'
+import { startKeywardProcess } from '../support/keyward-process.ts'
+import { cliHome } from '../support/cli.ts'
 
 const REPOSITORY = new URL('../../', import.meta.url)
 const STYLESHEET_MARK = '/* the bundle’s own copy */'
@@ -73,42 +71,19 @@ test('the bundle starts the server and serves the files its modules read, copied
   const copy = join(outdir, 'http/assets/keyward.css')
   writeFileSync(copy, `${STYLESHEET_MARK}\n${readFileSync(copy, 'utf8')}`)
 
-  const port = await freePort()
-  const server = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const { main } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.js')).href)})
-       process.exitCode = await main(['start'], process.env)`,
-    ],
+  const server = await startKeywardProcess(
+    { ...home.env, KEYWARD_LOG_LEVEL: 'silent' },
     {
-      env: { ...process.env, ...home.env, KEYWARD_PORT: String(port), KEYWARD_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      args: [
+        '--input-type=module',
+        '-e',
+        `const { main } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.js')).href)})
+       process.exitCode = await main(['start'], process.env)`,
+      ],
     },
   )
-  let output = ''
-  server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  t.after(async () => {
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill('SIGTERM')
-      await once(server, 'exit')
-    }
-  })
-  const issuer = `http://127.0.0.1:${port}`
-  const running = await new Promise<boolean>((resolve) => {
-    const poll = setInterval(() => {
-      if (!/Keyward is running/.test(output)) return
-      clearInterval(poll)
-      resolve(true)
-    }, 20)
-    server.once('exit', () => {
-      clearInterval(poll)
-      resolve(false)
-    })
-  })
-  assert.ok(running, `the bundled server exited:\n${output}`)
+  t.after(() => server.close())
+  const { issuer } = server
 
   const metadata = await fetch(`${issuer}/.well-known/oauth-authorization-server`)
   assert.equal(metadata.status, 200)

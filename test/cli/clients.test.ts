@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { basicAuthorization, postToken } from '../support/flow.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { describe, test } from 'node:test'
+import { basicAuthorization, postToken } from '../support/oauth-client.ts'
+import { jsonOf, runCli, serverAtHome, clientsCreate } from '../support/cli.ts'
 
 interface DescribedClient {
   readonly client_id: string
@@ -13,32 +12,15 @@ interface DescribedClient {
   readonly grant_types: readonly string[]
 }
 
-describe('keyward clients', () => {
-  let home: CliHome
-  let server: TestServer
-  before(async () => {
-    home = cliHome()
-    // A server running on the same database the CLI writes to.
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+// A server running on the same database the CLI writes to.
+const { home, server } = await serverAtHome()
 
+describe('keyward clients', () => {
   const cli = (...argv: string[]) => runCli(argv, home.env)
 
   test('create --json shows a confidential client its secret once, and the running server accepts it', async () => {
     const created = jsonOf<DescribedClient>(
-      await cli(
-        'clients',
-        'create',
-        '--name',
-        'Billing job',
-        '--grant-types',
-        'client_credentials',
-        '--json',
-      ),
+      await cli(...clientsCreate('Billing job', { 'grant-types': 'client_credentials', json: true })),
     )
     assert.equal(created.client_type, 'confidential')
     assert.equal(created.token_endpoint_auth_method, 'client_secret_basic')
@@ -64,15 +46,7 @@ describe('keyward clients', () => {
 
   test('rotate-secret: the new secret works at once at the running server, the old one no longer', async () => {
     const created = jsonOf<DescribedClient>(
-      await cli(
-        'clients',
-        'create',
-        '--name',
-        'Rotated job',
-        '--grant-types',
-        'client_credentials',
-        '--json',
-      ),
+      await cli(...clientsCreate('Rotated job', { 'grant-types': 'client_credentials', json: true })),
     )
     const rotated = jsonOf<{ client_id: string; client_secret: string }>(
       await cli('clients', 'rotate-secret', created.client_id, '--json'),
@@ -109,15 +83,7 @@ describe('keyward clients', () => {
 
   test('a client deleted with the CLI is refused at once by the running server', async () => {
     const created = jsonOf<DescribedClient>(
-      await cli(
-        'clients',
-        'create',
-        '--name',
-        'Retired job',
-        '--grant-types',
-        'client_credentials',
-        '--json',
-      ),
+      await cli(...clientsCreate('Retired job', { 'grant-types': 'client_credentials', json: true })),
     )
     const authorization = basicAuthorization(created.client_id, created.client_secret ?? '')
     assert.equal(
@@ -132,15 +98,11 @@ describe('keyward clients', () => {
 
   test('create --json for a public client prints no secret', async () => {
     const result = await cli(
-      'clients',
-      'create',
-      '--name',
-      'Photo SPA',
-      '--type',
-      'public',
-      '--redirect-uris',
-      'http://127.0.0.1:5173/callback',
-      '--json',
+      ...clientsCreate('Photo SPA', {
+        type: 'public',
+        'redirect-uris': 'http://127.0.0.1:5173/callback',
+        json: true,
+      }),
     )
     const created = jsonOf<DescribedClient>(result)
     assert.equal(created.client_type, 'public')
@@ -150,7 +112,7 @@ describe('keyward clients', () => {
   })
 
   test('the text output of create says the secret is shown once', async () => {
-    const result = await cli('clients', 'create', '--name', 'Reports', '--grant-types', 'client_credentials')
+    const result = await cli(...clientsCreate('Reports', { 'grant-types': 'client_credentials' }))
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /client_id: +\S+/)
     assert.match(result.stdout, /client_secret: +\S{43}/)
@@ -183,15 +145,7 @@ describe('keyward clients', () => {
 
   test('list, show and delete', async () => {
     const created = jsonOf<DescribedClient>(
-      await cli(
-        'clients',
-        'create',
-        '--name',
-        'Doomed app',
-        '--redirect-uris',
-        'https://doomed.example/cb',
-        '--json',
-      ),
+      await cli(...clientsCreate('Doomed app', { 'redirect-uris': 'https://doomed.example/cb', json: true })),
     )
     const listed = jsonOf<DescribedClient[]>(await cli('clients', 'list', '--json'))
     const entry = listed.find((client) => client.client_id === created.client_id)

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { type CliHome, cliHome, runCli } from './run.ts'
+import { after, describe, test } from 'node:test'
+import { cliHome, runCli } from '../support/cli.ts'
 
 describe('configuration mistakes', () => {
-  let home: CliHome
-  before(() => {
-    home = cliHome()
-  })
+  const home = cliHome()
   after(() => home.remove())
 
   /** A config mistake is a plain message on stderr and exit 1, never a stack trace. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { loadConfig } from '../../src/cli/config-source.ts'
 import type { ConfigError } from '../../src/core/config.ts'
-import { TEST_SECRET } from './run.ts'
+import { TEST_SECRET } from '../support/fixtures.ts'
 
 const env = {
   KEYWARD_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/keyward_never_opened',

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { grantTokens } from '../lifecycle/tokens.ts'
+import { describe, test } from 'node:test'
 import { assertNoneLogged, assertOneEvent, type LoggedEvent, securityEvents } from '../support/events.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, type CliResult, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { grantTokens } from '../support/flow.ts'
+import { type CliResult, jsonOf, runCli, serverAtHome, clientsCreate } from '../support/cli.ts'
 
 /**
  * Admin changes are security events too. The CLI is its own process: it writes them to stderr as the same JSON
  * lines the server logs, so that the operator's log collector sees them, and stdout stays the command's output.
  */
-describe('keyward commands log their security events on stderr', () => {
-  let home: CliHome
-  let server: TestServer
-  before(async () => {
-    home = cliHome()
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+const { home, server } = await serverAtHome()
 
+describe('keyward commands log their security events on stderr', () => {
   const cli = (...argv: string[]) => runCli(argv, home.env)
 
   /** The events of one command: stderr holds nothing but them (as JSON lines), each named by the CLI. */
@@ -35,15 +25,7 @@ describe('keyward commands log their security events on stderr', () => {
 
   test('clients create, rotate-secret and delete: --json stays parseable, the secret stays out', async () => {
     const created = await cli(
-      'clients',
-      'create',
-      '--name',
-      'Audited',
-      '--kind',
-      'web',
-      '--redirect-uris',
-      'https://audited.example/cb',
-      '--json',
+      ...clientsCreate('Audited', { kind: 'web', 'redirect-uris': 'https://audited.example/cb', json: true }),
     )
     const client = jsonOf<{ client_id: string; client_secret: string }>(created)
     const clientId = client.client_id

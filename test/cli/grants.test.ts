@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import {
-  assertOAuthError,
-  grantTokens,
-  introspect,
-  type RegisteredClient,
-  refresh,
-  resourceServer,
-} from '../lifecycle/tokens.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { describe, test } from 'node:test'
+import { assertOAuthError, introspect, refresh } from '../support/oauth-client.ts'
+import { grantTokens } from '../support/flow.ts'
+import { resourceServer } from '../support/fixtures.ts'
+import { jsonOf, runCli, serverAtHome } from '../support/cli.ts'
 
 interface GrantRow {
   readonly id: string
@@ -19,22 +13,11 @@ interface GrantRow {
   readonly revoked_reason: string | null
 }
 
-describe('keyward grants', () => {
-  let home: CliHome
-  let server: TestServer
-  let app: RegisteredClient
-  let api: RegisteredClient
-  before(async () => {
-    home = cliHome()
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-    app = await server.client({ name: 'Photo app' })
-    api = await resourceServer(server)
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+const { home, server } = await serverAtHome()
+const app = await server.client({ name: 'Photo app' })
+const api = await resourceServer(server)
 
+describe('keyward grants', () => {
   const cli = (...argv: string[]) => runCli(argv, home.env)
 
   test("list shows a user's grants", async () => {

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { after, before, describe, test } from 'node:test'
-import { type CliHome, cliHome, runCli } from './run.ts'
+import { after, describe, test } from 'node:test'
+import { cliHome, runCli } from '../support/cli.ts'
 
 describe('keyward migrate', () => {
-  let home: CliHome
-  before(() => {
-    home = cliHome()
-  })
+  const home = cliHome()
   after(() => home.remove())
 
   test('creates the schema of a new database, then finds nothing to do', async () => {

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict'
-import { type AddressInfo, createServer, type Server } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { buildProgram } from '../../src/cli/main.ts'
-import { cliHome, runCli } from './run.ts'
-
-function listen(port: number): Promise<Server> {
-  const server = createServer()
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve(server))
-  })
-}
-
-const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
+import { cliHome, runCli } from '../support/cli.ts'
+import { close, listen } from '../support/ports.ts'
 
 test('start on a port in use: a plain message naming KEYWARD_PORT and exit 1', async () => {
   const home = cliHome()

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { digest } from '../../src/core/protocol/digest.ts'
-import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../device/device-flow.ts'
-import { assertOAuthError, type RegisteredClient, refresh, tokensOf } from '../lifecycle/tokens.ts'
+import { decideOnPages, deviceClient, errorOf, poll, startDevice } from '../support/device-flow.ts'
+import { assertOAuthError, redeemCode, refresh, tokensOf } from '../support/oauth-client.ts'
 import {
   authorizeCode,
   type Browser,
@@ -11,44 +11,24 @@ import {
   formOn,
   newBrowser,
   newPkce,
-  redeemCode,
+  issueCode,
 } from '../support/flow.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import { type CliHome, cliHome, jsonOf, runCli, TEST_SECRET } from './run.ts'
+import { jsonOf, runCli, serverAtHome } from '../support/cli.ts'
 
 const NEW_PASSWORD = 'a brand new password'
 
-describe('a password change ends access; keyward users sessions', () => {
-  let home: CliHome
-  let server: TestServer
-  let app: RegisteredClient
-  before(async () => {
-    home = cliHome()
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-    app = await server.client({ name: 'Photo app' })
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
+const { home, server } = await serverAtHome()
+const app = await server.client({ name: 'Photo app' })
 
+describe('a password change ends access; keyward users sessions', () => {
   const cli = (...argv: string[]) => runCli(argv, home.env)
 
   /** A person signed in with a browser (session and remembered consent), and an app holding their refresh token. */
   async function signedIn() {
     const user = await server.user()
     const browser = newBrowser(server.issuer)
-    const pkce = newPkce()
-    const location = await authorizeCode(server, {
-      client: app.client,
-      pkce,
-      user,
-      browser,
-      params: { scope: 'read' },
-    })
-    const tokens = tokensOf(
-      await redeemCode(server, { ...app, code: codeOf(location), verifier: pkce.verifier }),
-    )
+    const { code, verifier } = await issueCode(server, { client: app.client, user, scope: 'read', browser })
+    const tokens = tokensOf(await redeemCode(server, { ...app, code, verifier }))
     assert.ok(tokens.refreshToken)
     return { user, browser, refreshToken: tokens.refreshToken }
   }

@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY } from '../../src/core/sign-in.ts'
-import type { RegisteredClient } from '../lifecycle/tokens.ts'
-import { basicAuthorization, postToken, type TokenReply } from '../support/flow.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
 import { fetchFrom } from '../support/source-address.ts'
-import { type CliHome, cliHome, runCli, TEST_SECRET } from './run.ts'
+import { basicAuthorization, postToken, type TokenReply } from '../support/oauth-client.ts'
+import { runCli, serverAtHome } from '../support/cli.ts'
+
+// The server keeps its waits in memory: the unlock reaches it through the database they share.
+const { home, server } = await serverAtHome()
+const legacy = await server.client({ grantTypes: ['password'], redirectUris: [], allowLegacy: ['password'] })
 
 describe('keyward users unlock', () => {
-  let home: CliHome
-  let server: TestServer
-  let legacy: RegisteredClient
-  before(async () => {
-    home = cliHome()
-    // The server keeps its waits in memory: the unlock reaches it through the database they share.
-    server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
-    legacy = await server.client({ grantTypes: ['password'], redirectUris: [], allowLegacy: ['password'] })
-  })
-  after(async () => {
-    await server.close()
-    home.remove()
-  })
-
   const cli = (...argv: string[]) => runCli(argv, home.env)
   const signIn = (address: string, username: string, password: string): Promise<TokenReply> =>
     postToken(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { verifyPassword } from '../../src/core/protocol/password.ts'
-import { type CliHome, cliHome, jsonOf, runCli } from './run.ts'
+import { cliHome, jsonOf, runCli } from '../support/cli.ts'
 
 interface UserRow {
   readonly id: string
@@ -9,10 +9,7 @@ interface UserRow {
 }
 
 describe('keyward users', () => {
-  let home: CliHome
-  before(() => {
-    home = cliHome()
-  })
+  const home = cliHome()
   after(() => home.remove())
 
   const cli = (...argv: string[]) => runCli(argv, home.env)

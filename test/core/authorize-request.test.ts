@@ -10,29 +10,19 @@ import { ConsentRequired, LoginRequired } from '../../src/core/errors.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Consent } from '../../src/core/model/consent.ts'
 
+import { webClient } from '../support/fixtures.ts'
+
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
 const at = new Date('2026-01-01T00:00:00Z')
 
-function client(overrides: Partial<Client> = {}): Client {
-  return {
+const client = (overrides: Partial<Client> = {}): Client =>
+  webClient({
     id: 'web',
-    name: 'Web',
-    type: 'confidential',
-    secretDigest: null,
-    tokenEndpointAuthMethod: 'client_secret_basic',
     redirectUris: ['https://client.example/cb'],
-    grantTypes: ['authorization_code', 'refresh_token'],
     scopes: ['profile', 'read', 'write'],
     defaultScopes: ['profile'],
-    legacyFlows: [],
-    accessTokenFormat: 'jwt',
-    lifetimes: {},
-    canIntrospect: false,
-    createdAt: at,
-    updatedAt: at,
     ...overrides,
-  }
-}
+  })
 
 const clients = new Map<string, Client>([
   ['web', client()],

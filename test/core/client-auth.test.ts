@@ -7,50 +7,34 @@ import {
 } from '../../src/core/client-auth/authenticate.ts'
 import { presentedCredentials } from '../../src/core/client-auth/credentials.ts'
 import { InvalidClient, InvalidRequest } from '../../src/core/errors.ts'
-import type { Client } from '../../src/core/model/client.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
+import type { Config } from '../../src/core/config.ts'
+import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { testClock } from '../support/clock.ts'
+import { publicClient, webClient } from '../support/fixtures.ts'
 
 // Characters RFC 6749 §2.3.1 makes the client form-urlencode inside Basic credentials, and non-ASCII.
 const CONFIDENTIAL_ID = 'my:client%+ü'
 const SECRET = 's3c:r%e+t /ü=€'
 const PUBLIC_ID = 'native-app'
 
-function client(overrides: Partial<Client>): Client {
-  const at = new Date('2026-01-01T00:00:00Z')
-  return {
-    id: CONFIDENTIAL_ID,
-    name: 'Client',
-    type: 'confidential',
-    secretDigest: digest(SECRET),
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    redirectUris: ['https://client.example/cb'],
-    grantTypes: ['authorization_code'],
-    scopes: ['read'],
-    defaultScopes: ['read'],
-    legacyFlows: [],
-    accessTokenFormat: 'jwt',
-    lifetimes: {},
-    canIntrospect: false,
-    createdAt: at,
-    updatedAt: at,
-    ...overrides,
-  }
-}
-
 const clients = [
-  client({}),
-  client({ id: PUBLIC_ID, type: 'public', secretDigest: null, tokenEndpointAuthMethod: 'none' }),
+  webClient({ id: CONFIDENTIAL_ID, secretDigest: digest(SECRET) }),
+  publicClient({ id: PUBLIC_ID }),
 ]
 const ADDRESS = '192.0.2.1'
+const ISSUER = 'https://keyward.example'
 const findClient = async (id: string) => clients.find((candidate) => candidate.id === id) ?? null
-// A fresh throttle per call: these tests are about methods, not about counting failures (test/throttle/ is).
-const depsWith = (lookup: ClientLookup): ClientAuthDeps => ({
+// A fresh throttle per call: these tests are about methods, not about counting failures (test/http/throttle/ is).
+const depsWith = (lookup: ClientLookup, clock = testClock()): ClientAuthDeps => ({
   stores: { clients: { get: lookup } } as unknown as Stores,
-  throttle: memoryThrottle(testClock()),
+  throttle: memoryThrottle(clock),
   events: { emit() {} },
+  config: { issuer: ISSUER } as Config,
+  clock,
+  replay: memoryReplayCache(clock),
 })
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)

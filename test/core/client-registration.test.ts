@@ -6,18 +6,14 @@ import {
   ClientRegistrationError,
   registerClient,
 } from '../../src/core/client-registration.ts'
-import { parseConfig } from '../../src/core/config.ts'
 import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from '../../src/core/grants/index.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { matchesDigest } from '../../src/core/protocol/digest.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
+import { testConfig } from '../support/fixtures.ts'
 
-const config = parseConfig({
-  issuer: 'https://auth.example',
-  databaseUrl: 'sqlite::memory:',
-  secret: 'x'.repeat(32),
-})
+const config = testConfig()
 const deps = { config, clock: testClock(), random: cryptoRandom }
 
 const webApp: ClientRegistration = {

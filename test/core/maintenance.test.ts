@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { sweepExpired } from '../../src/core/maintenance.ts'
 import { openStores } from '../../src/store/index.ts'
-import { at, client, code, grant, refreshToken, session, user } from '../store/records.ts'
+import { at, client, code, grant, refreshToken, session, user } from '../support/fixtures.ts'
 
 test('sweepExpired deletes expired codes, tokens and sessions and keeps live ones', async () => {
-  const stores = await openStores('sqlite::memory:')
+  const stores = await openStores('memory:')
   try {
     const owner = { client: client(), user: user() }
     await stores.clients.create(owner.client)

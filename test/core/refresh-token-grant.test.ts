@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { parseConfig } from '../../src/core/config.ts'
 import type { CoreContext } from '../../src/core/context.ts'
 import { OAuthError } from '../../src/core/errors.ts'
 import { refreshTokenGrant } from '../../src/core/grants/refresh-token.ts'
@@ -11,23 +10,20 @@ import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
 import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
+import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
 import { recordingSink } from '../support/events.ts'
-import * as make from '../store/records.ts'
+import * as make from '../support/fixtures.ts'
+import { testConfig } from '../support/fixtures.ts'
 
 // The refresh_token grant's rules, on the memory store with a test clock: no server, no database.
 
 const ADDRESS = '192.0.2.7'
 
 async function core(settings: { refreshGracePeriod?: number } = {}) {
-  const config = parseConfig({
-    issuer: 'https://auth.example',
-    databaseUrl: 'memory:',
-    secret: 'x'.repeat(32),
-    ...settings,
-  })
+  const config = testConfig(settings)
   const clock = testClock()
   const stores = createMemoryStores()
   const events = recordingSink()
@@ -48,6 +44,7 @@ async function core(settings: { refreshGracePeriod?: number } = {}) {
     random: cryptoRandom,
     keys,
     throttle: memoryThrottle(clock),
+    replay: memoryReplayCache(clock),
     events,
   }
   return { context, stores, clock, events: events.events }

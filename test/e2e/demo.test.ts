@@ -1,31 +1,25 @@
 import assert from 'node:assert/strict'
-import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { type AddressInfo, createServer, type Server } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { DEMO_PORT_VARIABLES } from '../../examples/demo/ports.ts'
 import { openStores } from '../../src/store/index.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
-import { freePort } from '../support/server.ts'
+import { close, freePorts, listen } from '../support/ports.ts'
+import { type KeywardProcess, shellEnvironment, startKeywardProcess } from '../support/keyward-process.ts'
 import { assertAccessible } from './page-checks.ts'
 
 const REPOSITORY = new URL('../../', import.meta.url)
-const STARTED = /Keyward is running/
 
 /** Ports the OS picked, each its own: Keyward's and one per example app, so no run of free ports is needed. */
 async function demoPorts(): Promise<{ keyward: number; env: Record<string, string> }> {
-  const ports = new Set<number>()
-  for (let attempt = 0; attempt < 20 && ports.size < 1 + DEMO_PORT_VARIABLES.length; attempt++) {
-    ports.add(await freePort())
-  }
-  const [keyward, ...apps] = [...ports]
-  if (keyward === undefined || apps.length < DEMO_PORT_VARIABLES.length) throw new Error('too few free ports')
+  const [keyward = 0, ...apps] = await freePorts(1 + DEMO_PORT_VARIABLES.length)
   return {
     keyward,
     env: {
@@ -35,72 +29,39 @@ async function demoPorts(): Promise<{ keyward: number; env: Record<string, strin
   }
 }
 
-type Demo = ChildProcessByStdio<null, Readable, Readable>
-
-/**
- * Runs what `npm start` runs (package.json's start script, minus npm: this is the Node 24 that npx resolved for
- * the test run), with only the given settings: no KEYWARD_* or DEMO_* from the surrounding shell may change it.
- */
-function spawnDemo(settings: Readonly<Record<string, string>>): Demo {
+/** What `npm start` runs: package.json's start script, minus npm (the Node 24 that npx resolved runs it). */
+function demoArgs(): string[] {
   const { scripts } = JSON.parse(readFileSync(new URL('package.json', REPOSITORY), 'utf8')) as {
     scripts: { start: string }
   }
   const [node, ...args] = scripts.start.split(' ')
   assert.equal(node, 'node', `npm start runs node: ${scripts.start}`)
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('DEMO_')),
-  )
-  return spawn(process.execPath, args, {
-    cwd: REPOSITORY,
-    env: { ...env, ...settings },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-}
-
-/** Resolves once the demo prints that it is running; rejects with its output if it exits first. */
-function started(demo: Demo): Promise<void> {
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (STARTED.test(output)) resolve()
-    }
-    demo.stdout.on('data', read)
-    demo.stderr.on('data', read)
-    demo.once('exit', (code, signal) => reject(new Error(`the demo exited (${code ?? signal}):\n${output}`)))
-  })
-}
-
-/** SIGTERM, as Ctrl+C or a service manager sends it; SIGKILL if that has not stopped it after a while. */
-async function stop(demo: Demo): Promise<void> {
-  if (demo.exitCode !== null || demo.signalCode !== null) return
-  const exited = once(demo, 'exit')
-  const killer = setTimeout(() => demo.kill('SIGKILL'), 10_000)
-  demo.kill('SIGTERM')
-  await exited
-  clearTimeout(killer)
+  return args
 }
 
 describe('the demo, as the quick start runs it, in Chromium', () => {
   let browser: Browser
   let dataDir: string
-  let demo: Demo
+  let demo: KeywardProcess
   let issuer: string
 
   before(async () => {
     browser = await launchChromium()
     dataDir = await mkdtemp(join(tmpdir(), 'keyward-demo-'))
     const ports = await demoPorts()
-    issuer = `http://127.0.0.1:${ports.keyward}`
-    demo = spawnDemo({ ...ports.env, KEYWARD_DATA_DIR: dataDir })
-    await started(demo)
+    // Only these settings: no KEYWARD_* or DEMO_* from the surrounding shell may change it.
+    demo = await startKeywardProcess(
+      { ...ports.env, KEYWARD_DATA_DIR: dataDir },
+      { args: demoArgs(), port: ports.keyward },
+    )
+    issuer = demo.issuer
   })
 
   after(async () => {
     try {
       if (demo !== undefined) {
-        await stop(demo)
-        assert.equal(demo.exitCode, 0, `the demo stops cleanly on SIGTERM (signal: ${demo.signalCode})`)
+        await demo.close()
+        assert.equal(demo.ended(), 'exit 0', 'the demo stops cleanly on SIGTERM')
       }
     } finally {
       await browser?.close()
@@ -142,16 +103,6 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
   })
 })
 
-function listen(port: number): Promise<Server> {
-  const server = createServer()
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve(server))
-  })
-}
-
-const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
-
 test('the demo with an example app’s port taken: a plain message, exit 1, and every port let go', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'keyward-demo-taken-'))
   // A port this test holds for as long as the demo runs: nobody else can free it meanwhile.
@@ -159,7 +110,11 @@ test('the demo with an example app’s port taken: a plain message, exit 1, and 
   try {
     const taken = (blocker.address() as AddressInfo).port
     const ports = await demoPorts()
-    const demo = spawnDemo({ ...ports.env, DEMO_SPA_PORT: String(taken), KEYWARD_DATA_DIR: dataDir })
+    const demo = spawn(process.execPath, demoArgs(), {
+      cwd: REPOSITORY,
+      env: { ...shellEnvironment(), ...ports.env, DEMO_SPA_PORT: String(taken), KEYWARD_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stderr = ''
     demo.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const killer = setTimeout(() => demo.kill('SIGKILL'), 30_000)

@@ -1,40 +1,22 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import type { Browser, Page } from 'playwright-core'
-import type { Client } from '../../src/core/model/client.ts'
-import {
-  type DeviceCodes,
-  deviceClient,
-  errorOf,
-  type Person,
-  poll,
-  startDevice,
-} from '../device/device-flow.ts'
-import type { RegisteredClient } from '../lifecycle/tokens.ts'
+import type { Page } from 'playwright-core'
+import { type DeviceCodes, deviceClient, errorOf, poll, startDevice } from '../support/device-flow.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
+import { startTestServer } from '../support/server.ts'
 
 const CLIENT_NAME = 'Living Room TV'
 
-describe('a person approves a device on the verification page, in Chromium', () => {
-  let browser: Browser
-  let server: TestServer
-  let device: RegisteredClient
-  let client: Client
-  let person: Person
-  before(async () => {
-    browser = await launchChromium()
-    server = await startTestServer()
-    device = await deviceClient(server, { name: CLIENT_NAME, scopes: ['profile', 'read'] })
-    client = device.client
-    person = await server.user()
-  })
-  after(async () => {
-    await server?.close()
-    await browser?.close()
-  })
+const browser = await launchChromium()
+after(() => browser.close())
+const server = await startTestServer()
+after(() => server.close())
+const device = await deviceClient(server, { name: CLIENT_NAME, scopes: ['profile', 'read'] })
+const client = device.client
+const person = await server.user()
 
+describe('a person approves a device on the verification page, in Chromium', () => {
   /** Opens verification_uri, types the code as a person would (lower case, no dash), and signs in. */
   async function reachApproval(page: Page, codes: DeviceCodes): Promise<void> {
     await page.goto(codes.verificationUri)

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { IMPLICIT_MAX_LIFETIME } from '../../src/core/authorize/implicit.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
-import { freePort, startTestServer, type TestServer } from '../support/server.ts'
+import { freePort } from '../support/ports.ts'
+import { startTestServer } from '../support/server.ts'
 
 const CLIENT_NAME = 'Old Photo SPA'
 
@@ -47,36 +48,26 @@ async function landedWith(
   }
 }
 
-describe('the legacy implicit flow (RFC 6749 §4.2) for a client that has it, in Chromium', () => {
-  let browser: Browser
-  let keyward: TestServer
-  let site: { server: Server; requested: string[] }
-  let callback: string
-  let implicitClient: Client
-  let codeClient: Client
-  before(async () => {
-    browser = await launchChromium()
-    keyward = await startTestServer()
-    const port = await freePort()
-    callback = `http://127.0.0.1:${port}/callback`
-    site = await startCallbackSite(port)
-    implicitClient = (
-      await keyward.client({
-        name: CLIENT_NAME,
-        type: 'public',
-        grantTypes: ['implicit'],
-        redirectUris: [callback],
-        allowLegacy: ['implicit'],
-      })
-    ).client
-    codeClient = (await keyward.client({ type: 'public', redirectUris: [callback] })).client
+const browser = await launchChromium()
+after(() => browser.close())
+const keyward = await startTestServer()
+after(() => keyward.close())
+const port = await freePort()
+const callback = `http://127.0.0.1:${port}/callback`
+const site = await startCallbackSite(port)
+after(() => new Promise((resolve) => site.server.close(resolve)))
+const implicitClient = (
+  await keyward.client({
+    name: CLIENT_NAME,
+    type: 'public',
+    grantTypes: ['implicit'],
+    redirectUris: [callback],
+    allowLegacy: ['implicit'],
   })
-  after(async () => {
-    await keyward?.close()
-    await new Promise((resolve) => site?.server.close(resolve))
-    await browser?.close()
-  })
+).client
+const codeClient = (await keyward.client({ type: 'public', redirectUris: [callback] })).client
 
+describe('the legacy implicit flow (RFC 6749 §4.2) for a client that has it, in Chromium', () => {
   const authorizeUrl = (client: Client, params: Record<string, string>) =>
     `${keyward.issuer}/authorize?${new URLSearchParams({
       response_type: 'token',

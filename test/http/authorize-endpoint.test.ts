@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Client } from '../../src/core/model/client.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
+import { redeemCode } from '../support/oauth-client.ts'
 import {
   authorizeCode,
   type Browser,
@@ -9,9 +11,7 @@ import {
   newBrowser,
   newPkce,
   type Page,
-  redeemCode,
 } from '../support/flow.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
 
 let server: TestServer
 let web: { client: Client; secret: string | null }

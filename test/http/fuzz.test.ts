@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
-import { basicAuthorization } from '../support/flow.ts'
 import { createPostgresDatabase } from '../support/postgres.ts'
 import { startTestServer } from '../support/server.ts'
 import { fuzz } from './fuzz/run.ts'
+import { basicAuthorization } from '../support/oauth-client.ts'
 
 /** Fixed, so that a failure is replayed exactly; bounded, so that each store takes well under a minute. */
 const OPTIONS = { seed: 20_250_901, requests: 3000, raw: 1000, concurrency: 8 }

@@ -37,7 +37,15 @@ describe('RFC 8414 authorization server metadata', () => {
     assert.deepEqual(document.token_endpoint_auth_methods_supported, [
       'client_secret_basic',
       'client_secret_post',
+      'private_key_jwt',
       'none',
+    ])
+    // RFC 7523: asymmetric assertions only, never an HMAC or none.
+    assert.deepEqual(document.token_endpoint_auth_signing_alg_values_supported, [
+      'RS256',
+      'PS256',
+      'ES256',
+      'EdDSA',
     ])
     assert.deepEqual(document.scopes_supported, ['openid-ish', 'api:read'])
     // RFC 9207 §3

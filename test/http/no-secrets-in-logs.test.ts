@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
-import {
-  basicAuthorization,
-  codeOf,
-  codeRequest,
-  formOn,
-  newBrowser,
-  newPkce,
-  postToken,
-  redeemCode,
-  submit,
-} from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { basicAuthorization, postToken, redeemCode } from '../support/oauth-client.ts'
+import { codeOf, codeRequest, formOn, newBrowser, newPkce, submit } from '../support/flow.ts'
 
 let server: TestServer
 before(async () => {

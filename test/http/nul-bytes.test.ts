@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
-import { deviceClient, startDevice } from '../device/device-flow.ts'
-import type { RegisteredClient } from '../lifecycle/tokens.ts'
-import {
-  basicAuthorization,
-  codeRequest,
-  formOn,
-  newBrowser,
-  newPkce,
-  type Page,
-  submit,
-} from '../support/flow.ts'
+import { deviceClient, startDevice } from '../support/device-flow.ts'
 import { createPostgresDatabase } from '../support/postgres.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { basicAuthorization, type RegisteredClient } from '../support/oauth-client.ts'
+import { codeRequest, formOn, newBrowser, newPkce, type Page, submit } from '../support/flow.ts'
 
 // PostgreSQL cannot store a NUL in text (SQLSTATE 22021): a value holding one is bad input on every store.
 const NUL = 'a\u0000b'

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
-import { decideOnPages, deviceClient, poll, startDevice } from '../device/device-flow.ts'
-import { onlyGrantOf, tokensOf } from '../lifecycle/tokens.ts'
-import { authorizeCode, codeOf, newBrowser, newPkce, redeemCode } from '../support/flow.ts'
+import { decideOnPages, deviceClient, poll, startDevice } from '../support/device-flow.ts'
 import { assertNoneLogged, assertOneEvent, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { newBrowser, onlyGrantOf, issueCode } from '../support/flow.ts'
+import { redeemCode, tokensOf } from '../support/oauth-client.ts'
 
 const ADDRESS = '127.0.0.1'
 
@@ -25,20 +25,12 @@ test('consent, code reuse and key creation are logged once each, with their ids 
 
   // The code flow: sign in, consent, redeem; then the code again.
   const browser = newBrowser(server.issuer)
-  const pkce = newPkce()
-  const location = await authorizeCode(server, {
-    client: web.client,
-    pkce,
-    user,
-    browser,
-    params: { scope: 'read' },
-  })
-  const code = codeOf(location)
-  const tokens = tokensOf(await redeemCode(server, { ...web, code, verifier: pkce.verifier }))
-  assert.equal((await redeemCode(server, { ...web, code, verifier: pkce.verifier })).status, 400)
+  const { code, verifier } = await issueCode(server, { client: web.client, user, scope: 'read', browser })
+  const tokens = tokensOf(await redeemCode(server, { ...web, code, verifier }))
+  assert.equal((await redeemCode(server, { ...web, code, verifier })).status, 400)
   const grant = await onlyGrantOf(server, user.id)
   secrets.set('code', code)
-  secrets.set('code verifier', pkce.verifier)
+  secrets.set('code verifier', verifier)
   secrets.set('access token', tokens.accessToken)
   secrets.set('refresh token', tokens.refreshToken ?? '')
   secrets.set('session id', browser.cookies.get('kw_session') ?? '')

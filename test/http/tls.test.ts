@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import { generate } from 'selfsigned'
 import { parseConfig } from '../../src/core/config.ts'
 import { startServer } from '../../src/server.ts'
-import { freePort } from '../support/server.ts'
+import { freePort } from '../support/ports.ts'
 
 function httpsGet(
   url: string,

@@ -2,17 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Client } from '../../src/core/model/client.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
-import {
-  authorizeCode,
-  type Browser,
-  basicAuthorization,
-  codeOf,
-  newBrowser,
-  newPkce,
-  postToken,
-  type TokenReply,
-} from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { basicAuthorization, postToken, type TokenReply } from '../support/oauth-client.ts'
+import { authorizeCode, type Browser, codeOf, newBrowser, newPkce } from '../support/flow.ts'
 
 // RFC 6749 §2.3.1: the client form-urlencodes these before Basic; Keyward must decode them back.
 const SPECIAL_ID = 'app:one%two+three ü'

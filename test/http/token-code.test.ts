@@ -7,16 +7,9 @@ import { after, before, describe, test } from 'node:test'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import type { Client } from '../../src/core/model/client.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
-import {
-  authorizeCode,
-  type Browser,
-  codeOf,
-  newBrowser,
-  newPkce,
-  redeemCode,
-  type TokenReply,
-} from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { redeemCode, type TokenReply } from '../support/oauth-client.ts'
+import { type Browser, newBrowser, newPkce, issueCode } from '../support/flow.ts'
 
 let directory: string
 let databaseFile: string
@@ -42,18 +35,10 @@ after(async () => {
 })
 
 /** A fresh code for `registered` with its verifier (consent is approved once per client, then remembered). */
-async function issueCode(registered: { client: Client }, scope = 'profile read') {
+async function codeFor(registered: { client: Client }, scope = 'profile read') {
   const browser = browsers.get(registered.client.id) ?? newBrowser(server.issuer)
   browsers.set(registered.client.id, browser)
-  const pkce = newPkce()
-  const location = await authorizeCode(server, {
-    client: registered.client,
-    user,
-    pkce,
-    browser,
-    params: { scope },
-  })
-  return { code: codeOf(location), verifier: pkce.verifier }
+  return issueCode(server, { client: registered.client, user, scope, browser })
 }
 
 function assertInvalidGrant(reply: TokenReply, description: RegExp): void {
@@ -80,7 +65,7 @@ describe('authorization_code: success', () => {
   let reply: TokenReply
   let code: string
   before(async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     code = issued.code
     reply = await redeemCode(server, { ...web, ...issued })
   })
@@ -149,7 +134,7 @@ describe('authorization_code: success', () => {
   })
 
   test('no refresh token for a client without the refresh_token grant', async () => {
-    const plain = await redeemCode(server, { ...noRefresh, ...(await issueCode(noRefresh)) })
+    const plain = await redeemCode(server, { ...noRefresh, ...(await codeFor(noRefresh)) })
     assert.equal(plain.status, 200)
     assert.equal('refresh_token' in plain.json, false)
   })
@@ -157,7 +142,7 @@ describe('authorization_code: success', () => {
 
 describe('authorization_code: failures', () => {
   test('a wrong verifier is invalid_grant', async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     assertInvalidGrant(
       await redeemCode(server, { ...web, ...issued, verifier: newPkce().verifier }),
       /code_verifier/,
@@ -165,7 +150,7 @@ describe('authorization_code: failures', () => {
   })
 
   test('a missing verifier is invalid_request: Keyward requires PKCE of every client', async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     const reply = await redeemCode(server, { ...web, ...issued, verifier: '' })
     assert.equal(reply.status, 400)
     assert.equal(reply.json.error, 'invalid_request')
@@ -173,7 +158,7 @@ describe('authorization_code: failures', () => {
   })
 
   test('a redirect_uri other than the one of the request is invalid_grant', async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     const reply = await redeemCode(server, {
       ...web,
       ...issued,
@@ -183,7 +168,7 @@ describe('authorization_code: failures', () => {
   })
 
   test('a code issued to another client is invalid_grant', async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     assertInvalidGrant(await redeemCode(server, { ...other, ...issued }), /another client/)
   })
 
@@ -195,7 +180,7 @@ describe('authorization_code: failures', () => {
   })
 
   test('a second use is invalid_grant and revokes every token the first use issued (RFC 6749 §4.1.2)', async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     const first = await redeemCode(server, { ...web, ...issued })
     assert.equal(first.status, 200)
     const [, body = ''] = String(first.json.access_token).split('.')
@@ -218,7 +203,7 @@ describe('authorization_code: failures', () => {
   })
 
   test('the code expires after 60 seconds', async () => {
-    const issued = await issueCode(web)
+    const issued = await codeFor(web)
     server.clock.advance(61)
     assertInvalidGrant(await redeemCode(server, { ...web, ...issued }), /expired/)
   })

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { FORM_BODY_LIMIT } from '../../src/http/form.ts'
-import { basicAuthorization } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
+import { basicAuthorization } from '../support/oauth-client.ts'
 
 let server: TestServer
 let authorization: string

@@ -5,8 +5,8 @@ import { TooManyRequests } from '../../src/core/errors.ts'
 import { registerErrorHandling, registerPageErrorHandling } from '../../src/http/errors.ts'
 import { isRfc6749Body } from '../support/rfc6749.ts'
 
-// The sign-in and user-code pages answer their waits as 429 pages too: test/throttle/sign-in.test.ts and
-// test/device/verification-pages.test.ts drive them through the real throttle.
+// The sign-in and user-code pages answer their waits as 429 pages too: test/http/throttle/sign-in.test.ts and
+// test/http/device/verification-pages.test.ts drive them through the real throttle.
 
 /** RFC 6585 §4 with RFC 9110 §10.2.3: 429 and a Retry-After in whole seconds, never cached. */
 function assertTooManyRequests(response: Response, what: string): number {

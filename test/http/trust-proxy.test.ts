@@ -4,9 +4,9 @@ import { after, describe, test } from 'node:test'
 import { loadConfig } from '../../src/cli/config-source.ts'
 import { CLIENT_AUTH_POLICY } from '../../src/core/client-auth/authenticate.ts'
 import { ConfigError, type ConfigInput, parseConfig } from '../../src/core/config.ts'
-import { basicAuthorization } from '../support/flow.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { fetchFrom } from '../support/source-address.ts'
+import { basicAuthorization } from '../support/oauth-client.ts'
 
 const minimal = { issuer: 'https://auth.example', databaseUrl: 'sqlite::memory:', secret: 'x'.repeat(32) }
 

@@ -3,8 +3,8 @@ import { test } from 'node:test'
 import { isDeepStrictEqual } from 'node:util'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
-import { eventually } from './eventually.ts'
-import * as make from './records.ts'
+import { eventually } from '../support/eventually.ts'
+import * as make from '../support/fixtures.ts'
 
 /** Two independent Stores on one database, as two processes or server nodes would open it. */
 export interface CacheFixture {

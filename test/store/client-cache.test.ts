@@ -4,7 +4,7 @@ import type { Client } from '../../src/core/model/client.ts'
 import type { ClientStore } from '../../src/core/ports/stores.ts'
 import { clientCache } from '../../src/store/sql/client-cache.ts'
 import type { ExternalChange } from '../../src/store/sql/change-feed.ts'
-import * as make from './records.ts'
+import * as make from '../support/fixtures.ts'
 
 /** An in-memory client store that counts lookups and can hold the next one until released. */
 function fakeStore() {

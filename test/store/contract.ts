@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { ConsumeResult, Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import type { SqlDriver } from '../../src/store/sql/driver.ts'
-import * as make from './records.ts'
+import * as make from '../support/fixtures.ts'
 
 const { at, t0 } = make
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/cli/config-source.ts'
 import { openStores } from '../../src/store/index.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
 import { storeBehaviourContract } from './contract.ts'
-import * as make from './records.ts'
+import * as make from '../support/fixtures.ts'
 
 // The client-cache contract does not apply: these stores are the memory, and no other process shares them.
 describe('memory stores', () => {

@@ -8,7 +8,7 @@ import { openPostgresDatabase } from '../../src/store/postgres/driver.ts'
 import type { ExternalChange } from '../../src/store/sql/change-feed.ts'
 import { createPostgresDatabase } from '../support/postgres.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
-import { eventually } from './eventually.ts'
+import { eventually } from '../support/eventually.ts'
 
 /** Short enough for a test, long enough for a query on a busy machine. */
 const SHORT: DatabaseTimeouts = { connectTimeoutMs: 1000, statementTimeoutMs: 300, acquireTimeoutMs: 1000 }

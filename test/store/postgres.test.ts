@@ -9,9 +9,9 @@ import { createStores } from '../../src/store/sql/stores.ts'
 import { type CacheFixture, cached, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
-import { eventually } from './eventually.ts'
+import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
-import * as make from './records.ts'
+import * as make from '../support/fixtures.ts'
 
 /** Every migration's name, oldest first: what a new database gets. */
 const everyMigration = migrations.map((migration) => migration.name)

@@ -11,7 +11,7 @@ import { openSqliteDatabase } from '../../src/store/sqlite/driver.ts'
 import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
-import * as make from './records.ts'
+import * as make from '../support/fixtures.ts'
 
 /** Every migration's name, oldest first: what a new database gets. */
 const everyMigration = migrations.map((migration) => migration.name)

@@ -18,6 +18,11 @@ export function securityEvents(lines: readonly string[]): LoggedEvent[] {
   return events
 }
 
+/** The security events of one name among log lines. */
+export function eventsNamed(lines: readonly string[], name: string): LoggedEvent[] {
+  return securityEvents(lines).filter((event) => event.event === name)
+}
+
 /**
  * Asserts that exactly one event of this name matches `fields` (the ids that tell it apart), and that it carries
  * exactly `fields` besides pino's own (level, time, pid, hostname, name, msg): no other value, secret or not.

@@ -1,5 +1,9 @@
+import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Client } from '../../src/core/model/client.ts'
+import type { Grant } from '../../src/core/model/grant.ts'
+import { type Issuer, type RegisteredClient, redeemCode, type Tokens, tokensOf } from './oauth-client.ts'
+import type { TestServer } from './server.ts'
 
 /** A PKCE pair (RFC 7636 §4.1, §4.2): the verifier the client keeps and the S256 challenge it sends. */
 export interface Pkce {
@@ -158,62 +162,64 @@ export function authorizeCode(server: { issuer: string }, options: AuthorizeCode
   return followAuthorization(browser, `${server.issuer}/authorize?${query}`, options)
 }
 
-/** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
-export function basicAuthorization(id: string, secret: string): string {
-  const encode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
-  return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`
-}
-
-/** A token endpoint response with its JSON body. */
-export interface TokenReply {
-  readonly status: number
-  readonly headers: Headers
-  readonly json: Record<string, unknown>
-}
-
-export async function postToken(
-  server: { issuer: string },
-  form: Readonly<Record<string, string>>,
-  headers: Readonly<Record<string, string>> = {},
-  send: typeof fetch = fetch,
-): Promise<TokenReply> {
-  const response = await send(`${server.issuer}/token`, {
-    method: 'POST',
-    headers,
-    body: new URLSearchParams(form),
-  })
-  return { status: response.status, headers: response.headers, json: await response.json() }
-}
-
-/** Redeems a code, authenticating the way the client is registered to (RFC 6749 §4.1.3). */
-export function redeemCode(
-  server: { issuer: string },
-  options: {
-    client: Pick<Client, 'id' | 'redirectUris' | 'tokenEndpointAuthMethod'>
-    secret: string | null
-    code: string
-    verifier: string
-    redirectUri?: string
-  },
-): Promise<TokenReply> {
-  const { client, secret } = options
-  const form: Record<string, string> = {
-    grant_type: 'authorization_code',
-    code: options.code,
-    code_verifier: options.verifier,
-    redirect_uri: options.redirectUri ?? client.redirectUris[0] ?? '',
-  }
-  if (client.tokenEndpointAuthMethod === 'client_secret_basic' && secret !== null) {
-    return postToken(server, form, { authorization: basicAuthorization(client.id, secret) })
-  }
-  const credentials =
-    secret === null ? { client_id: client.id } : { client_id: client.id, client_secret: secret }
-  return postToken(server, { ...form, ...credentials })
-}
-
 /** The code of a successful authorization response, or a failure that shows what came back instead. */
 export function codeOf(location: URL): string {
   const code = location.searchParams.get('code')
   if (code === null) throw new Error(`No code in the redirect: ${location.href}`)
   return code
+}
+
+/**
+ * A code the person grants `client` for `scope` in the browserless flow (signing in if asked), and the verifier
+ * that redeems it. A `browser` that signed in before keeps its session and remembered consent.
+ */
+export async function issueCode(
+  server: Issuer,
+  options: {
+    client: Pick<Client, 'id' | 'redirectUris'>
+    user: Person['user']
+    scope: string
+    browser?: Browser | undefined
+  },
+): Promise<{ code: string; verifier: string }> {
+  const { client, user, scope, browser } = options
+  const pkce = newPkce()
+  const location = await authorizeCode(server, {
+    client,
+    pkce,
+    ...(user ? { user } : {}),
+    params: { scope },
+    ...(browser ? { browser } : {}),
+  })
+  return { code: codeOf(location), verifier: pkce.verifier }
+}
+
+/**
+ * A person approves `scope` for the client in the browserless flow; the code is redeemed for tokens. A `browser`
+ * that signed in before keeps its session, so the person is not asked for their password again.
+ */
+export async function grantTokens(
+  server: Issuer,
+  registered: RegisteredClient,
+  user: { username: string; password: string },
+  scope = 'read write',
+  browser?: Browser,
+): Promise<Tokens & { refreshToken: string }> {
+  const { code, verifier } = await issueCode(server, { client: registered.client, user, scope, browser })
+  const reply = await redeemCode(server, {
+    client: registered.client,
+    secret: registered.secret,
+    code,
+    verifier,
+  })
+  const tokens = tokensOf(reply)
+  assert.ok(tokens.refreshToken, 'a client with refresh_token gets a refresh token')
+  return { ...tokens, refreshToken: tokens.refreshToken }
+}
+
+/** The one grant the user has, as the store keeps it. */
+export async function onlyGrantOf(server: TestServer, userId: string): Promise<Grant> {
+  const grants = await server.core.stores.grants.listByUser(userId)
+  assert.equal(grants.length, 1, 'the user has exactly one grant')
+  return grants[0] as Grant
 }

@@ -1,69 +1,155 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable } from 'node:stream'
-import { freePort } from './server.ts'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './ports.ts'
 
-const REPOSITORY = new URL('../../', import.meta.url)
+const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
+const CLOCKED_ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url))
+/** What `keyward start`, the demo and the clocked entry all print once they listen. */
 const STARTED = /Keyward is running/
+/** Starting includes compiling the sources and migrating the database; on a busy machine that takes seconds. */
+const START_TIMEOUT_MS = 30_000
+const STOP_TIMEOUT_MS = 10_000
 
-/** `keyward start` in a child process: a crash is seen as an exit, not as the end of the test runner. */
+/** Keyward in a child process: a crash is seen as an exit, not as the end of the test runner. */
 export interface KeywardProcess {
+  /** Its issuer, which is also where it listens (127.0.0.1). */
   readonly issuer: string
+  readonly port: number
   /** Everything it printed so far (pino's JSON lines and the CLI's messages). */
   output(): string
   /** How it ended (`exit 1`, `signal SIGKILL`), or null while it runs. */
   ended(): string | null
   /** SIGTERM, then SIGKILL if that has not stopped it after a while; removes its data directory. */
-  stop(): Promise<void>
+  close(): Promise<void>
 }
 
-/** Starts `keyward start` with `env` on top of a clean environment (no KEYWARD_* from the shell). */
-export async function startKeywardProcess(env: Readonly<Record<string, string>>): Promise<KeywardProcess> {
-  const port = await freePort()
-  const dataDir = await mkdtemp(join(tmpdir(), 'keyward-process-'))
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_')),
+/** A process on test/support/server-entry.ts, whose clock the test moves instead of sleeping. */
+export interface ClockedKeywardProcess extends KeywardProcess {
+  /** Moves this process's clock by `seconds` (negative: back), as if that much time had passed for it. */
+  advanceClock(seconds: number): Promise<void>
+}
+
+export interface KeywardProcessOptions {
+  /** Node's arguments, run in the repository: `bin/keyward.js start` unless told otherwise. */
+  readonly args?: readonly string[]
+  /** Where it listens; a port the OS picked unless told. */
+  readonly port?: number
+}
+
+/**
+ * Starts Keyward with `env` on top of a clean environment (no KEYWARD_* or DEMO_* from the shell) and its own
+ * data directory, and resolves once it says it is running; rejects with its output if it exits first.
+ */
+export async function startKeywardProcess(
+  env: Readonly<Record<string, string>>,
+  options: KeywardProcessOptions = {},
+): Promise<KeywardProcess> {
+  return spawnKeyward(env, options)
+}
+
+/** `startKeywardProcess` on the test entry, its clock `clockOffset` seconds off the real time (negative: behind). */
+export async function startClockedKeywardProcess(
+  env: Readonly<Record<string, string>>,
+  clockOffset = 0,
+): Promise<ClockedKeywardProcess> {
+  const started = await spawnKeyward(
+    { KEYWARD_TEST_CLOCK_OFFSET: String(clockOffset), ...env },
+    { args: ['--disable-warning=ExperimentalWarning', CLOCKED_ENTRY] },
   )
-  // `npx node bin/keyward.js`, minus the npx wrapper: the Node 24 that npx resolved for the test run.
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
-    process.execPath,
-    ['bin/keyward.js', 'start'],
-    {
-      cwd: REPOSITORY,
-      env: { ...clean, KEYWARD_DATA_DIR: dataDir, KEYWARD_PORT: String(port), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const { child } = started
+  return {
+    ...started,
+    async advanceClock(seconds) {
+      const answered = new Promise<void>((resolve) => {
+        const onMessage = (message: { advanced?: unknown }) => {
+          if (message.advanced !== seconds) return
+          child.off('message', onMessage)
+          resolve()
+        }
+        child.on('message', onMessage)
+      })
+      child.send({ advance: seconds })
+      await answered
     },
+  }
+}
+
+/** This process's environment without what would configure Keyward or the demo: KEYWARD_* and DEMO_*. */
+export function shellEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('DEMO_')),
   )
+}
+
+async function spawnKeyward(
+  env: Readonly<Record<string, string>>,
+  options: KeywardProcessOptions,
+): Promise<KeywardProcess & { child: ChildProcess }> {
+  const port = options.port ?? (await freePort())
+  const dataDir = await mkdtemp(join(tmpdir(), 'keyward-process-'))
+  // process.execPath: the Node 24 that npx resolved for the test run, without the npx wrapper.
+  const child = spawn(process.execPath, options.args ?? ['bin/keyward.js', 'start'], {
+    cwd: REPOSITORY,
+    env: {
+      ...shellEnvironment(),
+      KEYWARD_DATA_DIR: dataDir,
+      KEYWARD_HOST: '127.0.0.1',
+      KEYWARD_PORT: String(port),
+      KEYWARD_LOG_LEVEL: 'info',
+      ...env,
+    },
+    // The IPC channel lets the clocked entry take clock moves, and stop when the test runner is gone.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
   let output = ''
   let ended: string | null = null
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = once(child, 'exit')
   child.once('exit', (code, signal) => (ended = code === null ? `signal ${signal}` : `exit ${code}`))
-
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
+  const started = new Promise<void>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString()
       if (STARTED.test(output)) resolve()
     }
-    child.stdout.on('data', check)
-    child.once('exit', () => reject(new Error(`keyward start ${ended}:\n${output}`)))
+    child.stdout?.on('data', read)
+    child.stderr?.on('data', read)
+    child.once('exit', () => reject(new Error(`Keyward ${ended} before it ran:\n${output}`)))
   })
-
+  const close = async () => {
+    if (ended === null) {
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
+      child.kill('SIGTERM')
+      await exited
+      clearTimeout(killer)
+    }
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      started,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Keyward did not run in ${START_TIMEOUT_MS} ms:\n${output}`)),
+          START_TIMEOUT_MS,
+        )
+      }),
+    ])
+  } catch (error) {
+    await close()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
   return {
+    child,
     issuer: `http://127.0.0.1:${port}`,
+    port,
     output: () => output,
     ended: () => ended,
-    async stop() {
-      if (ended === null) {
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-        child.kill('SIGTERM')
-        await exited
-        clearTimeout(killer)
-      }
-      await rm(dataDir, { recursive: true, force: true })
-    },
+    close,
   }
 }

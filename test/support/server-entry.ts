@@ -1,6 +1,7 @@
-// A Keyward server process for tests (test/support/server-process.ts starts it): configured by the KEYWARD_*
-// environment exactly as `keyward start` is, but with a clock KEYWARD_TEST_CLOCK_OFFSET seconds off the real
-// time, which the parent moves with an IPC message { advance: seconds } instead of sleeping.
+// Keyward for tests that move its clock (startClockedKeywardProcess in test/support/keyward-process.ts starts
+// it): configured by the KEYWARD_* environment exactly as `keyward start` is, but with a clock
+// KEYWARD_TEST_CLOCK_OFFSET seconds off the real time, which the parent moves with an IPC message
+// { advance: seconds } instead of sleeping.
 import { loadConfig } from '../../src/cli/config-source.ts'
 import { startServer } from '../../src/server.ts'
 import { shiftedClock } from './clock.ts'
@@ -20,4 +21,5 @@ const stop = () => {
 }
 process.once('SIGTERM', stop)
 process.once('disconnect', stop)
-process.send?.({ listening: server.address })
+// The line `keyward start` prints, which the parent waits for.
+console.log(`Keyward is running. Issuer: ${server.address}`)

@@ -1,8 +1,7 @@
-import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import { type ClientRegistration, registerClient } from '../../src/core/client-registration.ts'
 import type { Clock } from '../../src/core/clock.ts'
-import { type Config, type ConfigInput, parseConfig } from '../../src/core/config.ts'
+import type { Config, ConfigInput } from '../../src/core/config.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { User } from '../../src/core/model/user.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
@@ -11,16 +10,10 @@ import { newUser } from '../../src/core/users.ts'
 import { type RunningServer, startServer } from '../../src/server.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { type TestClock, testClock } from './clock.ts'
+import { testConfig } from './fixtures.ts'
+import { freePort } from './ports.ts'
 
 /** A port that was free a moment ago: the issuer must name the port before the server listens on it. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 export interface TestServer extends RunningServer {
   readonly issuer: string
@@ -42,14 +35,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const port = await freePort()
   const issuer = `http://127.0.0.1:${port}`
-  const config = parseConfig({
-    issuer,
-    port,
-    databaseUrl: 'sqlite::memory:',
-    secret: 'test-secret-test-secret-test-secret-0123456789',
-    logLevel: 'info',
-    ...overrides,
-  })
+  const config = testConfig({ issuer, port, databaseUrl: 'sqlite::memory:', logLevel: 'info', ...overrides })
   const clock = options.clock ?? testClock(new Date())
   const logs: string[] = []
   const logStream = new Writable({

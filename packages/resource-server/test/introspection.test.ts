@@ -9,44 +9,35 @@ import {
   verifyAccessToken,
 } from '../src/index.ts'
 import { basicCredentials } from '../src/introspection.ts'
-import { fakeClock } from './fake-clock.ts'
-import {
-  AUDIENCE,
-  accessTokenClaims,
-  closedPortUrl,
-  createKey,
-  type FakeIssuer,
-  RESOURCE_SERVER,
-  sign,
-  startIssuer,
-} from './fake-issuer.ts'
+import { testClock } from '../../../test/support/clock.ts'
+import * as fake from './fake-issuer.ts'
 
 test('RFC 6749 §2.3.1: client id and secret are form-encoded before base64', () => {
   assert.equal(basicCredentials('a:b', 'c d+é'), `Basic ${btoa('a%3Ab:c+d%2B%C3%A9')}`)
 })
 
 describe('verifyAccessToken with opaque tokens (RFC 7662 introspection)', () => {
-  let as: FakeIssuer
-  const clock = fakeClock()
+  let as: fake.FakeIssuer
+  const clock = testClock(new Date('2030-01-01T00:00:00Z'))
   const verifier = (options: Partial<VerifierOptions> = {}) =>
     createVerifier({
       issuer: as.issuer,
-      audience: AUDIENCE,
+      audience: fake.AUDIENCE,
       clock,
-      introspection: RESOURCE_SERVER,
+      introspection: fake.RESOURCE_SERVER,
       ...options,
     })
   const activeAnswer = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
     active: true,
     token_type: 'Bearer',
-    ...accessTokenClaims(as.issuer, clock.now()),
+    ...fake.accessTokenClaims(as.issuer, clock.now()),
     ...overrides,
   })
   const invalid = (description: RegExp) => (error: unknown) =>
     error instanceof InvalidTokenError && description.test(error.description)
 
   before(async () => {
-    as = await startIssuer()
+    as = await fake.startIssuer()
   })
   beforeEach(() => as.introspection.clear())
   after(() => as.close())
@@ -58,7 +49,7 @@ describe('verifyAccessToken with opaque tokens (RFC 7662 introspection)', () => 
     assert.equal(result.subject, 'user-1')
     assert.equal(result.clientId, 'client-1')
     assert.deepEqual(result.scopes, ['orders:read', 'profile'])
-    assert.deepEqual(result.audience, [AUDIENCE])
+    assert.deepEqual(result.audience, [fake.AUDIENCE])
     assert.deepEqual(result.expiresAt, new Date((answer.exp as number) * 1000))
     assert.deepEqual(result.claims, answer)
   })
@@ -90,7 +81,7 @@ describe('verifyAccessToken with opaque tokens (RFC 7662 introspection)', () => 
 
   test('bad client credentials at the introspection endpoint are a clear IssuerError', async () => {
     as.introspection.set('opaque-3', activeAnswer())
-    const v = verifier({ introspection: { ...RESOURCE_SERVER, clientSecret: 'wrong' } })
+    const v = verifier({ introspection: { ...fake.RESOURCE_SERVER, clientSecret: 'wrong' } })
     await assert.rejects(verifyAccessToken('opaque-3', v), (error: unknown) => {
       assert.ok(error instanceof IssuerError)
       assert.match(error.message, /rejected the client credentials of api:orders \(HTTP 401\)/)
@@ -99,20 +90,20 @@ describe('verifyAccessToken with opaque tokens (RFC 7662 introspection)', () => 
   })
 
   test('an unreachable introspection endpoint is an IssuerError', async () => {
-    const endpoint = `${await closedPortUrl()}/introspect`
-    const v = verifier({ introspection: { ...RESOURCE_SERVER, endpoint } })
+    const endpoint = `${await fake.closedPortUrl()}/introspect`
+    const v = verifier({ introspection: { ...fake.RESOURCE_SERVER, endpoint } })
     await assert.rejects(verifyAccessToken('opaque-4', v), /could not reach the introspection endpoint/)
   })
 
   test('without introspection credentials an opaque token is invalid_token, and nothing is asked', async () => {
     const hits = as.hits.introspection
-    const v = createVerifier({ issuer: as.issuer, audience: AUDIENCE, clock })
+    const v = createVerifier({ issuer: as.issuer, audience: fake.AUDIENCE, clock })
     await assert.rejects(verifyAccessToken('opaque-5', v), invalid(/not a JWT access token/))
     assert.equal(as.hits.introspection, hits)
   })
 
   test("introspect: 'always' sends JWTs to introspection too, without fetching the JWKS", async () => {
-    const jwt = await sign(await createKey('k1'), accessTokenClaims(as.issuer, clock.now()))
+    const jwt = await fake.sign(await fake.createKey('k1'), fake.accessTokenClaims(as.issuer, clock.now()))
     as.introspection.set(jwt, activeAnswer({ sub: 'user-from-introspection' }))
     const jwksHits = as.hits.jwks
     const result = await verifyAccessToken(jwt, verifier({ introspect: 'always' }))

@@ -1,34 +1,26 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, mock, test } from 'node:test'
 import { createVerifier, InvalidTokenError, type Verifier, verifyAccessToken } from '../src/index.ts'
-import {
-  AUDIENCE,
-  accessTokenClaims,
-  createKey,
-  type FakeIssuer,
-  sign,
-  startIssuer,
-  type TestKey,
-} from './fake-issuer.ts'
+import * as fake from './fake-issuer.ts'
 
 // jose times the JWKS cache and cooldown with Date.now(), so the fake clock here is node:test's mocked Date
-let as: FakeIssuer
+let as: fake.FakeIssuer
 let verifier: Verifier
-let k1: TestKey
-let k2: TestKey
+let k1: fake.TestKey
+let k2: fake.TestKey
 
-const token = (key: TestKey) => sign(key, accessTokenClaims(as.issuer, new Date()))
+const token = (key: fake.TestKey) => fake.sign(key, fake.accessTokenClaims(as.issuer, new Date()))
 const advance = (seconds: number) => mock.timers.tick(seconds * 1000)
 const unknownKey = (error: unknown) =>
   error instanceof InvalidTokenError && /unknown key/.test(error.description)
 
 beforeEach(async () => {
   mock.timers.enable({ apis: ['Date'], now: new Date('2030-01-01T00:00:00Z') })
-  as = await startIssuer()
-  k1 = await createKey('k1')
-  k2 = await createKey('k2')
+  as = await fake.startIssuer()
+  k1 = await fake.createKey('k1')
+  k2 = await fake.createKey('k2')
   as.publish([k1])
-  verifier = createVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksCooldown: 30, jwksMaxAge: 600 })
+  verifier = createVerifier({ issuer: as.issuer, audience: fake.AUDIENCE, jwksCooldown: 30, jwksMaxAge: 600 })
   await verifyAccessToken(await token(k1), verifier)
   assert.equal(as.hits.jwks, 1)
 })
@@ -55,7 +47,7 @@ test('an unknown kid triggers exactly one refetch, and a newly published key the
 })
 
 test('the cooldown bounds refetches for unknown kids', async () => {
-  const forged = await createKey('forged')
+  const forged = await fake.createKey('forged')
   advance(31)
   await assert.rejects(verifyAccessToken(await token(forged), verifier), unknownKey)
   assert.equal(as.hits.jwks, 2)

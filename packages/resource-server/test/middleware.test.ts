@@ -14,16 +14,7 @@ import {
   requireScopeNode,
   type Verifier,
 } from '../src/index.ts'
-import {
-  AUDIENCE,
-  accessTokenClaims,
-  closedPortUrl,
-  createKey,
-  type FakeIssuer,
-  sign,
-  startIssuer,
-  type TestKey,
-} from './fake-issuer.ts'
+import * as fake from './fake-issuer.ts'
 
 /** An API with `/orders` (needs orders:read) and `/broken` (its issuer is unreachable). */
 interface Api {
@@ -84,13 +75,13 @@ const frameworks: Record<string, StartApi> = {
   },
 }
 
-let as: FakeIssuer
-let key: TestKey
+let as: fake.FakeIssuer
+let key: fake.TestKey
 const issuerErrors: IssuerError[] = []
 
 before(async () => {
-  as = await startIssuer()
-  key = await createKey('k1')
+  as = await fake.startIssuer()
+  key = await fake.createKey('k1')
   as.publish([key])
 })
 after(() => as.close())
@@ -108,13 +99,13 @@ for (const [name, start] of Object.entries(frameworks)) {
       return response
     }
     const token = (overrides: Record<string, unknown> = {}) =>
-      sign(key, { ...accessTokenClaims(as.issuer, new Date()), ...overrides })
+      fake.sign(key, { ...fake.accessTokenClaims(as.issuer, new Date()), ...overrides })
 
     before(async () => {
-      const orders = createVerifier({ issuer: as.issuer, audience: AUDIENCE, realm: 'orders' })
+      const orders = createVerifier({ issuer: as.issuer, audience: fake.AUDIENCE, realm: 'orders' })
       const broken = createVerifier({
-        issuer: await closedPortUrl(),
-        audience: AUDIENCE,
+        issuer: await fake.closedPortUrl(),
+        audience: fake.AUDIENCE,
         onIssuerError: (error) => issuerErrors.push(error),
       })
       api = await start(orders, broken)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import {
   type ClientKind,
@@ -10,7 +11,7 @@ import {
   deleteClient,
   rotateClientSecret,
 } from '../../core/index.ts'
-import type { Client, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
+import type { Client, ClientKeySet, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
 import { existing, list, print, UsageError, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
@@ -50,6 +51,7 @@ interface CreateOptions {
   scopes?: string
   defaultScopes?: string
   authMethod?: string
+  jwks?: string
   accessTokenFormat?: string
   accessTokenTtl?: string
   refreshIdleTtl?: string
@@ -76,6 +78,21 @@ function kindSettings(options: CreateOptions): Partial<CreateOptions> & { lifeti
     authMethod: preset.tokenEndpointAuthMethod,
     lifetimes: clientLifetimes(preset.tokens),
   }
+}
+
+/** The JWK set in a file given with --jwks: its public keys are checked at registration. */
+function keySetIn(file: string): ClientKeySet {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new UsageError(`--jwks: cannot read a JSON file at ${file}: ${(error as Error).message}`)
+  }
+  const keys = (parsed as { keys?: unknown } | null)?.keys
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'object' && key !== null)) {
+    throw new UsageError('--jwks: the file must hold a JWK set: {"keys": [ ...public keys... ]}.')
+  }
+  return { keys }
 }
 
 function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
@@ -106,6 +123,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
           tokenEndpointAuthMethod: options.authMethod as ClientRegistration['tokenEndpointAuthMethod'] &
             string,
         }),
+    ...(options.jwks === undefined ? {} : { jwks: keySetIn(options.jwks) }),
     ...(options.accessTokenFormat === undefined
       ? {}
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
@@ -128,7 +146,8 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--redirect-uris <list>', 'comma-separated redirect URIs, matched exactly')
     .option('--scopes <list>', 'scopes the client may request (default: every configured scope)')
     .option('--default-scopes <list>', 'scopes granted when a request names none (default: all of --scopes)')
-    .option('--auth-method <method>', 'client_secret_basic, client_secret_post or none')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none')
+    .option('--jwks <file>', "for private_key_jwt: a JSON file with the client's public keys (a JWK set)")
     .option('--access-token-format <format>', 'jwt (default) or opaque')
     .option('--access-token-ttl <seconds>', 'access token lifetime')
     .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')

@@ -6,12 +6,13 @@ import { attemptSource } from '../protocol/address.ts'
 import { matchesDigest } from '../protocol/digest.ts'
 import { tooManyAttempts } from '../refusal.ts'
 import { type ClientAuthInput, type PresentedCredentials, presentedCredentials } from './credentials.ts'
+import { type AssertionDeps, verifyClientAssertion } from './private-key-jwt.ts'
 
 /** Finds a client by id (the client store, which caches on the server). */
 export type ClientLookup = (id: string) => Promise<Client | null>
 
 /** What client authentication needs: the clients, the throttle and the security events. */
-export type ClientAuthDeps = Pick<CoreContext, 'stores' | 'throttle' | 'events'>
+export type ClientAuthDeps = Pick<CoreContext, 'stores' | 'throttle' | 'events'> & AssertionDeps
 
 /** Failed client authentications from one address: 20 a minute, then it waits for the rest of that minute. */
 export const CLIENT_AUTH_POLICY: ThrottlePolicy = { limit: 20, windowSeconds: 60 }
@@ -47,7 +48,7 @@ export async function authenticateClient(input: ClientAuthInput, deps: ClientAut
     throw tooManyAttempts('Too many failed client authentications from this address.', wait)
   }
   try {
-    return await verifyClient(presented, (id) => deps.stores.clients.get(id))
+    return await verifyClient(presented, deps)
   } catch (error) {
     if (error instanceof InvalidClient) {
       deps.events.emit({ event: 'client_authentication_failed', ...event })
@@ -58,14 +59,30 @@ export async function authenticateClient(input: ClientAuthInput, deps: ClientAut
   }
 }
 
-async function verifyClient(presented: PresentedCredentials, findClient: ClientLookup): Promise<Client> {
+async function verifyClient(presented: PresentedCredentials, deps: ClientAuthDeps): Promise<Client> {
   const usedBasic = presented.method === 'client_secret_basic'
   const client =
-    presented.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(presented.clientId) : null
+    presented.clientId.length <= MAX_CLIENT_ID_LENGTH
+      ? await deps.stores.clients.get(presented.clientId)
+      : null
   // Built only on failure: an Error captures a stack trace, too costly for every successful request.
   const failure = () => new InvalidClient('Client authentication failed.', usedBasic)
   if (client === null) throw failure()
 
+  // A client registered for keys proves it with a signed assertion, and nothing else will do (RFC 7523 §2.2).
+  const usesKeys = client.tokenEndpointAuthMethod === 'private_key_jwt'
+  if (presented.method === 'private_key_jwt' || usesKeys) {
+    if (presented.method !== 'private_key_jwt' || !usesKeys) {
+      throw new InvalidClient(
+        usesKeys
+          ? 'This client authenticates with a signed client assertion (private_key_jwt).'
+          : 'This client is not registered for private_key_jwt.',
+        usedBasic,
+      )
+    }
+    await verifyClientAssertion(presented.assertion, client, deps)
+    return client
+  }
   if (presented.method === 'none') {
     // A confidential client must authenticate (RFC 6749 §3.2.1); naming it is not enough.
     if (client.type !== 'public') throw failure()

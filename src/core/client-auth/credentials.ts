@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose'
 import { InvalidClient, InvalidRequest } from '../errors.ts'
 
 /** What a request presented to identify its client, before any lookup. */
@@ -5,6 +6,11 @@ export type PresentedCredentials =
   | { readonly method: 'client_secret_basic'; readonly clientId: string; readonly secret: string }
   | { readonly method: 'client_secret_post'; readonly clientId: string; readonly secret: string }
   | { readonly method: 'none'; readonly clientId: string }
+  /** RFC 7523 §2.2: a JWT the client signed with its private key, checked against its registered keys. */
+  | { readonly method: 'private_key_jwt'; readonly clientId: string; readonly assertion: string }
+
+/** RFC 7523 §2.2: the one client_assertion_type this server takes. */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 export interface ClientAuthInput {
   readonly params: ReadonlyMap<string, string>
@@ -47,6 +53,17 @@ export function presentedCredentials(input: ClientAuthInput): PresentedCredentia
   const { params, authorization } = input
   const bodySecret = params.get('client_secret')
   const bodyId = params.get('client_id')
+  if (params.has('client_assertion') || params.has('client_assertion_type')) {
+    if (
+      bodySecret !== undefined ||
+      (authorization !== undefined && /^basic(?:\s|$)/i.test(authorization.trim()))
+    ) {
+      throw new InvalidRequest(
+        'Use one client authentication method: a client assertion, Basic or client_secret.',
+      )
+    }
+    return assertionCredentials(params.get('client_assertion'), params.get('client_assertion_type'), bodyId)
+  }
   // RFC 6749 §5.2: a Basic header with no credentials after the scheme is still an attempt at Basic.
   if (authorization !== undefined && /^basic(?:\s|$)/i.test(authorization.trim())) {
     if (bodySecret !== undefined) {
@@ -64,4 +81,31 @@ export function presentedCredentials(input: ClientAuthInput): PresentedCredentia
   }
   if (bodySecret !== undefined) return { method: 'client_secret_post', clientId: bodyId, secret: bodySecret }
   return { method: 'none', clientId: bodyId }
+}
+
+/** RFC 7521 §4.2 and RFC 7523 §2.2: the client is the assertion's subject, which client_id, if sent, must name. */
+function assertionCredentials(
+  assertion: string | undefined,
+  type: string | undefined,
+  bodyId: string | undefined,
+): PresentedCredentials {
+  if (assertion === undefined || type === undefined) {
+    throw new InvalidRequest('client_assertion and client_assertion_type go together (RFC 7521 §4.2).')
+  }
+  if (type !== JWT_BEARER_ASSERTION) {
+    throw new InvalidClient(`The client_assertion_type must be ${JWT_BEARER_ASSERTION}.`)
+  }
+  let subject: unknown
+  try {
+    subject = decodeJwt(assertion).sub
+  } catch {
+    throw new InvalidClient('The client_assertion is not a JWT.')
+  }
+  if (typeof subject !== 'string' || subject === '') {
+    throw new InvalidClient('The client_assertion names no client in sub (RFC 7523 §3).')
+  }
+  if (bodyId !== undefined && bodyId !== subject) {
+    throw new InvalidRequest('The client_id parameter does not match the client of the assertion.')
+  }
+  return { method: 'private_key_jwt', clientId: subject, assertion }
 }

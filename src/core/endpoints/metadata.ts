@@ -1,8 +1,12 @@
+import { ASSERTION_ALGORITHMS } from '../client-auth/private-key-jwt.ts'
 import type { Config } from '../config.ts'
 import type { CoreContext } from '../context.ts'
 import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
+
+/** RFC 6749 §2.3.1: the client secret methods, which every client-authenticating endpoint takes. */
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post']
 
 /** Where each endpoint lives, relative to the issuer. */
 export const ENDPOINT_PATHS = {
@@ -37,15 +41,19 @@ function authorizationServerMetadata(
     token_endpoint: url(ENDPOINT_PATHS.token),
     jwks_uri: url(ENDPOINT_PATHS.jwks),
     revocation_endpoint: url(ENDPOINT_PATHS.revocation),
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt', 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     introspection_endpoint: url(ENDPOINT_PATHS.introspection),
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt'],
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit') ? ['query', 'fragment'] : ['query'],
     grant_types_supported: grantTypesSupported(legacyFlowsInUse),
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt', 'none'],
+    // RFC 7523 §2.2 with RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with.
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
   }

@@ -1,7 +1,13 @@
 import type { Digest } from '../protocol/digest.ts'
 
 export type ClientType = 'confidential' | 'public'
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type TokenEndpointAuthMethod =
+  'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none'
+
+/** A client's public keys (RFC 7517 JWK set), for private_key_jwt: never a private part. */
+export interface ClientKeySet {
+  readonly keys: readonly Readonly<Record<string, unknown>>[]
+}
 export type AccessTokenFormat = 'jwt' | 'opaque'
 /** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
 export type LegacyFlow = 'implicit' | 'password'
@@ -19,6 +25,8 @@ export interface Client {
   readonly type: ClientType
   /** SHA-256 of the secret, which Keyward generates and shows once; null for public clients. */
   readonly secretDigest: Digest | null
+  /** The public keys a private_key_jwt client signs its assertions with (RFC 7523); null for other clients. */
+  readonly jwks: ClientKeySet | null
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod
   readonly redirectUris: readonly string[]
   /** Wire names: authorization_code, refresh_token, client_credentials, ... */

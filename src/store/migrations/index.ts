@@ -3,6 +3,7 @@ import { clientNotifications } from './002-client-notifications.ts'
 import { refreshTokenReplaces } from './003-refresh-token-replaces.ts'
 import { signingKeyNotifications } from './004-signing-key-notifications.ts'
 import { signInUnlocks } from './005-sign-in-unlocks.ts'
+import { clientJwks } from './006-client-jwks.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   refreshTokenReplaces,
   signingKeyNotifications,
   signInUnlocks,
+  clientJwks,
 ]

@@ -33,6 +33,7 @@ export const clients = table<Client>('clients', ['id'], {
   canIntrospect: flag('can_introspect'),
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
+  jwks: json('jwks'),
 })
 
 export const users = table<User>('users', ['id'], {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
-import { TemporarilyUnavailable } from '../../core/index.ts'
 import type { Throttle } from '../../core/ports/throttle.ts'
+import { failClosed } from './fail-closed.ts'
 
 // One attempt, checked and charged in one atomic step (memory-throttle.ts does the same in JavaScript). The wait
 // is a key of its own whose TTL is the wait, so that no clock but Redis's is read. Returns the wait in ms, or 0.
@@ -32,16 +32,7 @@ end`
 /** Attempt counts shared by every node through Redis; every key expires with its window or wait. */
 export function redisThrottle(redis: Redis, prefix = 'keyward:throttle:'): Throttle {
   const keysOf = (key: string) => [`${prefix}${key}`, `${prefix}wait:${key}`] as const
-  // Fail closed and at once: an attempt Redis cannot count is refused, never let through (README, Redis).
-  async function ask<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work()
-    } catch (error) {
-      throw new TemporarilyUnavailable('This service is briefly unavailable. Try again in a moment.', {
-        cause: error,
-      })
-    }
-  }
+  const ask = failClosed
   return {
     async take(key, policy) {
       const limits = [

@@ -9,12 +9,12 @@ import {
 import { lintRules } from '../../../src/core/advisor/rules/index.ts'
 import type { Severity } from '../../../src/core/advisor/rules/rule.ts'
 import { digest } from '../../../src/core/protocol/digest.ts'
-import { client, configuration, publicClient } from './client-fixture.ts'
+import { lintInput, publicClient, webClient } from '../../support/fixtures.ts'
 
 const hour = 3600
 const day = 24 * hour
 
-const serviceClient = client({
+const serviceClient = webClient({
   id: 'billing-job',
   grantTypes: ['client_credentials'],
   redirectUris: [],
@@ -37,164 +37,164 @@ const ruleCases: readonly RuleCase[] = [
     id: 'issuer-not-https',
     severity: 'error',
     clientId: null,
-    triggers: configuration({ issuer: 'http://auth.example.com' }),
-    passes: configuration({ issuer: 'http://127.0.0.1:3000' }),
+    triggers: lintInput({ issuer: 'http://auth.example.com' }),
+    passes: lintInput({ issuer: 'http://127.0.0.1:3000' }),
   },
   {
     id: 'client-no-grant-types',
     severity: 'error',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ grantTypes: [] })] }),
-    passes: configuration({ clients: [client({ grantTypes: ['authorization_code'] })] }),
+    triggers: lintInput({ clients: [webClient({ grantTypes: [] })] }),
+    passes: lintInput({ clients: [webClient({ grantTypes: ['authorization_code'] })] }),
   },
   {
     id: 'legacy-implicit-enabled',
     severity: 'warning',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ legacyFlows: ['implicit'] })] }),
-    passes: configuration(),
+    triggers: lintInput({ clients: [webClient({ legacyFlows: ['implicit'] })] }),
+    passes: lintInput(),
   },
   {
     id: 'legacy-password-enabled',
     severity: 'warning',
     clientId: 'web-app',
-    triggers: configuration({
-      clients: [client({ legacyFlows: ['password'], grantTypes: ['password', 'refresh_token'] })],
+    triggers: lintInput({
+      clients: [webClient({ legacyFlows: ['password'], grantTypes: ['password', 'refresh_token'] })],
     }),
-    passes: configuration(),
+    passes: lintInput(),
   },
   {
     id: 'redirect-uri-invalid',
     severity: 'error',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ redirectUris: ['/callback'] })] }),
-    passes: configuration({ clients: [client({ redirectUris: ['https://app.example.com/callback'] })] }),
+    triggers: lintInput({ clients: [webClient({ redirectUris: ['/callback'] })] }),
+    passes: lintInput({ clients: [webClient({ redirectUris: ['https://app.example.com/callback'] })] }),
   },
   {
     id: 'redirect-uri-http-not-loopback',
     severity: 'error',
     clientId: 'native-app',
-    triggers: configuration({
+    triggers: lintInput({
       clients: [publicClient({ redirectUris: ['http://app.example.com/callback'] })],
     }),
-    passes: configuration({ clients: [publicClient({ redirectUris: ['http://127.0.0.1:8080/callback'] })] }),
+    passes: lintInput({ clients: [publicClient({ redirectUris: ['http://127.0.0.1:8080/callback'] })] }),
   },
   {
     id: 'redirect-uri-fragment',
     severity: 'error',
     clientId: 'web-app',
-    triggers: configuration({
-      clients: [client({ redirectUris: ['https://app.example.com/callback#done'] })],
+    triggers: lintInput({
+      clients: [webClient({ redirectUris: ['https://app.example.com/callback#done'] })],
     }),
-    passes: configuration({
-      clients: [client({ redirectUris: ['https://app.example.com/callback?done=1'] })],
+    passes: lintInput({
+      clients: [webClient({ redirectUris: ['https://app.example.com/callback?done=1'] })],
     }),
   },
   {
     id: 'redirect-uri-wildcard',
     severity: 'error',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ redirectUris: ['https://*.example.com/callback'] })] }),
-    passes: configuration({ clients: [client({ redirectUris: ['https://eu.example.com/callback'] })] }),
+    triggers: lintInput({ clients: [webClient({ redirectUris: ['https://*.example.com/callback'] })] }),
+    passes: lintInput({ clients: [webClient({ redirectUris: ['https://eu.example.com/callback'] })] }),
   },
   {
     id: 'redirect-uri-scheme',
     severity: 'error',
     clientId: 'native-app',
-    triggers: configuration({ clients: [publicClient({ redirectUris: ['myapp:/callback'] })] }),
-    passes: configuration({ clients: [publicClient({ redirectUris: ['com.example.myapp:/callback'] })] }),
+    triggers: lintInput({ clients: [publicClient({ redirectUris: ['myapp:/callback'] })] }),
+    passes: lintInput({ clients: [publicClient({ redirectUris: ['com.example.myapp:/callback'] })] }),
   },
   {
     id: 'confidential-client-without-secret',
     severity: 'error',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ secretDigest: null })] }),
-    passes: configuration(),
+    triggers: lintInput({ clients: [webClient({ secretDigest: null })] }),
+    passes: lintInput(),
   },
   {
     id: 'public-client-with-secret',
     severity: 'error',
     clientId: 'native-app',
-    triggers: configuration({ clients: [publicClient({ secretDigest: digest('leaked-with-the-app') })] }),
-    passes: configuration({ clients: [publicClient()] }),
+    triggers: lintInput({ clients: [publicClient({ secretDigest: digest('leaked-with-the-app') })] }),
+    passes: lintInput({ clients: [publicClient()] }),
   },
   {
     id: 'public-client-credentials',
     severity: 'error',
     clientId: 'native-app',
-    triggers: configuration({
+    triggers: lintInput({
       clients: [publicClient({ grantTypes: ['client_credentials'], redirectUris: [] })],
     }),
-    passes: configuration({ clients: [serviceClient] }),
+    passes: lintInput({ clients: [serviceClient] }),
   },
   {
     id: 'client-credentials-redirect-uris',
     severity: 'warning',
     clientId: 'billing-job',
-    triggers: configuration({
+    triggers: lintInput({
       clients: [{ ...serviceClient, redirectUris: ['https://billing.example.com/callback'] }],
     }),
-    passes: configuration({ clients: [serviceClient] }),
+    passes: lintInput({ clients: [serviceClient] }),
   },
   {
     id: 'client-credentials-mixed-with-code',
     severity: 'warning',
     clientId: 'web-app',
-    triggers: configuration({
-      clients: [client({ grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] })],
+    triggers: lintInput({
+      clients: [webClient({ grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] })],
     }),
-    passes: configuration({ clients: [client(), serviceClient] }),
+    passes: lintInput({ clients: [webClient(), serviceClient] }),
   },
   {
     id: 'access-token-lifetime-long',
     severity: 'warning',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ lifetimes: { accessToken: 2 * hour } })] }),
-    passes: configuration({ clients: [client({ lifetimes: { accessToken: hour } })] }),
+    triggers: lintInput({ clients: [webClient({ lifetimes: { accessToken: 2 * hour } })] }),
+    passes: lintInput({ clients: [webClient({ lifetimes: { accessToken: hour } })] }),
   },
   {
     id: 'refresh-expiry-disabled',
     severity: 'warning',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ lifetimes: { refreshIdle: 0 } })] }),
-    passes: configuration({
-      clients: [client({ lifetimes: { refreshIdle: day, refreshAbsolute: 30 * day } })],
+    triggers: lintInput({ clients: [webClient({ lifetimes: { refreshIdle: 0 } })] }),
+    passes: lintInput({
+      clients: [webClient({ lifetimes: { refreshIdle: day, refreshAbsolute: 30 * day } })],
     }),
   },
   {
     id: 'public-refresh-lifetime-long',
     severity: 'warning',
     clientId: 'native-app',
-    triggers: configuration({ clients: [publicClient({ lifetimes: { refreshAbsolute: 120 * day } })] }),
-    passes: configuration({ clients: [publicClient({ lifetimes: { refreshAbsolute: 90 * day } })] }),
+    triggers: lintInput({ clients: [publicClient({ lifetimes: { refreshAbsolute: 120 * day } })] }),
+    passes: lintInput({ clients: [publicClient({ lifetimes: { refreshAbsolute: 90 * day } })] }),
   },
   {
     id: 'client-scope-undefined',
     severity: 'warning',
     clientId: 'web-app',
-    triggers: configuration({ clients: [client({ scopes: ['read', 'write', 'admin'] })] }),
-    passes: configuration({ clients: [client({ scopes: ['read', 'write'] })] }),
+    triggers: lintInput({ clients: [webClient({ scopes: ['read', 'write', 'admin'] })] }),
+    passes: lintInput({ clients: [webClient({ scopes: ['read', 'write'] })] }),
   },
   {
     id: 'scope-unused',
     severity: 'info',
     clientId: null,
-    triggers: configuration({ clients: [client({ scopes: ['read'], defaultScopes: ['read'] })] }),
-    passes: configuration(),
+    triggers: lintInput({ clients: [webClient({ scopes: ['read'], defaultScopes: ['read'] })] }),
+    passes: lintInput(),
   },
   {
     id: 'client-scope-overly-broad',
     severity: 'info',
     clientId: 'web-app',
-    triggers: configuration({
+    triggers: lintInput({
       scopes: sixScopes,
-      clients: [client({ scopes: ['a', 'b', 'c', 'd', 'e', 'f'], defaultScopes: ['a'] })],
+      clients: [webClient({ scopes: ['a', 'b', 'c', 'd', 'e', 'f'], defaultScopes: ['a'] })],
     }),
-    passes: configuration({
+    passes: lintInput({
       scopes: sixScopes,
       clients: [
-        client({ scopes: ['a', 'b', 'c', 'd', 'e'], defaultScopes: ['a'] }),
-        client({ id: 'reports', scopes: ['f'], defaultScopes: ['f'] }),
+        webClient({ scopes: ['a', 'b', 'c', 'd', 'e'], defaultScopes: ['a'] }),
+        webClient({ id: 'reports', scopes: ['f'], defaultScopes: ['f'] }),
       ],
     }),
   },
@@ -205,7 +205,7 @@ function findingsOf(input: LintInput, id: string): readonly Finding[] {
 }
 
 describe('lint rules: each one triggers and each one passes', () => {
-  test('the safe fixture passes every rule', () => assert.deepEqual(lintConfiguration(configuration()), []))
+  test('the safe fixture passes every rule', () => assert.deepEqual(lintConfiguration(lintInput()), []))
 
   test('every registered rule has a case here, and ids are unique', () => {
     const registered = lintRules.map((rule) => rule.id)
@@ -244,23 +244,23 @@ describe('lint rules: details', () => {
     ]
     const check = (uri: string) =>
       findingsOf(
-        configuration({ clients: [publicClient({ redirectUris: [uri] })] }),
+        lintInput({ clients: [publicClient({ redirectUris: [uri] })] }),
         'redirect-uri-http-not-loopback',
       )
     for (const uri of allowed) assert.equal(check(uri).length, 0, uri)
     for (const uri of refused) assert.equal(check(uri).length, 1, uri)
     for (const issuer of ['http://localhost:3000', 'http://[::1]:3000', 'https://auth.example.com']) {
-      assert.equal(findingsOf(configuration({ issuer }), 'issuer-not-https').length, 0, issuer)
+      assert.equal(findingsOf(lintInput({ issuer }), 'issuer-not-https').length, 0, issuer)
     }
     for (const issuer of ['http://127.0.0.1.nip.io', 'ftp://auth.example.com', 'auth.example.com']) {
-      assert.equal(findingsOf(configuration({ issuer }), 'issuer-not-https').length, 1, issuer)
+      assert.equal(findingsOf(lintInput({ issuer }), 'issuer-not-https').length, 1, issuer)
     }
   })
 
   test('one finding per offending redirect URI', () => {
     const uris = ['https://*.example.com/a', 'https://app.example.com/*', 'https://app.example.com/b']
     const found = findingsOf(
-      configuration({ clients: [client({ redirectUris: uris })] }),
+      lintInput({ clients: [webClient({ redirectUris: uris })] }),
       'redirect-uri-wildcard',
     )
     assert.equal(found.length, 2)
@@ -268,7 +268,7 @@ describe('lint rules: details', () => {
 
   test('a confidential client whose auth method is none has no usable secret', () => {
     const found = findingsOf(
-      configuration({ clients: [client({ tokenEndpointAuthMethod: 'none' })] }),
+      lintInput({ clients: [webClient({ tokenEndpointAuthMethod: 'none' })] }),
       'confidential-client-without-secret',
     )
     assert.match(found[0]?.message ?? '', /auth method is none/)
@@ -276,7 +276,7 @@ describe('lint rules: details', () => {
 
   test('a public client with a secret auth method but no secret is still flagged', () => {
     const found = findingsOf(
-      configuration({ clients: [publicClient({ tokenEndpointAuthMethod: 'client_secret_post' })] }),
+      lintInput({ clients: [publicClient({ tokenEndpointAuthMethod: 'client_secret_post' })] }),
       'public-client-with-secret',
     )
     assert.match(found[0]?.message ?? '', /client_secret_post/)
@@ -285,7 +285,7 @@ describe('lint rules: details', () => {
   test('access tokens over 24 hours, or never expiring, are errors', () => {
     for (const accessToken of [25 * hour, Number.POSITIVE_INFINITY, 0]) {
       const found = findingsOf(
-        configuration({ clients: [client({ lifetimes: { accessToken } })] }),
+        lintInput({ clients: [webClient({ lifetimes: { accessToken } })] }),
         'access-token-lifetime-long',
       )
       assert.equal(found[0]?.severity, 'error', String(accessToken))
@@ -293,9 +293,9 @@ describe('lint rules: details', () => {
   })
 
   test('a long server default is reported as the default, on each client that inherits it', () => {
-    const input = configuration({
+    const input = lintInput({
       defaults: { accessToken: 3 * hour, refreshIdle: 14 * day, refreshAbsolute: 90 * day },
-      clients: [client(), client({ id: 'short', lifetimes: { accessToken: 300 } })],
+      clients: [webClient(), webClient({ id: 'short', lifetimes: { accessToken: 300 } })],
     })
     const found = findingsOf(input, 'access-token-lifetime-long')
     assert.deepEqual(
@@ -306,13 +306,13 @@ describe('lint rules: details', () => {
   })
 
   test('refresh expiry disabled by the server default is flagged for every refresh client, never for others', () => {
-    const input = configuration({
+    const input = lintInput({
       defaults: {
         accessToken: 600,
         refreshIdle: 14 * day,
         refreshAbsolute: Number.POSITIVE_INFINITY,
       },
-      clients: [client(), publicClient(), serviceClient],
+      clients: [webClient(), publicClient(), serviceClient],
     })
     assert.deepEqual(
       findingsOf(input, 'refresh-expiry-disabled').map((finding) => finding.clientId),
@@ -325,28 +325,25 @@ describe('lint rules: details', () => {
   test('long refresh lifetimes are only a public-client finding', () => {
     const lifetimes = { refreshAbsolute: 365 * day }
     assert.deepEqual(
-      findingsOf(configuration({ clients: [client({ lifetimes })] }), 'public-refresh-lifetime-long'),
+      findingsOf(lintInput({ clients: [webClient({ lifetimes })] }), 'public-refresh-lifetime-long'),
       [],
     )
     const withoutRefresh = publicClient({ lifetimes, grantTypes: ['authorization_code'] })
-    assert.deepEqual(
-      findingsOf(configuration({ clients: [withoutRefresh] }), 'public-refresh-lifetime-long'),
-      [],
-    )
+    assert.deepEqual(findingsOf(lintInput({ clients: [withoutRefresh] }), 'public-refresh-lifetime-long'), [])
   })
 
   test('five scopes all allowed to one client are not yet overly broad', () => {
     const fiveScopes = sixScopes.slice(0, 5)
-    const input = configuration({
+    const input = lintInput({
       scopes: fiveScopes,
-      clients: [client({ scopes: ['a', 'b', 'c', 'd', 'e'] })],
+      clients: [webClient({ scopes: ['a', 'b', 'c', 'd', 'e'] })],
     })
     assert.deepEqual(findingsOf(input, 'client-scope-overly-broad'), [])
   })
 
   test('each unused scope is its own finding and names the scope', () => {
     const noScopes = { ...serviceClient, scopes: [], defaultScopes: [] }
-    const found = findingsOf(configuration({ clients: [noScopes] }), 'scope-unused')
+    const found = findingsOf(lintInput({ clients: [noScopes] }), 'scope-unused')
     assert.deepEqual(
       found.map((finding) => finding.message),
       [
@@ -358,9 +355,9 @@ describe('lint rules: details', () => {
 })
 
 describe('lint output', () => {
-  const mixed = configuration({
+  const mixed = lintInput({
     issuer: 'http://auth.example.com',
-    clients: [client({ legacyFlows: ['implicit'], scopes: ['read'] })],
+    clients: [webClient({ legacyFlows: ['implicit'], scopes: ['read'] })],
   })
 
   test('findings come errors first, then warnings, then notes; the JSON shape is exactly the finding', () => {

@@ -7,7 +7,7 @@ import {
   clientPresetForKind,
   withoutRefresh,
 } from '../../../src/core/advisor/presets.ts'
-import { client, configuration } from './client-fixture.ts'
+import { lintInput, webClient } from '../../support/fixtures.ts'
 
 const redirectFor = {
   web: ['https://app.example.com/callback'],
@@ -22,7 +22,7 @@ describe('client presets', () => {
     test(`a ${kind} client created from its preset passes every lint rule`, () => {
       const preset = clientPresetForKind(kind)
       assert.equal(preset.kind, kind)
-      const created = client({
+      const created = webClient({
         id: kind,
         type: preset.type,
         ...(preset.type === 'public' ? { secretDigest: null } : {}),
@@ -31,7 +31,7 @@ describe('client presets', () => {
         redirectUris: preset.redirectUrisRequired ? redirectFor[kind] : [],
         lifetimes: clientLifetimes(preset.tokens),
       })
-      assert.deepEqual(lintConfiguration(configuration({ clients: [created] })), [])
+      assert.deepEqual(lintConfiguration(lintInput({ clients: [created] })), [])
     })
   }
 

@@ -1,15 +1,8 @@
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
-import { startDevice } from '../../device/device-flow.ts'
-import {
-  authorizeCode,
-  basicAuthorization,
-  codeOf,
-  formOn,
-  newBrowser,
-  newPkce,
-  redeemCode,
-} from '../../support/flow.ts'
+import { startDevice } from '../../support/device-flow.ts'
 import type { TestServer } from '../../support/server.ts'
+import { basicAuthorization, redeemCode } from '../../support/oauth-client.ts'
+import { authorizeCode, codeOf, formOn, newBrowser, newPkce } from '../../support/flow.ts'
 
 /** A name and a value as they go on the wire: already percent-encoded, or deliberately not. */
 export type Param = readonly [name: string, value: string]

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { clientCredentials, grantTokens, refresh, serviceClient } from '../../lifecycle/tokens.ts'
-import { basicAuthorization, postToken } from '../../support/flow.ts'
-import { freePort, startTestServer, type TestServer } from '../../support/server.ts'
+import { serviceClient } from '../../support/fixtures.ts'
+import { grantTokens } from '../../support/flow.ts'
+import { basicAuthorization, clientCredentials, postToken, refresh } from '../../support/oauth-client.ts'
+import { freePort } from '../../support/ports.ts'
+import { startTestServer, type TestServer } from '../../support/server.ts'
 
 /** The value of one sample line of the Prometheus text format, `name{labels} value`; 0 when absent. */
 function sample(text: string, series: string): number {

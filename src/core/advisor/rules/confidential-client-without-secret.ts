@@ -7,6 +7,16 @@ export const confidentialClientWithoutSecret: LintRule = {
   check: (input) =>
     eachClient(input, (client) => {
       if (client.type !== 'confidential') return null
+      // RFC 7523 §2.2: a key client proves itself with its keys, and has no secret.
+      if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+        if (client.jwks !== null && client.jwks.keys.length > 0) return null
+        return {
+          severity: 'error',
+          clientId: client.id,
+          message: 'The client authenticates with private_key_jwt but has no registered public key.',
+          fix: 'Register its public keys (a JWK set) with the client.',
+        }
+      }
       if (client.secretDigest === null) {
         return {
           severity: 'error',

@@ -13,7 +13,7 @@ export const publicClientWithSecret: LintRule = {
         clientId: client.id,
         message:
           client.secretDigest === null
-            ? `The client is public but authenticates with ${client.tokenEndpointAuthMethod}, which needs a secret it cannot keep.`
+            ? `The client is public but authenticates with ${client.tokenEndpointAuthMethod}, which needs a secret or key it cannot keep.`
             : 'The client is public but has a secret: every copy of a public client carries it, so it is not secret.',
         fix: 'Remove the secret and set the auth method to none; PKCE protects its codes instead (RFC 9700 §2.1.1).',
       }

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { after, before, describe, test } from 'node:test'
+import type { Redis } from 'ioredis'
+import { TemporarilyUnavailable } from '../../../src/core/errors.ts'
+import { memoryReplayCache } from '../../../src/store/replay/memory-replay.ts'
+import { redisReplayCache } from '../../../src/store/replay/redis-replay.ts'
+import { testClock } from '../../support/clock.ts'
+import { connectRedis, deleteKeys } from '../../support/redis.ts'
+
+// The one-time values of client assertions (RFC 7523 §3 item 7): accepted once, forgotten when they expire.
+
+describe('replay cache in memory', () => {
+  test('a value is claimed once; another value is not affected; it is forgotten after its time', async () => {
+    const clock = testClock()
+    const cache = memoryReplayCache(clock)
+    assert.equal(await cache.claimOnce('a', 60), true)
+    assert.equal(await cache.claimOnce('a', 60), false)
+    assert.equal(await cache.claimOnce('b', 60), true)
+    clock.advance(59)
+    assert.equal(await cache.claimOnce('a', 60), false)
+    clock.advance(2)
+    assert.equal(await cache.claimOnce('a', 60), true)
+  })
+})
+
+describe('replay cache in Redis (real Redis)', () => {
+  const prefix = `keyward-test:${randomUUID()}:`
+  let redis: Redis
+  before(async () => {
+    redis = await connectRedis()
+  })
+  after(async () => {
+    if (!redis) return
+    await deleteKeys(redis, prefix)
+    redis.disconnect()
+  })
+
+  test('two nodes on one Redis: a value one claimed, the other cannot; it expires with its time', async () => {
+    const [first, second] = [redisReplayCache(redis, prefix), redisReplayCache(redis, prefix)]
+    assert.equal(await first.claimOnce('jti-1', 0.3), true)
+    assert.equal(await second.claimOnce('jti-1', 0.3), false)
+    await sleep(400)
+    assert.equal(await second.claimOnce('jti-1', 0.3), true)
+  })
+
+  test('values sent at once: exactly one claim wins', async () => {
+    const cache = redisReplayCache(redis, prefix)
+    const claims = await Promise.all(Array.from({ length: 20 }, () => cache.claimOnce('jti-race', 10)))
+    assert.equal(claims.filter(Boolean).length, 1)
+  })
+
+  test('while Redis cannot answer, a claim fails closed with temporarily_unavailable', async () => {
+    const broken = { set: () => Promise.reject(new Error('Connection is closed.')) } as unknown as Redis
+    await assert.rejects(redisReplayCache(broken, prefix).claimOnce('jti-2', 10), TemporarilyUnavailable)
+  })
+})

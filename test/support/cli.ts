@@ -1,0 +1,83 @@
+import { after } from 'node:test'
+import { format } from 'node:util'
+import { main } from '../../src/cli/main.ts'
+import { TEST_SECRET } from './fixtures.ts'
+import { startTestServer, type TestServer } from './server.ts'
+import { type SqliteFile, sqliteFile } from './sqlite-file.ts'
+
+/** What one `keyward ...` invocation printed and returned. */
+export interface CliResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs the CLI in this process, as bin/keyward.js would, capturing what it prints. Tests
+ * in a file run one at a time, so swapping the console for the duration is safe.
+ */
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<CliResult> {
+  const out: string[] = []
+  const err: string[] = []
+  const saved = { log: console.log, error: console.error, warn: console.warn }
+  const savedWrite = process.stderr.write
+  console.log = (...args: unknown[]) => out.push(`${format(...args)}\n`)
+  console.error = (...args: unknown[]) => err.push(`${format(...args)}\n`)
+  console.warn = console.error
+  // Commander writes usage errors to process.stderr itself. (stdout stays untouched: the test runner reports there.)
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    err.push(String(chunk))
+    return true
+  }) as typeof process.stderr.write
+  try {
+    const code = await main(argv, env)
+    return { code, stdout: out.join(''), stderr: err.join('') }
+  } finally {
+    Object.assign(console, saved)
+    process.stderr.write = savedWrite
+  }
+}
+
+/** The JSON a `--json` command printed; fails with what was printed when the command did not succeed. */
+export function jsonOf<T>(result: CliResult): T {
+  if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr}${result.stdout}`)
+  return JSON.parse(result.stdout) as T
+}
+
+/** A data directory with its SQLite file, and the environment that points the CLI at them. */
+export interface CliHome extends SqliteFile {
+  readonly env: Readonly<Record<string, string>>
+}
+
+export function cliHome(): CliHome {
+  const file = sqliteFile('keyward-cli-')
+  return {
+    ...file,
+    env: { KEYWARD_DATA_DIR: file.directory, KEYWARD_DATABASE_URL: file.url, KEYWARD_SECRET: TEST_SECRET },
+  }
+}
+
+/**
+ * A CLI home and a test server on its database and secret, as an operator runs the CLI beside a running Keyward
+ * (the secret encrypts the signing keys both read). Both go once the file's tests have run.
+ */
+export async function serverAtHome(): Promise<{ home: CliHome; server: TestServer }> {
+  const home = cliHome()
+  const server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
+  after(async () => {
+    await server.close()
+    home.remove()
+  })
+  return { home, server }
+}
+
+/** The arguments of `keyward clients create --name <name>` and its options: `--flag value`, or `--flag` for true. */
+export function clientsCreate(name: string, options: Readonly<Record<string, string | true>> = {}): string[] {
+  const flags = Object.entries(options).flatMap(([flag, value]) =>
+    value === true ? [`--${flag}`] : [`--${flag}`, value],
+  )
+  return ['clients', 'create', '--name', name, ...flags]
+}
