@@ -11,9 +11,11 @@ import {
   storedPeople,
   sweepExpired,
 } from './core/index.ts'
+import type { EventSink } from './core/ports/events.ts'
 import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
 import { logEvents } from './events/log-events.ts'
+import type { ReadinessCheck } from './http/ops/health.ts'
 import { openStores, watchSigningKeys } from './store/index.ts'
 import { memoryReplayCache } from './store/replay/memory-replay.ts'
 import { redisReplayCache } from './store/replay/redis-replay.ts'
@@ -29,11 +31,15 @@ export interface RuntimeOptions {
   readonly people?: People
   readonly clock?: Clock
   readonly random?: Random
+  /** Receives every security event as well as the log does (the metrics' tally). */
+  readonly eventTap?: EventSink
 }
 
 /** The core with everything it needs opened, and the background work that keeps it current. */
 export interface Runtime {
   readonly core: CoreContext
+  /** What this node needs to serve, for `/ready`: the database, the signing keys, Redis when configured. */
+  readonly readiness: readonly ReadinessCheck[]
   close(): Promise<void>
 }
 
@@ -59,7 +65,16 @@ export async function openRuntime(
   const stores = options.stores ?? (await openStores(config.databaseUrl, config.database))
   // Stores handed in belong to the caller, who closes them.
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
-  const events = logEvents(logger)
+  const log = logEvents(logger)
+  const tap = options.eventTap
+  const events: EventSink = tap
+    ? {
+        emit(event) {
+          log.emit(event)
+          tap.emit(event)
+        },
+      }
+    : log
   let redis: Redis | undefined
   let keyWatch: { close(): Promise<void> } | undefined
   try {
@@ -94,8 +109,17 @@ export async function openRuntime(
     ]
     for (const timer of timers) timer.unref()
     const watch = keyWatch
+    const shared = redis
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: () => stores.ping() },
+      // The ring opened with a key or not at all, and a failed reload keeps it: reported for the operator to
+      // see it, it holds once the node started.
+      { name: 'signing_keys', check: () => void keys.active() },
+      ...(shared ? [{ name: 'redis', check: async () => void (await shared.ping()) }] : []),
+    ]
     return {
       core,
+      readiness,
       close: async () => {
         for (const timer of timers) clearInterval(timer)
         await watch.close()

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino'
 import type { Config, CoreContext } from './core/index.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
+import { createMetrics, listenMetrics } from './http/ops/metrics.ts'
 import { openRuntime, type RuntimeOptions, warnRiskySettings, withApp } from './runtime.ts'
 
 export interface RunningServer {
@@ -11,6 +12,8 @@ export interface RunningServer {
   readonly core: CoreContext
   /** Where the server listens (which may differ from the issuer behind a proxy). */
   readonly address: string
+  /** Where Prometheus scrapes, when `metricsPort` is set. */
+  readonly metricsUrl?: string
   close(): Promise<void>
 }
 
@@ -22,18 +25,37 @@ export interface ServerOptions extends RuntimeOptions {
 /** Opens the stores and keys, builds the HTTP app and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logStream)
-  const runtime = await openRuntime(config, logger, options)
+  const metrics = config.metricsPort === undefined ? undefined : createMetrics()
+  const runtime = await openRuntime(
+    config,
+    logger,
+    metrics ? { ...options, eventTap: metrics.events } : options,
+  )
   return withApp(runtime, async (core) => {
     const app = await buildApp({
       core,
       logger,
+      readiness: runtime.readiness,
+      ...(metrics ? { metrics } : {}),
       ...(config.tls
         ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
         : {}),
       extend: (instance) => options.extend?.(instance, core),
     })
-    const address = await app.listen({ host: config.host, port: config.port })
+    const listener =
+      metrics && config.metricsPort !== undefined
+        ? await listenMetrics(metrics, config.host, config.metricsPort)
+        : undefined
+    if (listener) app.addHook('onClose', () => listener.close())
+    let address: string
+    try {
+      address = await app.listen({ host: config.host, port: config.port })
+    } catch (error) {
+      // Closing the app closes the metrics listener with it.
+      await app.close()
+      throw error
+    }
     await warnRiskySettings(core, logger)
-    return { app, core, address }
+    return { app, core, address, ...(listener ? { metricsUrl: listener.url } : {}) }
   })
 }

@@ -91,6 +91,7 @@ export function loadConfig(env: Environment): Config {
     issuer: env.KEYWARD_ISSUER,
     host: env.KEYWARD_HOST,
     port,
+    metricsPort: numberFrom(env, 'KEYWARD_METRICS_PORT', problems),
     databaseUrl: env.KEYWARD_DATABASE_URL,
     redisUrl: env.KEYWARD_REDIS_URL,
     secret: env.KEYWARD_SECRET,

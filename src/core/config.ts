@@ -38,6 +38,11 @@ export const configSchema = z
       ),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(9000),
+    /**
+     * Where Prometheus scrapes `/metrics`, on `host`: a listener of its own, never the public one, so that
+     * request counts and the event tally stay inside the operator's network. Off when absent.
+     */
+    metricsPort: z.number().int().min(0).max(65535).optional(),
     databaseUrl: z
       .string()
       .regex(

@@ -121,6 +121,7 @@ export {
 export { newUser, passwordProblem, recordedPeople, storedPeople } from './users.ts'
 export { ClientRegistrationError, type ClientRegistration } from './client-registration.ts'
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
+export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
 export { formatFindings, lintServer } from './advisor/lint.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'

@@ -8,6 +8,8 @@ import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
+import { type ReadinessCheck, registerHealthRoutes } from './ops/health.ts'
+import { type Metrics, registerRequestMetrics } from './ops/metrics.ts'
 import { registerApiRoutes, registerRootMetadataRoute } from './routes/api.ts'
 import { registerPageRoutes } from './routes/pages.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
@@ -19,12 +21,16 @@ const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url)
 export interface KeywardRoutesOptions {
   readonly core: CoreContext
   readonly extend?: (pages: FastifyInstance) => void
+  /** Counts requests and issued tokens for Prometheus (`metricsPort`); nothing is counted without it. */
+  readonly metrics?: Metrics
 }
 
 export interface AppOptions extends KeywardRoutesOptions {
   /** The server's logger (src/http/logger.ts), shared with the security event sink. */
   readonly logger: Logger
   readonly https?: { readonly cert: Buffer; readonly key: Buffer }
+  /** What `/ready` checks; without them the server has no `/health` and `/ready` (an embedder's own server). */
+  readonly readiness?: readonly ReadinessCheck[]
 }
 
 function noSchemas(): never {
@@ -61,7 +67,7 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
   // cookies; the token endpoint is the hot path) and the pages (people, cookies, CSRF).
   await app.register(async (api) => {
     registerCors(api)
-    registerApiRoutes(api, server, { basePath })
+    registerApiRoutes(api, server, { basePath }, options.metrics)
   })
   await app.register(async (pages) => {
     const side = { basePath, csrf: createCsrf(core.config.secret, core.random, cookies), cookies }
@@ -125,6 +131,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     : Fastify({ ...serverOptions, http: nodeOptions })) as unknown as FastifyInstance
   answerServerEvents(app, https)
   requireHost(app)
+  // On the root context, so that every route is measured, the probes and unknown paths included.
+  if (options.metrics) registerRequestMetrics(app, options.metrics)
+  if (options.readiness) registerHealthRoutes(app, options.readiness)
   await app.register(registerKeyward, options)
   if (basePath !== '') registerRootMetadataRoute(app, createAuthorizationServer(core), basePath)
   return app

@@ -848,6 +848,16 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     })
   })
 
+  describe('readiness', () => {
+    test('ping answers while the database is open, inside a transaction too, and fails once it is closed', async () => {
+      const { stores } = await open()
+      await stores.ping()
+      await stores.transaction((tx) => tx.ping())
+      await stores.close()
+      await assert.rejects(stores.ping())
+    })
+  })
+
   describe('transactions', () => {
     it('commit makes every write land and returns the result of the work', async ({ stores }) => {
       const owner = { client: make.client(), user: make.user() }

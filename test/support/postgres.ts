@@ -5,7 +5,7 @@ const SERVER = 'postgres://postgres@127.0.0.1:5432'
 
 /**
  * Runs `work` on a connection to the maintenance database. An unreachable server fails loudly: tests that need
- * PostgreSQL never skip (`.ci/run` starts it).
+ * PostgreSQL never skip (`npm test`'s pretest starts it).
  */
 export async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: `${SERVER}/postgres` })
@@ -13,7 +13,7 @@ export async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<
     await client.connect()
   } catch (error) {
     throw new Error(
-      `PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (CONTRIBUTING.md and .ci/run say how to start it): ${error}`,
+      `PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (npm test starts it when installed; CONTRIBUTING.md): ${error}`,
     )
   }
   try {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 
-/** Where Redis runs on development and CI machines (CONTRIBUTING.md; .ci/run starts it). */
+/** Where Redis runs on development and CI machines (CONTRIBUTING.md; `npm test`'s pretest starts it). */
 export const REDIS_URL = 'redis://127.0.0.1:6379'
 
 /** A connection to the local Redis; fails (never skips) with how to start it when it is not running. */

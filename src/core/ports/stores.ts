@@ -171,5 +171,7 @@ export interface Stores {
   readonly signInUnlocks: SignInUnlockStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
+  /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */
+  ping(): Promise<void>
   close(): Promise<void>
 }

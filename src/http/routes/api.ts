@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { type AuthorizationServer, ENDPOINT_PATHS } from '../../core/index.ts'
+import { type AuthorizationServer, type ClientAuthInput, ENDPOINT_PATHS } from '../../core/index.ts'
 import { clientRequestOf } from '../form.ts'
+import type { Metrics } from '../ops/metrics.ts'
 import { type ReplySide, send } from '../send.ts'
 
 /**
@@ -8,9 +9,20 @@ import { type ReplySide, send } from '../send.ts'
  * (RFC 7662), device authorization (RFC 8628 §3.1), each with a form and client credentials; and the public
  * metadata (RFC 8414, and OpenID Connect Discovery at its own path) and signing keys; OpenID Connect UserInfo.
  */
-export function registerApiRoutes(app: FastifyInstance, server: AuthorizationServer, side: ReplySide): void {
+export function registerApiRoutes(
+  app: FastifyInstance,
+  server: AuthorizationServer,
+  side: ReplySide,
+  metrics?: Metrics,
+): void {
   const clientEndpoints = {
-    [ENDPOINT_PATHS.token]: server.token,
+    [ENDPOINT_PATHS.token]: metrics
+      ? async (input: ClientAuthInput) => {
+          const result = await server.token(input)
+          metrics.countTokens(input, result)
+          return result
+        }
+      : server.token,
     [ENDPOINT_PATHS.revocation]: server.revoke,
     [ENDPOINT_PATHS.introspection]: server.introspect,
     [ENDPOINT_PATHS.deviceAuthorization]: server.deviceAuthorization,

@@ -58,6 +58,9 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     deviceCodes: deviceCodeStore(driver),
     keys: keyStore(driver),
     signInUnlocks: signInUnlockStore(driver),
+    ping: async () => {
+      await driver.get('SELECT 1')
+    },
   }
 }
 

@@ -1,0 +1,114 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { type ClientAuthInput, OPAQUE_ACCESS_TOKEN_PREFIX } from '../../core/index.ts'
+import type { EndpointResult } from '../../core/model/endpoint-result.ts'
+import type { EventSink } from '../../core/ports/events.ts'
+
+/** What a node counts for Prometheus, in a registry of its own (never prom-client's global one). */
+export interface Metrics {
+  readonly registry: Registry
+  /** Every HTTP request: its count by route and status is the histogram's `_count`. */
+  readonly requests: Histogram<'route' | 'method' | 'status'>
+  /** Counts every security event by name: refresh-token reuse, throttle hits, failed sign-ins and the rest. */
+  readonly events: EventSink
+  /** Counts the access tokens a token request issued, by grant type and format (RFC 9068 JWT or opaque). */
+  countTokens(input: ClientAuthInput, result: EndpointResult): void
+}
+
+/**
+ * Request latency buckets in seconds: the token endpoint answers in about a millisecond, a password check
+ * (argon2id) in tens of them, a database outage in seconds (its timeouts).
+ */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  // Event-loop lag, heap, GC, CPU, file descriptors: prom-client's default Node.js metrics.
+  collectDefaultMetrics({ register: registry })
+  const requests = new Histogram({
+    name: 'keyward_http_request_duration_seconds',
+    help: 'HTTP requests by route, method and status, and how long each took to answer',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  })
+  const tokens = new Counter({
+    name: 'keyward_tokens_issued_total',
+    help: 'Access tokens issued by the token endpoint, by grant type and format',
+    labelNames: ['grant_type', 'format'] as const,
+    registers: [registry],
+  })
+  const events = new Counter({
+    name: 'keyward_security_events_total',
+    help: 'Security events by name (refresh_token_reused, sign_in_throttled, client_authentication_throttled, ...)',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  })
+  return {
+    registry,
+    requests,
+    events: { emit: (event) => events.inc({ event: event.event }) },
+    countTokens(input, result) {
+      if (result.kind !== 'json' || result.status !== 200) return
+      const token = (result.body as { access_token?: unknown }).access_token
+      if (typeof token !== 'string') return
+      tokens.inc({
+        // A token was issued, so the grant type is one of the registry's: a bounded label.
+        grant_type: input.params.get('grant_type') ?? '',
+        format: token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX) ? 'opaque' : 'jwt',
+      })
+    },
+  }
+}
+
+/**
+ * One histogram observation per request, when its reply has gone: the token endpoint's only cost. The route is
+ * the pattern it matched (`/device/:code` never the code itself), so the labels stay few.
+ */
+export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.requests.observe(
+      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    )
+    done()
+  })
+}
+
+export interface MetricsListener {
+  /** `http://host:port/metrics` */
+  readonly url: string
+  close(): Promise<void>
+}
+
+/**
+ * `/metrics` on a listener of its own (`metricsPort`), never on the public one: what it tells (traffic, refusals,
+ * the event tally) is for the operator's network, and no proxy rule has to hide it.
+ */
+export async function listenMetrics(metrics: Metrics, host: string, port: number): Promise<MetricsListener> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url !== '/metrics') {
+      response.writeHead(404).end()
+      return
+    }
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    )
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const { address, family, port: bound } = server.address() as AddressInfo
+  return {
+    url: `http://${family === 'IPv6' ? `[${address}]` : address}:${bound}/metrics`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}

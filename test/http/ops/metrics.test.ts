@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { serviceClient } from '../../support/fixtures.ts'
+import { grantTokens } from '../../support/flow.ts'
+import { basicAuthorization, clientCredentials, postToken, refresh } from '../../support/oauth-client.ts'
+import { freePort } from '../../support/ports.ts'
+import { startTestServer, type TestServer } from '../../support/server.ts'
+
+/** The value of one sample line of the Prometheus text format, `name{labels} value`; 0 when absent. */
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((each) => each.startsWith(`${series} `))
+  return line === undefined ? 0 : Number(line.slice(series.length + 1))
+}
+
+describe('/metrics on the metrics port', () => {
+  let server: TestServer
+  let metricsUrl: string
+  const scrape = async () => {
+    const response = await fetch(metricsUrl)
+    assert.equal(response.status, 200)
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/)
+    return response.text()
+  }
+  before(async () => {
+    server = await startTestServer({ metricsPort: await freePort() })
+    metricsUrl = server.metricsUrl ?? assert.fail('no metrics listener')
+  })
+  after(() => server.close())
+
+  test('is served on its own port, never on the public listener', async () => {
+    assert.notEqual(new URL(metricsUrl).port, new URL(server.issuer).port)
+    assert.equal((await fetch(`${server.issuer}/metrics`)).status, 404)
+    assert.equal((await fetch(new URL('/', metricsUrl))).status, 404)
+  })
+
+  test('a token request counts its request, its latency, its token by grant and format', async () => {
+    const jwt = await serviceClient(server)
+    const opaque = await serviceClient(server, { name: 'Opaque job', accessTokenFormat: 'opaque' })
+    const before = await scrape()
+    const route = 'route="/token",method="POST",status="200"'
+    assert.equal((await clientCredentials(server, jwt)).status, 200)
+    assert.equal((await clientCredentials(server, opaque)).status, 200)
+    assert.equal((await clientCredentials(server, opaque)).status, 200)
+    const after = await scrape()
+    const grown = (series: string) => sample(after, series) - sample(before, series)
+    assert.equal(grown(`keyward_http_request_duration_seconds_count{${route}}`), 3)
+    assert.equal(grown(`keyward_http_request_duration_seconds_bucket{le="+Inf",${route}}`), 3)
+    assert.ok(sample(after, `keyward_http_request_duration_seconds_sum{${route}}`) > 0)
+    assert.equal(grown('keyward_tokens_issued_total{grant_type="client_credentials",format="jwt"}'), 1)
+    assert.equal(grown('keyward_tokens_issued_total{grant_type="client_credentials",format="opaque"}'), 2)
+  })
+
+  test('refused requests count by status, unknown paths under one route, security events by name', async () => {
+    const before = await scrape()
+    const wrong = await postToken(
+      server,
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuthorization('nobody', 'wrong') },
+    )
+    assert.equal(wrong.status, 401)
+    assert.equal((await fetch(`${server.issuer}/no/such/path/4711`)).status, 404)
+    const after = await scrape()
+    const grown = (series: string) => sample(after, series) - sample(before, series)
+    assert.equal(
+      grown('keyward_http_request_duration_seconds_count{route="/token",method="POST",status="401"}'),
+      1,
+    )
+    assert.equal(
+      grown('keyward_http_request_duration_seconds_count{route="unmatched",method="GET",status="404"}'),
+      1,
+    )
+    assert.doesNotMatch(after, /4711/)
+    assert.equal(grown('keyward_security_events_total{event="client_authentication_failed"}'), 1)
+  })
+
+  test('a refresh token used twice counts as reuse, after the code and the first refresh counted as tokens', async () => {
+    const app = await server.client({})
+    const before = await scrape()
+    const first = await grantTokens(server, app, await server.user())
+    assert.equal((await refresh(server, app, first.refreshToken)).status, 200)
+    assert.equal((await refresh(server, app, first.refreshToken)).status, 400)
+    const after = await scrape()
+    const grown = (series: string) => sample(after, series) - sample(before, series)
+    assert.equal(grown('keyward_tokens_issued_total{grant_type="authorization_code",format="jwt"}'), 1)
+    assert.equal(grown('keyward_tokens_issued_total{grant_type="refresh_token",format="jwt"}'), 1)
+    assert.equal(grown('keyward_security_events_total{event="refresh_token_reused"}'), 1)
+  })
+
+  test("Node's own metrics are there: event-loop lag, heap, GC", async () => {
+    const text = await scrape()
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'process_cpu_seconds_total',
+    ]) {
+      assert.match(text, new RegExp(`^${name} `, 'm'))
+    }
+  })
+})
+
+describe('without a metrics port', () => {
+  let server: TestServer
+  before(async () => {
+    server = await startTestServer()
+  })
+  after(() => server.close())
+
+  test('nothing is counted or served', async () => {
+    assert.equal(server.metricsUrl, undefined)
+    assert.equal((await fetch(`${server.issuer}/metrics`)).status, 404)
+  })
+})
