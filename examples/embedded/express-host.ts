@@ -24,12 +24,11 @@ export async function startExpressHost(setup: HostSetup, port: number): Promise<
 
   const issuer = `${setup.origin}${keyward.basePath}`
   const signIn = signInWith({ issuer, ...auth, redirectUri: `${setup.origin}/callback` })
-  const pages = hostPages('Express', setup.accounts, signIn)
-  app.get('/', (request, response) => reply(response, pages.home(request.headers.cookie)))
-  app.get('/login', async (_request, response) => reply(response, await pages.login()))
-  app.get('/callback', async (request, response) =>
-    reply(response, await pages.callback(new URL(request.originalUrl, setup.origin), request.headers.cookie)),
-  )
+  for (const page of hostPages('Express', setup.accounts, signIn)) {
+    app.get(page.path, async (request, response) =>
+      reply(response, await page.answer(new URL(request.originalUrl, setup.origin), request.headers.cookie)),
+    )
+  }
 
   const listening = await listen(createServer(app), port)
   return {

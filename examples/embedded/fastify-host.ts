@@ -18,12 +18,11 @@ export async function startFastifyHost(setup: HostSetup, port: number): Promise<
 
   const issuer = `${setup.origin}${keyward.basePath}`
   const signIn = signInWith({ issuer, ...auth, redirectUri: `${setup.origin}/callback` })
-  const pages = hostPages('Fastify', setup.accounts, signIn)
-  app.get('/', (request, response) => reply(response, pages.home(request.headers.cookie)))
-  app.get('/login', async (_request, response) => reply(response, await pages.login()))
-  app.get('/callback', async (request, response) =>
-    reply(response, await pages.callback(new URL(request.url, setup.origin), request.headers.cookie)),
-  )
+  for (const page of hostPages('Fastify', setup.accounts, signIn)) {
+    app.get(page.path, async (request, response) =>
+      reply(response, await page.answer(new URL(request.url, setup.origin), request.headers.cookie)),
+    )
+  }
 
   const url = await app.listen({ host: '127.0.0.1', port })
   return {

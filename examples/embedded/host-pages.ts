@@ -29,35 +29,38 @@ const redirect = (location: string, setCookie: string): HostReply => ({
   headers: { location, 'set-cookie': `${setCookie}; Path=/; HttpOnly; SameSite=Lax` },
 })
 
-export interface HostPages {
-  home(cookieHeader: string | undefined): HostReply
-  login(): Promise<HostReply>
-  callback(url: URL, cookieHeader: string | undefined): Promise<HostReply>
+/** One of the host's pages: its path, and its reply to a request for it (the URL and the Cookie header). */
+export interface HostPage {
+  readonly path: string
+  answer(url: URL, cookieHeader: string | undefined): Promise<HostReply>
 }
 
-export function hostPages(framework: string, accounts: Accounts, signIn: SignIn): HostPages {
+export function hostPages(framework: string, accounts: Accounts, signIn: SignIn): readonly HostPage[] {
   // The host's own sessions: session id → account id.
   const sessions = new Map<string, string>()
-  return {
-    home(cookieHeader) {
-      const accountId = sessions.get(cookie(cookieHeader, SESSION) ?? '')
-      const name = accountId === undefined ? undefined : accounts.displayName(accountId)
-      const greeting =
-        name === undefined
-          ? '<p>You are not signed in. <a href="/login">Sign in</a></p>'
-          : `<p>Signed in as <strong>${escape(name)}</strong>.</p>`
-      const body = `<!doctype html><title>Host app (${framework})</title><h1>A ${framework} app with Keyward inside</h1>${greeting}`
-      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body }
-    },
-    async login() {
-      const { location, state } = await signIn.start()
-      return redirect(location, `${STATE}=${state}`)
-    },
-    async callback(url, cookieHeader) {
-      const accountId = await signIn.finish(url, cookie(cookieHeader, STATE) ?? '')
-      const session = randomBytes(32).toString('base64url')
-      sessions.set(session, accountId)
-      return redirect('/', `${SESSION}=${session}`)
-    },
+  const home = async (_url: URL, cookieHeader: string | undefined): Promise<HostReply> => {
+    const accountId = sessions.get(cookie(cookieHeader, SESSION) ?? '')
+    const name = accountId === undefined ? undefined : accounts.displayName(accountId)
+    const greeting =
+      name === undefined
+        ? '<p>You are not signed in. <a href="/login">Sign in</a></p>'
+        : `<p>Signed in as <strong>${escape(name)}</strong>.</p>`
+    const body = `<!doctype html><title>Host app (${framework})</title><h1>A ${framework} app with Keyward inside</h1>${greeting}`
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body }
   }
+  const login = async (): Promise<HostReply> => {
+    const { location, state } = await signIn.start()
+    return redirect(location, `${STATE}=${state}`)
+  }
+  const callback = async (url: URL, cookieHeader: string | undefined): Promise<HostReply> => {
+    const accountId = await signIn.finish(url, cookie(cookieHeader, STATE) ?? '')
+    const session = randomBytes(32).toString('base64url')
+    sessions.set(session, accountId)
+    return redirect('/', `${SESSION}=${session}`)
+  }
+  return [
+    { path: '/', answer: home },
+    { path: '/login', answer: login },
+    { path: '/callback', answer: callback },
+  ]
 }

@@ -58,18 +58,16 @@ function setUp(client: Client) {
   return { clock, deps }
 }
 
-/** An assertion as a client signs it: claims may replace the usual ones, `without` leaves some out. */
-async function assertion(client: Client, claims: JWTPayload = {}, key = privateKey, without: string[] = []) {
+/** The claims of an assertion (RFC 7523 §3) as a client makes them: `claims` may replace the usual ones. */
+function claimsOf(client: Client, claims: JWTPayload = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000)
-  const payload: JWTPayload = {
-    iss: client.id,
-    sub: client.id,
-    aud: `${ISSUER}/token`,
-    iat: now,
-    exp: now + 120,
-    jti: crypto.randomUUID(),
-    ...claims,
-  }
+  const jti = crypto.randomUUID()
+  return { iss: client.id, sub: client.id, aud: `${ISSUER}/token`, iat: now, exp: now + 120, jti, ...claims }
+}
+
+/** An assertion signed with `key`; `without` leaves claims out. */
+async function assertion(client: Client, claims: JWTPayload = {}, key = privateKey, without: string[] = []) {
+  const payload = claimsOf(client, claims)
   for (const name of without) delete payload[name]
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: 'key-1' }).sign(key)
 }
@@ -120,13 +118,7 @@ describe('private_key_jwt: client authentication (RFC 7523 §3)', () => {
   test('the issuer is an audience too, as FAPI 2.0 asks', async () => {
     const { client } = register({})
     const { deps } = setUp(client)
-    const toIssuer = await new SignJWT({ jti: 'issuer-audience' })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setIssuer(client.id)
-      .setSubject(client.id)
-      .setAudience(ISSUER)
-      .setExpirationTime('1m')
-      .sign(privateKey)
+    const toIssuer = await assertion(client, { aud: ISSUER })
     assert.equal((await authenticateClient(withAssertion(toIssuer), deps)).id, client.id)
   })
 
@@ -155,12 +147,8 @@ describe('private_key_jwt: client authentication (RFC 7523 §3)', () => {
         String(message),
       )
     }
-    const hmac = await new SignJWT({ jti: 'hmac' })
+    const hmac = await new SignJWT(claimsOf(client))
       .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(client.id)
-      .setSubject(client.id)
-      .setAudience(ISSUER)
-      .setExpirationTime('1m')
       .sign(new TextEncoder().encode('a shared secret that is long enough'))
     await assert.rejects(authenticateClient(withAssertion(hmac), deps), InvalidClient)
   })

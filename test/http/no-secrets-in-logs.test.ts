@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { basicAuthorization, postToken, redeemCode } from '../support/oauth-client.ts'
 import { codeOf, codeRequest, formOn, newBrowser, newPkce, submit } from '../support/flow.ts'
 
-let server: TestServer
-before(async () => {
-  // The most verbose level: whatever any layer logs, it must not be a credential.
-  server = await startTestServer({ logLevel: 'trace' })
-})
+// The most verbose level: whatever any layer logs, it must not be a credential.
+const server: TestServer = await startTestServer({ logLevel: 'trace' })
 after(() => server.close())
 
 test('architecture §5: no password, code, token, secret, session id or CSRF value is ever logged', async () => {

@@ -3,24 +3,20 @@ import { after, before, describe, test } from 'node:test'
 import { exportJWK, generateKeyPair } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { followAuthorization, newBrowser } from '../support/flow.ts'
+import { discover, insecure } from '../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
 // RFC 7523 private_key_jwt with oauth4webapi on its defaults: the library signs the assertions, Keyward checks them.
 
 let server: TestServer
 let as: oauth.AuthorizationServer
-const insecure = { [oauth.allowInsecureRequests]: true }
 const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
 const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'client-key', alg: 'ES256', use: 'sig' }] }
 const clientAuth = oauth.PrivateKeyJwt({ key: privateKey, kid: 'client-key' })
 
 before(async () => {
   server = await startTestServer()
-  const issuer = new URL(server.issuer)
-  as = await oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }),
-  )
+  as = await discover(server.issuer)
 })
 after(() => server.close())
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import { decideOnPages, deviceClient, poll, startDevice } from '../support/device-flow.ts'
 import { assertNoneLogged, assertOneEvent, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
@@ -9,10 +9,7 @@ import { redeemCode, tokensOf } from '../support/oauth-client.ts'
 
 const ADDRESS = '127.0.0.1'
 
-let server: TestServer
-before(async () => {
-  server = await startTestServer({ logLevel: 'trace' })
-})
+const server: TestServer = await startTestServer({ logLevel: 'trace' })
 after(() => server.close())
 
 test('consent, code reuse and key creation are logged once each, with their ids and address, never a secret', async () => {

@@ -8,6 +8,7 @@ import {
   requireScopeFastify,
 } from '../../../packages/resource-server/src/index.ts'
 import { authorizeCode } from '../../support/flow.ts'
+import { discover, insecure } from '../../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { type RegisteredClient } from '../../support/oauth-client.ts'
 import { resourceServer, serviceClient } from '../../support/fixtures.ts'
@@ -18,9 +19,6 @@ declare module 'fastify' {
   }
 }
 
-// The issuer is http on loopback, which oauth4webapi refuses unless told otherwise.
-const insecure = { [oauth.allowInsecureRequests]: true } as const
-
 describe('end to end: oauth4webapi and @keyward/resource-server against Keyward', () => {
   let server: TestServer
   let as: oauth.AuthorizationServer
@@ -30,11 +28,7 @@ describe('end to end: oauth4webapi and @keyward/resource-server against Keyward'
 
   before(async () => {
     server = await startTestServer()
-    const issuer = new URL(server.issuer)
-    as = await oauth.processDiscoveryResponse(
-      issuer,
-      await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }),
-    )
+    as = await discover(server.issuer)
     api = await resourceServer(server, { name: 'Photos API' })
     // Every token goes to introspection, so a revocation shows at once.
     const verifier = createVerifier({

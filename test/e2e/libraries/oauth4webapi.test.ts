@@ -3,23 +3,17 @@ import { after, before, describe, test } from 'node:test'
 import * as oauth from 'oauth4webapi'
 import type { ClientRegistration } from '../../../src/core/client-registration.ts'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
+import { discover, insecure } from '../../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 let server: TestServer
 let user: Awaited<ReturnType<TestServer['user']>>
 let as: oauth.AuthorizationServer
-// Only because the issuer is http on loopback; nothing else is relaxed.
-const insecure = { [oauth.allowInsecureRequests]: true }
 
 before(async () => {
   server = await startTestServer()
   user = await server.user()
-  const issuer = new URL(server.issuer)
-  // RFC 8414 discovery: the library checks that the document names this very issuer.
-  as = await oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }),
-  )
+  as = await discover(server.issuer)
 })
 after(() => server.close())
 

@@ -7,11 +7,8 @@ import { type SqliteFile, sqliteFile } from '../../support/sqlite-file.ts'
 import { assertOAuthError, clientCredentials, tokensOf } from '../../support/oauth-client.ts'
 import { serviceClient } from '../../support/fixtures.ts'
 
-describe('client_credentials (RFC 6749 §4.4)', () => {
-  let server: TestServer
-  before(async () => {
-    server = await startTestServer()
-  })
+describe('client_credentials (RFC 6749 §4.4)', async () => {
+  const server = await startTestServer()
   after(() => server.close())
 
   test('a public client is refused with unauthorized_client', async () => {

@@ -30,11 +30,8 @@ async function readyBecomes(server: TestServer, status: number) {
 /** Short database timeouts, so that a dead proxy fails the probe in half a second rather than five. */
 const QUICK_DATABASE = { connectTimeoutMs: 500, statementTimeoutMs: 1000, acquireTimeoutMs: 500 }
 
-describe('/health and /ready on a healthy node', () => {
-  let server: TestServer
-  before(async () => {
-    server = await startTestServer()
-  })
+describe('/health and /ready on a healthy node', async () => {
+  const server = await startTestServer()
   after(() => server.close())
 
   test('/health answers 200 {status: ok}, never cached, no CORS', async () => {

@@ -98,11 +98,8 @@ describe('/metrics on the metrics port', () => {
   })
 })
 
-describe('without a metrics port', () => {
-  let server: TestServer
-  before(async () => {
-    server = await startTestServer()
-  })
+describe('without a metrics port', async () => {
+  const server = await startTestServer()
   after(() => server.close())
 
   test('nothing is counted or served', async () => {
