@@ -20,8 +20,10 @@ const CONFIDENTIAL_ID = 'my:client%+ü'
 const SECRET = 's3c:r%e+t /ü=€'
 const PUBLIC_ID = 'native-app'
 
+const POST_ID = 'posting-app'
 const clients = [
   webClient({ id: CONFIDENTIAL_ID, secretDigest: digest(SECRET) }),
+  webClient({ id: POST_ID, secretDigest: digest(SECRET), tokenEndpointAuthMethod: 'client_secret_post' }),
   publicClient({ id: PUBLIC_ID }),
 ]
 const ADDRESS = '192.0.2.1'
@@ -130,17 +132,11 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
 
 describe('client_secret_post', () => {
   test('the secret in the body authenticates', async () => {
-    assert.equal(
-      (await authenticate({ client_id: CONFIDENTIAL_ID, client_secret: SECRET })).id,
-      CONFIDENTIAL_ID,
-    )
+    assert.equal((await authenticate({ client_id: POST_ID, client_secret: SECRET })).id, POST_ID)
   })
 
   test('a wrong secret is invalid_client without the Basic challenge', async () => {
-    await assert.rejects(
-      authenticate({ client_id: CONFIDENTIAL_ID, client_secret: 'wrong' }),
-      invalidClient(false),
-    )
+    await assert.rejects(authenticate({ client_id: POST_ID, client_secret: 'wrong' }), invalidClient(false))
   })
 
   test('a client_secret without a client_id is invalid_client', async () => {
@@ -196,5 +192,15 @@ describe('more than one method (RFC 6749 §2.3)', () => {
       authenticate({ client_secret: SECRET }, basic(CONFIDENTIAL_ID, SECRET)),
       InvalidRequest,
     )
+  })
+})
+
+describe('the registered method and no other (RFC 7591 §2)', () => {
+  test('the right secret, sent by the method the client did not register, is invalid_client', async () => {
+    await assert.rejects(
+      authenticate({ client_id: CONFIDENTIAL_ID, client_secret: SECRET }),
+      invalidClient(false),
+    )
+    await assert.rejects(authenticate({}, basic(POST_ID, SECRET)), invalidClient(true))
   })
 })

@@ -164,7 +164,10 @@ describe('private_key_jwt: client authentication (RFC 7523 §3)', () => {
       authorization: undefined,
       address: '192.0.2.1',
     }
-    await assert.rejects(authenticateClient(withSecret, deps), /authenticates with a signed client assertion/)
+    await assert.rejects(
+      authenticateClient(withSecret, deps),
+      /authenticates with private_key_jwt, not client_secret_post/,
+    )
     const { client: secretClient } = registerClient(
       {
         name: 'Secret client',
@@ -178,7 +181,7 @@ describe('private_key_jwt: client authentication (RFC 7523 §3)', () => {
     const secretDeps = setUp(secretClient).deps
     await assert.rejects(
       authenticateClient(withAssertion(await assertion(secretClient)), secretDeps),
-      /not registered for private_key_jwt/,
+      /authenticates with client_secret_basic, not private_key_jwt/,
     )
   })
 

@@ -14,6 +14,9 @@ let server: TestServer
 let user: Awaited<ReturnType<TestServer['user']>>
 let confidential: { client: Client; secret: string }
 let special: { client: Client; secret: string }
+// The same two, registered for client_secret_post: a client uses only the method it registered.
+let confidentialPost: { client: Client; secret: string }
+let specialPost: { client: Client; secret: string }
 let publicClient: Client
 const browsers = new Map<string, Browser>()
 
@@ -22,12 +25,22 @@ before(async () => {
   user = await server.user()
   const registered = await server.client({ name: 'Confidential' })
   confidential = { client: registered.client, secret: registered.secret ?? '' }
+  const posting = await server.client({
+    name: 'Confidential post',
+    tokenEndpointAuthMethod: 'client_secret_post',
+  })
+  confidentialPost = { client: posting.client, secret: posting.secret ?? '' }
   const base = (await server.client({ name: 'Special' })).client
   special = {
     client: { ...base, id: SPECIAL_ID, secretDigest: digest(SPECIAL_SECRET) },
     secret: SPECIAL_SECRET,
   }
+  specialPost = {
+    client: { ...special.client, id: `${SPECIAL_ID} post`, tokenEndpointAuthMethod: 'client_secret_post' },
+    secret: SPECIAL_SECRET,
+  }
   await server.core.stores.clients.create(special.client)
+  await server.core.stores.clients.create(specialPost.client)
   publicClient = (
     await server.client({ name: 'Native', type: 'public', redirectUris: ['http://127.0.0.1/cb'] })
   ).client
@@ -112,29 +125,52 @@ describe('client_secret_basic', () => {
 
 describe('client_secret_post', () => {
   test('authenticates a registered client', async () => {
-    const form = await codeFor(confidential.client)
+    const form = await codeFor(confidentialPost.client)
     assertTokens(
       await postToken(server, {
         ...form,
-        client_id: confidential.client.id,
-        client_secret: confidential.secret,
+        client_id: confidentialPost.client.id,
+        client_secret: confidentialPost.secret,
       }),
     )
   })
 
   test('with special characters, which the form body carries as is', async () => {
-    const form = await codeFor(special.client)
-    assertTokens(await postToken(server, { ...form, client_id: SPECIAL_ID, client_secret: SPECIAL_SECRET }))
+    const form = await codeFor(specialPost.client)
+    const { id } = specialPost.client
+    assertTokens(await postToken(server, { ...form, client_id: id, client_secret: SPECIAL_SECRET }))
   })
 
   test('a wrong secret: 401 invalid_client without WWW-Authenticate', async () => {
+    const form = await codeFor(confidentialPost.client)
+    const reply = await postToken(server, {
+      ...form,
+      client_id: confidentialPost.client.id,
+      client_secret: 'wrong',
+    })
+    assertInvalidClient(reply, false)
+  })
+})
+
+describe('a client uses the method it registered, and no other (RFC 7591 §2)', () => {
+  test('a Basic client sending its right secret in the body is refused, and told which method it has', async () => {
     const form = await codeFor(confidential.client)
     const reply = await postToken(server, {
       ...form,
       client_id: confidential.client.id,
-      client_secret: 'wrong',
+      client_secret: confidential.secret,
     })
     assertInvalidClient(reply, false)
+    assert.equal(
+      reply.json.error_description,
+      'This client authenticates with client_secret_basic, not client_secret_post.',
+    )
+  })
+
+  test('a post client sending its right secret with Basic is refused, with the Basic challenge', async () => {
+    const form = await codeFor(confidentialPost.client)
+    const authorization = basicAuthorization(confidentialPost.client.id, confidentialPost.secret)
+    assertInvalidClient(await postToken(server, form, { authorization }), true)
   })
 })
 

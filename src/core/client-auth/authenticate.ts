@@ -35,7 +35,8 @@ async function unlessUnavailable<T>(work: Promise<T>, fallback: T): Promise<T> {
 
 /**
  * Authenticates the client of a token, revocation, introspection or device authorization request.
- * Confidential clients prove a secret (Basic or post, RFC 6749 §2.3.1); public clients only name themselves.
+ * Confidential clients prove themselves with the method they registered: a secret (Basic or post, RFC 6749
+ * §2.3.1) or a signed assertion (RFC 7523); public clients only name themselves.
  * Failures are counted per address; over the limit, requests from there wait (429) before any lookup.
  */
 export async function authenticateClient(input: ClientAuthInput, deps: ClientAuthDeps): Promise<Client> {
@@ -69,31 +70,30 @@ async function verifyClient(presented: PresentedCredentials, deps: ClientAuthDep
   const failure = () => new InvalidClient('Client authentication failed.', usedBasic)
   if (client === null) throw failure()
 
-  // A client registered for keys proves it with a signed assertion, and nothing else will do (RFC 7523 §2.2).
-  const usesKeys = client.tokenEndpointAuthMethod === 'private_key_jwt'
-  if (presented.method === 'private_key_jwt' || usesKeys) {
-    if (presented.method !== 'private_key_jwt' || !usesKeys) {
-      throw new InvalidClient(
-        usesKeys
-          ? 'This client authenticates with a signed client assertion (private_key_jwt).'
-          : 'This client is not registered for private_key_jwt.',
-        usedBasic,
-      )
-    }
-    await verifyClientAssertion(presented.assertion, client, deps)
-    return client
-  }
   if (presented.method === 'none') {
     // A confidential client must authenticate (RFC 6749 §3.2.1); naming it is not enough.
     if (client.type !== 'public') throw failure()
     return client
   }
-  if (client.type === 'public' || client.secretDigest === null) {
+  if (client.type === 'public') {
     throw new InvalidClient(
       'This client is public: it has no secret and authenticates with client_id alone.',
       usedBasic,
     )
   }
+  // RFC 7591 §2: a client uses the method it registered and no other, so that a key client's proof cannot be
+  // replaced by a guessable secret, nor a Basic client's by credentials in a logged form body.
+  if (presented.method !== client.tokenEndpointAuthMethod) {
+    throw new InvalidClient(
+      `This client authenticates with ${client.tokenEndpointAuthMethod}, not ${presented.method}.`,
+      usedBasic,
+    )
+  }
+  if (presented.method === 'private_key_jwt') {
+    await verifyClientAssertion(presented.assertion, client, deps)
+    return client
+  }
+  if (client.secretDigest === null) throw failure()
   if (!matchesDigest(presented.secret, client.secretDigest)) throw failure()
   return client
 }
