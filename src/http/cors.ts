@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { ENDPOINT_PATHS, InvalidRequest } from '../core/index.ts'
 
 /**
- * The endpoints a browser-based client calls from its own origin, each with its method: RFC 9700 §2.6 names the
- * token, metadata (both well-known documents) and jwks_uri endpoints, RFC 7009 §2.3 revocation; device authorization serves browser-based
- * device apps. Introspection is for resource servers (RFC 7662 §2), and the authorization endpoint and the pages
+ * The endpoints a browser-based client calls from its own origin, each with its methods: RFC 9700 §2.6 names the
+ * token, metadata (both well-known documents) and jwks_uri endpoints, RFC 7009 §2.3 revocation; device
+ * authorization serves browser-based device apps. Introspection is for resource servers (RFC 7662 §2), and the authorization endpoint and the pages
  * are navigated to, never fetched (RFC 9700 §2.6: no CORS there).
  */
 const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -28,9 +28,9 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type'
  */
 export function registerCors(api: FastifyInstance): void {
   // Route URLs include the prefix Keyward is mounted under (embedding), the endpoint paths do not.
-  const corsMethods = new Map([...CORS_ENDPOINTS].map(([path, method]) => [`${api.prefix}${path}`, method]))
+  const mounted = new Set([...CORS_ENDPOINTS.keys()].map((path) => `${api.prefix}${path}`))
   api.addHook('onRequest', (request, reply, done) => {
-    if (corsMethods.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
+    if (mounted.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
     done()
   })
   for (const [path, methods] of CORS_ENDPOINTS) {
