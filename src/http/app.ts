@@ -9,7 +9,8 @@ import { createCsrf } from './csrf.ts'
 import { registerErrorHandling, registerPageErrorHandling, sendAsAsked } from './errors.ts'
 import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './ops/health.ts'
-import { type Metrics, registerRequestMetrics } from './ops/metrics.ts'
+// Types only: prom-client is loaded when a metrics port is configured (src/server.ts), never otherwise.
+import type { Metrics } from './ops/metrics.ts'
 import { registerApiRoutes, registerRootMetadataRoute } from './routes/api.ts'
 import { registerPageRoutes } from './routes/pages.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
@@ -132,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   answerServerEvents(app, https)
   requireHost(app)
   // On the root context, so that every route is measured, the probes and unknown paths included.
-  if (options.metrics) registerRequestMetrics(app, options.metrics)
+  options.metrics?.observeRequests(app)
   if (options.readiness) registerHealthRoutes(app, options.readiness)
   await app.register(registerKeyward, options)
   if (basePath !== '') registerRootMetadataRoute(app, createAuthorizationServer(core), basePath)

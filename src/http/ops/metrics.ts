@@ -15,6 +15,11 @@ export interface Metrics {
   readonly events: EventSink
   /** Counts the access tokens a token request issued, by grant type and format (RFC 9068 JWT or opaque). */
   countTokens(input: ClientAuthInput, result: EndpointResult): void
+  /**
+   * One histogram observation per request, when its reply has gone: the token endpoint's only cost. The route is
+   * the pattern it matched (`/device/:code` never the code itself), so the labels stay few.
+   */
+  observeRequests(app: FastifyInstance): void
 }
 
 /**
@@ -49,6 +54,19 @@ export function createMetrics(): Metrics {
   return {
     registry,
     requests,
+    observeRequests(app) {
+      app.addHook('onResponse', (request, reply, done) => {
+        requests.observe(
+          {
+            route: request.routeOptions.url ?? 'unmatched',
+            method: request.method,
+            status: reply.statusCode,
+          },
+          reply.elapsedTime / 1000,
+        )
+        done()
+      })
+    },
     events: { emit: (event) => events.inc({ event: event.event }) },
     countTokens(input, result) {
       if (result.kind !== 'json' || result.status !== 200) return
@@ -61,20 +79,6 @@ export function createMetrics(): Metrics {
       })
     },
   }
-}
-
-/**
- * One histogram observation per request, when its reply has gone: the token endpoint's only cost. The route is
- * the pattern it matched (`/device/:code` never the code itself), so the labels stay few.
- */
-export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.requests.observe(
-      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode },
-      reply.elapsedTime / 1000,
-    )
-    done()
-  })
 }
 
 export interface MetricsListener {
