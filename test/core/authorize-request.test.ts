@@ -145,6 +145,17 @@ describe('validateAuthorizationRequest: errors redirected with state', () => {
     assert.equal(result.responseType, 'token')
   })
 
+  test('a response_mode other than the response type’s default is invalid_request, never ignored', async () => {
+    for (const mode of ['form_post', 'fragment', 'query.jwt', '']) {
+      await redirectedError({ response_mode: mode }, 'invalid_request')
+    }
+    await redirectedError(
+      { client_id: 'legacy', response_type: 'token', response_mode: 'query' },
+      'invalid_request',
+    )
+    assert.equal((await valid({ response_mode: 'query' })).responseType, 'code')
+  })
+
   test('the implicit flow requires state', async () => {
     await redirectedError(
       { client_id: 'legacy', response_type: 'token', state: undefined },

@@ -61,6 +61,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'code_challenge',
   'code_challenge_method',
   'prompt',
+  'response_mode',
   'nonce',
   'max_age',
   'login_hint',
@@ -145,6 +146,16 @@ function checkRequest(
     if (state === null) throw new InvalidRequest('The implicit flow requires the state parameter.')
   } else if (!client.grantTypes.includes('authorization_code')) {
     throw new UnauthorizedClient('This client is not allowed to use the authorization code flow.')
+  }
+
+  // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: each response type has its default mode, the only
+  // one Keyward answers in; another is refused, never ignored (form_post is not implemented yet).
+  const responseMode = params.get('response_mode')
+  const defaultMode = responseType === 'code' ? 'query' : 'fragment'
+  if (responseMode !== undefined && responseMode !== defaultMode) {
+    throw new InvalidRequest(
+      `response_mode=${responseMode} is not supported: response_type=${responseType} is answered in the ${defaultMode}.`,
+    )
   }
 
   const codeChallenge = params.get('code_challenge') ?? null
