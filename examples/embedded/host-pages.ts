@@ -45,7 +45,7 @@ export function hostPages(framework: string, accounts: Accounts, signIn: SignIn)
       name === undefined
         ? '<p>You are not signed in. <a href="/login">Sign in</a></p>'
         : `<p>Signed in as <strong>${escape(name)}</strong>.</p>`
-    const body = `<!doctype html><title>Host app (${framework})</title><h1>A ${framework} app with Keyward inside</h1>${greeting}`
+    const body = `<!doctype html><title>Host app (${framework})</title><h1>${framework} app, with Keyward inside</h1>${greeting}`
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body }
   }
   const login = async (): Promise<HostReply> => {
