@@ -16,7 +16,12 @@ import { registerPageRoutes } from './routes/pages.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
 import { trustedProxies } from './trust-proxy.ts'
 
-const STYLESHEET = readFileSync(new URL('./assets/keyward.css', import.meta.url))
+const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url))
+/** What the pages load from this origin: the stylesheet, and the script that posts a form_post response. */
+const ASSETS = new Map([
+  ['/assets/keyward.css', { type: 'text/css; charset=utf-8', body: asset('keyward.css') }],
+  ['/assets/form-post.js', { type: 'text/javascript; charset=utf-8', body: asset('form-post.js') }],
+])
 
 /** What Keyward's routes need: the core, and extra routes for the pages' context (the demo's landing page). */
 export interface KeywardRoutesOptions {
@@ -77,9 +82,11 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
     registerPageRoutes(pages, server, side)
     options.extend?.(pages)
   })
-  app.get('/assets/keyward.css', (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
-  )
+  for (const [path, { type, body }] of ASSETS) {
+    app.get(path, (_request, reply) =>
+      reply.type(type).header('Cache-Control', 'public, max-age=3600').send(body),
+    )
+  }
 }
 
 /** Keyward as a server of its own: Node's limits and timeouts, answers to malformed HTTP, then every route. */

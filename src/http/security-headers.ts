@@ -3,13 +3,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 // architecture §5: strict CSP with no inline script, no framing, no referrer (URLs here carry codes and state).
 // form-action is left open on purpose: Chromium applies it to the redirect that follows the consent form,
 // and that redirect goes to the client's own origin.
-const CONTENT_SECURITY_POLICY = [
+const POLICY = [
   "default-src 'none'",
   "style-src 'self'",
   "img-src 'self' data:",
   "base-uri 'none'",
   "frame-ancestors 'none'",
-].join('; ')
+]
+const CONTENT_SECURITY_POLICY = POLICY.join('; ')
+
+/** The form_post page (views/form-post.ts) runs one script, served from this origin; no other page runs any. */
+export const FORM_POST_CONTENT_SECURITY_POLICY = [...POLICY, "script-src 'self'"].join('; ')
 
 /** The headers every answer carries, also those written straight to a socket (client-errors.ts). */
 export function securityHeaders(options: { https: boolean }): Readonly<Record<string, string>> {
@@ -30,7 +34,9 @@ export function setSecurityHeaders(reply: FastifyReply, options: { https: boolea
 
 export function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   const headers = securityHeaders(options)
+  const { 'Content-Security-Policy': _policy, ...withoutPolicy } = headers
   app.addHook('onSend', async (_request, reply) => {
-    reply.headers(headers)
+    // A page that needs another policy (the form_post page) has set its own.
+    reply.headers(reply.hasHeader('content-security-policy') ? withoutPolicy : headers)
   })
 }

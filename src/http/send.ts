@@ -3,6 +3,7 @@ import { InsufficientScope, InvalidClient, InvalidToken, TooManyRequests } from 
 import type { EndpointResult } from '../core/model/endpoint-result.ts'
 import { type CookiePolicy, writeCookie } from './cookies.ts'
 import type { Csrf } from './csrf.ts'
+import { FORM_POST_CONTENT_SECURITY_POLICY } from './security-headers.ts'
 import { renderPage } from './views/index.ts'
 
 /** The login session cookie. */
@@ -76,6 +77,9 @@ export function send(
         return side.csrf.tokenFor(request, reply)
       }
       const html = renderPage(result.page, side.basePath, csrfToken)
+      if (result.page.view === 'form-post') {
+        reply.header('Content-Security-Policy', FORM_POST_CONTENT_SECURITY_POLICY)
+      }
       return reply.code(result.status).type('text/html; charset=utf-8').send(html)
     }
   }

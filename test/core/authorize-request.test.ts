@@ -127,7 +127,7 @@ describe('validateAuthorizationRequest: errors redirected with state', () => {
     const result = await redirectedError({ response_type: undefined }, 'invalid_request')
     assert.equal(result.redirectUri, 'https://client.example/cb')
     assert.equal(result.state, 'xyz')
-    assert.equal(result.responseType, 'code')
+    assert.equal(result.responseMode, 'query')
   })
 
   test('an unknown response_type is unsupported_response_type', async () => {
@@ -142,18 +142,25 @@ describe('validateAuthorizationRequest: errors redirected with state', () => {
       'unsupported_response_type',
     )
     // The error of an implicit request travels in the fragment, like its success would.
-    assert.equal(result.responseType, 'token')
+    assert.equal(result.responseMode, 'fragment')
   })
 
-  test('a response_mode other than the response type’s default is invalid_request, never ignored', async () => {
-    for (const mode of ['form_post', 'fragment', 'query.jwt', '']) {
+  test('a response_mode other than form_post or the response type’s default is invalid_request, never ignored', async () => {
+    for (const mode of ['fragment', 'query.jwt', '']) {
       await redirectedError({ response_mode: mode }, 'invalid_request')
     }
     await redirectedError(
       { client_id: 'legacy', response_type: 'token', response_mode: 'query' },
       'invalid_request',
     )
-    assert.equal((await valid({ response_mode: 'query' })).responseType, 'code')
+    assert.equal((await valid({ response_mode: 'query' })).responseMode, 'query')
+    assert.equal((await valid({ response_mode: 'form_post' })).responseMode, 'form_post')
+    // Errors go back the way the client asked, when Keyward answers that way.
+    assert.equal(
+      (await redirectedError({ response_mode: 'form_post', prompt: 'bogus' }, 'invalid_request'))
+        .responseMode,
+      'form_post',
+    )
   })
 
   test('the implicit flow requires state', async () => {

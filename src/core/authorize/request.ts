@@ -19,11 +19,24 @@ import { parseScope, resolveScope } from '../protocol/scope.ts'
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const
 export type Prompt = (typeof PROMPT_VALUES)[number]
 export type ResponseType = 'code' | 'token'
+/**
+ * How the response reaches the client: in the redirect's query (code) or fragment (token), the defaults of OAuth
+ * 2.0 Multiple Response Type Encoding Practices §2.1, or posted by the browser (OAuth 2.0 Form Post Response Mode).
+ */
+export type ResponseMode = 'query' | 'fragment' | 'form_post'
+
+/** Where a response or an error goes back to the client. */
+export interface ResponseTarget {
+  readonly redirectUri: string
+  readonly responseMode: ResponseMode
+  readonly state: string | null
+}
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
 export interface AuthorizationRequest {
   readonly client: Client
   readonly responseType: ResponseType
+  readonly responseMode: ResponseMode
   readonly redirectUri: string
   readonly scope: readonly string[]
   readonly state: string | null
@@ -43,13 +56,7 @@ export type AuthorizationRequestResult =
   | { readonly kind: 'valid'; readonly request: AuthorizationRequest }
   /** RFC 6749 §4.1.2.1: unknown client or bad redirect URI: tell the person, never redirect. */
   | { readonly kind: 'show-error'; readonly error: OAuthError }
-  | {
-      readonly kind: 'redirect-error'
-      readonly error: OAuthError
-      readonly redirectUri: string
-      readonly state: string | null
-      readonly responseType: ResponseType
-    }
+  | ({ readonly kind: 'redirect-error'; readonly error: OAuthError } & ResponseTarget)
 
 /** The parameters an authorization request carries; login and consent forms send exactly these back. */
 export const AUTHORIZATION_PARAMETERS = [
@@ -104,14 +111,16 @@ export async function validateAuthorizationRequest(
   }
 
   const state = params.get('state') ?? null
-  const rawResponseType = params.get('response_type')
-  const responseType: ResponseType = rawResponseType === 'token' ? 'token' : 'code'
+  const responseType: ResponseType = params.get('response_type') === 'token' ? 'token' : 'code'
+  // An error goes back the way the client asked, if that way is one Keyward answers in.
+  const requestedMode = params.get('response_mode')
+  const responseMode = requestedMode === 'form_post' ? 'form_post' : defaultModeOf(responseType)
   const fail = (error: OAuthError): AuthorizationRequestResult => ({
     kind: 'redirect-error',
     error,
     redirectUri,
     state,
-    responseType,
+    responseMode,
   })
   try {
     return { kind: 'valid', request: checkRequest(params, client, redirectUri, state) }
@@ -148,13 +157,13 @@ function checkRequest(
     throw new UnauthorizedClient('This client is not allowed to use the authorization code flow.')
   }
 
-  // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: each response type has its default mode, the only
-  // one Keyward answers in; another is refused, never ignored (form_post is not implemented yet).
-  const responseMode = params.get('response_mode')
-  const defaultMode = responseType === 'code' ? 'query' : 'fragment'
-  if (responseMode !== undefined && responseMode !== defaultMode) {
+  // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: the response type's default mode, or form_post;
+  // any other is refused, never ignored.
+  const defaultMode = defaultModeOf(responseType)
+  const responseMode = params.get('response_mode') ?? defaultMode
+  if (responseMode !== defaultMode && responseMode !== 'form_post') {
     throw new InvalidRequest(
-      `response_mode=${responseMode} is not supported: response_type=${responseType} is answered in the ${defaultMode}.`,
+      `response_mode=${responseMode} is not supported: use form_post, or ${defaultMode} (the default for response_type=${responseType}).`,
     )
   }
 
@@ -175,6 +184,7 @@ function checkRequest(
   return {
     client,
     responseType,
+    responseMode,
     redirectUri,
     scope,
     state,
@@ -206,4 +216,9 @@ function parsePrompt(value: string | undefined): ReadonlySet<Prompt> {
   if (prompts.has('none') && prompts.size > 1)
     throw new InvalidRequest('prompt=none cannot be combined with other values.')
   return prompts
+}
+
+/** RFC 6749 §4.1.2 and §4.2.2: a code goes back in the query, an implicit token in the fragment. */
+function defaultModeOf(responseType: ResponseType): ResponseMode {
+  return responseType === 'code' ? 'query' : 'fragment'
 }

@@ -4,20 +4,28 @@ import type { AuthorizationCode } from '../model/code.ts'
 import type { Session } from '../model/session.ts'
 import { digest } from '../protocol/digest.ts'
 import { randomToken } from '../random.ts'
-import type { AuthorizationRequest, ResponseType } from './request.ts'
+import type { EndpointResult } from '../model/endpoint-result.ts'
+import { pageResult } from '../results.ts'
+import type { AuthorizationRequest, ResponseTarget } from './request.ts'
 
-/** Where the browser goes next, with the response parameters in the query (code) or fragment (token). */
-function redirectWith(
-  redirectUri: string,
-  responseType: ResponseType,
-  values: Record<string, string | null>,
-): string {
-  const url = new URL(redirectUri)
-  const params = responseType === 'code' ? url.searchParams : new URLSearchParams()
-  for (const [name, value] of Object.entries(values)) if (value !== null) params.set(name, value)
-  // RFC 6749 §4.2.2: implicit responses travel in the fragment, which browsers do not send to servers.
-  if (responseType === 'token') url.hash = params.toString()
-  return url.toString()
+/**
+ * The response parameters, back to the client: a redirect with them in the query or the fragment (RFC 6749
+ * §4.1.2, §4.2.2: the fragment never reaches servers), or a page whose form the browser posts to the redirect
+ * URI (OAuth 2.0 Form Post Response Mode §2), which keeps them out of URLs and logs.
+ */
+function respondWith(target: ResponseTarget, values: Record<string, string | null>): EndpointResult {
+  const present = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null)
+  if (target.responseMode === 'form_post') {
+    return pageResult({
+      view: 'form-post',
+      model: { action: target.redirectUri, fields: Object.fromEntries(present) },
+    })
+  }
+  const url = new URL(target.redirectUri)
+  const params = target.responseMode === 'query' ? url.searchParams : new URLSearchParams()
+  for (const [name, value] of present) params.set(name, value)
+  if (target.responseMode === 'fragment') url.hash = params.toString()
+  return { kind: 'redirect', location: url.toString() }
 }
 
 /** RFC 6749 §4.1.2 with RFC 9207 `iss`: issues a code bound to everything §4.1.3 will check, from a session. */
@@ -25,7 +33,7 @@ export async function issueCode(
   request: AuthorizationRequest,
   session: Session,
   ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>,
-): Promise<string> {
+): Promise<EndpointResult> {
   if (request.codeChallenge === null) throw new Error('A code request always carries a validated challenge.')
   const code = randomToken(ctx.random)
   const now = ctx.clock.now()
@@ -45,16 +53,12 @@ export async function issueCode(
     sid: session.sid,
   }
   await ctx.stores.codes.create(record)
-  return redirectWith(request.redirectUri, 'code', { code, state: request.state, iss: ctx.config.issuer })
+  return respondWith(request, { code, state: request.state, iss: ctx.config.issuer })
 }
 
 /** RFC 6749 §4.1.2.1 with RFC 9207: the error goes back to the client with state and iss. */
-export function errorRedirect(
-  target: { redirectUri: string; responseType: ResponseType; state: string | null },
-  error: OAuthError,
-  issuer: string,
-): string {
-  return redirectWith(target.redirectUri, target.responseType, {
+export function errorResponse(target: ResponseTarget, error: OAuthError, issuer: string): EndpointResult {
+  return respondWith(target, {
     error: error.code,
     error_description: error.description,
     state: target.state,
@@ -62,13 +66,13 @@ export function errorRedirect(
   })
 }
 
-/** The implicit response (RFC 6749 §4.2.2) in the fragment: the access token, never a refresh token. */
-export function implicitRedirect(
+/** The implicit response (RFC 6749 §4.2.2): the access token, never a refresh token. */
+export function implicitResponse(
   request: AuthorizationRequest,
   token: { accessToken: string; expiresIn: number; scope: readonly string[] },
   issuer: string,
-): string {
-  return redirectWith(request.redirectUri, 'token', {
+): EndpointResult {
+  return respondWith(request, {
     access_token: token.accessToken,
     token_type: 'Bearer',
     expires_in: String(token.expiresIn),

@@ -6,7 +6,7 @@ import {
   type AuthorizationRequest,
   validateAuthorizationRequest,
 } from '../authorize/request.ts'
-import { errorRedirect, implicitRedirect, issueCode } from '../authorize/respond.ts'
+import { errorResponse, implicitResponse, issueCode } from '../authorize/respond.ts'
 import type { CoreContext } from '../context.ts'
 import { AccessDenied, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
@@ -73,13 +73,13 @@ async function withValidRequest(
   const result = await validateAuthorizationRequest(params, (id) => deps.stores.clients.get(id))
   if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
   if (result.kind === 'redirect-error') {
-    return { kind: 'redirect', location: errorRedirect(result, result.error, deps.config.issuer) }
+    return errorResponse(result, result.error, deps.config.issuer)
   }
   try {
     return await work(result.request)
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error
-    return { kind: 'redirect', location: errorRedirect(result.request, error, deps.config.issuer) }
+    return errorResponse(result.request, error, deps.config.issuer)
   }
 }
 
@@ -88,11 +88,12 @@ async function respond(
   session: Session,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  const location =
-    request.responseType === 'code'
-      ? await issueCode(request, session, deps)
-      : implicitRedirect(request, await issueImplicitToken(request, session.userId, deps), deps.config.issuer)
-  return { kind: 'redirect', location }
+  if (request.responseType === 'code') return issueCode(request, session, deps)
+  return implicitResponse(
+    request,
+    await issueImplicitToken(request, session.userId, deps),
+    deps.config.issuer,
+  )
 }
 
 async function proceed(

@@ -55,7 +55,9 @@ function authorizationServerMetadata(
     device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
-    response_modes_supported: legacyFlowsInUse.has('implicit') ? ['query', 'fragment'] : ['query'],
+    response_modes_supported: legacyFlowsInUse.has('implicit')
+      ? ['query', 'fragment', 'form_post']
+      : ['query', 'form_post'],
     grant_types_supported: grantTypesSupported(legacyFlowsInUse),
     token_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt', 'none'],
     // RFC 7523 §2.2 with RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with.

@@ -54,6 +54,13 @@ export interface ErrorPage {
   readonly retryAfterSeconds?: number
 }
 
+/** OAuth 2.0 Form Post Response Mode §2: the response parameters, posted by the browser to the client. */
+export interface FormPostPage {
+  /** The client's redirect URI: absolute, and already matched against its registration. */
+  readonly action: string
+  readonly fields: HiddenFields
+}
+
 /** Every page Keyward shows, by name, with its model. */
 export type Page =
   | { readonly view: 'login'; readonly model: LoginPage }
@@ -62,3 +69,4 @@ export type Page =
   | { readonly view: 'device-confirm'; readonly model: DeviceConfirmPage }
   | { readonly view: 'device-done'; readonly model: DeviceDonePage }
   | { readonly view: 'error'; readonly model: ErrorPage }
+  | { readonly view: 'form-post'; readonly model: FormPostPage }

@@ -4,6 +4,7 @@ import { renderDeviceConfirm } from './device-confirm.ts'
 import { renderDeviceDone } from './device-done.ts'
 import { renderDeviceEntry } from './device-entry.ts'
 import { renderError } from './error.ts'
+import { renderFormPost } from './form-post.ts'
 import { renderLogin } from './login.ts'
 
 /**
@@ -30,5 +31,7 @@ export function renderPage(page: Page, basePath: string, csrfToken: () => string
       return renderDeviceDone({ ...page.model, basePath })
     case 'error':
       return renderError({ ...page.model, basePath })
+    case 'form-post':
+      return renderFormPost({ ...page.model, basePath })
   }
 }

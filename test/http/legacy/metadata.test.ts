@@ -44,7 +44,7 @@ describe('RFC 8414 metadata advertises a legacy flow only while some client has 
   test('response_type token (and the fragment mode) appear only while some client has implicit', async () => {
     const before = await metadata()
     assert.deepEqual(before.response_types_supported, ['code'])
-    assert.deepEqual(before.response_modes_supported, ['query'])
+    assert.deepEqual(before.response_modes_supported, ['query', 'form_post'])
     assert.ok(!before.grant_types_supported.includes('implicit'))
 
     const spa = await server.client({
@@ -55,7 +55,7 @@ describe('RFC 8414 metadata advertises a legacy flow only while some client has 
     })
     const during = await metadata()
     assert.deepEqual(during.response_types_supported, ['code', 'token'])
-    assert.deepEqual(during.response_modes_supported, ['query', 'fragment'])
+    assert.deepEqual(during.response_modes_supported, ['query', 'fragment', 'form_post'])
     assert.ok(during.grant_types_supported.includes('implicit'))
     assert.ok(!during.grant_types_supported.includes('password'), 'implicit says nothing about password')
 

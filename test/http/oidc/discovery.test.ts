@@ -41,7 +41,7 @@ describe('OpenID Connect Discovery 1.0', () => {
     assert.ok(Array.isArray(body.id_token_signing_alg_values_supported))
     assert.ok(body.id_token_signing_alg_values_supported.includes('RS256'), 'Discovery §3 requires RS256')
     assert.deepEqual(body.response_types_supported, ['code'])
-    assert.deepEqual(body.response_modes_supported, ['query'])
+    assert.deepEqual(body.response_modes_supported, ['query', 'form_post'])
     assert.deepEqual(body.prompt_values_supported, ['none', 'login', 'consent', 'select_account'])
     const scopes = body.scopes_supported as string[]
     for (const scope of ['openid', 'profile', 'email', 'address', 'phone']) assert.ok(scopes.includes(scope))
