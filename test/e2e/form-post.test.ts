@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { after, test } from 'node:test'
 import { inNewContext, launchChromium } from '../support/browser.ts'
+import { startCallbackSite } from '../support/callback-site.ts'
 import { newPkce } from '../support/flow.ts'
-import { freePort } from '../support/ports.ts'
 import { startTestServer } from '../support/server.ts'
 
 // OAuth 2.0 Form Post Response Mode in Chromium: the response page posts itself to the client, under Keyward's
@@ -13,21 +12,9 @@ const browser = await launchChromium()
 after(() => browser.close())
 const keyward = await startTestServer()
 after(() => keyward.close())
-const port = await freePort()
-const callback = `http://127.0.0.1:${port}/callback`
-const received: { method: string; url: string; body: string }[] = []
-const site = createServer((request, response) => {
-  let body = ''
-  request.on('data', (chunk: Buffer) => (body += chunk.toString()))
-  request.on('end', () => {
-    received.push({ method: request.method ?? '', url: request.url ?? '', body })
-    response
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end('<!doctype html><title>Callback</title><h1>Callback</h1>')
-  })
-})
-await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve))
-after(() => new Promise((resolve) => site.close(resolve)))
+const { callback, received } = await startCallbackSite(
+  '<!doctype html><title>Callback</title><h1>Callback</h1>',
+)
 
 test('the browser posts the code to the client by itself, once the person approved', async () => {
   const user = await keyward.user()

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:http'
 import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import type { Page } from 'playwright-core'
 import { IMPLICIT_MAX_LIFETIME } from '../../src/core/authorize/implicit.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
-import { freePort } from '../support/ports.ts'
+import { startCallbackSite } from '../support/callback-site.ts'
 import { startTestServer } from '../support/server.ts'
 
 const CLIENT_NAME = 'Old Photo SPA'
@@ -19,21 +18,6 @@ const CALLBACK_PAGE = `<!doctype html>
 document.getElementById('fragment').textContent = location.hash.slice(1)
 document.getElementById('query').textContent = location.search.slice(1)
 </script></body></html>`
-
-/** A tiny static site for the client, recording the URL of every request the browser sent it. */
-async function startCallbackSite(port: number): Promise<{ server: Server; requested: string[] }> {
-  const requested: string[] = []
-  const server = createServer((request, response) => {
-    requested.push(request.url ?? '')
-    if (request.url?.startsWith('/callback')) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(CALLBACK_PAGE)
-    } else {
-      response.writeHead(404).end()
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  return { server, requested }
-}
 
 /** What the callback page read from its URL: the fragment and the query, as parameters. */
 async function landedWith(
@@ -52,10 +36,8 @@ const browser = await launchChromium()
 after(() => browser.close())
 const keyward = await startTestServer()
 after(() => keyward.close())
-const port = await freePort()
-const callback = `http://127.0.0.1:${port}/callback`
-const site = await startCallbackSite(port)
-after(() => new Promise((resolve) => site.server.close(resolve)))
+// The client's site, recording the URL of every request the browser sent it.
+const { callback, received } = await startCallbackSite(CALLBACK_PAGE)
 const implicitClient = (
   await keyward.client({
     name: CLIENT_NAME,
@@ -104,7 +86,7 @@ describe('the legacy implicit flow (RFC 6749 §4.2) for a client that has it, in
       const claims = decodeJwt(accessToken)
       assert.equal(Number(claims.exp) - Number(claims.iat), expiresIn, 'the token itself lives that long')
       assert.equal(
-        site.requested.some((url) => url.includes(accessToken)),
+        received.some(({ url }) => url.includes(accessToken)),
         false,
         'the client site never received the token',
       )
