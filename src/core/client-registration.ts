@@ -8,6 +8,7 @@ import type {
   ClientLifetimes,
   ClientType,
   LegacyFlow,
+  SecurityProfileName,
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
@@ -26,6 +27,10 @@ export interface ClientRegistration {
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
+  /** RFC 9126 §6: the client's authorization requests come through PAR only. */
+  readonly requirePushedAuthorizationRequests?: boolean
+  /** A security profile the client is held to (src/core/profiles/). */
+  readonly securityProfile?: SecurityProfileName
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
@@ -113,6 +118,8 @@ export function registerClient(
     accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
+    requirePushedAuthorizationRequests: registration.requirePushedAuthorizationRequests ?? false,
+    securityProfile: registration.securityProfile ?? null,
     createdAt: now,
     updatedAt: now,
   }

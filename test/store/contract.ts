@@ -24,6 +24,7 @@ const schemaTables = [
   'consents',
   'device_codes',
   'grants',
+  'pushed_authorization_requests',
   'refresh_tokens',
   'schema_migrations',
   'sessions',
@@ -443,6 +444,80 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal((await stores.codes.consume(old.digest, at(21))).kind, 'missing')
       assert.equal((await stores.codes.consume(edge.digest, at(21))).kind, 'ok')
       assert.equal((await stores.codes.consume(fresh.digest, at(21))).kind, 'ok')
+    })
+  })
+
+  describe('pushed authorization requests', () => {
+    it('round-trip, then consume gives ok once (marked used), reused after, missing when unknown', async ({
+      stores,
+    }) => {
+      const { client } = await owners(stores)
+      const pushed = make.pushedRequest(client)
+      await stores.pushedRequests.create(pushed)
+      assert.deepEqual(await stores.pushedRequests.get(pushed.digest), pushed)
+      const used = { ...pushed, usedAt: at(1) }
+      assert.deepEqual(await stores.pushedRequests.consume(pushed.digest, at(1)), {
+        kind: 'ok',
+        record: used,
+      })
+      assert.deepEqual(await stores.pushedRequests.consume(pushed.digest, at(2)), {
+        kind: 'reused',
+        record: used,
+      })
+      assert.deepEqual(await stores.pushedRequests.get(pushed.digest), used)
+      assert.deepEqual(await stores.pushedRequests.consume(make.newDigest(), at(3)), { kind: 'missing' })
+      assert.equal(await stores.pushedRequests.get(make.newDigest()), null)
+      await assert.rejects(stores.pushedRequests.create(pushed), 'a digest is stored once')
+    })
+
+    it('refuses a request of a client that does not exist', async ({ stores }) => {
+      await assert.rejects(stores.pushedRequests.create(make.pushedRequest(make.client())))
+    })
+
+    it(`exactly one of ${racers} racing uses gets ok`, async ({ stores }) => {
+      const { client } = await owners(stores)
+      const pushed = make.pushedRequest(client)
+      await stores.pushedRequests.create(pushed)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () => stores.pushedRequests.consume(pushed.digest, at(1))),
+      )
+      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it('deleteExpired removes requests that expired before the instant and counts them', async ({
+      stores,
+    }) => {
+      const { client } = await owners(stores)
+      const old = make.pushedRequest(client, { expiresAt: at(10) })
+      const edge = make.pushedRequest(client, { expiresAt: at(20) })
+      for (const item of [old, edge]) await stores.pushedRequests.create(item)
+      assert.equal(await stores.pushedRequests.deleteExpired(at(20)), 1)
+      assert.equal(await stores.pushedRequests.get(old.digest), null)
+      assert.deepEqual(await stores.pushedRequests.get(edge.digest), edge)
+    })
+
+    it('go with their client, and only with theirs', async ({ stores }) => {
+      const doomed = await owners(stores)
+      const kept = await owners(stores)
+      const theirs = make.pushedRequest(doomed.client)
+      const others = make.pushedRequest(kept.client)
+      for (const item of [theirs, others]) await stores.pushedRequests.create(item)
+      await stores.clients.delete(doomed.client.id)
+      assert.equal(await stores.pushedRequests.get(theirs.digest), null)
+      assert.deepEqual(await stores.pushedRequests.get(others.digest), others)
+    })
+
+    it('a use inside a transaction that fails is undone', async ({ stores }) => {
+      const { client } = await owners(stores)
+      const pushed = make.pushedRequest(client)
+      await stores.pushedRequests.create(pushed)
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          assert.equal((await tx.pushedRequests.consume(pushed.digest, at(1))).kind, 'ok')
+          throw new Error('rolled back')
+        }),
+      )
+      assert.equal((await stores.pushedRequests.consume(pushed.digest, at(2))).kind, 'ok')
     })
   })
 
@@ -968,6 +1043,7 @@ function atRestContract(open: () => Promise<StoreFixture>): void {
         accessToken: make.rawSecret(),
         session: make.rawSecret(),
         deviceCode: make.rawSecret(),
+        pushedRequestUri: make.rawSecret(),
         userCode: 'WDJBMJHT',
         password: 'correct horse battery staple',
       }
@@ -988,6 +1064,9 @@ function atRestContract(open: () => Promise<StoreFixture>): void {
       )
       await stores.consents.put(make.consent(owner))
       await stores.keys.create(make.signingKey())
+      await stores.pushedRequests.create(
+        make.pushedRequest(owner.client, { digest: digest(raw.pushedRequestUri) }),
+      )
 
       let rows = 0
       for (const table of tables) {

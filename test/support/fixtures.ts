@@ -7,6 +7,7 @@ import type { AuthorizationCode } from '../../src/core/model/code.ts'
 import type { Consent } from '../../src/core/model/consent.ts'
 import type { DeviceCode } from '../../src/core/model/device-code.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
+import type { PushedRequest } from '../../src/core/model/pushed-request.ts'
 import type { Session } from '../../src/core/model/session.ts'
 import type { SigningKey } from '../../src/core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../src/core/model/token.ts'
@@ -75,6 +76,8 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     accessTokenFormat: 'jwt',
     lifetimes: {},
     canIntrospect: false,
+    requirePushedAuthorizationRequests: false,
+    securityProfile: null,
     createdAt: epoch,
     updatedAt: epoch,
     ...overrides,
@@ -134,6 +137,8 @@ export function client(overrides: Partial<Client> = {}): Client {
     accessTokenFormat: 'opaque',
     lifetimes: { accessToken: 300, refreshIdle: 86_400, refreshAbsolute: 604_800 },
     canIntrospect: true,
+    requirePushedAuthorizationRequests: true,
+    securityProfile: 'fapi2',
     createdAt: t0,
     updatedAt: at(1),
     ...overrides,
@@ -190,6 +195,23 @@ export function code(
     nonce: 'n-0S6_WzA2Mj "ünïcode"',
     authTime: at(-45),
     sid: rawSecret(),
+    ...overrides,
+  }
+}
+
+export function pushedRequest(client: Client, overrides: Partial<PushedRequest> = {}): PushedRequest {
+  return {
+    digest: newDigest(),
+    clientId: client.id,
+    parameters: {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: 'https://app.example/cb?x=1&y=%20',
+      state: 'ünïcode "quoted" & more',
+    },
+    createdAt: t0,
+    expiresAt: at(60),
+    usedAt: null,
     ...overrides,
   }
 }

@@ -12,6 +12,9 @@ export type AccessTokenFormat = 'jwt' | 'opaque'
 /** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
 export type LegacyFlow = 'implicit' | 'password'
 
+/** A security profile a client is held to: its requirements are data (src/core/profiles/). */
+export type SecurityProfileName = 'fapi2'
+
 /** Lifetimes in seconds; absent means the server default. */
 export interface ClientLifetimes {
   readonly accessToken?: number
@@ -40,6 +43,10 @@ export interface Client {
   readonly lifetimes: ClientLifetimes
   /** Resource servers may introspect tokens issued to other clients (RFC 7662 §2.1). */
   readonly canIntrospect: boolean
+  /** RFC 9126 §6 require_pushed_authorization_requests: its authorization requests come through PAR only. */
+  readonly requirePushedAuthorizationRequests: boolean
+  /** The security profile whose requirements registration and every request enforce; null for none. */
+  readonly securityProfile: SecurityProfileName | null
   readonly createdAt: Date
   readonly updatedAt: Date
 }

@@ -4,6 +4,7 @@ import type { Consent } from '../model/consent.ts'
 import type { DeviceCode } from '../model/device-code.ts'
 import type { Grant } from '../model/grant.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
+import type { PushedRequest } from '../model/pushed-request.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
@@ -158,6 +159,19 @@ export interface SignInUnlockStore {
   lastUnlock(username: string): Promise<Date | null>
 }
 
+/** RFC 9126 pushed authorization requests, by the digest of their request_uri. */
+export interface PushedRequestStore {
+  create(request: PushedRequest): Promise<void>
+  /** The request as stored (used or not, expired or not: the caller decides), or null. */
+  get(digest: Digest): Promise<PushedRequest | null>
+  /**
+   * Atomically marks the request used and returns it as marked: exactly one of any number of racing calls gets
+   * 'ok', a later one 'reused', an unknown digest 'missing'. Expiry is the caller's to check.
+   */
+  consume(digest: Digest, at: Date): Promise<ConsumeResult<PushedRequest>>
+  deleteExpired(before: Date): Promise<number>
+}
+
 export interface Stores {
   readonly clients: ClientStore
   readonly users: UserStore
@@ -169,6 +183,7 @@ export interface Stores {
   readonly deviceCodes: DeviceCodeStore
   readonly keys: KeyStore
   readonly signInUnlocks: SignInUnlockStore
+  readonly pushedRequests: PushedRequestStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */

@@ -3,6 +3,7 @@ import type { AuthorizationCode } from '../../core/model/code.ts'
 import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
+import type { PushedRequest } from '../../core/model/pushed-request.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
@@ -34,6 +35,8 @@ export const clients = table<Client>('clients', ['id'], {
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
   jwks: json('jwks'),
+  requirePushedAuthorizationRequests: flag('require_pushed_authorization_requests'),
+  securityProfile: text('security_profile'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -136,4 +139,14 @@ export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
   createdAt: time('created_at'),
   retiredAt: timeOrNull('retired_at'),
   publishUntil: timeOrNull('publish_until'),
+})
+
+// used_at is written by consume() alone, through its conditional UPDATE (claim-once.ts).
+export const pushedRequests = table<PushedRequest>('pushed_authorization_requests', ['digest'], {
+  digest: text('digest'),
+  clientId: text('client_id'),
+  parameters: json('parameters'),
+  createdAt: time('created_at'),
+  expiresAt: time('expires_at'),
+  usedAt: timeOrNull('used_at'),
 })
