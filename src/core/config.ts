@@ -112,8 +112,12 @@ export const configSchema = z
         refreshAbsolute: seconds(365 * DAY).default(90 * DAY),
         session: seconds(30 * DAY).default(8 * 60 * 60),
         deviceCode: seconds(3600).default(600),
+        /** RFC 9126 §2.2: how long a pushed request's request_uri may be brought to /authorize. */
+        pushedRequest: seconds(600).default(60),
       })
       .prefault({}),
+    /** RFC 9126 §5 require_pushed_authorization_requests: /authorize takes pushed requests only, from every client. */
+    requirePushedAuthorizationRequests: z.boolean().default(false),
     /** Seconds a device waits between polls at first (RFC 8628 §3.2). */
     devicePollInterval: z.number().int().min(1).max(60).default(5),
     /**

@@ -21,6 +21,7 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_request_uri'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -105,6 +106,9 @@ export class RequestNotSupported extends OAuthError {
 export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
+
+// RFC 9101 §6.2 (OpenID Connect Core §3.1.2.6): a request_uri that is unknown, expired or used.
+export class InvalidRequestUri extends codeClass('invalid_request_uri') {}
 
 // RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
 export class InvalidToken extends OAuthError {

@@ -14,6 +14,7 @@ import {
 } from './endpoints/device-verification.ts'
 import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
+import { pushAuthorizationRequest } from './endpoints/pushed-authorization-request.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
 import { tokenRequest } from './endpoints/token.ts'
@@ -38,6 +39,8 @@ export interface AuthorizationServer {
   introspect(request: ClientAuthInput): Promise<EndpointResult>
   /** RFC 8628 §3.1 device authorization endpoint. */
   deviceAuthorization(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 9126 pushed authorization request endpoint. */
+  pushedAuthorizationRequest(request: ClientAuthInput): Promise<EndpointResult>
   /** RFC 8628 §3.3 verification pages: enter the code, sign in, approve or deny. */
   readonly deviceVerification: {
     page(userCode: string | undefined): EndpointResult
@@ -62,6 +65,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     revoke: (request) => revokeToken(request, deps),
     introspect: (request) => introspectToken(request, deps),
     deviceAuthorization: (request) => authorizeDevice(request, deps),
+    pushedAuthorizationRequest: (request) => pushAuthorizationRequest(request, deps),
     deviceVerification: {
       page: (userCode) => deviceEntryPage(userCode),
       submitCode: (form, browser) => submitUserCode(form, browser, deps),

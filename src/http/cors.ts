@@ -11,6 +11,8 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENDPOINT_PATHS.token, ['POST']],
   [ENDPOINT_PATHS.revocation, ['POST']],
   [ENDPOINT_PATHS.deviceAuthorization, ['POST']],
+  // RFC 9126 §2.1: a public client pushes as it calls the token endpoint, so a browser app may push too.
+  [ENDPOINT_PATHS.pushedAuthorizationRequest, ['POST']],
   [ENDPOINT_PATHS.metadata, ['GET']],
   // OpenID Connect Discovery 1.0 §4 and Core §5.3: browser relying parties (oidc-client-ts) call them from
   // their own origin.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { sweepExpired } from '../../src/core/maintenance.ts'
 import { openStores } from '../../src/store/index.ts'
-import { at, client, code, grant, refreshToken, session, user } from '../support/fixtures.ts'
+import { at, client, code, grant, pushedRequest, refreshToken, session, user } from '../support/fixtures.ts'
 
 test('sweepExpired deletes expired codes, tokens and sessions and keeps live ones', async () => {
   const stores = await openStores('memory:')
@@ -31,6 +31,24 @@ test('sweepExpired deletes expired codes, tokens and sessions and keeps live one
     assert.equal(await stores.tokens.getRefreshToken(expiredToken.digest), null)
     assert.notEqual(await stores.tokens.getRefreshToken(liveToken.digest), null)
     assert.equal(await stores.sessions.get(expiredSession.digest), null)
+  } finally {
+    await stores.close()
+  }
+})
+
+test('sweepExpired keeps a pushed request while its sign-in forms may still use it (10 minutes past expiry)', async () => {
+  const stores = await openStores('memory:')
+  try {
+    const owner = client()
+    await stores.clients.create(owner)
+    const longGone = pushedRequest(owner, { expiresAt: at(10) })
+    const signingIn = pushedRequest(owner, { expiresAt: at(500) })
+    await stores.pushedRequests.create(longGone)
+    await stores.pushedRequests.create(signingIn)
+
+    assert.equal(await sweepExpired({ stores, clock: { now: () => at(611) } }), 1)
+    assert.equal(await stores.pushedRequests.get(longGone.digest), null)
+    assert.deepEqual(await stores.pushedRequests.get(signingIn.digest), signingIn)
   } finally {
     await stores.close()
   }

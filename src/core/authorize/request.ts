@@ -72,6 +72,8 @@ export const AUTHORIZATION_PARAMETERS = [
   'nonce',
   'max_age',
   'login_hint',
+  // RFC 9126 §4: a pushed request's reference, resolved before validation (src/core/par/).
+  'request_uri',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, Keyward knows one
   // authentication class, and a session is never chosen by a hint (id_token_hint is not checked).
   'ui_locales',

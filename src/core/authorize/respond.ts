@@ -3,6 +3,7 @@ import type { OAuthError } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
 import type { Session } from '../model/session.ts'
 import { digest } from '../protocol/digest.ts'
+import { profileOf } from '../profiles/index.ts'
 import { randomToken } from '../random.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pageResult } from '../results.ts'
@@ -37,6 +38,11 @@ export async function issueCode(
   if (request.codeChallenge === null) throw new Error('A code request always carries a validated challenge.')
   const code = randomToken(ctx.random)
   const now = ctx.clock.now()
+  // A security profile may cap the lifetime (FAPI 2.0 Security Profile §5.3.2.2: 60 seconds at most).
+  const lifetime = Math.min(
+    ctx.config.lifetimes.authorizationCode,
+    profileOf(request.client)?.maxAuthorizationCodeSeconds ?? Infinity,
+  )
   const record: AuthorizationCode = {
     digest: digest(code),
     clientId: request.client.id,
@@ -44,7 +50,7 @@ export async function issueCode(
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
     scope: request.scope,
-    expiresAt: new Date(now.getTime() + ctx.config.lifetimes.authorizationCode * 1000),
+    expiresAt: new Date(now.getTime() + lifetime * 1000),
     grantId: null,
     createdAt: now,
     // OpenID Connect Core §3.1.3.6: nonce, auth_time and sid travel with the code into the ID token.

@@ -29,6 +29,8 @@ export const ENDPOINT_PATHS = {
   openidConfiguration: '/.well-known/openid-configuration',
   /** OpenID Connect Core §5.3 */
   userinfo: '/userinfo',
+  /** RFC 9126 §2 */
+  pushedAuthorizationRequest: '/par',
 } as const
 
 /**
@@ -53,6 +55,9 @@ function authorizationServerMetadata(
     introspection_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt'],
     introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
+    // RFC 9126 §5: clients authenticate there as at the token endpoint.
+    pushed_authorization_request_endpoint: url(ENDPOINT_PATHS.pushedAuthorizationRequest),
+    require_pushed_authorization_requests: config.requirePushedAuthorizationRequests,
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit')

@@ -6,7 +6,7 @@ import { type ReplySide, send } from '../send.ts'
 
 /**
  * The endpoints machines call: the token endpoint (RFC 6749 §3.2), revocation (RFC 7009), introspection
- * (RFC 7662), device authorization (RFC 8628 §3.1), each with a form and client credentials; and the public
+ * (RFC 7662), device authorization (RFC 8628 §3.1), pushed authorization requests (RFC 9126), each with a form and client credentials; and the public
  * metadata (RFC 8414, and OpenID Connect Discovery at its own path) and signing keys; OpenID Connect UserInfo.
  */
 export function registerApiRoutes(
@@ -26,6 +26,7 @@ export function registerApiRoutes(
     [ENDPOINT_PATHS.revocation]: server.revoke,
     [ENDPOINT_PATHS.introspection]: server.introspect,
     [ENDPOINT_PATHS.deviceAuthorization]: server.deviceAuthorization,
+    [ENDPOINT_PATHS.pushedAuthorizationRequest]: server.pushedAuthorizationRequest,
   }
   for (const [path, operation] of Object.entries(clientEndpoints)) {
     app.post(path, async (request, reply) =>
