@@ -128,6 +128,7 @@ export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-ke
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
 export { formatFindings, lintServer } from './advisor/lint.ts'
+export { SECURITY_PROFILES } from './profiles/index.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'
 export { formatDuration } from './advisor/duration.ts'
 export { type ClientKind, clientKinds, clientLifetimes, clientPresetForKind } from './advisor/presets.ts'

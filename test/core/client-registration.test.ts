@@ -155,6 +155,48 @@ describe('registration refuses exactly what keyward lint calls an error', () => 
   })
 })
 
+describe('a security profile is enforced at registration (FAPI 2.0)', () => {
+  const keys = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }
+
+  test('a client that meets it is registered, held to the profile', () => {
+    const { client, secret } = registerClient(
+      { ...webApp, securityProfile: 'fapi2', tokenEndpointAuthMethod: 'private_key_jwt', jwks: keys },
+      deps,
+    )
+    assert.equal(client.securityProfile, 'fapi2')
+    assert.equal(secret, null)
+  })
+
+  test('a secret, a public client or a legacy grant is refused with the profile named', () => {
+    assert.deepEqual(problemsOf({ securityProfile: 'fapi2' }), [
+      'The FAPI 2.0 Security Profile requires private_key_jwt; this client uses client_secret_basic.',
+    ])
+    const publicApp = problemsOf({
+      securityProfile: 'fapi2',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+    })
+    assert.ok(
+      publicApp.some((problem) => /admits confidential clients only/.test(problem)),
+      publicApp.join('\n'),
+    )
+    const password = problemsOf({
+      securityProfile: 'fapi2',
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwks: keys,
+      grantTypes: ['authorization_code', 'password'],
+      allowLegacy: ['password'],
+    })
+    assert.deepEqual(password, ['The FAPI 2.0 Security Profile forbids password, which this client has.'])
+  })
+
+  test('require_pushed_authorization_requests is kept as registered, off by default', () => {
+    assert.equal(registerClient(webApp, deps).client.requirePushedAuthorizationRequests, false)
+    const pushing = registerClient({ ...webApp, requirePushedAuthorizationRequests: true }, deps)
+    assert.equal(pushing.client.requirePushedAuthorizationRequests, true)
+  })
+})
+
 describe('registerClient', () => {
   test('a client id never starts with a dash or an underscore: it is typed as a command-line argument', () => {
     // Random bytes that encode to '-' or '_' first (0xF8-0xFF): `keyward clients show -Abc` read the id as an option.

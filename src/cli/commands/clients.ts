@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import {
+  SECURITY_PROFILES,
   type ClientKind,
   type ClientRegistration,
   lintServer,
@@ -11,7 +12,13 @@ import {
   deleteClient,
   rotateClientSecret,
 } from '../../core/index.ts'
-import type { Client, ClientKeySet, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
+import type {
+  Client,
+  ClientKeySet,
+  ClientLifetimes,
+  LegacyFlow,
+  SecurityProfileName,
+} from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
 import { existing, list, print, UsageError, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
@@ -30,6 +37,8 @@ export function describeClient(client: Client): Record<string, unknown> {
     legacy_flows: client.legacyFlows,
     access_token_format: client.accessTokenFormat,
     can_introspect: client.canIntrospect,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    security_profile: client.securityProfile,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
   }
@@ -57,6 +66,8 @@ interface CreateOptions {
   refreshIdleTtl?: string
   refreshAbsoluteTtl?: string
   introspect?: boolean
+  requirePar?: boolean
+  profile?: string
   allowLegacy?: string[]
   json?: boolean
 }
@@ -95,6 +106,12 @@ function keySetIn(file: string): ClientKeySet {
   return { keys }
 }
 
+function securityProfileNamed(name: string): SecurityProfileName {
+  const known = Object.keys(SECURITY_PROFILES)
+  if (!known.includes(name)) throw new UsageError(`--profile is one of ${known.join(', ')}.`)
+  return name as SecurityProfileName
+}
+
 function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
   const preset = kindSettings(given)
   const options = { ...given, ...preset }
@@ -129,6 +146,8 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
+    requirePushedAuthorizationRequests: options.requirePar === true,
+    ...(options.profile === undefined ? {} : { securityProfile: securityProfileNamed(options.profile) }),
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
 }
@@ -153,6 +172,11 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')
     .option('--refresh-absolute-ttl <seconds>', 'refresh token absolute lifetime')
     .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
+    .option('--require-par', 'accept its authorization requests only when pushed (RFC 9126, POST /par)')
+    .option(
+      '--profile <profile>',
+      `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}`,
+    )
     .option(
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',
@@ -165,8 +189,10 @@ export function clientsCommand(program: Command, env: Environment): void {
           config.scopes.map((scope) => scope.name),
         )
         const { client, secret } = await createClient(registration, admin)
-        // The operator acknowledged a legacy flow: say once more, on stderr, what they accepted.
-        for (const finding of lintServer(config, [client]).filter((f) => f.id.startsWith('legacy-'))) {
+        // The operator acknowledged a legacy flow, or chose a profile Keyward does not meet in full: say once
+        // more, on stderr, what they accepted.
+        const accepted = (id: string) => id.startsWith('legacy-') || id.startsWith('profile-')
+        for (const finding of lintServer(config, [client]).filter((f) => accepted(f.id))) {
           console.error(`Warning: ${finding.message}\n  ${finding.fix}`)
         }
         const result = { ...describeClient(client), ...(secret === null ? {} : { client_secret: secret }) }
