@@ -69,6 +69,14 @@ async function pushed(registered: RegisteredClient, pkce: Pkce = newPkce()): Pro
 const authorizeUrl = (params: Record<string, string>) =>
   `${server.issuer}/authorize?${new URLSearchParams(params)}`
 
+/** The person signs in and approves a request `registered` pushed; returns where the browser is sent. */
+const signInToPushed = (registered: RegisteredClient, requestUri: string) =>
+  followAuthorization(
+    newBrowser(server.issuer),
+    authorizeUrl({ client_id: registered.client.id, request_uri: requestUri }),
+    { user: person },
+  )
+
 function assertErrorPage(page: Page, code: string, message: RegExp): void {
   assert.equal(page.status, 400, page.body.slice(0, 300))
   assert.equal(page.location, null, 'the person is told, never redirected')
@@ -80,11 +88,7 @@ describe('push, then authorize (RFC 9126 §2, §4)', () => {
   test('the pushed parameters drive the flow; the code redeems for tokens', async () => {
     const pkce = newPkce()
     const requestUri = await pushed(web, pkce)
-    const location = await followAuthorization(
-      newBrowser(server.issuer),
-      authorizeUrl({ client_id: web.client.id, request_uri: requestUri }),
-      { user: person },
-    )
+    const location = await signInToPushed(web, requestUri)
     assert.equal(`${location.origin}${location.pathname}`, web.client.redirectUris[0])
     assert.equal(location.searchParams.get('state'), 'pushed-state')
     assert.equal(location.searchParams.get('iss'), server.issuer)
@@ -96,11 +100,7 @@ describe('push, then authorize (RFC 9126 §2, §4)', () => {
   test('a public client pushes with its client_id alone', async () => {
     const pkce = newPkce()
     const requestUri = await pushed(publicApp, pkce)
-    const location = await followAuthorization(
-      newBrowser(server.issuer),
-      authorizeUrl({ client_id: publicApp.client.id, request_uri: requestUri }),
-      { user: person },
-    )
+    const location = await signInToPushed(publicApp, requestUri)
     const reply = await redeemCode(server, { ...publicApp, code: codeOf(location), verifier: pkce.verifier })
     assert.equal(reply.status, 200, JSON.stringify(reply.json))
   })
@@ -243,11 +243,7 @@ describe('PAR required (RFC 9126 §5, §6)', () => {
 
   test('the same client pushing goes through', async () => {
     const requestUri = await pushed(mustPush)
-    const location = await followAuthorization(
-      newBrowser(server.issuer),
-      authorizeUrl({ client_id: mustPush.client.id, request_uri: requestUri }),
-      { user: person },
-    )
+    const location = await signInToPushed(mustPush, requestUri)
     codeOf(location)
   })
 

@@ -24,6 +24,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/revoke': api(true, 'POST', 'OPTIONS'),
   '/introspect': api(false, 'POST'),
   '/device_authorization': api(true, 'POST', 'OPTIONS'),
+  '/par': api(true, 'POST', 'OPTIONS'),
   '/.well-known/oauth-authorization-server': api(true, 'GET', 'HEAD', 'OPTIONS'),
   '/jwks.json': api(true, 'GET', 'HEAD', 'OPTIONS'),
   '/.well-known/openid-configuration': api(true, 'GET', 'HEAD', 'OPTIONS'),
