@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, test } from 'node:test'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { basicAuthorization, postToken, redeemCode } from '../support/oauth-client.ts'
+import { basicAuthorization, postJson, postToken, redeemCode } from '../support/oauth-client.ts'
 import { codeOf, codeRequest, formOn, newBrowser, newPkce, submit } from '../support/flow.ts'
 
 // The most verbose level: whatever any layer logs, it must not be a credential.
@@ -73,6 +73,27 @@ test('architecture §5: no password, code, token, secret, session id or CSRF val
     ),
   )
   remember('second code', secondCode)
+  // A pushed request (RFC 9126): its request_uri stands for the request until it is used.
+  const pushed = await postJson(
+    server,
+    '/par',
+    Object.fromEntries(codeRequest(web.client, pkce, { scope: 'read' })),
+    {
+      authorization: basicAuthorization(web.client.id, web.secret ?? ''),
+    },
+  )
+  const requestUri = String(pushed.json.request_uri)
+  remember('request_uri', requestUri)
+  const pushedCode = codeOf(
+    new URL(
+      (
+        await browser.get(
+          `/authorize?${new URLSearchParams({ client_id: web.client.id, request_uri: requestUri })}`,
+        )
+      ).location ?? '',
+    ),
+  )
+  remember('code of a pushed request', pushedCode)
 
   const logged = server.logs.join('\n')
   assert.ok(server.logs.length > 20, 'the server did log the requests')
