@@ -146,6 +146,24 @@ describe('a request_uri is used once, by its client, before it expires', () => {
     assertErrorPage(await browser.get(start), 'invalid_request_uri', /expired or was used/)
   })
 
+  test('of racing approvals of one pushed request, exactly one gets a code', async () => {
+    const fresh = await server.client({ name: 'Raced' })
+    const requestUri = await pushed(fresh)
+    const browser = newBrowser(server.issuer)
+    const login = await browser.get(authorizeUrl({ client_id: fresh.client.id, request_uri: requestUri }))
+    const consent = await submit(browser, login, { username: person.username, password: person.password })
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => submit(browser, consent, { decision: 'approve' })),
+    )
+    const codes = answers.filter((page) => new URL(page.location ?? 'x:').searchParams.has('code'))
+    assert.equal(codes.length, 1)
+    for (const page of answers.filter((answer) => !codes.includes(answer))) {
+      // Refused on arrival (a page), or at the use itself when it lost the race (back to the client).
+      const error = page.location === null ? page.body : new URL(page.location).searchParams.get('error')
+      assert.match(error ?? '', /invalid_request_uri/)
+    }
+  })
+
   test('an expired request_uri is refused', async () => {
     const requestUri = await pushed(web)
     server.clock.advance(61)
