@@ -57,6 +57,23 @@ describe('pushed authorization requests with real client libraries', () => {
       ),
     )
     assert.equal(pushed.expires_in, 60)
+    // FAPI 2.0: the push names its redirect_uri, though the client registered only one.
+    const withoutRedirect = await oauth.pushedAuthorizationRequest(
+      as,
+      client,
+      clientAuth,
+      {
+        response_type: 'code',
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      insecure,
+    )
+    assert.equal(withoutRedirect.status, 400)
+    assert.deepEqual(await withoutRedirect.json(), {
+      error: 'invalid_request',
+      error_description: 'The FAPI 2.0 Security Profile requires redirect_uri in the pushed request.',
+    })
 
     const url = new URL(as.authorization_endpoint ?? '')
     url.searchParams.set('client_id', client.client_id)
