@@ -188,12 +188,34 @@ describe('a request_uri is used once, by its client, before it expires', () => {
     assertErrorPage(page, 'invalid_request', /pushed by another application/)
   })
 
-  test('parameters sent beside request_uri are refused, not mixed in', async () => {
+  test('parameters sent beside request_uri with other values are refused, not mixed in', async () => {
     const requestUri = await pushed(web)
     const page = await newBrowser(server.issuer).get(
-      authorizeUrl({ client_id: web.client.id, request_uri: requestUri, scope: 'write', state: 'x' }),
+      authorizeUrl({
+        client_id: web.client.id,
+        request_uri: requestUri,
+        response_type: 'code',
+        scope: 'write',
+        state: 'x',
+      }),
     )
-    assertErrorPage(page, 'invalid_request', /scope, state must be pushed too/)
+    assertErrorPage(page, 'invalid_request', /scope, state differ from the pushed request/)
+  })
+
+  test('the same values repeated beside request_uri (OpenID Connect Core §6.1) are accepted', async () => {
+    const requestUri = await pushed(web)
+    const location = await followAuthorization(
+      newBrowser(server.issuer),
+      authorizeUrl({
+        client_id: web.client.id,
+        request_uri: requestUri,
+        response_type: 'code',
+        state: 'pushed-state',
+      }),
+      { user: person },
+    )
+    assert.equal(location.searchParams.get('state'), 'pushed-state')
+    codeOf(location)
   })
 
   test('client_id is required beside request_uri', async () => {

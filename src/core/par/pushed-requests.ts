@@ -76,15 +76,6 @@ export async function resolvePushedRequest(
   const requestUri = params.get('request_uri')
   if (requestUri === undefined || !isPushedRequestUri(requestUri)) return { kind: 'sent' }
   const refused = (error: OAuthError) => ({ kind: 'refused', error }) as const
-  // RFC 9126 §4: the pushed parameters are the request; one sent beside them would be ambiguous.
-  const mixed = PUSHABLE_PARAMETERS.filter((name) => params.has(name))
-  if (mixed.length > 0) {
-    return refused(
-      new InvalidRequest(
-        `A pushed request is sent as client_id and request_uri alone; ${mixed.join(', ')} must be pushed too.`,
-      ),
-    )
-  }
   const clientId = params.get('client_id')
   // RFC 9126 §4 (RFC 9101 §5): client_id is required beside request_uri.
   if (clientId === undefined)
@@ -100,6 +91,18 @@ export async function resolvePushedRequest(
   }
   if (pushed.clientId !== clientId) {
     return refused(new InvalidRequest('The request_uri was pushed by another application.'))
+  }
+  // RFC 9126 §4 with RFC 9101 §6.3: the pushed parameters are the request. One repeated beside them with the same
+  // value (as OpenID Connect Core §6.1 asks of response_type and scope) is harmless; another value is refused.
+  const mixed = PUSHABLE_PARAMETERS.filter(
+    (name) => params.has(name) && params.get(name) !== pushed.parameters[name],
+  )
+  if (mixed.length > 0) {
+    return refused(
+      new InvalidRequest(
+        `${mixed.join(', ')} differ from the pushed request: send client_id and request_uri alone.`,
+      ),
+    )
   }
   return { kind: 'pushed', params: new Map(Object.entries(pushed.parameters)), pushed }
 }
