@@ -29,8 +29,8 @@ export interface ClientRegistration {
   readonly canIntrospect?: boolean
   /** RFC 9126 §6: the client's authorization requests come through PAR only. */
   readonly requirePushedAuthorizationRequests?: boolean
-  /** A security profile the client is held to (src/core/profiles/). */
-  readonly securityProfile?: SecurityProfileName
+  /** A security profile the client is held to (src/core/profiles/): absent, the server's default; null, none. */
+  readonly securityProfile?: SecurityProfileName | null
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
@@ -93,7 +93,11 @@ function registrationProblems(
  */
 export function registerClient(
   registration: ClientRegistration,
-  deps: { config: LintedConfig; clock: Clock; random: Random },
+  deps: {
+    config: LintedConfig & { readonly defaultSecurityProfile?: SecurityProfileName | undefined }
+    clock: Clock
+    random: Random
+  },
 ): { client: Client; secret: string | null } {
   const now = deps.clock.now()
   const tokenEndpointAuthMethod =
@@ -119,7 +123,10 @@ export function registerClient(
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
     requirePushedAuthorizationRequests: registration.requirePushedAuthorizationRequests ?? false,
-    securityProfile: registration.securityProfile ?? null,
+    securityProfile:
+      registration.securityProfile === undefined
+        ? (deps.config.defaultSecurityProfile ?? null)
+        : registration.securityProfile,
     createdAt: now,
     updatedAt: now,
   }

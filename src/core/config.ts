@@ -118,6 +118,8 @@ export const configSchema = z
       .prefault({}),
     /** RFC 9126 §5 require_pushed_authorization_requests: /authorize takes pushed requests only, from every client. */
     requirePushedAuthorizationRequests: z.boolean().default(false),
+    /** The security profile a client registered without one (`--profile`) is held to, e.g. fapi2; none when absent. */
+    defaultSecurityProfile: z.enum(['fapi2']).optional(),
     /** Seconds a device waits between polls at first (RFC 8628 §3.2). */
     devicePollInterval: z.number().int().min(1).max(60).default(5),
     /**

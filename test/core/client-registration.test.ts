@@ -190,6 +190,15 @@ describe('a security profile is enforced at registration (FAPI 2.0)', () => {
     assert.deepEqual(password, ['The FAPI 2.0 Security Profile forbids password, which this client has.'])
   })
 
+  test("the server's defaultSecurityProfile holds a client registered without one; null opts out", () => {
+    const strict = { ...deps, config: testConfig({ defaultSecurityProfile: 'fapi2' }) }
+    assert.throws(() => registerClient(webApp, strict), /FAPI 2\.0 Security Profile requires private_key_jwt/)
+    const keyed = { ...webApp, tokenEndpointAuthMethod: 'private_key_jwt', jwks: keys } as const
+    assert.equal(registerClient(keyed, strict).client.securityProfile, 'fapi2')
+    assert.equal(registerClient({ ...webApp, securityProfile: null }, strict).client.securityProfile, null)
+    assert.equal(registerClient(webApp, deps).client.securityProfile, null)
+  })
+
   test('require_pushed_authorization_requests is kept as registered, off by default', () => {
     assert.equal(registerClient(webApp, deps).client.requirePushedAuthorizationRequests, false)
     const pushing = registerClient({ ...webApp, requirePushedAuthorizationRequests: true }, deps)

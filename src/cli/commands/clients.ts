@@ -106,9 +106,11 @@ function keySetIn(file: string): ClientKeySet {
   return { keys }
 }
 
-function securityProfileNamed(name: string): SecurityProfileName {
+/** A profile's name, or none: the server's defaultSecurityProfile does not apply to this client. */
+function securityProfileNamed(name: string): SecurityProfileName | null {
   const known = Object.keys(SECURITY_PROFILES)
-  if (!known.includes(name)) throw new UsageError(`--profile is one of ${known.join(', ')}.`)
+  if (name === 'none') return null
+  if (!known.includes(name)) throw new UsageError(`--profile is one of ${known.join(', ')} or none.`)
   return name as SecurityProfileName
 }
 
@@ -175,7 +177,7 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--require-par', 'accept its authorization requests only when pushed (RFC 9126, POST /par)')
     .option(
       '--profile <profile>',
-      `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}`,
+      `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}, or none (default: the config's defaultSecurityProfile)`,
     )
     .option(
       '--allow-legacy <flow...>',
