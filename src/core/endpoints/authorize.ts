@@ -10,7 +10,9 @@ import { errorResponse, implicitResponse, issueCode } from '../authorize/respond
 import type { CoreContext } from '../context.ts'
 import { AccessDenied, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
-import type { HiddenFields } from '../model/pages.ts'
+import type { Client } from '../model/client.ts'
+import type { AppHome, HiddenFields } from '../model/pages.ts'
+import { isLoopbackHost } from '../protocol/redirect-uri.ts'
 import type { Session } from '../model/session.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
@@ -64,6 +66,19 @@ function loginPage(
   return pageResult({ view: 'login', model }, status, problem?.refusal)
 }
 
+/**
+ * Where a person can go back to an application whose link was bad: the origin of a registered https redirect URI
+ * (the operator registered it, unlike anything in the link). None for native and loopback-only apps.
+ */
+function appHomeOf(client: Client): AppHome | undefined {
+  for (const uri of client.redirectUris) {
+    const url = URL.parse(uri)
+    if (url?.protocol === 'https:' && !isLoopbackHost(url.hostname))
+      return { name: client.name, url: url.origin }
+  }
+  return undefined
+}
+
 /** Validates the request, then answers with the error (a redirect or a page), or runs `work` with the valid request. */
 async function withValidRequest(
   params: ReadonlyMap<string, string>,
@@ -71,7 +86,14 @@ async function withValidRequest(
   work: (request: AuthorizationRequest) => Promise<EndpointResult>,
 ): Promise<EndpointResult> {
   const result = await validateAuthorizationRequest(params, (id) => deps.stores.clients.get(id))
-  if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
+  if (result.kind === 'show-error') {
+    const appHome = result.client === undefined ? undefined : appHomeOf(result.client)
+    return errorPageResult(result.error, 'The app sent you here with a bad link', {
+      advice:
+        'Go back to the app and try again. If this keeps happening, tell its developers what this page says.',
+      ...(appHome === undefined ? {} : { appHome }),
+    })
+  }
   if (result.kind === 'redirect-error') {
     return errorResponse(result, result.error, deps.config.issuer)
   }

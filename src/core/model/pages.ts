@@ -52,6 +52,16 @@ export interface ErrorPage {
   readonly code?: string
   /** How long the person must wait before trying again (a 429's Retry-After), in seconds. */
   readonly retryAfterSeconds?: number
+  /** What the person can do about it, when the message alone does not say. */
+  readonly advice?: string
+  /** The site of the application that sent the person here, when known: their way back to it. */
+  readonly appHome?: AppHome
+}
+
+/** An application's site as a person is offered it: its name, and an https URL registered for it. */
+export interface AppHome {
+  readonly name: string
+  readonly url: string
 }
 
 /** OAuth 2.0 Form Post Response Mode §2: the response parameters, posted by the browser to the client. */
