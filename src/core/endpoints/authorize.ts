@@ -142,8 +142,28 @@ async function proceed(
       username: user.username,
       scopes: scopeDescriptions(request.scope, deps.config.scopes),
       hiddenFields: authorizationFields(params),
+      redirectHost: hostOf(request.redirectUri),
+      switchAccount: switchAccountLink(params),
     },
   })
+}
+
+/** Where a redirect URI sends the person, as they can check it: the host, or the scheme of an app on the device. */
+function hostOf(redirectUri: string): string {
+  const url = new URL(redirectUri)
+  return url.host === '' ? url.protocol.slice(0, -1) : url.host
+}
+
+/**
+ * "Not you?": the same request with prompt=login (OpenID Connect Core §3.1.2.1), so that the person signs in
+ * again, as whoever they are, before anything is issued; the new session replaces the old one in this browser.
+ */
+function switchAccountLink(params: ReadonlyMap<string, string>): string {
+  const query = new URLSearchParams(authorizationFields(params))
+  const prompts = new Set((query.get('prompt') ?? '').split(' ').filter(Boolean))
+  prompts.add('login')
+  query.set('prompt', [...prompts].join(' '))
+  return `${ENDPOINT_PATHS.authorization}?${query}`
 }
 
 /** GET or POST /authorize (RFC 6749 §3.1: both methods are supported). */

@@ -27,6 +27,10 @@ export interface ConsentPage {
   readonly username: string
   readonly scopes: readonly ScopeDescription[]
   readonly hiddenFields: HiddenFields
+  /** Where the person will be sent afterwards: the redirect URI's host (its scheme for an app on the device). */
+  readonly redirectHost?: string
+  /** The same authorization request with prompt=login, relative to the issuer: to sign in as someone else. */
+  readonly switchAccount?: string
 }
 
 export interface DeviceEntryPage {
