@@ -29,6 +29,13 @@ export const ENDPOINT_PATHS = {
   openidConfiguration: '/.well-known/openid-configuration',
   /** OpenID Connect Core §5.3 */
   userinfo: '/userinfo',
+  /** A person's own account: the apps they allowed, their sessions, their password; and its forms. */
+  account: '/account',
+  accountLogin: '/account/login',
+  accountDisconnect: '/account/disconnect',
+  accountEndSession: '/account/sessions/end',
+  accountEndAllSessions: '/account/sessions/end-all',
+  accountPassword: '/account/password',
 } as const
 
 /**

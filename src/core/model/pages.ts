@@ -75,6 +75,38 @@ export interface FormPostPage {
   readonly fields: HiddenFields
 }
 
+/** An application a person allowed, as their account page lists it. */
+export interface AllowedApp {
+  readonly clientId: string
+  readonly clientName: string
+  readonly scopes: readonly ScopeDescription[]
+  /** When the person first allowed it. */
+  readonly allowedAt: Date
+}
+
+/** A live sign-in of the person, in some browser. */
+export interface SignedInSession {
+  /** The session's public id (never its cookie): what the form to end it names. */
+  readonly sid: string
+  readonly signedInAt: Date
+  readonly expiresAt: Date
+  /** The session of the browser showing the page. */
+  readonly current: boolean
+}
+
+/** The account page (/account): a person's allowed apps, their sessions, and their password. */
+export interface AccountPage {
+  readonly username: string
+  readonly apps: readonly AllowedApp[]
+  readonly sessions: readonly SignedInSession[]
+  /** False where passwords are changed elsewhere (People without changePassword): no password form. */
+  readonly canChangePassword: boolean
+  /** What the last action did, said once at the top. */
+  readonly notice?: string
+  /** Why the password was not changed. */
+  readonly passwordError?: string
+}
+
 /** Every page Keyward shows, by name, with its model. */
 export type Page =
   | { readonly view: 'login'; readonly model: LoginPage }
@@ -84,3 +116,4 @@ export type Page =
   | { readonly view: 'device-done'; readonly model: DeviceDonePage }
   | { readonly view: 'error'; readonly model: ErrorPage }
   | { readonly view: 'form-post'; readonly model: FormPostPage }
+  | { readonly view: 'account'; readonly model: AccountPage }

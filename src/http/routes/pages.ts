@@ -71,6 +71,31 @@ export function registerPageRoutes(
     return sendAuthorization(request, reply, form, await server.consent(form, browserOf(request)))
   })
 
+  const account = server.account
+  app.get(ENDPOINT_PATHS.account, async (request, reply) =>
+    send(request, reply, await account.page(browserOf(request)), side),
+  )
+  app.get(ENDPOINT_PATHS.accountLogin, async (request, reply) =>
+    send(request, reply, await account.loginPage(browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.accountLogin, async (request, reply) => {
+    const form = formFrom(request)
+    return send(request, reply, await account.login(signInFrom(request, form)), side)
+  })
+  app.post(ENDPOINT_PATHS.accountDisconnect, async (request, reply) =>
+    send(request, reply, await account.disconnect(formFrom(request), browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.accountEndSession, async (request, reply) =>
+    send(request, reply, await account.endSession(formFrom(request), browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.accountEndAllSessions, async (request, reply) => {
+    formFrom(request)
+    return send(request, reply, await account.endAllSessions(browserOf(request)), side)
+  })
+  app.post(ENDPOINT_PATHS.accountPassword, async (request, reply) =>
+    send(request, reply, await account.changePassword(formFrom(request), browserOf(request)), side),
+  )
+
   const device = server.deviceVerification
   // RFC 8628 §3.3.1: verification_uri_complete carries the code; the person still confirms it.
   app.get(ENDPOINT_PATHS.deviceVerification, async (request, reply) =>
