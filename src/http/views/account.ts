@@ -39,7 +39,7 @@ function sessionItem(session: SignedInSession, form: Form) {
     ? 'Sign out of this browser'
     : `Sign out of the session signed in ${dateFormat.format(session.signedInAt)} UTC`
   return html`<li${session.current && html` class="current"`}>
-<p class="item-title">Signed in ${when(session.signedInAt)}${session.current && html` <span class="badge">This browser</span>`}</p>
+<p class="item-title"><span>Signed in ${when(session.signedInAt)}</span>${session.current && html` <span class="badge">This browser</span>`}</p>
 <p class="item-detail">Until ${when(session.expiresAt)}, unless you sign out</p>
 ${form(
   ENDPOINT_PATHS.accountEndSession,
