@@ -60,7 +60,8 @@ describe('the account page (core)', () => {
     const expired = await signIn()
     clock.advance(8 * 3600 + 1)
     const other = await signIn()
-    const { browser } = await signIn()
+    clock.advance(1)
+    const { browser, session: current } = await signIn()
     await signIn(stranger.id)
 
     const model = modelOf(await account.page(browser))
@@ -76,7 +77,7 @@ describe('the account page (core)', () => {
       model.sessions.map((session) => [session.sid, session.current]),
       [
         [other.session.sid, false],
-        [(await stores.sessions.listByUser(person.id)).at(-1)?.sid, true],
+        [current.sid, true],
       ],
     )
     assert.ok(
@@ -96,9 +97,18 @@ describe('the account page (core)', () => {
     const kept = make.grant({ client: notes, user: person })
     for (const grant of [first, second, kept]) await stores.grants.create(grant)
     await stores.consents.put(make.consent({ client: photos, user: person }))
+    const unredeemed = make.code({ client: photos, user: person })
+    await stores.codes.create(unredeemed)
+    const approvedDevice = make.deviceCode(photos, { status: 'approved', userId: person.id })
+    await stores.deviceCodes.create(approvedDevice)
     const { browser } = await signIn()
 
     const model = modelOf(await account.disconnect(form({ client_id: photos.id }), browser))
+    assert.equal((await stores.codes.consume(unredeemed.digest, make.t0)).kind, 'missing', 'its code is gone')
+    assert.equal(
+      (await stores.deviceCodes.getByDeviceCode(approvedDevice.deviceCodeDigest))?.status,
+      'denied',
+    )
     assert.match(model.notice ?? '', /^Photos is disconnected/)
     assert.deepEqual(
       model.apps.map((app) => app.clientName),

@@ -40,9 +40,9 @@ export async function revokeGrant(
 }
 
 /**
- * A person disconnects an application: every live grant of theirs for the client is revoked with its tokens and
- * their consent is forgotten, in one transaction, so that the application must ask them again. False when there
- * was nothing to end.
+ * A person disconnects an application: every live grant of theirs for the client is revoked with its tokens,
+ * their codes and device approvals not yet collected by it are withdrawn, and their consent is forgotten, in one
+ * transaction, so that the application must ask them again. False when there was no grant or consent to end.
  */
 export async function disconnectClient(
   access: { readonly userId: string; readonly clientId: string },
@@ -57,6 +57,9 @@ export async function disconnectClient(
       if (grant.clientId !== clientId || grant.revokedAt !== null) continue
       if (await tx.grants.revoke(grant.id, now, reason)) ended.push(grant)
     }
+    // What would become a grant of the client's later: codes not yet redeemed, devices approved not yet polled.
+    await tx.codes.deleteUnusedByUser(userId, clientId)
+    await tx.deviceCodes.denyApprovedByUser(userId, clientId)
     return { revoked: ended, forgotten: await tx.consents.delete(userId, clientId) }
   })
   announceRevocation(access, revoked, forgotten, reason, ctx)
