@@ -5,6 +5,15 @@
 import type { ClientAuthInput } from './client-auth/credentials.ts'
 import type { CoreContext } from './context.ts'
 import { authorize, type Browser, submitConsent, submitLogin } from './endpoints/authorize.ts'
+import {
+  changeOwnPassword,
+  disconnect,
+  endAllSessions,
+  endOneSession,
+  showAccount,
+  showAccountLogin,
+  submitAccountLogin,
+} from './endpoints/account.ts'
 import { authorizeDevice } from './endpoints/device-authorization.ts'
 import {
   deviceEntryPage,
@@ -54,6 +63,16 @@ export interface AuthorizationServer {
   jwks(): EndpointResult
   /** OpenID Connect Core §5.3: the person's claims for a bearer access token (header or form body). */
   userinfo(request: ClientAuthInput): Promise<EndpointResult>
+  /** A person's own account (/account): the apps they allowed, their sessions, their password. */
+  readonly account: {
+    page(browser: Browser): Promise<EndpointResult>
+    loginPage(browser: Browser): Promise<EndpointResult>
+    login(signIn: SignIn): Promise<EndpointResult>
+    disconnect(form: Form, browser: Browser): Promise<EndpointResult>
+    endSession(form: Form, browser: Browser): Promise<EndpointResult>
+    endAllSessions(browser: Browser): Promise<EndpointResult>
+    changePassword(form: Form, browser: Browser): Promise<EndpointResult>
+  }
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -75,6 +94,15 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     metadata: () => metadata(deps),
     jwks: () => jwks(deps),
     userinfo: (request) => userinfo(request, deps),
+    account: {
+      page: (browser) => showAccount(browser, deps),
+      loginPage: (browser) => showAccountLogin(browser, deps),
+      login: (signIn) => submitAccountLogin(signIn, deps),
+      disconnect: (form, browser) => disconnect(form, browser, deps),
+      endSession: (form, browser) => endOneSession(form, browser, deps),
+      endAllSessions: (browser) => endAllSessions(browser, deps),
+      changePassword: (form, browser) => changeOwnPassword(form, browser, deps),
+    },
   }
 }
 

@@ -95,6 +95,25 @@ test('architecture §5: no password, code, token, secret, session id or CSRF val
   )
   remember('code of a pushed request', pushedCode)
 
+  // The account page: a wrong current password, then a password change.
+  const account = await browser.get('/account')
+  const passwordForm = (body: string) =>
+    formOn(body.slice(body.indexOf('<form method="post" action="/account/password">')))
+  const newPassword = `new-${randomBytes(12).toString('base64url')}`
+  remember('new password', newPassword)
+  const change = (current: string, page: typeof account) =>
+    browser.post('/account/password', {
+      ...passwordForm(page.body)?.fields,
+      current_password: current,
+      new_password: newPassword,
+      confirm_password: newPassword,
+    })
+  const wrongCurrent = `wrong-current-${randomBytes(12).toString('base64url')}`
+  remember('wrong current password', wrongCurrent)
+  const refusedChange = await change(wrongCurrent, account)
+  assert.equal(refusedChange.status, 400)
+  assert.equal((await change(password, refusedChange)).status, 200)
+
   const logged = server.logs.join('\n')
   assert.ok(server.logs.length > 20, 'the server did log the requests')
   assert.ok(logged.includes('/token') && logged.includes('/authorize'), 'request paths are logged')

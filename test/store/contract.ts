@@ -434,6 +434,20 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal((await stores.codes.consume(theirs.digest, at(2))).kind, 'ok')
     })
 
+    it("deleteUnusedByUser with a client removes only that client's unused codes of the user", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const otherClient = make.client()
+      await stores.clients.create(otherClient)
+      const mine = make.code(owner)
+      const otherApps = make.code({ client: otherClient, user: owner.user })
+      for (const item of [mine, otherApps]) await stores.codes.create(item)
+      assert.equal(await stores.codes.deleteUnusedByUser(owner.user.id, owner.client.id), 1)
+      assert.equal((await stores.codes.consume(mine.digest, at(2))).kind, 'missing')
+      assert.equal((await stores.codes.consume(otherApps.digest, at(2))).kind, 'ok')
+    })
+
     it('deleteExpired removes codes that expired before the instant and counts them', async ({ stores }) => {
       const owner = await owners(stores)
       const old = make.code(owner, { expiresAt: at(10) })
@@ -872,6 +886,21 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       for (const untouched of [consumed, pending, theirs]) {
         assert.deepEqual(await stores.deviceCodes.getByDeviceCode(untouched.deviceCodeDigest), untouched)
       }
+    })
+
+    it("denyApprovedByUser with a client denies only that client's approved codes of the user", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const otherClient = make.client()
+      await stores.clients.create(otherClient)
+      const approved = { status: 'approved', userId: owner.user.id } as const
+      const mine = make.deviceCode(owner.client, approved)
+      const otherApps = make.deviceCode(otherClient, approved)
+      for (const item of [mine, otherApps]) await stores.deviceCodes.create(item)
+      assert.equal(await stores.deviceCodes.denyApprovedByUser(owner.user.id, owner.client.id), 1)
+      assert.equal((await stores.deviceCodes.getByDeviceCode(mine.deviceCodeDigest))?.status, 'denied')
+      assert.deepEqual(await stores.deviceCodes.getByDeviceCode(otherApps.deviceCodeDigest), otherApps)
     })
 
     it('deleteExpired removes expired device codes and counts them', async ({ stores }) => {

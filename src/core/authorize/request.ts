@@ -55,7 +55,7 @@ export interface AuthorizationRequest {
 export type AuthorizationRequestResult =
   | { readonly kind: 'valid'; readonly request: AuthorizationRequest }
   /** RFC 6749 §4.1.2.1: unknown client or bad redirect URI: tell the person, never redirect. */
-  | { readonly kind: 'show-error'; readonly error: OAuthError }
+  | { readonly kind: 'show-error'; readonly error: OAuthError; readonly client?: Client }
   | ({ readonly kind: 'redirect-error'; readonly error: OAuthError } & ResponseTarget)
 
 /** The parameters an authorization request carries; login and consent forms send exactly these back. */
@@ -109,6 +109,7 @@ export async function validateAuthorizationRequest(
     return {
       kind: 'show-error',
       error: new InvalidRequest('The redirect_uri is not registered for this application.'),
+      client,
     }
   }
 

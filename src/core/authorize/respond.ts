@@ -62,14 +62,18 @@ export async function issueCode(
   return respondWith(request, { code, state: request.state, iss: ctx.config.issuer })
 }
 
-/** RFC 6749 §4.1.2.1 with RFC 9207: the error goes back to the client with state and iss. */
+/**
+ * RFC 6749 §4.1.2.1 with RFC 9207: the error goes back to the client with state and iss. The result carries the
+ * error too, so that the edge can log why the request was refused.
+ */
 export function errorResponse(target: ResponseTarget, error: OAuthError, issuer: string): EndpointResult {
-  return respondWith(target, {
+  const response = respondWith(target, {
     error: error.code,
     error_description: error.description,
     state: target.state,
     iss: issuer,
   })
+  return { ...response, error }
 }
 
 /** The implicit response (RFC 6749 §4.2.2): the access token, never a refresh token. */

@@ -10,8 +10,10 @@ import { errorResponse, implicitResponse, issueCode } from '../authorize/respond
 import type { CoreContext } from '../context.ts'
 import { AccessDenied, InvalidRequest, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
-import type { HiddenFields } from '../model/pages.ts'
+import type { Client } from '../model/client.ts'
+import type { AppHome, HiddenFields } from '../model/pages.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
+import { isLoopbackHost } from '../protocol/redirect-uri.ts'
 import type { Session } from '../model/session.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
@@ -75,6 +77,19 @@ function loginPage(
 type Pushed = PushedRequest | null
 
 /**
+ * Where a person can go back to an application whose link was bad: the origin of a registered https redirect URI
+ * (the operator registered it, unlike anything in the link). None for native and loopback-only apps.
+ */
+function appHomeOf(client: Client): AppHome | undefined {
+  for (const uri of client.redirectUris) {
+    const url = URL.parse(uri)
+    if (url?.protocol === 'https:' && !isLoopbackHost(url.hostname))
+      return { name: client.name, url: url.origin }
+  }
+  return undefined
+}
+
+/**
  * Validates the request (the pushed one its request_uri names, if any), then answers with the error (a redirect
  * or a page), or runs `work` with the valid request.
  */
@@ -91,7 +106,14 @@ async function withValidRequest(
     resolved.kind === 'pushed' ? resolved.params : params,
     (id) => deps.stores.clients.get(id),
   )
-  if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
+  if (result.kind === 'show-error') {
+    const appHome = result.client === undefined ? undefined : appHomeOf(result.client)
+    return errorPageResult(result.error, 'The app sent you here with a bad link', {
+      advice:
+        'Go back to the app and try again. If this keeps happening, tell its developers what this page says.',
+      ...(appHome === undefined ? {} : { appHome }),
+    })
+  }
   if (result.kind === 'redirect-error') {
     return errorResponse(result, result.error, deps.config.issuer)
   }
@@ -148,8 +170,28 @@ async function proceed(
       username: user.username,
       scopes: scopeDescriptions(request.scope, deps.config.scopes),
       hiddenFields: authorizationFields(params),
+      redirectHost: hostOf(request.redirectUri),
+      switchAccount: switchAccountLink(params),
     },
   })
+}
+
+/** Where a redirect URI sends the person, as they can check it: the host, or the scheme of an app on the device. */
+function hostOf(redirectUri: string): string {
+  const url = new URL(redirectUri)
+  return url.host === '' ? url.protocol.slice(0, -1) : url.host
+}
+
+/**
+ * "Not you?": the same request with prompt=login (OpenID Connect Core §3.1.2.1), so that the person signs in
+ * again, as whoever they are, before anything is issued; the new session replaces the old one in this browser.
+ */
+function switchAccountLink(params: ReadonlyMap<string, string>): string {
+  const query = new URLSearchParams(authorizationFields(params))
+  const prompts = new Set((query.get('prompt') ?? '').split(' ').filter(Boolean))
+  prompts.add('login')
+  query.set('prompt', [...prompts].join(' '))
+  return `${ENDPOINT_PATHS.authorization}?${query}`
 }
 
 /** GET or POST /authorize (RFC 6749 §3.1: both methods are supported). */

@@ -31,6 +31,13 @@ export const ENDPOINT_PATHS = {
   userinfo: '/userinfo',
   /** RFC 9126 §2 */
   pushedAuthorizationRequest: '/par',
+  /** A person's own account: the apps they allowed, their sessions, their password; and its forms. */
+  account: '/account',
+  accountLogin: '/account/login',
+  accountDisconnect: '/account/disconnect',
+  accountEndSession: '/account/sessions/end',
+  accountEndAllSessions: '/account/sessions/end-all',
+  accountPassword: '/account/password',
 } as const
 
 /**

@@ -75,8 +75,11 @@ export interface CodeStore {
   consume(digest: Digest, at: Date): Promise<ConsumeResult<AuthorizationCode>>
   /** Records the grant that the first redemption created, so that a reuse can revoke it. */
   setGrant(digest: Digest, grantId: string): Promise<void>
-  /** Deletes the user's codes not redeemed yet (a redeemed one stays, so that its reuse is still caught). */
-  deleteUnusedByUser(userId: string): Promise<number>
+  /**
+   * Deletes the user's codes not redeemed yet (a redeemed one stays, so that its reuse is still caught); only
+   * those issued to `clientId` when given.
+   */
+  deleteUnusedByUser(userId: string, clientId?: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -139,8 +142,8 @@ export interface DeviceCodeStore {
    * pending, denied) comes back as 'reused' with its record, whose status says which.
    */
   consume(deviceCodeDigest: Digest): Promise<ConsumeResult<DeviceCode>>
-  /** approved → denied for the user's codes that no poll has consumed yet; returns how many. */
-  denyApprovedByUser(userId: string): Promise<number>
+  /** approved → denied for the user's codes that no poll has consumed yet (only `clientId`'s when given). */
+  denyApprovedByUser(userId: string, clientId?: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 
