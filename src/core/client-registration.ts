@@ -115,6 +115,7 @@ export function registerClient(
     canIntrospect: registration.canIntrospect ?? false,
     createdAt: now,
     updatedAt: now,
+    dynamicRegistration: null,
   }
   const problems = registrationProblems(registration, client, deps.config)
   if (problems.length > 0) throw new ClientRegistrationError(problems)

@@ -7,6 +7,7 @@ import type { AuthorizationCode } from '../../src/core/model/code.ts'
 import type { Consent } from '../../src/core/model/consent.ts'
 import type { DeviceCode } from '../../src/core/model/device-code.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
+import type { InitialAccessToken } from '../../src/core/model/initial-access-token.ts'
 import type { Session } from '../../src/core/model/session.ts'
 import type { SigningKey } from '../../src/core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../src/core/model/token.ts'
@@ -77,6 +78,7 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     canIntrospect: false,
     createdAt: epoch,
     updatedAt: epoch,
+    dynamicRegistration: null,
     ...overrides,
   }
 }
@@ -136,6 +138,37 @@ export function client(overrides: Partial<Client> = {}): Client {
     canIntrospect: true,
     createdAt: t0,
     updatedAt: at(1),
+    dynamicRegistration: null,
+    ...overrides,
+  }
+}
+
+/** A client that registered itself (RFC 7591), never used yet, with every link it may register. */
+export function dynamicClient(overrides: Partial<Client> = {}): Client {
+  return client({
+    legacyFlows: [],
+    dynamicRegistration: {
+      accessTokenDigest: newDigest(),
+      links: {
+        clientUri: 'https://app.example/',
+        logoUri: 'https://app.example/logo.png',
+        tosUri: 'https://app.example/terms',
+        policyUri: 'https://app.example/privacy',
+        contacts: ['ops@app.example'],
+      },
+      firstUsedAt: null,
+    },
+    ...overrides,
+  })
+}
+
+export function initialAccessToken(overrides: Partial<InitialAccessToken> = {}): InitialAccessToken {
+  return {
+    id: `iat-${randomUUID()}`,
+    digest: newDigest(),
+    createdAt: t0,
+    expiresAt: at(3600),
+    usesLeft: 1,
     ...overrides,
   }
 }
