@@ -21,6 +21,10 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -105,6 +109,12 @@ export class RequestNotSupported extends OAuthError {
 export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
+
+// RFC 7591 §3.2.2: a registration (or its RFC 7592 update) refused.
+export class InvalidRedirectUri extends codeClass('invalid_redirect_uri') {}
+export class InvalidClientMetadata extends codeClass('invalid_client_metadata') {}
+export class InvalidSoftwareStatement extends codeClass('invalid_software_statement') {}
+export class UnapprovedSoftwareStatement extends codeClass('unapproved_software_statement') {}
 
 // RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
 export class InvalidToken extends OAuthError {
