@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import * as client from 'openid-client'
 import { createInitialAccessToken } from '../../../src/core/index.ts'
-import { followAuthorization, newBrowser } from '../../support/flow.ts'
+import { openidClientSignIn } from '../../support/openid-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // openid-client 6 registers itself (RFC 7591) with nothing but the issuer and its metadata, then runs the code
@@ -41,21 +41,15 @@ describe('openid-client 6 registers a client dynamically, then signs a person in
     assert.equal(stored?.dynamicRegistration?.firstUsedAt, null)
 
     const user = await server.user()
-    const verifier = client.randomPKCECodeVerifier()
-    const nonce = client.randomNonce()
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-    })
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    })
+    const { tokens } = await openidClientSignIn(
+      config,
+      server.issuer,
+      { user },
+      {
+        redirectUri: REDIRECT_URI,
+        scope: 'openid profile',
+      },
+    )
     assert.equal(tokens.claims()?.sub, user.id)
     assert.equal(tokens.claims()?.aud, metadata.client_id)
     const info = await client.fetchUserInfo(config, tokens.access_token, user.id)
