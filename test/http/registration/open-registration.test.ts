@@ -320,3 +320,79 @@ describe('RFC 7592 client configuration endpoint', () => {
     )
   })
 })
+
+describe('registration input of every shape', () => {
+  const FIELDS = [
+    'client_name',
+    'redirect_uris',
+    'grant_types',
+    'response_types',
+    'token_endpoint_auth_method',
+    'scope',
+    'jwks',
+    'client_uri',
+    'logo_uri',
+    'tos_uri',
+    'policy_uri',
+    'contacts',
+    'software_statement',
+    'jwks_uri',
+    '__proto__',
+    'constructor',
+  ]
+  const VALUES: readonly unknown[] = [
+    null,
+    0,
+    -1.5,
+    true,
+    '',
+    '\u0000',
+    'x'.repeat(5000),
+    {},
+    { keys: 'no' },
+    { keys: [null] },
+    [],
+    [null],
+    [1, 'a'],
+    ['https://a.example/cb', 'https://a.example/cb'],
+  ]
+  const CODES = new Set([
+    'invalid_client_metadata',
+    'invalid_redirect_uri',
+    'invalid_request',
+    'unapproved_software_statement',
+    'invalid_software_statement',
+  ])
+
+  test('every field with every kind of value: 201 or an RFC 7591 error, never a 5xx', async () => {
+    for (const field of FIELDS) {
+      for (const value of VALUES) {
+        const body = `{${JSON.stringify(webAppMetadata).slice(1, -1)},${JSON.stringify(field)}:${JSON.stringify(value)}}`
+        const response = await fetch(`${server.issuer}/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        })
+        const json = (await response.json()) as Record<string, unknown>
+        const what = `${field}=${JSON.stringify(value).slice(0, 40)}`
+        if (response.status === 201) continue
+        assert.equal(response.status, 400, what)
+        assert.ok(CODES.has(String(json.error)), `${what}: ${String(json.error)}`)
+      }
+    }
+  })
+
+  test('the configuration endpoint takes any client id without failing', async () => {
+    for (const id of ['%00', '%2F..%2Fregister', 'ünïcode', 'a.b']) {
+      const reply = await registrationRequest(server, 'GET', `/register/${id}`, { token: 'whatever' })
+      assert.equal(reply.status, 401, id)
+      assert.equal(reply.json.error, 'invalid_token', id)
+    }
+    // Longer than any id Keyward makes, and than the router reads: refused before any lookup.
+    const long = await registrationRequest(server, 'GET', `/register/${'x'.repeat(2000)}`, {
+      token: 'whatever',
+    })
+    assert.equal(long.status, 400)
+    assert.equal(long.json.error, 'invalid_request')
+  })
+})
