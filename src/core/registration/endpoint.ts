@@ -104,7 +104,7 @@ export async function registerDynamicClient(
   // RFC 7591 §3: under the token policy the initial access token is a bearer token (RFC 6750).
   const initialAccessToken =
     deps.config.registration.policy === 'token' ? bearerHeaderToken(request.authorization) : null
-  try {
+  return reportingRefusals(request, deps, async () => {
     const { registration, links } = requestedClient(request.body, deps.config)
     const made = checked(() => registerClient(registration, deps))
     const registrationAccessToken = randomToken(deps.random)
@@ -123,6 +123,17 @@ export async function registerDynamicClient(
     })
     deps.events.emit({ event: 'client_registered', clientId: client.id, address: request.address })
     return clientInformation(client, registrationAccessToken, made.secret, deps, 201)
+  })
+}
+
+/** Runs a registration or an update, reporting a refusal of its metadata as a security event. */
+async function reportingRefusals(
+  request: RegistrationRequest,
+  deps: Pick<CoreContext, 'events'>,
+  work: () => Promise<EndpointResult>,
+): Promise<EndpointResult> {
+  try {
+    return await work()
   } catch (error) {
     if (error instanceof InvalidClientMetadata || error instanceof InvalidRedirectUri) {
       deps.events.emit({ event: 'client_registration_refused', address: request.address, reason: error.code })
@@ -175,16 +186,18 @@ export async function updateRegistration(request: ConfigurationRequest, deps: De
   ) {
     throw new InvalidRequest('client_secret does not match the client’s current secret (RFC 7592 §2.2).')
   }
-  const { registration, links } = requestedClient(body, deps.config)
-  const changed = checked(() => reregisterClient(existing, registration, deps))
-  const previous = existing.dynamicRegistration
-  const client: Client = {
-    ...changed.client,
-    dynamicRegistration: previous === null ? null : { ...previous, links },
-  }
-  await deps.stores.clients.update(client)
-  deps.events.emit({ event: 'client_registration_updated', clientId: client.id, address: request.address })
-  return clientInformation(client, bearerHeaderToken(request.authorization), changed.secret, deps)
+  return reportingRefusals(request, deps, async () => {
+    const { registration, links } = requestedClient(body, deps.config)
+    const changed = checked(() => reregisterClient(existing, registration, deps))
+    const previous = existing.dynamicRegistration
+    const client: Client = {
+      ...changed.client,
+      dynamicRegistration: previous === null ? null : { ...previous, links },
+    }
+    await deps.stores.clients.update(client)
+    deps.events.emit({ event: 'client_registration_updated', clientId: client.id, address: request.address })
+    return clientInformation(client, bearerHeaderToken(request.authorization), changed.secret, deps)
+  })
 }
 
 /** RFC 7592 §2.3: deletes the client, and with it every grant and token issued to it. */
