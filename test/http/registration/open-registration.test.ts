@@ -396,3 +396,31 @@ describe('registration input of every shape', () => {
     assert.equal(long.json.error, 'invalid_request')
   })
 })
+
+describe('CORS on the registration endpoints', () => {
+  test('a browser-based client may register and manage itself from its own origin', async () => {
+    const preflight = await fetch(`${server.issuer}/register`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://agent.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    })
+    assert.equal(preflight.status, 204)
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*')
+    const registered = await register(server, webAppMetadata)
+    assert.equal(registered.headers.get('access-control-allow-origin'), '*')
+    const path = configurationPath(registered)
+    const managed = await fetch(`${server.issuer}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://agent.example', 'access-control-request-method': 'DELETE' },
+    })
+    assert.equal(managed.status, 204)
+    assert.equal(managed.headers.get('access-control-allow-methods'), 'GET, PUT, DELETE')
+    const read = await registrationRequest(server, 'GET', path, {
+      token: String(registered.json.registration_access_token),
+    })
+    assert.equal(read.headers.get('access-control-allow-origin'), '*')
+  })
+})
