@@ -82,3 +82,22 @@ describe('keyward registration-tokens', () => {
     assert.match(result.stderr, /registration policy is open/)
   })
 })
+
+describe('keyward clients shows which clients registered themselves', () => {
+  test('list marks them; show says whether they were used yet', async () => {
+    const { token } = jsonOf<TokenRow>(
+      await runCli(['registration-tokens', 'create', '--json'], {
+        ...home.env,
+        KEYWARD_REGISTRATION_POLICY: 'token',
+      }),
+    )
+    const registered = await register(server, { ...webAppMetadata, client_name: 'Self-made' }, String(token))
+    const clientId = String(registered.json.client_id)
+    assert.match((await runCli(['clients', 'list'], home.env)).stdout, /Self-made {2}\(registered itself\)/)
+    const shown = jsonOf<Record<string, unknown>>(
+      await runCli(['clients', 'show', clientId, '--json'], home.env),
+    )
+    assert.equal(shown.registered_dynamically, true)
+    assert.equal(shown.first_used_at, null)
+  })
+})
