@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { createInitialAccessToken } from '../../../src/core/index.ts'
+import { createInitialAccessToken, sweepExpired } from '../../../src/core/index.ts'
 import { eventsNamed } from '../../support/events.ts'
-import { register, webAppMetadata } from '../../support/registration.ts'
+import { basicAuthorization } from '../../support/oauth-client.ts'
+import { register, registrationRequest, webAppMetadata } from '../../support/registration.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 async function metadata(server: TestServer): Promise<Record<string, unknown>> {
@@ -107,5 +108,40 @@ describe('registration rate limit per address', () => {
     assert.equal((await server.core.stores.clients.list()).length, 2)
     server.clock.advance(3601_000)
     assert.equal((await register(server, webAppMetadata)).status, 201, 'the hour is over')
+  })
+})
+
+describe('unused dynamic clients expire', () => {
+  let server: TestServer
+  before(async () => {
+    server = await startTestServer({ registration: { policy: 'open', unusedClientLifetime: 60 } })
+  })
+  after(() => server.close())
+
+  test('the expiry sweep deletes a client never used within its lifetime, and keeps one that was', async () => {
+    const unused = await register(server, { client_name: 'Unused', grant_types: ['client_credentials'] })
+    const used = await register(server, { client_name: 'Used', grant_types: ['client_credentials'] })
+    const token = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuthorization(String(used.json.client_id), String(used.json.client_secret)),
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    })
+    assert.equal(token.status, 200)
+    server.clock.advance(61_000)
+    await sweepExpired(server.core)
+    assert.equal(await server.core.stores.clients.get(String(unused.json.client_id)), null)
+    assert.notEqual(await server.core.stores.clients.get(String(used.json.client_id)), null)
+    const path = new URL(String(unused.json.registration_client_uri)).pathname
+    const gone = await registrationRequest(server, 'GET', path, {
+      token: String(unused.json.registration_access_token),
+    })
+    assert.equal(gone.status, 401, 'RFC 7592 §2.1: a client that no longer exists is a 401')
+    const events = eventsNamed(server.logs, 'client_deleted')
+    assert.deepEqual(
+      events.map((event) => [event.clientId, event.reason]),
+      [[unused.json.client_id, 'never_used']],
+    )
   })
 })
