@@ -75,6 +75,10 @@ const SECTION_VARIABLES = {
     keepAliveTimeout: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT',
     idleTimeout: 'KEYWARD_HTTP_IDLE_TIMEOUT',
   },
+  registration: {
+    unusedClientLifetime: 'KEYWARD_REGISTRATION_UNUSED_CLIENT_LIFETIME',
+    perAddressPerHour: 'KEYWARD_REGISTRATION_PER_ADDRESS_PER_HOUR',
+  },
 } as const
 
 /** Configuration from a JSON file (KEYWARD_CONFIG) overlaid with environment variables, validated as a whole. */
@@ -119,6 +123,12 @@ export function loadConfig(env: Environment): Config {
   for (const [section, values] of sections) {
     if (Object.keys(values).length > 0)
       merged[section] = { ...(file[section] as object | undefined), ...values }
+  }
+  if (env.KEYWARD_REGISTRATION_POLICY !== undefined) {
+    merged.registration = {
+      ...(merged.registration as object | undefined),
+      policy: env.KEYWARD_REGISTRATION_POLICY,
+    }
   }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`

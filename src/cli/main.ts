@@ -6,6 +6,7 @@ import { grantsCommand } from './commands/grants.ts'
 import { keysCommand } from './commands/keys.ts'
 import { lintCommand } from './commands/lint.ts'
 import { migrateCommand } from './commands/migrate.ts'
+import { registrationTokensCommand } from './commands/registration-tokens.ts'
 import { startCommand } from './commands/start.ts'
 import { usersCommand } from './commands/users.ts'
 import { UsageError } from './context.ts'
@@ -24,6 +25,7 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   usersCommand(program, env)
   keysCommand(program, env)
   grantsCommand(program, env)
+  registrationTokensCommand(program, env)
   adviseCommand(program)
   lintCommand(program, env)
   return program

@@ -35,11 +35,22 @@ export interface ClientRegistration {
   readonly allowLegacy?: readonly LegacyFlow[]
 }
 
+/** One reason a registration is refused, and whether it is about the redirect URIs (RFC 7591 §3.2.2 tells). */
+interface RegistrationProblem {
+  readonly message: string
+  readonly aboutRedirectUris: boolean
+}
+
 export class ClientRegistrationError extends Error {
   readonly problems: readonly string[]
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n'))
-    this.problems = problems
+  /** The problems among `problems` that are about the redirect URIs. */
+  readonly redirectUriProblems: readonly string[]
+  constructor(problems: readonly RegistrationProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'))
+    this.problems = problems.map((problem) => problem.message)
+    this.redirectUriProblems = problems
+      .filter((problem) => problem.aboutRedirectUris)
+      .map((problem) => problem.message)
   }
 }
 
@@ -51,8 +62,9 @@ function registrationProblems(
   registration: ClientRegistration,
   client: Client,
   config: LintedConfig,
-): string[] {
+): RegistrationProblem[] {
   const problems: string[] = []
+  const redirectUriProblems: string[] = []
   const { grantTypes, redirectUris, scopes } = registration
   if (registration.name.trim() === '')
     problems.push('The client needs a name: people see it on the consent page.')
@@ -69,7 +81,7 @@ function registrationProblems(
   }
   const redirecting = grantTypes.filter(redirectsToClient)
   if (redirecting.length > 0 && redirectUris.length === 0) {
-    problems.push(`A client with ${redirecting.join(' or ')} needs at least one redirect URI.`)
+    redirectUriProblems.push(`A client with ${redirecting.join(' or ')} needs at least one redirect URI.`)
   }
   const known = new Set(config.scopes.map((scope) => scope.name))
   for (const scope of [...scopes, ...(registration.defaultScopes ?? [])]) {
@@ -84,7 +96,20 @@ function registrationProblems(
     }
     problems.push(...registration.jwks.keys.flatMap(keyProblems))
   }
-  return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
+  return [
+    ...problems.map((message) => ({ message, aboutRedirectUris: false })),
+    ...redirectUriProblems.map((message) => ({ message, aboutRedirectUris: true })),
+    ...clientErrors(config, client).map((finding) => ({
+      message: finding.message,
+      aboutRedirectUris: finding.id.startsWith('redirect-uri-'),
+    })),
+  ]
+}
+
+interface RegistrationDeps {
+  readonly config: LintedConfig & { readonly defaultSecurityProfile?: SecurityProfileName | undefined }
+  readonly clock: Clock
+  readonly random: Random
 }
 
 /**
@@ -93,25 +118,48 @@ function registrationProblems(
  */
 export function registerClient(
   registration: ClientRegistration,
-  deps: {
-    config: LintedConfig & { readonly defaultSecurityProfile?: SecurityProfileName | undefined }
-    clock: Clock
-    random: Random
-  },
+  deps: RegistrationDeps,
 ): { client: Client; secret: string | null } {
-  const now = deps.clock.now()
+  return checkedClient(registration, { id: randomId(deps.random), createdAt: deps.clock.now() }, null, deps)
+}
+
+/**
+ * `existing` changed to a new registration, which passes every check a new one does: same id and creation time,
+ * and the same secret while the client still uses one. A secret is returned only when one is issued, here.
+ */
+export function reregisterClient(
+  existing: Client,
+  registration: ClientRegistration,
+  deps: RegistrationDeps,
+): { client: Client; secret: string | null } {
+  return checkedClient(
+    // A change that names no profile keeps the one the client is held to.
+    registration.securityProfile === undefined
+      ? { ...registration, securityProfile: existing.securityProfile }
+      : registration,
+    { id: existing.id, createdAt: existing.createdAt, dynamicRegistration: existing.dynamicRegistration },
+    existing.secretDigest,
+    deps,
+  )
+}
+
+/** The client a registration makes under `identity`, or every reason it may not be saved. */
+function checkedClient(
+  registration: ClientRegistration,
+  identity: Pick<Client, 'id' | 'createdAt'> & Partial<Pick<Client, 'dynamicRegistration'>>,
+  secretDigest: Digest | null,
+  deps: RegistrationDeps,
+): { client: Client; secret: string | null } {
   const tokenEndpointAuthMethod =
     registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
   // A client that proves itself with keys gets no secret: nothing it does could use one.
-  const credentials =
-    registration.type === 'confidential' && tokenEndpointAuthMethod !== 'private_key_jwt'
-      ? newClientSecret(deps.random)
-      : null
+  const usesSecret = registration.type === 'confidential' && tokenEndpointAuthMethod !== 'private_key_jwt'
+  const credentials = usesSecret && secretDigest === null ? newClientSecret(deps.random) : null
   const client: Client = {
-    id: randomId(deps.random),
+    id: identity.id,
     name: registration.name.trim(),
     type: registration.type,
-    secretDigest: credentials?.secretDigest ?? null,
+    secretDigest: usesSecret ? (credentials?.secretDigest ?? secretDigest) : null,
     jwks: registration.jwks ?? null,
     tokenEndpointAuthMethod,
     redirectUris: registration.redirectUris,
@@ -127,8 +175,9 @@ export function registerClient(
       registration.securityProfile === undefined
         ? (deps.config.defaultSecurityProfile ?? null)
         : registration.securityProfile,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: identity.createdAt,
+    updatedAt: deps.clock.now(),
+    dynamicRegistration: identity.dynamicRegistration ?? null,
   }
   const problems = registrationProblems(registration, client, deps.config)
   if (problems.length > 0) throw new ClientRegistrationError(problems)

@@ -139,6 +139,23 @@ export const configSchema = z
         path: ['headersTimeout'],
       })
       .prefault({}),
+    /**
+     * RFC 7591 dynamic client registration: `off` (no registration endpoint), `open` (anyone may register a
+     * client, which passes every check an operator's client does), or `token` (registering needs an initial
+     * access token from `keyward registration-tokens create`).
+     */
+    registration: z
+      .object({
+        policy: z.enum(['off', 'open', 'token']).default('off'),
+        /** Seconds a client that registered itself may go without receiving a token before it is deleted. */
+        unusedClientLifetime: seconds(365 * DAY).default(7 * DAY),
+        /**
+         * Registration requests one address may make an hour, refused ones included: enough for a developer's
+         * tries and for the agents behind one address, too few to fill the clients table.
+         */
+        perAddressPerHour: z.number().int().min(1).max(100_000).default(20),
+      })
+      .prefault({}),
     /** Seconds after a rotation during which the same refresh token may be retried; 0 disables. */
     refreshGracePeriod: z.number().int().min(0).max(60).default(0),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -22,6 +22,10 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'invalid_request_uri'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -109,6 +113,11 @@ export class RequestUriNotSupported extends OAuthError {
 
 // RFC 9101 §6.2 (OpenID Connect Core §3.1.2.6): a request_uri that is unknown, expired or used.
 export class InvalidRequestUri extends codeClass('invalid_request_uri') {}
+// RFC 7591 §3.2.2: a registration (or its RFC 7592 update) refused.
+export class InvalidRedirectUri extends codeClass('invalid_redirect_uri') {}
+export class InvalidClientMetadata extends codeClass('invalid_client_metadata') {}
+export class InvalidSoftwareStatement extends codeClass('invalid_software_statement') {}
+export class UnapprovedSoftwareStatement extends codeClass('unapproved_software_statement') {}
 
 // RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
 export class InvalidToken extends OAuthError {

@@ -28,6 +28,14 @@ import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
 import { tokenRequest } from './endpoints/token.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
+import {
+  type ConfigurationRequest,
+  deleteRegistration,
+  readRegistration,
+  registerDynamicClient,
+  type RegistrationRequest,
+  updateRegistration,
+} from './registration/endpoint.ts'
 import type { SignIn } from './sign-in.ts'
 
 type Form = ReadonlyMap<string, string>
@@ -73,6 +81,14 @@ export interface AuthorizationServer {
     endAllSessions(browser: Browser): Promise<EndpointResult>
     changePassword(form: Form, browser: Browser): Promise<EndpointResult>
   }
+  /** RFC 7591 §3 dynamic client registration, under the operator's policy. */
+  register(request: RegistrationRequest): Promise<EndpointResult>
+  /** RFC 7592 §2.1-§2.3: a registered client reads, replaces or deletes its registration. */
+  readonly registration: {
+    read(request: ConfigurationRequest): Promise<EndpointResult>
+    update(request: ConfigurationRequest): Promise<EndpointResult>
+    delete(request: ConfigurationRequest): Promise<EndpointResult>
+  }
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -103,12 +119,19 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
       endAllSessions: (browser) => endAllSessions(browser, deps),
       changePassword: (form, browser) => changeOwnPassword(form, browser, deps),
     },
+    register: (request) => registerDynamicClient(request, deps),
+    registration: {
+      read: (request) => readRegistration(request, deps),
+      update: (request) => updateRegistration(request, deps),
+      delete: (request) => deleteRegistration(request, deps),
+    },
   }
 }
 
 export type { Browser } from './endpoints/authorize.ts'
 export type { ClientAuthInput } from './client-auth/credentials.ts'
 export type { SignIn } from './sign-in.ts'
+export type { ConfigurationRequest, RegistrationRequest } from './registration/endpoint.ts'
 export type { CoreContext } from './context.ts'
 export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
 export { errorPageResult, errorResult } from './results.ts'
@@ -155,6 +178,11 @@ export { ClientRegistrationError, type ClientRegistration } from './client-regis
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
+export {
+  createInitialAccessToken,
+  INITIAL_ACCESS_TOKEN_LIMITS,
+  revokeInitialAccessToken,
+} from './registration/initial-access-tokens.ts'
 export { formatFindings, lintServer } from './advisor/lint.ts'
 export { SECURITY_PROFILES } from './profiles/index.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'

@@ -19,6 +19,9 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENDPOINT_PATHS.openidConfiguration, ['GET']],
   [ENDPOINT_PATHS.userinfo, ['GET', 'POST']],
   [ENDPOINT_PATHS.jwks, ['GET']],
+  // RFC 7591 §3, RFC 7592 §2: browser-based clients (MCP clients among them) register and manage themselves.
+  [ENDPOINT_PATHS.registration, ['POST']],
+  [`${ENDPOINT_PATHS.registration}/:clientId`, ['GET', 'PUT', 'DELETE']],
 ])
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type'

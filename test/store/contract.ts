@@ -24,6 +24,7 @@ const schemaTables = [
   'consents',
   'device_codes',
   'grants',
+  'initial_access_tokens',
   'pushed_authorization_requests',
   'refresh_tokens',
   'schema_migrations',
@@ -206,6 +207,105 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         "the client's own token stays",
       )
       await assertPresent(stores, other)
+    })
+  })
+
+  describe('dynamically registered clients', () => {
+    it('round-trip their registration, links absent or present', async ({ stores }) => {
+      const full = make.dynamicClient()
+      const bare = make.dynamicClient({
+        dynamicRegistration: { accessTokenDigest: make.newDigest(), links: {}, firstUsedAt: at(5) },
+      })
+      await stores.clients.create(full)
+      await stores.clients.create(bare)
+      assert.deepEqual(await stores.clients.get(full.id), full)
+      assert.deepEqual(await stores.clients.get(bare.id), bare)
+    })
+
+    it('record their first use once, and never touch an operator client', async ({ stores }) => {
+      const dynamic = make.dynamicClient()
+      const operators = make.client()
+      await stores.clients.create(dynamic)
+      await stores.clients.create(operators)
+      await stores.clients.recordFirstUse(dynamic.id, at(10))
+      await stores.clients.recordFirstUse(dynamic.id, at(20))
+      await stores.clients.recordFirstUse(operators.id, at(10))
+      await stores.clients.recordFirstUse('nobody', at(10))
+      assert.deepEqual((await stores.clients.get(dynamic.id))?.dynamicRegistration?.firstUsedAt, at(10))
+      assert.deepEqual(await stores.clients.get(operators.id), operators)
+    })
+
+    it('unused ones created before the cut-off are deleted with what hangs off them', async ({ stores }) => {
+      const doomed = make.dynamicClient({ createdAt: at(1) })
+      const young = make.dynamicClient({ createdAt: at(100) })
+      const used = make.dynamicClient({ createdAt: at(1) })
+      const operators = make.client({ createdAt: at(1) })
+      for (const client of [doomed, young, used, operators]) await stores.clients.create(client)
+      await stores.clients.recordFirstUse(used.id, at(2))
+      const user = make.user()
+      await stores.users.create(user)
+      const seeded = await seedEverything(stores, { client: doomed, user })
+      assert.deepEqual(await stores.clients.deleteUnusedDynamic(at(50)), [doomed.id])
+      assert.equal(await stores.clients.get(doomed.id), null)
+      await assertGone(stores, seeded)
+      for (const kept of [young, used, operators]) assert.notEqual(await stores.clients.get(kept.id), null)
+      assert.deepEqual(await stores.clients.deleteUnusedDynamic(at(50)), [])
+    })
+  })
+
+  describe('initial access tokens', () => {
+    it('round-trip, list in order of creation and delete by id', async ({ stores }) => {
+      const first = make.initialAccessToken({ createdAt: at(1), usesLeft: 3 })
+      const second = make.initialAccessToken({ createdAt: at(2) })
+      await stores.initialAccessTokens.create(second)
+      await stores.initialAccessTokens.create(first)
+      assert.deepEqual(await stores.initialAccessTokens.list(), [first, second])
+      await assert.rejects(stores.initialAccessTokens.create(first))
+      assert.equal(await stores.initialAccessTokens.delete(first.id), true)
+      assert.equal(await stores.initialAccessTokens.delete(first.id), false)
+      assert.deepEqual(await stores.initialAccessTokens.list(), [second])
+    })
+
+    it('spend a use until none is left, and never once expired', async ({ stores }) => {
+      const token = make.initialAccessToken({ usesLeft: 2, expiresAt: at(60) })
+      await stores.initialAccessTokens.create(token)
+      assert.deepEqual(await stores.initialAccessTokens.spend(token.digest, at(1)), { ...token, usesLeft: 1 })
+      assert.equal(await stores.initialAccessTokens.spend(make.newDigest(), at(1)), null)
+      assert.equal(await stores.initialAccessTokens.spend(token.digest, at(60)), null, 'expired')
+      assert.deepEqual(await stores.initialAccessTokens.spend(token.digest, at(2)), { ...token, usesLeft: 0 })
+      assert.equal(await stores.initialAccessTokens.spend(token.digest, at(3)), null, 'used up')
+    })
+
+    it(`of ${racers} racing spends, no more succeed than the token has uses`, async ({ stores }) => {
+      const token = make.initialAccessToken({ usesLeft: 3 })
+      await stores.initialAccessTokens.create(token)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () =>
+          stores.transaction((tx) => tx.initialAccessTokens.spend(token.digest, at(1))),
+        ),
+      )
+      assert.equal(results.filter((result) => result !== null).length, 3)
+    })
+
+    it('a spend in a transaction that fails is given back', async ({ stores }) => {
+      const token = make.initialAccessToken()
+      await stores.initialAccessTokens.create(token)
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          await tx.initialAccessTokens.spend(token.digest, at(1))
+          throw new Error('the registration was refused')
+        }),
+      )
+      assert.deepEqual(await stores.initialAccessTokens.list(), [token])
+    })
+
+    it('deleteSpent removes the expired and the used up, and nothing else', async ({ stores }) => {
+      const expired = make.initialAccessToken({ expiresAt: at(10) })
+      const usedUp = make.initialAccessToken({ usesLeft: 0 })
+      const live = make.initialAccessToken({ expiresAt: at(100) })
+      for (const token of [expired, usedUp, live]) await stores.initialAccessTokens.create(token)
+      assert.equal(await stores.initialAccessTokens.deleteSpent(at(50)), 2)
+      assert.deepEqual(await stores.initialAccessTokens.list(), [live])
     })
   })
 
@@ -1075,8 +1175,22 @@ function atRestContract(open: () => Promise<StoreFixture>): void {
         pushedRequestUri: make.rawSecret(),
         userCode: 'WDJBMJHT',
         password: 'correct horse battery staple',
+        registrationAccessToken: make.rawSecret(),
+        initialAccessToken: make.rawSecret(),
       }
       const owner = { client: make.client({ secretDigest: digest(raw.clientSecret) }), user: make.user() }
+      await stores.clients.create(
+        make.dynamicClient({
+          dynamicRegistration: {
+            accessTokenDigest: digest(raw.registrationAccessToken),
+            links: {},
+            firstUsedAt: null,
+          },
+        }),
+      )
+      await stores.initialAccessTokens.create(
+        make.initialAccessToken({ digest: digest(raw.initialAccessToken) }),
+      )
       await stores.clients.create(owner.client)
       await stores.users.create(owner.user)
       const family = make.grant(owner)

@@ -8,6 +8,7 @@ import type { Consent } from '../../src/core/model/consent.ts'
 import type { DeviceCode } from '../../src/core/model/device-code.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
 import type { PushedRequest } from '../../src/core/model/pushed-request.ts'
+import type { InitialAccessToken } from '../../src/core/model/initial-access-token.ts'
 import type { Session } from '../../src/core/model/session.ts'
 import type { SigningKey } from '../../src/core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../src/core/model/token.ts'
@@ -80,6 +81,7 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     securityProfile: null,
     createdAt: epoch,
     updatedAt: epoch,
+    dynamicRegistration: null,
     ...overrides,
   }
 }
@@ -141,6 +143,37 @@ export function client(overrides: Partial<Client> = {}): Client {
     securityProfile: 'fapi2',
     createdAt: t0,
     updatedAt: at(1),
+    dynamicRegistration: null,
+    ...overrides,
+  }
+}
+
+/** A client that registered itself (RFC 7591), never used yet, with every link it may register. */
+export function dynamicClient(overrides: Partial<Client> = {}): Client {
+  return client({
+    legacyFlows: [],
+    dynamicRegistration: {
+      accessTokenDigest: newDigest(),
+      links: {
+        clientUri: 'https://app.example/',
+        logoUri: 'https://app.example/logo.png',
+        tosUri: 'https://app.example/terms',
+        policyUri: 'https://app.example/privacy',
+        contacts: ['ops@app.example'],
+      },
+      firstUsedAt: null,
+    },
+    ...overrides,
+  })
+}
+
+export function initialAccessToken(overrides: Partial<InitialAccessToken> = {}): InitialAccessToken {
+  return {
+    id: `iat-${randomUUID()}`,
+    digest: newDigest(),
+    createdAt: t0,
+    expiresAt: at(3600),
+    usesLeft: 1,
     ...overrides,
   }
 }

@@ -41,6 +41,11 @@ export function describeClient(client: Client): Record<string, unknown> {
     security_profile: client.securityProfile,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
+    // RFC 7591: a client that registered itself, and whether it has received a token yet (unused ones expire).
+    registered_dynamically: client.dynamicRegistration !== null,
+    ...(client.dynamicRegistration === null
+      ? {}
+      : { first_used_at: client.dynamicRegistration.firstUsedAt?.toISOString() ?? null }),
   }
 }
 
@@ -212,7 +217,8 @@ export function clientsCommand(program: Command, env: Environment): void {
 
   listCommand(clients, env, 'list', 'list registered clients', ({ stores }) => stores.clients.list(), {
     none: 'No clients.',
-    line: (client) => `${client.id}  ${client.type.padEnd(12)}  ${client.name}`,
+    line: (client) =>
+      `${client.id}  ${client.type.padEnd(12)}  ${client.name}${client.dynamicRegistration ? '  (registered itself)' : ''}`,
     json: describeClient,
   })
 

@@ -38,6 +38,8 @@ export const ENDPOINT_PATHS = {
   accountEndSession: '/account/sessions/end',
   accountEndAllSessions: '/account/sessions/end-all',
   accountPassword: '/account/password',
+  /** RFC 7591 §3; each client's configuration endpoint (RFC 7592 §2) is below it, at /register/{client_id}. */
+  registration: '/register',
 } as const
 
 /**
@@ -76,6 +78,10 @@ function authorizationServerMetadata(
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 8414 §2: advertised only while clients may register themselves.
+    ...(config.registration.policy === 'off'
+      ? {}
+      : { registration_endpoint: url(ENDPOINT_PATHS.registration) }),
     ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }

@@ -28,6 +28,10 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
     client,
     address: input.address,
   })
+  // A client that registered itself is kept once it has used its registration (unused ones expire).
+  if (client.dynamicRegistration?.firstUsedAt === null) {
+    await deps.stores.clients.recordFirstUse(client.id, deps.clock.now())
+  }
   // Signed after the grant's transaction: the first ID token may have to store the RS256 key (signing-keys.ts).
   const { authentication, accessToken } = issued
   const idToken =

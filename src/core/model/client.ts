@@ -22,6 +22,27 @@ export interface ClientLifetimes {
   readonly refreshAbsolute?: number
 }
 
+/** RFC 7591 §2: what a client registered about itself for people to see; Keyward only keeps and returns it. */
+export interface ClientLinks {
+  readonly clientUri?: string
+  readonly logoUri?: string
+  readonly tosUri?: string
+  readonly policyUri?: string
+  readonly contacts?: readonly string[]
+}
+
+/** What a client that registered itself (RFC 7591) has beyond an operator's client. */
+export interface DynamicRegistration {
+  /** SHA-256 of the registration access token (RFC 7592 §3), which is shown once, at registration. */
+  readonly accessTokenDigest: Digest
+  readonly links: ClientLinks
+  /**
+   * When the client first received a token; null until then. Only the first use is written, never each one:
+   * every write to a client makes every node forget its cached clients. Clients never used expire.
+   */
+  readonly firstUsedAt: Date | null
+}
+
 export interface Client {
   readonly id: string
   readonly name: string
@@ -49,4 +70,6 @@ export interface Client {
   readonly securityProfile: SecurityProfileName | null
   readonly createdAt: Date
   readonly updatedAt: Date
+  /** Set for a client that registered itself at the registration endpoint; null for an operator's client. */
+  readonly dynamicRegistration: DynamicRegistration | null
 }

@@ -2,6 +2,7 @@ import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../errors.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
+import { bearerHeaderToken } from '../protocol/bearer.ts'
 import { jsonResult } from '../results.ts'
 import { findToken, isActive } from '../tokens/find-token.ts'
 import { OPENID_SCOPE, releasedClaims } from './claims.ts'
@@ -15,11 +16,7 @@ function bearerToken(input: ClientAuthInput): string {
     throw new InvalidRequest('Send the access token in the Authorization header or the body, not both.')
   }
   if (fromBody !== undefined) return fromBody
-  if (header === undefined)
-    throw new InvalidToken('An access token is required (Authorization: Bearer).', true)
-  const match = /^Bearer +(\S+)$/i.exec(header)
-  if (!match?.[1]) throw new InvalidToken('The Authorization header is not Bearer followed by a token.', true)
-  return match[1]
+  return bearerHeaderToken(header)
 }
 
 /**

@@ -17,6 +17,12 @@ export type SecurityEventName =
   | 'client_created'
   | 'client_deleted'
   | 'client_secret_rotated'
+  | 'client_registered'
+  | 'client_registration_updated'
+  | 'client_registration_refused'
+  | 'registration_throttled'
+  | 'initial_access_token_created'
+  | 'initial_access_token_revoked'
   | 'signing_key_rotated'
   | 'password_changed'
   | 'sessions_revoked'
@@ -35,6 +41,8 @@ export interface SecurityEvent {
   readonly scope?: string
   /** What a person typed as their username: it may name nobody, but it is never a password. */
   readonly username?: string
+  /** The public id of an initial access token (RFC 7591 §3), never the token. */
+  readonly initialAccessTokenId?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
 }

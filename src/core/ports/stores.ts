@@ -3,6 +3,7 @@ import type { AuthorizationCode } from '../model/code.ts'
 import type { Consent } from '../model/consent.ts'
 import type { DeviceCode } from '../model/device-code.ts'
 import type { Grant } from '../model/grant.ts'
+import type { InitialAccessToken } from '../model/initial-access-token.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
 import type { Session } from '../model/session.ts'
@@ -28,6 +29,28 @@ export interface ClientStore {
   list(): Promise<readonly Client[]>
   /** Deleting a client also deletes its codes, grants, tokens, consents and device codes. */
   delete(id: string): Promise<boolean>
+  /** Records the first token of a dynamically registered client; later calls (and other clients) change nothing. */
+  recordFirstUse(id: string, at: Date): Promise<void>
+  /**
+   * Deletes, as `delete` does, every dynamically registered client created before `createdBefore` that never
+   * received a token; returns their ids.
+   */
+  deleteUnusedDynamic(createdBefore: Date): Promise<readonly string[]>
+}
+
+/** RFC 7591 §3 initial access tokens, by digest; the operator names one by its id. */
+export interface InitialAccessTokenStore {
+  create(token: InitialAccessToken): Promise<void>
+  /** Every token, expired ones included, earliest first. */
+  list(): Promise<readonly InitialAccessToken[]>
+  delete(id: string): Promise<boolean>
+  /**
+   * Spends one use of the token with this digest, atomically: of racing calls, no more succeed than it has uses.
+   * Returns the token as it is after the spending, or null when it is unknown, expired at `at` or used up.
+   */
+  spend(digest: Digest, at: Date): Promise<InitialAccessToken | null>
+  /** Deletes the tokens expired before `before` or used up; returns how many. */
+  deleteSpent(before: Date): Promise<number>
 }
 
 export interface UserStore {
@@ -187,6 +210,7 @@ export interface Stores {
   readonly keys: KeyStore
   readonly signInUnlocks: SignInUnlockStore
   readonly pushedRequests: PushedRequestStore
+  readonly initialAccessTokens: InitialAccessTokenStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */

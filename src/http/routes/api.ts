@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type AuthorizationServer, type ClientAuthInput, ENDPOINT_PATHS } from '../../core/index.ts'
 import { clientRequestOf } from '../form.ts'
+import { registerJsonParser } from '../json-body.ts'
 import type { Metrics } from '../ops/metrics.ts'
 import { type ReplySide, send } from '../send.ts'
 
@@ -46,6 +47,32 @@ export function registerApiRoutes(
     app.get(path, async (request, reply) => send(request, reply, await server.metadata(), side))
   }
   app.get(ENDPOINT_PATHS.jwks, async (request, reply) => send(request, reply, server.jwks(), side))
+  // RFC 7591 §3 and RFC 7592 §2: JSON bodies, in a context of their own so that no other endpoint takes JSON.
+  void app.register(async (registration) => {
+    registerJsonParser(registration)
+    const input = (request: FastifyRequest) => ({
+      body: request.body,
+      authorization: request.headers.authorization,
+      address: request.ip,
+    })
+    const configuration = (request: FastifyRequest<{ Params: { clientId: string } }>) => ({
+      ...input(request),
+      clientId: request.params.clientId,
+    })
+    const path = `${ENDPOINT_PATHS.registration}/:clientId`
+    registration.post(ENDPOINT_PATHS.registration, async (request, reply) =>
+      send(request, reply, await server.register(input(request)), side),
+    )
+    registration.get<{ Params: { clientId: string } }>(path, async (request, reply) =>
+      send(request, reply, await server.registration.read(configuration(request)), side),
+    )
+    registration.put<{ Params: { clientId: string } }>(path, async (request, reply) =>
+      send(request, reply, await server.registration.update(configuration(request)), side),
+    )
+    registration.delete<{ Params: { clientId: string } }>(path, async (request, reply) =>
+      send(request, reply, await server.registration.delete(configuration(request)), side),
+    )
+  })
 }
 
 /**

@@ -82,6 +82,12 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
     key: (request) => request.digest,
     references: { clients: (request) => request.clientId },
   },
+  // The digest is UNIQUE as well: tokens are made from 256 random bits, so two never share one.
+  initialAccessTokens: {
+    what: 'initial access token',
+    key: (token) => token.id,
+    order: [(token) => token.createdAt.getTime(), (token) => token.id],
+  },
 }
 
 /** The map of the table `name`: TypeScript cannot see through the generic index that it holds `Row<N>`. */

@@ -5,6 +5,7 @@ import { codeStore } from './code-store.ts'
 import { consentStore } from './consent-store.ts'
 import { deviceCodeStore } from './device-code-store.ts'
 import { grantStore } from './grant-store.ts'
+import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { direct, undoLog } from './journal.ts'
 import { keyStore } from './key-store.ts'
 import { pushedRequestStore } from './pushed-request-store.ts'
@@ -99,6 +100,7 @@ function storesOn(db: Scope): Omit<Stores, 'transaction' | 'close'> {
     keys: keyStore(db),
     signInUnlocks: signInUnlockStore(db),
     pushedRequests: pushedRequestStore(db),
+    initialAccessTokens: initialAccessTokenStore(db),
     // A statement like any other: it fails once the stores are closed, and waits for an open transaction.
     ping: () => db.run(() => undefined),
   }

@@ -4,6 +4,7 @@ import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
 import type { PushedRequest } from '../../core/model/pushed-request.ts'
+import type { InitialAccessToken } from '../../core/model/initial-access-token.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
@@ -31,6 +32,7 @@ export interface Tables {
   /** Username → when it was last unlocked. */
   readonly signInUnlocks: Map<string, Date>
   readonly pushedRequests: Map<string, PushedRequest>
+  readonly initialAccessTokens: Map<string, InitialAccessToken>
 }
 
 export function emptyTables(): Tables {
@@ -47,6 +49,7 @@ export function emptyTables(): Tables {
     keys: new Map(),
     signInUnlocks: new Map(),
     pushedRequests: new Map(),
+    initialAccessTokens: new Map(),
   }
 }
 

@@ -7,6 +7,7 @@ import { deviceCodeStore } from './device-code-store.ts'
 import type { ChangeFeed } from './change-feed.ts'
 import type { SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
+import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { keyStore } from './key-store.ts'
 import { pushedRequestStore } from './pushed-request-store.ts'
 import { sessionStore } from './session-store.ts'
@@ -60,6 +61,7 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     keys: keyStore(driver),
     signInUnlocks: signInUnlockStore(driver),
     pushedRequests: pushedRequestStore(driver),
+    initialAccessTokens: initialAccessTokenStore(driver),
     ping: async () => {
       await driver.get('SELECT 1')
     },

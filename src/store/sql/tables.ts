@@ -1,18 +1,39 @@
-import type { Client } from '../../core/model/client.ts'
+import type { Client, ClientLinks, DynamicRegistration } from '../../core/model/client.ts'
 import type { AuthorizationCode } from '../../core/model/code.ts'
 import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
 import type { PushedRequest } from '../../core/model/pushed-request.ts'
+import type { InitialAccessToken } from '../../core/model/initial-access-token.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
 import type { User } from '../../core/model/user.ts'
-import { flag, integer, json, list, optionalIntegers, text, time, timeOrNull } from './columns.ts'
+import { type Field, flag, integer, json, list, optionalIntegers, text, time, timeOrNull } from './columns.ts'
 import { table } from './table.ts'
 
 // Every table the stores read and write, one descriptor per aggregate: each record field, the column that holds
 // it and its conversion, in the migrations' column order. The DDL itself stays in src/store/migrations.
+
+/** A client's dynamic registration in three nullable columns: all NULL for an operator's client. */
+function dynamicRegistration(): Field<DynamicRegistration | null> {
+  const digest = text<DynamicRegistration['accessTokenDigest'] | null>('registration_access_token_digest')
+  const links = json<ClientLinks | null>('registration_links')
+  const firstUsedAt = timeOrNull('first_used_at')
+  return {
+    columns: [...digest.columns, ...links.columns, ...firstUsedAt.columns],
+    write: (registration, values) => {
+      digest.write(registration?.accessTokenDigest ?? null, values)
+      values.push(registration === null ? null : JSON.stringify(registration.links))
+      firstUsedAt.write(registration?.firstUsedAt ?? null, values)
+    },
+    read: (row) => {
+      const accessTokenDigest = digest.read(row)
+      if (accessTokenDigest === null) return null
+      return { accessTokenDigest, links: links.read(row) ?? {}, firstUsedAt: firstUsedAt.read(row) }
+    },
+  }
+}
 
 export const clients = table<Client>('clients', ['id'], {
   id: text('id'),
@@ -37,6 +58,7 @@ export const clients = table<Client>('clients', ['id'], {
   jwks: json('jwks'),
   requirePushedAuthorizationRequests: flag('require_pushed_authorization_requests'),
   securityProfile: text('security_profile'),
+  dynamicRegistration: dynamicRegistration(),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -149,4 +171,12 @@ export const pushedRequests = table<PushedRequest>('pushed_authorization_request
   createdAt: time('created_at'),
   expiresAt: time('expires_at'),
   usedAt: timeOrNull('used_at'),
+})
+
+export const initialAccessTokens = table<InitialAccessToken>('initial_access_tokens', ['id'], {
+  id: text('id'),
+  digest: text('digest'),
+  createdAt: time('created_at'),
+  expiresAt: time('expires_at'),
+  usesLeft: integer('uses_left'),
 })
