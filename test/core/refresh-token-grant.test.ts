@@ -10,6 +10,7 @@ import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
 import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
+import { documentsFetch } from '../support/documents.ts'
 import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
@@ -46,6 +47,7 @@ async function core(settings: { refreshGracePeriod?: number } = {}) {
     throttle: memoryThrottle(clock),
     replay: memoryReplayCache(clock),
     events,
+    fetch: documentsFetch(),
   }
   return { context, stores, clock, events: events.events }
 }
