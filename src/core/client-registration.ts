@@ -4,7 +4,7 @@ import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/ind
 import type {
   AccessTokenFormat,
   Client,
-  ClientKeySet,
+  ClientKeys,
   ClientLifetimes,
   ClientType,
   LegacyFlow,
@@ -21,8 +21,8 @@ export interface ClientRegistration {
   readonly scopes: readonly string[]
   readonly defaultScopes?: readonly string[]
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod
-  /** The public keys of a private_key_jwt client (RFC 7517 JWK set). */
-  readonly jwks?: ClientKeySet
+  /** The public keys of a private_key_jwt client (RFC 7517 JWK set), or the https URL it publishes them at. */
+  readonly jwks?: ClientKeys
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
@@ -77,7 +77,10 @@ function registrationProblems(
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       problems.push('Only a private_key_jwt client registers keys.')
     }
-    problems.push(...registration.jwks.keys.flatMap(keyProblems))
+    if ('keys' in registration.jwks) problems.push(...registration.jwks.keys.flatMap(keyProblems))
+    // RFC 7591 §2: jwks_uri is a URL, fetched over TLS (Keyward's outbound fetch is https only).
+    else if (!URL.canParse(registration.jwks.jwksUri) || !registration.jwks.jwksUri.startsWith('https://'))
+      problems.push(`The jwks_uri ${registration.jwks.jwksUri} is not an https URL.`)
   }
   return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
 }
@@ -90,21 +93,44 @@ export function registerClient(
   registration: ClientRegistration,
   deps: { config: LintedConfig; clock: Clock; random: Random },
 ): { client: Client; secret: string | null } {
-  const now = deps.clock.now()
-  const tokenEndpointAuthMethod =
-    registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
   // A client that proves itself with keys gets no secret: nothing it does could use one.
   const credentials =
-    registration.type === 'confidential' && tokenEndpointAuthMethod !== 'private_key_jwt'
+    registration.type === 'confidential' && authMethodOf(registration) !== 'private_key_jwt'
       ? newClientSecret(deps.random)
       : null
+  const client = validatedClient(registration, randomId(deps.random), credentials?.secretDigest ?? null, deps)
+  return { client, secret: credentials?.secret ?? null }
+}
+
+/**
+ * The client a registration describes, under an id it already has (a client ID metadata document's URL): the
+ * same checks as `registerClient`, for a client that has no secret.
+ */
+export function describedClient(
+  registration: ClientRegistration,
+  id: string,
+  deps: { config: LintedConfig; clock: Clock },
+): Client {
+  return validatedClient(registration, id, null, deps)
+}
+
+const authMethodOf = (registration: ClientRegistration): TokenEndpointAuthMethod =>
+  registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
+
+function validatedClient(
+  registration: ClientRegistration,
+  id: string,
+  secretDigest: Digest | null,
+  deps: { config: LintedConfig; clock: Clock },
+): Client {
+  const now = deps.clock.now()
   const client: Client = {
-    id: randomId(deps.random),
+    id,
     name: registration.name.trim(),
     type: registration.type,
-    secretDigest: credentials?.secretDigest ?? null,
+    secretDigest,
     jwks: registration.jwks ?? null,
-    tokenEndpointAuthMethod,
+    tokenEndpointAuthMethod: authMethodOf(registration),
     redirectUris: registration.redirectUris,
     grantTypes: registration.grantTypes,
     scopes: registration.scopes,
@@ -118,7 +144,7 @@ export function registerClient(
   }
   const problems = registrationProblems(registration, client, deps.config)
   if (problems.length > 0) throw new ClientRegistrationError(problems)
-  return { client, secret: credentials?.secret ?? null }
+  return client
 }
 
 /** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (architecture §5). */

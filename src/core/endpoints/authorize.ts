@@ -7,6 +7,8 @@ import {
   validateAuthorizationRequest,
 } from '../authorize/request.ts'
 import { errorResponse, implicitResponse, issueCode } from '../authorize/respond.ts'
+import { findClient, keepClientRecord } from '../clients/find-client.ts'
+import { isMetadataDocumentClientId } from '../clients/metadata-document.ts'
 import type { CoreContext } from '../context.ts'
 import { AccessDenied, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
@@ -70,7 +72,7 @@ async function withValidRequest(
   deps: CoreContext,
   work: (request: AuthorizationRequest) => Promise<EndpointResult>,
 ): Promise<EndpointResult> {
-  const result = await validateAuthorizationRequest(params, (id) => deps.stores.clients.get(id))
+  const result = await validateAuthorizationRequest(params, (id) => findClient(id, deps))
   if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
   if (result.kind === 'redirect-error') {
     return errorResponse(result, result.error, deps.config.issuer)
@@ -117,6 +119,9 @@ async function proceed(
     model: {
       action: ENDPOINT_PATHS.consent,
       clientName: request.client.name,
+      ...(isMetadataDocumentClientId(request.client.id)
+        ? { clientDomain: new URL(request.client.id).host }
+        : {}),
       username: user.username,
       scopes: scopeDescriptions(request.scope, deps.config.scopes),
       hiddenFields: authorizationFields(params),
@@ -168,6 +173,7 @@ export function submitConsent(
     const session = await findSession(browser.sessionId, deps)
     if (session === null) return loginPage(request, params, null)
     if (form.get('decision') !== 'approve') throw new AccessDenied('The user denied the request.')
+    await keepClientRecord(request.client, deps)
     await rememberConsent(
       { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
       deps,

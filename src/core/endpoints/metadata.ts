@@ -64,6 +64,8 @@ function authorizationServerMetadata(
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // OAuth Client ID Metadata Document, authorization server metadata (the MCP specification reads it): an https URL may be a client_id.
+    ...(config.clientIdMetadataDocuments === 'off' ? {} : { client_id_metadata_document_supported: true }),
     ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }

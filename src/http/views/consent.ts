@@ -9,6 +9,7 @@ export function renderConsent({
   action,
   csrfToken,
   clientName,
+  clientDomain,
   username,
   scopes,
   hiddenFields,
@@ -17,8 +18,15 @@ export function renderConsent({
   return page({
     basePath,
     title: `Allow ${clientName}?`,
-    body: html`${accessRequest(clientName, scopes)}
+    body: html`${clientDomain === undefined ? '' : unregisteredClient(clientDomain)}${accessRequest(clientName, scopes)}
 ${signedInAs(username)}
 ${postForm({ action, csrfToken, hiddenFields, content: decisionButtons })}`,
   })
+}
+
+/** A client that named itself by its metadata document: its domain first, and that nobody here vouched for it. */
+function unregisteredClient(domain: string) {
+  return html`<p class="client-domain">${domain}</p>
+<p class="warning"><strong>This application was not registered by the operator of this server.</strong> It identifies itself as ${domain}: continue only if you trust that site.</p>
+`
 }
