@@ -63,6 +63,29 @@ async function codeRequestFor(server: TestServer, clientId: string, scope = 'pro
   return { url: url.href, verifier }
 }
 
+/** A person signs in and consents; the client redeems the code as oauth4webapi does, authenticating with `auth`. */
+async function codeFlow(
+  server: TestServer,
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  auth: oauth.ClientAuth,
+): Promise<oauth.TokenEndpointResponse> {
+  const user = await server.user()
+  const { url, verifier } = await codeRequestFor(server, client.client_id)
+  const callback = await followAuthorization(newBrowser(server.issuer), url, { user })
+  const params = oauth.validateAuthResponse(as, client, callback, oauth.skipStateCheck)
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    auth,
+    params,
+    REDIRECT_URI,
+    verifier,
+    insecure,
+  )
+  return oauth.processAuthorizationCodeResponse(as, client, response)
+}
+
 describe('client ID metadata documents', () => {
   test('discovery advertises them only when the operator accepts them', async () => {
     const accepting = await serverWith({})
@@ -76,24 +99,7 @@ describe('client ID metadata documents', () => {
     const clientId = publish('/agent.json')
     const as = await discover(server.issuer)
     const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: 'none' }
-    const user = await server.user()
-    const browser = newBrowser(server.issuer)
-    const { url, verifier } = await codeRequestFor(server, clientId)
-    const callback = await followAuthorization(browser, url, { user })
-    const params = oauth.validateAuthResponse(as, client, callback, oauth.skipStateCheck)
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.None(),
-        params,
-        REDIRECT_URI,
-        verifier,
-        insecure,
-      ),
-    )
+    const tokens = await codeFlow(server, as, client, oauth.None())
     assert.equal(tokens.scope, 'profile')
     assert.ok(tokens.refresh_token)
     const refreshed = await oauth.processRefreshTokenResponse(
@@ -222,24 +228,7 @@ describe('private_key_jwt with keys at a jwks_uri', () => {
       token_endpoint_auth_method: 'private_key_jwt',
       jwks_uri: site.url('/keys.json'),
     })
-    const client: oauth.Client = { client_id: clientId }
-    const user = await server.user()
-    const { url, verifier } = await codeRequestFor(server, clientId)
-    const callback = await followAuthorization(newBrowser(server.issuer), url, { user })
-    const params = oauth.validateAuthResponse(as, client, callback, oauth.skipStateCheck)
-    const codeTokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        clientAuth,
-        params,
-        REDIRECT_URI,
-        verifier,
-        insecure,
-      ),
-    )
+    const codeTokens = await codeFlow(server, as, { client_id: clientId }, clientAuth)
     assert.ok(codeTokens.access_token)
   })
 })
