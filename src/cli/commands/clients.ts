@@ -23,6 +23,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     client_name: client.name,
     client_type: client.type,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    ...(client.jwks !== null && 'jwksUri' in client.jwks ? { jwks_uri: client.jwks.jwksUri } : {}),
     grant_types: client.grantTypes,
     redirect_uris: client.redirectUris,
     scope: client.scopes.join(' '),
