@@ -149,6 +149,8 @@ function fetchFailure(url: URL, error: unknown, signal: AbortSignal, timeoutMs: 
  */
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
   const cache = new JsonCache(options.cache, options.now ?? Date.now)
+  // One fetch per URL at a time: requests that need the same document while it is on its way share it.
+  const inFlight = new Map<string, Promise<unknown>>()
 
   async function send(address: string, request: OutboundRequest): Promise<Exchange & { url: URL }> {
     const signal = AbortSignal.timeout(options.timeoutMs)
@@ -178,23 +180,31 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     }
   }
 
+  async function fetchJson(url: string): Promise<unknown> {
+    const answer = await send(url, { method: 'GET', headers: { accept: 'application/json' } })
+    if (answer.status !== 200) throw new OutboundFetchError(`${answer.url.href} answered ${answer.status}.`)
+    if (!JSON_MEDIA_TYPE.test(answer.headers['content-type'] ?? '')) {
+      throw new OutboundFetchError(`${answer.url.href} did not answer with JSON.`)
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(answer.body.toString('utf8'))
+    } catch {
+      throw new OutboundFetchError(`${answer.url.href} answered malformed JSON.`)
+    }
+    cache.put(url, body, answer.headers['cache-control'])
+    return body
+  }
+
   return {
-    async json(url, { refresh = false } = {}) {
+    json(url, { refresh = false } = {}) {
       const cached = cache.get(url, refresh)
-      if (cached !== undefined) return cached
-      const answer = await send(url, { method: 'GET', headers: { accept: 'application/json' } })
-      if (answer.status !== 200) throw new OutboundFetchError(`${answer.url.href} answered ${answer.status}.`)
-      if (!JSON_MEDIA_TYPE.test(answer.headers['content-type'] ?? '')) {
-        throw new OutboundFetchError(`${answer.url.href} did not answer with JSON.`)
-      }
-      let body: unknown
-      try {
-        body = JSON.parse(answer.body.toString('utf8'))
-      } catch {
-        throw new OutboundFetchError(`${answer.url.href} answered malformed JSON.`)
-      }
-      cache.put(url, body, answer.headers['cache-control'])
-      return body
+      if (cached !== undefined) return Promise.resolve(cached)
+      const pending = inFlight.get(url)
+      if (pending !== undefined) return pending
+      const fetching = fetchJson(url).finally(() => inFlight.delete(url))
+      inFlight.set(url, fetching)
+      return fetching
     },
     async request(url, request): Promise<OutboundResponse> {
       const answer = await send(url, request)

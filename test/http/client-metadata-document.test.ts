@@ -112,6 +112,13 @@ describe('client ID metadata documents', () => {
     // The client has a record under its URL, which grants and consents refer to.
     const record = await server.core.stores.clients.get(clientId)
     assert.equal(record?.name, 'Agent Tool')
+    const created = server.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.event === 'client_created')
+    assert.deepEqual(
+      created.map((line) => [line.clientId, line.reason]),
+      [[clientId, 'client_id_metadata_document']],
+    )
   })
 
   test('the consent page shows the domain prominently and that the operator did not register the client', async () => {

@@ -162,6 +162,14 @@ test('the cache honours max-age within its bounds, no-store, refresh at most onc
   assert.deepEqual([site.hits.get('/a'), site.hits.get('/b'), site.hits.get('/c')], [1, 2, 1])
 })
 
+test('requests for a document already on its way share its one fetch', async () => {
+  site.json('/shared', { shared: true }, { 'cache-control': 'no-store' })
+  const fetch = fetcher()
+  const answers = await Promise.all([1, 2, 3].map(() => fetch.json(site.url('/shared'))))
+  assert.deepEqual(answers, [{ shared: true }, { shared: true }, { shared: true }])
+  assert.equal(site.hits.get('/shared'), 1)
+})
+
 test('a POST with a form body goes under the same rules and follows no redirect', async () => {
   site.route('/logout', (request, response) => {
     let body = ''

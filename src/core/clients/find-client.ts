@@ -18,11 +18,25 @@ export function findClient(id: string, deps: FindClientDeps): Promise<Client | n
 /**
  * Grants, consents, codes and tokens refer to their client in the store (a foreign key): before a person's consent
  * to a metadata document client is saved, the client gets a record there, under its URL, kept as its document
- * last said. `keyward clients list` shows it; deleting it deletes what was granted to it.
+ * last said. `keyward clients list` shows it; deleting it deletes what was granted to it. Its first record is a
+ * security event, as a client an operator creates is.
  */
-export async function keepClientRecord(client: Client, deps: Pick<CoreContext, 'stores'>): Promise<void> {
+export async function keepClientRecord(
+  client: Client,
+  address: string,
+  deps: Pick<CoreContext, 'stores' | 'events'>,
+): Promise<void> {
   if (!isMetadataDocumentClientId(client.id)) return
   const stored = await deps.stores.clients.get(client.id)
-  if (stored === null) await deps.stores.clients.create(client)
-  else await deps.stores.clients.update({ ...client, createdAt: stored.createdAt })
+  if (stored !== null) {
+    await deps.stores.clients.update({ ...client, createdAt: stored.createdAt })
+    return
+  }
+  await deps.stores.clients.create(client)
+  deps.events.emit({
+    event: 'client_created',
+    clientId: client.id,
+    address,
+    reason: 'client_id_metadata_document',
+  })
 }

@@ -173,7 +173,7 @@ export function submitConsent(
     const session = await findSession(browser.sessionId, deps)
     if (session === null) return loginPage(request, params, null)
     if (form.get('decision') !== 'approve') throw new AccessDenied('The user denied the request.')
-    await keepClientRecord(request.client, deps)
+    await keepClientRecord(request.client, browser.address, deps)
     await rememberConsent(
       { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
       deps,
