@@ -144,15 +144,21 @@ function fetchFailure(url: URL, error: unknown, signal: AbortSignal, timeoutMs: 
 }
 
 /**
- * The outbound-fetch port over Node's https client (architecture §1, `src/net/`): see `OutboundFetch`. GETs follow
- * at most `maxRedirects` redirects, each location checked afresh; other methods follow none.
+ * The outbound-fetch port over Node's https client (architecture §2, `src/net/`): see `OutboundFetch`. GETs follow
+ * at most `maxRedirects` redirects (none for a JSON document asked for without them), each location checked
+ * afresh; other methods follow none.
  */
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
   const cache = new JsonCache(options.cache, options.now ?? Date.now)
   // One fetch per URL at a time: requests that need the same document while it is on its way share it.
   const inFlight = new Map<string, Promise<unknown>>()
 
-  async function send(address: string, request: OutboundRequest): Promise<Exchange & { url: URL }> {
+  /** Sends `request`, following at most `maxRedirects` redirects of a GET (0: a redirect is the answer). */
+  async function send(
+    address: string,
+    request: OutboundRequest,
+    maxRedirects: number,
+  ): Promise<Exchange & { url: URL }> {
     const signal = AbortSignal.timeout(options.timeoutMs)
     let url: URL
     try {
@@ -170,18 +176,22 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
         throw fetchFailure(url, error, signal, options.timeoutMs)
       }
       const location = answer.headers.location
-      if (request.method !== 'GET' || !REDIRECT_STATUSES.has(answer.status) || location === undefined) {
-        return { ...answer, url }
-      }
-      if (redirects >= options.maxRedirects) {
-        throw new OutboundFetchError(`more than ${options.maxRedirects} redirects from ${address}.`)
+      const redirected =
+        request.method === 'GET' && REDIRECT_STATUSES.has(answer.status) && location !== undefined
+      if (!redirected || maxRedirects === 0) return { ...answer, url }
+      if (redirects >= maxRedirects) {
+        throw new OutboundFetchError(`more than ${maxRedirects} redirects from ${address}.`)
       }
       url = new URL(location, url)
     }
   }
 
-  async function fetchJson(url: string): Promise<unknown> {
-    const answer = await send(url, { method: 'GET', headers: { accept: 'application/json' } })
+  async function fetchJson(url: string, followRedirects: boolean, cacheKey: string): Promise<unknown> {
+    const request = { method: 'GET', headers: { accept: 'application/json' } } as const
+    const answer = await send(url, request, followRedirects ? options.maxRedirects : 0)
+    if (REDIRECT_STATUSES.has(answer.status) && !followRedirects) {
+      throw new OutboundFetchError(`${url} answered a redirect, which is not followed for this document.`)
+    }
     if (answer.status !== 200) throw new OutboundFetchError(`${answer.url.href} answered ${answer.status}.`)
     if (!JSON_MEDIA_TYPE.test(answer.headers['content-type'] ?? '')) {
       throw new OutboundFetchError(`${answer.url.href} did not answer with JSON.`)
@@ -192,22 +202,24 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     } catch {
       throw new OutboundFetchError(`${answer.url.href} answered malformed JSON.`)
     }
-    cache.put(url, body, answer.headers['cache-control'])
+    cache.put(cacheKey, body, answer.headers['cache-control'])
     return body
   }
 
   return {
-    json(url, { refresh = false } = {}) {
-      const cached = cache.get(url, refresh)
+    json(url, { refresh = false, followRedirects = true } = {}) {
+      // A document reached through redirects is never the answer for a caller that forbids them.
+      const key = followRedirects ? url : `no-redirects ${url}`
+      const cached = cache.get(key, refresh)
       if (cached !== undefined) return Promise.resolve(cached)
-      const pending = inFlight.get(url)
+      const pending = inFlight.get(key)
       if (pending !== undefined) return pending
-      const fetching = fetchJson(url).finally(() => inFlight.delete(url))
-      inFlight.set(url, fetching)
+      const fetching = fetchJson(url, followRedirects, key).finally(() => inFlight.delete(key))
+      inFlight.set(key, fetching)
       return fetching
     },
     async request(url, request): Promise<OutboundResponse> {
-      const answer = await send(url, request)
+      const answer = await send(url, request, request.method === 'GET' ? options.maxRedirects : 0)
       return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') }
     },
   }

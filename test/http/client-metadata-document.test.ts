@@ -195,6 +195,17 @@ describe('client ID metadata documents', () => {
     assert.equal(site.hits.get('/policy.json'), 1)
   })
 
+  test('a document behind a redirect is not followed (the draft forbids it)', async () => {
+    const server = await serverWith({})
+    const target = publish('/moved-here.json')
+    const clientId = site.url('/moved.json')
+    site.route('/moved.json', (_request, response) => response.writeHead(301, { location: target }).end())
+    const page = await newBrowser(server.issuer).get((await codeRequestFor(server, clientId)).url)
+    assert.equal(page.status, 400)
+    assert.match(page.body, /answered a redirect, which is not followed/)
+    assert.equal(site.hits.get('/moved-here.json'), undefined)
+  })
+
   test('without the development switch, a document on loopback is never fetched', async () => {
     const clientId = publish('/loopback.json')
     const server = await serverWith({ outboundFetch: { allowPrivateAddresses: false } })

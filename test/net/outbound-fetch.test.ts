@@ -83,6 +83,14 @@ test('redirects are followed up to the limit, each location checked again', asyn
     response.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data' }).end(),
   )
   assert.match(await refusal(fetcher().json(site.url('/to-metadata'))), /linkLocal/)
+  // Where a specification forbids redirects, a redirect is an error, and the cache never answers with a
+  // document that was reached through one.
+  const fetch = fetcher()
+  assert.deepEqual(await fetch.json(site.url('/hop2')), { hello: 'world' })
+  assert.match(
+    await refusal(fetch.json(site.url('/hop2'), { followRedirects: false })),
+    /answered a redirect, which is not followed/,
+  )
 })
 
 test('an oversized document is abandoned, declared or streamed', async () => {

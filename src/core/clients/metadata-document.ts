@@ -147,7 +147,8 @@ export async function metadataDocumentClient(clientId: string, deps: MetadataDoc
   }
   let document: unknown
   try {
-    document = await deps.fetch.json(clientId)
+    // CIMD, client information discovery: the server MUST NOT follow redirects for the document.
+    document = await deps.fetch.json(clientId, { followRedirects: false })
   } catch (error) {
     if (error instanceof OutboundFetchError) throw refused(error.message, error)
     throw error

@@ -11,9 +11,16 @@ export interface OutboundFetch {
    * `refresh` asks for a newer copy than the cache holds; the cache still keeps a short minimum age, so a peer
    * cannot make Keyward fetch on every request.
    */
-  json(url: string, options?: { readonly refresh?: boolean }): Promise<unknown>
+  json(url: string, options?: JsonFetchOptions): Promise<unknown>
   /** Any request (a POST of a form, say) under the same rules, never cached. */
   request(url: string, request: OutboundRequest): Promise<OutboundResponse>
+}
+
+export interface JsonFetchOptions {
+  /** Ask for a newer copy than the cache holds (bounded by the cache's minimum age). */
+  readonly refresh?: boolean
+  /** False where a specification forbids following redirects (client ID metadata documents); true by default. */
+  readonly followRedirects?: boolean
 }
 
 export interface OutboundRequest {
