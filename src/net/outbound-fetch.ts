@@ -42,9 +42,9 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
  * A DNS lookup that refuses a name if any of its addresses is not a public one. Node connects to the address this
  * answers, so the address checked is the address used: a second resolution (DNS rebinding) never happens.
  */
-function checkedLookup(allowPrivate: boolean): LookupFunction {
+export function checkedLookup(allowPrivate: boolean, resolve: typeof dnsLookup = dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0)
       const refused =
         addresses.length === 0 || addresses.some((entry) => addressProblem(entry.address, allowPrivate))

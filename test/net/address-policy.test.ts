@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
+import type { LookupAddress, lookup } from 'node:dns'
 import { test } from 'node:test'
+import { OutboundFetchError } from '../../src/core/ports/fetch.ts'
 import { addressProblem, ipLiteral } from '../../src/net/address-policy.ts'
+import { checkedLookup } from '../../src/net/outbound-fetch.ts'
 
 const PUBLIC = ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']
 const REFUSED: Record<string, string[]> = {
@@ -50,4 +53,30 @@ test('IP literals in URLs are found whatever their spelling: decimal, octal, hex
   assert.match(addressProblem(literal('https://[::ffff:127.0.0.1]/doc') ?? '', false) ?? '', /loopback/)
   assert.equal(literal('https://client.example/doc'), null)
   assert.equal(addressProblem('client.example', false), 'it is not an IP address')
+})
+
+test('a name is refused if any address it resolves to is not public; Node gets the checked addresses', async () => {
+  const resolvingTo = (...addresses: string[]): typeof lookup =>
+    ((_hostname: string, _options: unknown, callback: (e: null, a: LookupAddress[]) => void) =>
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      )) as unknown as typeof lookup
+  const ask = (resolve: typeof lookup, all: boolean) =>
+    new Promise<unknown>((done, fail) =>
+      checkedLookup(false, resolve)('client.example', { all }, (error, address, family) =>
+        error ? fail(error) : done(all ? address : [address, family]),
+      ),
+    )
+  await assert.rejects(ask(resolvingTo('8.8.8.8', '10.0.0.1'), true), OutboundFetchError)
+  await assert.rejects(
+    ask(resolvingTo('2606:4700::1', '::1'), false),
+    /resolves to an address that is not public/,
+  )
+  await assert.rejects(ask(resolvingTo(), false), OutboundFetchError)
+  assert.deepEqual(await ask(resolvingTo('8.8.8.8', '2606:4700::1'), true), [
+    { address: '8.8.8.8', family: 4 },
+    { address: '2606:4700::1', family: 6 },
+  ])
+  assert.deepEqual(await ask(resolvingTo('8.8.8.8'), false), ['8.8.8.8', 4])
 })
