@@ -14,8 +14,8 @@ interface Entry {
 }
 
 /**
- * RFC 9111 §5.2.2: the seconds a response may be reused, or null when it must not be stored (no-store, private
- * is irrelevant to a client like Keyward). Without max-age, the minimum: Keyward does not guess heuristically.
+ * RFC 9111 §5.2.2: the seconds a response may be reused (max-age, §5.2.2.1), or null when it must not be stored
+ * (no-store, §5.2.2.5). Without max-age, the minimum: Keyward makes no heuristic guess (§4.2.2).
  */
 export function freshSeconds(cacheControl: string | undefined, bounds: CacheBounds): number | null {
   const directives = (cacheControl ?? '')
@@ -65,9 +65,5 @@ export class JsonCache {
       const oldest = this.#entries.keys().next().value as string
       this.#entries.delete(oldest)
     }
-  }
-
-  get size(): number {
-    return this.#entries.size
   }
 }
