@@ -28,6 +28,24 @@ function trustProxyFrom(env: Environment): boolean | number | string[] | undefin
   return text.split(/[\s,]+/).filter(Boolean)
 }
 
+/** KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES: true or false (development only). */
+function booleanFrom(env: Environment, name: string, problems: string[]): boolean | undefined {
+  const text = env[name]?.trim().toLowerCase()
+  if (text === undefined || text === '') return undefined
+  if (['true', 'yes', '1'].includes(text)) return true
+  if (['false', 'no', '0'].includes(text)) return false
+  problems.push(`${name}: "${env[name]}" is not true or false`)
+  return undefined
+}
+
+/** KEYWARD_CLIENT_ID_METADATA_DOCUMENTS: off, any, or the allowed domains, comma-separated. */
+function metadataDocumentPolicyFrom(env: Environment): string | { allow: string[] } | undefined {
+  const text = env.KEYWARD_CLIENT_ID_METADATA_DOCUMENTS?.trim()
+  if (text === undefined || text === '') return undefined
+  if (['off', 'any'].includes(text.toLowerCase())) return text.toLowerCase()
+  return { allow: text.split(/[\s,]+/).filter(Boolean) }
+}
+
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string
   try {
@@ -105,7 +123,9 @@ export function loadConfig(env: Environment): Config {
     accessTokenAudience: env.KEYWARD_ACCESS_TOKEN_AUDIENCE,
     logLevel: env.KEYWARD_LOG_LEVEL,
     refreshGracePeriod: numberFrom(env, 'KEYWARD_REFRESH_GRACE_PERIOD', problems),
+    clientIdMetadataDocuments: metadataDocumentPolicyFrom(env),
   })
+  const allowPrivateAddresses = booleanFrom(env, 'KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES', problems)
   const sections = Object.entries(SECTION_VARIABLES).map(
     ([section, variables]) =>
       [
@@ -119,6 +139,9 @@ export function loadConfig(env: Environment): Config {
   )
   if (problems.length > 0) throw new ConfigError(problems)
   const merged: Record<string, unknown> = { ...file, ...fromEnv }
+  if (allowPrivateAddresses !== undefined) {
+    merged.outboundFetch = { ...(file.outboundFetch as object | undefined), allowPrivateAddresses }
+  }
   // Each variable overrides its own setting only; the file's other settings of that section stay.
   for (const [section, values] of sections) {
     if (Object.keys(values).length > 0)

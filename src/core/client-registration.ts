@@ -4,7 +4,7 @@ import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/ind
 import type {
   AccessTokenFormat,
   Client,
-  ClientKeySet,
+  ClientKeys,
   ClientLifetimes,
   ClientType,
   LegacyFlow,
@@ -22,8 +22,8 @@ export interface ClientRegistration {
   readonly scopes: readonly string[]
   readonly defaultScopes?: readonly string[]
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod
-  /** The public keys of a private_key_jwt client (RFC 7517 JWK set). */
-  readonly jwks?: ClientKeySet
+  /** The public keys of a private_key_jwt client (RFC 7517 JWK set), or the https URL it publishes them at. */
+  readonly jwks?: ClientKeys
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
@@ -94,7 +94,10 @@ function registrationProblems(
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       problems.push('Only a private_key_jwt client registers keys.')
     }
-    problems.push(...registration.jwks.keys.flatMap(keyProblems))
+    if ('keys' in registration.jwks) problems.push(...registration.jwks.keys.flatMap(keyProblems))
+    // RFC 7591 §2: jwks_uri is a URL, fetched over TLS (Keyward's outbound fetch is https only).
+    else if (!URL.canParse(registration.jwks.jwksUri) || !registration.jwks.jwksUri.startsWith('https://'))
+      problems.push(`The jwks_uri ${registration.jwks.jwksUri} is not an https URL.`)
   }
   return [
     ...problems.map((message) => ({ message, aboutRedirectUris: false })),
@@ -106,11 +109,19 @@ function registrationProblems(
   ]
 }
 
-interface RegistrationDeps {
+interface CheckDeps {
   readonly config: LintedConfig & { readonly defaultSecurityProfile?: SecurityProfileName | undefined }
   readonly clock: Clock
-  readonly random: Random
 }
+
+type RegistrationDeps = CheckDeps & { readonly random: Random }
+
+const authMethodOf = (registration: ClientRegistration): TokenEndpointAuthMethod =>
+  registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
+
+// A client that proves itself with keys gets no secret: nothing it does could use one.
+const usesSecret = (registration: ClientRegistration): boolean =>
+  registration.type === 'confidential' && authMethodOf(registration) !== 'private_key_jwt'
 
 /**
  * A new client from a registration. For a confidential client the secret is returned once, here, and only its
@@ -120,7 +131,10 @@ export function registerClient(
   registration: ClientRegistration,
   deps: RegistrationDeps,
 ): { client: Client; secret: string | null } {
-  return checkedClient(registration, { id: randomId(deps.random), createdAt: deps.clock.now() }, null, deps)
+  const credentials = usesSecret(registration) ? newClientSecret(deps.random) : null
+  const identity = { id: randomId(deps.random), createdAt: deps.clock.now() }
+  const client = checkedClient(registration, identity, credentials?.secretDigest ?? null, deps)
+  return { client, secret: credentials?.secret ?? null }
 }
 
 /**
@@ -132,36 +146,42 @@ export function reregisterClient(
   registration: ClientRegistration,
   deps: RegistrationDeps,
 ): { client: Client; secret: string | null } {
-  return checkedClient(
+  const credentials =
+    usesSecret(registration) && existing.secretDigest === null ? newClientSecret(deps.random) : null
+  const client = checkedClient(
     // A change that names no profile keeps the one the client is held to.
     registration.securityProfile === undefined
       ? { ...registration, securityProfile: existing.securityProfile }
       : registration,
     { id: existing.id, createdAt: existing.createdAt, dynamicRegistration: existing.dynamicRegistration },
-    existing.secretDigest,
+    usesSecret(registration) ? (credentials?.secretDigest ?? existing.secretDigest) : null,
     deps,
   )
+  return { client, secret: credentials?.secret ?? null }
 }
 
-/** The client a registration makes under `identity`, or every reason it may not be saved. */
+/**
+ * The client a registration describes, under an id it already has (a client ID metadata document's URL): the
+ * same checks as `registerClient`, for a client that has no secret (the document may not register one).
+ */
+export function describedClient(registration: ClientRegistration, id: string, deps: CheckDeps): Client {
+  return checkedClient(registration, { id, createdAt: deps.clock.now() }, null, deps)
+}
+
+/** The client a registration makes under `identity` with `secretDigest`, or every reason it may not be saved. */
 function checkedClient(
   registration: ClientRegistration,
   identity: Pick<Client, 'id' | 'createdAt'> & Partial<Pick<Client, 'dynamicRegistration'>>,
   secretDigest: Digest | null,
-  deps: RegistrationDeps,
-): { client: Client; secret: string | null } {
-  const tokenEndpointAuthMethod =
-    registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
-  // A client that proves itself with keys gets no secret: nothing it does could use one.
-  const usesSecret = registration.type === 'confidential' && tokenEndpointAuthMethod !== 'private_key_jwt'
-  const credentials = usesSecret && secretDigest === null ? newClientSecret(deps.random) : null
+  deps: CheckDeps,
+): Client {
   const client: Client = {
     id: identity.id,
     name: registration.name.trim(),
     type: registration.type,
-    secretDigest: usesSecret ? (credentials?.secretDigest ?? secretDigest) : null,
+    secretDigest,
     jwks: registration.jwks ?? null,
-    tokenEndpointAuthMethod,
+    tokenEndpointAuthMethod: authMethodOf(registration),
     redirectUris: registration.redirectUris,
     grantTypes: registration.grantTypes,
     scopes: registration.scopes,
@@ -181,7 +201,7 @@ function checkedClient(
   }
   const problems = registrationProblems(registration, client, deps.config)
   if (problems.length > 0) throw new ClientRegistrationError(problems)
-  return { client, secret: credentials?.secret ?? null }
+  return client
 }
 
 /** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (architecture §5). */

@@ -156,6 +156,51 @@ export const configSchema = z
         perAddressPerHour: z.number().int().min(1).max(100_000).default(20),
       })
       .prefault({}),
+    /**
+     * Keyward's requests to other servers (client ID metadata documents, `jwks_uri`): https to public addresses
+     * only, within these limits (architecture §5). `allowPrivateAddresses` also lets them reach loopback and
+     * private networks: for development only, off by default.
+     */
+    outboundFetch: z
+      .object({
+        allowPrivateAddresses: z.boolean().default(false),
+        timeoutMs: milliseconds(5000),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024)
+          .default(64 * 1024),
+        maxRedirects: z.number().int().min(0).max(5).default(3),
+        /** Fetched documents are reused for their Cache-Control max-age, kept within these bounds. */
+        cacheMinSeconds: z.number().int().min(0).max(DAY).default(60),
+        cacheMaxSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * DAY)
+          .default(DAY),
+        cacheEntries: z.number().int().min(1).max(100_000).default(1000),
+      })
+      .refine((fetch) => fetch.cacheMinSeconds <= fetch.cacheMaxSeconds, {
+        message: 'cacheMinSeconds must not exceed cacheMaxSeconds',
+        path: ['cacheMinSeconds'],
+      })
+      .prefault({}),
+    /**
+     * Clients that name themselves by the https URL of their metadata (OAuth Client ID Metadata Document): refused
+     * (`off`), accepted from any host (`any`), or only from these domains and their subdomains.
+     */
+    clientIdMetadataDocuments: z
+      .union([
+        z.enum(['off', 'any']),
+        z.object({
+          allow: z
+            .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a domain name, such as apps.example.com'))
+            .min(1),
+        }),
+      ])
+      .default('off'),
     /** Seconds after a rotation during which the same refresh token may be retried; 0 disables. */
     refreshGracePeriod: z.number().int().min(0).max(60).default(0),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -44,6 +44,31 @@ describe('keyward clients', () => {
     assert.equal(JSON.stringify(home.rows('clients')).includes(secret), false)
   })
 
+  test('create --jwks-uri registers a private_key_jwt client by where it publishes its keys', async () => {
+    const created = jsonOf<DescribedClient & { jwks_uri?: string }>(
+      await cli(
+        ...clientsCreate('Key job', {
+          'grant-types': 'client_credentials',
+          'auth-method': 'private_key_jwt',
+          'jwks-uri': 'https://keys.example/jwks.json',
+          json: true,
+        }),
+      ),
+    )
+    assert.equal(created.token_endpoint_auth_method, 'private_key_jwt')
+    assert.equal(created.jwks_uri, 'https://keys.example/jwks.json')
+    assert.equal(created.client_secret, undefined)
+    const plain = await cli(
+      ...clientsCreate('Plain key job', {
+        'grant-types': 'client_credentials',
+        'auth-method': 'private_key_jwt',
+        'jwks-uri': 'http://keys.example/jwks.json',
+      }),
+    )
+    assert.notEqual(plain.code, 0)
+    assert.match(plain.stderr, /not an https URL/)
+  })
+
   test('rotate-secret: the new secret works at once at the running server, the old one no longer', async () => {
     const created = jsonOf<DescribedClient>(
       await cli(...clientsCreate('Rotated job', { 'grant-types': 'client_credentials', json: true })),

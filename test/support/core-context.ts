@@ -7,6 +7,7 @@ import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from './clock.ts'
+import { documentsFetch } from './documents.ts'
 import { recordingSink } from './events.ts'
 import { testConfig } from './fixtures.ts'
 
@@ -36,6 +37,7 @@ export async function memoryCore(config: Config = testConfig()) {
     keys,
     throttle: memoryThrottle(clock),
     replay: memoryReplayCache(clock),
+    fetch: documentsFetch(),
     events,
   }
   return { context, stores, clock, events: events.events }

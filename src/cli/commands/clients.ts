@@ -30,6 +30,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     client_name: client.name,
     client_type: client.type,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    ...(client.jwks !== null && 'jwksUri' in client.jwks ? { jwks_uri: client.jwks.jwksUri } : {}),
     grant_types: client.grantTypes,
     redirect_uris: client.redirectUris,
     scope: client.scopes.join(' '),
@@ -66,6 +67,7 @@ interface CreateOptions {
   defaultScopes?: string
   authMethod?: string
   jwks?: string
+  jwksUri?: string
   accessTokenFormat?: string
   accessTokenTtl?: string
   refreshIdleTtl?: string
@@ -120,6 +122,10 @@ function securityProfileNamed(name: string): SecurityProfileName | null {
 }
 
 function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
+  // RFC 7591 §2: jwks and jwks_uri MUST NOT both be present.
+  if (given.jwks !== undefined && given.jwksUri !== undefined) {
+    throw new UsageError('--jwks and --jwks-uri: give the keys one way, not both.')
+  }
   const preset = kindSettings(given)
   const options = { ...given, ...preset }
   options.type ??= 'confidential'
@@ -148,6 +154,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
             string,
         }),
     ...(options.jwks === undefined ? {} : { jwks: keySetIn(options.jwks) }),
+    ...(options.jwksUri === undefined ? {} : { jwks: { jwksUri: options.jwksUri } }),
     ...(options.accessTokenFormat === undefined
       ? {}
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
@@ -174,6 +181,7 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--default-scopes <list>', 'scopes granted when a request names none (default: all of --scopes)')
     .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none')
     .option('--jwks <file>', "for private_key_jwt: a JSON file with the client's public keys (a JWK set)")
+    .option('--jwks-uri <url>', 'for private_key_jwt: the https URL where the client publishes its keys')
     .option('--access-token-format <format>', 'jwt (default) or opaque')
     .option('--access-token-ttl <seconds>', 'access token lifetime')
     .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')

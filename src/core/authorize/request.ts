@@ -90,7 +90,14 @@ export async function validateAuthorizationRequest(
   if (clientId === undefined) {
     return { kind: 'show-error', error: new InvalidRequest('The link is missing the client_id parameter.') }
   }
-  const client = clientId.length <= 255 ? await findClient(clientId) : null
+  let client: Client | null
+  try {
+    client = clientId.length <= 255 ? await findClient(clientId) : null
+  } catch (error) {
+    // A client whose metadata document cannot be used: a page, never a redirect to a URI nobody vouched for.
+    if (error instanceof OAuthError) return { kind: 'show-error', error }
+    throw error
+  }
   if (client === null) {
     return {
       kind: 'show-error',

@@ -7,6 +7,8 @@ import {
   validateAuthorizationRequest,
 } from '../authorize/request.ts'
 import { errorResponse, implicitResponse, issueCode } from '../authorize/respond.ts'
+import { findClient, keepClientRecord } from '../clients/find-client.ts'
+import { isMetadataDocumentClientId } from '../clients/metadata-document.ts'
 import type { CoreContext } from '../context.ts'
 import { AccessDenied, InvalidRequest, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
@@ -81,6 +83,8 @@ type Pushed = PushedRequest | null
  * (the operator registered it, unlike anything in the link). None for native and loopback-only apps.
  */
 function appHomeOf(client: Client): AppHome | undefined {
+  // A metadata document client's redirect URIs were registered by nobody here: never a link to them.
+  if (isMetadataDocumentClientId(client.id)) return undefined
   for (const uri of client.redirectUris) {
     const url = URL.parse(uri)
     if (url?.protocol === 'https:' && !isLoopbackHost(url.hostname))
@@ -104,7 +108,7 @@ async function withValidRequest(
   const pushed = resolved.kind === 'pushed' ? resolved.pushed : null
   const result = await validateAuthorizationRequest(
     resolved.kind === 'pushed' ? resolved.params : params,
-    (id) => deps.stores.clients.get(id),
+    (id) => findClient(id, deps),
   )
   if (result.kind === 'show-error') {
     const appHome = result.client === undefined ? undefined : appHomeOf(result.client)
@@ -167,6 +171,9 @@ async function proceed(
     model: {
       action: ENDPOINT_PATHS.consent,
       clientName: request.client.name,
+      ...(isMetadataDocumentClientId(request.client.id)
+        ? { clientDomain: new URL(request.client.id).host }
+        : {}),
       username: user.username,
       scopes: scopeDescriptions(request.scope, deps.config.scopes),
       hiddenFields: authorizationFields(params),
@@ -242,6 +249,7 @@ export function submitConsent(
       if (pushed !== null) await usePushedRequest(pushed, deps)
       throw new AccessDenied('The user denied the request.')
     }
+    await keepClientRecord(request.client, browser.address, deps)
     await rememberConsent(
       { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
       deps,

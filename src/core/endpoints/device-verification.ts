@@ -1,4 +1,5 @@
 import { consentGranted } from '../authorize/consent.ts'
+import { findClient } from '../clients/find-client.ts'
 import type { CoreContext } from '../context.ts'
 import { InvalidGrant, OAuthError, TooManyRequests } from '../errors.ts'
 import type { Client } from '../model/client.ts'
@@ -61,7 +62,7 @@ export async function findPendingDevice(
   if (!charge.allowed) throw tooManyAttempts('Too many wrong codes.', charge.retryAfterSeconds)
   const userCode = normalizeUserCode(typed)
   const code = userCode === null ? null : await deps.stores.deviceCodes.getByUserCode(digest(userCode))
-  const client = code === null ? null : await deps.stores.clients.get(code.clientId)
+  const client = code === null ? null : await findClient(code.clientId, deps)
   if (
     userCode === null ||
     code === null ||

@@ -82,6 +82,8 @@ function authorizationServerMetadata(
     ...(config.registration.policy === 'off'
       ? {}
       : { registration_endpoint: url(ENDPOINT_PATHS.registration) }),
+    // OAuth Client ID Metadata Document, authorization server metadata (the MCP specification reads it): an https URL may be a client_id.
+    ...(config.clientIdMetadataDocuments === 'off' ? {} : { client_id_metadata_document_supported: true }),
     ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }

@@ -8,6 +8,12 @@ export type TokenEndpointAuthMethod =
 export interface ClientKeySet {
   readonly keys: readonly Readonly<Record<string, unknown>>[]
 }
+/** Where a client publishes its key set (RFC 7591 §2 `jwks_uri`): fetched when needed, and again on a new `kid`. */
+export interface ClientKeySetLocation {
+  readonly jwksUri: string
+}
+/** A private_key_jwt client's keys: registered with it, or published by the client at an https URL. */
+export type ClientKeys = ClientKeySet | ClientKeySetLocation
 export type AccessTokenFormat = 'jwt' | 'opaque'
 /** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
 export type LegacyFlow = 'implicit' | 'password'
@@ -49,8 +55,11 @@ export interface Client {
   readonly type: ClientType
   /** SHA-256 of the secret, which Keyward generates and shows once; null for public clients. */
   readonly secretDigest: Digest | null
-  /** The public keys a private_key_jwt client signs its assertions with (RFC 7523); null for other clients. */
-  readonly jwks: ClientKeySet | null
+  /**
+   * The public keys a private_key_jwt client signs its assertions with (RFC 7523), or where it publishes them;
+   * null for other clients.
+   */
+  readonly jwks: ClientKeys | null
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod
   readonly redirectUris: readonly string[]
   /** Wire names: authorization_code, refresh_token, client_credentials, ... */

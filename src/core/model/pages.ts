@@ -24,6 +24,11 @@ export interface LoginPage {
 export interface ConsentPage {
   readonly action: string
   readonly clientName: string
+  /**
+   * For a client the operator did not register, which names itself by its metadata document's URL: that URL's
+   * host, the one thing about it that is vouched for (by its TLS certificate), shown prominently.
+   */
+  readonly clientDomain?: string
   readonly username: string
   readonly scopes: readonly ScopeDescription[]
   readonly hiddenFields: HiddenFields
