@@ -12,6 +12,7 @@ import type {
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
 import { type Random, randomId, randomToken } from './random.ts'
+import { resourceIdentifierProblem } from './resources/identifier.ts'
 
 export interface ClientRegistration {
   readonly name: string
@@ -26,6 +27,8 @@ export interface ClientRegistration {
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
+  /** Registered resources (RFC 8707) its tokens are for when a request names none. */
+  readonly defaultResources?: readonly string[]
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
@@ -73,6 +76,10 @@ function registrationProblems(
   for (const scope of registration.defaultScopes ?? []) {
     if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
   }
+  for (const resource of registration.defaultResources ?? []) {
+    const problem = resourceIdentifierProblem(resource)
+    if (problem !== null) problems.push(`The default resource ${problem}`)
+  }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       problems.push('Only a private_key_jwt client registers keys.')
@@ -113,6 +120,7 @@ export function registerClient(
     accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
+    defaultResources: [...new Set(registration.defaultResources ?? [])],
     createdAt: now,
     updatedAt: now,
   }

@@ -110,6 +110,12 @@ export { isLoopbackHost } from './protocol/redirect-uri.ts'
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
+export { createResource, deleteResource } from './admin/resources.ts'
+export {
+  metadataPathOf,
+  type ResourceRegistration,
+  ResourceRegistrationError,
+} from './resources/registration.ts'
 export { changePassword, changeUserClaims, endSessions, unlockSignIn } from './admin/users.ts'
 export {
   ADDRESS_PARTS,

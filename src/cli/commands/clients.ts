@@ -30,6 +30,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     legacy_flows: client.legacyFlows,
     access_token_format: client.accessTokenFormat,
     can_introspect: client.canIntrospect,
+    default_resources: client.defaultResources,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
   }
@@ -58,6 +59,7 @@ interface CreateOptions {
   refreshAbsoluteTtl?: string
   introspect?: boolean
   allowLegacy?: string[]
+  resource?: string[]
   json?: boolean
 }
 
@@ -129,6 +131,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
+    defaultResources: options.resource ?? [],
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
 }
@@ -153,6 +156,11 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')
     .option('--refresh-absolute-ttl <seconds>', 'refresh token absolute lifetime')
     .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
+    .option(
+      '--resource <uri>',
+      'a registered resource its tokens are for when a request names none (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option(
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',

@@ -4,6 +4,7 @@ import type { AuthorizationCode } from '../model/code.ts'
 import type { Session } from '../model/session.ts'
 import { digest } from '../protocol/digest.ts'
 import { randomToken } from '../random.ts'
+import { targetedIdentifiers } from '../resources/audience.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pageResult } from '../results.ts'
 import type { AuthorizationRequest, ResponseTarget } from './request.ts'
@@ -44,6 +45,7 @@ export async function issueCode(
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
     scope: request.scope,
+    resources: targetedIdentifiers(request.target),
     expiresAt: new Date(now.getTime() + ctx.config.lifetimes.authorizationCode * 1000),
     grantId: null,
     createdAt: now,

@@ -17,6 +17,7 @@ import { findSession, startSession } from '../sessions.ts'
 import { type SignIn, signInOrRefusal } from '../sign-in.ts'
 import { ENDPOINT_PATHS } from './metadata.ts'
 import { scopeDescriptions } from '../protocol/scope.ts'
+import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -70,7 +71,11 @@ async function withValidRequest(
   deps: CoreContext,
   work: (request: AuthorizationRequest) => Promise<EndpointResult>,
 ): Promise<EndpointResult> {
-  const result = await validateAuthorizationRequest(params, (id) => deps.stores.clients.get(id))
+  const result = await validateAuthorizationRequest(
+    params,
+    (id) => deps.stores.clients.get(id),
+    (requested, client) => decideTarget({ requested, client }, deps),
+  )
   if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
   if (result.kind === 'redirect-error') {
     return errorResponse(result, result.error, deps.config.issuer)
@@ -120,6 +125,7 @@ async function proceed(
       username: user.username,
       scopes: scopeDescriptions(request.scope, deps.config.scopes),
       hiddenFields: authorizationFields(params),
+      resources: request.target.resources.map(({ identifier, name }) => ({ identifier, name })),
     },
   })
 }
@@ -169,7 +175,13 @@ export function submitConsent(
     if (session === null) return loginPage(request, params, null)
     if (form.get('decision') !== 'approve') throw new AccessDenied('The user denied the request.')
     await rememberConsent(
-      { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
+      {
+        userId: session.userId,
+        clientId: request.client.id,
+        scope: request.scope,
+        resources: targetedIdentifiers(request.target),
+        address: browser.address,
+      },
       deps,
     )
     return respond(request, session, deps)

@@ -29,11 +29,11 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
     address: input.address,
   })
   // Signed after the grant's transaction: the first ID token may have to store the RS256 key (signing-keys.ts).
-  const { authentication, accessToken } = issued
+  const { authentication, accessToken, expiresIn } = issued
   const idToken =
     authentication === undefined
       ? undefined
-      : await mintIdToken({ client, authentication, accessToken }, deps)
+      : await mintIdToken({ client, authentication, accessToken, expiresIn }, deps)
   return jsonResult(tokenResponseBody(issued, idToken))
 }
 

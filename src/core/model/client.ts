@@ -40,6 +40,8 @@ export interface Client {
   readonly lifetimes: ClientLifetimes
   /** Resource servers may introspect tokens issued to other clients (RFC 7662 §2.1). */
   readonly canIntrospect: boolean
+  /** The registered resources its tokens are for when a request names none (RFC 8707); empty: the server's audience. */
+  readonly defaultResources: readonly string[]
   readonly createdAt: Date
   readonly updatedAt: Date
 }

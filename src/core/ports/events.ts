@@ -21,6 +21,8 @@ export type SecurityEventName =
   | 'password_changed'
   | 'sessions_revoked'
   | 'user_unlocked'
+  | 'resource_created'
+  | 'resource_deleted'
 
 export interface SecurityEvent {
   readonly event: SecurityEventName
@@ -35,6 +37,8 @@ export interface SecurityEvent {
   readonly scope?: string
   /** What a person typed as their username: it may name nobody, but it is never a password. */
   readonly username?: string
+  /** The identifier of a registered resource (RFC 8707). */
+  readonly resource?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
 }

@@ -3,6 +3,7 @@ import type { AuthorizationCode } from '../model/code.ts'
 import type { Consent } from '../model/consent.ts'
 import type { DeviceCode } from '../model/device-code.ts'
 import type { Grant } from '../model/grant.ts'
+import type { Resource } from '../model/resource.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
@@ -158,6 +159,16 @@ export interface SignInUnlockStore {
   lastUnlock(username: string): Promise<Date | null>
 }
 
+/** Registered resources (RFC 8707), by identifier. */
+export interface ResourceStore {
+  create(resource: Resource): Promise<void>
+  get(identifier: string): Promise<Resource | null>
+  /** Every resource, by identifier. */
+  list(): Promise<readonly Resource[]>
+  /** Tokens issued for it stay valid until they expire; false when there is no such resource. */
+  delete(identifier: string): Promise<boolean>
+}
+
 export interface Stores {
   readonly clients: ClientStore
   readonly users: UserStore
@@ -169,6 +180,7 @@ export interface Stores {
   readonly deviceCodes: DeviceCodeStore
   readonly keys: KeyStore
   readonly signInUnlocks: SignInUnlockStore
+  readonly resources: ResourceStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */

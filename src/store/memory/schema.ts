@@ -77,6 +77,11 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
     key: (key) => key.kid,
     order: [(key) => -key.createdAt.getTime(), (key) => key.kid],
   },
+  resources: {
+    what: 'resource',
+    key: (resource) => resource.identifier,
+    order: [(resource) => resource.identifier],
+  },
 }
 
 /** The map of the table `name`: TypeScript cannot see through the generic index that it holds `Row<N>`. */

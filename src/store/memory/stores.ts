@@ -7,6 +7,7 @@ import { deviceCodeStore } from './device-code-store.ts'
 import { grantStore } from './grant-store.ts'
 import { direct, undoLog } from './journal.ts'
 import { keyStore } from './key-store.ts'
+import { resourceStore } from './resource-store.ts'
 import type { Scope } from './scope.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
@@ -97,6 +98,7 @@ function storesOn(db: Scope): Omit<Stores, 'transaction' | 'close'> {
     deviceCodes: deviceCodeStore(db),
     keys: keyStore(db),
     signInUnlocks: signInUnlockStore(db),
+    resources: resourceStore(db),
     // A statement like any other: it fails once the stores are closed, and waits for an open transaction.
     ping: () => db.run(() => undefined),
   }

@@ -3,6 +3,7 @@ import type { AuthorizationCode } from '../../core/model/code.ts'
 import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
+import type { Resource } from '../../core/model/resource.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
@@ -29,6 +30,8 @@ export interface Tables {
   readonly keys: Map<string, SigningKey>
   /** Username → when it was last unlocked. */
   readonly signInUnlocks: Map<string, Date>
+  /** Keyed by identifier. */
+  readonly resources: Map<string, Resource>
 }
 
 export function emptyTables(): Tables {
@@ -44,6 +47,7 @@ export function emptyTables(): Tables {
     deviceCodes: new Map(),
     keys: new Map(),
     signInUnlocks: new Map(),
+    resources: new Map(),
   }
 }
 

@@ -8,6 +8,7 @@ import type { ChangeFeed } from './change-feed.ts'
 import type { SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
 import { keyStore } from './key-store.ts'
+import { resourceStore } from './resource-store.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
 import { tokenStore } from './token-store.ts'
@@ -58,6 +59,7 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     deviceCodes: deviceCodeStore(driver),
     keys: keyStore(driver),
     signInUnlocks: signInUnlockStore(driver),
+    resources: resourceStore(driver),
     ping: async () => {
       await driver.get('SELECT 1')
     },

@@ -3,11 +3,22 @@ import type { AuthorizationCode } from '../../core/model/code.ts'
 import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
+import type { Resource } from '../../core/model/resource.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
 import type { User } from '../../core/model/user.ts'
-import { flag, integer, json, list, optionalIntegers, text, time, timeOrNull } from './columns.ts'
+import {
+  flag,
+  integer,
+  integerOrNull,
+  json,
+  list,
+  optionalIntegers,
+  text,
+  time,
+  timeOrNull,
+} from './columns.ts'
 import { table } from './table.ts'
 
 // Every table the stores read and write, one descriptor per aggregate: each record field, the column that holds
@@ -34,6 +45,7 @@ export const clients = table<Client>('clients', ['id'], {
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
   jwks: json('jwks'),
+  defaultResources: list('default_resources'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -54,6 +66,7 @@ export const grants = table<Grant>('grants', ['id'], {
   revokedReason: text('revoked_reason'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  resources: list('resources'),
 })
 
 // used_at is no record field: only consume() writes it, and only the UPDATE's condition reads it.
@@ -70,6 +83,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   nonce: text('nonce'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  resources: list('resources'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
@@ -105,6 +119,7 @@ export const consents = table<Consent>('consents', ['userId', 'clientId'], {
   scope: list('scope'),
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
+  resources: list('resources'),
 })
 
 export const sessions = table<Session>('sessions', ['digest'], {
@@ -126,6 +141,7 @@ export const deviceCodes = table<DeviceCode>('device_codes', ['deviceCodeDigest'
   status: text('status'),
   userId: text('user_id'),
   createdAt: time('created_at'),
+  resources: list('resources'),
 })
 
 export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
@@ -136,4 +152,14 @@ export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
   createdAt: time('created_at'),
   retiredAt: timeOrNull('retired_at'),
   publishUntil: timeOrNull('publish_until'),
+})
+
+export const resources = table<Resource>('resources', ['identifier'], {
+  identifier: text('identifier'),
+  name: text('name'),
+  scopes: list('scopes'),
+  accessTokenFormat: text('access_token_format'),
+  accessTokenLifetime: integerOrNull('access_token_lifetime'),
+  serveMetadata: flag('serve_metadata'),
+  createdAt: time('created_at'),
 })
