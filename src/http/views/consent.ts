@@ -1,6 +1,7 @@
 import { html } from './html.ts'
 import type { ConsentPage } from '../../core/model/pages.ts'
 import { accessRequest, decisionButtons, type FormFrame, page, postForm, signedInAs } from './layout.ts'
+import { resourceList } from './resources.ts'
 
 export type ConsentView = ConsentPage & FormFrame
 
@@ -13,11 +14,13 @@ export function renderConsent({
   scopes,
   hiddenFields,
   basePath,
+  resources,
 }: ConsentView): string {
   return page({
     basePath,
     title: `Allow ${clientName}?`,
     body: html`${accessRequest(clientName, scopes)}
+${resourceList(resources)}
 ${signedInAs(username)}
 ${postForm({ action, csrfToken, hiddenFields, content: decisionButtons })}`,
   })
