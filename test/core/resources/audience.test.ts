@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { OAuthError } from '../../../src/core/errors.ts'
+import {
+  checkScopeFitsTarget,
+  decideTarget,
+  scopeForTarget,
+  serverTarget,
+} from '../../../src/core/resources/audience.ts'
+import { createMemoryStores } from '../../../src/store/memory/stores.ts'
+import { resource, testConfig, webClient } from '../../support/fixtures.ts'
+
+const ORDERS = 'https://orders.example/api'
+const INVOICES = 'https://invoices.example/api'
+
+const config = testConfig({ accessTokenAudience: 'https://default.example' })
+const stores = createMemoryStores()
+await stores.resources.create(
+  resource({
+    identifier: ORDERS,
+    scopes: ['orders:read'],
+    accessTokenFormat: null,
+    accessTokenLifetime: 300,
+  }),
+)
+await stores.resources.create(
+  resource({
+    identifier: INVOICES,
+    scopes: ['invoices:read'],
+    accessTokenFormat: 'jwt',
+    accessTokenLifetime: 60,
+  }),
+)
+const deps = { config, stores }
+const client = webClient()
+
+const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code
+
+describe('decideTarget (RFC 8707): the one place the audience is decided', () => {
+  test('no resource and no default: the server-wide audience, without a store read', async () => {
+    const target = await decideTarget({ requested: [], client }, { config, stores: undefined as never })
+    assert.deepEqual(target, serverTarget(config))
+    assert.deepEqual(target.audience, ['https://default.example'])
+  })
+
+  test("the request's resources, else the client's defaults", async () => {
+    assert.deepEqual((await decideTarget({ requested: [ORDERS], client }, deps)).audience, [ORDERS])
+    const defaulted = webClient({ defaultResources: [INVOICES] })
+    assert.deepEqual((await decideTarget({ requested: [], client: defaulted }, deps)).audience, [INVOICES])
+    assert.deepEqual((await decideTarget({ requested: [ORDERS], client: defaulted }, deps)).audience, [
+      ORDERS,
+    ])
+  })
+
+  test('the shortest lifetime and the one format the resources ask for', async () => {
+    const target = await decideTarget({ requested: [ORDERS, INVOICES], client }, deps)
+    assert.equal(target.accessTokenLifetime, 60)
+    assert.equal(target.accessTokenFormat, 'jwt')
+    assert.equal((await decideTarget({ requested: [ORDERS], client }, deps)).accessTokenFormat, null)
+  })
+
+  test('invalid_target for a value that is not an absolute URI, has a fragment, or names nothing registered', async () => {
+    for (const value of [
+      'api',
+      '//orders.example/api',
+      `${ORDERS}#x`,
+      'https://unknown.example/',
+      'https://a b',
+    ]) {
+      await assert.rejects(
+        decideTarget({ requested: [value], client }, deps),
+        refused('invalid_target'),
+        value,
+      )
+    }
+  })
+
+  test('a redemption narrows what was authorized, never widens it, and defaults to all of it', async () => {
+    const authorized = [ORDERS, INVOICES]
+    assert.deepEqual((await decideTarget({ requested: [], client, authorized }, deps)).audience, authorized)
+    assert.deepEqual((await decideTarget({ requested: [INVOICES], client, authorized }, deps)).audience, [
+      INVOICES,
+    ])
+    await assert.rejects(
+      decideTarget({ requested: [INVOICES], client, authorized: [ORDERS] }, deps),
+      refused('invalid_target'),
+    )
+    // The server-wide audience was authorized: no resource may be added afterwards, the client's defaults neither.
+    const defaulted = webClient({ defaultResources: [ORDERS] })
+    await assert.rejects(
+      decideTarget({ requested: [ORDERS], client: defaulted, authorized: [] }, deps),
+      refused('invalid_target'),
+    )
+    assert.deepEqual(
+      (await decideTarget({ requested: [], client: defaulted, authorized: [] }, deps)).audience,
+      serverTarget(config).audience,
+    )
+  })
+
+  test("scopes: another resource's are refused afresh and dropped on narrowing; the server's always fit", async () => {
+    const orders = await decideTarget({ requested: [ORDERS], client }, deps)
+    checkScopeFitsTarget(['orders:read', 'openid', 'read'], orders)
+    assert.throws(() => checkScopeFitsTarget(['invoices:read'], orders), refused('invalid_scope'))
+    assert.deepEqual(scopeForTarget(['orders:read', 'invoices:read', 'openid'], orders), [
+      'orders:read',
+      'openid',
+    ])
+    // The server-wide audience keeps today's behaviour: any scope the client may have.
+    checkScopeFitsTarget(['invoices:read'], serverTarget(config))
+  })
+})
