@@ -14,6 +14,7 @@ import {
 } from './endpoints/device-verification.ts'
 import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
+import { resourceMetadata } from './endpoints/resource-metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
 import { tokenRequest } from './endpoints/token.ts'
@@ -51,6 +52,8 @@ export interface AuthorizationServer {
   jwks(): EndpointResult
   /** OpenID Connect Core §5.3: the person's claims for a bearer access token (header or form body). */
   userinfo(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 9728 metadata of a registered resource that asked Keyward to serve it; `path` is the request's. */
+  resourceMetadata(path: string): Promise<EndpointResult>
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -71,6 +74,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     metadata: () => metadata(deps),
     jwks: () => jwks(deps),
     userinfo: (request) => userinfo(request, deps),
+    resourceMetadata: (path) => resourceMetadata(path, deps),
   }
 }
 

@@ -17,6 +17,8 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENDPOINT_PATHS.openidConfiguration, ['GET']],
   [ENDPOINT_PATHS.userinfo, ['GET', 'POST']],
   [ENDPOINT_PATHS.jwks, ['GET']],
+  // RFC 9728 §3: clients (browser-based ones too) read it to find the authorization server.
+  [`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, ['GET']],
 ])
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type'

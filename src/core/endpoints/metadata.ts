@@ -29,6 +29,8 @@ export const ENDPOINT_PATHS = {
   openidConfiguration: '/.well-known/openid-configuration',
   /** OpenID Connect Core §5.3 */
   userinfo: '/userinfo',
+  /** RFC 9728 §3.1: followed by the path of a registered resource on the issuer's origin. */
+  protectedResourceMetadata: '/.well-known/oauth-protected-resource',
 } as const
 
 /**

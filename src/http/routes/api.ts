@@ -45,6 +45,10 @@ export function registerApiRoutes(
     app.get(path, async (request, reply) => send(request, reply, await server.metadata(), side))
   }
   app.get(ENDPOINT_PATHS.jwks, async (request, reply) => send(request, reply, server.jwks(), side))
+  app.get(`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, async (request, reply) => {
+    const path = new URL(request.url, 'http://keyward').pathname.slice(app.prefix.length)
+    return send(request, reply, await server.resourceMetadata(path), side)
+  })
 }
 
 /**
