@@ -14,28 +14,12 @@ import {
   resourceMetadataNode,
   type Verifier,
 } from '../src/index.ts'
+import { type Api, listen } from './api-server.ts'
 import * as fake from './fake-issuer.ts'
 
 // RFC 9728: an API with a path, so that its metadata lives at the path-suffixed well-known URL (§3.1).
 const RESOURCE = 'https://api.example.test/mcp'
 const METADATA_URL = 'https://api.example.test/.well-known/oauth-protected-resource/mcp'
-
-interface Api {
-  readonly url: string
-  close(): Promise<void>
-}
-
-async function listen(server: ReturnType<typeof createServer>): Promise<Api> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
 
 const frameworks: Record<string, (verifier: Verifier) => Promise<Api>> = {
   fastify: async (verifier) => {
@@ -67,13 +51,10 @@ const frameworks: Record<string, (verifier: Verifier) => Promise<Api>> = {
   },
 }
 
-let as: fake.FakeIssuer
-let key: fake.TestKey
-before(async () => {
-  as = await fake.startIssuer()
-  key = await fake.createKey('k1')
-  as.publish([key])
-})
+// One issuer signing with one key for every framework's API.
+const as = await fake.startIssuer()
+const key = await fake.createKey('k1')
+as.publish([key])
 after(() => as.close())
 
 for (const [name, start] of Object.entries(frameworks)) {
