@@ -9,12 +9,13 @@ export function resourceList(resources: readonly ResourceDescription[] | undefin
   if (resources === undefined || resources.length === 0) return null
   const items = resources.map(
     (resource) => html`<li>
-<span class="resource-name">${resource.name}</span>
-<code class="resource-identifier">${resource.identifier}</code>
+<span class="scope-description resource-name">${resource.name}</span>
+<code class="scope-name resource-identifier">${resource.identifier}</code>
 </li>`,
   )
-  return html`<p class="resources-intro">with access to:</p>
-<ul class="resources">
+  // Laid out as the scopes are (keyward.css), under a line that says what the list is.
+  return html`<p class="resources-intro">At these services:</p>
+<ul class="scopes resources">
 ${items}
 </ul>`
 }
