@@ -10,6 +10,7 @@ import {
   postDeviceAuthorization,
   startDevice,
 } from '../../support/device-flow.ts'
+import { assertOneEvent, eventsNamed, securityEvents } from '../../support/events.ts'
 import { resourceServer } from '../../support/fixtures.ts'
 import { codeOf, codeRequest, followAuthorization, formOn, newBrowser, newPkce } from '../../support/flow.ts'
 import {
@@ -239,7 +240,17 @@ describe('RFC 8707 resource indicators: the code flow and refresh', async () => 
 
   test('the consent page names the resources; consent for one does not cover another', async () => {
     // Someone new: consent is remembered per person and client.
-    const { browser } = await authorized([ORDERS, REPORTS], 'openid', await server.user())
+    const someone = await server.user()
+    const logged = server.logs.length
+    const { browser } = await authorized([ORDERS, REPORTS], 'openid', someone)
+    assertOneEvent(securityEvents(server.logs.slice(logged)), {
+      event: 'consent_granted',
+      clientId: app.client.id,
+      userId: someone.id,
+      address: '127.0.0.1',
+      scope: 'openid',
+      resource: `${ORDERS} ${REPORTS}`,
+    })
     const query = (resource: string) => {
       const params = codeRequest(app.client, newPkce(), { scope: 'openid' })
       params.append('resource', resource)
@@ -266,6 +277,31 @@ describe('RFC 8707 resource indicators: the code flow and refresh', async () => 
     assert.equal(location.searchParams.get('error'), 'invalid_target')
     assert.equal(location.searchParams.get('state'), 'st')
     assert.equal(location.searchParams.get('iss'), server.issuer)
+  })
+})
+
+describe('RFC 8707 resource indicators: the legacy password grant', async () => {
+  const legacy = await server.client({
+    name: 'Old app',
+    grantTypes: ['password'],
+    allowLegacy: ['password'],
+    redirectUris: [],
+    scopes: ['orders:read'],
+    defaultScopes: ['orders:read'],
+  })
+  const person = await server.user()
+  const password = (resources: readonly string[]) =>
+    tokenWith(
+      legacy,
+      { grant_type: 'password', username: person.username, password: person.password },
+      resources,
+    )
+
+  test('the token is for the resource named; an unknown one is invalid_target before the password is checked', async () => {
+    assert.equal(audienceOf(await password([ORDERS])), ORDERS)
+    const logged = server.logs.length
+    assertOAuthError(await password([UNREGISTERED]), 400, 'invalid_target')
+    assert.deepEqual(eventsNamed(server.logs.slice(logged), 'sign_in_succeeded'), [])
   })
 })
 
