@@ -87,7 +87,11 @@ export const AUTHORIZATION_PARAMETERS = [
 ] as const
 
 /** The target of a request's `resource` values for a client: decideTarget (src/core/resources/audience.ts). */
-export type TargetLookup = (requested: readonly string[], client: Client) => Promise<Target>
+export type TargetLookup = (
+  requested: readonly string[],
+  client: Client,
+  scope: readonly string[],
+) => Promise<Target>
 
 export async function validateAuthorizationRequest(
   params: ReadonlyMap<string, string>,
@@ -135,7 +139,7 @@ export async function validateAuthorizationRequest(
   try {
     const request = checkRequest(params, client, redirectUri, state)
     // RFC 8707 §2: an unknown resource or a bad URI is invalid_target, sent back like any other error.
-    const target = await targetOf(parseResources(params.get('resource')), client)
+    const target = await targetOf(parseResources(params.get('resource')), client, request.scope)
     checkScopeFitsTarget(request.scope, target)
     return { kind: 'valid', request: { ...request, target } }
   } catch (error) {

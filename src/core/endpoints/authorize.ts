@@ -74,7 +74,7 @@ async function withValidRequest(
   const result = await validateAuthorizationRequest(
     params,
     (id) => deps.stores.clients.get(id),
-    (requested, client) => decideTarget({ requested, client }, deps),
+    (requested, client, scope) => decideTarget({ requested, client, scope }, deps),
   )
   if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
   if (result.kind === 'redirect-error') {

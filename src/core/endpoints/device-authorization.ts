@@ -22,7 +22,10 @@ export async function authorizeDevice(input: ClientAuthInput, deps: CoreContext)
   }
   const scope = resolveScope(parseScope(input.params.get('scope')), client.scopes, client.defaultScopes)
   // RFC 8707 §2 (RFC 8628 §3.1 takes the token request's parameters): whom the tokens will be for.
-  const target = await decideTarget({ requested: parseResources(input.params.get('resource')), client }, deps)
+  const target = await decideTarget(
+    { requested: parseResources(input.params.get('resource')), client, scope },
+    deps,
+  )
   checkScopeFitsTarget(scope, target)
   const now = deps.clock.now()
   const expiresIn = deps.config.lifetimes.deviceCode

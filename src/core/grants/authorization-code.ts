@@ -72,7 +72,7 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       }
       // RFC 8707 §2.2: the token request may narrow the resources the authorization request named.
       const target = await decideTarget(
-        { requested: input.resources, client: ctx.client, authorized: code.resources },
+        { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
         { config: ctx.config, stores: tx },
       ).catch(refusalOf)
       if (target instanceof Error) return target

@@ -33,7 +33,7 @@ export const clientCredentialsGrant: GrantHandler<{
       throw new UnauthorizedClient('Public clients cannot use client_credentials.')
     const scope = resolveScope(input.scope, client.scopes, client.defaultScopes)
     // RFC 8707 §2: the token is for the resources named, else the client's defaults, else the server's audience.
-    const target = await decideTarget({ requested: input.resources, client }, ctx)
+    const target = await decideTarget({ requested: input.resources, client, scope }, ctx)
     checkScopeFitsTarget(scope, target)
     const access = mintAccessToken({ client, subject: client.id, scope, grantId: null, target }, ctx)
     if (access.record) await ctx.stores.tokens.createAccessToken(access.record)

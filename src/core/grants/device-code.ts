@@ -54,7 +54,7 @@ export const deviceCodeGrant: GrantHandler<{
       // RFC 8707 §2.2: the token request may narrow the resources of the device authorization request. Decided
       // before the code is consumed: a refused target leaves the approval for a corrected poll.
       const target = await decideTarget(
-        { requested: input.resources, client: ctx.client, authorized: code.resources },
+        { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
         { config: ctx.config, stores: tx },
       ).catch(refusalOf)
       if (target instanceof Error) return target

@@ -41,7 +41,7 @@ export const passwordGrant: GrantHandler<PasswordInput> = {
   async issue(input, ctx) {
     const scope = resolveScope(input.scope, ctx.client.scopes, ctx.client.defaultScopes)
     // RFC 8707 §2, checked before the password so that a wrong target costs no guess.
-    const target = await decideTarget({ requested: input.resources, client: ctx.client }, ctx)
+    const target = await decideTarget({ requested: input.resources, client: ctx.client, scope }, ctx)
     checkScopeFitsTarget(scope, target)
     const user = await authenticateUser({ ...input, address: ctx.address }, ctx)
     if (user === null) throw new InvalidGrant(FAILED)

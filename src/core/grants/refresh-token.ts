@@ -59,7 +59,7 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
         return new InvalidScope('The scope exceeds what the refresh token was granted.')
       // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
       const target = await decideTarget(
-        { requested: input.resources, client: ctx.client, authorized: grant.resources },
+        { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
         { config: ctx.config, stores: tx },
       ).catch(refusalOf)
       if (target instanceof Error) return target

@@ -11,7 +11,7 @@ export interface Target {
   readonly resources: readonly Resource[]
   /** The token's `aud`: the resources' identifiers, or the server-wide audience. */
   readonly audience: readonly string[]
-  /** Scopes that registered resources define but none of the targeted ones does: not for this token. */
+  /** Of the scopes asked for, those another registered resource defines and no targeted one does. */
   readonly foreignScopes: ReadonlySet<string>
   /** The format the resources ask for; null: the client's. */
   readonly accessTokenFormat: AccessTokenFormat | null
@@ -23,6 +23,8 @@ export interface TargetRequest {
   /** The request's `resource` values (RFC 8707 §2), as sent. */
   readonly requested: readonly string[]
   readonly client: Client
+  /** The scopes the token is to carry, as resolved for the client: which of them fit the target is decided here. */
+  readonly scope: readonly string[]
   /**
    * What the code, device code or grant being redeemed was authorized for; absent on a request that authorizes
    * afresh (authorization, device authorization, client credentials, password).
@@ -51,7 +53,7 @@ export async function decideTarget(
   request: TargetRequest,
   deps: Pick<CoreContext, 'config' | 'stores'>,
 ): Promise<Target> {
-  const { requested, client, authorized } = request
+  const { requested, client, scope, authorized } = request
   for (const value of requested) {
     // RFC 8707 §2: the value must be an absolute URI without a fragment.
     const problem = resourceIdentifierProblem(value)
@@ -69,26 +71,35 @@ export async function decideTarget(
   const identifiers = requested.length > 0 ? requested : (authorized ?? client.defaultResources)
   if (identifiers.length === 0) return serverTarget(deps.config)
 
-  const registered = await deps.stores.resources.list()
-  const resources = identifiers.map((identifier) => {
-    const resource = registered.find((entry) => entry.identifier === identifier)
+  // The token endpoint's hot path: one lookup by key per resource, and the whole list only when a scope asked
+  // for is not one of the targeted resources' (then it must belong to no other resource).
+  const resources: Resource[] = []
+  for (const identifier of identifiers) {
+    const resource = await deps.stores.resources.get(identifier)
     // RFC 8707 §2: an unknown resource is invalid_target.
-    if (resource === undefined) throw new InvalidTarget(`The resource ${identifier} is not registered.`)
-    return resource
-  })
+    if (resource === null) throw new InvalidTarget(`The resource ${identifier} is not registered.`)
+    resources.push(resource)
+  }
+  const targetedScopes = new Set(resources.flatMap((resource) => resource.scopes))
+  const unclaimed = new Set(scope.filter((entry) => !targetedScopes.has(entry)))
+  const foreignScopes =
+    unclaimed.size === 0
+      ? new Set<string>()
+      : new Set(
+          (await deps.stores.resources.list())
+            .flatMap((resource) => resource.scopes)
+            .filter((entry) => unclaimed.has(entry)),
+        )
   const formats = new Set(resources.flatMap((resource) => resource.accessTokenFormat ?? []))
   if (formats.size > 1) {
     // RFC 8707 §2.2: one token for several resources only when they accept the same one.
     throw new InvalidTarget('These resources take different access token formats: request a token for each.')
   }
-  const targetedScopes = new Set(resources.flatMap((resource) => resource.scopes))
   const lifetimes = resources.flatMap((resource) => resource.accessTokenLifetime ?? [])
   return {
     resources,
     audience: identifiers,
-    foreignScopes: new Set(
-      registered.flatMap((resource) => resource.scopes).filter((scope) => !targetedScopes.has(scope)),
-    ),
+    foreignScopes,
     accessTokenFormat: [...formats][0] ?? null,
     accessTokenLifetime: lifetimes.length === 0 ? null : Math.min(...lifetimes),
   }

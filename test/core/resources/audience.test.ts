@@ -38,25 +38,36 @@ const refused = (code: string) => (error: unknown) => error instanceof OAuthErro
 
 describe('decideTarget (RFC 8707): the one place the audience is decided', () => {
   test('no resource and no default: the server-wide audience, without a store read', async () => {
-    const target = await decideTarget({ requested: [], client }, { config, stores: undefined as never })
+    const target = await decideTarget(
+      { requested: [], client, scope: [] },
+      { config, stores: undefined as never },
+    )
     assert.deepEqual(target, serverTarget(config))
     assert.deepEqual(target.audience, ['https://default.example'])
   })
 
   test("the request's resources, else the client's defaults", async () => {
-    assert.deepEqual((await decideTarget({ requested: [ORDERS], client }, deps)).audience, [ORDERS])
-    const defaulted = webClient({ defaultResources: [INVOICES] })
-    assert.deepEqual((await decideTarget({ requested: [], client: defaulted }, deps)).audience, [INVOICES])
-    assert.deepEqual((await decideTarget({ requested: [ORDERS], client: defaulted }, deps)).audience, [
+    assert.deepEqual((await decideTarget({ requested: [ORDERS], client, scope: [] }, deps)).audience, [
       ORDERS,
     ])
+    const defaulted = webClient({ defaultResources: [INVOICES] })
+    assert.deepEqual((await decideTarget({ requested: [], client: defaulted, scope: [] }, deps)).audience, [
+      INVOICES,
+    ])
+    assert.deepEqual(
+      (await decideTarget({ requested: [ORDERS], client: defaulted, scope: [] }, deps)).audience,
+      [ORDERS],
+    )
   })
 
   test('the shortest lifetime and the one format the resources ask for', async () => {
-    const target = await decideTarget({ requested: [ORDERS, INVOICES], client }, deps)
+    const target = await decideTarget({ requested: [ORDERS, INVOICES], client, scope: [] }, deps)
     assert.equal(target.accessTokenLifetime, 60)
     assert.equal(target.accessTokenFormat, 'jwt')
-    assert.equal((await decideTarget({ requested: [ORDERS], client }, deps)).accessTokenFormat, null)
+    assert.equal(
+      (await decideTarget({ requested: [ORDERS], client, scope: [] }, deps)).accessTokenFormat,
+      null,
+    )
   })
 
   test('invalid_target for a value that is not an absolute URI, has a fragment, or names nothing registered', async () => {
@@ -68,7 +79,7 @@ describe('decideTarget (RFC 8707): the one place the audience is decided', () =>
       'https://a b',
     ]) {
       await assert.rejects(
-        decideTarget({ requested: [value], client }, deps),
+        decideTarget({ requested: [value], client, scope: [] }, deps),
         refused('invalid_target'),
         value,
       )
@@ -77,28 +88,34 @@ describe('decideTarget (RFC 8707): the one place the audience is decided', () =>
 
   test('a redemption narrows what was authorized, never widens it, and defaults to all of it', async () => {
     const authorized = [ORDERS, INVOICES]
-    assert.deepEqual((await decideTarget({ requested: [], client, authorized }, deps)).audience, authorized)
-    assert.deepEqual((await decideTarget({ requested: [INVOICES], client, authorized }, deps)).audience, [
-      INVOICES,
-    ])
+    assert.deepEqual(
+      (await decideTarget({ requested: [], client, scope: [], authorized }, deps)).audience,
+      authorized,
+    )
+    assert.deepEqual(
+      (await decideTarget({ requested: [INVOICES], client, scope: [], authorized }, deps)).audience,
+      [INVOICES],
+    )
     await assert.rejects(
-      decideTarget({ requested: [INVOICES], client, authorized: [ORDERS] }, deps),
+      decideTarget({ requested: [INVOICES], client, scope: [], authorized: [ORDERS] }, deps),
       refused('invalid_target'),
     )
     // The server-wide audience was authorized: no resource may be added afterwards, the client's defaults neither.
     const defaulted = webClient({ defaultResources: [ORDERS] })
     await assert.rejects(
-      decideTarget({ requested: [ORDERS], client: defaulted, authorized: [] }, deps),
+      decideTarget({ requested: [ORDERS], client: defaulted, scope: [], authorized: [] }, deps),
       refused('invalid_target'),
     )
     assert.deepEqual(
-      (await decideTarget({ requested: [], client: defaulted, authorized: [] }, deps)).audience,
+      (await decideTarget({ requested: [], client: defaulted, scope: [], authorized: [] }, deps)).audience,
       serverTarget(config).audience,
     )
   })
 
   test("scopes: another resource's are refused afresh and dropped on narrowing; the server's always fit", async () => {
-    const orders = await decideTarget({ requested: [ORDERS], client }, deps)
+    const scope = ['orders:read', 'invoices:read', 'openid', 'read']
+    const orders = await decideTarget({ requested: [ORDERS], client, scope }, deps)
+    assert.deepEqual([...orders.foreignScopes], ['invoices:read'])
     checkScopeFitsTarget(['orders:read', 'openid', 'read'], orders)
     assert.throws(() => checkScopeFitsTarget(['invoices:read'], orders), refused('invalid_scope'))
     assert.deepEqual(scopeForTarget(['orders:read', 'invoices:read', 'openid'], orders), [
@@ -107,5 +124,26 @@ describe('decideTarget (RFC 8707): the one place the audience is decided', () =>
     ])
     // The server-wide audience keeps today's behaviour: any scope the client may have.
     checkScopeFitsTarget(['invoices:read'], serverTarget(config))
+  })
+
+  test('the hot path reads each resource by key, and the whole list only for a scope no targeted one defines', async () => {
+    let listed = 0
+    const counting = {
+      ...stores,
+      resources: {
+        ...stores.resources,
+        list: () => {
+          listed++
+          return stores.resources.list()
+        },
+      },
+    }
+    await decideTarget({ requested: [ORDERS], client, scope: ['orders:read'] }, { config, stores: counting })
+    assert.equal(listed, 0)
+    await decideTarget(
+      { requested: [ORDERS], client, scope: ['orders:read', 'openid'] },
+      { config, stores: counting },
+    )
+    assert.equal(listed, 1)
   })
 })
