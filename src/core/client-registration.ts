@@ -13,6 +13,7 @@ import type {
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
 import { type Random, randomId, randomToken } from './random.ts'
+import { resourceIdentifierProblem } from './resources/identifier.ts'
 
 export interface ClientRegistration {
   readonly name: string
@@ -31,6 +32,8 @@ export interface ClientRegistration {
   readonly requirePushedAuthorizationRequests?: boolean
   /** A security profile the client is held to (src/core/profiles/): absent, the server's default; null, none. */
   readonly securityProfile?: SecurityProfileName | null
+  /** Registered resources (RFC 8707) its tokens are for when a request names none. */
+  readonly defaultResources?: readonly string[]
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
@@ -89,6 +92,10 @@ function registrationProblems(
   }
   for (const scope of registration.defaultScopes ?? []) {
     if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
+  }
+  for (const resource of registration.defaultResources ?? []) {
+    const problem = resourceIdentifierProblem(resource)
+    if (problem !== null) problems.push(`The default resource ${problem}`)
   }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
@@ -195,6 +202,7 @@ function checkedClient(
       registration.securityProfile === undefined
         ? (deps.config.defaultSecurityProfile ?? null)
         : registration.securityProfile,
+    defaultResources: [...new Set(registration.defaultResources ?? [])],
     createdAt: identity.createdAt,
     updatedAt: deps.clock.now(),
     dynamicRegistration: identity.dynamicRegistration ?? null,

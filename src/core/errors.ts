@@ -26,6 +26,7 @@ export type OAuthErrorCode =
   | 'invalid_client_metadata'
   | 'invalid_software_statement'
   | 'unapproved_software_statement'
+  | 'invalid_target'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -94,6 +95,8 @@ export class TooManyRequests extends codeClass('temporarily_unavailable', 429) {
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds))
   }
 }
+// RFC 8707 §2: a resource that is invalid, unknown, not allowed, or not an absolute URI.
+export class InvalidTarget extends codeClass('invalid_target') {}
 // OpenID Connect Core §3.1.2.6, used by prompt=none
 export class LoginRequired extends codeClass('login_required') {}
 export class ConsentRequired extends codeClass('consent_required') {}
@@ -140,6 +143,15 @@ export class InsufficientScope extends OAuthError {
     super(description)
     this.scope = scope
   }
+}
+
+/**
+ * An OAuthError as a value, anything else thrown on: for the steps of a transaction that returns its refusals so
+ * that what it wrote before them (a consumed code) commits.
+ */
+export function refusalOf(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error
+  throw error
 }
 
 /** Wire form of an error, as RFC 6749 §5.2 shapes it. */

@@ -24,6 +24,7 @@ import {
 import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
 import { pushAuthorizationRequest } from './endpoints/pushed-authorization-request.ts'
+import { resourceMetadata } from './endpoints/resource-metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
 import { tokenRequest } from './endpoints/token.ts'
@@ -89,6 +90,8 @@ export interface AuthorizationServer {
     update(request: ConfigurationRequest): Promise<EndpointResult>
     delete(request: ConfigurationRequest): Promise<EndpointResult>
   }
+  /** RFC 9728 metadata of a registered resource that asked Keyward to serve it; `path` is the request's. */
+  resourceMetadata(path: string): Promise<EndpointResult>
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -125,6 +128,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
       update: (request) => updateRegistration(request, deps),
       delete: (request) => deleteRegistration(request, deps),
     },
+    resourceMetadata: (path) => resourceMetadata(path, deps),
   }
 }
 
@@ -165,6 +169,12 @@ export { isLoopbackHost } from './protocol/redirect-uri.ts'
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
+export { createResource, deleteResource } from './admin/resources.ts'
+export {
+  metadataPathOf,
+  type ResourceRegistration,
+  ResourceRegistrationError,
+} from './resources/registration.ts'
 export { changePassword, changeUserClaims, endSessions, unlockSignIn } from './admin/users.ts'
 export {
   ADDRESS_PARTS,

@@ -22,6 +22,8 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   // RFC 7591 §3, RFC 7592 §2: browser-based clients (MCP clients among them) register and manage themselves.
   [ENDPOINT_PATHS.registration, ['POST']],
   [`${ENDPOINT_PATHS.registration}/:clientId`, ['GET', 'PUT', 'DELETE']],
+  // RFC 9728 §3: clients (browser-based ones too) read it to find the authorization server.
+  [`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, ['GET']],
 ])
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type'

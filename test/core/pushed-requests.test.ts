@@ -12,6 +12,7 @@ import {
   usePushedRequest,
 } from '../../src/core/par/pushed-requests.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
+import { serverTarget } from '../../src/core/resources/audience.ts'
 import { openStores } from '../../src/store/index.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
@@ -106,7 +107,11 @@ test('FAPI 2.0 caps the authorization code at 60 seconds whatever the server lif
       ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'],
       ['code_challenge_method', 'S256'],
     ])
-    const validated = await validateAuthorizationRequest(params, async () => profiled)
+    const validated = await validateAuthorizationRequest(
+      params,
+      async () => profiled,
+      async () => serverTarget(config),
+    )
     assert.equal(validated.kind, 'valid')
     if (validated.kind !== 'valid') throw new Error('invalid request')
     return validated.request

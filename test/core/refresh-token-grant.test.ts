@@ -6,6 +6,7 @@ import type { Client } from '../../src/core/model/client.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
+import { serverTarget } from '../../src/core/resources/audience.ts'
 import { memoryCore } from '../support/core-context.ts'
 import * as make from '../support/fixtures.ts'
 import { testConfig } from '../support/fixtures.ts'
@@ -25,16 +26,25 @@ async function granted({ context, stores }: Core, overrides: Partial<Client> = {
   const owner = { client: make.client(overrides), user: make.user() }
   await stores.clients.create(owner.client)
   await stores.users.create(owner.user)
-  const grant = make.grant(owner)
+  // The server-wide audience: a grant for no registered resource.
+  const grant = make.grant(owner, { resources: [] })
   await stores.grants.create(grant)
-  const tokens = await issueGrantTokens(stores, { client: owner.client, grant, scope: grant.scope }, context)
+  const target = serverTarget(context.config)
+  const tokens = await issueGrantTokens(
+    stores,
+    { client: owner.client, grant, scope: grant.scope, target },
+    context,
+  )
   assert.ok(tokens.refreshToken)
   return { ...owner, grant, tokens, refreshToken: tokens.refreshToken }
 }
 
 function refresh({ context }: Core, client: Client, refreshToken: string | undefined, scope: string[] = []) {
   assert.ok(refreshToken, 'a refresh token was issued')
-  return refreshTokenGrant.issue({ refreshToken, scope }, { ...context, client, address: ADDRESS })
+  return refreshTokenGrant.issue(
+    { refreshToken, scope, resources: [] },
+    { ...context, client, address: ADDRESS },
+  )
 }
 
 const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code

@@ -60,6 +60,7 @@ describe('the account page, in Chromium', () => {
         userId: person.id,
         clientId: photos.id,
         scope: ['profile', 'read'],
+        resources: [],
         createdAt: server.clock.now(),
         updatedAt: server.clock.now(),
       })

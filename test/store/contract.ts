@@ -27,12 +27,16 @@ const schemaTables = [
   'initial_access_tokens',
   'pushed_authorization_requests',
   'refresh_tokens',
+  'resources',
   'schema_migrations',
   'sessions',
   'sign_in_unlocks',
   'signing_keys',
   'users',
 ]
+
+const byIdentifier = (a: { identifier: string }, b: { identifier: string }) =>
+  a.identifier < b.identifier ? -1 : 1
 
 /** Racers for every single-use operation: enough that, on a pool, several run truly at once. */
 const racers = 20
@@ -306,6 +310,55 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       for (const token of [expired, usedUp, live]) await stores.initialAccessTokens.create(token)
       assert.equal(await stores.initialAccessTokens.deleteSpent(at(50)), 2)
       assert.deepEqual(await stores.initialAccessTokens.list(), [live])
+    })
+  })
+
+  describe('resources', () => {
+    it('round-trip every field, list by identifier, and delete', async ({ stores }) => {
+      const full = make.resource({ identifier: 'https://b.example/api?tenant="ü"' })
+      const bare = make.resource({
+        identifier: 'urn:a:resource',
+        scopes: [],
+        accessTokenFormat: null,
+        accessTokenLifetime: null,
+        serveMetadata: false,
+      })
+      await stores.resources.create(full)
+      await stores.resources.create(bare)
+      assert.deepEqual(await stores.resources.get(full.identifier), full)
+      assert.deepEqual(await stores.resources.get(bare.identifier), bare)
+      assert.equal(await stores.resources.get('https://b.example/api'), null, 'identifiers match exactly')
+      assert.deepEqual(await stores.resources.list(), [full, bare].sort(byIdentifier))
+      await assert.rejects(stores.resources.create(make.resource({ identifier: full.identifier })))
+      assert.equal(await stores.resources.delete(full.identifier), true)
+      assert.equal(await stores.resources.delete(full.identifier), false)
+      assert.deepEqual(await stores.resources.list(), [bare])
+    })
+
+    it("a client's default resources and the resources of codes, device codes and grants round-trip", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      assert.deepEqual(
+        (await stores.clients.get(owner.client.id))?.defaultResources,
+        owner.client.defaultResources,
+      )
+      const grant = make.grant(owner, { resources: ['https://photos.example/api', 'urn:x'] })
+      await stores.grants.create(grant)
+      assert.deepEqual((await stores.grants.get(grant.id))?.resources, grant.resources)
+      const none = make.grant(owner, { resources: [] })
+      await stores.grants.create(none)
+      assert.deepEqual((await stores.grants.get(none.id))?.resources, [])
+      const code = make.code(owner, { resources: ['urn:x', 'https://a.example/'] })
+      await stores.codes.create(code)
+      const consumed = await stores.codes.consume(code.digest, at(1))
+      assert.equal(consumed.kind, 'ok')
+      if (consumed.kind === 'ok') assert.deepEqual(consumed.record.resources, code.resources)
+      const device = make.deviceCode(owner.client, { resources: ['https://tv.example/'] })
+      await stores.deviceCodes.create(device)
+      assert.deepEqual((await stores.deviceCodes.getByDeviceCode(device.deviceCodeDigest))?.resources, [
+        'https://tv.example/',
+      ])
     })
   })
 
@@ -810,7 +863,12 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       const first = make.consent(owner)
       await stores.consents.put(first)
       assert.deepEqual(await stores.consents.get(owner.user.id, owner.client.id), first)
-      const replaced = make.consent(owner, { scope: ['photos:read'], createdAt: at(50), updatedAt: at(60) })
+      const replaced = make.consent(owner, {
+        scope: ['photos:read'],
+        resources: ['urn:example:print'],
+        createdAt: at(50),
+        updatedAt: at(60),
+      })
       await stores.consents.put(replaced)
       assert.deepEqual(await stores.consents.get(owner.user.id, owner.client.id), replaced)
       const second = make.consent({ client: otherClient, user: owner.user }, { scope: [] })

@@ -9,6 +9,7 @@ import type { DeviceCode } from '../../src/core/model/device-code.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
 import type { PushedRequest } from '../../src/core/model/pushed-request.ts'
 import type { InitialAccessToken } from '../../src/core/model/initial-access-token.ts'
+import type { Resource } from '../../src/core/model/resource.ts'
 import type { Session } from '../../src/core/model/session.ts'
 import type { SigningKey } from '../../src/core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../src/core/model/token.ts'
@@ -79,6 +80,7 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     canIntrospect: false,
     requirePushedAuthorizationRequests: false,
     securityProfile: null,
+    defaultResources: [],
     createdAt: epoch,
     updatedAt: epoch,
     dynamicRegistration: null,
@@ -141,6 +143,7 @@ export function client(overrides: Partial<Client> = {}): Client {
     canIntrospect: true,
     requirePushedAuthorizationRequests: true,
     securityProfile: 'fapi2',
+    defaultResources: ['https://photos.example/api?v=1', 'urn:example:print'],
     createdAt: t0,
     updatedAt: at(1),
     dynamicRegistration: null,
@@ -202,6 +205,7 @@ export function grant(owner: { client: Client; user: User }, overrides: Partial<
     clientId: owner.client.id,
     userId: owner.user.id,
     scope: ['photos:read', 'photos:write'],
+    resources: ['https://photos.example/api', 'urn:example:print'],
     createdAt: t0,
     revokedAt: null,
     revokedReason: null,
@@ -222,6 +226,7 @@ export function code(
     redirectUri: 'https://app.example/cb?x=1&y=%20',
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     scope: ['photos:read'],
+    resources: ['https://photos.example/api'],
     expiresAt: at(60),
     grantId: null,
     createdAt: t0,
@@ -304,6 +309,7 @@ export function consent(owner: { client: Client; user: User }, overrides: Partia
     userId: owner.user.id,
     clientId: owner.client.id,
     scope: ['photos:read', 'photos:write'],
+    resources: ['https://photos.example/api', 'urn:example:print'],
     createdAt: t0,
     updatedAt: at(5),
     ...overrides,
@@ -327,11 +333,25 @@ export function deviceCode(of: Client, overrides: Partial<DeviceCode> = {}): Dev
     userCodeDigest: newDigest(),
     clientId: of.id,
     scope: ['tv:watch'],
+    resources: ['https://tv.example/'],
     expiresAt: at(900),
     interval: 5,
     lastPolledAt: null,
     status: 'pending',
     userId: null,
+    createdAt: t0,
+    ...overrides,
+  }
+}
+
+export function resource(overrides: Partial<Resource> = {}): Resource {
+  return {
+    identifier: `https://api.example/${randomUUID()}?tenant="ü"`,
+    name: 'Photo "API" — ünïcode',
+    scopes: ['photos:read', 'photos:write'],
+    accessTokenFormat: 'opaque',
+    accessTokenLifetime: 120,
+    serveMetadata: true,
     createdAt: t0,
     ...overrides,
   }

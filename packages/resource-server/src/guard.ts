@@ -2,6 +2,7 @@ import type { AccessToken } from './access-token.ts'
 import { bearerToken } from './bearer.ts'
 import { challenge, type ErrorResponse, unavailable } from './challenge.ts'
 import { BearerError, IssuerError } from './errors.ts'
+import { withResourceMetadata } from './resource-metadata.ts'
 import { type Verifier, verifyAccessToken } from './verifier.ts'
 
 /** What the guard needs from any HTTP request. */
@@ -24,10 +25,14 @@ export async function guard(
   const { realm, onIssuerError } = verifier.settings
   try {
     const token = bearerToken(request.authorization, request.url)
-    if (token === undefined) return { ok: false, response: challenge(realm) }
+    if (token === undefined) {
+      return { ok: false, response: withResourceMetadata(challenge(realm), verifier.resourceMetadata) }
+    }
     return { ok: true, accessToken: await verifyAccessToken(token, verifier, requiredScopes) }
   } catch (error) {
-    if (error instanceof BearerError) return { ok: false, response: challenge(realm, error) }
+    if (error instanceof BearerError) {
+      return { ok: false, response: withResourceMetadata(challenge(realm, error), verifier.resourceMetadata) }
+    }
     if (error instanceof IssuerError) {
       onIssuerError?.(error)
       return { ok: false, response: unavailable(error) }

@@ -11,5 +11,13 @@ export { type ExpressRequestLike, type ExpressResponseLike, requireScopeExpress 
 export { type FastifyReplyLike, type FastifyRequestLike, requireScopeFastify } from './fastify.ts'
 export { type BearerRequest, type GuardResult, guard } from './guard.ts'
 export { requireScopeNode } from './node-http.ts'
+export {
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
+  resourceMetadataExpress,
+  resourceMetadataFastify,
+  resourceMetadataNode,
+  resourceMetadataResponse,
+} from './resource-metadata.ts'
 export type { IntrospectionClient, VerifierOptions } from './options.ts'
 export { createVerifier, type Verifier, verifyAccessToken } from './verifier.ts'

@@ -1,4 +1,5 @@
 import type { IssuerError } from './errors.ts'
+import type { ResourceMetadataOptions } from './resource-metadata.ts'
 import { secureUrl } from './secure-url.ts'
 
 /** The client credentials the resource server uses at the introspection endpoint (RFC 7662 §2.1). */
@@ -38,6 +39,11 @@ export interface VerifierOptions {
   readonly clock?: { now(): Date }
   /** Told when the issuer cannot be reached or answers wrongly; the middleware then answers 503. */
   readonly onIssuerError?: (error: IssuerError) => void
+  /**
+   * Publish RFC 9728 protected resource metadata for this API (its identifier is the audience): served by the
+   * resourceMetadata* handlers, and named in every WWW-Authenticate challenge (`resource_metadata`).
+   */
+  readonly resourceMetadata?: ResourceMetadataOptions
 }
 
 export interface Settings {

@@ -7,6 +7,7 @@ import { introspect } from './introspection.ts'
 import { isJws, verifyJwt } from './jwt.ts'
 import { onceUntilFailure } from './once.ts'
 import { resolveSettings, type Settings, type VerifierOptions } from './options.ts'
+import { type ResourceMetadata, resolveResourceMetadata } from './resource-metadata.ts'
 import { createTtlCache, type TtlCache } from './ttl-cache.ts'
 
 /** Holds the settings and the caches (metadata, JWKS, introspection answers) that outlive one request. */
@@ -15,6 +16,8 @@ export interface Verifier {
   readonly metadata: () => Promise<IssuerMetadata>
   readonly keys: () => Promise<RemoteJWKSet>
   readonly introspected: TtlCache<AccessToken> | undefined
+  /** RFC 9728 metadata, when the options publish it. */
+  readonly resourceMetadata?: ResourceMetadata
 }
 
 const INTROSPECTION_CACHE_ENTRIES = 10_000
@@ -35,7 +38,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
   })
   const introspected =
     settings.introspectionCacheTtl > 0 ? createTtlCache<AccessToken>(INTROSPECTION_CACHE_ENTRIES) : undefined
-  return { settings, metadata, keys, introspected }
+  const published = options.resourceMetadata
+  return {
+    settings,
+    metadata,
+    keys,
+    introspected,
+    ...(published === undefined
+      ? {}
+      : { resourceMetadata: resolveResourceMetadata(settings.audience, settings.issuer, published) }),
+  }
 }
 
 async function viaIntrospection(token: string, verifier: Verifier): Promise<AccessToken> {

@@ -40,6 +40,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     can_introspect: client.canIntrospect,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     security_profile: client.securityProfile,
+    default_resources: client.defaultResources,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
     // RFC 7591: a client that registered itself, and whether it has received a token yet (unused ones expire).
@@ -76,6 +77,7 @@ interface CreateOptions {
   requirePar?: boolean
   profile?: string
   allowLegacy?: string[]
+  resource?: string[]
   json?: boolean
 }
 
@@ -162,6 +164,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
     canIntrospect: options.introspect === true,
     requirePushedAuthorizationRequests: options.requirePar === true,
     ...(options.profile === undefined ? {} : { securityProfile: securityProfileNamed(options.profile) }),
+    defaultResources: options.resource ?? [],
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
 }
@@ -191,6 +194,11 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option(
       '--profile <profile>',
       `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}, or none (default: the config's defaultSecurityProfile)`,
+    )
+    .option(
+      '--resource <uri>',
+      'a registered resource its tokens are for when a request names none (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
       '--allow-legacy <flow...>',

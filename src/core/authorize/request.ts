@@ -11,6 +11,8 @@ import type { Client } from '../model/client.ts'
 import { isValidS256Challenge } from '../protocol/pkce.ts'
 import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
+import { checkScopeFitsTarget, type Target } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 
 /**
  * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
@@ -39,6 +41,8 @@ export interface AuthorizationRequest {
   readonly responseMode: ResponseMode
   readonly redirectUri: string
   readonly scope: readonly string[]
+  /** Whom the tokens will be for (RFC 8707): the resources named, else the client's defaults, else the server. */
+  readonly target: Target
   readonly state: string | null
   /** S256 challenge; null only for the implicit flow, which has no code to bind it to. */
   readonly codeChallenge: string | null
@@ -74,6 +78,8 @@ export const AUTHORIZATION_PARAMETERS = [
   'login_hint',
   // RFC 9126 §4: a pushed request's reference, resolved before validation (src/core/par/).
   'request_uri',
+  // RFC 8707 §2
+  'resource',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, Keyward knows one
   // authentication class, and a session is never chosen by a hint (id_token_hint is not checked).
   'ui_locales',
@@ -82,9 +88,17 @@ export const AUTHORIZATION_PARAMETERS = [
   'id_token_hint',
 ] as const
 
+/** The target of a request's `resource` values for a client: decideTarget (src/core/resources/audience.ts). */
+export type TargetLookup = (
+  requested: readonly string[],
+  client: Client,
+  scope: readonly string[],
+) => Promise<Target>
+
 export async function validateAuthorizationRequest(
   params: ReadonlyMap<string, string>,
   findClient: ClientLookup,
+  targetOf: TargetLookup,
 ): Promise<AuthorizationRequestResult> {
   const clientId = params.get('client_id')
   if (clientId === undefined) {
@@ -133,7 +147,11 @@ export async function validateAuthorizationRequest(
     responseMode,
   })
   try {
-    return { kind: 'valid', request: checkRequest(params, client, redirectUri, state) }
+    const request = checkRequest(params, client, redirectUri, state)
+    // RFC 8707 §2: an unknown resource or a bad URI is invalid_target, sent back like any other error.
+    const target = await targetOf(parseResources(params.get('resource')), client, request.scope)
+    checkScopeFitsTarget(request.scope, target)
+    return { kind: 'valid', request: { ...request, target } }
   } catch (error) {
     if (error instanceof OAuthError) return fail(error)
     throw error
@@ -145,7 +163,7 @@ function checkRequest(
   client: Client,
   redirectUri: string,
   state: string | null,
-): AuthorizationRequest {
+): Omit<AuthorizationRequest, 'target'> {
   // OpenID Connect Core §3.1.2.6: request objects are not implemented; they are refused, never ignored.
   if (params.has('request')) throw new RequestNotSupported('The request parameter is not supported.')
   if (params.has('request_uri'))

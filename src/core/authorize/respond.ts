@@ -5,6 +5,7 @@ import type { Session } from '../model/session.ts'
 import { digest } from '../protocol/digest.ts'
 import { profileOf } from '../profiles/index.ts'
 import { randomToken } from '../random.ts'
+import { targetedIdentifiers } from '../resources/audience.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pageResult } from '../results.ts'
 import type { AuthorizationRequest, ResponseTarget } from './request.ts'
@@ -50,6 +51,7 @@ export async function issueCode(
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
     scope: request.scope,
+    resources: targetedIdentifiers(request.target),
     expiresAt: new Date(now.getTime() + lifetime * 1000),
     grantId: null,
     createdAt: now,

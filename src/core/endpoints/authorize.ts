@@ -28,6 +28,7 @@ import {
   resolvePushedRequest,
   usePushedRequest,
 } from '../par/pushed-requests.ts'
+import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -109,6 +110,7 @@ async function withValidRequest(
   const result = await validateAuthorizationRequest(
     resolved.kind === 'pushed' ? resolved.params : params,
     (id) => findClient(id, deps),
+    (requested, client, scope) => decideTarget({ requested, client, scope }, deps),
   )
   if (result.kind === 'show-error') {
     const appHome = result.client === undefined ? undefined : appHomeOf(result.client)
@@ -179,6 +181,7 @@ async function proceed(
       hiddenFields: authorizationFields(params),
       redirectHost: hostOf(request.redirectUri),
       switchAccount: switchAccountLink(params),
+      resources: request.target.resources.map(({ identifier, name }) => ({ identifier, name })),
     },
   })
 }
@@ -251,7 +254,13 @@ export function submitConsent(
     }
     await keepClientRecord(request.client, browser.address, deps)
     await rememberConsent(
-      { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
+      {
+        userId: session.userId,
+        clientId: request.client.id,
+        scope: request.scope,
+        resources: targetedIdentifiers(request.target),
+        address: browser.address,
+      },
       deps,
     )
     return respond(request, pushed, session, deps)

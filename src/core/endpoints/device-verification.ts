@@ -8,6 +8,7 @@ import type { ThrottlePolicy } from '../ports/throttle.ts'
 import { attemptSource } from '../protocol/address.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { scopeDescriptions } from '../protocol/scope.ts'
+import { describeResources } from '../resources/describe.ts'
 import { formatUserCode, normalizeUserCode } from '../protocol/user-code.ts'
 import { tooManyAttempts } from '../refusal.ts'
 import { pageResult } from '../results.ts'
@@ -35,6 +36,8 @@ export interface PendingDevice {
   readonly userCodeDigest: Digest
   readonly client: Client
   readonly scope: readonly string[]
+  /** The resources (RFC 8707) the device asked tokens for; empty: the server's own. */
+  readonly resources: readonly string[]
 }
 
 /**
@@ -78,6 +81,7 @@ export async function findPendingDevice(
     userCodeDigest: code.userCodeDigest,
     client,
     scope: code.scope,
+    resources: code.resources,
   }
 }
 
@@ -127,6 +131,7 @@ async function confirmPage(
       userCode: pending.userCode,
       scopes: scopeDescriptions(pending.scope, deps.config.scopes),
       hiddenFields: { user_code: pending.userCode },
+      resources: await describeResources(pending.resources, deps.stores),
     },
   })
 }
@@ -219,7 +224,14 @@ export async function submitDeviceDecision(
   }
   if (approved) {
     const person = { userId, address: browser.address }
-    deps.events.emit(consentGranted({ ...person, clientId: pending.client.id, scope: pending.scope }))
+    deps.events.emit(
+      consentGranted({
+        ...person,
+        clientId: pending.client.id,
+        scope: pending.scope,
+        resources: pending.resources,
+      }),
+    )
   }
   return pageResult({ view: 'device-done', model: { approved, clientName: pending.client.name } })
 }

@@ -40,6 +40,8 @@ export const ENDPOINT_PATHS = {
   accountPassword: '/account/password',
   /** RFC 7591 §3; each client's configuration endpoint (RFC 7592 §2) is below it, at /register/{client_id}. */
   registration: '/register',
+  /** RFC 9728 §3.1: followed by the path of a registered resource on the issuer's origin. */
+  protectedResourceMetadata: '/.well-known/oauth-protected-resource',
 } as const
 
 /**

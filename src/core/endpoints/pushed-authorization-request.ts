@@ -6,6 +6,7 @@ import { InvalidRequest } from '../errors.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pushedParameters, storePushedRequest } from '../par/pushed-requests.ts'
 import { profileOf } from '../profiles/index.ts'
+import { decideTarget } from '../resources/audience.ts'
 import { errorResult, jsonResult } from '../results.ts'
 
 /**
@@ -35,6 +36,7 @@ export async function pushAuthorizationRequest(
   const validation = await validateAuthorizationRequest(
     new Map(Object.entries(parameters)),
     async () => client,
+    (requested, found, scope) => decideTarget({ requested, client: found, scope }, deps),
   )
   // RFC 9126 §2.3: what /authorize would redirect or show as an error is answered here, to the client.
   if (validation.kind !== 'valid') return errorResult(validation.error)

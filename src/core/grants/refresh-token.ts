@@ -1,17 +1,20 @@
 import type { CoreContext } from '../context.ts'
-import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
+import { InvalidGrant, InvalidScope, type OAuthError, refusalOf } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { isSubset, parseScope } from '../protocol/scope.ts'
+import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
 
 interface RefreshInput {
   readonly refreshToken: string
   readonly scope: readonly string[]
+  readonly resources: readonly string[]
 }
 
 const INVALID = 'The refresh token is invalid, expired or revoked.'
@@ -23,10 +26,14 @@ const INVALID = 'The refresh token is invalid, expired or revoked.'
  */
 export const refreshTokenGrant: GrantHandler<RefreshInput> = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource'],
 
   parse(params) {
-    return { refreshToken: required(params, 'refresh_token'), scope: parseScope(params.get('scope')) }
+    return {
+      refreshToken: required(params, 'refresh_token'),
+      scope: parseScope(params.get('scope')),
+      resources: parseResources(params.get('resource')),
+    }
   },
 
   async issue(input, ctx) {
@@ -50,6 +57,12 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       const scope = input.scope.length === 0 ? token.scope : input.scope
       if (!isSubset(scope, token.scope))
         return new InvalidScope('The scope exceeds what the refresh token was granted.')
+      // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
+      const target = await decideTarget(
+        { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
+        { config: ctx.config, stores: tx },
+      ).catch(refusalOf)
+      if (target instanceof Error) return target
 
       const rotation = await tx.tokens.rotateRefreshToken(tokenDigest, now)
       if (rotation.kind === 'missing') return new InvalidGrant(INVALID)
@@ -65,7 +78,8 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
         {
           client: ctx.client,
           grant,
-          scope,
+          scope: scopeForTarget(scope, target),
+          target,
           refreshScope: token.scope,
           absoluteExpiresAt: token.absoluteExpiresAt,
           replaces: tokenDigest,

@@ -77,6 +77,8 @@ export interface Client {
   readonly requirePushedAuthorizationRequests: boolean
   /** The security profile whose requirements registration and every request enforce; null for none. */
   readonly securityProfile: SecurityProfileName | null
+  /** The registered resources its tokens are for when a request names none (RFC 8707); empty: the server's audience. */
+  readonly defaultResources: readonly string[]
   readonly createdAt: Date
   readonly updatedAt: Date
   /** Set for a client that registered itself at the registration endpoint; null for an operator's client. */

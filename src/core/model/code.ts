@@ -8,6 +8,8 @@ export interface AuthorizationCode {
   readonly redirectUri: string
   readonly codeChallenge: string
   readonly scope: readonly string[]
+  /** The resources (RFC 8707) the authorization request targeted; empty: the server's audience. */
+  readonly resources: readonly string[]
   readonly expiresAt: Date
   /** Set by the first redemption; the grant lets a second redemption revoke what the first one issued. */
   readonly grantId: string | null

@@ -7,6 +7,12 @@ export interface ScopeDescription {
   readonly description: string
 }
 
+/** A resource (RFC 8707) as a person reads it on a consent page: the tokens will be for it. */
+export interface ResourceDescription {
+  readonly identifier: string
+  readonly name: string
+}
+
 /** Form fields carried through a page unchanged (the authorization request, a user code). */
 export type HiddenFields = Readonly<Record<string, string>>
 
@@ -36,6 +42,8 @@ export interface ConsentPage {
   readonly redirectHost?: string
   /** The same authorization request with prompt=login, relative to the issuer: to sign in as someone else. */
   readonly switchAccount?: string
+  /** The APIs the application asks access to; absent or empty: this server's own. */
+  readonly resources?: readonly ResourceDescription[]
 }
 
 export interface DeviceEntryPage {

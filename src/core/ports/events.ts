@@ -27,6 +27,8 @@ export type SecurityEventName =
   | 'password_changed'
   | 'sessions_revoked'
   | 'user_unlocked'
+  | 'resource_created'
+  | 'resource_deleted'
 
 export interface SecurityEvent {
   readonly event: SecurityEventName
@@ -43,6 +45,8 @@ export interface SecurityEvent {
   readonly username?: string
   /** The public id of an initial access token (RFC 7591 §3), never the token. */
   readonly initialAccessTokenId?: string
+  /** The identifier of a registered resource (RFC 8707). */
+  readonly resource?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
 }

@@ -4,6 +4,7 @@ import type { Consent } from '../model/consent.ts'
 import type { DeviceCode } from '../model/device-code.ts'
 import type { Grant } from '../model/grant.ts'
 import type { InitialAccessToken } from '../model/initial-access-token.ts'
+import type { Resource } from '../model/resource.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
 import type { Session } from '../model/session.ts'
@@ -198,6 +199,16 @@ export interface PushedRequestStore {
   deleteExpired(before: Date): Promise<number>
 }
 
+/** Registered resources (RFC 8707), by identifier. */
+export interface ResourceStore {
+  create(resource: Resource): Promise<void>
+  get(identifier: string): Promise<Resource | null>
+  /** Every resource, by identifier. */
+  list(): Promise<readonly Resource[]>
+  /** Tokens issued for it stay valid until they expire; false when there is no such resource. */
+  delete(identifier: string): Promise<boolean>
+}
+
 export interface Stores {
   readonly clients: ClientStore
   readonly users: UserStore
@@ -211,6 +222,7 @@ export interface Stores {
   readonly signInUnlocks: SignInUnlockStore
   readonly pushedRequests: PushedRequestStore
   readonly initialAccessTokens: InitialAccessTokenStore
+  readonly resources: ResourceStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */

@@ -1,5 +1,4 @@
 import { epochSeconds } from '../clock.ts'
-import { defaultAudience } from '../config.ts'
 import type { CoreContext } from '../context.ts'
 import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
@@ -8,6 +7,7 @@ import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { OPENID_SCOPE } from '../oidc/claims.ts'
 import { formatScope } from '../protocol/scope.ts'
+import type { Target } from '../resources/audience.ts'
 import { randomToken } from '../random.ts'
 import { signJwt } from './jwt.ts'
 import { effectiveLifetime } from './lifetimes.ts'
@@ -25,20 +25,34 @@ export interface MintedAccessToken {
   readonly record: AccessTokenRecord | null
 }
 
-export function accessTokenLifetime(client: Client, deps: Pick<CoreContext, 'config'>): number {
-  return effectiveLifetime(client, deps.config.lifetimes, 'accessToken').seconds
+/** The resources' lifetime when they set one (the shortest), else the client's, else the server default. */
+export function accessTokenLifetime(
+  client: Client,
+  target: Target,
+  deps: Pick<CoreContext, 'config'>,
+): number {
+  return target.accessTokenLifetime ?? effectiveLifetime(client, deps.config.lifetimes, 'accessToken').seconds
 }
 
-/** An access token for `subject`, as a JWT (RFC 9068) or an opaque token, per the client's setting. */
+/**
+ * An access token for `subject` and the target's audience (RFC 8707), as a JWT (RFC 9068) or an opaque token:
+ * the resources' format when they set one, else the client's.
+ */
 export function mintAccessToken(
-  request: { client: Client; subject: string; scope: readonly string[]; grantId: string | null },
+  request: {
+    client: Client
+    subject: string
+    scope: readonly string[]
+    grantId: string | null
+    target: Target
+  },
   deps: TokenDeps,
 ): MintedAccessToken {
-  const { client, subject, scope, grantId } = request
-  const expiresIn = accessTokenLifetime(client, deps)
+  const { client, subject, scope, grantId, target } = request
+  const expiresIn = accessTokenLifetime(client, target, deps)
   const now = deps.clock.now()
   const issuedAt = epochSeconds(deps.clock)
-  const audience = [defaultAudience(deps.config)]
+  const { audience } = target
   const record = (key: string, format: AccessTokenRecord['format']): AccessTokenRecord => ({
     key,
     format,
@@ -52,7 +66,7 @@ export function mintAccessToken(
     revokedAt: null,
   })
 
-  if (client.accessTokenFormat === 'opaque') {
+  if ((target.accessTokenFormat ?? client.accessTokenFormat) === 'opaque') {
     const token = OPAQUE_ACCESS_TOKEN_PREFIX + randomToken(deps.random)
     return { token, expiresIn, record: record(digest(token), 'opaque') }
   }
@@ -120,6 +134,8 @@ export async function issueGrantTokens(
     client: Client
     grant: Grant
     scope: readonly string[]
+    /** Whom the access token is for: decided by decideTarget (src/core/resources/audience.ts). */
+    target: Target
     /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even if the access token narrowed. */
     refreshScope?: readonly string[]
     absoluteExpiresAt?: Date
@@ -130,8 +146,8 @@ export async function issueGrantTokens(
   },
   deps: TokenDeps,
 ): Promise<TokenResponse> {
-  const { client, grant, scope } = request
-  const access = mintAccessToken({ client, subject: grant.userId, scope, grantId: grant.id }, deps)
+  const { client, grant, scope, target } = request
+  const access = mintAccessToken({ client, subject: grant.userId, scope, grantId: grant.id, target }, deps)
   if (access.record) await tx.tokens.createAccessToken(access.record)
   const response: TokenResponse = {
     accessToken: access.token,

@@ -73,6 +73,10 @@ export function registerApiRoutes(
       send(request, reply, await server.registration.delete(configuration(request)), side),
     )
   })
+  app.get(`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, async (request, reply) => {
+    const path = new URL(request.url, 'http://keyward').pathname.slice(app.prefix.length)
+    return send(request, reply, await server.resourceMetadata(path), side)
+  })
 }
 
 /**

@@ -1,6 +1,7 @@
 import { html } from './html.ts'
 import type { ConsentPage } from '../../core/model/pages.ts'
 import { accessRequest, decisionButtons, type FormFrame, page, postForm, signedInAs } from './layout.ts'
+import { resourceList } from './resources.ts'
 
 export type ConsentView = ConsentPage & FormFrame
 
@@ -16,11 +17,13 @@ export function renderConsent({
   redirectHost,
   switchAccount,
   basePath,
+  resources,
 }: ConsentView): string {
   return page({
     basePath,
     title: `Allow ${clientName}?`,
     body: html`${clientDomain === undefined ? '' : unregisteredClient(clientDomain)}${accessRequest(clientName, scopes)}
+${resourceList(resources)}
 ${redirectHost !== undefined && html`<p class="destination">Afterwards you will be sent to <strong>${redirectHost}</strong>.</p>`}
 ${signedInAs(username)}
 ${switchAccount !== undefined && html`<p class="switch-account"><a href="${basePath ?? ''}${switchAccount}">Not you? Use another account</a></p>`}

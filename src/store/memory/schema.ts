@@ -88,6 +88,11 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
     key: (token) => token.id,
     order: [(token) => token.createdAt.getTime(), (token) => token.id],
   },
+  resources: {
+    what: 'resource',
+    key: (resource) => resource.identifier,
+    order: [(resource) => resource.identifier],
+  },
 }
 
 /** The map of the table `name`: TypeScript cannot see through the generic index that it holds `Row<N>`. */

@@ -9,6 +9,7 @@ import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { direct, undoLog } from './journal.ts'
 import { keyStore } from './key-store.ts'
 import { pushedRequestStore } from './pushed-request-store.ts'
+import { resourceStore } from './resource-store.ts'
 import type { Scope } from './scope.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
@@ -101,6 +102,7 @@ function storesOn(db: Scope): Omit<Stores, 'transaction' | 'close'> {
     signInUnlocks: signInUnlockStore(db),
     pushedRequests: pushedRequestStore(db),
     initialAccessTokens: initialAccessTokenStore(db),
+    resources: resourceStore(db),
     // A statement like any other: it fails once the stores are closed, and waits for an open transaction.
     ping: () => db.run(() => undefined),
   }

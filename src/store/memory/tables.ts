@@ -5,6 +5,7 @@ import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
 import type { PushedRequest } from '../../core/model/pushed-request.ts'
 import type { InitialAccessToken } from '../../core/model/initial-access-token.ts'
+import type { Resource } from '../../core/model/resource.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
@@ -33,6 +34,8 @@ export interface Tables {
   readonly signInUnlocks: Map<string, Date>
   readonly pushedRequests: Map<string, PushedRequest>
   readonly initialAccessTokens: Map<string, InitialAccessToken>
+  /** Keyed by identifier. */
+  readonly resources: Map<string, Resource>
 }
 
 export function emptyTables(): Tables {
@@ -50,6 +53,7 @@ export function emptyTables(): Tables {
     signInUnlocks: new Map(),
     pushedRequests: new Map(),
     initialAccessTokens: new Map(),
+    resources: new Map(),
   }
 }
 

@@ -5,6 +5,7 @@ import { signingKeyNotifications } from './004-signing-key-notifications.ts'
 import { signInUnlocks } from './005-sign-in-unlocks.ts'
 import { clientJwks } from './006-client-jwks.ts'
 import { openIdConnect } from './007-openid-connect.ts'
+import { resources } from './008-resources.ts'
 import { dynamicRegistration } from './009-dynamic-registration.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
 import type { Migration } from './migration.ts'
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   signInUnlocks,
   clientJwks,
   openIdConnect,
+  resources,
   dynamicRegistration,
   pushedAuthorizationRequests,
 ]

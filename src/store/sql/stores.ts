@@ -10,6 +10,7 @@ import { grantStore } from './grant-store.ts'
 import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { keyStore } from './key-store.ts'
 import { pushedRequestStore } from './pushed-request-store.ts'
+import { resourceStore } from './resource-store.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
 import { tokenStore } from './token-store.ts'
@@ -62,6 +63,7 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     signInUnlocks: signInUnlockStore(driver),
     pushedRequests: pushedRequestStore(driver),
     initialAccessTokens: initialAccessTokenStore(driver),
+    resources: resourceStore(driver),
     ping: async () => {
       await driver.get('SELECT 1')
     },

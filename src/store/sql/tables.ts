@@ -5,11 +5,23 @@ import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
 import type { PushedRequest } from '../../core/model/pushed-request.ts'
 import type { InitialAccessToken } from '../../core/model/initial-access-token.ts'
+import type { Resource } from '../../core/model/resource.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
 import type { User } from '../../core/model/user.ts'
-import { type Field, flag, integer, json, list, optionalIntegers, text, time, timeOrNull } from './columns.ts'
+import {
+  type Field,
+  flag,
+  integer,
+  integerOrNull,
+  json,
+  list,
+  optionalIntegers,
+  text,
+  time,
+  timeOrNull,
+} from './columns.ts'
 import { table } from './table.ts'
 
 // Every table the stores read and write, one descriptor per aggregate: each record field, the column that holds
@@ -59,6 +71,7 @@ export const clients = table<Client>('clients', ['id'], {
   requirePushedAuthorizationRequests: flag('require_pushed_authorization_requests'),
   securityProfile: text('security_profile'),
   dynamicRegistration: dynamicRegistration(),
+  defaultResources: list('default_resources'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -79,6 +92,7 @@ export const grants = table<Grant>('grants', ['id'], {
   revokedReason: text('revoked_reason'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  resources: list('resources'),
 })
 
 // used_at is no record field: only consume() writes it, and only the UPDATE's condition reads it.
@@ -95,6 +109,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   nonce: text('nonce'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  resources: list('resources'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
@@ -130,6 +145,7 @@ export const consents = table<Consent>('consents', ['userId', 'clientId'], {
   scope: list('scope'),
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
+  resources: list('resources'),
 })
 
 export const sessions = table<Session>('sessions', ['digest'], {
@@ -151,6 +167,7 @@ export const deviceCodes = table<DeviceCode>('device_codes', ['deviceCodeDigest'
   status: text('status'),
   userId: text('user_id'),
   createdAt: time('created_at'),
+  resources: list('resources'),
 })
 
 export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
@@ -179,4 +196,14 @@ export const initialAccessTokens = table<InitialAccessToken>('initial_access_tok
   createdAt: time('created_at'),
   expiresAt: time('expires_at'),
   usesLeft: integer('uses_left'),
+})
+
+export const resources = table<Resource>('resources', ['identifier'], {
+  identifier: text('identifier'),
+  name: text('name'),
+  scopes: list('scopes'),
+  accessTokenFormat: text('access_token_format'),
+  accessTokenLifetime: integerOrNull('access_token_lifetime'),
+  serveMetadata: flag('serve_metadata'),
+  createdAt: time('created_at'),
 })
