@@ -26,6 +26,8 @@ export interface ClientRegistration {
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
+  /** RFC 9449 §5.2: refuse this client's token requests that carry no DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
@@ -113,6 +115,7 @@ export function registerClient(
     accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
+    dpopBoundAccessTokens: registration.dpopBoundAccessTokens ?? false,
     createdAt: now,
     updatedAt: now,
   }

@@ -21,6 +21,7 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_dpop_proof'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -106,17 +107,29 @@ export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
 
-// RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
+/** The authentication scheme a protected resource challenges with: RFC 6750 Bearer or RFC 9449 §7.1 DPoP. */
+export type TokenScheme = 'Bearer' | 'DPoP'
+
+// RFC 6750 §3.1: a protected resource (UserInfo) refusing an access token, with a challenge of its scheme.
 export class InvalidToken extends OAuthError {
   readonly code = 'invalid_token'
   override readonly status = 401
   /** RFC 6750 §3.1: a request with no token at all gets a challenge without error information. */
   readonly tokenMissing: boolean
-  constructor(description: string, tokenMissing = false) {
+  /** The scheme the token was (or must be) presented with; a DPoP-bound token is challenged with DPoP. */
+  readonly scheme: TokenScheme
+  constructor(description: string, tokenMissing = false, scheme: TokenScheme = 'Bearer') {
     super(description)
     this.tokenMissing = tokenMissing
+    this.scheme = scheme
   }
 }
+
+/**
+ * RFC 9449 §5 and §7.1: a DPoP proof that is missing where it is required, malformed or does not match the
+ * request. 400 at the token endpoint; a protected resource answers it with 401 and a DPoP challenge.
+ */
+export class InvalidDpopProof extends codeClass('invalid_dpop_proof') {}
 
 export class InsufficientScope extends OAuthError {
   readonly code = 'insufficient_scope'

@@ -96,6 +96,7 @@ export {
   errorBody,
   InsufficientScope,
   InvalidClient,
+  InvalidDpopProof,
   InvalidGrant,
   InvalidRequest,
   InvalidToken,
@@ -105,6 +106,7 @@ export {
   TooManyRequests,
 } from './errors.ts'
 export { readParameters } from './protocol/params.ts'
+export { DPOP_ALGORITHMS } from './dpop/proof.ts'
 export { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 // The services the command line calls (and an admin API will): each rule is written once, here.

@@ -19,7 +19,8 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENDPOINT_PATHS.jwks, ['GET']],
 ])
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type'
+// RFC 9449 §4.1: browser clients send their proofs in the DPoP header.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP'
 
 /**
  * Any origin may call these endpoints: they use no cookies, so the request itself carries what proves the

@@ -59,14 +59,21 @@ async function granted({ context, stores }: Core, overrides: Partial<Client> = {
   await stores.users.create(owner.user)
   const grant = make.grant(owner)
   await stores.grants.create(grant)
-  const tokens = await issueGrantTokens(stores, { client: owner.client, grant, scope: grant.scope }, context)
+  const tokens = await issueGrantTokens(
+    stores,
+    { client: owner.client, grant, scope: grant.scope, dpopJkt: null },
+    context,
+  )
   assert.ok(tokens.refreshToken)
   return { ...owner, grant, tokens, refreshToken: tokens.refreshToken }
 }
 
 function refresh({ context }: Core, client: Client, refreshToken: string | undefined, scope: string[] = []) {
   assert.ok(refreshToken, 'a refresh token was issued')
-  return refreshTokenGrant.issue({ refreshToken, scope }, { ...context, client, address: ADDRESS })
+  return refreshTokenGrant.issue(
+    { refreshToken, scope },
+    { ...context, client, address: ADDRESS, dpopJkt: null },
+  )
 }
 
 const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code

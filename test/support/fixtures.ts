@@ -75,6 +75,7 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     accessTokenFormat: 'jwt',
     lifetimes: {},
     canIntrospect: false,
+    dpopBoundAccessTokens: false,
     createdAt: epoch,
     updatedAt: epoch,
     ...overrides,
@@ -117,6 +118,8 @@ export const at = (seconds: number): Date => new Date(t0.getTime() + seconds * 1
 
 export const rawSecret = (): string => randomBytes(32).toString('base64url')
 export const newDigest = (): Digest => digest(rawSecret())
+/** A JWK thumbprint (RFC 7638) as a DPoP binding stores it: base64url of a SHA-256. */
+export const jkt = (): string => randomBytes(32).toString('base64url')
 
 export function client(overrides: Partial<Client> = {}): Client {
   return {
@@ -134,6 +137,7 @@ export function client(overrides: Partial<Client> = {}): Client {
     accessTokenFormat: 'opaque',
     lifetimes: { accessToken: 300, refreshIdle: 86_400, refreshAbsolute: 604_800 },
     canIntrospect: true,
+    dpopBoundAccessTokens: true,
     createdAt: t0,
     updatedAt: at(1),
     ...overrides,
@@ -190,6 +194,7 @@ export function code(
     nonce: 'n-0S6_WzA2Mj "ünïcode"',
     authTime: at(-45),
     sid: rawSecret(),
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -207,6 +212,7 @@ export function refreshToken(of: Grant, overrides: Partial<RefreshToken> = {}): 
     rotatedAt: null,
     replaces: null,
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -223,6 +229,7 @@ export function accessToken(of: Grant, overrides: Partial<AccessTokenRecord> = {
     issuedAt: t0,
     expiresAt: at(600),
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -240,6 +247,7 @@ export function clientJwt(of: Client, overrides: Partial<AccessTokenRecord> = {}
     issuedAt: t0,
     expiresAt: at(600),
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }

@@ -30,6 +30,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     legacy_flows: client.legacyFlows,
     access_token_format: client.accessTokenFormat,
     can_introspect: client.canIntrospect,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
   }
@@ -57,6 +58,7 @@ interface CreateOptions {
   refreshIdleTtl?: string
   refreshAbsoluteTtl?: string
   introspect?: boolean
+  requireDpop?: boolean
   allowLegacy?: string[]
   json?: boolean
 }
@@ -129,6 +131,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
+    dpopBoundAccessTokens: options.requireDpop === true,
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
 }
@@ -153,6 +156,10 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')
     .option('--refresh-absolute-ttl <seconds>', 'refresh token absolute lifetime')
     .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
+    .option(
+      '--require-dpop',
+      'refuse token requests without a DPoP proof: every token is key-bound (RFC 9449)',
+    )
     .option(
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',

@@ -18,7 +18,11 @@ export async function issueImplicitToken(
     IMPLICIT_MAX_LIFETIME,
   )
   const client = { ...request.client, lifetimes: { ...request.client.lifetimes, accessToken: lifetime } }
-  const access = mintAccessToken({ client, subject: userId, scope: request.scope, grantId: grant.id }, ctx)
+  // RFC 9449 covers the token endpoint only: a token sent through the browser is a Bearer token.
+  const access = mintAccessToken(
+    { client, subject: userId, scope: request.scope, grantId: grant.id, dpopJkt: null },
+    ctx,
+  )
   await ctx.stores.transaction(async (tx) => {
     await tx.grants.create(grant)
     if (access.record) await tx.tokens.createAccessToken(access.record)

@@ -1,6 +1,7 @@
 import { ASSERTION_ALGORITHMS } from '../client-auth/private-key-jwt.ts'
 import type { Config } from '../config.ts'
 import type { CoreContext } from '../context.ts'
+import { DPOP_ALGORITHMS } from '../dpop/proof.ts'
 import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
@@ -64,6 +65,8 @@ function authorizationServerMetadata(
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with.
+    dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }

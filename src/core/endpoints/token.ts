@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
+import { tokenRequestKey } from '../dpop/token-request.ts'
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
 import { parseGrantRequest } from '../grants/grant-handler.ts'
 import { grantRegistry } from '../grants/index.ts'
@@ -23,11 +24,9 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
   ) {
     throw new UnauthorizedClient(`This client is not allowed to use the ${grantType} grant.`)
   }
-  const issued = await handler.issue(parseGrantRequest(handler, input.params), {
-    ...deps,
-    client,
-    address: input.address,
-  })
+  const grantInput = parseGrantRequest(handler, input.params)
+  const dpopJkt = await tokenRequestKey(input.dpop, client, deps)
+  const issued = await handler.issue(grantInput, { ...deps, client, address: input.address, dpopJkt })
   // Signed after the grant's transaction: the first ID token may have to store the RS256 key (signing-keys.ts).
   const { authentication, accessToken } = issued
   const idToken =

@@ -1,3 +1,4 @@
+import { sameKeyProblem } from '../dpop/binding.ts'
 import { InvalidGrant, InvalidRequest, type OAuthError } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
 import { newGrant } from '../model/new-grant.ts'
@@ -62,10 +63,17 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
         return new InvalidGrant('The code_verifier does not match the code_challenge.')
       }
+      // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof signed by that key.
+      const keyProblem = sameKeyProblem(code.dpopJkt, ctx.dpopJkt, 'authorization code')
+      if (keyProblem !== null) return keyProblem
       const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx, code)
       await tx.grants.create(grant)
       await tx.codes.setGrant(codeDigest, grant.id)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope, nonce: code.nonce }, ctx)
+      return issueGrantTokens(
+        tx,
+        { client: ctx.client, grant, scope: code.scope, nonce: code.nonce, dpopJkt: ctx.dpopJkt },
+        ctx,
+      )
     })
     if (reused !== null) reportReuse(reused, ctx)
     if (outcome instanceof Error) throw outcome

@@ -1,3 +1,4 @@
+import { tokenTypeFor } from '../dpop/binding.ts'
 import { UnauthorizedClient } from '../errors.ts'
 import type { ClientType } from '../model/client.ts'
 import { CLIENT_CREDENTIALS } from '../protocol/grant-types.ts'
@@ -27,9 +28,10 @@ export const clientCredentialsGrant: GrantHandler<{ readonly scope: readonly str
     if (!mayUseClientCredentials(client.type))
       throw new UnauthorizedClient('Public clients cannot use client_credentials.')
     const scope = resolveScope(input.scope, client.scopes, client.defaultScopes)
-    const access = mintAccessToken({ client, subject: client.id, scope, grantId: null }, ctx)
+    const { dpopJkt } = ctx
+    const access = mintAccessToken({ client, subject: client.id, scope, grantId: null, dpopJkt }, ctx)
     if (access.record) await ctx.stores.tokens.createAccessToken(access.record)
     // RFC 6749 §4.4.3: a refresh token should not be included.
-    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, scope }
+    return { accessToken: access.token, tokenType: tokenTypeFor(dpopJkt), expiresIn: access.expiresIn, scope }
   },
 }

@@ -50,7 +50,7 @@ export const deviceCodeGrant: GrantHandler<{ readonly deviceCode: string }> = {
         return new InvalidGrant('The device_code was already used.')
       const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx)
       await tx.grants.create(grant)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope, dpopJkt: ctx.dpopJkt }, ctx)
     })
     if (outcome instanceof Error) throw outcome
     return outcome

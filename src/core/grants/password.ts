@@ -41,7 +41,7 @@ export const passwordGrant: GrantHandler<PasswordInput> = {
     const grant = newGrant({ clientId: ctx.client.id, userId: user.id, scope }, ctx)
     return ctx.stores.transaction(async (tx): Promise<TokenResponse> => {
       await tx.grants.create(grant)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope }, ctx)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope, dpopJkt: ctx.dpopJkt }, ctx)
     })
   },
 }

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.ts'
+import { sameKeyProblem } from '../dpop/binding.ts'
 import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
@@ -50,6 +51,10 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       const scope = input.scope.length === 0 ? token.scope : input.scope
       if (!isSubset(scope, token.scope))
         return new InvalidScope('The scope exceeds what the refresh token was granted.')
+      // RFC 9449 §5: a public client's bound refresh token is used only with a proof by the same key. Checked
+      // before the rotation, so a thief without the key cannot burn the token (or the grant, by reuse).
+      const keyProblem = sameKeyProblem(token.dpopJkt, ctx.dpopJkt, 'refresh token')
+      if (keyProblem !== null) return keyProblem
 
       const rotation = await tx.tokens.rotateRefreshToken(tokenDigest, now)
       if (rotation.kind === 'missing') return new InvalidGrant(INVALID)
@@ -69,6 +74,7 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
           refreshScope: token.scope,
           absoluteExpiresAt: token.absoluteExpiresAt,
           replaces: tokenDigest,
+          dpopJkt: ctx.dpopJkt,
         },
         ctx,
       )

@@ -40,6 +40,8 @@ export interface Client {
   readonly lifetimes: ClientLifetimes
   /** Resource servers may introspect tokens issued to other clients (RFC 7662 §2.1). */
   readonly canIntrospect: boolean
+  /** RFC 9449 §5.2 dpop_bound_access_tokens: every token request of this client must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean
   readonly createdAt: Date
   readonly updatedAt: Date
 }

@@ -34,6 +34,7 @@ export const clients = table<Client>('clients', ['id'], {
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
   jwks: json('jwks'),
+  dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -70,6 +71,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   nonce: text('nonce'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
@@ -84,6 +86,7 @@ export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
   rotatedAt: timeOrNull('rotated_at'),
   replaces: text('replaces'),
   revokedAt: timeOrNull('revoked_at'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const accessTokens = table<AccessTokenRecord>('access_tokens', ['key'], {
@@ -97,6 +100,7 @@ export const accessTokens = table<AccessTokenRecord>('access_tokens', ['key'], {
   issuedAt: time('issued_at'),
   expiresAt: time('expires_at'),
   revokedAt: timeOrNull('revoked_at'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const consents = table<Consent>('consents', ['userId', 'clientId'], {
