@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { decodeJwt } from 'jose'
+import * as oauth from 'oauth4webapi'
+import * as client from 'openid-client'
+import { followAuthorization, newBrowser } from '../../support/flow.ts'
+import { discover, insecure } from '../../support/oauth4webapi.ts'
+import { startTestServer, type TestServer } from '../../support/server.ts'
+
+// RFC 9449 DPoP with two client libraries nobody here wrote, on their default settings: oauth4webapi's DPoP
+// handle and openid-client 6's getDPoPHandle. The libraries make every proof and check every response.
+
+let server: TestServer
+let user: Awaited<ReturnType<TestServer['user']>>
+let as: oauth.AuthorizationServer
+before(async () => {
+  server = await startTestServer()
+  user = await server.user()
+  as = await discover(server.issuer)
+})
+after(() => server.close())
+
+const REDIRECT_URI = 'http://127.0.0.1:8765/callback'
+
+/** A public app that must bind every token (dpop_bound_access_tokens): openid, a refresh token. */
+const publicApp = (name: string) =>
+  server.client({
+    name,
+    type: 'public',
+    redirectUris: ['http://127.0.0.1/callback'],
+    scopes: ['openid', 'read'],
+    defaultScopes: ['openid'],
+    dpopBoundAccessTokens: true,
+  })
+
+describe('oauth4webapi with a DPoP handle', () => {
+  test('metadata advertises the proof algorithms', () => {
+    assert.deepEqual(as.dpop_signing_alg_values_supported, ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'])
+  })
+
+  test('client credentials: a DPoP token the library validates as a resource server would', async () => {
+    const registered = await server.client({
+      name: 'oauth4webapi DPoP service',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+    })
+    const oauthClient: oauth.Client = { client_id: registered.client.id }
+    const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      oauthClient,
+      oauth.ClientSecretBasic(registered.secret ?? ''),
+      {},
+      { DPoP, ...insecure },
+    )
+    const tokens = await oauth.processClientCredentialsResponse(as, oauthClient, response)
+    assert.equal(tokens.token_type, 'dpop')
+    assert.deepEqual(decodeJwt(tokens.access_token).cnf, { jkt: await DPoP.calculateThumbprint() })
+
+    // The request the library makes to an API, captured, then checked by the library's own RFC 9068 + RFC 9449
+    // validation: the token's cnf.jkt, the proof's signature, htm, htu and ath.
+    let sent: Request | undefined
+    await oauth.protectedResourceRequest(
+      tokens.access_token,
+      'GET',
+      new URL('https://api.example/reports'),
+      undefined,
+      undefined,
+      {
+        DPoP,
+        [oauth.customFetch]: async (url, init) => {
+          sent = new Request(url, { method: init.method, headers: init.headers })
+          return new Response('{}')
+        },
+      },
+    )
+    assert.ok(sent)
+    const claims = await oauth.validateJwtAccessToken(as, sent, server.issuer, {
+      requireDPoP: true,
+      ...insecure,
+    })
+    assert.equal(claims.client_id, registered.client.id)
+  })
+
+  test('code flow with dpop_jkt, refresh with the same key, UserInfo; another key is refused', async () => {
+    const registered = await publicApp('oauth4webapi DPoP app')
+    const oauthClient: oauth.Client = { client_id: registered.client.id }
+    const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
+    const verifier = oauth.generateRandomCodeVerifier()
+    const state = oauth.generateRandomState()
+    const url = new URL(as.authorization_endpoint ?? '')
+    url.search = new URLSearchParams({
+      client_id: oauthClient.client_id,
+      redirect_uri: REDIRECT_URI,
+      response_type: 'code',
+      scope: 'openid read',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      dpop_jkt: await DPoP.calculateThumbprint(),
+    }).toString()
+    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
+    const params = oauth.validateAuthResponse(as, oauthClient, callback, state)
+
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      oauthClient,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        oauthClient,
+        oauth.None(),
+        params,
+        REDIRECT_URI,
+        verifier,
+        { DPoP, ...insecure },
+      ),
+    )
+    assert.equal(tokens.token_type, 'dpop')
+    assert.ok(tokens.refresh_token)
+
+    const info = await oauth.processUserInfoResponse(
+      as,
+      oauthClient,
+      user.id,
+      await oauth.userInfoRequest(as, oauthClient, tokens.access_token, { DPoP, ...insecure }),
+    )
+    assert.equal(info.sub, user.id)
+
+    // RFC 9449 §5: the refresh token is bound to the key; a thief's key is refused.
+    const thief = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
+    await assert.rejects(
+      oauth.processRefreshTokenResponse(
+        as,
+        oauthClient,
+        await oauth.refreshTokenGrantRequest(as, oauthClient, oauth.None(), tokens.refresh_token, {
+          DPoP: thief,
+          ...insecure,
+        }),
+      ),
+      (error) => error instanceof oauth.ResponseBodyError && error.error === 'invalid_dpop_proof',
+    )
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      oauthClient,
+      await oauth.refreshTokenGrantRequest(as, oauthClient, oauth.None(), tokens.refresh_token, {
+        DPoP,
+        ...insecure,
+      }),
+    )
+    assert.equal(refreshed.token_type, 'dpop')
+    assert.notEqual(refreshed.refresh_token, tokens.refresh_token)
+  })
+})
+
+describe('openid-client 6 with getDPoPHandle', () => {
+  test('code flow, UserInfo and refresh, every token DPoP-bound', async () => {
+    const registered = await publicApp('openid-client DPoP app')
+    const config = await client.discovery(
+      new URL(server.issuer),
+      registered.client.id,
+      undefined,
+      client.None(),
+      { execute: [client.allowInsecureRequests] },
+    )
+    const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair())
+    const verifier = client.randomPKCECodeVerifier()
+    const nonce = client.randomNonce()
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid read',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      dpop_jkt: await DPoP.calculateThumbprint(),
+    })
+    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      callback,
+      { pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true },
+      undefined,
+      { DPoP },
+    )
+    assert.equal(tokens.token_type, 'dpop')
+    const sub = tokens.claims()?.sub ?? ''
+    assert.equal(sub, user.id)
+
+    const info = await client.fetchUserInfo(config, tokens.access_token, sub, { DPoP })
+    assert.equal(info.sub, user.id)
+
+    assert.ok(tokens.refresh_token)
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token, undefined, { DPoP })
+    assert.equal(refreshed.token_type, 'dpop')
+    const again = await client.fetchUserInfo(config, refreshed.access_token, sub, { DPoP })
+    assert.equal(again.sub, user.id)
+  })
+})
