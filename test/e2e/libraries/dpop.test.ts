@@ -3,6 +3,12 @@ import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import * as oauth from 'oauth4webapi'
 import * as client from 'openid-client'
+import Fastify, { type FastifyInstance } from 'fastify'
+import {
+  type AccessToken,
+  createVerifier,
+  requireScopeFastify,
+} from '../../../packages/resource-server/src/index.ts'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
 import { discover, insecure } from '../../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
@@ -193,5 +199,74 @@ describe('openid-client 6 with getDPoPHandle', () => {
     assert.equal(refreshed.token_type, 'dpop')
     const again = await client.fetchUserInfo(config, refreshed.access_token, sub, { DPoP })
     assert.equal(again.sub, user.id)
+  })
+})
+
+describe('@keyward/resource-server with Keyward DPoP tokens and oauth4webapi proofs', () => {
+  let api: FastifyInstance
+  let reportsUrl: URL
+  before(async () => {
+    api = Fastify()
+    const verifier = createVerifier({ issuer: server.issuer, audience: server.issuer })
+    api.get('/reports', { preHandler: requireScopeFastify(verifier) }, async (request) => ({
+      client: (request as { accessToken?: AccessToken }).accessToken?.clientId,
+    }))
+    reportsUrl = new URL(`${await api.listen({ host: '127.0.0.1', port: 0 })}/reports`)
+  })
+  after(() => api.close())
+
+  test('a valid proof is accepted; as Bearer, replayed, or for another URL or method it is refused', async () => {
+    const registered = await server.client({
+      name: 'oauth4webapi DPoP reports job',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+    })
+    const oauthClient: oauth.Client = { client_id: registered.client.id }
+    const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
+    const { access_token: token } = await oauth.processClientCredentialsResponse(
+      as,
+      oauthClient,
+      await oauth.clientCredentialsGrantRequest(
+        as,
+        oauthClient,
+        oauth.ClientSecretBasic(registered.secret ?? ''),
+        {},
+        { DPoP, ...insecure },
+      ),
+    )
+    // Every request the library makes is kept, to be sent again as an attacker would.
+    const sent: Request[] = []
+    const call = (method: string, url: URL) =>
+      oauth.protectedResourceRequest(token, method, url, undefined, undefined, {
+        DPoP,
+        ...insecure,
+        [oauth.customFetch]: async (target, init) => {
+          const request = new Request(target, { method: init.method, headers: init.headers })
+          sent.push(request.clone())
+          return fetch(request)
+        },
+      })
+
+    const accepted = await call('GET', reportsUrl)
+    assert.equal(accepted.status, 200)
+    assert.deepEqual(await accepted.json(), { client: registered.client.id })
+
+    const replayed = await fetch(sent[0] as Request)
+    assert.equal(replayed.status, 401)
+    assert.match(replayed.headers.get('www-authenticate') ?? '', /^DPoP algs=.*error="invalid_dpop_proof"/)
+
+    const asBearer = await fetch(reportsUrl, { headers: { authorization: `Bearer ${token}` } })
+    assert.equal(asBearer.status, 401)
+    assert.match(asBearer.headers.get('www-authenticate') ?? '', /^DPoP algs=.*error="invalid_token"/)
+
+    // A proof the library made for another URL, and one for another method, each sent to /reports with GET.
+    await call('GET', new URL('/invoices', reportsUrl))
+    await call('POST', reportsUrl)
+    for (const other of sent.slice(-2)) {
+      const headers = new Headers(other.headers)
+      const response = await fetch(reportsUrl, { headers })
+      assert.equal(response.status, 401)
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_dpop_proof')
+    }
   })
 })
