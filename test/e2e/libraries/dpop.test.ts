@@ -39,27 +39,32 @@ const publicApp = (name: string) =>
     dpopBoundAccessTokens: true,
   })
 
+/** A service gets a token with client credentials through oauth4webapi, with a DPoP handle of a new key. */
+async function serviceToken(name: string) {
+  const registered = await server.client({ name, grantTypes: ['client_credentials'], redirectUris: [] })
+  const oauthClient: oauth.Client = { client_id: registered.client.id }
+  const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
+  const tokens = await oauth.processClientCredentialsResponse(
+    as,
+    oauthClient,
+    await oauth.clientCredentialsGrantRequest(
+      as,
+      oauthClient,
+      oauth.ClientSecretBasic(registered.secret ?? ''),
+      {},
+      { DPoP, ...insecure },
+    ),
+  )
+  return { clientId: registered.client.id, DPoP, tokens }
+}
+
 describe('oauth4webapi with a DPoP handle', () => {
   test('metadata advertises the proof algorithms', () => {
     assert.deepEqual(as.dpop_signing_alg_values_supported, ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'])
   })
 
   test('client credentials: a DPoP token the library validates as a resource server would', async () => {
-    const registered = await server.client({
-      name: 'oauth4webapi DPoP service',
-      grantTypes: ['client_credentials'],
-      redirectUris: [],
-    })
-    const oauthClient: oauth.Client = { client_id: registered.client.id }
-    const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
-    const response = await oauth.clientCredentialsGrantRequest(
-      as,
-      oauthClient,
-      oauth.ClientSecretBasic(registered.secret ?? ''),
-      {},
-      { DPoP, ...insecure },
-    )
-    const tokens = await oauth.processClientCredentialsResponse(as, oauthClient, response)
+    const { clientId, DPoP, tokens } = await serviceToken('oauth4webapi DPoP service')
     assert.equal(tokens.token_type, 'dpop')
     assert.deepEqual(decodeJwt(tokens.access_token).cnf, { jkt: await DPoP.calculateThumbprint() })
 
@@ -85,7 +90,7 @@ describe('oauth4webapi with a DPoP handle', () => {
       requireDPoP: true,
       ...insecure,
     })
-    assert.equal(claims.client_id, registered.client.id)
+    assert.equal(claims.client_id, clientId)
   })
 
   test('code flow with dpop_jkt, refresh with the same key, UserInfo; another key is refused', async () => {
@@ -216,24 +221,8 @@ describe('@keyward/resource-server with Keyward DPoP tokens and oauth4webapi pro
   after(() => api.close())
 
   test('a valid proof is accepted; as Bearer, replayed, or for another URL or method it is refused', async () => {
-    const registered = await server.client({
-      name: 'oauth4webapi DPoP reports job',
-      grantTypes: ['client_credentials'],
-      redirectUris: [],
-    })
-    const oauthClient: oauth.Client = { client_id: registered.client.id }
-    const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
-    const { access_token: token } = await oauth.processClientCredentialsResponse(
-      as,
-      oauthClient,
-      await oauth.clientCredentialsGrantRequest(
-        as,
-        oauthClient,
-        oauth.ClientSecretBasic(registered.secret ?? ''),
-        {},
-        { DPoP, ...insecure },
-      ),
-    )
+    const { clientId, DPoP, tokens } = await serviceToken('oauth4webapi DPoP reports job')
+    const token = tokens.access_token
     // Every request the library makes is kept, to be sent again as an attacker would.
     const sent: Request[] = []
     const call = (method: string, url: URL) =>
@@ -249,7 +238,7 @@ describe('@keyward/resource-server with Keyward DPoP tokens and oauth4webapi pro
 
     const accepted = await call('GET', reportsUrl)
     assert.equal(accepted.status, 200)
-    assert.deepEqual(await accepted.json(), { client: registered.client.id })
+    assert.deepEqual(await accepted.json(), { client: clientId })
 
     const replayed = await fetch(sent[0] as Request)
     assert.equal(replayed.status, 401)
