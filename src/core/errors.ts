@@ -22,6 +22,7 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -130,6 +131,15 @@ export class InvalidToken extends OAuthError {
  * request. 400 at the token endpoint; a protected resource answers it with 401 and a DPoP challenge.
  */
 export class InvalidDpopProof extends codeClass('invalid_dpop_proof') {}
+
+/** RFC 9449 §8 and §9: the proof lacks a fresh server nonce; the answer carries one in the DPoP-Nonce header. */
+export class UseDpopNonce extends codeClass('use_dpop_nonce') {
+  readonly nonce: string
+  constructor(description: string, nonce: string) {
+    super(description)
+    this.nonce = nonce
+  }
+}
 
 export class InsufficientScope extends OAuthError {
   readonly code = 'insufficient_scope'

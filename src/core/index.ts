@@ -104,6 +104,7 @@ export {
   ServerError,
   TemporarilyUnavailable,
   TooManyRequests,
+  UseDpopNonce,
 } from './errors.ts'
 export { readParameters } from './protocol/params.ts'
 export { DPOP_ALGORITHMS } from './dpop/proof.ts'

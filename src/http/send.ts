@@ -6,6 +6,7 @@ import {
   InvalidDpopProof,
   InvalidToken,
   TooManyRequests,
+  UseDpopNonce,
 } from '../core/index.ts'
 import type { EndpointResult } from '../core/model/endpoint-result.ts'
 import { type CookiePolicy, writeCookie } from './cookies.ts'
@@ -40,10 +41,14 @@ const DPOP_SCHEME = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`
  * error (RFC 6750 §3.1, RFC 9449 §7.1). A DPoP-bound token or a bad proof: the DPoP challenge (RFC 9449 §7.1,
  * a 401 always has one, RFC 9110 §15.5.2). Otherwise the Bearer challenge of RFC 6750 §3.
  */
-function tokenChallenge(error: InvalidToken | InsufficientScope | InvalidDpopProof): string {
+function tokenChallenge(error: InvalidToken | InsufficientScope | InvalidDpopProof | UseDpopNonce): string {
   if (error instanceof InvalidToken && error.tokenMissing) return `Bearer realm="keyward", ${DPOP_SCHEME}`
   const described = `error="${error.code}", error_description=${quoted(error.description)}`
-  if (error instanceof InvalidDpopProof || (error instanceof InvalidToken && error.scheme === 'DPoP')) {
+  if (
+    error instanceof InvalidDpopProof ||
+    error instanceof UseDpopNonce ||
+    (error instanceof InvalidToken && error.scheme === 'DPoP')
+  ) {
     return `${DPOP_SCHEME}, ${described}`
   }
   const scope = error instanceof InsufficientScope ? `, scope=${quoted(error.scope)}` : ''
@@ -72,10 +77,13 @@ export function send(
   if (
     error instanceof InvalidToken ||
     error instanceof InsufficientScope ||
-    (error instanceof InvalidDpopProof && error.status === 401)
+    ((error instanceof InvalidDpopProof || error instanceof UseDpopNonce) && error.status === 401)
   ) {
     reply.header('WWW-Authenticate', tokenChallenge(error))
   }
+  // RFC 9449 §8.1, §9: the nonce to retry with, or a fresh one for the next proofs.
+  const dpopNonce = error instanceof UseDpopNonce ? error.nonce : result.dpopNonce
+  if (dpopNonce !== undefined) reply.header('DPoP-Nonce', dpopNonce)
   if (session !== undefined) {
     if (!isBrowserSide(side)) throw new Error('A session can only be started where replies go to a browser.')
     writeCookie(reply, SESSION_COOKIE, session.id, side.cookies, session.maxAgeSeconds)

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { exportJWK, SignJWT } from 'jose'
 import { PROOF_MAX_AGE_SECONDS, verifyDpopProof } from '../../src/core/dpop/proof.ts'
-import { InvalidDpopProof } from '../../src/core/errors.ts'
+import { InvalidDpopProof, UseDpopNonce } from '../../src/core/errors.ts'
 import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { testClock } from '../support/clock.ts'
+import { testConfig } from '../support/fixtures.ts'
+import type { ConfigInput } from '../../src/core/config.ts'
 import { dpopKey, dpopProof, type ProofOptions } from '../support/dpop.ts'
 
 // RFC 9449 §4.3: every check of a DPoP proof, each defect refused with invalid_dpop_proof and a reason.
@@ -13,9 +15,9 @@ const TOKEN_URL = 'https://keyward.example/token'
 const key = await dpopKey()
 const otherKey = await dpopKey()
 
-function setUp() {
+function setUp(overrides: Partial<ConfigInput> = {}) {
   const clock = testClock(new Date())
-  return { clock, deps: { clock, replay: memoryReplayCache(clock) } }
+  return { clock, deps: { config: testConfig(overrides), clock, replay: memoryReplayCache(clock) } }
 }
 
 const nowSeconds = (clock: { now(): Date }) => Math.floor(clock.now().getTime() / 1000)
@@ -162,5 +164,49 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
   test('a jti that is no string or too long', async () => {
     await assert.rejects(verify({ jti: 'x'.repeat(257) }), refusedFor(/jti must be a string/))
     await assert.rejects(verify({ claims: { jti: 7 as never } }), refusedFor(/jti/))
+  })
+})
+
+describe('DPoP nonces (RFC 9449 §8), when the operator requires them', () => {
+  const target = { method: 'POST', url: TOKEN_URL }
+
+  /** The nonce a refusal hands out: the proof was refused with use_dpop_nonce and a fresh nonce. */
+  async function nonceFromRefusal(proof: Promise<string>, deps: ReturnType<typeof setUp>['deps']) {
+    let nonce = ''
+    await assert.rejects(verifyDpopProof(await proof, target, deps), (error: unknown) => {
+      assert.ok(error instanceof UseDpopNonce, String(error))
+      assert.equal(error.code, 'use_dpop_nonce')
+      nonce = error.nonce
+      return true
+    })
+    return nonce
+  }
+
+  test('no nonce: use_dpop_nonce with a nonce; the retry with it is accepted', async () => {
+    const { deps } = setUp({ dpopNonces: true })
+    const nonce = await nonceFromRefusal(dpopProof(key, { htu: TOKEN_URL }), deps)
+    assert.match(nonce, /^[\w.-]+$/)
+    const retry = await dpopProof(key, { htu: TOKEN_URL, claims: { nonce } })
+    assert.deepEqual(await verifyDpopProof(retry, target, deps), { jkt: key.jkt })
+  })
+
+  test('a nonce lasts its minute and the next; an older or forged one is refused', async () => {
+    const { clock, deps } = setUp({ dpopNonces: true })
+    const nonce = await nonceFromRefusal(dpopProof(key, { htu: TOKEN_URL }), deps)
+    clock.advance(60)
+    const proofAt = (value: string) =>
+      dpopProof(key, { htu: TOKEN_URL, iat: nowSeconds(clock), claims: { nonce: value } })
+    assert.deepEqual(await verifyDpopProof(await proofAt(nonce), target, deps), { jkt: key.jkt })
+    clock.advance(60)
+    const fresh = await nonceFromRefusal(proofAt(nonce), deps)
+    assert.notEqual(fresh, nonce)
+    await nonceFromRefusal(proofAt(`${fresh.split('.')[0]}.forgedforgedforgedforg`), deps)
+    // Another server's secret makes other nonces.
+    const other = setUp({ dpopNonces: true, secret: 'another-secret-another-secret-0123456789' })
+    await nonceFromRefusal(proofAt(fresh), other.deps)
+  })
+
+  test('without the setting, a proof needs no nonce', async () => {
+    assert.deepEqual(await verify({}), { jkt: key.jkt })
   })
 })

@@ -317,3 +317,82 @@ describe('DPoP at UserInfo (RFC 9449 §7)', () => {
     assert.match(response.headers.get('www-authenticate') ?? '', /^DPoP .*error="invalid_token"/)
   })
 })
+
+describe('DPoP nonces (RFC 9449 §8, §9), when the operator requires them', () => {
+  let strict: TestServer
+  before(async () => {
+    strict = await startTestServer({ dpopNonces: true })
+  })
+  after(() => strict.close())
+
+  test('token endpoint: use_dpop_nonce with DPoP-Nonce, the retry succeeds and gets a nonce', async () => {
+    const registered = await strict.client({
+      name: 'Billing job',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+    })
+    const auth = authentication(registered)
+    const request = async (claims: Record<string, string> = {}) =>
+      postToken(
+        strict,
+        { grant_type: 'client_credentials', ...auth.form },
+        { ...auth.headers, dpop: await dpopProof(key, { htu: `${strict.issuer}/token`, claims }) },
+      )
+    const challenged = await request()
+    assertOAuthError(challenged, 400, 'use_dpop_nonce')
+    const nonce = challenged.headers.get('dpop-nonce')
+    assert.ok(nonce)
+    assert.equal(challenged.headers.get('www-authenticate'), null)
+    const retried = await request({ nonce })
+    assertBoundTo(retried, key)
+    assert.ok(retried.headers.get('dpop-nonce'))
+  })
+
+  test('UserInfo: 401 use_dpop_nonce with a DPoP challenge and DPoP-Nonce; the retry is answered', async () => {
+    const registered = await strict.client({
+      name: 'Native app',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/callback'],
+      scopes: ['openid', 'read'],
+      defaultScopes: ['openid'],
+    })
+    const person = await strict.user()
+    const pkce = newPkce()
+    const location = await authorizeCode(strict, { client: registered.client, pkce, user: person })
+    const form = {
+      grant_type: 'authorization_code',
+      code: codeOf(location),
+      code_verifier: pkce.verifier,
+      redirect_uri: 'http://127.0.0.1/callback',
+      client_id: registered.client.id,
+    }
+    const htu = `${strict.issuer}/token`
+    const first = await postToken(strict, form, { dpop: await dpopProof(key, { htu }) })
+    assertOAuthError(first, 400, 'use_dpop_nonce')
+    const tokenNonce = first.headers.get('dpop-nonce') ?? ''
+    const tokens = await postToken(strict, form, {
+      dpop: await dpopProof(key, { htu, claims: { nonce: tokenNonce } }),
+    })
+    assertBoundTo(tokens, key)
+
+    const token = String(tokens.json.access_token)
+    const url = `${strict.issuer}/userinfo`
+    const userinfo = async (claims: Record<string, string> = {}) =>
+      fetch(url, {
+        headers: {
+          authorization: `DPoP ${token}`,
+          dpop: await dpopProof(key, { htm: 'GET', htu: url, accessToken: token, claims }),
+        },
+      })
+    const challenged = await userinfo({ nonce: 'made-up' })
+    assert.equal(challenged.status, 401)
+    assert.match(
+      challenged.headers.get('www-authenticate') ?? '',
+      /^DPoP algs="[^"]+", error="use_dpop_nonce"/,
+    )
+    const nonce = challenged.headers.get('dpop-nonce') ?? ''
+    const answered = await userinfo({ nonce })
+    assert.equal(answered.status, 200)
+    assert.equal(((await answered.json()) as { sub: string }).sub, person.id)
+  })
+})

@@ -8,8 +8,9 @@ import {
   jwtVerify,
 } from 'jose'
 import type { CoreContext } from '../context.ts'
-import { InvalidDpopProof } from '../errors.ts'
+import { InvalidDpopProof, UseDpopNonce } from '../errors.ts'
 import { digest } from '../protocol/digest.ts'
+import { currentNonce, isFreshNonce } from './nonce.ts'
 
 /** RFC 9449 §4.3 item 5: asymmetric algorithms only, never `none` or an HMAC; advertised in metadata (§5.1). */
 export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'] as const
@@ -37,7 +38,7 @@ export interface ProofKey {
   readonly jkt: string
 }
 
-type ProofDeps = Pick<CoreContext, 'clock' | 'replay'>
+type ProofDeps = Pick<CoreContext, 'config' | 'clock' | 'replay'>
 
 /**
  * RFC 9449 §4.3: checks the value of the one DPoP header of a request against the request it came with, claims
@@ -77,6 +78,15 @@ export async function verifyDpopProof(
   const endpoint = withoutQueryAndFragment(target.url)
   if (typeof htu !== 'string' || withoutQueryAndFragment(htu) !== endpoint) {
     throw invalid(`its htu must be ${endpoint}.`)
+  }
+  // §4.3 item 10, §8: when this server requires nonces, one it issued lately; the answer gives a fresh one.
+  if (deps.config.dpopNonces && !isFreshNonce(payload.nonce, deps)) {
+    throw new UseDpopNonce(
+      payload.nonce === undefined
+        ? 'This server requires a nonce in DPoP proofs: use the one in the DPoP-Nonce header.'
+        : 'The nonce of the DPoP proof is stale or unknown: use the one in the DPoP-Nonce header.',
+      currentNonce(deps),
+    )
   }
   // §4.3 item 11: recent, within the window this server accepts.
   const now = deps.clock.now().getTime() / 1000

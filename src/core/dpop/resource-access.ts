@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.ts'
-import { InvalidDpopProof, InvalidToken, type TokenScheme } from '../errors.ts'
+import { InvalidDpopProof, InvalidToken, type TokenScheme, UseDpopNonce } from '../errors.ts'
 import { verifyDpopProof } from './proof.ts'
 
 /** An access token as a request presented it: the token and the scheme it came with. */
@@ -24,7 +24,7 @@ export async function proveTokenPossession(
   presented: PresentedToken,
   boundJkt: string | null,
   request: ResourceRequest,
-  deps: Pick<CoreContext, 'clock' | 'replay'>,
+  deps: Pick<CoreContext, 'config' | 'clock' | 'replay'>,
 ): Promise<void> {
   if (presented.scheme === 'Bearer') {
     if (boundJkt === null) return
@@ -48,8 +48,8 @@ export async function proveTokenPossession(
       deps,
     ))
   } catch (error) {
-    // RFC 9449 §7.1: at a protected resource a bad proof is a 401 with a DPoP challenge.
-    if (error instanceof InvalidDpopProof) throw error.withStatus(401)
+    // RFC 9449 §7.1, §9: at a protected resource a bad proof is a 401 with a DPoP challenge.
+    if (error instanceof InvalidDpopProof || error instanceof UseDpopNonce) throw error.withStatus(401)
     throw error
   }
   if (jkt !== boundJkt) {

@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
+import { withFreshNonce } from '../dpop/nonce.ts'
 import { tokenRequestKey } from '../dpop/token-request.ts'
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
 import { parseGrantRequest } from '../grants/grant-handler.ts'
@@ -33,7 +34,7 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
     authentication === undefined
       ? undefined
       : await mintIdToken({ client, authentication, accessToken }, deps)
-  return jsonResult(tokenResponseBody(issued, idToken))
+  return withFreshNonce(jsonResult(tokenResponseBody(issued, idToken)), dpopJkt !== null, deps)
 }
 
 /** RFC 6749 §5.1 (with OpenID Connect Core §3.1.3.3 id_token): the JSON body of a successful token response. */

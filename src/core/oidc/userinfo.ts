@@ -1,5 +1,6 @@
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
+import { withFreshNonce } from '../dpop/nonce.ts'
 import { type PresentedToken, proveTokenPossession } from '../dpop/resource-access.ts'
 import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../errors.ts'
@@ -61,5 +62,6 @@ export async function userinfo(input: ClientAuthInput, deps: CoreContext): Promi
   if (person === null) throw invalid()
   // The username is the preferred_username of a person who set none: what the profile scope promises.
   const claims = { preferred_username: person.username, ...person.claims }
-  return jsonResult({ sub: person.id, ...releasedClaims(claims, record.scope) })
+  const body = { sub: person.id, ...releasedClaims(claims, record.scope) }
+  return withFreshNonce(jsonResult(body), presented.scheme === 'DPoP', deps)
 }

@@ -259,3 +259,78 @@ describe('@keyward/resource-server with Keyward DPoP tokens and oauth4webapi pro
     }
   })
 })
+
+describe('server nonces (RFC 9449 §8) with both libraries', () => {
+  let strict: TestServer
+  let strictUser: Awaited<ReturnType<TestServer['user']>>
+  before(async () => {
+    strict = await startTestServer({ dpopNonces: true })
+    strictUser = await strict.user()
+  })
+  after(() => strict.close())
+
+  test('openid-client retries on use_dpop_nonce by itself: code flow, UserInfo, refresh', async () => {
+    const registered = await strict.client({
+      name: 'openid-client DPoP nonce app',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/callback'],
+      scopes: ['openid', 'read'],
+      defaultScopes: ['openid'],
+    })
+    const config = await client.discovery(
+      new URL(strict.issuer),
+      registered.client.id,
+      undefined,
+      client.None(),
+      { execute: [client.allowInsecureRequests] },
+    )
+    const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair())
+    const verifier = client.randomPKCECodeVerifier()
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid read',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    })
+    const callback = await followAuthorization(newBrowser(strict.issuer), url.href, { user: strictUser })
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      callback,
+      { pkceCodeVerifier: verifier },
+      undefined,
+      { DPoP },
+    )
+    assert.equal(tokens.token_type, 'dpop')
+    const info = await client.fetchUserInfo(config, tokens.access_token, strictUser.id, { DPoP })
+    assert.equal(info.sub, strictUser.id)
+    assert.ok(tokens.refresh_token)
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token, undefined, { DPoP })
+    assert.equal(refreshed.token_type, 'dpop')
+  })
+
+  test('oauth4webapi: isDPoPNonceError, then the retry with the nonce its handle kept', async () => {
+    const strictAs = await discover(strict.issuer)
+    const registered = await strict.client({
+      name: 'oauth4webapi DPoP nonce service',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+    })
+    const oauthClient: oauth.Client = { client_id: registered.client.id }
+    const DPoP = oauth.DPoP(oauthClient, await oauth.generateKeyPair('ES256'))
+    const request = async () =>
+      oauth.processClientCredentialsResponse(
+        strictAs,
+        oauthClient,
+        await oauth.clientCredentialsGrantRequest(
+          strictAs,
+          oauthClient,
+          oauth.ClientSecretBasic(registered.secret ?? ''),
+          {},
+          { DPoP, ...insecure },
+        ),
+      )
+    await assert.rejects(request(), (error) => oauth.isDPoPNonceError(error))
+    const tokens = await request()
+    assert.equal(tokens.token_type, 'dpop')
+  })
+})
