@@ -75,6 +75,10 @@ function registrationProblems(
   for (const scope of registration.defaultScopes ?? []) {
     if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
   }
+  // RFC 9449 §5.2: a client whose tokens must all be DPoP-bound cannot take implicit tokens, which are not.
+  if (registration.dpopBoundAccessTokens === true && grantTypes.includes('implicit')) {
+    problems.push('A client that requires DPoP cannot use the implicit flow: its tokens come unbound.')
+  }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       problems.push('Only a private_key_jwt client registers keys.')
