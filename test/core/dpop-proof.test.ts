@@ -138,7 +138,7 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
     })
   })
 
-  test('ath: required and equal to the token hash with a token, absent without (§4.3 item 12)', async () => {
+  test('ath: required and equal to the token hash when a token is presented (§4.3 item 12)', async () => {
     const target = { method: 'GET', accessToken: 'kw_at_token' }
     assert.deepEqual(await verify({ htm: 'GET', accessToken: 'kw_at_token' }, target), { jkt: key.jkt })
     await assert.rejects(verify({ htm: 'GET' }, target), refusedFor(/ath claim is not the hash/))
@@ -146,7 +146,6 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
       verify({ htm: 'GET', accessToken: 'another' }, target),
       refusedFor(/ath claim is not/),
     )
-    await assert.rejects(verify({ accessToken: 'kw_at_token' }), refusedFor(/no access token was presented/))
   })
 
   test('a jti is accepted once per key and URL (§11.1)', async () => {
