@@ -146,9 +146,12 @@ export class InsufficientScope extends OAuthError {
   override readonly status = 403
   /** The scope the resource needs (RFC 6750 §3 `scope` attribute). */
   readonly scope: string
-  constructor(description: string, scope: string) {
+  /** The scheme the token was presented with, which the challenge uses (RFC 9449 §7.1). */
+  readonly scheme: TokenScheme
+  constructor(description: string, scope: string, scheme: TokenScheme = 'Bearer') {
     super(description)
     this.scope = scope
+    this.scheme = scheme
   }
 }
 

@@ -38,21 +38,17 @@ const DPOP_SCHEME = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`
 
 /**
  * The challenges of a refused access token, in one place. No token at all: both schemes Keyward takes, without
- * error (RFC 6750 §3.1, RFC 9449 §7.1). A DPoP-bound token or a bad proof: the DPoP challenge (RFC 9449 §7.1,
- * a 401 always has one, RFC 9110 §15.5.2). Otherwise the Bearer challenge of RFC 6750 §3.
+ * error (RFC 6750 §3.1, RFC 9449 §7.1). A token presented or bound as DPoP, or a bad proof: the DPoP challenge
+ * (RFC 9449 §7.1; a 401 always has one, RFC 9110 §15.5.2). Otherwise the Bearer challenge of RFC 6750 §3.
  */
 function tokenChallenge(error: InvalidToken | InsufficientScope | InvalidDpopProof | UseDpopNonce): string {
   if (error instanceof InvalidToken && error.tokenMissing) return `Bearer realm="keyward", ${DPOP_SCHEME}`
-  const described = `error="${error.code}", error_description=${quoted(error.description)}`
-  if (
-    error instanceof InvalidDpopProof ||
-    error instanceof UseDpopNonce ||
-    (error instanceof InvalidToken && error.scheme === 'DPoP')
-  ) {
+  const scope = error instanceof InsufficientScope ? `, scope=${quoted(error.scope)}` : ''
+  const described = `error="${error.code}", error_description=${quoted(error.description)}${scope}`
+  if (error instanceof InvalidDpopProof || error instanceof UseDpopNonce || error.scheme === 'DPoP') {
     return `${DPOP_SCHEME}, ${described}`
   }
-  const scope = error instanceof InsufficientScope ? `, scope=${quoted(error.scope)}` : ''
-  return `Bearer realm="keyward", ${described}${scope}`
+  return `Bearer realm="keyward", ${described}`
 }
 
 /**

@@ -307,6 +307,19 @@ describe('DPoP at UserInfo (RFC 9449 §7)', () => {
     }
   })
 
+  test('a DPoP token without openid: 403 insufficient_scope with a DPoP challenge', async () => {
+    const registered = await publicApp()
+    const tokens = await tokenRequest(registered, await code(registered, { scope: 'read' }), key)
+    const token = String(tokens.json.access_token)
+    const proof = await dpopProof(key, { htm: 'GET', htu: userinfoUrl(), accessToken: token })
+    const response = await get(`DPoP ${token}`, proof)
+    assert.equal(response.status, 403)
+    assert.match(
+      response.headers.get('www-authenticate') ?? '',
+      /^DPoP algs="[^"]+", error="insufficient_scope", error_description="[^"]+", scope="openid"$/,
+    )
+  })
+
   test('a Bearer token sent as DPoP is refused', async () => {
     const registered = await publicApp()
     const tokens = await tokenRequest(registered, await code(registered))

@@ -56,7 +56,11 @@ export async function userinfo(input: ClientAuthInput, deps: CoreContext): Promi
     deps,
   )
   if (!record.scope.includes(OPENID_SCOPE)) {
-    throw new InsufficientScope('UserInfo needs an access token granted the openid scope.', OPENID_SCOPE)
+    throw new InsufficientScope(
+      'UserInfo needs an access token granted the openid scope.',
+      OPENID_SCOPE,
+      presented.scheme,
+    )
   }
   const person = await deps.people.find(record.subject)
   if (person === null) throw invalid()
