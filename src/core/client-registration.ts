@@ -34,6 +34,8 @@ export interface ClientRegistration {
   readonly securityProfile?: SecurityProfileName | null
   /** Registered resources (RFC 8707) its tokens are for when a request names none. */
   readonly defaultResources?: readonly string[]
+  /** RFC 9449 §5.2: refuse this client's token requests that carry no DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
@@ -96,6 +98,10 @@ function registrationProblems(
   for (const resource of registration.defaultResources ?? []) {
     const problem = resourceIdentifierProblem(resource)
     if (problem !== null) problems.push(`The default resource ${problem}`)
+  }
+  // RFC 9449 §5.2: a client whose tokens must all be DPoP-bound cannot take implicit tokens, which are not.
+  if (registration.dpopBoundAccessTokens === true && grantTypes.includes('implicit')) {
+    problems.push('A client that requires DPoP cannot use the implicit flow: its tokens come unbound.')
   }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
@@ -203,6 +209,7 @@ function checkedClient(
         ? (deps.config.defaultSecurityProfile ?? null)
         : registration.securityProfile,
     defaultResources: [...new Set(registration.defaultResources ?? [])],
+    dpopBoundAccessTokens: registration.dpopBoundAccessTokens ?? false,
     createdAt: identity.createdAt,
     updatedAt: deps.clock.now(),
     dynamicRegistration: identity.dynamicRegistration ?? null,

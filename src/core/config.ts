@@ -203,6 +203,11 @@ export const configSchema = z
       .default('off'),
     /** Seconds after a rotation during which the same refresh token may be retried; 0 disables. */
     refreshGracePeriod: z.number().int().min(0).max(60).default(0),
+    /**
+     * RFC 9449 §8 and §9: DPoP proofs must carry a nonce this server issued (DPoP-Nonce), so that a proof made
+     * in advance by a client an attacker controls for a while expires within two minutes.
+     */
+    dpopNonces: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((config) => config.lifetimes.refreshIdle <= config.lifetimes.refreshAbsolute, {

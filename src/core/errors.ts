@@ -27,6 +27,8 @@ export type OAuthErrorCode =
   | 'invalid_software_statement'
   | 'unapproved_software_statement'
   | 'invalid_target'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -122,15 +124,44 @@ export class InvalidClientMetadata extends codeClass('invalid_client_metadata') 
 export class InvalidSoftwareStatement extends codeClass('invalid_software_statement') {}
 export class UnapprovedSoftwareStatement extends codeClass('unapproved_software_statement') {}
 
-// RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
+/** The authentication scheme a protected resource challenges with: RFC 6750 Bearer or RFC 9449 §7.1 DPoP. */
+export type TokenScheme = 'Bearer' | 'DPoP'
+
+// RFC 6750 §3.1: a protected resource (UserInfo) refusing an access token, with a challenge of its scheme.
 export class InvalidToken extends OAuthError {
   readonly code = 'invalid_token'
   override readonly status = 401
   /** RFC 6750 §3.1: a request with no token at all gets a challenge without error information. */
   readonly tokenMissing: boolean
-  constructor(description: string, tokenMissing = false) {
+  /** The scheme the token was (or must be) presented with; a DPoP-bound token is challenged with DPoP. */
+  readonly scheme: TokenScheme
+  /** RFC 9449 §7.1: the resource takes DPoP-bound tokens too, so a request without a token hears of both. */
+  readonly acceptsDpop: boolean
+  constructor(
+    description: string,
+    tokenMissing = false,
+    scheme: TokenScheme = 'Bearer',
+    acceptsDpop = scheme === 'DPoP',
+  ) {
     super(description)
     this.tokenMissing = tokenMissing
+    this.scheme = scheme
+    this.acceptsDpop = acceptsDpop
+  }
+}
+
+/**
+ * RFC 9449 §5 and §7.1: a DPoP proof that is missing where it is required, malformed or does not match the
+ * request. 400 at the token endpoint; a protected resource answers it with 401 and a DPoP challenge.
+ */
+export class InvalidDpopProof extends codeClass('invalid_dpop_proof') {}
+
+/** RFC 9449 §8 and §9: the proof lacks a fresh server nonce; the answer carries one in the DPoP-Nonce header. */
+export class UseDpopNonce extends codeClass('use_dpop_nonce') {
+  readonly nonce: string
+  constructor(description: string, nonce: string) {
+    super(description)
+    this.nonce = nonce
   }
 }
 
@@ -139,9 +170,12 @@ export class InsufficientScope extends OAuthError {
   override readonly status = 403
   /** The scope the resource needs (RFC 6750 §3 `scope` attribute). */
   readonly scope: string
-  constructor(description: string, scope: string) {
+  /** The scheme the token was presented with, which the challenge uses (RFC 9449 §7.1). */
+  readonly scheme: TokenScheme
+  constructor(description: string, scope: string, scheme: TokenScheme = 'Bearer') {
     super(description)
     this.scope = scope
+    this.scheme = scheme
   }
 }
 

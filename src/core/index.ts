@@ -155,6 +155,7 @@ export {
   errorBody,
   InsufficientScope,
   InvalidClient,
+  InvalidDpopProof,
   InvalidGrant,
   InvalidRequest,
   InvalidToken,
@@ -162,8 +163,10 @@ export {
   ServerError,
   TemporarilyUnavailable,
   TooManyRequests,
+  UseDpopNonce,
 } from './errors.ts'
 export { readParameters } from './protocol/params.ts'
+export { DPOP_ALGORITHMS } from './dpop/proof.ts'
 export { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 // The services the command line calls (and an admin API will): each rule is written once, here.

@@ -26,7 +26,9 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   [`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, ['GET']],
 ])
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type'
+// RFC 9449 §4.1: browser clients send their proofs in the DPoP header.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP'
+const EXPOSED_HEADERS = 'DPoP-Nonce, WWW-Authenticate'
 
 /**
  * Any origin may call these endpoints: they use no cookies, so the request itself carries what proves the
@@ -37,7 +39,11 @@ export function registerCors(api: FastifyInstance): void {
   // Route URLs include the prefix Keyward is mounted under (embedding), the endpoint paths do not.
   const mounted = new Set([...CORS_ENDPOINTS.keys()].map((path) => `${api.prefix}${path}`))
   api.addHook('onRequest', (request, reply, done) => {
-    if (mounted.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
+    if (mounted.has(request.routeOptions.url ?? '')) {
+      reply.header('Access-Control-Allow-Origin', '*')
+      // RFC 9449 §8, §9: a browser client reads the nonce to use, and UserInfo's DPoP challenge.
+      reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)
+    }
     done()
   })
   for (const [path, methods] of CORS_ENDPOINTS) {

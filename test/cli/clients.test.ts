@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { basicAuthorization, postToken } from '../support/oauth-client.ts'
 import { jsonOf, runCli, serverAtHome, clientsCreate } from '../support/cli.ts'
+import { dpopKey, dpopProof } from '../support/dpop.ts'
 
 interface DescribedClient {
   readonly client_id: string
@@ -67,6 +68,27 @@ describe('keyward clients', () => {
     )
     assert.notEqual(plain.code, 0)
     assert.match(plain.stderr, /not an https URL/)
+  })
+
+  test('create --require-dpop: the running server refuses the client a token without a DPoP proof', async () => {
+    const created = jsonOf<DescribedClient & { dpop_bound_access_tokens: boolean }>(
+      await cli(
+        ...clientsCreate('DPoP job', {
+          'grant-types': 'client_credentials',
+          'require-dpop': true,
+          json: true,
+        }),
+      ),
+    )
+    assert.equal(created.dpop_bound_access_tokens, true)
+    const authorization = basicAuthorization(created.client_id, created.client_secret ?? '')
+    const refused = await postToken(server, { grant_type: 'client_credentials' }, { authorization })
+    assert.equal(refused.status, 400)
+    assert.equal(refused.json.error, 'invalid_dpop_proof')
+    const key = await dpopKey()
+    const dpop = await dpopProof(key, { htu: `${server.issuer}/token` })
+    const bound = await postToken(server, { grant_type: 'client_credentials' }, { authorization, dpop })
+    assert.equal(bound.json.token_type, 'DPoP')
   })
 
   test('rotate-secret: the new secret works at once at the running server, the old one no longer', async () => {

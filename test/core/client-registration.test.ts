@@ -73,6 +73,14 @@ describe('registration problems', () => {
       [{ lifetimes: { accessToken: 2 * day } }, /Access tokens live 2 days/],
       [{ scopes: ['profile', 'admin'] }, /scope admin is not defined/],
       [{ defaultScopes: ['write'] }, /default scope write is not among the client's scopes/],
+      [
+        {
+          grantTypes: ['authorization_code', 'implicit'],
+          allowLegacy: ['implicit'],
+          dpopBoundAccessTokens: true,
+        },
+        /requires DPoP cannot use the implicit flow/,
+      ],
     ]
     for (const [overrides, problem] of cases) {
       const problems = problemsOf(overrides)

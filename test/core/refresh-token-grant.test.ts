@@ -32,7 +32,7 @@ async function granted({ context, stores }: Core, overrides: Partial<Client> = {
   const target = serverTarget(context.config)
   const tokens = await issueGrantTokens(
     stores,
-    { client: owner.client, grant, scope: grant.scope, target },
+    { client: owner.client, grant, scope: grant.scope, target, dpopJkt: null },
     context,
   )
   assert.ok(tokens.refreshToken)
@@ -43,7 +43,7 @@ function refresh({ context }: Core, client: Client, refreshToken: string | undef
   assert.ok(refreshToken, 'a refresh token was issued')
   return refreshTokenGrant.issue(
     { refreshToken, scope, resources: [] },
-    { ...context, client, address: ADDRESS },
+    { ...context, client, address: ADDRESS, dpopJkt: null },
   )
 }
 

@@ -524,6 +524,16 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.deepEqual(await stores.codes.consume(make.newDigest(), at(3)), { kind: 'missing' })
     })
 
+    it('keeps the DPoP key a code is bound to (RFC 9449 §10), or none', async ({ stores }) => {
+      const owner = await owners(stores)
+      const bound = make.code(owner)
+      const unbound = make.code(owner, { dpopJkt: null, nonce: null })
+      await stores.codes.create(bound)
+      await stores.codes.create(unbound)
+      assert.deepEqual(await stores.codes.consume(bound.digest, at(1)), { kind: 'ok', record: bound })
+      assert.deepEqual(await stores.codes.consume(unbound.digest, at(1)), { kind: 'ok', record: unbound })
+    })
+
     it('consume leaves expiry to the caller: an expired code is still ok once', async ({ stores }) => {
       const owner = await owners(stores)
       const expired = make.code(owner, { expiresAt: at(-1) })
@@ -699,6 +709,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         replaces: make.newDigest(),
         revokedAt: at(8),
         scope: [],
+        dpopJkt: null,
       })
       await stores.tokens.createRefreshToken(plain)
       await stores.tokens.createRefreshToken(used)
@@ -807,7 +818,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       const family = make.grant(owner)
       await stores.grants.create(family)
       const opaque = make.accessToken(family)
-      const jwt = make.clientJwt(owner.client, { audience: [], revokedAt: at(3) })
+      const jwt = make.clientJwt(owner.client, { audience: [], revokedAt: at(3), dpopJkt: null })
       await stores.tokens.createAccessToken(opaque)
       await stores.tokens.createAccessToken(jwt)
       assert.deepEqual(await stores.tokens.getAccessToken(opaque.key), opaque)

@@ -81,6 +81,7 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     requirePushedAuthorizationRequests: false,
     securityProfile: null,
     defaultResources: [],
+    dpopBoundAccessTokens: false,
     createdAt: epoch,
     updatedAt: epoch,
     dynamicRegistration: null,
@@ -124,6 +125,8 @@ export const at = (seconds: number): Date => new Date(t0.getTime() + seconds * 1
 
 export const rawSecret = (): string => randomBytes(32).toString('base64url')
 export const newDigest = (): Digest => digest(rawSecret())
+/** A JWK thumbprint (RFC 7638) as a DPoP binding stores it: base64url of a SHA-256. */
+export const jkt = (): string => randomBytes(32).toString('base64url')
 
 export function client(overrides: Partial<Client> = {}): Client {
   return {
@@ -144,6 +147,7 @@ export function client(overrides: Partial<Client> = {}): Client {
     requirePushedAuthorizationRequests: true,
     securityProfile: 'fapi2',
     defaultResources: ['https://photos.example/api?v=1', 'urn:example:print'],
+    dpopBoundAccessTokens: true,
     createdAt: t0,
     updatedAt: at(1),
     dynamicRegistration: null,
@@ -233,6 +237,7 @@ export function code(
     nonce: 'n-0S6_WzA2Mj "ünïcode"',
     authTime: at(-45),
     sid: rawSecret(),
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -267,6 +272,7 @@ export function refreshToken(of: Grant, overrides: Partial<RefreshToken> = {}): 
     rotatedAt: null,
     replaces: null,
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -283,6 +289,7 @@ export function accessToken(of: Grant, overrides: Partial<AccessTokenRecord> = {
     issuedAt: t0,
     expiresAt: at(600),
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -300,6 +307,7 @@ export function clientJwt(of: Client, overrides: Partial<AccessTokenRecord> = {}
     issuedAt: t0,
     expiresAt: at(600),
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }

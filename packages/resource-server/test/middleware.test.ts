@@ -105,10 +105,13 @@ for (const [name, start] of Object.entries(frameworks)) {
       assert.deepEqual(await response.json(), { subject: 'user-1', scopes: ['orders:read', 'profile'] })
     })
 
-    test('no Authorization header: 401 with a bare challenge (RFC 6750 §3.1)', async () => {
+    test('no Authorization header: 401 with bare Bearer and DPoP challenges (RFC 6750 §3.1, RFC 9449 §7.1)', async () => {
       const response = await denied('/orders')
       assert.equal(response.status, 401)
-      assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="orders"')
+      assert.equal(
+        response.headers.get('www-authenticate'),
+        'Bearer realm="orders", DPoP algs="ES256 ES384 PS256 RS256 EdDSA"',
+      )
       assert.equal(await response.text(), '')
     })
 

@@ -99,7 +99,7 @@ for (const [name, start] of Object.entries(frameworks)) {
       assert.equal(bare.status, 401)
       assert.equal(
         bare.headers.get('www-authenticate'),
-        `Bearer realm="${RESOURCE}", resource_metadata="${METADATA_URL}"`,
+        `Bearer realm="${RESOURCE}", resource_metadata="${METADATA_URL}", DPoP algs="ES256 ES384 PS256 RS256 EdDSA"`,
       )
       const forOther = await fake.sign(key, {
         ...fake.accessTokenClaims(as.issuer, new Date()),

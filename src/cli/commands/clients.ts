@@ -41,6 +41,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     security_profile: client.securityProfile,
     default_resources: client.defaultResources,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
     // RFC 7591: a client that registered itself, and whether it has received a token yet (unused ones expire).
@@ -76,6 +77,7 @@ interface CreateOptions {
   introspect?: boolean
   requirePar?: boolean
   profile?: string
+  requireDpop?: boolean
   allowLegacy?: string[]
   resource?: string[]
   json?: boolean
@@ -165,6 +167,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
     requirePushedAuthorizationRequests: options.requirePar === true,
     ...(options.profile === undefined ? {} : { securityProfile: securityProfileNamed(options.profile) }),
     defaultResources: options.resource ?? [],
+    dpopBoundAccessTokens: options.requireDpop === true,
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
 }
@@ -199,6 +202,10 @@ export function clientsCommand(program: Command, env: Environment): void {
       '--resource <uri>',
       'a registered resource its tokens are for when a request names none (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--require-dpop',
+      'refuse token requests without a DPoP proof: every token is key-bound (RFC 9449)',
     )
     .option(
       '--allow-legacy <flow...>',

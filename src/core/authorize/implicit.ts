@@ -21,6 +21,7 @@ export async function issueImplicitToken(
     IMPLICIT_MAX_LIFETIME,
   )
   const client = { ...request.client, lifetimes: { ...request.client.lifetimes, accessToken: lifetime } }
+  // RFC 9449 covers the token endpoint only: a token sent through the browser is a Bearer token.
   const access = mintAccessToken(
     {
       client,
@@ -28,6 +29,7 @@ export async function issueImplicitToken(
       scope,
       grantId: grant.id,
       target: { ...target, accessTokenLifetime: lifetime },
+      dpopJkt: null,
     },
     ctx,
   )

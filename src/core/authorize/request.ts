@@ -53,6 +53,8 @@ export interface AuthorizationRequest {
   readonly maxAge: number | null
   /** OpenID Connect Core §3.1.2.1: who the client thinks will sign in; it fills in the username. */
   readonly loginHint: string | null
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to; its redemption must prove that key. */
+  readonly dpopJkt: string | null
 }
 
 /** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
@@ -80,6 +82,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'request_uri',
   // RFC 8707 §2
   'resource',
+  'dpop_jkt',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, Keyward knows one
   // authentication class, and a session is never chosen by a hint (id_token_hint is not checked).
   'ui_locales',
@@ -221,7 +224,22 @@ function checkRequest(
     nonce: params.get('nonce') ?? null,
     maxAge: parseMaxAge(params.get('max_age')),
     loginHint: params.get('login_hint') ?? null,
+    dpopJkt: parseDpopJkt(params.get('dpop_jkt'), responseType),
   }
+}
+
+/** RFC 9449 §10: dpop_jkt is a JWK SHA-256 thumbprint (RFC 7638), base64url, and binds a code. */
+function parseDpopJkt(value: string | undefined, responseType: ResponseType): string | null {
+  if (value === undefined) return null
+  if (responseType !== 'code') {
+    throw new InvalidRequest('dpop_jkt binds an authorization code: use it with response_type=code.')
+  }
+  if (!/^[\w-]{43}$/.test(value)) {
+    throw new InvalidRequest(
+      'dpop_jkt is the base64url SHA-256 thumbprint of a JWK (RFC 7638, 43 characters).',
+    )
+  }
+  return value
 }
 
 /** OpenID Connect Core §3.1.2.1 max_age: a non-negative whole number of seconds. */

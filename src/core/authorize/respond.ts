@@ -59,6 +59,7 @@ export async function issueCode(
     nonce: request.nonce,
     authTime: session.authTime,
     sid: session.sid,
+    dpopJkt: request.dpopJkt,
   }
   await ctx.stores.codes.create(record)
   return respondWith(request, { code, state: request.state, iss: ctx.config.issuer })

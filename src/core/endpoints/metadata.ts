@@ -1,6 +1,7 @@
 import { ASSERTION_ALGORITHMS } from '../client-auth/private-key-jwt.ts'
 import type { Config } from '../config.ts'
 import type { CoreContext } from '../context.ts'
+import { DPOP_ALGORITHMS } from '../dpop/proof.ts'
 import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
@@ -86,6 +87,8 @@ function authorizationServerMetadata(
       : { registration_endpoint: url(ENDPOINT_PATHS.registration) }),
     // OAuth Client ID Metadata Document, authorization server metadata (the MCP specification reads it): an https URL may be a client_id.
     ...(config.clientIdMetadataDocuments === 'off' ? {} : { client_id_metadata_document_supported: true }),
+    // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with.
+    dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }

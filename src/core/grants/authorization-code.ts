@@ -1,3 +1,4 @@
+import { sameKeyProblem } from '../dpop/binding.ts'
 import { InvalidGrant, InvalidRequest, type OAuthError, refusalOf } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
 import { newGrant } from '../model/new-grant.ts'
@@ -70,6 +71,9 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
         return new InvalidGrant('The code_verifier does not match the code_challenge.')
       }
+      // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof signed by that key.
+      const keyProblem = sameKeyProblem(code.dpopJkt, ctx.dpopJkt, 'authorization code')
+      if (keyProblem !== null) return keyProblem
       // RFC 8707 §2.2: the token request may narrow the resources the authorization request named.
       const target = await decideTarget(
         { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
@@ -82,7 +86,14 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       await tx.codes.setGrant(codeDigest, grant.id)
       return issueGrantTokens(
         tx,
-        { client: ctx.client, grant, scope: scopeForTarget(scope, target), target, nonce: code.nonce },
+        {
+          client: ctx.client,
+          grant,
+          scope: scopeForTarget(scope, target),
+          target,
+          nonce: code.nonce,
+          dpopJkt: ctx.dpopJkt,
+        },
         ctx,
       )
     })

@@ -1,3 +1,4 @@
+import { tokenTypeFor } from '../dpop/binding.ts'
 import { UnauthorizedClient } from '../errors.ts'
 import type { ClientType } from '../model/client.ts'
 import { CLIENT_CREDENTIALS } from '../protocol/grant-types.ts'
@@ -35,9 +36,10 @@ export const clientCredentialsGrant: GrantHandler<{
     // RFC 8707 §2: the token is for the resources named, else the client's defaults, else the server's audience.
     const target = await decideTarget({ requested: input.resources, client, scope }, ctx)
     checkScopeFitsTarget(scope, target)
-    const access = mintAccessToken({ client, subject: client.id, scope, grantId: null, target }, ctx)
+    const { dpopJkt } = ctx
+    const access = mintAccessToken({ client, subject: client.id, scope, grantId: null, target, dpopJkt }, ctx)
     if (access.record) await ctx.stores.tokens.createAccessToken(access.record)
     // RFC 6749 §4.4.3: a refresh token should not be included.
-    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, scope }
+    return { accessToken: access.token, tokenType: tokenTypeFor(dpopJkt), expiresIn: access.expiresIn, scope }
   },
 }

@@ -66,7 +66,7 @@ export const deviceCodeGrant: GrantHandler<{
       await tx.grants.create(grant)
       return issueGrantTokens(
         tx,
-        { client: ctx.client, grant, scope: scopeForTarget(scope, target), target },
+        { client: ctx.client, grant, scope: scopeForTarget(scope, target), target, dpopJkt: ctx.dpopJkt },
         ctx,
       )
     })

@@ -51,7 +51,7 @@ export const passwordGrant: GrantHandler<PasswordInput> = {
     )
     return ctx.stores.transaction(async (tx): Promise<TokenResponse> => {
       await tx.grants.create(grant)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope, target }, ctx)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope, target, dpopJkt: ctx.dpopJkt }, ctx)
     })
   },
 }

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.ts'
+import { sameKeyProblem } from '../dpop/binding.ts'
 import { InvalidGrant, InvalidScope, type OAuthError, refusalOf } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
@@ -57,6 +58,10 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       const scope = input.scope.length === 0 ? token.scope : input.scope
       if (!isSubset(scope, token.scope))
         return new InvalidScope('The scope exceeds what the refresh token was granted.')
+      // RFC 9449 §5: a public client's bound refresh token is used only with a proof by the same key. Checked
+      // before the rotation, so a thief without the key cannot burn the token (or the grant, by reuse).
+      const keyProblem = sameKeyProblem(token.dpopJkt, ctx.dpopJkt, 'refresh token')
+      if (keyProblem !== null) return keyProblem
       // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
       const target = await decideTarget(
         { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
@@ -83,6 +88,7 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
           refreshScope: token.scope,
           absoluteExpiresAt: token.absoluteExpiresAt,
           replaces: tokenDigest,
+          dpopJkt: ctx.dpopJkt,
         },
         ctx,
       )

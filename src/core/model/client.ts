@@ -79,6 +79,8 @@ export interface Client {
   readonly securityProfile: SecurityProfileName | null
   /** The registered resources its tokens are for when a request names none (RFC 8707); empty: the server's audience. */
   readonly defaultResources: readonly string[]
+  /** RFC 9449 §5.2 dpop_bound_access_tokens: every token request of this client must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean
   readonly createdAt: Date
   readonly updatedAt: Date
   /** Set for a client that registered itself at the registration endpoint; null for an operator's client. */

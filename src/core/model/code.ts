@@ -19,4 +19,6 @@ export interface AuthorizationCode {
   /** The sign-in behind the code: when the password was entered, and in which session (null before migration 006). */
   readonly authTime: Date | null
   readonly sid: string | null
+  /** RFC 9449 §10: the dpop_jkt of the authorization request; the redeeming proof must be signed by that key. */
+  readonly dpopJkt: string | null
 }

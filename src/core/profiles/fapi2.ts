@@ -36,8 +36,8 @@ export const fapi2: SecurityProfile = {
     },
     {
       clause: `${SP} §5.3.2.1`,
-      text: 'access tokens are sender-constrained (DPoP or mTLS)',
-      enforcement: 'not-yet',
+      text: 'access tokens are sender-constrained: every token request carries a DPoP proof (mTLS not offered)',
+      enforcement: 'request',
     },
     {
       clause: `${SP} §5.3.2.2`,

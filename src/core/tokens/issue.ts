@@ -1,5 +1,6 @@
 import { epochSeconds } from '../clock.ts'
 import type { CoreContext } from '../context.ts'
+import { tokenTypeFor } from '../dpop/binding.ts'
 import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
@@ -45,10 +46,12 @@ export function mintAccessToken(
     scope: readonly string[]
     grantId: string | null
     target: Target
+    /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to, or null for a Bearer token. */
+    dpopJkt: string | null
   },
   deps: TokenDeps,
 ): MintedAccessToken {
-  const { client, subject, scope, grantId, target } = request
+  const { client, subject, scope, grantId, target, dpopJkt } = request
   const expiresIn = accessTokenLifetime(client, target, deps)
   const now = deps.clock.now()
   const issuedAt = epochSeconds(deps.clock)
@@ -64,6 +67,7 @@ export function mintAccessToken(
     issuedAt: now,
     expiresAt: new Date((issuedAt + expiresIn) * 1000),
     revokedAt: null,
+    dpopJkt,
   })
 
   if ((target.accessTokenFormat ?? client.accessTokenFormat) === 'opaque') {
@@ -82,6 +86,8 @@ export function mintAccessToken(
       jti,
       client_id: client.id,
       scope: formatScope(scope),
+      // RFC 9449 §6.1: a bound token names the thumbprint of its key in the confirmation claim (RFC 7800).
+      ...(dpopJkt === null ? {} : { cnf: { jkt: dpopJkt } }),
     },
     deps.keys.active(),
     'at+jwt',
@@ -97,6 +103,8 @@ export function mintRefreshToken(
     scope: readonly string[]
     absoluteExpiresAt?: Date
     replaces?: Digest
+    /** RFC 9449 §5: the key a public client's refresh token is bound to; null for confidential clients. */
+    dpopJkt: string | null
   },
   deps: Pick<CoreContext, 'config' | 'clock' | 'random'>,
 ): { token: string; record: RefreshToken } {
@@ -120,6 +128,7 @@ export function mintRefreshToken(
       rotatedAt: null,
       replaces: request.replaces ?? null,
       revokedAt: null,
+      dpopJkt: request.dpopJkt,
     },
   }
 }
@@ -143,15 +152,20 @@ export async function issueGrantTokens(
     replaces?: Digest
     /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
     nonce?: string | null
+    /** RFC 9449 §5: the thumbprint of the token request's DPoP key, or null without a proof. */
+    dpopJkt: string | null
   },
   deps: TokenDeps,
 ): Promise<TokenResponse> {
-  const { client, grant, scope, target } = request
-  const access = mintAccessToken({ client, subject: grant.userId, scope, grantId: grant.id, target }, deps)
+  const { client, grant, scope, target, dpopJkt } = request
+  const access = mintAccessToken(
+    { client, subject: grant.userId, scope, grantId: grant.id, target, dpopJkt },
+    deps,
+  )
   if (access.record) await tx.tokens.createAccessToken(access.record)
   const response: TokenResponse = {
     accessToken: access.token,
-    tokenType: 'Bearer',
+    tokenType: tokenTypeFor(dpopJkt),
     expiresIn: access.expiresIn,
     scope,
     // OpenID Connect Core §3.1.3.3, §12.2: an ID token whenever the scope includes openid, refreshes included.
@@ -171,7 +185,13 @@ export async function issueGrantTokens(
   // without openid, and never because of a scope. That registration is the condition §11 allows in place of
   // prompt=consent; offline_access, where an operator configures it, is a scope like any other.
   if (!client.grantTypes.includes('refresh_token')) return response
-  const refresh = mintRefreshToken({ ...request, scope: request.refreshScope ?? scope }, deps)
+  // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is already
+  // sender-constrained by the client's authentication.
+  const refreshJkt = client.type === 'public' ? dpopJkt : null
+  const refresh = mintRefreshToken(
+    { ...request, scope: request.refreshScope ?? scope, dpopJkt: refreshJkt },
+    deps,
+  )
   await tx.tokens.createRefreshToken(refresh.record)
   return { ...response, refreshToken: refresh.token }
 }

@@ -7,6 +7,7 @@ import { clientJwks } from './006-client-jwks.ts'
 import { openIdConnect } from './007-openid-connect.ts'
 import { resources } from './008-resources.ts'
 import { dynamicRegistration } from './009-dynamic-registration.ts'
+import { dpop } from './010-dpop.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
 import type { Migration } from './migration.ts'
 
@@ -21,5 +22,6 @@ export const migrations: readonly Migration[] = [
   openIdConnect,
   resources,
   dynamicRegistration,
+  dpop,
   pushedAuthorizationRequests,
 ]

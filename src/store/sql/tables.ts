@@ -72,6 +72,7 @@ export const clients = table<Client>('clients', ['id'], {
   securityProfile: text('security_profile'),
   dynamicRegistration: dynamicRegistration(),
   defaultResources: list('default_resources'),
+  dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -110,6 +111,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
   resources: list('resources'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
@@ -124,6 +126,7 @@ export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
   rotatedAt: timeOrNull('rotated_at'),
   replaces: text('replaces'),
   revokedAt: timeOrNull('revoked_at'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const accessTokens = table<AccessTokenRecord>('access_tokens', ['key'], {
@@ -137,6 +140,7 @@ export const accessTokens = table<AccessTokenRecord>('access_tokens', ['key'], {
   issuedAt: time('issued_at'),
   expiresAt: time('expires_at'),
   revokedAt: timeOrNull('revoked_at'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const consents = table<Consent>('consents', ['userId', 'clientId'], {

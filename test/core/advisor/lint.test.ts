@@ -234,13 +234,6 @@ const ruleCases: readonly RuleCase[] = [
     }),
     passes: lintInput(),
   },
-  {
-    id: 'profile-sender-constrained-tokens',
-    severity: 'warning',
-    clientId: 'bank-app',
-    triggers: lintInput({ clients: [fapiClient] }),
-    passes: lintInput(),
-  },
 ]
 
 function findingsOf(input: LintInput, id: string): readonly Finding[] {
@@ -272,11 +265,8 @@ describe('lint rules: each one triggers and each one passes', () => {
 })
 
 describe('lint rules: details', () => {
-  test('a FAPI 2.0 client that meets what Keyward checks is only warned that its tokens are bearer tokens', () => {
-    assert.deepEqual(
-      lintConfiguration(lintInput({ clients: [fapiClient] })).map((finding) => finding.id),
-      ['profile-sender-constrained-tokens'],
-    )
+  test('a FAPI 2.0 client that meets what registration checks passes: DPoP is then enforced per request', () => {
+    assert.deepEqual(lintConfiguration(lintInput({ clients: [fapiClient] })), [])
   })
 
   test('loopback is 127.0.0.0/8, [::1] and localhost, and nothing that merely looks like them', () => {

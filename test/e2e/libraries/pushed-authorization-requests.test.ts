@@ -8,7 +8,7 @@ import { discover, insecure } from '../../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // RFC 9126 pushed authorization requests with two client libraries on their defaults: oauth4webapi with
-// private_key_jwt (a FAPI 2.0 client), openid-client 6 with a secret. The one option is allowInsecureRequests,
+// private_key_jwt and DPoP (a FAPI 2.0 client), openid-client 6 with a secret. The one option is allowInsecureRequests,
 // because the test issuer is http on loopback.
 
 let server: TestServer
@@ -22,7 +22,7 @@ before(async () => {
 after(() => server.close())
 
 describe('pushed authorization requests with real client libraries', () => {
-  test('oauth4webapi: a FAPI 2.0 client pushes with private_key_jwt, then runs the code flow', async () => {
+  test('oauth4webapi: a FAPI 2.0 client pushes with private_key_jwt, then runs the code flow with DPoP', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
     const registered = await server.client({
       name: 'FAPI app',
@@ -81,20 +81,18 @@ describe('pushed authorization requests with real client libraries', () => {
     const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
     // RFC 9207 iss and state, checked by the library.
     const params = oauth.validateAuthResponse(as, client, callback, state)
+    // FAPI 2.0 §5.3.2.1: sender-constrained tokens, so the token request carries a DPoP proof.
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'))
     const tokens = await oauth.processAuthorizationCodeResponse(
       as,
       client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        clientAuth,
-        params,
-        REDIRECT_URI,
-        verifier,
-        insecure,
-      ),
+      await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, REDIRECT_URI, verifier, {
+        ...insecure,
+        DPoP,
+      }),
     )
     assert.equal(tokens.scope, 'profile read')
+    assert.equal(tokens.token_type, 'dpop')
 
     // FAPI 2.0: the same client may not skip the push.
     const plain = new URL(as.authorization_endpoint ?? '')

@@ -10,7 +10,6 @@ import { legacyImplicitEnabled, legacyPasswordEnabled } from './legacy-flow-enab
 import { profileClientAuthentication } from './profile-client-authentication.ts'
 import { profileClientType } from './profile-client-type.ts'
 import { profileForbiddenGrant } from './profile-forbidden-grant.ts'
-import { profileSenderConstrainedTokens } from './profile-sender-constrained-tokens.ts'
 import { publicClientCredentials } from './public-client-credentials.ts'
 import { publicClientWithSecret } from './public-client-with-secret.ts'
 import { publicRefreshLifetimeLong } from './public-refresh-lifetime-long.ts'
@@ -48,5 +47,4 @@ export const lintRules: readonly LintRule[] = [
   profileClientType,
   profileClientAuthentication,
   profileForbiddenGrant,
-  profileSenderConstrainedTokens,
 ]
