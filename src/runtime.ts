@@ -16,6 +16,7 @@ import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
 import { logEvents } from './events/log-events.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
+import { logoutDelivery } from './outbound/backchannel-logout.ts'
 import { openStores, watchSigningKeys } from './store/index.ts'
 import { memoryReplayCache } from './store/replay/memory-replay.ts'
 import { redisReplayCache } from './store/replay/redis-replay.ts'
@@ -94,7 +95,19 @@ export async function openRuntime(
     const people = options.people
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
-    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, replay, events }
+    const logoutNotifier = logoutDelivery(logger)
+    const core: CoreContext = {
+      config,
+      stores,
+      people,
+      clock,
+      random,
+      keys,
+      throttle,
+      replay,
+      events,
+      logoutNotifier,
+    }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
     // A key rotated anywhere signs and is published on every node at once, not a minute apart.
@@ -122,6 +135,7 @@ export async function openRuntime(
       readiness,
       close: async () => {
         for (const timer of timers) clearInterval(timer)
+        await logoutNotifier.close()
         await watch.close()
         redis?.disconnect()
         await closeStores()

@@ -28,6 +28,11 @@ export interface ClientRegistration {
   readonly canIntrospect?: boolean
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 */
+  readonly postLogoutRedirectUris?: readonly string[]
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 */
+  readonly backchannelLogoutUri?: string
+  readonly backchannelLogoutSessionRequired?: boolean
 }
 
 export class ClientRegistrationError extends Error {
@@ -79,6 +84,9 @@ function registrationProblems(
     }
     problems.push(...registration.jwks.keys.flatMap(keyProblems))
   }
+  if (client.backchannelLogoutSessionRequired && client.backchannelLogoutUri === null) {
+    problems.push('Only a client with a back-channel logout URI can require the sid in logout tokens.')
+  }
   return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
 }
 
@@ -113,6 +121,9 @@ export function registerClient(
     accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
+    postLogoutRedirectUris: registration.postLogoutRedirectUris ?? [],
+    backchannelLogoutUri: registration.backchannelLogoutUri ?? null,
+    backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
     createdAt: now,
     updatedAt: now,
   }

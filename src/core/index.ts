@@ -16,6 +16,7 @@ import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
+import { confirmLogout, endSession } from './oidc/logout.ts'
 import { tokenRequest } from './endpoints/token.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
 import type { SignIn } from './sign-in.ts'
@@ -51,6 +52,11 @@ export interface AuthorizationServer {
   jwks(): EndpointResult
   /** OpenID Connect Core §5.3: the person's claims for a bearer access token (header or form body). */
   userinfo(request: ClientAuthInput): Promise<EndpointResult>
+  /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint (GET or POST), and its confirmation form. */
+  readonly logout: {
+    request(params: Form, browser: Browser): Promise<EndpointResult>
+    confirm(form: Form, browser: Browser): Promise<EndpointResult>
+  }
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -71,6 +77,10 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     metadata: () => metadata(deps),
     jwks: () => jwks(deps),
     userinfo: (request) => userinfo(request, deps),
+    logout: {
+      request: (params, browser) => endSession(params, browser, deps),
+      confirm: (form, browser) => confirmLogout(form, browser, deps),
+    },
   }
 }
 

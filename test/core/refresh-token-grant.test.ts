@@ -14,7 +14,7 @@ import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
-import { recordingSink } from '../support/events.ts'
+import { recordingNotifier, recordingSink } from '../support/events.ts'
 import * as make from '../support/fixtures.ts'
 import { testConfig } from '../support/fixtures.ts'
 
@@ -46,6 +46,7 @@ async function core(settings: { refreshGracePeriod?: number } = {}) {
     throttle: memoryThrottle(clock),
     replay: memoryReplayCache(clock),
     events,
+    logoutNotifier: recordingNotifier(),
   }
   return { context, stores, clock, events: events.events }
 }

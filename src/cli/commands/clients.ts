@@ -31,6 +31,9 @@ export function describeClient(client: Client): Record<string, unknown> {
     access_token_format: client.accessTokenFormat,
     can_introspect: client.canIntrospect,
     lifetimes: client.lifetimes,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    backchannel_logout_uri: client.backchannelLogoutUri,
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
     created_at: client.createdAt.toISOString(),
   }
 }
@@ -58,6 +61,9 @@ interface CreateOptions {
   refreshAbsoluteTtl?: string
   introspect?: boolean
   allowLegacy?: string[]
+  postLogoutRedirectUris?: string
+  backchannelLogoutUri?: string
+  backchannelLogoutSessionRequired?: boolean
   json?: boolean
 }
 
@@ -130,6 +136,11 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
+    postLogoutRedirectUris: list(options.postLogoutRedirectUris),
+    ...(options.backchannelLogoutUri === undefined
+      ? {}
+      : { backchannelLogoutUri: options.backchannelLogoutUri }),
+    backchannelLogoutSessionRequired: options.backchannelLogoutSessionRequired === true,
   }
 }
 
@@ -157,6 +168,12 @@ export function clientsCommand(program: Command, env: Environment): void {
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',
     )
+    .option(
+      '--post-logout-redirect-uris <list>',
+      'comma-separated URIs a person may be sent to after signing out (RP-Initiated Logout), matched exactly',
+    )
+    .option('--backchannel-logout-uri <url>', 'where Keyward posts logout tokens (Back-Channel Logout)')
+    .option('--backchannel-logout-session-required', 'logout tokens must carry the session id (sid)')
     .option('--json', 'print one JSON object')
     .action(async (options: CreateOptions) => {
       await withStores(env, async (_stores, config, admin) => {

@@ -29,6 +29,10 @@ export const ENDPOINT_PATHS = {
   openidConfiguration: '/.well-known/openid-configuration',
   /** OpenID Connect Core §5.3 */
   userinfo: '/userinfo',
+  /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint. */
+  endSession: '/logout',
+  /** Where the logout confirmation form posts. */
+  logoutConfirmation: '/logout/confirm',
 } as const
 
 /**
@@ -64,7 +68,7 @@ function authorizationServerMetadata(
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
-    ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
+    ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo), url(ENDPOINT_PATHS.endSession)),
   }
 }
 

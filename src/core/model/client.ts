@@ -40,6 +40,12 @@ export interface Client {
   readonly lifetimes: ClientLifetimes
   /** Resource servers may introspect tokens issued to other clients (RFC 7662 §2.1). */
   readonly canIntrospect: boolean
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1: where a person may be sent after signing out, matched exactly. */
+  readonly postLogoutRedirectUris: readonly string[]
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are posted; null when the client has none. */
+  readonly backchannelLogoutUri: string | null
+  /** Back-Channel Logout 1.0 §2.2: the client needs the `sid` claim in its logout tokens. */
+  readonly backchannelLogoutSessionRequired: boolean
   readonly createdAt: Date
   readonly updatedAt: Date
 }

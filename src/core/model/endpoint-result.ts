@@ -15,6 +15,8 @@ interface ResultCommon {
   readonly error?: OAuthError
   /** Set when the operation signed a person in: the browser is to keep the session. */
   readonly session?: StartedSession
+  /** Set when the operation ended the browser's session: the browser is to forget its cookie. */
+  readonly sessionEnded?: boolean
 }
 
 /**

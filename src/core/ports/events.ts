@@ -20,6 +20,7 @@ export type SecurityEventName =
   | 'signing_key_rotated'
   | 'password_changed'
   | 'sessions_revoked'
+  | 'signed_out'
   | 'user_unlocked'
 
 export interface SecurityEvent {

@@ -5,6 +5,7 @@ import { signingKeyNotifications } from './004-signing-key-notifications.ts'
 import { signInUnlocks } from './005-sign-in-unlocks.ts'
 import { clientJwks } from './006-client-jwks.ts'
 import { openIdConnect } from './007-openid-connect.ts'
+import { clientLogout } from './011-client-logout.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   signInUnlocks,
   clientJwks,
   openIdConnect,
+  clientLogout,
 ]

@@ -34,6 +34,9 @@ export const clients = table<Client>('clients', ['id'], {
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
   jwks: json('jwks'),
+  postLogoutRedirectUris: list('post_logout_redirect_uris'),
+  backchannelLogoutUri: text('backchannel_logout_uri'),
+  backchannelLogoutSessionRequired: flag('backchannel_logout_session_required'),
 })
 
 export const users = table<User>('users', ['id'], {
