@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { pino } from 'pino'
 import {
   ADDRESS_PARTS,
   BOOLEAN_CLAIMS,
@@ -8,10 +9,12 @@ import {
   changeUserClaims,
   endSessions,
   newUser,
+  openKeyRing,
   passwordProblem,
   TEXT_CLAIMS,
   unlockSignIn,
 } from '../../core/index.ts'
+import { logoutDelivery } from '../../outbound/backchannel-logout.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
@@ -210,9 +213,18 @@ export function usersCommand(program: Command, env: Environment): void {
       'sign the user out everywhere: each browser must sign in again (grants stay; see grants revoke)',
     )
     .action(async (username: string) => {
-      await withStores(env, async (stores, _config, admin) => {
+      await withStores(env, async (stores, config, admin) => {
         const user = await userNamed(stores, username)
-        const count = await endSessions(user.id, admin)
+        const keys = await openKeyRing(stores.keys, {
+          ...admin,
+          secret: config.secret,
+          algorithm: config.signingAlgorithm,
+        })
+        // The command waits for the back-channel deliveries (bounded: a timeout and a few attempts each), which
+        // would die with the process.
+        const delivery = logoutDelivery(pino({ name: 'keyward-cli', level: config.logLevel }, process.stderr))
+        const count = await endSessions(user.id, { ...admin, keys, logoutNotifier: delivery })
+        await delivery.settled()
         console.log(`Ended ${plural(count, 'session')} of ${username}.`)
       })
     })

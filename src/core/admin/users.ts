@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
 import type { User } from '../model/user.ts'
+import { notifySessionsEnded } from '../oidc/backchannel-logout.ts'
 import { type ClaimChanges, changeClaims } from '../oidc/person-claims.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
@@ -80,13 +81,19 @@ export async function changeUserClaims(
   })
 }
 
-/** An operator ends every session of a person: each browser signs in again; applications keep their grants. */
+/**
+ * An operator ends every session of a person: each browser signs in again; applications keep their grants, and
+ * those signed in through a live session are told over the back channel (Back-Channel Logout 1.0 §2.5).
+ */
 export async function endSessions(
   userId: string,
-  ctx: Pick<CoreContext, 'stores' | 'events'>,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'keys' | 'events' | 'logoutNotifier'>,
 ): Promise<number> {
+  const now = ctx.clock.now()
+  const live = (await ctx.stores.sessions.listByUser(userId)).filter((session) => session.expiresAt > now)
   const ended = await ctx.stores.sessions.deleteByUser(userId)
   ctx.events.emit({ event: 'sessions_revoked', userId, reason: BY_OPERATOR })
+  await notifySessionsEnded(live, ctx)
   return ended
 }
 

@@ -17,6 +17,7 @@ import { findSession, startSession } from '../sessions.ts'
 import { type SignIn, signInOrRefusal } from '../sign-in.ts'
 import { ENDPOINT_PATHS } from './metadata.ts'
 import { scopeDescriptions } from '../protocol/scope.ts'
+import { pickParameters } from '../protocol/params.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -30,12 +31,7 @@ export const LOGIN_FAILED_MESSAGE =
 
 /** The authorization request's own parameters, carried through the login and consent forms unchanged. */
 function authorizationFields(params: ReadonlyMap<string, string>): HiddenFields {
-  const fields: Record<string, string> = {}
-  for (const name of AUTHORIZATION_PARAMETERS) {
-    const value = params.get(name)
-    if (value !== undefined) fields[name] = value
-  }
-  return fields
+  return pickParameters(params, AUTHORIZATION_PARAMETERS)
 }
 
 /** The authorization request a login or consent form carries back, without the form's own fields. */

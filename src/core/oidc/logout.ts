@@ -6,6 +6,7 @@ import type { Client } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import type { HiddenFields } from '../model/pages.ts'
 import type { Session } from '../model/session.ts'
+import { pickParameters } from '../protocol/params.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession } from '../sessions.ts'
 import { notifySessionsEnded } from './backchannel-logout.ts'
@@ -77,12 +78,7 @@ async function validateLogoutRequest(
 
 /** The logout request's own parameters, as the confirmation form carries them. */
 function logoutFields(params: ReadonlyMap<string, string>): HiddenFields {
-  const fields: Record<string, string> = {}
-  for (const name of LOGOUT_PARAMETERS) {
-    const value = params.get(name)
-    if (value !== undefined) fields[name] = value
-  }
-  return fields
+  return pickParameters(params, LOGOUT_PARAMETERS)
 }
 
 /** Validates the request, then runs `work` with it; an invalid one gets an error page, never a redirect. */

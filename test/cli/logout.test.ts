@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { decodeJwt } from 'jose'
+import { startBackchannelReceiver, verifyLogoutToken } from '../support/backchannel-receiver.ts'
+import { clientsCreate, jsonOf, runCli, serverAtHome } from '../support/cli.ts'
+import { newBrowser } from '../support/flow.ts'
+import { codeTokens } from '../http/oidc/oidc-flow.ts'
+
+// The command line side of OpenID Connect logout: clients register where people return after signing out and
+// where logout tokens go; an operator ending a person's sessions tells the clients over the back channel.
+
+const { home, server } = await serverAtHome()
+
+interface DescribedClient {
+  readonly client_id: string
+  readonly client_secret?: string
+  readonly post_logout_redirect_uris: readonly string[]
+  readonly backchannel_logout_uri: string | null
+  readonly backchannel_logout_session_required: boolean
+}
+
+describe('keyward clients create: logout metadata', () => {
+  const cli = (...argv: string[]) => runCli(argv, home.env)
+
+  test('registers post-logout redirect URIs and a back-channel logout URI, shown by clients show', async () => {
+    const created = jsonOf<DescribedClient>(
+      await cli(
+        ...clientsCreate('Signs out', {
+          'redirect-uris': 'https://app.example/callback',
+          'post-logout-redirect-uris': 'https://app.example/bye,https://app.example/bye?again=1',
+          'backchannel-logout-uri': 'https://app.example/backchannel',
+          'backchannel-logout-session-required': true,
+          json: true,
+        }),
+      ),
+    )
+    assert.deepEqual(created.post_logout_redirect_uris, [
+      'https://app.example/bye',
+      'https://app.example/bye?again=1',
+    ])
+    assert.equal(created.backchannel_logout_uri, 'https://app.example/backchannel')
+    assert.equal(created.backchannel_logout_session_required, true)
+    const shown = jsonOf<DescribedClient>(await cli('clients', 'show', created.client_id, '--json'))
+    assert.deepEqual(shown.post_logout_redirect_uris, created.post_logout_redirect_uris)
+  })
+
+  test('refuses URIs that break the rules, and sid required without a back-channel URI', async () => {
+    const refused = [
+      { 'post-logout-redirect-uris': 'http://app.example/bye' },
+      { 'post-logout-redirect-uris': 'https://app.example/bye#done' },
+      { 'backchannel-logout-uri': 'http://app.example/backchannel' },
+      { 'backchannel-logout-uri': 'not a url' },
+      { 'backchannel-logout-session-required': true as const },
+    ]
+    for (const flags of refused) {
+      const result = await cli(
+        ...clientsCreate('Refused', { 'redirect-uris': 'https://app.example/cb', ...flags }),
+      )
+      assert.notEqual(result.code, 0, JSON.stringify(flags))
+      assert.match(result.stderr, /logout/i, JSON.stringify(flags))
+    }
+  })
+})
+
+describe('keyward users sessions revoke: Back-Channel Logout', () => {
+  test('each client signed in through a live session receives a valid logout token', async () => {
+    const receiver = await startBackchannelReceiver()
+    const created = jsonOf<DescribedClient>(
+      await runCli(
+        clientsCreate('Back-channel app', {
+          'redirect-uris': 'https://app.example/callback',
+          scopes: 'openid',
+          'backchannel-logout-uri': receiver.uri,
+          json: true,
+        }),
+        home.env,
+      ),
+    )
+    const client = await server.core.stores.clients.get(created.client_id)
+    assert.ok(client)
+    const user = await server.user()
+    const registered = { client, secret: created.client_secret ?? null }
+    const reply = await codeTokens(server, registered, {
+      params: { scope: 'openid' },
+      user,
+      browser: newBrowser(server.issuer),
+    })
+
+    // The operator's configuration names the server's issuer, which logout tokens carry.
+    const ended = await runCli(['users', 'sessions', 'revoke', user.username], {
+      ...home.env,
+      KEYWARD_ISSUER: server.issuer,
+    })
+    assert.equal(ended.code, 0, ended.stderr)
+    assert.match(ended.stdout, /Ended 1 session/)
+    // The command waited for the delivery before it exited.
+    assert.equal(receiver.tokens.length, 1)
+    const claims = await verifyLogoutToken(receiver.tokens[0] ?? '', server.issuer, client.id)
+    assert.equal(claims.sub, user.id)
+    assert.equal(claims.sid, decodeJwt(String(reply.json.id_token)).sid)
+  })
+})
