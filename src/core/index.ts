@@ -16,7 +16,7 @@ import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
-import { confirmLogout, endSession } from './oidc/logout.ts'
+import { confirmLogout, endSession, type LogoutRequestMethod } from './oidc/logout.ts'
 import { tokenRequest } from './endpoints/token.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
 import type { SignIn } from './sign-in.ts'
@@ -54,7 +54,7 @@ export interface AuthorizationServer {
   userinfo(request: ClientAuthInput): Promise<EndpointResult>
   /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint (GET or POST), and its confirmation form. */
   readonly logout: {
-    request(params: Form, browser: Browser): Promise<EndpointResult>
+    request(params: Form, method: LogoutRequestMethod, browser: Browser): Promise<EndpointResult>
     confirm(form: Form, browser: Browser): Promise<EndpointResult>
   }
 }
@@ -78,7 +78,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     jwks: () => jwks(deps),
     userinfo: (request) => userinfo(request, deps),
     logout: {
-      request: (params, browser) => endSession(params, browser, deps),
+      request: (params, method, browser) => endSession(params, method, browser, deps),
       confirm: (form, browser) => confirmLogout(form, browser, deps),
     },
   }

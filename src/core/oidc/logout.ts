@@ -132,19 +132,28 @@ async function signOut(
   await notifySessionsEnded([session], deps)
 }
 
+/** How the logout request came: in the query of a GET, or the form of a POST. */
+export type LogoutRequestMethod = 'GET' | 'POST'
+
 /**
  * GET or POST at the end_session_endpoint (RP-Initiated Logout 1.0 §2). §2 lets the OP skip the question only
  * when the id_token_hint belongs to the current session: its sid is this session's. Otherwise the person is
- * asked, on a page of Keyward's own whose form carries the CSRF token (a cross-site POST also lands here, and its
- * SameSite=Lax session cookie only comes with the form's same-site POST). With no session, nothing is to end.
+ * asked, on a page of Keyward's own whose form carries the CSRF token. With no session, nothing is to end; but a
+ * POST from the client's site comes without the SameSite=Lax session cookie, so a POST that shows no session is
+ * sent on as the same request by GET, a top-level navigation that carries the cookie.
  */
 export function endSession(
   params: ReadonlyMap<string, string>,
+  method: LogoutRequestMethod,
   browser: Browser,
   deps: LogoutDeps,
 ): Promise<EndpointResult> {
   return withValidLogoutRequest(params, deps, async (request) => {
     const session = await findSession(browser.sessionId, deps)
+    if (session === null && method === 'POST') {
+      const query = new URLSearchParams(logoutFields(params))
+      return { kind: 'redirect', location: `${deps.config.issuer}${ENDPOINT_PATHS.endSession}?${query}` }
+    }
     if (session === null) return finish(request, true, false)
     if (request.hint?.sid === session.sid && request.hint.subject === session.userId) {
       await signOut(session, request, browser, deps)

@@ -50,10 +50,10 @@ export function registerPageRoutes(
   // OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint takes GET and POST; its own
   // confirmation form carries the CSRF token.
   app.get(ENDPOINT_PATHS.endSession, async (request, reply) =>
-    send(request, reply, await server.logout.request(queryOf(request.url), browserOf(request)), side),
+    send(request, reply, await server.logout.request(queryOf(request.url), 'GET', browserOf(request)), side),
   )
   app.post(ENDPOINT_PATHS.endSession, async (request, reply) =>
-    send(request, reply, await server.logout.request(formOf(request.body), browserOf(request)), side),
+    send(request, reply, await server.logout.request(formOf(request.body), 'POST', browserOf(request)), side),
   )
   app.post(ENDPOINT_PATHS.logoutConfirmation, async (request, reply) =>
     send(request, reply, await server.logout.confirm(formFrom(request), browserOf(request)), side),

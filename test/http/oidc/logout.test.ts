@@ -91,6 +91,18 @@ describe('RP-Initiated Logout 1.0', () => {
     assert.equal(await stillSignedIn(browser, registered), false)
   })
 
+  test('a POST that shows no session (the cookie stays home on a cross-site POST) goes on by GET', async () => {
+    const registered = await logoutClient()
+    const { browser, idToken } = await signedIn(registered)
+    const params = { id_token_hint: idToken, post_logout_redirect_uri: SIGNED_OUT, state: 'p' }
+    const cookieless = await newBrowser(server.issuer).post('/logout', params)
+    assert.equal(cookieless.status, 303)
+    assert.equal(cookieless.location, `${server.issuer}${logoutUrl(params)}`)
+    const page = await browser.get(cookieless.location ?? '')
+    assert.equal(page.location, `${SIGNED_OUT}?state=p`)
+    assert.equal(await stillSignedIn(browser, registered), false)
+  })
+
   test('without a hint the person is asked; "Sign out" ends the session and returns with state', async () => {
     const registered = await logoutClient()
     const { browser } = await signedIn(registered)
