@@ -8,7 +8,7 @@ import {
 } from '../authorize/request.ts'
 import { errorResponse, implicitResponse, issueCode } from '../authorize/respond.ts'
 import type { CoreContext } from '../context.ts'
-import { AccessDenied, OAuthError } from '../errors.ts'
+import { AccessDenied, InvalidRequest, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
 import type { HiddenFields } from '../model/pages.ts'
 import type { Session } from '../model/session.ts'
@@ -18,6 +18,7 @@ import { type SignIn, signInOrRefusal } from '../sign-in.ts'
 import { ENDPOINT_PATHS } from './metadata.ts'
 import { scopeDescriptions } from '../protocol/scope.ts'
 import { pickParameters } from '../protocol/params.ts'
+import { verifiedIdTokenHint } from '../oidc/id-token-hint.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -92,6 +93,24 @@ async function respond(
   )
 }
 
+/**
+ * OpenID Connect Core §3.1.2.1: the person an id_token_hint names. It must be an ID token Keyward issued to this
+ * client; expired is fine, as the client sends the one it holds.
+ */
+async function hintedPerson(
+  request: AuthorizationRequest,
+  params: ReadonlyMap<string, string>,
+  deps: CoreContext,
+): Promise<string | null> {
+  const value = params.get('id_token_hint')
+  if (value === undefined) return null
+  const hint = await verifiedIdTokenHint(value, deps)
+  if (hint === null || !hint.audience.includes(request.client.id)) {
+    throw new InvalidRequest('The id_token_hint is not an ID token issued by this server to this client.')
+  }
+  return hint.subject
+}
+
 async function proceed(
   request: AuthorizationRequest,
   params: ReadonlyMap<string, string>,
@@ -103,7 +122,8 @@ async function proceed(
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const sessionAge =
     session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
-  const step = nextStep(request, { userId, sessionAge, freshLogin, consent })
+  const hintedUserId = await hintedPerson(request, params, deps)
+  const step = nextStep(request, { userId, sessionAge, freshLogin, consent, hintedUserId })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, session, deps)
   const user = await deps.people.find(session.userId)

@@ -95,7 +95,8 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
     assert.equal(errorOf(page.location), 'unsupported_response_type')
   })
 
-  test('ui_locales, claims_locales, acr_values and id_token_hint are accepted and carried through sign-in', async () => {
+  // id_token_hint is checked: test/http/oidc/id-token-hint.test.ts.
+  test('ui_locales, claims_locales and acr_values are accepted and carried through sign-in', async () => {
     const registered = await openIdClient(server)
     const user = await server.user()
     const params = {
@@ -103,7 +104,6 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
       ui_locales: 'fr-CA fr',
       claims_locales: 'fr',
       acr_values: 'urn:example:pwd',
-      id_token_hint: 'x.y.z',
       nonce: 'carried',
     }
     const reply = await codeTokens(server, registered, { user, params })
