@@ -284,6 +284,8 @@ export function deviceCode(of: Client, overrides: Partial<DeviceCode> = {}): Dev
     status: 'pending',
     userId: null,
     createdAt: t0,
+    authTime: null,
+    sid: null,
     ...overrides,
   }
 }

@@ -48,7 +48,8 @@ export const deviceCodeGrant: GrantHandler<{ readonly deviceCode: string }> = {
       const consumed = await tx.deviceCodes.consume(codeDigest)
       if (consumed.kind !== 'ok' || code.userId === null)
         return new InvalidGrant('The device_code was already used.')
-      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx)
+      const owner = { clientId: ctx.client.id, userId: code.userId, scope: code.scope }
+      const grant = newGrant(owner, ctx, { authTime: code.authTime, sid: code.sid })
       await tx.grants.create(grant)
       return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
     })

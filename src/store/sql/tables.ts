@@ -129,6 +129,8 @@ export const deviceCodes = table<DeviceCode>('device_codes', ['deviceCodeDigest'
   status: text('status'),
   userId: text('user_id'),
   createdAt: time('created_at'),
+  authTime: timeOrNull('auth_time'),
+  sid: text('sid'),
 })
 
 export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
