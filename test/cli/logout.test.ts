@@ -62,8 +62,9 @@ describe('keyward clients create: logout metadata', () => {
   })
 })
 
-describe('keyward users sessions revoke: Back-Channel Logout', () => {
-  test('each client signed in through a live session receives a valid logout token', async () => {
+describe('ending sessions from the command line: Back-Channel Logout', () => {
+  /** A client registered with the CLI, a person signed in through it in a browser, and its receiver. */
+  async function signedInThroughBackchannelClient() {
     const receiver = await startBackchannelReceiver()
     const created = jsonOf<DescribedClient>(
       await runCli(
@@ -85,18 +86,30 @@ describe('keyward users sessions revoke: Back-Channel Logout', () => {
       user,
       browser: newBrowser(server.issuer),
     })
+    return { receiver, client, user, sid: decodeJwt(String(reply.json.id_token)).sid }
+  }
 
-    // The operator's configuration names the server's issuer, which logout tokens carry.
-    const ended = await runCli(['users', 'sessions', 'revoke', user.username], {
-      ...home.env,
-      KEYWARD_ISSUER: server.issuer,
+  // The operator's configuration names the server's issuer, which logout tokens carry.
+  const operator = (...argv: string[]) => runCli(argv, { ...home.env, KEYWARD_ISSUER: server.issuer })
+
+  for (const [command, argv, output] of [
+    ['users sessions revoke', ['users', 'sessions', 'revoke'], /Ended 1 session/],
+    [
+      'users set-password',
+      ['users', 'set-password', '--password', 'a brand new password'],
+      /signed out of 1/,
+    ],
+  ] as const) {
+    test(`${command}: each client signed in through a live session receives a valid logout token`, async () => {
+      const { receiver, client, user, sid } = await signedInThroughBackchannelClient()
+      const ended = await operator(...argv, user.username)
+      assert.equal(ended.code, 0, ended.stderr)
+      assert.match(ended.stdout, output)
+      // The command waited for the delivery before it exited.
+      assert.equal(receiver.tokens.length, 1)
+      const claims = await verifyLogoutToken(receiver.tokens[0] ?? '', server.issuer, client.id)
+      assert.equal(claims.sub, user.id)
+      assert.equal(claims.sid, sid)
     })
-    assert.equal(ended.code, 0, ended.stderr)
-    assert.match(ended.stdout, /Ended 1 session/)
-    // The command waited for the delivery before it exited.
-    assert.equal(receiver.tokens.length, 1)
-    const claims = await verifyLogoutToken(receiver.tokens[0] ?? '', server.issuer, client.id)
-    assert.equal(claims.sub, user.id)
-    assert.equal(claims.sid, decodeJwt(String(reply.json.id_token)).sid)
-  })
+  }
 })

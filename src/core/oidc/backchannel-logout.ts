@@ -5,6 +5,7 @@ import type { Session } from '../model/session.ts'
 import type { LogoutNotice } from '../ports/logout-notifier.ts'
 import { randomId } from '../random.ts'
 import { signJwt } from '../tokens/jwt.ts'
+import type { KeyRing } from '../tokens/signing-keys.ts'
 import { OPENID_SCOPE } from './claims.ts'
 
 /** Back-Channel Logout 1.0 §2.4: the event that makes a JWT a logout token. */
@@ -14,7 +15,10 @@ export const LOGOUT_TOKEN_TYPE = 'logout+jwt'
 /** §2.4: a logout token is used at once; two minutes covers clock skew and a retry. */
 const LOGOUT_TOKEN_LIFETIME = 120
 
-type NoticeDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'keys'>
+/** What logout tokens take; of the keys only the ID token key, which a command may open only when it signs. */
+export type NoticeDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'> & {
+  readonly keys: Pick<KeyRing, 'idTokenKey'>
+}
 
 /** The clients that received an ID token in the session (a grant with openid begun in it), once each. */
 async function clientsSignedInThrough(session: Session, deps: NoticeDeps): Promise<Client[]> {
