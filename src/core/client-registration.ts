@@ -84,10 +84,19 @@ function registrationProblems(
     }
     problems.push(...registration.jwks.keys.flatMap(keyProblems))
   }
+  return [...problems, ...clientProblems(client, config)]
+}
+
+/**
+ * What is wrong with a client as it would be saved, by registration or a change: every lint error, and logout
+ * settings that contradict each other.
+ */
+export function clientProblems(client: Client, config: LintedConfig): string[] {
+  const problems = clientErrors(config, client).map((finding) => finding.message)
   if (client.backchannelLogoutSessionRequired && client.backchannelLogoutUri === null) {
     problems.push('Only a client with a back-channel logout URI can require the sid in logout tokens.')
   }
-  return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
+  return problems
 }
 
 /**

@@ -119,6 +119,7 @@ export { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
+export { changeClientLogout, type ClientLogoutChanges } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
 export { changePassword, changeUserClaims, endSessions, unlockSignIn } from './admin/users.ts'
 export {

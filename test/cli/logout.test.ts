@@ -62,6 +62,69 @@ describe('keyward clients create: logout metadata', () => {
   })
 })
 
+describe('keyward clients update: logout metadata', () => {
+  const cli = (...argv: string[]) => runCli(argv, home.env)
+
+  test('changes what is given, at once at the running server, and refuses what breaks the rules', async () => {
+    const created = jsonOf<DescribedClient>(
+      await cli(...clientsCreate('Updated', { 'redirect-uris': 'https://app.example/cb', json: true })),
+    )
+    const id = created.client_id
+    const signedOut = 'https://app.example/signed-out'
+    const logout = () =>
+      fetch(
+        `${server.issuer}/logout?${new URLSearchParams({ client_id: id, post_logout_redirect_uri: signedOut })}`,
+        {
+          redirect: 'manual',
+        },
+      )
+    assert.equal((await logout()).status, 400, 'not registered yet')
+
+    const updated = await cli(
+      'clients',
+      'update',
+      id,
+      '--post-logout-redirect-uris',
+      signedOut,
+      '--backchannel-logout-uri',
+      'https://app.example/backchannel',
+      '--backchannel-logout-session-required',
+      '--json',
+    )
+    assert.equal(updated.code, 0, updated.stderr)
+    assert.match(updated.stderr, /"event":"client_updated"/)
+    const described = jsonOf<DescribedClient>(updated)
+    assert.deepEqual(described.post_logout_redirect_uris, [signedOut])
+    assert.equal(described.backchannel_logout_session_required, true)
+    // The server's client cache hears of the change: the URI is good at once.
+    assert.equal((await logout()).headers.get('location'), signedOut)
+
+    const refused = await cli(
+      'clients',
+      'update',
+      id,
+      '--post-logout-redirect-uris',
+      'http://app.example/bye',
+    )
+    assert.notEqual(refused.code, 0)
+    // Clearing the URI while the sid is still required contradicts itself; both together are fine.
+    assert.notEqual((await cli('clients', 'update', id, '--backchannel-logout-uri', '')).code, 0)
+    const cleared = jsonOf<DescribedClient>(
+      await cli(
+        'clients',
+        'update',
+        id,
+        '--backchannel-logout-uri',
+        '',
+        '--no-backchannel-logout-session-required',
+        '--json',
+      ),
+    )
+    assert.equal(cleared.backchannel_logout_uri, null)
+    assert.deepEqual(cleared.post_logout_redirect_uris, [signedOut], 'what was not given stays')
+  })
+})
+
 describe('ending sessions from the command line: Back-Channel Logout', () => {
   /** A client registered with the CLI, a person signed in through it in a browser, and its receiver. */
   async function signedInThroughBackchannelClient() {

@@ -7,6 +7,8 @@ import {
   clientKinds,
   clientLifetimes,
   clientPresetForKind,
+  changeClientLogout,
+  type ClientLogoutChanges,
   createClient,
   deleteClient,
   rotateClientSecret,
@@ -247,4 +249,40 @@ export function clientsCommand(program: Command, env: Environment): void {
         )
       })
     })
+
+  clients
+    .command('update <client_id>')
+    .description("change a client's logout settings; what is not given stays as it is")
+    .option(
+      '--post-logout-redirect-uris <list>',
+      'comma-separated URIs a person may be sent to after signing out (empty: none)',
+    )
+    .option('--backchannel-logout-uri <url>', 'where Keyward posts logout tokens (empty: none)')
+    .option('--backchannel-logout-session-required', 'logout tokens must carry the session id (sid)')
+    .option('--no-backchannel-logout-session-required', 'logout tokens need not carry the sid')
+    .option('--json', 'print one JSON object')
+    .action(async (clientId: string, options: LogoutUpdateOptions) => {
+      await withStores(env, async (stores, _config, admin) => {
+        const client = existing(await stores.clients.get(clientId), `client ${clientId}`)
+        const changed = await changeClientLogout(client, logoutChanges(options), admin)
+        print(options.json === true, describeClient(changed), () => `Updated client ${clientId}.`)
+      })
+    })
+}
+
+interface LogoutUpdateOptions {
+  postLogoutRedirectUris?: string
+  backchannelLogoutUri?: string
+  backchannelLogoutSessionRequired?: boolean
+  json?: boolean
+}
+
+/** The flags given, as changes: an empty value clears the setting. */
+function logoutChanges(options: LogoutUpdateOptions): ClientLogoutChanges {
+  const { postLogoutRedirectUris, backchannelLogoutUri, backchannelLogoutSessionRequired } = options
+  return {
+    ...(postLogoutRedirectUris === undefined ? {} : { postLogoutRedirectUris: list(postLogoutRedirectUris) }),
+    ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri: backchannelLogoutUri || null }),
+    ...(backchannelLogoutSessionRequired === undefined ? {} : { backchannelLogoutSessionRequired }),
+  }
 }

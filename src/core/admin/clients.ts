@@ -1,4 +1,10 @@
-import { type ClientRegistration, newClientSecret, registerClient } from '../client-registration.ts'
+import {
+  type ClientRegistration,
+  clientProblems,
+  ClientRegistrationError,
+  newClientSecret,
+  registerClient,
+} from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
 import type { Client } from '../model/client.ts'
 
@@ -11,6 +17,28 @@ export async function createClient(
   await ctx.stores.clients.create(registered.client)
   ctx.events.emit({ event: 'client_created', clientId: registered.client.id })
   return registered
+}
+
+/** The logout settings an operator may change on a registered client (absent: unchanged). */
+export type ClientLogoutChanges = Partial<
+  Pick<Client, 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>
+>
+
+/**
+ * Changes a client's logout settings (RP-Initiated Logout 1.0 §3.1, Back-Channel Logout 1.0 §2.2), checked as
+ * registration checks them; the client as it is now.
+ */
+export async function changeClientLogout(
+  client: Client,
+  changes: ClientLogoutChanges,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'events'>,
+): Promise<Client> {
+  const changed: Client = { ...client, ...changes, updatedAt: ctx.clock.now() }
+  const problems = clientProblems(changed, ctx.config)
+  if (problems.length > 0) throw new ClientRegistrationError(problems)
+  await ctx.stores.clients.update(changed)
+  ctx.events.emit({ event: 'client_updated', clientId: client.id })
+  return changed
 }
 
 /** Deletes a client with every code, grant and token issued to it; false when there is no such client. */

@@ -16,6 +16,7 @@ export type SecurityEventName =
   | 'grant_revoked'
   | 'client_created'
   | 'client_deleted'
+  | 'client_updated'
   | 'client_secret_rotated'
   | 'signing_key_rotated'
   | 'password_changed'
