@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { CoreContext } from '../../src/core/context.ts'
 import { OAuthError } from '../../src/core/errors.ts'
 import { refreshTokenGrant } from '../../src/core/grants/refresh-token.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
-import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
-import { storedPeople } from '../../src/core/users.ts'
-import { createMemoryStores } from '../../src/store/memory/stores.ts'
-import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
-import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
-import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
-import { recordingNotifier, recordingSink } from '../support/events.ts'
 import * as make from '../support/fixtures.ts'
+import { memoryCore } from '../support/memory-core.ts'
 import { testConfig } from '../support/fixtures.ts'
 
 // The refresh_token grant's rules, on the memory store with a test clock: no server, no database.
@@ -23,32 +16,9 @@ import { testConfig } from '../support/fixtures.ts'
 const ADDRESS = '192.0.2.7'
 
 async function core(settings: { refreshGracePeriod?: number } = {}) {
-  const config = testConfig(settings)
   const clock = testClock()
-  const stores = createMemoryStores()
-  const events = recordingSink()
-  const deps = {
-    secret: config.secret,
-    clock,
-    random: cryptoRandom,
-    algorithm: config.signingAlgorithm,
-    events,
-  }
-  const keys = await openKeyRing(stores.keys, deps)
-  events.events.length = 0
-  const context: CoreContext = {
-    config,
-    stores,
-    people: storedPeople(stores.users),
-    clock,
-    random: cryptoRandom,
-    keys,
-    throttle: memoryThrottle(clock),
-    replay: memoryReplayCache(clock),
-    events,
-    logoutNotifier: recordingNotifier(),
-  }
-  return { context, stores, clock, events: events.events }
+  const { context, stores, events } = await memoryCore(testConfig(settings), clock)
+  return { context, stores, clock, events }
 }
 
 type Core = Awaited<ReturnType<typeof core>>

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import { authorizeCode, codeRequest, formOn, newBrowser, newPkce } from '../../support/flow.ts'
+import { authorizeCode, formOn, newBrowser } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-import { codeTokens, openIdClient, type Registered } from './oidc-flow.ts'
+import { codeTokens, openAuthorization, openIdClient, type Registered } from './oidc-flow.ts'
 
 let server: TestServer
 before(async () => {
@@ -12,14 +12,11 @@ before(async () => {
 after(() => server.close())
 
 /** The first page an authorization request shows (or where it redirects), for this browser. */
-async function open(
+const open = (
   registered: Registered,
   params: Record<string, string>,
-  browser = newBrowser(server.issuer),
-) {
-  const query = codeRequest(registered.client, newPkce(), { scope: 'openid', ...params })
-  return browser.get(`${server.issuer}/authorize?${query}`)
-}
+  browser?: ReturnType<typeof newBrowser>,
+) => openAuthorization(server, registered, params, browser)
 
 function errorOf(location: string | null): string | null {
   return location === null ? null : new URL(location).searchParams.get('error')

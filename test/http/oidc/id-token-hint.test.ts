@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import { codeRequest, formOn, newBrowser, newPkce } from '../../support/flow.ts'
+import { formOn, newBrowser } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-import { codeTokens, openIdClient, type Registered } from './oidc-flow.ts'
+import { codeTokens, openAuthorization, openIdClient, type Registered } from './oidc-flow.ts'
 
 // OpenID Connect Core §3.1.2.1 id_token_hint at the authorization endpoint: the person the client expects.
 
@@ -13,14 +13,11 @@ before(async () => {
 })
 after(() => server.close())
 
-async function open(
+const open = (
   registered: Registered,
   params: Record<string, string>,
-  browser = newBrowser(server.issuer),
-) {
-  const query = codeRequest(registered.client, newPkce(), { scope: 'openid', ...params })
-  return browser.get(`${server.issuer}/authorize?${query}`)
-}
+  browser?: ReturnType<typeof newBrowser>,
+) => openAuthorization(server, registered, params, browser)
 
 const answer = (location: string | null) => new URL(location ?? 'about:blank').searchParams
 
