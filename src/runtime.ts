@@ -7,14 +7,17 @@ import {
   openKeyRing,
   lintServer,
   type Random,
+  randomToken,
   recordedPeople,
   storedPeople,
   sweepExpired,
 } from './core/index.ts'
 import type { EventSink } from './core/ports/events.ts'
+import type { OutboundFetch } from './core/ports/fetch.ts'
 import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
 import { logEvents } from './events/log-events.ts'
+import { type WebhookOutcome, type WebhookSink, webhookEvents } from './events/webhook.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { logoutDelivery } from './outbound/backchannel-logout.ts'
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   readonly random?: Random
   /** Receives every security event as well as the log does (the metrics' tally). */
   readonly eventTap?: EventSink
+  /** Told what became of each event sent to the configured webhook (the metrics' counter). */
+  readonly webhookTally?: (outcome: WebhookOutcome) => void
   /**
    * Certificate authorities (PEM) that outbound fetches trust besides Node's own: code only, never configuration,
    * for tests that serve metadata documents over TLS with a certificate of their own.
@@ -69,6 +74,28 @@ function openOutboundFetch(config: Config, clock: Clock, ca: string | undefined)
   })
 }
 
+/** The configured event webhook, posting through the outbound-fetch port; none when `events.webhook` is unset. */
+function openWebhook(
+  config: Config,
+  deps: {
+    logger: Logger
+    clock: Clock
+    random: Random
+    fetch: OutboundFetch
+    tally: ((outcome: WebhookOutcome) => void) | undefined
+  },
+): WebhookSink | undefined {
+  const settings = config.events.webhook
+  if (settings === undefined) return undefined
+  const { tally, random, ...rest } = deps
+  return webhookEvents({
+    ...settings,
+    ...rest,
+    newId: () => randomToken(random, 16),
+    ...(tally === undefined ? {} : { tally }),
+  })
+}
+
 /**
  * Opens what the core needs (stores, Redis when configured, the signing key ring and its change watch) and starts
  * the timers that reload keys and sweep expired records: shared by `keyward start` and by embedding.
@@ -83,16 +110,14 @@ export async function openRuntime(
   const stores = options.stores ?? (await openStores(config.databaseUrl, config.database))
   // Stores handed in belong to the caller, who closes them.
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
-  const log = logEvents(logger)
-  const tap = options.eventTap
-  const events: EventSink = tap
-    ? {
-        emit(event) {
-          log.emit(event)
-          tap.emit(event)
-        },
-      }
-    : log
+  const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
+  const webhook = openWebhook(config, { logger, clock, random, fetch, tally: options.webhookTally })
+  const sinks = [logEvents(logger), options.eventTap, webhook].filter((sink) => sink !== undefined)
+  const events: EventSink = {
+    emit(event) {
+      for (const sink of sinks) sink.emit(event)
+    },
+  }
   let redis: Redis | undefined
   let keyWatch: { close(): Promise<void> } | undefined
   try {
@@ -112,7 +137,6 @@ export async function openRuntime(
     const people = options.people
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
-    const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
     const logoutNotifier = logoutDelivery(logger)
     const core: CoreContext = {
       config,
@@ -155,12 +179,15 @@ export async function openRuntime(
       close: async () => {
         for (const timer of timers) clearInterval(timer)
         await logoutNotifier.close()
+        // After the app closed: the events of its last requests are in the queue.
+        await webhook?.close()
         await watch.close()
         redis?.disconnect()
         await closeStores()
       },
     }
   } catch (error) {
+    await webhook?.close()
     await keyWatch?.close()
     redis?.disconnect()
     await closeStores()

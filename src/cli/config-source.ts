@@ -153,6 +153,12 @@ export function loadConfig(env: Environment): Config {
       policy: env.KEYWARD_REGISTRATION_POLICY,
     }
   }
+  // Each overrides its own setting of the event webhook only; the file's others stay.
+  const webhook = drop({ url: env.KEYWARD_EVENTS_WEBHOOK_URL, secret: env.KEYWARD_EVENTS_WEBHOOK_SECRET })
+  if (Object.keys(webhook).length > 0) {
+    const events = file.events as { webhook?: object } | undefined
+    merged.events = { ...events, webhook: { ...events?.webhook, ...webhook } }
+  }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`
   // A single node (SQLite, or memory: with nothing to share) may keep its secret in the data directory.
