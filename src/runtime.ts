@@ -7,17 +7,15 @@ import {
   openKeyRing,
   lintServer,
   type Random,
-  randomToken,
   recordedPeople,
   storedPeople,
   sweepExpired,
 } from './core/index.ts'
 import type { EventSink } from './core/ports/events.ts'
-import type { OutboundFetch } from './core/ports/fetch.ts'
 import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
-import { logEvents } from './events/log-events.ts'
-import { type WebhookOutcome, type WebhookSink, webhookEvents } from './events/webhook.ts'
+import { eventsTo, logEvents } from './events/log-events.ts'
+import { configuredWebhook, type WebhookOutcome } from './events/webhook.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { logoutDelivery } from './outbound/backchannel-logout.ts'
@@ -64,35 +62,13 @@ const KEY_RELOAD_INTERVAL_MS = 60_000
 const SWEEP_INTERVAL_MS = 10 * 60_000
 
 /** The outbound-fetch port with the configured limits and HTTP cache, on the runtime's clock. */
-function openOutboundFetch(config: Config, clock: Clock, ca: string | undefined) {
+export function openOutboundFetch(config: Config, clock: Clock, ca: string | undefined) {
   const { cacheMinSeconds, cacheMaxSeconds, cacheEntries, ...limits } = config.outboundFetch
   return createOutboundFetch({
     ...limits,
     cache: { minSeconds: cacheMinSeconds, maxSeconds: cacheMaxSeconds, maxEntries: cacheEntries },
     now: () => clock.now().getTime(),
     ...(ca === undefined ? {} : { ca }),
-  })
-}
-
-/** The configured event webhook, posting through the outbound-fetch port; none when `events.webhook` is unset. */
-function openWebhook(
-  config: Config,
-  deps: {
-    logger: Logger
-    clock: Clock
-    random: Random
-    fetch: OutboundFetch
-    tally: ((outcome: WebhookOutcome) => void) | undefined
-  },
-): WebhookSink | undefined {
-  const settings = config.events.webhook
-  if (settings === undefined) return undefined
-  const { tally, random, ...rest } = deps
-  return webhookEvents({
-    ...settings,
-    ...rest,
-    newId: () => randomToken(random, 16),
-    ...(tally === undefined ? {} : { tally }),
   })
 }
 
@@ -111,13 +87,8 @@ export async function openRuntime(
   // Stores handed in belong to the caller, who closes them.
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
   const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
-  const webhook = openWebhook(config, { logger, clock, random, fetch, tally: options.webhookTally })
-  const sinks = [logEvents(logger), options.eventTap, webhook].filter((sink) => sink !== undefined)
-  const events: EventSink = {
-    emit(event) {
-      for (const sink of sinks) sink.emit(event)
-    },
-  }
+  const webhook = configuredWebhook(config, { logger, clock, random, fetch, tally: options.webhookTally })
+  const events = eventsTo(logEvents(logger), options.eventTap, webhook)
   let redis: Redis | undefined
   let keyWatch: { close(): Promise<void> } | undefined
   try {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
-import type { Clock } from '../core/index.ts'
+import { type Clock, type Config, type Random, randomToken } from '../core/index.ts'
 import type { EventSink, SecurityEvent } from '../core/ports/events.ts'
 import type { OutboundFetch } from '../core/ports/fetch.ts'
 
@@ -164,4 +164,26 @@ export function webhookEvents(options: WebhookOptions): WebhookSink {
       }
     },
   }
+}
+
+/** The configured event webhook, posting through the outbound-fetch port; none when `events.webhook` is unset. */
+export function configuredWebhook(
+  config: Config,
+  deps: {
+    readonly logger: Logger
+    readonly clock: Clock
+    readonly random: Random
+    readonly fetch: OutboundFetch
+    readonly tally?: ((outcome: WebhookOutcome) => void) | undefined
+  },
+): WebhookSink | undefined {
+  const settings = config.events.webhook
+  if (settings === undefined) return undefined
+  const { tally, random, ...rest } = deps
+  return webhookEvents({
+    ...settings,
+    ...rest,
+    newId: () => randomToken(random, 16),
+    ...(tally === undefined ? {} : { tally }),
+  })
 }
