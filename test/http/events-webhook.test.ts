@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import * as oauth from 'oauth4webapi'
 import type { ConfigInput } from '../../src/core/config.ts'
-import { type DocumentSite, startDocumentSite } from '../support/document-site.ts'
+import { startDocumentSite } from '../support/document-site.ts'
 import { assertNoneLogged } from '../support/events.ts'
 import { eventually } from '../support/eventually.ts'
 import { serviceClient } from '../support/fixtures.ts'
@@ -16,12 +16,9 @@ import { newWebhookSecret, webhookReceiver } from '../support/webhook-receiver.t
 // Security events to a webhook: a real Keyward posts them, signed, through its outbound fetch, to an https
 // receiver on loopback (reachable only with the development switch) that checks each signature with its own code.
 
-let site: DocumentSite
+const site = await startDocumentSite()
+/** The servers a test left running, closed with the receiver's site after the file's tests. */
 const servers: TestServer[] = []
-
-before(async () => {
-  site = await startDocumentSite()
-})
 after(async () => {
   await Promise.all(servers.map((server) => server.close()))
   await site.close()
