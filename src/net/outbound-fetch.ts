@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
 import {
+  ForbiddenUrlError,
   type OutboundFetch,
   OutboundFetchError,
   type OutboundRequest,
@@ -50,7 +51,7 @@ export function checkedLookup(allowPrivate: boolean, resolve: typeof dnsLookup =
         addresses.length === 0 || addresses.some((entry) => addressProblem(entry.address, allowPrivate))
       if (refused) {
         return callback(
-          new OutboundFetchError(`${hostname} resolves to an address that is not public.`),
+          new ForbiddenUrlError(`${hostname} resolves to an address that is not public.`),
           '',
           0,
         )
@@ -134,9 +135,14 @@ function exchange(url: URL, request: OutboundRequest, options: OutboundFetchOpti
 }
 
 /** The error a failed exchange reports: its own words when a rule refused it, else what went wrong. */
-function fetchFailure(url: URL, error: unknown, signal: AbortSignal, timeoutMs: number): OutboundFetchError {
+function fetchFailure(
+  url: URL,
+  error: unknown,
+  deadline: AbortSignal,
+  timeoutMs: number,
+): OutboundFetchError {
   if (error instanceof OutboundFetchError) return error
-  if (signal.aborted) return new OutboundFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)
+  if (deadline.aborted) return new OutboundFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)
   const code = (error as NodeJS.ErrnoException).code
   return new OutboundFetchError(`${url.host} could not be reached (${code ?? 'connection failed'}).`, {
     cause: error,
@@ -159,21 +165,22 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     request: OutboundRequest,
     maxRedirects: number,
   ): Promise<Exchange & { url: URL }> {
-    const signal = AbortSignal.timeout(options.timeoutMs)
+    const deadline = AbortSignal.timeout(options.timeoutMs)
+    const signal = request.signal === undefined ? deadline : AbortSignal.any([deadline, request.signal])
     let url: URL
     try {
       url = new URL(address)
     } catch {
-      throw new OutboundFetchError('it is not a URL.')
+      throw new ForbiddenUrlError('it is not a URL.')
     }
     for (let redirects = 0; ; redirects++) {
       const problem = urlProblem(url, options.allowPrivateAddresses)
-      if (problem !== null) throw new OutboundFetchError(`${url.href} is not fetched: ${problem}.`)
+      if (problem !== null) throw new ForbiddenUrlError(`${url.href} is not fetched: ${problem}.`)
       let answer: Exchange
       try {
         answer = await exchange(url, request, options, signal)
       } catch (error) {
-        throw fetchFailure(url, error, signal, options.timeoutMs)
+        throw fetchFailure(url, error, deadline, options.timeoutMs)
       }
       const location = answer.headers.location
       const redirected =
