@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import type { IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
+import { createSecureContext, getCACertificates, type SecureContext } from 'node:tls'
 import {
   ForbiddenUrlError,
   type OutboundFetch,
@@ -87,8 +88,22 @@ interface Exchange {
   readonly body: Buffer
 }
 
+/**
+ * The TLS context that trusts `ca` besides Node's own authorities (its bundle, NODE_EXTRA_CA_CERTS, the system's
+ * with --use-system-ca): a `ca` option alone would replace them. Built once; undefined keeps Node's default.
+ */
+function trustingAlso(ca: string | undefined): SecureContext | undefined {
+  return ca === undefined ? undefined : createSecureContext({ ca: [...getCACertificates('default'), ca] })
+}
+
 /** One request and its whole (bounded) body; no redirect followed. */
-function exchange(url: URL, request: OutboundRequest, options: OutboundFetchOptions, signal: AbortSignal) {
+function exchange(
+  url: URL,
+  request: OutboundRequest,
+  options: OutboundFetchOptions,
+  secureContext: SecureContext | undefined,
+  signal: AbortSignal,
+) {
   return new Promise<Exchange>((resolve, reject) => {
     const outgoing = httpsRequest(
       url,
@@ -99,7 +114,7 @@ function exchange(url: URL, request: OutboundRequest, options: OutboundFetchOpti
         // A fresh connection per request: no pooled socket outlives the check of its address.
         agent: false,
         signal,
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(secureContext === undefined ? {} : { secureContext }),
       },
       (response) => {
         const declared = Number(response.headers['content-length'])
@@ -156,6 +171,7 @@ function fetchFailure(
  */
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
   const cache = new JsonCache(options.cache, options.now ?? Date.now)
+  const secureContext = trustingAlso(options.ca)
   // One fetch per URL at a time: requests that need the same document while it is on its way share it.
   const inFlight = new Map<string, Promise<unknown>>()
 
@@ -178,7 +194,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       if (problem !== null) throw new ForbiddenUrlError(`${url.href} is not fetched: ${problem}.`)
       let answer: Exchange
       try {
-        answer = await exchange(url, request, options, signal)
+        answer = await exchange(url, request, options, secureContext, signal)
       } catch (error) {
         throw fetchFailure(url, error, deadline, options.timeoutMs)
       }
