@@ -23,7 +23,7 @@ export function cliEvents(config: Config): EventSink & { close(): Promise<void> 
     logger,
     clock: systemClock,
     random: cryptoRandom,
-    fetch: openOutboundFetch(config, systemClock, undefined),
+    fetch: openOutboundFetch(config, systemClock),
   })
   return { ...eventsTo(logEvents(logger), webhook), close: async () => await webhook?.close() }
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import { type Clock, type Config, type Random, randomToken } from '../core/index.ts'
 import type { EventSink, SecurityEvent } from '../core/ports/events.ts'
-import type { OutboundFetch } from '../core/ports/fetch.ts'
+import { ForbiddenUrlError, type OutboundFetch } from '../core/ports/fetch.ts'
 
 /** What became of one event on its way to the webhook, for the metrics. */
 export type WebhookOutcome = 'delivered' | 'failed' | 'dropped'
@@ -84,7 +84,8 @@ export function webhookEvents(options: WebhookOptions): WebhookSink {
   let dropped = 0
   let idle: (() => void) | undefined
 
-  async function attempt(message: Message): Promise<string | null> {
+  /** Null when delivered; else what went wrong, and whether another try could change it. */
+  async function attempt(message: Message): Promise<{ problem: string; final: boolean } | null> {
     const unixSeconds = Math.floor(clock.now().getTime() / 1000)
     const headers = signWebhook(options.secret, message.id, unixSeconds, message.body)
     try {
@@ -92,23 +93,28 @@ export function webhookEvents(options: WebhookOptions): WebhookSink {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: message.body,
+        signal: stop.signal,
       })
-      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`
+      if (response.status >= 200 && response.status < 300) return null
+      return { problem: `HTTP ${response.status}`, final: false }
     } catch (error) {
-      return (error as Error).message
+      // A URL the outbound rules forbid (not https, a private address) is refused alike on every try.
+      return { problem: (error as Error).message, final: error instanceof ForbiddenUrlError }
     }
   }
 
   async function deliver(message: Message): Promise<void> {
-    let problem: string | null = 'not attempted'
+    let problem = 'not attempted'
     let number = 0
     while (number < options.maxAttempts && !stop.signal.aborted) {
       number += 1
-      problem = await attempt(message)
-      if (problem === null) {
+      const failure = await attempt(message)
+      if (failure === null) {
         tally?.('delivered')
         return
       }
+      problem = failure.problem
+      if (failure.final) break
       if (number < options.maxAttempts) {
         await sleep(options.backoffMs * 2 ** (number - 1), undefined, { signal: stop.signal }).catch(() => {})
       }

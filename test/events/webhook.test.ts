@@ -6,6 +6,7 @@ import { pino } from 'pino'
 import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import type { SecurityEvent } from '../../src/core/ports/events.ts'
 import {
+  ForbiddenUrlError,
   type OutboundFetch,
   OutboundFetchError,
   type OutboundRequest,
@@ -161,6 +162,18 @@ describe('delivery', () => {
     assert.equal(warning?.msg, 'event webhook not delivered')
     assert.equal(warning?.outcome, 'HTTP 400')
     assert.equal(securityEvents(lines).length, 0, 'the webhook logs about itself, never the events again')
+  })
+
+  test('a URL the outbound rules forbid is given up at once: another try would be refused alike', async () => {
+    const { fetch, posts, posted } = fakeFetch()
+    const { sink, outcomes, lines } = sinkWith(fetch)
+    sink.emit(SIGN_IN)
+    await posted(1)
+    posts[0]?.fail(new ForbiddenUrlError('hooks.example resolves to an address that is not public.'))
+    await sink.close()
+    assert.equal(posts.length, 1)
+    assert.deepEqual(outcomes, ['failed'])
+    assert.match(lines.join(''), /not public/)
   })
 
   test('a full queue drops the oldest waiting event, counts it and logs it once', async () => {
