@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino'
 import type { Config, CoreContext } from './core/index.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
+import { tlsFileFailure } from './startup-failure.ts'
 import { openRuntime, type RuntimeOptions, warnRiskySettings, withApp } from './runtime.ts'
 
 export interface RunningServer {
@@ -21,8 +22,21 @@ export interface ServerOptions extends RuntimeOptions {
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
 }
 
+function readTlsFile(tls: NonNullable<Config['tls']>, file: 'certFile' | 'keyFile'): Buffer {
+  try {
+    return readFileSync(tls[file])
+  } catch (error) {
+    throw tlsFileFailure(error, file, tls[file])
+  }
+}
+
 /** Opens the stores and keys, builds the HTTP app and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // Read before anything is opened: a missing file is told in one line and leaves no database half-started.
+  const https = config.tls && {
+    cert: readTlsFile(config.tls, 'certFile'),
+    key: readTlsFile(config.tls, 'keyFile'),
+  }
   const logger = createLogger(config.logLevel, options.logStream)
   // Loaded only when configured: a node without metrics never loads prom-client (about 3 MB of RSS here).
   const metricsModule = config.metricsPort === undefined ? undefined : await import('./http/ops/metrics.ts')
@@ -38,9 +52,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       logger,
       readiness: runtime.readiness,
       ...(metrics ? { metrics } : {}),
-      ...(config.tls
-        ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
-        : {}),
+      ...(https ? { https } : {}),
       extend: (instance) => options.extend?.(instance, core),
     })
     const listener =

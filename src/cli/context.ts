@@ -3,9 +3,9 @@ import type { Config, CoreContext } from '../core/index.ts'
 import type { EventSink } from '../core/ports/events.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { logEvents } from '../events/log-events.ts'
-import { openStores } from '../store/index.ts'
+import { openConfiguredStores, StartupFailure } from '../startup-failure.ts'
 import { cryptoRandom, systemClock } from '../system.ts'
-import { type Environment, loadConfig } from './config-source.ts'
+import { type Environment, type LoadedConfig, loadNamedConfig } from './config-source.ts'
 
 /** What the core operations of an admin command run with (src/core/admin). */
 export type AdminContext = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>
@@ -23,8 +23,8 @@ export async function withStores<T>(
   env: Environment,
   work: (stores: Stores, config: Config, admin: AdminContext) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(env)
-  const stores = await openStores(config.databaseUrl, config.database)
+  const { config, nameOf } = loadNamedConfig(env)
+  const stores = await explainingStartup(nameOf, () => openConfiguredStores(config))
   const admin = {
     config,
     stores,
@@ -51,8 +51,20 @@ export function list(value: string | undefined): string[] {
     .filter(Boolean)
 }
 
-/** A failure the user can fix: printed as a message, without a stack trace. */
+/** A failure the user can fix: printed as a message, without a stack trace (unless debug logging is on). */
 export class UsageError extends Error {}
+
+/** Runs `work`; a StartupFailure becomes its one line, the setting named as the person wrote it. */
+export async function explainingStartup<T>(
+  nameOf: LoadedConfig['nameOf'],
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    throw error instanceof StartupFailure ? new UsageError(error.explain(nameOf), { cause: error }) : error
+  }
+}
 
 /** The record a command names, or the usage error that says there is none: `No ${named}.` */
 export function existing<T>(record: T | null, named: string): T {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { Command, CommanderError } from 'commander'
 import { ClientRegistrationError, ConfigError } from '../core/index.ts'
 import { adviseCommand } from './commands/advise.ts'
@@ -8,6 +9,7 @@ import { lintCommand } from './commands/lint.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { startCommand } from './commands/start.ts'
 import { usersCommand } from './commands/users.ts'
+import { StartupFailure } from '../startup-failure.ts'
 import { UsageError } from './context.ts'
 
 /** Builds the `keyward` command line; `env` is where configuration comes from. */
@@ -36,12 +38,17 @@ function explain(error: unknown): string {
     return `The client was not created:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`
   }
   if (error instanceof UsageError) return error.message
+  if (error instanceof StartupFailure) return error.message
   const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
   if (code === 'EADDRINUSE') {
     return `${address}:${port} is already in use. Stop what uses it, or pick another port with KEYWARD_PORT.`
   }
   return error instanceof Error ? (error.stack ?? error.message) : String(error)
 }
+
+/** Debug logging (KEYWARD_LOG_LEVEL=debug or trace) shows what lies under a plain message: its stack and causes. */
+const debugging = (env: Readonly<Record<string, string | undefined>>) =>
+  env.KEYWARD_LOG_LEVEL === 'debug' || env.KEYWARD_LOG_LEVEL === 'trace'
 
 export async function main(
   argv: readonly string[],
@@ -52,7 +59,11 @@ export async function main(
     return 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode
-    console.error(explain(error))
+    const message = explain(error)
+    console.error(message)
+    // What lies under a plain message (its cause's stack) is shown only when asked for.
+    if (debugging(env) && error instanceof Error && !message.includes(error.stack ?? '\0'))
+      console.error(inspect(error instanceof UsageError ? (error.cause ?? error) : error))
     return 1
   }
 }

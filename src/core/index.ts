@@ -91,6 +91,8 @@ export {
   type DatabaseTimeouts,
   databaseTimeoutDefaults,
   parseConfig,
+  type SettingPath,
+  settingPath,
 } from './config.ts'
 export {
   errorBody,

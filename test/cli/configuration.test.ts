@@ -28,7 +28,7 @@ describe('configuration mistakes', () => {
       KEYWARD_SIGNING_ALGORITHM: 'RS256',
     })
     assert.match(message, /issuer/)
-    assert.match(message, /signingAlgorithm/)
+    assert.match(message, /KEYWARD_SIGNING_ALGORITHM/)
   })
 
   test('a number that is not one names its variable', async () => {

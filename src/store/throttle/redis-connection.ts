@@ -16,18 +16,28 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
     maxRetriesPerRequest: 0,
     commandTimeout: COMMAND_TIMEOUT_MS,
   })
-  let lastError: string | undefined
+  let lastError: Error | undefined
   let down = false
   // A listener of its own: without one, ioredis prints each failed reconnection to stderr, unstructured.
   redis.on('error', (error: Error) => {
-    lastError = error.message
+    lastError = error
   })
+  try {
+    await redis.connect()
+  } catch (error) {
+    redis.disconnect()
+    // ioredis rejects with "Connection is closed."; the socket's error says why (ECONNREFUSED, ENOTFOUND...).
+    throw new Error(`Redis could not be reached: ${(lastError ?? (error as Error)).message}`, {
+      cause: lastError ?? error,
+    })
+  }
+  // Outages are told from here on: a Redis that was never reached is the caller's failure to start.
   // Emitted when a connection ended that nobody closed, before each try to reconnect.
   redis.on('reconnecting', () => {
     if (down) return
     down = true
     logger.error(
-      { redis: 'unreachable', cause: lastError },
+      { redis: 'unreachable', cause: lastError?.message },
       'Redis is unreachable: sign-in and device verification answer 503 until it is back',
     )
   })
@@ -37,11 +47,5 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
     down = false
     logger.info({ redis: 'reachable' }, 'Redis is reachable again')
   })
-  try {
-    await redis.connect()
-  } catch (error) {
-    redis.disconnect()
-    throw error
-  }
   return redis
 }
