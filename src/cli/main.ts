@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import { Command, CommanderError } from 'commander'
+import packageJson from '../../package.json' with { type: 'json' }
 import { ClientRegistrationError, ConfigError } from '../core/index.ts'
 import { adviseCommand } from './commands/advise.ts'
 import { clientsCommand } from './commands/clients.ts'
@@ -16,7 +17,7 @@ import { UsageError } from './context.ts'
 export function buildProgram(env: Readonly<Record<string, string | undefined>>): Command {
   const program = new Command('keyward')
     .description('Keyward, an OAuth 2.0 / 2.1 authorization server')
-    .showHelpAfterError()
+    .version(packageJson.version, '-V, --version', 'print the version of Keyward')
     // Usage errors throw CommanderError (inherited by every subcommand) so main returns their exit code
     // instead of commander calling process.exit under an embedding caller.
     .exitOverride()
@@ -28,7 +29,38 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   grantsCommand(program, env)
   adviseCommand(program)
   lintCommand(program, env)
+  for (const command of everyCommand(program)) oneLineUsageErrors(command)
   return program
+}
+
+function* everyCommand(command: Command): Generator<Command> {
+  yield command
+  for (const sub of command.commands) yield* everyCommand(sub)
+}
+
+/** `keyward clients create`: how a person types the command. */
+function pathOf(command: Command): string {
+  const names: string[] = []
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name())
+  return names.join(' ')
+}
+
+/**
+ * A usage mistake is one line with its fix, not the command's whole help: a missing option says what it is for;
+ * every error ends with where the options are listed. Set on every command, so new ones say it the same way.
+ */
+function oneLineUsageErrors(command: Command): void {
+  const help = `(${pathOf(command)} --help lists ${command.commands.length > 0 ? 'its commands' : 'every option'})`
+  command.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => {
+      const missing = /^error: required option '(.+)' not specified$/.exec(text.trim())
+      const option = missing && command.options.find((candidate) => candidate.flags === missing[1])
+      const line = option
+        ? `error: ${pathOf(command)} needs ${option.flags}: ${option.description}`
+        : text.trim()
+      write(`${line} ${help}\n`)
+    },
+  })
 }
 
 /** Mistakes the user can fix are printed plainly; anything else is a bug and keeps its stack. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { cliHome, runCli } from '../support/cli.ts'
+import { readFileSync } from 'node:fs'
+import { cliHome, runCli, spawnCli } from '../support/cli.ts'
 
 describe('configuration mistakes', () => {
   const home = cliHome()
@@ -58,9 +59,25 @@ describe('usage mistakes', () => {
       assert.match(unknown.stderr, /unknown command 'frobnicate'/)
       const missing = await runCli(['clients', 'create'], home.env)
       assert.equal(missing.code, 1)
-      assert.match(missing.stderr, /required option '--name <name>'/)
+      // One line with the fix, not the command's whole help.
+      assert.equal(
+        missing.stderr,
+        'error: keyward clients create needs --name <name>: the name people see on the consent page ' +
+          '(keyward clients create --help lists every option)\n',
+      )
     } finally {
       home.remove()
     }
   })
+})
+
+test('keyward --version prints the version of the package', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  for (const flag of ['--version', '-V']) {
+    const result = await spawnCli([flag], {})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, `${version}\n`)
+  }
 })
