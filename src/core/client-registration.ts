@@ -1,4 +1,4 @@
-import { clientErrors, type LintedConfig } from './advisor/lint.ts'
+import { clientErrors, type Finding, type LintedConfig } from './advisor/lint.ts'
 import type { Clock } from './clock.ts'
 import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/index.ts'
 import type {
@@ -31,17 +31,23 @@ export interface ClientRegistration {
 }
 
 export class ClientRegistrationError extends Error {
+  /** Every reason, in words: the registration's own, then the lint errors' messages. */
   readonly problems: readonly string[]
-  constructor(problems: readonly string[]) {
+  /** The findings of severity error `keyward lint` would report on the client, which the operator may accept. */
+  readonly lintErrors: readonly Finding[]
+  constructor(problems: readonly string[], lintErrors: readonly Finding[] = []) {
     super(problems.join('\n'))
     this.problems = problems
+    this.lintErrors = lintErrors
   }
 }
 
-/**
- * Every reason this registration is unsafe or inconsistent, empty when it may be saved: what the registration
- * itself gets wrong, then every lint error in the client it makes (`keyward lint` would fail on it).
- */
+export interface RegistrationOptions {
+  /** Saves a client `keyward lint` calls erroneous (`keyward clients create --force`); its own problems still refuse it. */
+  readonly acceptLintErrors?: boolean
+}
+
+/** What the registration itself gets wrong; the lint errors in the client it makes are checked besides. */
 function registrationProblems(
   registration: ClientRegistration,
   client: Client,
@@ -79,7 +85,7 @@ function registrationProblems(
     }
     problems.push(...registration.jwks.keys.flatMap(keyProblems))
   }
-  return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
+  return problems
 }
 
 /**
@@ -89,6 +95,7 @@ function registrationProblems(
 export function registerClient(
   registration: ClientRegistration,
   deps: { config: LintedConfig; clock: Clock; random: Random },
+  options: RegistrationOptions = {},
 ): { client: Client; secret: string | null } {
   const now = deps.clock.now()
   const tokenEndpointAuthMethod =
@@ -116,8 +123,15 @@ export function registerClient(
     createdAt: now,
     updatedAt: now,
   }
+  // Unsafe or inconsistent: its own problems, then every lint error in it (`keyward lint` would fail on it).
   const problems = registrationProblems(registration, client, deps.config)
-  if (problems.length > 0) throw new ClientRegistrationError(problems)
+  const lintErrors = options.acceptLintErrors === true ? [] : clientErrors(deps.config, client)
+  if (problems.length > 0 || lintErrors.length > 0) {
+    throw new ClientRegistrationError(
+      [...problems, ...lintErrors.map((finding) => finding.message)],
+      lintErrors,
+    )
+  }
   return { client, secret: credentials?.secret ?? null }
 }
 

@@ -125,7 +125,7 @@ export { ClientRegistrationError, type ClientRegistration } from './client-regis
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
-export { formatFindings, lintServer } from './advisor/lint.ts'
+export { type Finding, formatFindings, lintServer } from './advisor/lint.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'
 export { formatDuration } from './advisor/duration.ts'
 export { type ClientKind, clientKinds, clientLifetimes, clientPresetForKind } from './advisor/presets.ts'

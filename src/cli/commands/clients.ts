@@ -3,6 +3,8 @@ import type { Command } from 'commander'
 import {
   type ClientKind,
   type ClientRegistration,
+  ClientRegistrationError,
+  type Finding,
   lintServer,
   clientKinds,
   clientLifetimes,
@@ -38,9 +40,36 @@ export function describeClient(client: Client): Record<string, unknown> {
 function lifetime(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   const seconds = Number(value)
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new UsageError(`${flag} takes a number of seconds.`)
+  // A client's lifetime is a number of seconds or the server's default: no value means "never expires".
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new UsageError(
+      `${flag} takes a whole number of seconds, 1 or more (not "${value}"); to use the server's default, leave it out.`,
+    )
+  }
   return seconds
 }
+
+/**
+ * A refused registration as the operator reads it: the registration's own problems, then what `keyward lint`
+ * calls an error in its words (rule, message, fix), which --force accepts.
+ */
+function refusal(error: ClientRegistrationError): UsageError {
+  const lintMessages = new Set(error.lintErrors.map((finding) => finding.message))
+  const own = error.problems.filter((problem) => !lintMessages.has(problem))
+  return new UsageError(
+    [
+      'The client was not created:',
+      ...own.map((problem) => `  - ${problem}`),
+      ...error.lintErrors.map((finding) => `  - ${lintLine(finding)}`),
+      ...(error.lintErrors.length > 0 && own.length === 0
+        ? ['Change the settings as `keyward lint` says, or pass --force to create the client anyway.']
+        : []),
+    ].join('\n'),
+  )
+}
+
+const lintLine = (finding: Finding) =>
+  `${finding.severity} ${finding.id}: ${finding.message}\n    fix: ${finding.fix}`
 
 interface CreateOptions {
   name: string
@@ -58,6 +87,7 @@ interface CreateOptions {
   refreshAbsoluteTtl?: string
   introspect?: boolean
   allowLegacy?: string[]
+  force?: boolean
   json?: boolean
 }
 
@@ -157,6 +187,7 @@ export function clientsCommand(program: Command, env: Environment): void {
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',
     )
+    .option('--force', 'create the client even with settings `keyward lint` calls errors')
     .option('--json', 'print one JSON object')
     .action(async (options: CreateOptions) => {
       await withStores(env, async (_stores, config, admin) => {
@@ -164,9 +195,15 @@ export function clientsCommand(program: Command, env: Environment): void {
           options,
           config.scopes.map((scope) => scope.name),
         )
-        const { client, secret } = await createClient(registration, admin)
-        // The operator acknowledged a legacy flow: say once more, on stderr, what they accepted.
-        for (const finding of lintServer(config, [client]).filter((f) => f.id.startsWith('legacy-'))) {
+        const { client, secret } = await createClient(registration, admin, {
+          acceptLintErrors: options.force === true,
+        }).catch((error: unknown) => {
+          throw error instanceof ClientRegistrationError ? refusal(error) : error
+        })
+        // The operator acknowledged a legacy flow, or forced an error: say once more, on stderr, what they accepted.
+        const accepted = (finding: Finding) =>
+          finding.id.startsWith('legacy-') || finding.severity === 'error'
+        for (const finding of lintServer(config, [client]).filter(accepted)) {
           console.error(`Warning: ${finding.message}\n  ${finding.fix}`)
         }
         const result = { ...describeClient(client), ...(secret === null ? {} : { client_secret: secret }) }

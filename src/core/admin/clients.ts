@@ -1,4 +1,9 @@
-import { type ClientRegistration, newClientSecret, registerClient } from '../client-registration.ts'
+import {
+  type ClientRegistration,
+  newClientSecret,
+  type RegistrationOptions,
+  registerClient,
+} from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
 import type { Client } from '../model/client.ts'
 
@@ -6,8 +11,9 @@ import type { Client } from '../model/client.ts'
 export async function createClient(
   registration: ClientRegistration,
   ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  options: RegistrationOptions = {},
 ): Promise<{ client: Client; secret: string | null }> {
-  const registered = registerClient(registration, ctx)
+  const registered = registerClient(registration, ctx, options)
   await ctx.stores.clients.create(registered.client)
   ctx.events.emit({ event: 'client_created', clientId: registered.client.id })
   return registered
