@@ -178,3 +178,59 @@ export async function openConfiguredStores(
     throw databaseFailure(error, config.databaseUrl)
   }
 }
+
+/**
+ * A port Keyward cannot listen on (`port`, or `metricsPort` for the metrics listener): taken, privileged, or on a
+ * host address this machine does not have.
+ */
+export function listenFailure(
+  error: unknown,
+  portSetting: 'port' | 'metricsPort',
+  host: string,
+  port: number,
+): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === 'EADDRINUSE')
+    return new StartupFailure(
+      [portSetting],
+      (name) => `${host}:${port} is already in use. Stop what uses it, or pick another port with ${name}.`,
+      error,
+    )
+  if (code === 'EACCES')
+    return new StartupFailure(
+      [portSetting],
+      (name) =>
+        `Keyward may not listen on port ${port}: ports below 1024 need privileges. Pick a port from 1024 with ${name}, and a proxy in front for 443.`,
+      error,
+    )
+  if (code === 'EADDRNOTAVAIL')
+    return new StartupFailure(
+      ['host'],
+      (name) =>
+        `${host} is not an address of this machine: correct ${name} (0.0.0.0 listens on every address).`,
+      error,
+    )
+  return error
+}
+
+/**
+ * A TLS file that TLS cannot use (`file`: the certificate or the key, tried alone, then together): not PEM, or a
+ * key that is not the certificate's.
+ */
+export function tlsContentFailure(error: unknown, file: 'certFile' | 'keyFile', path: string): unknown {
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  if (code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH')
+    return new StartupFailure(
+      ['tls', file],
+      (name) => `The TLS private key ${path} is not the key of the certificate: correct ${name}.`,
+      error,
+    )
+  if (typeof message !== 'string' || !/PEM|ASN1|DECODER|no start line/i.test(message)) return error
+  const what = file === 'certFile' ? 'certificate' : 'private key'
+  return new StartupFailure(
+    ['tls', file],
+    (name) =>
+      `The TLS ${what} file ${path} is not a PEM ${what} TLS can read (${message}): correct ${name}, or convert the file to PEM.`,
+    error,
+  )
+}

@@ -71,10 +71,6 @@ function explain(error: unknown): string {
   }
   if (error instanceof UsageError) return error.message
   if (error instanceof StartupFailure) return error.message
-  const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
-  if (code === 'EADDRINUSE') {
-    return `${address}:${port} is already in use. Stop what uses it, or pick another port with KEYWARD_PORT.`
-  }
   return error instanceof Error ? (error.stack ?? error.message) : String(error)
 }
 

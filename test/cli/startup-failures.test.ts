@@ -2,11 +2,13 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
+import { generate } from 'selfsigned'
 import { type CliResult, spawnCli } from '../support/cli.ts'
 import { TEST_SECRET } from '../support/fixtures.ts'
-import { freePort } from '../support/ports.ts'
+import { close, freePort, listen } from '../support/ports.ts'
 
 /** The user nobody: root writes through any permission bits, so a read-only directory is tried as someone else. */
 const NOBODY = 65534
@@ -96,6 +98,83 @@ describe('keyward start explains why it cannot start, in one line', () => {
       result,
       `The TLS certificate file ${certificate} does not exist: correct KEYWARD_TLS_CERT, or make the file readable.`,
     )
+  })
+
+  test('a certificate with a key that is not its own, and a file that is not PEM', async () => {
+    const [mine, other] = await Promise.all(
+      [1, 2].map(() => generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec' })),
+    )
+    const certificate = join(home, 'mine.crt')
+    const otherKey = join(home, 'other.key')
+    const notPem = join(home, 'not-pem.crt')
+    writeFileSync(certificate, mine?.cert ?? '')
+    writeFileSync(otherKey, other?.private ?? '')
+    writeFileSync(notPem, 'not a certificate')
+    const tls = (cert: string, key: string) =>
+      spawnCli(['start'], {
+        KEYWARD_DATA_DIR: dataDir('tls-pair'),
+        KEYWARD_TLS_CERT: cert,
+        KEYWARD_TLS_KEY: key,
+      })
+    assertOneLine(
+      await tls(certificate, otherKey),
+      `The TLS private key ${otherKey} is not the key of the certificate: correct KEYWARD_TLS_KEY.`,
+    )
+    assertOneLine(
+      await tls(notPem, otherKey),
+      new RegExp(
+        `^The TLS certificate file ${notPem} is not a PEM certificate TLS can read \\(.+\\): correct KEYWARD_TLS_CERT, or convert the file to PEM\\.$`,
+      ),
+    )
+  })
+
+  test('a host that is not an address of this machine', async () => {
+    // 192.0.2.1 (TEST-NET-1, RFC 5737) is nobody's address: binding it fails here, and no packet is sent.
+    assertOneLine(
+      await spawnCli(['start'], {
+        KEYWARD_DATA_DIR: dataDir('host'),
+        KEYWARD_HOST: '192.0.2.1',
+        KEYWARD_LOG_LEVEL: 'warn',
+      }),
+      '192.0.2.1 is not an address of this machine: correct KEYWARD_HOST (0.0.0.0 listens on every address).',
+    )
+  })
+
+  test('a privileged port, for a user without the privilege', async () => {
+    const asNobody = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {}
+    const result = await spawnCli(
+      ['start'],
+      {
+        KEYWARD_DATABASE_URL: 'memory:',
+        KEYWARD_SECRET: TEST_SECRET,
+        KEYWARD_PORT: '80',
+        KEYWARD_LOG_LEVEL: 'warn',
+      },
+      asNobody,
+    )
+    assertOneLine(
+      result,
+      'Keyward may not listen on port 80: ports below 1024 need privileges. Pick a port from 1024 with KEYWARD_PORT, and a proxy in front for 443.',
+    )
+  })
+
+  test('a metrics port in use is named as the metrics port', async () => {
+    const blocker = await listen(0)
+    try {
+      const { port } = blocker.address() as AddressInfo
+      const result = await spawnCli(['start'], {
+        KEYWARD_DATA_DIR: dataDir('metrics'),
+        KEYWARD_PORT: String(await freePort()),
+        KEYWARD_METRICS_PORT: String(port),
+        KEYWARD_LOG_LEVEL: 'warn',
+      })
+      assertOneLine(
+        result,
+        `127.0.0.1:${port} is already in use. Stop what uses it, or pick another port with KEYWARD_METRICS_PORT.`,
+      )
+    } finally {
+      await close(blocker)
+    }
   })
 
   test('a certificate without its key', async () => {
