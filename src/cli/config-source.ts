@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { closest, distance } from 'fastest-levenshtein'
 import {
   type Config,
   ConfigError,
@@ -76,6 +77,21 @@ const VARIABLES: readonly {
   { name: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT', path: ['http', 'keepAliveTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_IDLE_TIMEOUT', path: ['http', 'idleTimeout'], read: wholeNumber },
 ]
+
+/** Every environment variable Keyward reads. */
+const KNOWN_VARIABLES = [...VARIABLES.map(({ name }) => name), 'KEYWARD_CONFIG', 'KEYWARD_DATA_DIR']
+
+/**
+ * A KEYWARD_ variable one or two letters off a known one is a typo that would otherwise be silently ignored.
+ * Others are left alone: a deployment may keep its own (the compose example's KEYWARD_DOMAIN).
+ */
+function misspeltVariables(env: Environment): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('KEYWARD_') && !KNOWN_VARIABLES.includes(name))
+    .map((name) => [name, closest(name, KNOWN_VARIABLES)] as const)
+    .filter(([name, nearest]) => distance(name, nearest) <= 2)
+    .map(([name, nearest]) => `${name}: not a variable Keyward reads; did you mean ${nearest}?`)
+}
 
 const sameSetting = (a: SettingPath, b: SettingPath) => a.map(String).join('.') === b.map(String).join('.')
 
@@ -156,6 +172,7 @@ export function loadNamedConfig(env: Environment): LoadedConfig {
     return configPath ? `${settingPath(setting)} in ${configPath}` : settingPath(setting)
   }
 
+  problems.push(...misspeltVariables(env))
   const merged: Record<string, unknown> = { ...file }
   for (const { name, path: setting, read } of VARIABLES) {
     const given = env[name]

@@ -39,6 +39,14 @@ describe('configuration mistakes', () => {
     )
   })
 
+  test('a misspelt variable is refused with the one it is near; a variable near none is left alone', async () => {
+    const message = await refused({ KEYWARD_ISUER: 'https://auth.example', KEYWARD_DOMAIN: 'auth.example' })
+    assert.equal(
+      message,
+      'Invalid configuration:\n  - KEYWARD_ISUER: not a variable Keyward reads; did you mean KEYWARD_ISSUER?\n',
+    )
+  })
+
   test('PostgreSQL without a shared secret says where the secret comes from', async () => {
     const { KEYWARD_SECRET: _omitted, ...withoutSecret } = home.env
     const result = await runCli(['clients', 'list'], {
