@@ -131,19 +131,20 @@ export function redisFailure(error: unknown, redisUrl: string): unknown {
   )
 }
 
+/** Why a file cannot be read, in words; undefined for a failure that is not about the file. */
+export function unreadable(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === 'ENOENT') return 'does not exist'
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read by the user Keyward runs as'
+  if (code === 'EISDIR') return 'is a directory'
+  return undefined
+}
+
 /** A TLS file that cannot be read: which one, and why, in words. */
 export function tlsFileFailure(error: unknown, file: 'certFile' | 'keyFile', path: string): unknown {
-  const code = (error as { code?: unknown } | null)?.code
-  const what = file === 'certFile' ? 'certificate' : 'private key'
-  const why =
-    code === 'ENOENT'
-      ? 'does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read by the user Keyward runs as'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : undefined
+  const why = unreadable(error)
   if (why === undefined) return error
+  const what = file === 'certFile' ? 'certificate' : 'private key'
   return new StartupFailure(
     ['tls', file],
     (name) => `The TLS ${what} file ${path} ${why}: correct ${name}, or make the file readable.`,

@@ -9,7 +9,7 @@ import {
   type SettingPath,
   settingPath,
 } from '../core/index.ts'
-import { dataDirectoryFailure } from '../startup-failure.ts'
+import { dataDirectoryFailure, unreadable } from '../startup-failure.ts'
 import { cryptoRandom } from '../system.ts'
 
 export type Environment = Readonly<Record<string, string | undefined>>
@@ -22,10 +22,10 @@ export function dataDirectory(env: Environment): string {
 /** How an environment variable's text becomes its setting's value; a mistake is added to `problems`. */
 type Reader = (text: string, name: string, problems: string[]) => unknown
 
-const text: Reader = (value) => value
+const asIs: Reader = (value) => value
 
 /** A file path: empty means unset, as an unset variable. */
-const path: Reader = (value) => (value === '' ? undefined : value)
+const filePath: Reader = (value) => (value === '' ? undefined : value)
 
 const wholeNumber: Reader = (value, name, problems) => {
   if (value === '') return undefined
@@ -51,19 +51,19 @@ const VARIABLES: readonly {
   path: readonly [string] | readonly [string, string]
   read: Reader
 }[] = [
-  { name: 'KEYWARD_ISSUER', path: ['issuer'], read: text },
-  { name: 'KEYWARD_HOST', path: ['host'], read: text },
+  { name: 'KEYWARD_ISSUER', path: ['issuer'], read: asIs },
+  { name: 'KEYWARD_HOST', path: ['host'], read: asIs },
   { name: 'KEYWARD_PORT', path: ['port'], read: wholeNumber },
   { name: 'KEYWARD_METRICS_PORT', path: ['metricsPort'], read: wholeNumber },
-  { name: 'KEYWARD_DATABASE_URL', path: ['databaseUrl'], read: text },
-  { name: 'KEYWARD_REDIS_URL', path: ['redisUrl'], read: text },
-  { name: 'KEYWARD_SECRET', path: ['secret'], read: text },
-  { name: 'KEYWARD_TLS_CERT', path: ['tls', 'certFile'], read: path },
-  { name: 'KEYWARD_TLS_KEY', path: ['tls', 'keyFile'], read: path },
+  { name: 'KEYWARD_DATABASE_URL', path: ['databaseUrl'], read: asIs },
+  { name: 'KEYWARD_REDIS_URL', path: ['redisUrl'], read: asIs },
+  { name: 'KEYWARD_SECRET', path: ['secret'], read: asIs },
+  { name: 'KEYWARD_TLS_CERT', path: ['tls', 'certFile'], read: filePath },
+  { name: 'KEYWARD_TLS_KEY', path: ['tls', 'keyFile'], read: filePath },
   { name: 'KEYWARD_TRUST_PROXY', path: ['trustProxy'], read: trustProxy },
-  { name: 'KEYWARD_SIGNING_ALGORITHM', path: ['signingAlgorithm'], read: text },
-  { name: 'KEYWARD_ACCESS_TOKEN_AUDIENCE', path: ['accessTokenAudience'], read: text },
-  { name: 'KEYWARD_LOG_LEVEL', path: ['logLevel'], read: text },
+  { name: 'KEYWARD_SIGNING_ALGORITHM', path: ['signingAlgorithm'], read: asIs },
+  { name: 'KEYWARD_ACCESS_TOKEN_AUDIENCE', path: ['accessTokenAudience'], read: asIs },
+  { name: 'KEYWARD_LOG_LEVEL', path: ['logLevel'], read: asIs },
   { name: 'KEYWARD_REFRESH_GRACE_PERIOD', path: ['refreshGracePeriod'], read: wholeNumber },
   { name: 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', path: ['database', 'connectTimeoutMs'], read: wholeNumber },
   {
@@ -110,7 +110,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new ConfigError([`KEYWARD_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`])
+    const why = unreadable(error) ?? `cannot be read (${(error as NodeJS.ErrnoException).code})`
+    throw new ConfigError([`KEYWARD_CONFIG: ${path} ${why}`])
   }
   try {
     const parsed: unknown = JSON.parse(text)

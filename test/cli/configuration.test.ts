@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { cliHome, runCli, spawnCli } from '../support/cli.ts'
 
 describe('configuration mistakes', () => {
@@ -44,6 +45,22 @@ describe('configuration mistakes', () => {
     assert.equal(
       message,
       'Invalid configuration:\n  - KEYWARD_ISUER: not a variable Keyward reads; did you mean KEYWARD_ISSUER?\n',
+    )
+  })
+
+  test('a config file that is not there, or not JSON, is named by KEYWARD_CONFIG', async () => {
+    const missing = join(home.directory, 'missing.json')
+    assert.equal(
+      await refused({ KEYWARD_CONFIG: missing }),
+      `Invalid configuration:\n  - KEYWARD_CONFIG: ${missing} does not exist\n`,
+    )
+    const notJson = join(home.directory, 'keyward.json')
+    writeFileSync(notJson, '{ port: 9000 }')
+    assert.match(
+      await refused({ KEYWARD_CONFIG: notJson }),
+      new RegExp(
+        `^Invalid configuration:\\n {2}- KEYWARD_CONFIG: ${notJson} is not a JSON object \\(.+\\)\\n$`,
+      ),
     )
   })
 
