@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { pino } from 'pino'
 import type { Config, CoreContext } from '../core/index.ts'
 import type { EventSink } from '../core/ports/events.ts'
@@ -23,8 +24,9 @@ export async function withStores<T>(
   env: Environment,
   work: (stores: Stores, config: Config, admin: AdminContext) => Promise<T>,
 ): Promise<T> {
-  const { config, nameOf } = loadNamedConfig(env)
-  const stores = await explainingStartup(nameOf, () => openConfiguredStores(config))
+  const loaded = loadNamedConfig(env)
+  const { config } = loaded
+  const stores = await explainingStartup(loaded, () => openConfiguredStores(config))
   const admin = {
     config,
     stores,
@@ -54,15 +56,21 @@ export function list(value: string | undefined): string[] {
 /** A failure the user can fix: printed as a message, without a stack trace (unless debug logging is on). */
 export class UsageError extends Error {}
 
-/** Runs `work`; a StartupFailure becomes its one line, the setting named as the person wrote it. */
+/**
+ * Runs `work`; a StartupFailure becomes its one line, the setting named as the person wrote it, and under it the
+ * failure's stack and causes when the configuration asks for debug logging.
+ */
 export async function explainingStartup<T>(
-  nameOf: LoadedConfig['nameOf'],
+  { config, nameOf }: LoadedConfig,
   work: () => Promise<T>,
 ): Promise<T> {
   try {
     return await work()
   } catch (error) {
-    throw error instanceof StartupFailure ? new UsageError(error.explain(nameOf), { cause: error }) : error
+    if (!(error instanceof StartupFailure)) throw error
+    const line = error.explain(nameOf)
+    const debug = config.logLevel === 'debug' || config.logLevel === 'trace'
+    throw new UsageError(debug ? `${line}\n${inspect(error)}` : line, { cause: error })
   }
 }
 

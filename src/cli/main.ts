@@ -74,7 +74,10 @@ function explain(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error)
 }
 
-/** Debug logging (KEYWARD_LOG_LEVEL=debug or trace) shows what lies under a plain message: its stack and causes. */
+/**
+ * Debug logging (KEYWARD_LOG_LEVEL=debug or trace) shows what lies under a start-up failure found before the
+ * configuration loaded (the data directory); later ones say it themselves, as the configuration asks.
+ */
 const debugging = (env: Readonly<Record<string, string | undefined>>) =>
   env.KEYWARD_LOG_LEVEL === 'debug' || env.KEYWARD_LOG_LEVEL === 'trace'
 
@@ -89,9 +92,7 @@ export async function main(
     if (error instanceof CommanderError) return error.exitCode
     const message = explain(error)
     console.error(message)
-    // What lies under a plain message (its cause's stack) is shown only when asked for.
-    if (debugging(env) && error instanceof Error && !message.includes(error.stack ?? '\0'))
-      console.error(inspect(error instanceof UsageError ? (error.cause ?? error) : error))
+    if (debugging(env) && error instanceof StartupFailure) console.error(inspect(error))
     return 1
   }
 }

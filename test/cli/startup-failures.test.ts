@@ -232,6 +232,25 @@ describe('keyward start explains why it cannot start, in one line', () => {
     assert.match(result.stderr, /ECONNREFUSED/, 'the cause')
   })
 
+  test('debug logging asked for in the config file shows it too', async () => {
+    const port = await freePort()
+    const file = join(home, 'debug.json')
+    writeFileSync(file, JSON.stringify({ logLevel: 'debug', redisUrl: `redis://127.0.0.1:${port}` }))
+    const result = await spawnCli(['start'], {
+      KEYWARD_DATA_DIR: dataDir('debug-file'),
+      KEYWARD_CONFIG: file,
+    })
+    assert.equal(result.code, 1)
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^Redis at 127\\.0\\.0\\.1:${port} refused the connection .+ correct redisUrl in ${file},`,
+        'm',
+      ),
+    )
+    assert.match(result.stderr, /\n\s+at /, 'the stack trace')
+  })
+
   test('configuration mistakes from the environment and the file, all at once, named as written', async () => {
     const file = join(home, 'keyward.json')
     writeFileSync(file, JSON.stringify({ prot: 9001, lifetimes: { accesToken: 60 }, devicePollInterval: 0 }))

@@ -9,8 +9,9 @@ export function migrateCommand(program: Command, env: Environment): void {
     .command('migrate')
     .description('bring the database schema up to date (start does this too)')
     .action(async () => {
-      const { config, nameOf } = loadNamedConfig(env)
-      const applied = await explainingStartup(nameOf, () =>
+      const loaded = loadNamedConfig(env)
+      const { config } = loaded
+      const applied = await explainingStartup(loaded, () =>
         migrateDatabase(config.databaseUrl).catch((error: unknown) => {
           throw databaseFailure(error, config.databaseUrl)
         }),

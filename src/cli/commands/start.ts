@@ -16,8 +16,9 @@ export function startCommand(program: Command, env: Environment): void {
           'The demo runs from a checkout of the Keyward repository: `npm start` there. `keyward start` runs the server alone.',
         )
       }
-      const { config, nameOf } = loadNamedConfig(env)
-      const server = await explainingStartup(nameOf, () => startServer(config))
+      const loaded = loadNamedConfig(env)
+      const { config } = loaded
+      const server = await explainingStartup(loaded, () => startServer(config))
 
       console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
       console.log('Press Ctrl+C to stop.\n')
