@@ -45,6 +45,24 @@ const trustProxy: Reader = (value) => {
   return trimmed.split(/[\s,]+/).filter(Boolean)
 }
 
+/** KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES: true or false (development only). */
+const trueOrFalse: Reader = (value, name, problems) => {
+  const text = value.trim().toLowerCase()
+  if (text === '') return undefined
+  if (['true', 'yes', '1'].includes(text)) return true
+  if (['false', 'no', '0'].includes(text)) return false
+  problems.push(`${name}: "${value}" is not true or false`)
+  return undefined
+}
+
+/** KEYWARD_CLIENT_ID_METADATA_DOCUMENTS: off, any, or the allowed domains, comma-separated. */
+const metadataDocumentPolicy: Reader = (value) => {
+  const text = value.trim()
+  if (text === '') return undefined
+  if (['off', 'any'].includes(text.toLowerCase())) return text.toLowerCase()
+  return { allow: text.split(/[\s,]+/).filter(Boolean) }
+}
+
 /** Each environment variable, the setting it sets (a section's setting overrides that one only) and its reading. */
 const VARIABLES: readonly {
   name: string
@@ -76,6 +94,27 @@ const VARIABLES: readonly {
   { name: 'KEYWARD_HTTP_REQUEST_TIMEOUT', path: ['http', 'requestTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT', path: ['http', 'keepAliveTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_IDLE_TIMEOUT', path: ['http', 'idleTimeout'], read: wholeNumber },
+  { name: 'KEYWARD_REGISTRATION_POLICY', path: ['registration', 'policy'], read: asIs },
+  {
+    name: 'KEYWARD_REGISTRATION_UNUSED_CLIENT_LIFETIME',
+    path: ['registration', 'unusedClientLifetime'],
+    read: wholeNumber,
+  },
+  {
+    name: 'KEYWARD_REGISTRATION_PER_ADDRESS_PER_HOUR',
+    path: ['registration', 'perAddressPerHour'],
+    read: wholeNumber,
+  },
+  {
+    name: 'KEYWARD_CLIENT_ID_METADATA_DOCUMENTS',
+    path: ['clientIdMetadataDocuments'],
+    read: metadataDocumentPolicy,
+  },
+  {
+    name: 'KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES',
+    path: ['outboundFetch', 'allowPrivateAddresses'],
+    read: trueOrFalse,
+  },
 ]
 
 /** Every environment variable Keyward reads. */
@@ -160,7 +199,10 @@ export function loadNamedConfig(env: Environment): LoadedConfig {
   const isSet = (name: string) => env[name] !== undefined
   const inFile = (setting: SettingPath) => file !== undefined && valueAt(file, setting) !== undefined
   const nameOf = (setting: SettingPath): string => {
-    const variable = VARIABLES.find((candidate) => sameSetting(candidate.path, setting))
+    // A variable names the setting it sets and what lies within (KEYWARD_CLIENT_ID_METADATA_DOCUMENTS's domains).
+    const variable = VARIABLES.find((candidate) =>
+      sameSetting(candidate.path, setting.slice(0, candidate.path.length)),
+    )
     if (variable && isSet(variable.name)) return variable.name
     if (inFile(setting)) return `${settingPath(setting)} in ${configPath}`
     // A setting nobody gave: the database under the data directory; a section's other variable

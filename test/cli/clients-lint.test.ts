@@ -68,6 +68,37 @@ describe('keyward clients create refuses what keyward lint calls an error', () =
     assert.doesNotMatch(refused.stderr, /access-token-lifetime-long/, 'the lint error was accepted')
   })
 
+  test('a client created with --force may still change its logout settings, not gain a new error', async () => {
+    const { client_id: id } = jsonOf<{ client_id: string }>(
+      await cli(
+        ...clientsCreate('Forced, then updated', {
+          ...webApp,
+          'access-token-ttl': WEEK,
+          force: true,
+          json: true,
+        }),
+      ),
+    )
+    const updated = await cli(
+      'clients',
+      'update',
+      id,
+      '--post-logout-redirect-uris',
+      'https://app.example/bye',
+    )
+    assert.equal(updated.code, 0, 'the error accepted at creation does not refuse a change')
+    const refused = await cli(
+      'clients',
+      'update',
+      id,
+      '--post-logout-redirect-uris',
+      'http://app.example/bye',
+    )
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /post-logout redirect URI/i)
+    assert.doesNotMatch(refused.stderr, /lifetime/, 'only what the change brings is said')
+  })
+
   test('a lifetime of 0 says which values are allowed', async () => {
     const refused = await cli(...clientsCreate('Zero', { ...webApp, 'refresh-idle-ttl': '0' }))
     assert.equal(refused.code, 1)

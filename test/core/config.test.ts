@@ -28,7 +28,9 @@ describe('parseConfig', () => {
       refreshAbsolute: 90 * 86400,
       session: 8 * 3600,
       deviceCode: 600,
+      pushedRequest: 60,
     })
+    assert.equal(config.requirePushedAuthorizationRequests, false)
     assert.equal(config.refreshGracePeriod, 0)
     assert.ok(config.scopes.length > 0)
   })
@@ -155,11 +157,13 @@ describe('settings parseConfig does not know', () => {
     const loose: string[] = []
     const visit = (node: unknown, where: string): void => {
       if (typeof node !== 'object' || node === null) return
-      const { type, additionalProperties, properties, items } = node as Record<string, unknown>
+      const { type, additionalProperties, properties, items, anyOf } = node as Record<string, unknown>
       if (type === 'object' && additionalProperties !== false) loose.push(where || '(config)')
       for (const [key, inner] of Object.entries((properties as object | undefined) ?? {}))
         visit(inner, `${where}.${key}`)
       visit(items, `${where}[]`)
+      // A union's choices (clientIdMetadataDocuments: a word or an object)
+      for (const choice of (anyOf as unknown[] | undefined) ?? []) visit(choice, where)
     }
     visit(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), '')
     assert.deepEqual(loose, [])

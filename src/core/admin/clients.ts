@@ -1,5 +1,7 @@
 import {
   type ClientRegistration,
+  clientProblems,
+  ClientRegistrationError,
   newClientSecret,
   type RegistrationOptions,
   registerClient,
@@ -14,9 +16,51 @@ export async function createClient(
   options: RegistrationOptions = {},
 ): Promise<{ client: Client; secret: string | null }> {
   const registered = registerClient(registration, ctx, options)
+  const unknown = await unregisteredResources(registered.client.defaultResources, ctx)
+  if (unknown.length > 0) {
+    throw new ClientRegistrationError(
+      unknown.map((identifier) => ({
+        message: `The default resource ${identifier} is not registered: keyward resources create.`,
+        aboutRedirectUris: false,
+      })),
+    )
+  }
   await ctx.stores.clients.create(registered.client)
   ctx.events.emit({ event: 'client_created', clientId: registered.client.id })
   return registered
+}
+
+async function unregisteredResources(
+  identifiers: readonly string[],
+  ctx: Pick<CoreContext, 'stores'>,
+): Promise<readonly string[]> {
+  const found = await Promise.all(identifiers.map((identifier) => ctx.stores.resources.get(identifier)))
+  return identifiers.filter((_, index) => found[index] === null)
+}
+
+/** The logout settings an operator may change on a registered client (absent: unchanged). */
+export type ClientLogoutChanges = Partial<
+  Pick<Client, 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>
+>
+
+/**
+ * Changes a client's logout settings (RP-Initiated Logout 1.0 §3.1, Back-Channel Logout 1.0 §2.2), checked as
+ * registration checks them; the client as it is now.
+ */
+export async function changeClientLogout(
+  client: Client,
+  changes: ClientLogoutChanges,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'events'>,
+): Promise<Client> {
+  const changed: Client = { ...client, ...changes, updatedAt: ctx.clock.now() }
+  // A lint error the client already has was accepted when it was made (`clients create --force`): only what the
+  // change brings refuses it.
+  const accepted = new Set(clientProblems(client, ctx.config).map((problem) => problem.message))
+  const problems = clientProblems(changed, ctx.config).filter((problem) => !accepted.has(problem.message))
+  if (problems.length > 0) throw new ClientRegistrationError(problems)
+  await ctx.stores.clients.update(changed)
+  ctx.events.emit({ event: 'client_updated', clientId: client.id })
+  return changed
 }
 
 /** Deletes a client with every code, grant and token issued to it; false when there is no such client. */

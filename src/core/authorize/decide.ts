@@ -1,6 +1,7 @@
 import { ConsentRequired, LoginRequired } from '../errors.ts'
 import type { Consent } from '../model/consent.ts'
 import { isSubset } from '../protocol/scope.ts'
+import { targetedIdentifiers } from '../resources/audience.ts'
 import type { AuthorizationRequest } from './request.ts'
 
 /** What the authorization endpoint does next for this request and this browser. */
@@ -15,6 +16,8 @@ export interface Situation {
   readonly freshLogin: boolean
   /** The user's remembered consent for this client, if any. */
   readonly consent: Consent | null
+  /** The person an id_token_hint names, when the request has one (OpenID Connect Core §3.1.2.1). */
+  readonly hintedUserId?: string | null
 }
 
 /**
@@ -25,12 +28,20 @@ export interface Situation {
 export function nextStep(request: AuthorizationRequest, situation: Situation): NextStep {
   const { prompt, maxAge } = request
   const tooOld = maxAge !== null && (situation.sessionAge ?? 0) > maxAge
-  const needsLogin = situation.userId === null || ((prompt.has('login') || tooOld) && !situation.freshLogin)
+  // Core §3.1.2.1 id_token_hint: a session of someone else than the hinted person is no answer; they sign in.
+  const otherPerson = (situation.hintedUserId ?? situation.userId) !== situation.userId
+  const needsLogin =
+    situation.userId === null || ((prompt.has('login') || tooOld || otherPerson) && !situation.freshLogin)
   if (needsLogin) {
     if (prompt.has('none')) throw new LoginRequired('The user is not signed in.')
     return { kind: 'login' }
   }
-  const remembered = situation.consent !== null && isSubset(request.scope, situation.consent.scope)
+  const { consent } = situation
+  // RFC 8707: a consent covers the resources the person saw; a request for another one asks again.
+  const remembered =
+    consent !== null &&
+    isSubset(request.scope, consent.scope) &&
+    isSubset(targetedIdentifiers(request.target), consent.resources)
   if (!remembered || prompt.has('consent')) {
     if (prompt.has('none'))
       throw new ConsentRequired('The user has not approved this application for this scope.')

@@ -1,4 +1,5 @@
 import type { Page } from '../../core/model/pages.ts'
+import { renderAccount } from './account.ts'
 import { renderConsent } from './consent.ts'
 import { renderDeviceConfirm } from './device-confirm.ts'
 import { renderDeviceDone } from './device-done.ts'
@@ -6,6 +7,8 @@ import { renderDeviceEntry } from './device-entry.ts'
 import { renderError } from './error.ts'
 import { renderFormPost } from './form-post.ts'
 import { renderLogin } from './login.ts'
+import { renderLogoutConfirm } from './logout-confirm.ts'
+import { renderLogoutDone } from './logout-done.ts'
 
 /**
  * The HTML of a page the core chose. Its form posts under the issuer's path; `csrfToken` is asked for only by
@@ -33,5 +36,11 @@ export function renderPage(page: Page, basePath: string, csrfToken: () => string
       return renderError({ ...page.model, basePath })
     case 'form-post':
       return renderFormPost({ ...page.model, basePath })
+    case 'account':
+      return renderAccount({ ...page.model, csrfToken: csrfToken(), basePath })
+    case 'logout-confirm':
+      return renderLogoutConfirm(form(page.model))
+    case 'logout-done':
+      return renderLogoutDone({ ...page.model, basePath })
   }
 }

@@ -1,4 +1,5 @@
 import { accessTokenLifetimeLong } from './access-token-lifetime-long.ts'
+import { backchannelLogoutUriInvalid } from './backchannel-logout-uri-invalid.ts'
 import { clientCredentialsMixedWithCode } from './client-credentials-mixed-with-code.ts'
 import { clientCredentialsRedirectUris } from './client-credentials-redirect-uris.ts'
 import { clientNoGrantTypes } from './client-no-grant-types.ts'
@@ -7,6 +8,10 @@ import { clientScopeUndefined } from './client-scope-undefined.ts'
 import { confidentialClientWithoutSecret } from './confidential-client-without-secret.ts'
 import { issuerNotHttps } from './issuer-not-https.ts'
 import { legacyImplicitEnabled, legacyPasswordEnabled } from './legacy-flow-enabled.ts'
+import { profileClientAuthentication } from './profile-client-authentication.ts'
+import { profileClientType } from './profile-client-type.ts'
+import { profileForbiddenGrant } from './profile-forbidden-grant.ts'
+import { postLogoutRedirectUriInvalid } from './post-logout-redirect-uri-invalid.ts'
 import { publicClientCredentials } from './public-client-credentials.ts'
 import { publicClientWithSecret } from './public-client-with-secret.ts'
 import { publicRefreshLifetimeLong } from './public-refresh-lifetime-long.ts'
@@ -30,6 +35,8 @@ export const lintRules: readonly LintRule[] = [
   redirectUriFragment,
   redirectUriWildcard,
   redirectUriScheme,
+  postLogoutRedirectUriInvalid,
+  backchannelLogoutUriInvalid,
   confidentialClientWithoutSecret,
   publicClientWithSecret,
   publicClientCredentials,
@@ -41,4 +48,7 @@ export const lintRules: readonly LintRule[] = [
   clientScopeUndefined,
   scopeUnused,
   clientScopeOverlyBroad,
+  profileClientType,
+  profileClientAuthentication,
+  profileForbiddenGrant,
 ]
