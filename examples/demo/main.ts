@@ -1,8 +1,8 @@
 // `npm start`: Keyward on the embedded SQLite default with a demo user, one client per example and the example
 // apps, all in this process. Keyward is started through its package API (src/index.ts), as an embedder would.
-import { dataDirectory } from '../../src/cli/config-source.ts'
+import { dataDirectory, loadNamedConfig } from '../../src/cli/config-source.ts'
 import { renderDemoHome } from '../../src/http/views/demo-home.ts'
-import { ConfigError, loadConfig, startServer } from '../../src/index.ts'
+import { ConfigError, loadConfig, StartupFailure, startServer } from '../../src/index.ts'
 import { type DemoApps, startDemoApps } from './apps.ts'
 import { DEMO_PORT_VARIABLES, demoPorts } from './ports.ts'
 import { provisionDemo } from './provision.ts'
@@ -56,13 +56,17 @@ async function startDemo(env: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
 /** Mistakes the user can fix are printed plainly; anything else is a bug and keeps its stack. */
 function explain(error: unknown): string {
   if (error instanceof ConfigError) return error.message
-  const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
+  // Keyward's own port says so as a StartupFailure; an example app's as Node's error.
+  const failed = error instanceof StartupFailure ? error.cause : error
+  const { code, address, port } = failed as NodeJS.ErrnoException & { address?: string; port?: number }
   if (code === 'EADDRINUSE') {
     return (
       `${address}:${port} is already in use. Stop what uses it, or pick other ports: KEYWARD_PORT moves ` +
       `Keyward and the example apps on the four ports after it; ${DEMO_PORT_VARIABLES.join(', ')} move one app each.`
     )
   }
+  // Named as the person set them: loading again is safe, it succeeded before the failure.
+  if (error instanceof StartupFailure) return error.explain(loadNamedConfig(process.env).nameOf)
   return error instanceof Error ? (error.stack ?? error.message) : String(error)
 }
 

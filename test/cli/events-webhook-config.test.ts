@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/cli/config-source.ts'
 import type { ConfigError } from '../../src/core/config.ts'
@@ -42,7 +45,7 @@ test('KEYWARD_EVENTS_WEBHOOK_URL and _SECRET set the webhook, with bounded retri
   })
 })
 
-test('an http URL, a missing secret or one not in the Standard Webhooks form is refused', () => {
+test('an http URL, a missing secret or one not in the Standard Webhooks form is refused, by its variable', () => {
   const url = 'https://hooks.example/keyward'
   const refused = [
     problemsOf({
@@ -56,8 +59,31 @@ test('an http URL, a missing secret or one not in the Standard Webhooks form is 
     }),
     problemsOf({ KEYWARD_EVENTS_WEBHOOK_URL: url, KEYWARD_EVENTS_WEBHOOK_SECRET: 'whsec_c2hvcnQ=' }),
   ]
-  assert.match(refused[0]?.join() ?? '', /https/)
-  assert.match(refused[1]?.join() ?? '', /events\.webhook\.secret/)
-  assert.match(refused[2]?.join() ?? '', /whsec_/)
-  assert.match(refused[3]?.join() ?? '', /24 to 64 random bytes/)
+  // Each mistake named by the variable the person set.
+  assert.match(refused[0]?.join() ?? '', /^KEYWARD_EVENTS_WEBHOOK_URL: .*https/)
+  assert.match(refused[1]?.join() ?? '', /^KEYWARD_EVENTS_WEBHOOK_SECRET: /)
+  assert.match(refused[2]?.join() ?? '', /^KEYWARD_EVENTS_WEBHOOK_SECRET: .*whsec_/)
+  assert.match(refused[3]?.join() ?? '', /^KEYWARD_EVENTS_WEBHOOK_SECRET: .*24 to 64 random bytes/)
+})
+
+test('the JSON config sets the webhook; a variable overrides its own setting only; unknown keys are refused', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'keyward-webhook-config-'))
+  try {
+    const file = join(directory, 'keyward.json')
+    const webhook = { url: 'https://file.example/hook', secret: WEBHOOK_SECRET, maxAttempts: 2 }
+    writeFileSync(file, JSON.stringify({ events: { webhook } }))
+    const overridden = loadConfig({
+      ...env,
+      KEYWARD_CONFIG: file,
+      KEYWARD_EVENTS_WEBHOOK_URL: 'https://env.example/hook',
+    }).events.webhook
+    assert.equal(overridden?.url, 'https://env.example/hook')
+    assert.equal(overridden?.secret, WEBHOOK_SECRET)
+    assert.equal(overridden?.maxAttempts, 2)
+
+    writeFileSync(file, JSON.stringify({ events: { webhook: { ...webhook, maxAttempt: 3 } } }))
+    assert.match(problemsOf({ KEYWARD_CONFIG: file }).join(), /maxAttempt/)
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
-import { jsonOf, runCli } from '../../support/cli.ts'
+import { jsonOf, runCli, spawnCli } from '../../support/cli.ts'
 
 interface AdviceJson {
   readonly kind: string
@@ -140,4 +140,19 @@ describe('keyward advise --json', () => {
     assert.match(result.stdout, /^Recommended: native \(public client\)/)
     assert.match(result.stdout, /keyward clients create --kind native/)
   })
+})
+
+test('without a terminal, advise refuses to guess and names the flags still unanswered', async () => {
+  // Standard input is a pipe: nothing can be asked.
+  const result = await spawnCli(
+    ['advise', '--user-present', '--no-secret', '--browser-only', '--no-native'],
+    {},
+  )
+  assert.equal(result.code, 1)
+  assert.equal(result.stdout, '', 'no advice from answers nobody gave')
+  assert.equal(
+    result.stderr,
+    'keyward advise asks its questions on a terminal; without one, answer each with a flag: ' +
+      '--input-constrained or --no-input-constrained, --cannot-redirect or --no-cannot-redirect.\n',
+  )
 })
