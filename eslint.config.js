@@ -66,6 +66,18 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN §9: one outbound-fetch port (src/core/ports/fetch.ts), implemented in src/net/ with its SSRF
+    // defences; no other code in Keyward fetches a URL.
+    files: ['src/**/*.ts'],
+    ignores: ['src/net/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'reach other servers through the OutboundFetch port (src/net/)' },
+      ],
+    },
+  },
+  {
     // The HTTP layer reaches data only through the core; the stores are wired by src/server.ts.
     files: ['src/http/**/*.ts'],
     rules: {

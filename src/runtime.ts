@@ -15,6 +15,7 @@ import type { EventSink } from './core/ports/events.ts'
 import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
 import { logEvents } from './events/log-events.ts'
+import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { openStores, watchSigningKeys } from './store/index.ts'
 import { memoryReplayCache } from './store/replay/memory-replay.ts'
@@ -33,6 +34,11 @@ export interface RuntimeOptions {
   readonly random?: Random
   /** Receives every security event as well as the log does (the metrics' tally). */
   readonly eventTap?: EventSink
+  /**
+   * Certificate authorities (PEM) that outbound fetches trust besides Node's own: code only, never configuration,
+   * for tests that serve metadata documents over TLS with a certificate of their own.
+   */
+  readonly trustedCertificates?: string
 }
 
 /** The core with everything it needs opened, and the background work that keeps it current. */
@@ -50,6 +56,17 @@ export interface Runtime {
 const KEY_RELOAD_INTERVAL_MS = 60_000
 /** How often expired codes, tokens, sessions and device codes are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60_000
+
+/** The outbound-fetch port with the configured limits and HTTP cache, on the runtime's clock. */
+function openOutboundFetch(config: Config, clock: Clock, ca: string | undefined) {
+  const { cacheMinSeconds, cacheMaxSeconds, cacheEntries, ...limits } = config.outboundFetch
+  return createOutboundFetch({
+    ...limits,
+    cache: { minSeconds: cacheMinSeconds, maxSeconds: cacheMaxSeconds, maxEntries: cacheEntries },
+    now: () => clock.now().getTime(),
+    ...(ca === undefined ? {} : { ca }),
+  })
+}
 
 /**
  * Opens what the core needs (stores, Redis when configured, the signing key ring and its change watch) and starts
@@ -94,7 +111,8 @@ export async function openRuntime(
     const people = options.people
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
-    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, replay, events }
+    const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
+    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, replay, events, fetch }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
     // A key rotated anywhere signs and is published on every node at once, not a minute apart.

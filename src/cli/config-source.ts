@@ -28,6 +28,24 @@ function trustProxyFrom(env: Environment): boolean | number | string[] | undefin
   return text.split(/[\s,]+/).filter(Boolean)
 }
 
+/** KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES: true or false (development only). */
+function booleanFrom(env: Environment, name: string, problems: string[]): boolean | undefined {
+  const text = env[name]?.trim().toLowerCase()
+  if (text === undefined || text === '') return undefined
+  if (['true', 'yes', '1'].includes(text)) return true
+  if (['false', 'no', '0'].includes(text)) return false
+  problems.push(`${name}: "${env[name]}" is not true or false`)
+  return undefined
+}
+
+/** KEYWARD_CLIENT_ID_METADATA_DOCUMENTS: off, any, or the allowed domains, comma-separated. */
+function metadataDocumentPolicyFrom(env: Environment): string | { allow: string[] } | undefined {
+  const text = env.KEYWARD_CLIENT_ID_METADATA_DOCUMENTS?.trim()
+  if (text === undefined || text === '') return undefined
+  if (['off', 'any'].includes(text.toLowerCase())) return text.toLowerCase()
+  return { allow: text.split(/[\s,]+/).filter(Boolean) }
+}
+
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string
   try {
@@ -75,6 +93,10 @@ const SECTION_VARIABLES = {
     keepAliveTimeout: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT',
     idleTimeout: 'KEYWARD_HTTP_IDLE_TIMEOUT',
   },
+  registration: {
+    unusedClientLifetime: 'KEYWARD_REGISTRATION_UNUSED_CLIENT_LIFETIME',
+    perAddressPerHour: 'KEYWARD_REGISTRATION_PER_ADDRESS_PER_HOUR',
+  },
 } as const
 
 /** Configuration from a JSON file (KEYWARD_CONFIG) overlaid with environment variables, validated as a whole. */
@@ -101,7 +123,9 @@ export function loadConfig(env: Environment): Config {
     accessTokenAudience: env.KEYWARD_ACCESS_TOKEN_AUDIENCE,
     logLevel: env.KEYWARD_LOG_LEVEL,
     refreshGracePeriod: numberFrom(env, 'KEYWARD_REFRESH_GRACE_PERIOD', problems),
+    clientIdMetadataDocuments: metadataDocumentPolicyFrom(env),
   })
+  const allowPrivateAddresses = booleanFrom(env, 'KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES', problems)
   const sections = Object.entries(SECTION_VARIABLES).map(
     ([section, variables]) =>
       [
@@ -115,10 +139,19 @@ export function loadConfig(env: Environment): Config {
   )
   if (problems.length > 0) throw new ConfigError(problems)
   const merged: Record<string, unknown> = { ...file, ...fromEnv }
+  if (allowPrivateAddresses !== undefined) {
+    merged.outboundFetch = { ...(file.outboundFetch as object | undefined), allowPrivateAddresses }
+  }
   // Each variable overrides its own setting only; the file's other settings of that section stay.
   for (const [section, values] of sections) {
     if (Object.keys(values).length > 0)
       merged[section] = { ...(file[section] as object | undefined), ...values }
+  }
+  if (env.KEYWARD_REGISTRATION_POLICY !== undefined) {
+    merged.registration = {
+      ...(merged.registration as object | undefined),
+      policy: env.KEYWARD_REGISTRATION_POLICY,
+    }
   }
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`
   merged.issuer ??= `${tls ? 'https' : 'http'}://${tls ? 'localhost' : '127.0.0.1'}:${port}`

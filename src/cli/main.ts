@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander'
-import { ClientRegistrationError, ConfigError } from '../core/index.ts'
+import { ClientRegistrationError, ConfigError, ResourceRegistrationError } from '../core/index.ts'
 import { adviseCommand } from './commands/advise.ts'
 import { clientsCommand } from './commands/clients.ts'
 import { grantsCommand } from './commands/grants.ts'
 import { keysCommand } from './commands/keys.ts'
 import { lintCommand } from './commands/lint.ts'
 import { migrateCommand } from './commands/migrate.ts'
+import { registrationTokensCommand } from './commands/registration-tokens.ts'
+import { resourcesCommand } from './commands/resources.ts'
 import { startCommand } from './commands/start.ts'
 import { usersCommand } from './commands/users.ts'
 import { UsageError } from './context.ts'
@@ -24,6 +26,8 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   usersCommand(program, env)
   keysCommand(program, env)
   grantsCommand(program, env)
+  registrationTokensCommand(program, env)
+  resourcesCommand(program, env)
   adviseCommand(program)
   lintCommand(program, env)
   return program
@@ -34,6 +38,9 @@ function explain(error: unknown): string {
   if (error instanceof ConfigError) return error.message
   if (error instanceof ClientRegistrationError) {
     return `The client was not created:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`
+  }
+  if (error instanceof ResourceRegistrationError) {
+    return `The resource was not created:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}`
   }
   if (error instanceof UsageError) return error.message
   const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }

@@ -4,14 +4,16 @@ import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/ind
 import type {
   AccessTokenFormat,
   Client,
-  ClientKeySet,
+  ClientKeys,
   ClientLifetimes,
   ClientType,
   LegacyFlow,
+  SecurityProfileName,
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { type Digest, digest } from './protocol/digest.ts'
 import { type Random, randomId, randomToken } from './random.ts'
+import { resourceIdentifierProblem } from './resources/identifier.ts'
 
 export interface ClientRegistration {
   readonly name: string
@@ -21,20 +23,39 @@ export interface ClientRegistration {
   readonly scopes: readonly string[]
   readonly defaultScopes?: readonly string[]
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod
-  /** The public keys of a private_key_jwt client (RFC 7517 JWK set). */
-  readonly jwks?: ClientKeySet
+  /** The public keys of a private_key_jwt client (RFC 7517 JWK set), or the https URL it publishes them at. */
+  readonly jwks?: ClientKeys
   readonly accessTokenFormat?: AccessTokenFormat
   readonly lifetimes?: ClientLifetimes
   readonly canIntrospect?: boolean
+  /** RFC 9126 §6: the client's authorization requests come through PAR only. */
+  readonly requirePushedAuthorizationRequests?: boolean
+  /** A security profile the client is held to (src/core/profiles/): absent, the server's default; null, none. */
+  readonly securityProfile?: SecurityProfileName | null
+  /** Registered resources (RFC 8707) its tokens are for when a request names none. */
+  readonly defaultResources?: readonly string[]
+  /** RFC 9449 §5.2: refuse this client's token requests that carry no DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
 }
 
+/** One reason a registration is refused, and whether it is about the redirect URIs (RFC 7591 §3.2.2 tells). */
+interface RegistrationProblem {
+  readonly message: string
+  readonly aboutRedirectUris: boolean
+}
+
 export class ClientRegistrationError extends Error {
   readonly problems: readonly string[]
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n'))
-    this.problems = problems
+  /** The problems among `problems` that are about the redirect URIs. */
+  readonly redirectUriProblems: readonly string[]
+  constructor(problems: readonly RegistrationProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'))
+    this.problems = problems.map((problem) => problem.message)
+    this.redirectUriProblems = problems
+      .filter((problem) => problem.aboutRedirectUris)
+      .map((problem) => problem.message)
   }
 }
 
@@ -46,8 +67,9 @@ function registrationProblems(
   registration: ClientRegistration,
   client: Client,
   config: LintedConfig,
-): string[] {
+): RegistrationProblem[] {
   const problems: string[] = []
+  const redirectUriProblems: string[] = []
   const { grantTypes, redirectUris, scopes } = registration
   if (registration.name.trim() === '')
     problems.push('The client needs a name: people see it on the consent page.')
@@ -64,7 +86,7 @@ function registrationProblems(
   }
   const redirecting = grantTypes.filter(redirectsToClient)
   if (redirecting.length > 0 && redirectUris.length === 0) {
-    problems.push(`A client with ${redirecting.join(' or ')} needs at least one redirect URI.`)
+    redirectUriProblems.push(`A client with ${redirecting.join(' or ')} needs at least one redirect URI.`)
   }
   const known = new Set(config.scopes.map((scope) => scope.name))
   for (const scope of [...scopes, ...(registration.defaultScopes ?? [])]) {
@@ -73,14 +95,46 @@ function registrationProblems(
   for (const scope of registration.defaultScopes ?? []) {
     if (!scopes.includes(scope)) problems.push(`The default scope ${scope} is not among the client's scopes.`)
   }
+  for (const resource of registration.defaultResources ?? []) {
+    const problem = resourceIdentifierProblem(resource)
+    if (problem !== null) problems.push(`The default resource ${problem}`)
+  }
+  // RFC 9449 §5.2: a client whose tokens must all be DPoP-bound cannot take implicit tokens, which are not.
+  if (registration.dpopBoundAccessTokens === true && grantTypes.includes('implicit')) {
+    problems.push('A client that requires DPoP cannot use the implicit flow: its tokens come unbound.')
+  }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       problems.push('Only a private_key_jwt client registers keys.')
     }
-    problems.push(...registration.jwks.keys.flatMap(keyProblems))
+    if ('keys' in registration.jwks) problems.push(...registration.jwks.keys.flatMap(keyProblems))
+    // RFC 7591 §2: jwks_uri is a URL, fetched over TLS (Keyward's outbound fetch is https only).
+    else if (!URL.canParse(registration.jwks.jwksUri) || !registration.jwks.jwksUri.startsWith('https://'))
+      problems.push(`The jwks_uri ${registration.jwks.jwksUri} is not an https URL.`)
   }
-  return [...problems, ...clientErrors(config, client).map((finding) => finding.message)]
+  return [
+    ...problems.map((message) => ({ message, aboutRedirectUris: false })),
+    ...redirectUriProblems.map((message) => ({ message, aboutRedirectUris: true })),
+    ...clientErrors(config, client).map((finding) => ({
+      message: finding.message,
+      aboutRedirectUris: finding.id.startsWith('redirect-uri-'),
+    })),
+  ]
 }
+
+interface CheckDeps {
+  readonly config: LintedConfig & { readonly defaultSecurityProfile?: SecurityProfileName | undefined }
+  readonly clock: Clock
+}
+
+type RegistrationDeps = CheckDeps & { readonly random: Random }
+
+const authMethodOf = (registration: ClientRegistration): TokenEndpointAuthMethod =>
+  registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
+
+// A client that proves itself with keys gets no secret: nothing it does could use one.
+const usesSecret = (registration: ClientRegistration): boolean =>
+  registration.type === 'confidential' && authMethodOf(registration) !== 'private_key_jwt'
 
 /**
  * A new client from a registration. For a confidential client the secret is returned once, here, and only its
@@ -88,23 +142,59 @@ function registrationProblems(
  */
 export function registerClient(
   registration: ClientRegistration,
-  deps: { config: LintedConfig; clock: Clock; random: Random },
+  deps: RegistrationDeps,
 ): { client: Client; secret: string | null } {
-  const now = deps.clock.now()
-  const tokenEndpointAuthMethod =
-    registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
-  // A client that proves itself with keys gets no secret: nothing it does could use one.
+  const credentials = usesSecret(registration) ? newClientSecret(deps.random) : null
+  const identity = { id: randomId(deps.random), createdAt: deps.clock.now() }
+  const client = checkedClient(registration, identity, credentials?.secretDigest ?? null, deps)
+  return { client, secret: credentials?.secret ?? null }
+}
+
+/**
+ * `existing` changed to a new registration, which passes every check a new one does: same id and creation time,
+ * and the same secret while the client still uses one. A secret is returned only when one is issued, here.
+ */
+export function reregisterClient(
+  existing: Client,
+  registration: ClientRegistration,
+  deps: RegistrationDeps,
+): { client: Client; secret: string | null } {
   const credentials =
-    registration.type === 'confidential' && tokenEndpointAuthMethod !== 'private_key_jwt'
-      ? newClientSecret(deps.random)
-      : null
+    usesSecret(registration) && existing.secretDigest === null ? newClientSecret(deps.random) : null
+  const client = checkedClient(
+    // A change that names no profile keeps the one the client is held to.
+    registration.securityProfile === undefined
+      ? { ...registration, securityProfile: existing.securityProfile }
+      : registration,
+    { id: existing.id, createdAt: existing.createdAt, dynamicRegistration: existing.dynamicRegistration },
+    usesSecret(registration) ? (credentials?.secretDigest ?? existing.secretDigest) : null,
+    deps,
+  )
+  return { client, secret: credentials?.secret ?? null }
+}
+
+/**
+ * The client a registration describes, under an id it already has (a client ID metadata document's URL): the
+ * same checks as `registerClient`, for a client that has no secret (the document may not register one).
+ */
+export function describedClient(registration: ClientRegistration, id: string, deps: CheckDeps): Client {
+  return checkedClient(registration, { id, createdAt: deps.clock.now() }, null, deps)
+}
+
+/** The client a registration makes under `identity` with `secretDigest`, or every reason it may not be saved. */
+function checkedClient(
+  registration: ClientRegistration,
+  identity: Pick<Client, 'id' | 'createdAt'> & Partial<Pick<Client, 'dynamicRegistration'>>,
+  secretDigest: Digest | null,
+  deps: CheckDeps,
+): Client {
   const client: Client = {
-    id: randomId(deps.random),
+    id: identity.id,
     name: registration.name.trim(),
     type: registration.type,
-    secretDigest: credentials?.secretDigest ?? null,
+    secretDigest,
     jwks: registration.jwks ?? null,
-    tokenEndpointAuthMethod,
+    tokenEndpointAuthMethod: authMethodOf(registration),
     redirectUris: registration.redirectUris,
     grantTypes: registration.grantTypes,
     scopes: registration.scopes,
@@ -113,12 +203,20 @@ export function registerClient(
     accessTokenFormat: registration.accessTokenFormat ?? 'jwt',
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
-    createdAt: now,
-    updatedAt: now,
+    requirePushedAuthorizationRequests: registration.requirePushedAuthorizationRequests ?? false,
+    securityProfile:
+      registration.securityProfile === undefined
+        ? (deps.config.defaultSecurityProfile ?? null)
+        : registration.securityProfile,
+    defaultResources: [...new Set(registration.defaultResources ?? [])],
+    dpopBoundAccessTokens: registration.dpopBoundAccessTokens ?? false,
+    createdAt: identity.createdAt,
+    updatedAt: deps.clock.now(),
+    dynamicRegistration: identity.dynamicRegistration ?? null,
   }
   const problems = registrationProblems(registration, client, deps.config)
   if (problems.length > 0) throw new ClientRegistrationError(problems)
-  return { client, secret: credentials?.secret ?? null }
+  return client
 }
 
 /** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (architecture §5). */

@@ -112,8 +112,14 @@ export const configSchema = z
         refreshAbsolute: seconds(365 * DAY).default(90 * DAY),
         session: seconds(30 * DAY).default(8 * 60 * 60),
         deviceCode: seconds(3600).default(600),
+        /** RFC 9126 §2.2: how long a pushed request's request_uri may be brought to /authorize. */
+        pushedRequest: seconds(600).default(60),
       })
       .prefault({}),
+    /** RFC 9126 §5 require_pushed_authorization_requests: /authorize takes pushed requests only, from every client. */
+    requirePushedAuthorizationRequests: z.boolean().default(false),
+    /** The security profile a client registered without one (`--profile`) is held to, e.g. fapi2; none when absent. */
+    defaultSecurityProfile: z.enum(['fapi2']).optional(),
     /** Seconds a device waits between polls at first (RFC 8628 §3.2). */
     devicePollInterval: z.number().int().min(1).max(60).default(5),
     /**
@@ -133,8 +139,75 @@ export const configSchema = z
         path: ['headersTimeout'],
       })
       .prefault({}),
+    /**
+     * RFC 7591 dynamic client registration: `off` (no registration endpoint), `open` (anyone may register a
+     * client, which passes every check an operator's client does), or `token` (registering needs an initial
+     * access token from `keyward registration-tokens create`).
+     */
+    registration: z
+      .object({
+        policy: z.enum(['off', 'open', 'token']).default('off'),
+        /** Seconds a client that registered itself may go without receiving a token before it is deleted. */
+        unusedClientLifetime: seconds(365 * DAY).default(7 * DAY),
+        /**
+         * Registration requests one address may make an hour, refused ones included: enough for a developer's
+         * tries and for the agents behind one address, too few to fill the clients table.
+         */
+        perAddressPerHour: z.number().int().min(1).max(100_000).default(20),
+      })
+      .prefault({}),
+    /**
+     * Keyward's requests to other servers (client ID metadata documents, `jwks_uri`): https to public addresses
+     * only, within these limits (architecture §5). `allowPrivateAddresses` also lets them reach loopback and
+     * private networks: for development only, off by default.
+     */
+    outboundFetch: z
+      .object({
+        allowPrivateAddresses: z.boolean().default(false),
+        timeoutMs: milliseconds(5000),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024)
+          .default(64 * 1024),
+        maxRedirects: z.number().int().min(0).max(5).default(3),
+        /** Fetched documents are reused for their Cache-Control max-age, kept within these bounds. */
+        cacheMinSeconds: z.number().int().min(0).max(DAY).default(60),
+        cacheMaxSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * DAY)
+          .default(DAY),
+        cacheEntries: z.number().int().min(1).max(100_000).default(1000),
+      })
+      .refine((fetch) => fetch.cacheMinSeconds <= fetch.cacheMaxSeconds, {
+        message: 'cacheMinSeconds must not exceed cacheMaxSeconds',
+        path: ['cacheMinSeconds'],
+      })
+      .prefault({}),
+    /**
+     * Clients that name themselves by the https URL of their metadata (OAuth Client ID Metadata Document): refused
+     * (`off`), accepted from any host (`any`), or only from these domains and their subdomains.
+     */
+    clientIdMetadataDocuments: z
+      .union([
+        z.enum(['off', 'any']),
+        z.object({
+          allow: z
+            .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a domain name, such as apps.example.com'))
+            .min(1),
+        }),
+      ])
+      .default('off'),
     /** Seconds after a rotation during which the same refresh token may be retried; 0 disables. */
     refreshGracePeriod: z.number().int().min(0).max(60).default(0),
+    /**
+     * RFC 9449 §8 and §9: DPoP proofs must carry a nonce this server issued (DPoP-Nonce), so that a proof made
+     * in advance by a client an attacker controls for a while expires within two minutes.
+     */
+    dpopNonces: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((config) => config.lifetimes.refreshIdle <= config.lifetimes.refreshAbsolute, {

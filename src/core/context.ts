@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EventSink } from './ports/events.ts'
+import type { OutboundFetch } from './ports/fetch.ts'
 import type { People } from './ports/people.ts'
 import type { ReplayCache } from './ports/replay.ts'
 import type { Stores } from './ports/stores.ts'
@@ -22,4 +23,6 @@ export interface CoreContext {
   readonly replay: ReplayCache
   /** Where security events go (the log, a webhook): core says what happened, the edge where to. */
   readonly events: EventSink
+  /** The one way to reach another server (client ID metadata documents, `jwks_uri`), with its SSRF defences. */
+  readonly fetch: OutboundFetch
 }

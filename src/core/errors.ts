@@ -21,6 +21,14 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_request_uri'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement'
+  | 'invalid_target'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode
@@ -89,6 +97,8 @@ export class TooManyRequests extends codeClass('temporarily_unavailable', 429) {
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds))
   }
 }
+// RFC 8707 §2: a resource that is invalid, unknown, not allowed, or not an absolute URI.
+export class InvalidTarget extends codeClass('invalid_target') {}
 // OpenID Connect Core §3.1.2.6, used by prompt=none
 export class LoginRequired extends codeClass('login_required') {}
 export class ConsentRequired extends codeClass('consent_required') {}
@@ -106,15 +116,52 @@ export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
 
-// RFC 6750 §3.1: a protected resource (UserInfo) refusing a bearer token, always with a Bearer challenge.
+// RFC 9101 §6.2 (OpenID Connect Core §3.1.2.6): a request_uri that is unknown, expired or used.
+export class InvalidRequestUri extends codeClass('invalid_request_uri') {}
+// RFC 7591 §3.2.2: a registration (or its RFC 7592 update) refused.
+export class InvalidRedirectUri extends codeClass('invalid_redirect_uri') {}
+export class InvalidClientMetadata extends codeClass('invalid_client_metadata') {}
+export class InvalidSoftwareStatement extends codeClass('invalid_software_statement') {}
+export class UnapprovedSoftwareStatement extends codeClass('unapproved_software_statement') {}
+
+/** The authentication scheme a protected resource challenges with: RFC 6750 Bearer or RFC 9449 §7.1 DPoP. */
+export type TokenScheme = 'Bearer' | 'DPoP'
+
+// RFC 6750 §3.1: a protected resource (UserInfo) refusing an access token, with a challenge of its scheme.
 export class InvalidToken extends OAuthError {
   readonly code = 'invalid_token'
   override readonly status = 401
   /** RFC 6750 §3.1: a request with no token at all gets a challenge without error information. */
   readonly tokenMissing: boolean
-  constructor(description: string, tokenMissing = false) {
+  /** The scheme the token was (or must be) presented with; a DPoP-bound token is challenged with DPoP. */
+  readonly scheme: TokenScheme
+  /** RFC 9449 §7.1: the resource takes DPoP-bound tokens too, so a request without a token hears of both. */
+  readonly acceptsDpop: boolean
+  constructor(
+    description: string,
+    tokenMissing = false,
+    scheme: TokenScheme = 'Bearer',
+    acceptsDpop = scheme === 'DPoP',
+  ) {
     super(description)
     this.tokenMissing = tokenMissing
+    this.scheme = scheme
+    this.acceptsDpop = acceptsDpop
+  }
+}
+
+/**
+ * RFC 9449 §5 and §7.1: a DPoP proof that is missing where it is required, malformed or does not match the
+ * request. 400 at the token endpoint; a protected resource answers it with 401 and a DPoP challenge.
+ */
+export class InvalidDpopProof extends codeClass('invalid_dpop_proof') {}
+
+/** RFC 9449 §8 and §9: the proof lacks a fresh server nonce; the answer carries one in the DPoP-Nonce header. */
+export class UseDpopNonce extends codeClass('use_dpop_nonce') {
+  readonly nonce: string
+  constructor(description: string, nonce: string) {
+    super(description)
+    this.nonce = nonce
   }
 }
 
@@ -123,10 +170,22 @@ export class InsufficientScope extends OAuthError {
   override readonly status = 403
   /** The scope the resource needs (RFC 6750 §3 `scope` attribute). */
   readonly scope: string
-  constructor(description: string, scope: string) {
+  /** The scheme the token was presented with, which the challenge uses (RFC 9449 §7.1). */
+  readonly scheme: TokenScheme
+  constructor(description: string, scope: string, scheme: TokenScheme = 'Bearer') {
     super(description)
     this.scope = scope
+    this.scheme = scheme
   }
+}
+
+/**
+ * An OAuthError as a value, anything else thrown on: for the steps of a transaction that returns its refusals so
+ * that what it wrote before them (a consumed code) commits.
+ */
+export function refusalOf(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error
+  throw error
 }
 
 /** Wire form of an error, as RFC 6749 §5.2 shapes it. */

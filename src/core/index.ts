@@ -5,6 +5,15 @@
 import type { ClientAuthInput } from './client-auth/credentials.ts'
 import type { CoreContext } from './context.ts'
 import { authorize, type Browser, submitConsent, submitLogin } from './endpoints/authorize.ts'
+import {
+  changeOwnPassword,
+  disconnect,
+  endAllSessions,
+  endOneSession,
+  showAccount,
+  showAccountLogin,
+  submitAccountLogin,
+} from './endpoints/account.ts'
 import { authorizeDevice } from './endpoints/device-authorization.ts'
 import {
   deviceEntryPage,
@@ -14,10 +23,20 @@ import {
 } from './endpoints/device-verification.ts'
 import { introspectToken } from './endpoints/introspect.ts'
 import { jwks, metadata } from './endpoints/metadata.ts'
+import { pushAuthorizationRequest } from './endpoints/pushed-authorization-request.ts'
+import { resourceMetadata } from './endpoints/resource-metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
 import { tokenRequest } from './endpoints/token.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
+import {
+  type ConfigurationRequest,
+  deleteRegistration,
+  readRegistration,
+  registerDynamicClient,
+  type RegistrationRequest,
+  updateRegistration,
+} from './registration/endpoint.ts'
 import type { SignIn } from './sign-in.ts'
 
 type Form = ReadonlyMap<string, string>
@@ -38,6 +57,8 @@ export interface AuthorizationServer {
   introspect(request: ClientAuthInput): Promise<EndpointResult>
   /** RFC 8628 §3.1 device authorization endpoint. */
   deviceAuthorization(request: ClientAuthInput): Promise<EndpointResult>
+  /** RFC 9126 pushed authorization request endpoint. */
+  pushedAuthorizationRequest(request: ClientAuthInput): Promise<EndpointResult>
   /** RFC 8628 §3.3 verification pages: enter the code, sign in, approve or deny. */
   readonly deviceVerification: {
     page(userCode: string | undefined): EndpointResult
@@ -51,6 +72,26 @@ export interface AuthorizationServer {
   jwks(): EndpointResult
   /** OpenID Connect Core §5.3: the person's claims for a bearer access token (header or form body). */
   userinfo(request: ClientAuthInput): Promise<EndpointResult>
+  /** A person's own account (/account): the apps they allowed, their sessions, their password. */
+  readonly account: {
+    page(browser: Browser): Promise<EndpointResult>
+    loginPage(browser: Browser): Promise<EndpointResult>
+    login(signIn: SignIn): Promise<EndpointResult>
+    disconnect(form: Form, browser: Browser): Promise<EndpointResult>
+    endSession(form: Form, browser: Browser): Promise<EndpointResult>
+    endAllSessions(browser: Browser): Promise<EndpointResult>
+    changePassword(form: Form, browser: Browser): Promise<EndpointResult>
+  }
+  /** RFC 7591 §3 dynamic client registration, under the operator's policy. */
+  register(request: RegistrationRequest): Promise<EndpointResult>
+  /** RFC 7592 §2.1-§2.3: a registered client reads, replaces or deletes its registration. */
+  readonly registration: {
+    read(request: ConfigurationRequest): Promise<EndpointResult>
+    update(request: ConfigurationRequest): Promise<EndpointResult>
+    delete(request: ConfigurationRequest): Promise<EndpointResult>
+  }
+  /** RFC 9728 metadata of a registered resource that asked Keyward to serve it; `path` is the request's. */
+  resourceMetadata(path: string): Promise<EndpointResult>
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -62,6 +103,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     revoke: (request) => revokeToken(request, deps),
     introspect: (request) => introspectToken(request, deps),
     deviceAuthorization: (request) => authorizeDevice(request, deps),
+    pushedAuthorizationRequest: (request) => pushAuthorizationRequest(request, deps),
     deviceVerification: {
       page: (userCode) => deviceEntryPage(userCode),
       submitCode: (form, browser) => submitUserCode(form, browser, deps),
@@ -71,12 +113,29 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     metadata: () => metadata(deps),
     jwks: () => jwks(deps),
     userinfo: (request) => userinfo(request, deps),
+    account: {
+      page: (browser) => showAccount(browser, deps),
+      loginPage: (browser) => showAccountLogin(browser, deps),
+      login: (signIn) => submitAccountLogin(signIn, deps),
+      disconnect: (form, browser) => disconnect(form, browser, deps),
+      endSession: (form, browser) => endOneSession(form, browser, deps),
+      endAllSessions: (browser) => endAllSessions(browser, deps),
+      changePassword: (form, browser) => changeOwnPassword(form, browser, deps),
+    },
+    register: (request) => registerDynamicClient(request, deps),
+    registration: {
+      read: (request) => readRegistration(request, deps),
+      update: (request) => updateRegistration(request, deps),
+      delete: (request) => deleteRegistration(request, deps),
+    },
+    resourceMetadata: (path) => resourceMetadata(path, deps),
   }
 }
 
 export type { Browser } from './endpoints/authorize.ts'
 export type { ClientAuthInput } from './client-auth/credentials.ts'
 export type { SignIn } from './sign-in.ts'
+export type { ConfigurationRequest, RegistrationRequest } from './registration/endpoint.ts'
 export type { CoreContext } from './context.ts'
 export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
 export { errorPageResult, errorResult } from './results.ts'
@@ -96,6 +155,7 @@ export {
   errorBody,
   InsufficientScope,
   InvalidClient,
+  InvalidDpopProof,
   InvalidGrant,
   InvalidRequest,
   InvalidToken,
@@ -103,13 +163,21 @@ export {
   ServerError,
   TemporarilyUnavailable,
   TooManyRequests,
+  UseDpopNonce,
 } from './errors.ts'
 export { readParameters } from './protocol/params.ts'
+export { DPOP_ALGORITHMS } from './dpop/proof.ts'
 export { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
+export { createResource, deleteResource } from './admin/resources.ts'
+export {
+  metadataPathOf,
+  type ResourceRegistration,
+  ResourceRegistrationError,
+} from './resources/registration.ts'
 export { changePassword, changeUserClaims, endSessions, unlockSignIn } from './admin/users.ts'
 export {
   ADDRESS_PARTS,
@@ -123,7 +191,13 @@ export { ClientRegistrationError, type ClientRegistration } from './client-regis
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
+export {
+  createInitialAccessToken,
+  INITIAL_ACCESS_TOKEN_LIMITS,
+  revokeInitialAccessToken,
+} from './registration/initial-access-tokens.ts'
 export { formatFindings, lintServer } from './advisor/lint.ts'
+export { SECURITY_PROFILES } from './profiles/index.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'
 export { formatDuration } from './advisor/duration.ts'
 export { type ClientKind, clientKinds, clientLifetimes, clientPresetForKind } from './advisor/presets.ts'

@@ -5,6 +5,7 @@ import { digest } from './protocol/digest.ts'
 import { randomToken } from './random.ts'
 
 type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
+type EndingDeps = Pick<CoreContext, 'stores' | 'events'>
 
 /**
  * Starts a login session: the cookie (its id goes into the browser, only its digest into the store) and the
@@ -32,4 +33,34 @@ export async function findSession(id: string | undefined, ctx: SessionDeps): Pro
   if (id === undefined || id.length > 100) return null
   const session = await ctx.stores.sessions.get(digest(id))
   return session !== null && session.expiresAt > ctx.clock.now() ? session : null
+}
+
+/**
+ * Ends one session: the browser holding its cookie is signed out at its next request. `reason` says who ended it
+ * and why (the event's reason): the person, an operator, a password change.
+ */
+export async function endSession(session: Session, reason: string, ctx: EndingDeps): Promise<void> {
+  await ctx.stores.sessions.delete(session.digest)
+  ctx.events.emit({ event: 'sessions_revoked', userId: session.userId, reason })
+}
+
+/**
+ * Ends every session of a person, except `keep` when given (the browser that asked stays signed in); returns
+ * how many ended. Applications keep their grants: a session is only the browser's sign-in.
+ */
+export async function endSessionsOf(
+  userId: string,
+  keep: Session | null,
+  reason: string,
+  ctx: EndingDeps,
+): Promise<number> {
+  let ended: number
+  if (keep === null) ended = await ctx.stores.sessions.deleteByUser(userId)
+  else {
+    const others = (await ctx.stores.sessions.listByUser(userId)).filter((s) => s.digest !== keep.digest)
+    for (const session of others) await ctx.stores.sessions.delete(session.digest)
+    ended = others.length
+  }
+  ctx.events.emit({ event: 'sessions_revoked', userId, reason })
+  return ended
 }

@@ -48,6 +48,7 @@ export function storedPeople(users: UserStore): People {
       return user === null ? { verified: false } : { verified: false, userId: user.id }
     },
     find: (id) => users.get(id),
+    changePassword: async (id, password) => users.setPasswordHash(id, await hashPassword(password)),
   }
 }
 
@@ -59,6 +60,8 @@ export const EXTERNAL_PASSWORD_HASH = '!external'
  * user store (`recordExternal`), which their sessions, grants and consents refer to.
  */
 export function recordedPeople(people: People, users: UserStore, clock: Clock): People {
+  // Their passwords are the application's: changed through it, if it says how.
+  const changePassword = people.changePassword?.bind(people)
   return {
     async verify(username, password) {
       const verification = await people.verify(username, password)
@@ -75,5 +78,6 @@ export function recordedPeople(people: People, users: UserStore, clock: Clock): 
       return verification
     },
     find: (id) => people.find(id),
+    ...(changePassword && { changePassword }),
   }
 }

@@ -9,6 +9,8 @@ const WARNINGS: ReadonlySet<SecurityEventName> = new Set([
   'client_authentication_throttled',
   'refresh_token_reused',
   'authorization_code_reused',
+  'client_registration_refused',
+  'registration_throttled',
 ])
 
 /** Security events as structured log lines, one per event, with an `event` field to filter and alert on. */

@@ -11,15 +11,24 @@ const CORS_ENDPOINTS: ReadonlyMap<string, readonly string[]> = new Map([
   [ENDPOINT_PATHS.token, ['POST']],
   [ENDPOINT_PATHS.revocation, ['POST']],
   [ENDPOINT_PATHS.deviceAuthorization, ['POST']],
+  // RFC 9126 §2.1: a public client pushes as it calls the token endpoint, so a browser app may push too.
+  [ENDPOINT_PATHS.pushedAuthorizationRequest, ['POST']],
   [ENDPOINT_PATHS.metadata, ['GET']],
   // OpenID Connect Discovery 1.0 §4 and Core §5.3: browser relying parties (oidc-client-ts) call them from
   // their own origin.
   [ENDPOINT_PATHS.openidConfiguration, ['GET']],
   [ENDPOINT_PATHS.userinfo, ['GET', 'POST']],
   [ENDPOINT_PATHS.jwks, ['GET']],
+  // RFC 7591 §3, RFC 7592 §2: browser-based clients (MCP clients among them) register and manage themselves.
+  [ENDPOINT_PATHS.registration, ['POST']],
+  [`${ENDPOINT_PATHS.registration}/:clientId`, ['GET', 'PUT', 'DELETE']],
+  // RFC 9728 §3: clients (browser-based ones too) read it to find the authorization server.
+  [`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, ['GET']],
 ])
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type'
+// RFC 9449 §4.1: browser clients send their proofs in the DPoP header.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP'
+const EXPOSED_HEADERS = 'DPoP-Nonce, WWW-Authenticate'
 
 /**
  * Any origin may call these endpoints: they use no cookies, so the request itself carries what proves the
@@ -30,7 +39,11 @@ export function registerCors(api: FastifyInstance): void {
   // Route URLs include the prefix Keyward is mounted under (embedding), the endpoint paths do not.
   const mounted = new Set([...CORS_ENDPOINTS.keys()].map((path) => `${api.prefix}${path}`))
   api.addHook('onRequest', (request, reply, done) => {
-    if (mounted.has(request.routeOptions.url ?? '')) reply.header('Access-Control-Allow-Origin', '*')
+    if (mounted.has(request.routeOptions.url ?? '')) {
+      reply.header('Access-Control-Allow-Origin', '*')
+      // RFC 9449 §8, §9: a browser client reads the nonce to use, and UserInfo's DPoP challenge.
+      reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)
+    }
     done()
   })
   for (const [path, methods] of CORS_ENDPOINTS) {

@@ -38,5 +38,13 @@ export function queryOf(url: string): ReadonlyMap<string, string> {
 
 /** What a client-authenticated endpoint reads: the form and the Authorization header. */
 export function clientRequestOf(request: FastifyRequest): ClientAuthInput {
-  return { params: formOf(request.body), authorization: request.headers.authorization, address: request.ip }
+  const { authorization, dpop } = request.headers
+  return {
+    params: formOf(request.body),
+    authorization,
+    address: request.ip,
+    // RFC 9449 §4.3 item 1: more than one DPoP header is refused, so repeated ones are joined, never picked.
+    dpop: Array.isArray(dpop) ? dpop.join(', ') : dpop,
+    method: request.method,
+  }
 }

@@ -1,5 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { InsufficientScope, InvalidClient, InvalidToken, TooManyRequests } from '../core/index.ts'
+import {
+  DPOP_ALGORITHMS,
+  InsufficientScope,
+  InvalidClient,
+  InvalidDpopProof,
+  InvalidToken,
+  TooManyRequests,
+  UseDpopNonce,
+} from '../core/index.ts'
 import type { EndpointResult } from '../core/model/endpoint-result.ts'
 import { type CookiePolicy, writeCookie } from './cookies.ts'
 import type { Csrf } from './csrf.ts'
@@ -23,11 +31,26 @@ export interface BrowserSide extends ReplySide {
 const isBrowserSide = (side: ReplySide): side is BrowserSide => 'csrf' in side
 
 /** RFC 6750 §3: auth-params are quoted strings, so a quote or backslash in a value is escaped (RFC 9110 §5.6.4). */
-function bearerChallenge(error: InvalidToken | InsufficientScope): string {
-  if (error instanceof InvalidToken && error.tokenMissing) return 'Bearer realm="keyward"'
-  const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`
+
+/** RFC 9449 §7.1: the DPoP challenge names the algorithms proofs may use. */
+const DPOP_SCHEME = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`
+
+/**
+ * The challenges of a refused access token, in one place. No token at all: the schemes the resource takes (both
+ * at UserInfo), without error (RFC 6750 §3.1, RFC 9449 §7.1). A token presented or bound as DPoP, or a bad proof: the DPoP challenge
+ * (RFC 9449 §7.1; a 401 always has one, RFC 9110 §15.5.2). Otherwise the Bearer challenge of RFC 6750 §3.
+ */
+function tokenChallenge(error: InvalidToken | InsufficientScope | InvalidDpopProof | UseDpopNonce): string {
+  if (error instanceof InvalidToken && error.tokenMissing) {
+    return error.acceptsDpop ? `Bearer realm="keyward", ${DPOP_SCHEME}` : 'Bearer realm="keyward"'
+  }
   const scope = error instanceof InsufficientScope ? `, scope=${quoted(error.scope)}` : ''
-  return `Bearer realm="keyward", error="${error.code}", error_description=${quoted(error.description)}${scope}`
+  const described = `error="${error.code}", error_description=${quoted(error.description)}${scope}`
+  if (error instanceof InvalidDpopProof || error instanceof UseDpopNonce || error.scheme === 'DPoP') {
+    return `${DPOP_SCHEME}, ${described}`
+  }
+  return `Bearer realm="keyward", ${described}`
 }
 
 /**
@@ -47,10 +70,18 @@ export function send(
   if (error instanceof InvalidClient && error.usedBasic && result.kind === 'json') {
     reply.header('WWW-Authenticate', 'Basic realm="keyward"')
   }
-  // RFC 6750 §3: a refused bearer token is answered with a Bearer challenge; no error when there was no token.
-  if (error instanceof InvalidToken || error instanceof InsufficientScope) {
-    reply.header('WWW-Authenticate', bearerChallenge(error))
+  // RFC 6750 §3 and RFC 9449 §7.1: a refused access token is answered with a challenge; no error when there was
+  // no token. A bad DPoP proof at the token endpoint is a 400 without one (RFC 9449 §5).
+  if (
+    error instanceof InvalidToken ||
+    error instanceof InsufficientScope ||
+    ((error instanceof InvalidDpopProof || error instanceof UseDpopNonce) && error.status === 401)
+  ) {
+    reply.header('WWW-Authenticate', tokenChallenge(error))
   }
+  // RFC 9449 §8.1, §9: the nonce to retry with, or a fresh one for the next proofs.
+  const dpopNonce = error instanceof UseDpopNonce ? error.nonce : result.dpopNonce
+  if (dpopNonce !== undefined) reply.header('DPoP-Nonce', dpopNonce)
   if (session !== undefined) {
     if (!isBrowserSide(side)) throw new Error('A session can only be started where replies go to a browser.')
     writeCookie(reply, SESSION_COOKIE, session.id, side.cookies, session.maxAgeSeconds)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { basicAuthorization, postToken } from '../support/oauth-client.ts'
 import { jsonOf, runCli, serverAtHome, clientsCreate } from '../support/cli.ts'
+import { dpopKey, dpopProof } from '../support/dpop.ts'
 
 interface DescribedClient {
   readonly client_id: string
@@ -42,6 +43,52 @@ describe('keyward clients', () => {
     assert.equal(wrong.status, 401)
     // architecture §5: only the digest is at rest.
     assert.equal(JSON.stringify(home.rows('clients')).includes(secret), false)
+  })
+
+  test('create --jwks-uri registers a private_key_jwt client by where it publishes its keys', async () => {
+    const created = jsonOf<DescribedClient & { jwks_uri?: string }>(
+      await cli(
+        ...clientsCreate('Key job', {
+          'grant-types': 'client_credentials',
+          'auth-method': 'private_key_jwt',
+          'jwks-uri': 'https://keys.example/jwks.json',
+          json: true,
+        }),
+      ),
+    )
+    assert.equal(created.token_endpoint_auth_method, 'private_key_jwt')
+    assert.equal(created.jwks_uri, 'https://keys.example/jwks.json')
+    assert.equal(created.client_secret, undefined)
+    const plain = await cli(
+      ...clientsCreate('Plain key job', {
+        'grant-types': 'client_credentials',
+        'auth-method': 'private_key_jwt',
+        'jwks-uri': 'http://keys.example/jwks.json',
+      }),
+    )
+    assert.notEqual(plain.code, 0)
+    assert.match(plain.stderr, /not an https URL/)
+  })
+
+  test('create --require-dpop: the running server refuses the client a token without a DPoP proof', async () => {
+    const created = jsonOf<DescribedClient & { dpop_bound_access_tokens: boolean }>(
+      await cli(
+        ...clientsCreate('DPoP job', {
+          'grant-types': 'client_credentials',
+          'require-dpop': true,
+          json: true,
+        }),
+      ),
+    )
+    assert.equal(created.dpop_bound_access_tokens, true)
+    const authorization = basicAuthorization(created.client_id, created.client_secret ?? '')
+    const refused = await postToken(server, { grant_type: 'client_credentials' }, { authorization })
+    assert.equal(refused.status, 400)
+    assert.equal(refused.json.error, 'invalid_dpop_proof')
+    const key = await dpopKey()
+    const dpop = await dpopProof(key, { htu: `${server.issuer}/token` })
+    const bound = await postToken(server, { grant_type: 'client_credentials' }, { authorization, dpop })
+    assert.equal(bound.json.token_type, 'DPoP')
   })
 
   test('rotate-secret: the new secret works at once at the running server, the old one no longer', async () => {

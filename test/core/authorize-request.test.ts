@@ -9,8 +9,10 @@ import {
 import { ConsentRequired, LoginRequired } from '../../src/core/errors.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Consent } from '../../src/core/model/consent.ts'
+import { serverTarget } from '../../src/core/resources/audience.ts'
+import { testConfig, webClient } from '../support/fixtures.ts'
 
-import { webClient } from '../support/fixtures.ts'
+const config = testConfig()
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
 const at = new Date('2026-01-01T00:00:00Z')
@@ -56,7 +58,7 @@ function validate(params: Record<string, string | undefined>): Promise<Authoriza
   const entries = Object.entries({ ...codeRequest, ...params }).filter(
     (entry): entry is [string, string] => entry[1] !== undefined,
   )
-  return validateAuthorizationRequest(new Map(entries), findClient)
+  return validateAuthorizationRequest(new Map(entries), findClient, async () => serverTarget(config))
 }
 
 async function valid(params: Record<string, string | undefined>): Promise<AuthorizationRequest> {
@@ -250,6 +252,7 @@ describe('nextStep', () => {
     userId: 'u1',
     clientId: 'web',
     scope,
+    resources: [],
     createdAt: at,
     updatedAt: at,
   })

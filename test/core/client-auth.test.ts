@@ -12,6 +12,7 @@ import { digest } from '../../src/core/protocol/digest.ts'
 import type { Config } from '../../src/core/config.ts'
 import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
+import { documentsFetch } from '../support/documents.ts'
 import { testClock } from '../support/clock.ts'
 import { publicClient, webClient } from '../support/fixtures.ts'
 
@@ -37,6 +38,7 @@ const depsWith = (lookup: ClientLookup, clock = testClock()): ClientAuthDeps => 
   config: { issuer: ISSUER } as Config,
   clock,
   replay: memoryReplayCache(clock),
+  fetch: documentsFetch(),
 })
 
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)

@@ -73,6 +73,14 @@ describe('registration problems', () => {
       [{ lifetimes: { accessToken: 2 * day } }, /Access tokens live 2 days/],
       [{ scopes: ['profile', 'admin'] }, /scope admin is not defined/],
       [{ defaultScopes: ['write'] }, /default scope write is not among the client's scopes/],
+      [
+        {
+          grantTypes: ['authorization_code', 'implicit'],
+          allowLegacy: ['implicit'],
+          dpopBoundAccessTokens: true,
+        },
+        /requires DPoP cannot use the implicit flow/,
+      ],
     ]
     for (const [overrides, problem] of cases) {
       const problems = problemsOf(overrides)
@@ -152,6 +160,57 @@ describe('registration refuses exactly what keyward lint calls an error', () => 
     const finding = lintServer(config, [client]).find(({ id }) => id === 'access-token-lifetime-long')
     assert.equal(finding?.severity, 'warning')
     assert.deepEqual(clientErrors(config, client), [])
+  })
+})
+
+describe('a security profile is enforced at registration (FAPI 2.0)', () => {
+  const keys = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }
+
+  test('a client that meets it is registered, held to the profile', () => {
+    const { client, secret } = registerClient(
+      { ...webApp, securityProfile: 'fapi2', tokenEndpointAuthMethod: 'private_key_jwt', jwks: keys },
+      deps,
+    )
+    assert.equal(client.securityProfile, 'fapi2')
+    assert.equal(secret, null)
+  })
+
+  test('a secret, a public client or a legacy grant is refused with the profile named', () => {
+    assert.deepEqual(problemsOf({ securityProfile: 'fapi2' }), [
+      'The FAPI 2.0 Security Profile requires private_key_jwt; this client uses client_secret_basic.',
+    ])
+    const publicApp = problemsOf({
+      securityProfile: 'fapi2',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+    })
+    assert.ok(
+      publicApp.some((problem) => /admits confidential clients only/.test(problem)),
+      publicApp.join('\n'),
+    )
+    const password = problemsOf({
+      securityProfile: 'fapi2',
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwks: keys,
+      grantTypes: ['authorization_code', 'password'],
+      allowLegacy: ['password'],
+    })
+    assert.deepEqual(password, ['The FAPI 2.0 Security Profile forbids password, which this client has.'])
+  })
+
+  test("the server's defaultSecurityProfile holds a client registered without one; null opts out", () => {
+    const strict = { ...deps, config: testConfig({ defaultSecurityProfile: 'fapi2' }) }
+    assert.throws(() => registerClient(webApp, strict), /FAPI 2\.0 Security Profile requires private_key_jwt/)
+    const keyed = { ...webApp, tokenEndpointAuthMethod: 'private_key_jwt', jwks: keys } as const
+    assert.equal(registerClient(keyed, strict).client.securityProfile, 'fapi2')
+    assert.equal(registerClient({ ...webApp, securityProfile: null }, strict).client.securityProfile, null)
+    assert.equal(registerClient(webApp, deps).client.securityProfile, null)
+  })
+
+  test('require_pushed_authorization_requests is kept as registered, off by default', () => {
+    assert.equal(registerClient(webApp, deps).client.requirePushedAuthorizationRequests, false)
+    const pushing = registerClient({ ...webApp, requirePushedAuthorizationRequests: true }, deps)
+    assert.equal(pushing.client.requirePushedAuthorizationRequests, true)
   })
 })
 

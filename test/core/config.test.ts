@@ -27,7 +27,9 @@ describe('parseConfig', () => {
       refreshAbsolute: 90 * 86400,
       session: 8 * 3600,
       deviceCode: 600,
+      pushedRequest: 60,
     })
+    assert.equal(config.requirePushedAuthorizationRequests, false)
     assert.equal(config.refreshGracePeriod, 0)
     assert.ok(config.scopes.length > 0)
   })

@@ -16,6 +16,7 @@ import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { testClock } from '../support/clock.ts'
+import { documentsFetch } from '../support/documents.ts'
 
 // RFC 7523 §2.2 and §3 (OpenID Connect Core §9): clients that prove themselves with a JWT signed by their key.
 
@@ -42,7 +43,7 @@ function register(registration: Partial<ClientRegistration>, clock = testClock()
 }
 
 /** A client store holding one client, and the dependencies client authentication runs with. */
-function setUp(client: Client) {
+function setUp(client: Client, fetch = documentsFetch()) {
   const clock = testClock(new Date())
   const stores = {
     clients: { get: async (id: string) => (id === client.id ? client : null) },
@@ -54,6 +55,7 @@ function setUp(client: Client) {
     config,
     clock,
     replay: memoryReplayCache(clock),
+    fetch,
   }
   return { clock, deps }
 }
@@ -203,5 +205,50 @@ describe('private_key_jwt: client authentication (RFC 7523 §3)', () => {
     await assert.rejects(authenticateClient(mismatch, deps), InvalidRequest)
     const both = withAssertion(await assertion(client), { client_secret: 's' })
     await assert.rejects(authenticateClient(both, deps), /Use one client authentication method/)
+  })
+})
+
+describe('private_key_jwt: keys published at a jwks_uri', () => {
+  const JWKS_URI = 'https://client.example/jwks.json'
+
+  test('a jwks_uri is registered instead of keys, and must be https', () => {
+    const { client } = register({ jwks: { jwksUri: JWKS_URI } })
+    assert.deepEqual(client.jwks, { jwksUri: JWKS_URI })
+    assert.throws(
+      () => register({ jwks: { jwksUri: 'http://client.example/jwks.json' } }),
+      /not an https URL/,
+    )
+  })
+
+  test('the keys are fetched through the outbound fetch, from its cache until a kid is new', async () => {
+    const { client } = register({ jwks: { jwksUri: JWKS_URI } })
+    const fetch = documentsFetch({ [JWKS_URI]: { keys: [publicJwk] } })
+    const { deps } = setUp(client, fetch)
+    assert.equal((await authenticateClient(withAssertion(await assertion(client)), deps)).id, client.id)
+    assert.deepEqual(fetch.fetched, [JWKS_URI])
+
+    // The client rotates to a new key: the first assertion signed with it makes Keyward look again, once.
+    const rotated = await generateKeyPair('ES256', { extractable: true })
+    const newJwk = { ...(await exportJWK(rotated.publicKey)), kid: 'key-2', alg: 'ES256' }
+    fetch.documents[JWKS_URI] = { keys: [publicJwk, newJwk] }
+    const signedWithNew = await new SignJWT(claimsOf(client))
+      .setProtectedHeader({ alg: 'ES256', kid: 'key-2' })
+      .sign(rotated.privateKey)
+    assert.equal((await authenticateClient(withAssertion(signedWithNew), deps)).id, client.id)
+    assert.deepEqual(fetch.fetched, [JWKS_URI, JWKS_URI, `${JWKS_URI} (refresh)`])
+  })
+
+  test('keys that cannot be fetched, or a document that is no key set, are invalid_client with the reason', async () => {
+    const { client } = register({ jwks: { jwksUri: JWKS_URI } })
+    const unreachable = setUp(client, documentsFetch()).deps
+    await assert.rejects(
+      authenticateClient(withAssertion(await assertion(client)), unreachable),
+      (error: unknown) => error instanceof InvalidClient && /could not be fetched/.test(error.description),
+    )
+    const notKeys = setUp(client, documentsFetch({ [JWKS_URI]: { hello: 'world' } })).deps
+    await assert.rejects(
+      authenticateClient(withAssertion(await assertion(client)), notKeys),
+      (error: unknown) => error instanceof InvalidClient && /does not hold a JWK set/.test(error.description),
+    )
   })
 })

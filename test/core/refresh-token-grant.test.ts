@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { CoreContext } from '../../src/core/context.ts'
 import { OAuthError } from '../../src/core/errors.ts'
 import { refreshTokenGrant } from '../../src/core/grants/refresh-token.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
-import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
-import { storedPeople } from '../../src/core/users.ts'
-import { createMemoryStores } from '../../src/store/memory/stores.ts'
-import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
-import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
-import { cryptoRandom } from '../../src/system.ts'
-import { testClock } from '../support/clock.ts'
-import { recordingSink } from '../support/events.ts'
+import { serverTarget } from '../../src/core/resources/audience.ts'
+import { memoryCore } from '../support/core-context.ts'
 import * as make from '../support/fixtures.ts'
 import { testConfig } from '../support/fixtures.ts'
 
@@ -22,32 +15,8 @@ import { testConfig } from '../support/fixtures.ts'
 
 const ADDRESS = '192.0.2.7'
 
-async function core(settings: { refreshGracePeriod?: number } = {}) {
-  const config = testConfig(settings)
-  const clock = testClock()
-  const stores = createMemoryStores()
-  const events = recordingSink()
-  const deps = {
-    secret: config.secret,
-    clock,
-    random: cryptoRandom,
-    algorithm: config.signingAlgorithm,
-    events,
-  }
-  const keys = await openKeyRing(stores.keys, deps)
-  events.events.length = 0
-  const context: CoreContext = {
-    config,
-    stores,
-    people: storedPeople(stores.users),
-    clock,
-    random: cryptoRandom,
-    keys,
-    throttle: memoryThrottle(clock),
-    replay: memoryReplayCache(clock),
-    events,
-  }
-  return { context, stores, clock, events: events.events }
+function core(settings: { refreshGracePeriod?: number } = {}) {
+  return memoryCore(testConfig(settings))
 }
 
 type Core = Awaited<ReturnType<typeof core>>
@@ -57,16 +26,25 @@ async function granted({ context, stores }: Core, overrides: Partial<Client> = {
   const owner = { client: make.client(overrides), user: make.user() }
   await stores.clients.create(owner.client)
   await stores.users.create(owner.user)
-  const grant = make.grant(owner)
+  // The server-wide audience: a grant for no registered resource.
+  const grant = make.grant(owner, { resources: [] })
   await stores.grants.create(grant)
-  const tokens = await issueGrantTokens(stores, { client: owner.client, grant, scope: grant.scope }, context)
+  const target = serverTarget(context.config)
+  const tokens = await issueGrantTokens(
+    stores,
+    { client: owner.client, grant, scope: grant.scope, target, dpopJkt: null },
+    context,
+  )
   assert.ok(tokens.refreshToken)
   return { ...owner, grant, tokens, refreshToken: tokens.refreshToken }
 }
 
 function refresh({ context }: Core, client: Client, refreshToken: string | undefined, scope: string[] = []) {
   assert.ok(refreshToken, 'a refresh token was issued')
-  return refreshTokenGrant.issue({ refreshToken, scope }, { ...context, client, address: ADDRESS })
+  return refreshTokenGrant.issue(
+    { refreshToken, scope, resources: [] },
+    { ...context, client, address: ADDRESS, dpopJkt: null },
+  )
 }
 
 const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code

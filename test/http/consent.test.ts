@@ -170,3 +170,32 @@ describe('consent page', () => {
     assert.equal(formOn(result.body)?.action, '/login')
   })
 })
+
+describe('consent page: where the person goes, and who they are', () => {
+  test("shows the redirect URI's host", async () => {
+    const { page } = await consentPage()
+    const host = new URL(client.redirectUris[0] ?? '').host
+    assert.match(page.body, new RegExp(`Afterwards you will be sent to <strong>${host}</strong>\\.`))
+  })
+
+  test('"Not you?" signs in again for the same request, and the other person consents', async () => {
+    const { browser, page } = await consentPage('profile read', 'switch-state')
+    const href = /<a href="([^"]*)">Not you\? Use another account<\/a>/.exec(page.body)?.[1]
+    assert.ok(href, 'the page offers another account')
+    const link = new URL(href.replaceAll('&amp;', '&'), server.issuer)
+    assert.equal(link.pathname, '/authorize')
+    assert.equal(link.searchParams.get('prompt'), 'login')
+    assert.equal(link.searchParams.get('state'), 'switch-state', 'the same request')
+    assert.equal(link.searchParams.get('client_id'), client.id)
+
+    const login = await browser.get(`${link.pathname}${link.search}`)
+    assert.equal(formOn(login.body)?.action, '/login', 'the signed-in browser is asked to sign in')
+    const other = await server.user()
+    const consent = await submit(browser, login, { username: other.username, password: other.password })
+    assert.match(consent.body, new RegExp(`Signed in as <strong>${other.username}</strong>`))
+    const location = redirectOf(await submit(browser, consent, { decision: 'approve' }))
+    assert.equal(location.searchParams.get('state'), 'switch-state')
+    codeOf(location)
+    assert.ok(await server.core.stores.consents.get(other.id, client.id), 'the other person consented')
+  })
+})

@@ -16,6 +16,8 @@ const CORS_ENDPOINTS = [
   ['/token', 'POST'],
   ['/revoke', 'POST'],
   ['/device_authorization', 'POST'],
+  // RFC 9126 §2.1: a public client pushes as it calls /token.
+  ['/par', 'POST'],
   ['/.well-known/oauth-authorization-server', 'GET'],
   ['/jwks.json', 'GET'],
 ] as const

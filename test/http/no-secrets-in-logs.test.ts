@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, test } from 'node:test'
 import { startTestServer, type TestServer } from '../support/server.ts'
-import { basicAuthorization, postToken, redeemCode } from '../support/oauth-client.ts'
+import { basicAuthorization, postJson, postToken, redeemCode } from '../support/oauth-client.ts'
 import { codeOf, codeRequest, formOn, newBrowser, newPkce, submit } from '../support/flow.ts'
 
 // The most verbose level: whatever any layer logs, it must not be a credential.
@@ -73,6 +73,46 @@ test('architecture §5: no password, code, token, secret, session id or CSRF val
     ),
   )
   remember('second code', secondCode)
+  // A pushed request (RFC 9126): its request_uri stands for the request until it is used.
+  const pushed = await postJson(
+    server,
+    '/par',
+    Object.fromEntries(codeRequest(web.client, pkce, { scope: 'read' })),
+    {
+      authorization: basicAuthorization(web.client.id, web.secret ?? ''),
+    },
+  )
+  const requestUri = String(pushed.json.request_uri)
+  remember('request_uri', requestUri)
+  const pushedCode = codeOf(
+    new URL(
+      (
+        await browser.get(
+          `/authorize?${new URLSearchParams({ client_id: web.client.id, request_uri: requestUri })}`,
+        )
+      ).location ?? '',
+    ),
+  )
+  remember('code of a pushed request', pushedCode)
+
+  // The account page: a wrong current password, then a password change.
+  const account = await browser.get('/account')
+  const passwordForm = (body: string) =>
+    formOn(body.slice(body.indexOf('<form method="post" action="/account/password">')))
+  const newPassword = `new-${randomBytes(12).toString('base64url')}`
+  remember('new password', newPassword)
+  const change = (current: string, page: typeof account) =>
+    browser.post('/account/password', {
+      ...passwordForm(page.body)?.fields,
+      current_password: current,
+      new_password: newPassword,
+      confirm_password: newPassword,
+    })
+  const wrongCurrent = `wrong-current-${randomBytes(12).toString('base64url')}`
+  remember('wrong current password', wrongCurrent)
+  const refusedChange = await change(wrongCurrent, account)
+  assert.equal(refusedChange.status, 400)
+  assert.equal((await change(password, refusedChange)).status, 200)
 
   const logged = server.logs.join('\n')
   assert.ok(server.logs.length > 20, 'the server did log the requests')

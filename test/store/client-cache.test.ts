@@ -41,6 +41,10 @@ function fakeStore() {
       async delete(id) {
         return rows.delete(id)
       },
+      async recordFirstUse() {},
+      async deleteUnusedDynamic() {
+        return []
+      },
     } satisfies ClientStore,
   }
   return fake

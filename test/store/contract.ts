@@ -24,13 +24,19 @@ const schemaTables = [
   'consents',
   'device_codes',
   'grants',
+  'initial_access_tokens',
+  'pushed_authorization_requests',
   'refresh_tokens',
+  'resources',
   'schema_migrations',
   'sessions',
   'sign_in_unlocks',
   'signing_keys',
   'users',
 ]
+
+const byIdentifier = (a: { identifier: string }, b: { identifier: string }) =>
+  a.identifier < b.identifier ? -1 : 1
 
 /** Racers for every single-use operation: enough that, on a pool, several run truly at once. */
 const racers = 20
@@ -208,6 +214,154 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     })
   })
 
+  describe('dynamically registered clients', () => {
+    it('round-trip their registration, links absent or present', async ({ stores }) => {
+      const full = make.dynamicClient()
+      const bare = make.dynamicClient({
+        dynamicRegistration: { accessTokenDigest: make.newDigest(), links: {}, firstUsedAt: at(5) },
+      })
+      await stores.clients.create(full)
+      await stores.clients.create(bare)
+      assert.deepEqual(await stores.clients.get(full.id), full)
+      assert.deepEqual(await stores.clients.get(bare.id), bare)
+    })
+
+    it('record their first use once, and never touch an operator client', async ({ stores }) => {
+      const dynamic = make.dynamicClient()
+      const operators = make.client()
+      await stores.clients.create(dynamic)
+      await stores.clients.create(operators)
+      await stores.clients.recordFirstUse(dynamic.id, at(10))
+      await stores.clients.recordFirstUse(dynamic.id, at(20))
+      await stores.clients.recordFirstUse(operators.id, at(10))
+      await stores.clients.recordFirstUse('nobody', at(10))
+      assert.deepEqual((await stores.clients.get(dynamic.id))?.dynamicRegistration?.firstUsedAt, at(10))
+      assert.deepEqual(await stores.clients.get(operators.id), operators)
+    })
+
+    it('unused ones created before the cut-off are deleted with what hangs off them', async ({ stores }) => {
+      const doomed = make.dynamicClient({ createdAt: at(1) })
+      const young = make.dynamicClient({ createdAt: at(100) })
+      const used = make.dynamicClient({ createdAt: at(1) })
+      const operators = make.client({ createdAt: at(1) })
+      for (const client of [doomed, young, used, operators]) await stores.clients.create(client)
+      await stores.clients.recordFirstUse(used.id, at(2))
+      const user = make.user()
+      await stores.users.create(user)
+      const seeded = await seedEverything(stores, { client: doomed, user })
+      assert.deepEqual(await stores.clients.deleteUnusedDynamic(at(50)), [doomed.id])
+      assert.equal(await stores.clients.get(doomed.id), null)
+      await assertGone(stores, seeded)
+      for (const kept of [young, used, operators]) assert.notEqual(await stores.clients.get(kept.id), null)
+      assert.deepEqual(await stores.clients.deleteUnusedDynamic(at(50)), [])
+    })
+  })
+
+  describe('initial access tokens', () => {
+    it('round-trip, list in order of creation and delete by id', async ({ stores }) => {
+      const first = make.initialAccessToken({ createdAt: at(1), usesLeft: 3 })
+      const second = make.initialAccessToken({ createdAt: at(2) })
+      await stores.initialAccessTokens.create(second)
+      await stores.initialAccessTokens.create(first)
+      assert.deepEqual(await stores.initialAccessTokens.list(), [first, second])
+      await assert.rejects(stores.initialAccessTokens.create(first))
+      assert.equal(await stores.initialAccessTokens.delete(first.id), true)
+      assert.equal(await stores.initialAccessTokens.delete(first.id), false)
+      assert.deepEqual(await stores.initialAccessTokens.list(), [second])
+    })
+
+    it('spend a use until none is left, and never once expired', async ({ stores }) => {
+      const token = make.initialAccessToken({ usesLeft: 2, expiresAt: at(60) })
+      await stores.initialAccessTokens.create(token)
+      assert.deepEqual(await stores.initialAccessTokens.spend(token.digest, at(1)), { ...token, usesLeft: 1 })
+      assert.equal(await stores.initialAccessTokens.spend(make.newDigest(), at(1)), null)
+      assert.equal(await stores.initialAccessTokens.spend(token.digest, at(60)), null, 'expired')
+      assert.deepEqual(await stores.initialAccessTokens.spend(token.digest, at(2)), { ...token, usesLeft: 0 })
+      assert.equal(await stores.initialAccessTokens.spend(token.digest, at(3)), null, 'used up')
+    })
+
+    it(`of ${racers} racing spends, no more succeed than the token has uses`, async ({ stores }) => {
+      const token = make.initialAccessToken({ usesLeft: 3 })
+      await stores.initialAccessTokens.create(token)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () =>
+          stores.transaction((tx) => tx.initialAccessTokens.spend(token.digest, at(1))),
+        ),
+      )
+      assert.equal(results.filter((result) => result !== null).length, 3)
+    })
+
+    it('a spend in a transaction that fails is given back', async ({ stores }) => {
+      const token = make.initialAccessToken()
+      await stores.initialAccessTokens.create(token)
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          await tx.initialAccessTokens.spend(token.digest, at(1))
+          throw new Error('the registration was refused')
+        }),
+      )
+      assert.deepEqual(await stores.initialAccessTokens.list(), [token])
+    })
+
+    it('deleteSpent removes the expired and the used up, and nothing else', async ({ stores }) => {
+      const expired = make.initialAccessToken({ expiresAt: at(10) })
+      const usedUp = make.initialAccessToken({ usesLeft: 0 })
+      const live = make.initialAccessToken({ expiresAt: at(100) })
+      for (const token of [expired, usedUp, live]) await stores.initialAccessTokens.create(token)
+      assert.equal(await stores.initialAccessTokens.deleteSpent(at(50)), 2)
+      assert.deepEqual(await stores.initialAccessTokens.list(), [live])
+    })
+  })
+
+  describe('resources', () => {
+    it('round-trip every field, list by identifier, and delete', async ({ stores }) => {
+      const full = make.resource({ identifier: 'https://b.example/api?tenant="ü"' })
+      const bare = make.resource({
+        identifier: 'urn:a:resource',
+        scopes: [],
+        accessTokenFormat: null,
+        accessTokenLifetime: null,
+        serveMetadata: false,
+      })
+      await stores.resources.create(full)
+      await stores.resources.create(bare)
+      assert.deepEqual(await stores.resources.get(full.identifier), full)
+      assert.deepEqual(await stores.resources.get(bare.identifier), bare)
+      assert.equal(await stores.resources.get('https://b.example/api'), null, 'identifiers match exactly')
+      assert.deepEqual(await stores.resources.list(), [full, bare].sort(byIdentifier))
+      await assert.rejects(stores.resources.create(make.resource({ identifier: full.identifier })))
+      assert.equal(await stores.resources.delete(full.identifier), true)
+      assert.equal(await stores.resources.delete(full.identifier), false)
+      assert.deepEqual(await stores.resources.list(), [bare])
+    })
+
+    it("a client's default resources and the resources of codes, device codes and grants round-trip", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      assert.deepEqual(
+        (await stores.clients.get(owner.client.id))?.defaultResources,
+        owner.client.defaultResources,
+      )
+      const grant = make.grant(owner, { resources: ['https://photos.example/api', 'urn:x'] })
+      await stores.grants.create(grant)
+      assert.deepEqual((await stores.grants.get(grant.id))?.resources, grant.resources)
+      const none = make.grant(owner, { resources: [] })
+      await stores.grants.create(none)
+      assert.deepEqual((await stores.grants.get(none.id))?.resources, [])
+      const code = make.code(owner, { resources: ['urn:x', 'https://a.example/'] })
+      await stores.codes.create(code)
+      const consumed = await stores.codes.consume(code.digest, at(1))
+      assert.equal(consumed.kind, 'ok')
+      if (consumed.kind === 'ok') assert.deepEqual(consumed.record.resources, code.resources)
+      const device = make.deviceCode(owner.client, { resources: ['https://tv.example/'] })
+      await stores.deviceCodes.create(device)
+      assert.deepEqual((await stores.deviceCodes.getByDeviceCode(device.deviceCodeDigest))?.resources, [
+        'https://tv.example/',
+      ])
+    })
+  })
+
   describe('sign-in unlocks', () => {
     it('keeps the last unlock per username', async ({ stores }) => {
       assert.equal(await stores.signInUnlocks.lastUnlock('alice'), null)
@@ -370,6 +524,16 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.deepEqual(await stores.codes.consume(make.newDigest(), at(3)), { kind: 'missing' })
     })
 
+    it('keeps the DPoP key a code is bound to (RFC 9449 §10), or none', async ({ stores }) => {
+      const owner = await owners(stores)
+      const bound = make.code(owner)
+      const unbound = make.code(owner, { dpopJkt: null, nonce: null })
+      await stores.codes.create(bound)
+      await stores.codes.create(unbound)
+      assert.deepEqual(await stores.codes.consume(bound.digest, at(1)), { kind: 'ok', record: bound })
+      assert.deepEqual(await stores.codes.consume(unbound.digest, at(1)), { kind: 'ok', record: unbound })
+    })
+
     it('consume leaves expiry to the caller: an expired code is still ok once', async ({ stores }) => {
       const owner = await owners(stores)
       const expired = make.code(owner, { expiresAt: at(-1) })
@@ -433,6 +597,20 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal((await stores.codes.consume(theirs.digest, at(2))).kind, 'ok')
     })
 
+    it("deleteUnusedByUser with a client removes only that client's unused codes of the user", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const otherClient = make.client()
+      await stores.clients.create(otherClient)
+      const mine = make.code(owner)
+      const otherApps = make.code({ client: otherClient, user: owner.user })
+      for (const item of [mine, otherApps]) await stores.codes.create(item)
+      assert.equal(await stores.codes.deleteUnusedByUser(owner.user.id, owner.client.id), 1)
+      assert.equal((await stores.codes.consume(mine.digest, at(2))).kind, 'missing')
+      assert.equal((await stores.codes.consume(otherApps.digest, at(2))).kind, 'ok')
+    })
+
     it('deleteExpired removes codes that expired before the instant and counts them', async ({ stores }) => {
       const owner = await owners(stores)
       const old = make.code(owner, { expiresAt: at(10) })
@@ -443,6 +621,80 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal((await stores.codes.consume(old.digest, at(21))).kind, 'missing')
       assert.equal((await stores.codes.consume(edge.digest, at(21))).kind, 'ok')
       assert.equal((await stores.codes.consume(fresh.digest, at(21))).kind, 'ok')
+    })
+  })
+
+  describe('pushed authorization requests', () => {
+    it('round-trip, then consume gives ok once (marked used), reused after, missing when unknown', async ({
+      stores,
+    }) => {
+      const { client } = await owners(stores)
+      const pushed = make.pushedRequest(client)
+      await stores.pushedRequests.create(pushed)
+      assert.deepEqual(await stores.pushedRequests.get(pushed.digest), pushed)
+      const used = { ...pushed, usedAt: at(1) }
+      assert.deepEqual(await stores.pushedRequests.consume(pushed.digest, at(1)), {
+        kind: 'ok',
+        record: used,
+      })
+      assert.deepEqual(await stores.pushedRequests.consume(pushed.digest, at(2)), {
+        kind: 'reused',
+        record: used,
+      })
+      assert.deepEqual(await stores.pushedRequests.get(pushed.digest), used)
+      assert.deepEqual(await stores.pushedRequests.consume(make.newDigest(), at(3)), { kind: 'missing' })
+      assert.equal(await stores.pushedRequests.get(make.newDigest()), null)
+      await assert.rejects(stores.pushedRequests.create(pushed), 'a digest is stored once')
+    })
+
+    it('refuses a request of a client that does not exist', async ({ stores }) => {
+      await assert.rejects(stores.pushedRequests.create(make.pushedRequest(make.client())))
+    })
+
+    it(`exactly one of ${racers} racing uses gets ok`, async ({ stores }) => {
+      const { client } = await owners(stores)
+      const pushed = make.pushedRequest(client)
+      await stores.pushedRequests.create(pushed)
+      const results = await Promise.all(
+        Array.from({ length: racers }, () => stores.pushedRequests.consume(pushed.digest, at(1))),
+      )
+      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+    })
+
+    it('deleteExpired removes requests that expired before the instant and counts them', async ({
+      stores,
+    }) => {
+      const { client } = await owners(stores)
+      const old = make.pushedRequest(client, { expiresAt: at(10) })
+      const edge = make.pushedRequest(client, { expiresAt: at(20) })
+      for (const item of [old, edge]) await stores.pushedRequests.create(item)
+      assert.equal(await stores.pushedRequests.deleteExpired(at(20)), 1)
+      assert.equal(await stores.pushedRequests.get(old.digest), null)
+      assert.deepEqual(await stores.pushedRequests.get(edge.digest), edge)
+    })
+
+    it('go with their client, and only with theirs', async ({ stores }) => {
+      const doomed = await owners(stores)
+      const kept = await owners(stores)
+      const theirs = make.pushedRequest(doomed.client)
+      const others = make.pushedRequest(kept.client)
+      for (const item of [theirs, others]) await stores.pushedRequests.create(item)
+      await stores.clients.delete(doomed.client.id)
+      assert.equal(await stores.pushedRequests.get(theirs.digest), null)
+      assert.deepEqual(await stores.pushedRequests.get(others.digest), others)
+    })
+
+    it('a use inside a transaction that fails is undone', async ({ stores }) => {
+      const { client } = await owners(stores)
+      const pushed = make.pushedRequest(client)
+      await stores.pushedRequests.create(pushed)
+      await assert.rejects(
+        stores.transaction(async (tx) => {
+          assert.equal((await tx.pushedRequests.consume(pushed.digest, at(1))).kind, 'ok')
+          throw new Error('rolled back')
+        }),
+      )
+      assert.equal((await stores.pushedRequests.consume(pushed.digest, at(2))).kind, 'ok')
     })
   })
 
@@ -457,6 +709,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         replaces: make.newDigest(),
         revokedAt: at(8),
         scope: [],
+        dpopJkt: null,
       })
       await stores.tokens.createRefreshToken(plain)
       await stores.tokens.createRefreshToken(used)
@@ -565,7 +818,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       const family = make.grant(owner)
       await stores.grants.create(family)
       const opaque = make.accessToken(family)
-      const jwt = make.clientJwt(owner.client, { audience: [], revokedAt: at(3) })
+      const jwt = make.clientJwt(owner.client, { audience: [], revokedAt: at(3), dpopJkt: null })
       await stores.tokens.createAccessToken(opaque)
       await stores.tokens.createAccessToken(jwt)
       assert.deepEqual(await stores.tokens.getAccessToken(opaque.key), opaque)
@@ -621,7 +874,12 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       const first = make.consent(owner)
       await stores.consents.put(first)
       assert.deepEqual(await stores.consents.get(owner.user.id, owner.client.id), first)
-      const replaced = make.consent(owner, { scope: ['photos:read'], createdAt: at(50), updatedAt: at(60) })
+      const replaced = make.consent(owner, {
+        scope: ['photos:read'],
+        resources: ['urn:example:print'],
+        createdAt: at(50),
+        updatedAt: at(60),
+      })
       await stores.consents.put(replaced)
       assert.deepEqual(await stores.consents.get(owner.user.id, owner.client.id), replaced)
       const second = make.consent({ client: otherClient, user: owner.user }, { scope: [] })
@@ -799,6 +1057,21 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       }
     })
 
+    it("denyApprovedByUser with a client denies only that client's approved codes of the user", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const otherClient = make.client()
+      await stores.clients.create(otherClient)
+      const approved = { status: 'approved', userId: owner.user.id } as const
+      const mine = make.deviceCode(owner.client, approved)
+      const otherApps = make.deviceCode(otherClient, approved)
+      for (const item of [mine, otherApps]) await stores.deviceCodes.create(item)
+      assert.equal(await stores.deviceCodes.denyApprovedByUser(owner.user.id, owner.client.id), 1)
+      assert.equal((await stores.deviceCodes.getByDeviceCode(mine.deviceCodeDigest))?.status, 'denied')
+      assert.deepEqual(await stores.deviceCodes.getByDeviceCode(otherApps.deviceCodeDigest), otherApps)
+    })
+
     it('deleteExpired removes expired device codes and counts them', async ({ stores }) => {
       const owner = await owners(stores)
       const old = make.deviceCode(owner.client, { expiresAt: at(10) })
@@ -968,10 +1241,25 @@ function atRestContract(open: () => Promise<StoreFixture>): void {
         accessToken: make.rawSecret(),
         session: make.rawSecret(),
         deviceCode: make.rawSecret(),
+        pushedRequestUri: make.rawSecret(),
         userCode: 'WDJBMJHT',
         password: 'correct horse battery staple',
+        registrationAccessToken: make.rawSecret(),
+        initialAccessToken: make.rawSecret(),
       }
       const owner = { client: make.client({ secretDigest: digest(raw.clientSecret) }), user: make.user() }
+      await stores.clients.create(
+        make.dynamicClient({
+          dynamicRegistration: {
+            accessTokenDigest: digest(raw.registrationAccessToken),
+            links: {},
+            firstUsedAt: null,
+          },
+        }),
+      )
+      await stores.initialAccessTokens.create(
+        make.initialAccessToken({ digest: digest(raw.initialAccessToken) }),
+      )
       await stores.clients.create(owner.client)
       await stores.users.create(owner.user)
       const family = make.grant(owner)
@@ -988,6 +1276,9 @@ function atRestContract(open: () => Promise<StoreFixture>): void {
       )
       await stores.consents.put(make.consent(owner))
       await stores.keys.create(make.signingKey())
+      await stores.pushedRequests.create(
+        make.pushedRequest(owner.client, { digest: digest(raw.pushedRequestUri) }),
+      )
 
       let rows = 0
       for (const table of tables) {

@@ -1,6 +1,7 @@
 import { after } from 'node:test'
 import { format } from 'node:util'
 import { main } from '../../src/cli/main.ts'
+import type { ConfigInput } from '../../src/core/config.ts'
 import { TEST_SECRET } from './fixtures.ts'
 import { startTestServer, type TestServer } from './server.ts'
 import { type SqliteFile, sqliteFile } from './sqlite-file.ts'
@@ -64,9 +65,11 @@ export function cliHome(): CliHome {
  * A CLI home and a test server on its database and secret, as an operator runs the CLI beside a running Keyward
  * (the secret encrypts the signing keys both read). Both go once the file's tests have run.
  */
-export async function serverAtHome(): Promise<{ home: CliHome; server: TestServer }> {
+export async function serverAtHome(
+  overrides: Partial<ConfigInput> = {},
+): Promise<{ home: CliHome; server: TestServer }> {
   const home = cliHome()
-  const server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET })
+  const server = await startTestServer({ databaseUrl: home.url, secret: TEST_SECRET, ...overrides })
   after(async () => {
     await server.close()
     home.remove()

@@ -7,6 +7,9 @@ import type { AuthorizationCode } from '../../src/core/model/code.ts'
 import type { Consent } from '../../src/core/model/consent.ts'
 import type { DeviceCode } from '../../src/core/model/device-code.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
+import type { PushedRequest } from '../../src/core/model/pushed-request.ts'
+import type { InitialAccessToken } from '../../src/core/model/initial-access-token.ts'
+import type { Resource } from '../../src/core/model/resource.ts'
 import type { Session } from '../../src/core/model/session.ts'
 import type { SigningKey } from '../../src/core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../src/core/model/token.ts'
@@ -75,8 +78,13 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     accessTokenFormat: 'jwt',
     lifetimes: {},
     canIntrospect: false,
+    requirePushedAuthorizationRequests: false,
+    securityProfile: null,
+    defaultResources: [],
+    dpopBoundAccessTokens: false,
     createdAt: epoch,
     updatedAt: epoch,
+    dynamicRegistration: null,
     ...overrides,
   }
 }
@@ -117,6 +125,8 @@ export const at = (seconds: number): Date => new Date(t0.getTime() + seconds * 1
 
 export const rawSecret = (): string => randomBytes(32).toString('base64url')
 export const newDigest = (): Digest => digest(rawSecret())
+/** A JWK thumbprint (RFC 7638) as a DPoP binding stores it: base64url of a SHA-256. */
+export const jkt = (): string => randomBytes(32).toString('base64url')
 
 export function client(overrides: Partial<Client> = {}): Client {
   return {
@@ -134,8 +144,43 @@ export function client(overrides: Partial<Client> = {}): Client {
     accessTokenFormat: 'opaque',
     lifetimes: { accessToken: 300, refreshIdle: 86_400, refreshAbsolute: 604_800 },
     canIntrospect: true,
+    requirePushedAuthorizationRequests: true,
+    securityProfile: 'fapi2',
+    defaultResources: ['https://photos.example/api?v=1', 'urn:example:print'],
+    dpopBoundAccessTokens: true,
     createdAt: t0,
     updatedAt: at(1),
+    dynamicRegistration: null,
+    ...overrides,
+  }
+}
+
+/** A client that registered itself (RFC 7591), never used yet, with every link it may register. */
+export function dynamicClient(overrides: Partial<Client> = {}): Client {
+  return client({
+    legacyFlows: [],
+    dynamicRegistration: {
+      accessTokenDigest: newDigest(),
+      links: {
+        clientUri: 'https://app.example/',
+        logoUri: 'https://app.example/logo.png',
+        tosUri: 'https://app.example/terms',
+        policyUri: 'https://app.example/privacy',
+        contacts: ['ops@app.example'],
+      },
+      firstUsedAt: null,
+    },
+    ...overrides,
+  })
+}
+
+export function initialAccessToken(overrides: Partial<InitialAccessToken> = {}): InitialAccessToken {
+  return {
+    id: `iat-${randomUUID()}`,
+    digest: newDigest(),
+    createdAt: t0,
+    expiresAt: at(3600),
+    usesLeft: 1,
     ...overrides,
   }
 }
@@ -164,6 +209,7 @@ export function grant(owner: { client: Client; user: User }, overrides: Partial<
     clientId: owner.client.id,
     userId: owner.user.id,
     scope: ['photos:read', 'photos:write'],
+    resources: ['https://photos.example/api', 'urn:example:print'],
     createdAt: t0,
     revokedAt: null,
     revokedReason: null,
@@ -184,12 +230,31 @@ export function code(
     redirectUri: 'https://app.example/cb?x=1&y=%20',
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     scope: ['photos:read'],
+    resources: ['https://photos.example/api'],
     expiresAt: at(60),
     grantId: null,
     createdAt: t0,
     nonce: 'n-0S6_WzA2Mj "ünïcode"',
     authTime: at(-45),
     sid: rawSecret(),
+    dpopJkt: jkt(),
+    ...overrides,
+  }
+}
+
+export function pushedRequest(client: Client, overrides: Partial<PushedRequest> = {}): PushedRequest {
+  return {
+    digest: newDigest(),
+    clientId: client.id,
+    parameters: {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: 'https://app.example/cb?x=1&y=%20',
+      state: 'ünïcode "quoted" & more',
+    },
+    createdAt: t0,
+    expiresAt: at(60),
+    usedAt: null,
     ...overrides,
   }
 }
@@ -207,6 +272,7 @@ export function refreshToken(of: Grant, overrides: Partial<RefreshToken> = {}): 
     rotatedAt: null,
     replaces: null,
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -223,6 +289,7 @@ export function accessToken(of: Grant, overrides: Partial<AccessTokenRecord> = {
     issuedAt: t0,
     expiresAt: at(600),
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -240,6 +307,7 @@ export function clientJwt(of: Client, overrides: Partial<AccessTokenRecord> = {}
     issuedAt: t0,
     expiresAt: at(600),
     revokedAt: null,
+    dpopJkt: jkt(),
     ...overrides,
   }
 }
@@ -249,6 +317,7 @@ export function consent(owner: { client: Client; user: User }, overrides: Partia
     userId: owner.user.id,
     clientId: owner.client.id,
     scope: ['photos:read', 'photos:write'],
+    resources: ['https://photos.example/api', 'urn:example:print'],
     createdAt: t0,
     updatedAt: at(5),
     ...overrides,
@@ -272,11 +341,25 @@ export function deviceCode(of: Client, overrides: Partial<DeviceCode> = {}): Dev
     userCodeDigest: newDigest(),
     clientId: of.id,
     scope: ['tv:watch'],
+    resources: ['https://tv.example/'],
     expiresAt: at(900),
     interval: 5,
     lastPolledAt: null,
     status: 'pending',
     userId: null,
+    createdAt: t0,
+    ...overrides,
+  }
+}
+
+export function resource(overrides: Partial<Resource> = {}): Resource {
+  return {
+    identifier: `https://api.example/${randomUUID()}?tenant="ü"`,
+    name: 'Photo "API" — ünïcode',
+    scopes: ['photos:read', 'photos:write'],
+    accessTokenFormat: 'opaque',
+    accessTokenLifetime: 120,
+    serveMetadata: true,
     createdAt: t0,
     ...overrides,
   }

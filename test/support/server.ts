@@ -31,7 +31,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: Partial<ConfigInput> = {},
-  options: { clock?: TestClock } = {},
+  options: { clock?: TestClock; trustedCertificates?: string } = {},
 ): Promise<TestServer> {
   const port = await freePort()
   const issuer = `http://127.0.0.1:${port}`
@@ -44,7 +44,12 @@ export async function startTestServer(
       done()
     },
   })
-  const server = await startServer(config, { clock, logStream })
+  const { trustedCertificates } = options
+  const server = await startServer(config, {
+    clock,
+    logStream,
+    ...(trustedCertificates === undefined ? {} : { trustedCertificates }),
+  })
   const deps = { config, clock, random: cryptoRandom }
   return {
     ...server,

@@ -1,6 +1,6 @@
 /** An RFC 6750 §3.1 error: answered to the API caller in `WWW-Authenticate`. */
 export abstract class BearerError extends Error {
-  abstract readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope'
+  abstract readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof'
   abstract readonly status: 400 | 401 | 403
   /** Safe to send to the caller; the cause stays in `cause` for the log. */
   readonly description: string
@@ -21,6 +21,12 @@ export class InvalidRequestError extends BearerError {
 /** RFC 6750 §3.1: expired, revoked, malformed, or not meant for this resource server. */
 export class InvalidTokenError extends BearerError {
   override readonly code = 'invalid_token'
+  override readonly status = 401
+}
+
+/** RFC 9449 §7.1: the DPoP proof is missing, malformed, replayed, or not for this request, token or key. */
+export class InvalidDpopProofError extends BearerError {
+  override readonly code = 'invalid_dpop_proof'
   override readonly status = 401
 }
 

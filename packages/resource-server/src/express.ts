@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { guard } from './guard.ts'
+import { bearerRequest, guard } from './guard.ts'
 import type { Verifier } from './verifier.ts'
 
 /** The parts of an Express request the middleware uses (structural: express is not a dependency). */
@@ -7,6 +7,7 @@ export interface ExpressRequestLike {
   readonly headers: IncomingHttpHeaders
   /** The full request target; `url` is rewritten inside mounted routers. */
   readonly originalUrl: string
+  readonly method: string
 }
 
 /** The parts of an Express response the middleware uses. */
@@ -23,16 +24,13 @@ export interface ExpressResponseLike {
  */
 export function requireScopeExpress(verifier: Verifier, ...scopes: readonly string[]) {
   return (req: ExpressRequestLike, res: ExpressResponseLike, next: (error?: unknown) => void): void => {
-    guard(verifier, { authorization: req.headers.authorization, url: req.originalUrl }, scopes).then(
-      (result) => {
-        if (!result.ok) {
-          res.status(result.response.status).set(result.response.headers).send(result.response.body)
-          return
-        }
-        res.locals.accessToken = result.accessToken
-        next()
-      },
-      next,
-    )
+    guard(verifier, bearerRequest(req.headers, req.method, req.originalUrl), scopes).then((result) => {
+      if (!result.ok) {
+        res.status(result.response.status).set(result.response.headers).send(result.response.body)
+        return
+      }
+      res.locals.accessToken = result.accessToken
+      next()
+    }, next)
   }
 }

@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AccessToken } from './access-token.ts'
-import { guard } from './guard.ts'
+import { bearerRequest, guard } from './guard.ts'
 import type { Verifier } from './verifier.ts'
 
 /** The parts of a FastifyRequest the hook uses (structural: fastify is not a dependency). */
 export interface FastifyRequestLike {
   readonly headers: IncomingHttpHeaders
   readonly url: string
+  readonly method: string
   accessToken?: AccessToken
 }
 
@@ -26,11 +27,7 @@ export function requireScopeFastify(verifier: Verifier, ...scopes: readonly stri
     request: FastifyRequestLike,
     reply: FastifyReplyLike,
   ): Promise<FastifyReplyLike | undefined> => {
-    const result = await guard(
-      verifier,
-      { authorization: request.headers.authorization, url: request.url },
-      scopes,
-    )
+    const result = await guard(verifier, bearerRequest(request.headers, request.method, request.url), scopes)
     if (result.ok) {
       request.accessToken = result.accessToken
       return undefined

@@ -44,8 +44,9 @@ export async function introspect(
   }
   // RFC 7662 §2.2: inactive covers expired, revoked, unknown and not meant for this caller
   if (!body.active) throw new InvalidTokenError('the access token is not active')
-  // a refresh token is active too, but it is not a credential for an API
-  if (typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') {
+  // a refresh token is active too, but it is not a credential for an API; a DPoP-bound access token is one
+  // (RFC 9449 §6.2), checked against its proof by the guard
+  if (typeof body.token_type === 'string' && !['bearer', 'dpop'].includes(body.token_type.toLowerCase())) {
     throw new InvalidTokenError('the token is not an access token')
   }
   return body

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AccessToken } from './access-token.ts'
-import { guard } from './guard.ts'
+import { bearerRequest, guard } from './guard.ts'
 import type { Verifier } from './verifier.ts'
 
 /**
@@ -9,11 +9,7 @@ import type { Verifier } from './verifier.ts'
  */
 export function requireScopeNode(verifier: Verifier, ...scopes: readonly string[]) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<AccessToken | undefined> => {
-    const result = await guard(
-      verifier,
-      { authorization: req.headers.authorization, url: req.url ?? '/' },
-      scopes,
-    )
+    const result = await guard(verifier, bearerRequest(req.headers, req.method, req.url ?? '/'), scopes)
     if (result.ok) return result.accessToken
     res.writeHead(result.response.status, result.response.headers).end(result.response.body)
     return undefined

@@ -1,4 +1,6 @@
+import { type DpopJtiCache, memoryJtiCache } from './dpop.ts'
 import type { IssuerError } from './errors.ts'
+import type { ResourceMetadataOptions } from './resource-metadata.ts'
 import { secureUrl } from './secure-url.ts'
 
 /** The client credentials the resource server uses at the introspection endpoint (RFC 7662 §2.1). */
@@ -38,6 +40,35 @@ export interface VerifierOptions {
   readonly clock?: { now(): Date }
   /** Told when the issuer cannot be reached or answers wrongly; the middleware then answers 503. */
   readonly onIssuerError?: (error: IssuerError) => void
+  /**
+   * Publish RFC 9728 protected resource metadata for this API (its identifier is the audience): served by the
+   * resourceMetadata* handlers, and named in every WWW-Authenticate challenge (`resource_metadata`).
+   */
+  readonly resourceMetadata?: ResourceMetadataOptions
+  /** RFC 9449 DPoP-bound tokens: how their proofs are checked. */
+  readonly dpop?: DpopOptions
+}
+
+/** How proofs of DPoP-bound tokens are checked (RFC 9449 §7). */
+export interface DpopOptions {
+  /**
+   * This API's public origin, e.g. `https://api.example.com`, which proofs name in htu. Default: the request's
+   * Host, with https (http on loopback).
+   */
+  readonly origin?: string
+  /** Accepted proof algorithms. Default `['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA']`. */
+  readonly algorithms?: readonly string[]
+  /** Seconds a proof stays acceptable after its iat. Default 120. */
+  readonly maxAge?: number
+  /** Where the jti of accepted proofs is kept; share one (Redis, say) between instances. Default: in memory. */
+  readonly jtiCache?: DpopJtiCache
+}
+
+interface DpopSettings {
+  readonly origin: string | undefined
+  readonly algorithms: readonly string[]
+  readonly maxAge: number
+  readonly jtiCache: DpopJtiCache
 }
 
 export interface Settings {
@@ -55,6 +86,7 @@ export interface Settings {
   readonly realm: string
   readonly clock: { now(): Date }
   readonly onIssuerError: ((error: IssuerError) => void) | undefined
+  readonly dpop: DpopSettings
 }
 
 const systemClock = { now: () => new Date() }
@@ -64,6 +96,22 @@ function seconds(name: string, value: number | undefined, fallback: number): num
   if (!Number.isFinite(value) || value < 0)
     throw new TypeError(`${name} must be a non-negative number of seconds`)
   return value
+}
+
+function dpopSettings(options: DpopOptions): DpopSettings {
+  if (options.origin !== undefined && secureUrl('dpop.origin', options.origin).origin !== options.origin) {
+    throw new TypeError(
+      `dpop.origin must be an origin alone, like https://api.example.com: ${options.origin}`,
+    )
+  }
+  const algorithms = options.algorithms ?? ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA']
+  if (algorithms.length === 0) throw new TypeError('dpop.algorithms must name at least one algorithm')
+  return {
+    origin: options.origin,
+    algorithms,
+    maxAge: seconds('dpop.maxAge', options.maxAge, 120),
+    jtiCache: options.jtiCache ?? memoryJtiCache(),
+  }
 }
 
 /** Fails at start-up on a setting that would make every request fail or verify less than asked. */
@@ -95,5 +143,6 @@ export function resolveSettings(options: VerifierOptions): Settings {
     realm: options.realm ?? options.audience,
     clock: options.clock ?? systemClock,
     onIssuerError: options.onIssuerError,
+    dpop: dpopSettings(options.dpop ?? {}),
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import express from 'express'
@@ -14,31 +14,16 @@ import {
   requireScopeNode,
   type Verifier,
 } from '../src/index.ts'
+import { type Api, listen } from './api-server.ts'
 import * as fake from './fake-issuer.ts'
 
 /** An API with `/orders` (needs orders:read) and `/broken` (its issuer is unreachable). */
-interface Api {
-  readonly url: string
-  close(): Promise<void>
-}
 type StartApi = (orders: Verifier, broken: Verifier) => Promise<Api>
 
 let handlerCalls = 0
 const body = (token: AccessToken) => {
   handlerCalls++
   return JSON.stringify({ subject: token.subject, scopes: token.scopes })
-}
-
-async function listen(server: Server): Promise<Api> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
 }
 
 const frameworks: Record<string, StartApi> = {
@@ -120,10 +105,13 @@ for (const [name, start] of Object.entries(frameworks)) {
       assert.deepEqual(await response.json(), { subject: 'user-1', scopes: ['orders:read', 'profile'] })
     })
 
-    test('no Authorization header: 401 with a bare challenge (RFC 6750 §3.1)', async () => {
+    test('no Authorization header: 401 with bare Bearer and DPoP challenges (RFC 6750 §3.1, RFC 9449 §7.1)', async () => {
       const response = await denied('/orders')
       assert.equal(response.status, 401)
-      assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="orders"')
+      assert.equal(
+        response.headers.get('www-authenticate'),
+        'Bearer realm="orders", DPoP algs="ES256 ES384 PS256 RS256 EdDSA"',
+      )
       assert.equal(await response.text(), '')
     })
 

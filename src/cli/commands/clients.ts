@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import {
+  SECURITY_PROFILES,
   type ClientKind,
   type ClientRegistration,
   lintServer,
@@ -11,7 +12,13 @@ import {
   deleteClient,
   rotateClientSecret,
 } from '../../core/index.ts'
-import type { Client, ClientKeySet, ClientLifetimes, LegacyFlow } from '../../core/model/client.ts'
+import type {
+  Client,
+  ClientKeySet,
+  ClientLifetimes,
+  LegacyFlow,
+  SecurityProfileName,
+} from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
 import { existing, list, print, UsageError, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
@@ -23,6 +30,7 @@ export function describeClient(client: Client): Record<string, unknown> {
     client_name: client.name,
     client_type: client.type,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    ...(client.jwks !== null && 'jwksUri' in client.jwks ? { jwks_uri: client.jwks.jwksUri } : {}),
     grant_types: client.grantTypes,
     redirect_uris: client.redirectUris,
     scope: client.scopes.join(' '),
@@ -30,8 +38,17 @@ export function describeClient(client: Client): Record<string, unknown> {
     legacy_flows: client.legacyFlows,
     access_token_format: client.accessTokenFormat,
     can_introspect: client.canIntrospect,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    security_profile: client.securityProfile,
+    default_resources: client.defaultResources,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     lifetimes: client.lifetimes,
     created_at: client.createdAt.toISOString(),
+    // RFC 7591: a client that registered itself, and whether it has received a token yet (unused ones expire).
+    registered_dynamically: client.dynamicRegistration !== null,
+    ...(client.dynamicRegistration === null
+      ? {}
+      : { first_used_at: client.dynamicRegistration.firstUsedAt?.toISOString() ?? null }),
   }
 }
 
@@ -52,12 +69,17 @@ interface CreateOptions {
   defaultScopes?: string
   authMethod?: string
   jwks?: string
+  jwksUri?: string
   accessTokenFormat?: string
   accessTokenTtl?: string
   refreshIdleTtl?: string
   refreshAbsoluteTtl?: string
   introspect?: boolean
+  requirePar?: boolean
+  profile?: string
+  requireDpop?: boolean
   allowLegacy?: string[]
+  resource?: string[]
   json?: boolean
 }
 
@@ -95,7 +117,19 @@ function keySetIn(file: string): ClientKeySet {
   return { keys }
 }
 
+/** A profile's name, or none: the server's defaultSecurityProfile does not apply to this client. */
+function securityProfileNamed(name: string): SecurityProfileName | null {
+  const known = Object.keys(SECURITY_PROFILES)
+  if (name === 'none') return null
+  if (!known.includes(name)) throw new UsageError(`--profile is one of ${known.join(', ')} or none.`)
+  return name as SecurityProfileName
+}
+
 function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]): ClientRegistration {
+  // RFC 7591 §2: jwks and jwks_uri MUST NOT both be present.
+  if (given.jwks !== undefined && given.jwksUri !== undefined) {
+    throw new UsageError('--jwks and --jwks-uri: give the keys one way, not both.')
+  }
   const preset = kindSettings(given)
   const options = { ...given, ...preset }
   options.type ??= 'confidential'
@@ -124,11 +158,16 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
             string,
         }),
     ...(options.jwks === undefined ? {} : { jwks: keySetIn(options.jwks) }),
+    ...(options.jwksUri === undefined ? {} : { jwks: { jwksUri: options.jwksUri } }),
     ...(options.accessTokenFormat === undefined
       ? {}
       : { accessTokenFormat: options.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt' }),
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
+    requirePushedAuthorizationRequests: options.requirePar === true,
+    ...(options.profile === undefined ? {} : { securityProfile: securityProfileNamed(options.profile) }),
+    defaultResources: options.resource ?? [],
+    dpopBoundAccessTokens: options.requireDpop === true,
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
   }
 }
@@ -148,11 +187,26 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--default-scopes <list>', 'scopes granted when a request names none (default: all of --scopes)')
     .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none')
     .option('--jwks <file>', "for private_key_jwt: a JSON file with the client's public keys (a JWK set)")
+    .option('--jwks-uri <url>', 'for private_key_jwt: the https URL where the client publishes its keys')
     .option('--access-token-format <format>', 'jwt (default) or opaque')
     .option('--access-token-ttl <seconds>', 'access token lifetime')
     .option('--refresh-idle-ttl <seconds>', 'refresh token idle lifetime')
     .option('--refresh-absolute-ttl <seconds>', 'refresh token absolute lifetime')
     .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
+    .option('--require-par', 'accept its authorization requests only when pushed (RFC 9126, POST /par)')
+    .option(
+      '--profile <profile>',
+      `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}, or none (default: the config's defaultSecurityProfile)`,
+    )
+    .option(
+      '--resource <uri>',
+      'a registered resource its tokens are for when a request names none (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--require-dpop',
+      'refuse token requests without a DPoP proof: every token is key-bound (RFC 9449)',
+    )
     .option(
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',
@@ -165,8 +219,10 @@ export function clientsCommand(program: Command, env: Environment): void {
           config.scopes.map((scope) => scope.name),
         )
         const { client, secret } = await createClient(registration, admin)
-        // The operator acknowledged a legacy flow: say once more, on stderr, what they accepted.
-        for (const finding of lintServer(config, [client]).filter((f) => f.id.startsWith('legacy-'))) {
+        // The operator acknowledged a legacy flow, or chose a profile Keyward does not meet in full: say once
+        // more, on stderr, what they accepted.
+        const accepted = (id: string) => id.startsWith('legacy-') || id.startsWith('profile-')
+        for (const finding of lintServer(config, [client]).filter((f) => accepted(f.id))) {
           console.error(`Warning: ${finding.message}\n  ${finding.fix}`)
         }
         const result = { ...describeClient(client), ...(secret === null ? {} : { client_secret: secret }) }
@@ -184,7 +240,8 @@ export function clientsCommand(program: Command, env: Environment): void {
 
   listCommand(clients, env, 'list', 'list registered clients', ({ stores }) => stores.clients.list(), {
     none: 'No clients.',
-    line: (client) => `${client.id}  ${client.type.padEnd(12)}  ${client.name}`,
+    line: (client) =>
+      `${client.id}  ${client.type.padEnd(12)}  ${client.name}${client.dynamicRegistration ? '  (registered itself)' : ''}`,
     json: describeClient,
   })
 

@@ -1,4 +1,9 @@
-import { type ClientRegistration, newClientSecret, registerClient } from '../client-registration.ts'
+import {
+  ClientRegistrationError,
+  type ClientRegistration,
+  newClientSecret,
+  registerClient,
+} from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
 import type { Client } from '../model/client.ts'
 
@@ -8,9 +13,26 @@ export async function createClient(
   ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
 ): Promise<{ client: Client; secret: string | null }> {
   const registered = registerClient(registration, ctx)
+  const unknown = await unregisteredResources(registered.client.defaultResources, ctx)
+  if (unknown.length > 0) {
+    throw new ClientRegistrationError(
+      unknown.map((identifier) => ({
+        message: `The default resource ${identifier} is not registered: keyward resources create.`,
+        aboutRedirectUris: false,
+      })),
+    )
+  }
   await ctx.stores.clients.create(registered.client)
   ctx.events.emit({ event: 'client_created', clientId: registered.client.id })
   return registered
+}
+
+async function unregisteredResources(
+  identifiers: readonly string[],
+  ctx: Pick<CoreContext, 'stores'>,
+): Promise<readonly string[]> {
+  const found = await Promise.all(identifiers.map((identifier) => ctx.stores.resources.get(identifier)))
+  return identifiers.filter((_, index) => found[index] === null)
 }
 
 /** Deletes a client with every code, grant and token issued to it; false when there is no such client. */

@@ -5,6 +5,8 @@ import type { Stores } from '../ports/stores.ts'
 
 /** Why an operator's command revoked something (the grant's revokedReason and the event's reason). */
 export const BY_OPERATOR = 'operator'
+/** Why a person's own action (on their account page) revoked something. */
+export const BY_PERSON = 'user'
 
 /** The event that says a grant was revoked, whose it was and why. */
 export function grantRevoked(grant: Grant, reason: string): SecurityEvent {
@@ -33,10 +35,48 @@ export async function revokeGrant(
     revoked: await tx.grants.revoke(grant.id, ctx.clock.now(), BY_OPERATOR),
     forgotten: options.forgetConsent && (await tx.consents.delete(grant.userId, grant.clientId)),
   }))
-  if (revoked) ctx.events.emit(grantRevoked(grant, BY_OPERATOR))
-  if (forgotten) {
-    const { userId, clientId } = grant
-    ctx.events.emit({ event: 'consent_revoked', userId, clientId, reason: BY_OPERATOR })
-  }
+  announceRevocation(grant, revoked ? [grant] : [], forgotten, BY_OPERATOR, ctx)
   return revoked
+}
+
+/**
+ * A person disconnects an application: every live grant of theirs for the client is revoked with its tokens,
+ * their codes and device approvals not yet collected by it are withdrawn, and their consent is forgotten, in one
+ * transaction, so that the application must ask them again. False when there was no grant or consent to end.
+ */
+export async function disconnectClient(
+  access: { readonly userId: string; readonly clientId: string },
+  reason: string,
+  ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
+): Promise<boolean> {
+  const { userId, clientId } = access
+  const { revoked, forgotten } = await ctx.stores.transaction(async (tx) => {
+    const now = ctx.clock.now()
+    const ended: Grant[] = []
+    for (const grant of await tx.grants.listByUser(userId)) {
+      if (grant.clientId !== clientId || grant.revokedAt !== null) continue
+      if (await tx.grants.revoke(grant.id, now, reason)) ended.push(grant)
+    }
+    // What would become a grant of the client's later: codes not yet redeemed, devices approved not yet polled.
+    await tx.codes.deleteUnusedByUser(userId, clientId)
+    await tx.deviceCodes.denyApprovedByUser(userId, clientId)
+    return { revoked: ended, forgotten: await tx.consents.delete(userId, clientId) }
+  })
+  announceRevocation(access, revoked, forgotten, reason, ctx)
+  return revoked.length > 0 || forgotten
+}
+
+/** The events of a revocation: each grant revoked, and the consent forgotten if it was. */
+function announceRevocation(
+  access: { readonly userId: string; readonly clientId: string },
+  revoked: readonly Grant[],
+  forgotten: boolean,
+  reason: string,
+  ctx: Pick<CoreContext, 'events'>,
+): void {
+  for (const grant of revoked) ctx.events.emit(grantRevoked(grant, reason))
+  if (forgotten) {
+    const { userId, clientId } = access
+    ctx.events.emit({ event: 'consent_revoked', userId, clientId, reason })
+  }
 }

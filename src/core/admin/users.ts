@@ -4,6 +4,7 @@ import type { User } from '../model/user.ts'
 import { type ClaimChanges, changeClaims } from '../oidc/person-claims.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
+import { endSessionsOf } from '../sessions.ts'
 import { passwordProblem } from '../users.ts'
 import { BY_OPERATOR, grantRevoked, revokeGrantsOf } from './grants.ts'
 
@@ -81,13 +82,8 @@ export async function changeUserClaims(
 }
 
 /** An operator ends every session of a person: each browser signs in again; applications keep their grants. */
-export async function endSessions(
-  userId: string,
-  ctx: Pick<CoreContext, 'stores' | 'events'>,
-): Promise<number> {
-  const ended = await ctx.stores.sessions.deleteByUser(userId)
-  ctx.events.emit({ event: 'sessions_revoked', userId, reason: BY_OPERATOR })
-  return ended
+export function endSessions(userId: string, ctx: Pick<CoreContext, 'stores' | 'events'>): Promise<number> {
+  return endSessionsOf(userId, null, BY_OPERATOR, ctx)
 }
 
 /**

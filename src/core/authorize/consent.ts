@@ -7,6 +7,8 @@ export interface ConsentGiven {
   readonly userId: string
   readonly clientId: string
   readonly scope: readonly string[]
+  /** The resources (RFC 8707) the person saw named; empty: the server's own. */
+  readonly resources: readonly string[]
   /** The address of the person's browser. */
   readonly address: string
 }
@@ -16,13 +18,14 @@ export async function rememberConsent(
   given: ConsentGiven,
   ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
 ): Promise<void> {
-  const { userId, clientId, scope } = given
+  const { userId, clientId, scope, resources } = given
   const now = ctx.clock.now()
   const previous = await ctx.stores.consents.get(userId, clientId)
   const consent: Consent = {
     userId,
     clientId,
     scope: [...new Set([...(previous?.scope ?? []), ...scope])],
+    resources: [...new Set([...(previous?.resources ?? []), ...resources])],
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
   }
@@ -32,6 +35,13 @@ export async function rememberConsent(
 
 /** The event of a consent given, on the consent page or the device approval page. */
 export function consentGranted(given: ConsentGiven): SecurityEvent {
-  const { userId, clientId, scope, address } = given
-  return { event: 'consent_granted', clientId, userId, address, scope: scope.join(' ') }
+  const { userId, clientId, scope, resources, address } = given
+  return {
+    event: 'consent_granted',
+    clientId,
+    userId,
+    address,
+    scope: scope.join(' '),
+    ...(resources.length === 0 ? {} : { resource: resources.join(' ') }),
+  }
 }

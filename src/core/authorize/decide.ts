@@ -1,6 +1,7 @@
 import { ConsentRequired, LoginRequired } from '../errors.ts'
 import type { Consent } from '../model/consent.ts'
 import { isSubset } from '../protocol/scope.ts'
+import { targetedIdentifiers } from '../resources/audience.ts'
 import type { AuthorizationRequest } from './request.ts'
 
 /** What the authorization endpoint does next for this request and this browser. */
@@ -30,7 +31,12 @@ export function nextStep(request: AuthorizationRequest, situation: Situation): N
     if (prompt.has('none')) throw new LoginRequired('The user is not signed in.')
     return { kind: 'login' }
   }
-  const remembered = situation.consent !== null && isSubset(request.scope, situation.consent.scope)
+  const { consent } = situation
+  // RFC 8707: a consent covers the resources the person saw; a request for another one asks again.
+  const remembered =
+    consent !== null &&
+    isSubset(request.scope, consent.scope) &&
+    isSubset(targetedIdentifiers(request.target), consent.resources)
   if (!remembered || prompt.has('consent')) {
     if (prompt.has('none'))
       throw new ConsentRequired('The user has not approved this application for this scope.')

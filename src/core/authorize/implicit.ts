@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.ts'
 import { newGrant } from '../model/new-grant.ts'
+import { targetedIdentifiers } from '../resources/audience.ts'
 import { mintAccessToken } from '../tokens/issue.ts'
 import type { AuthorizationRequest } from './request.ts'
 
@@ -12,13 +13,26 @@ export async function issueImplicitToken(
   userId: string,
   ctx: CoreContext,
 ): Promise<{ accessToken: string; expiresIn: number; scope: readonly string[] }> {
-  const grant = newGrant({ clientId: request.client.id, userId, scope: request.scope }, ctx)
+  const { scope, target } = request
+  const resources = targetedIdentifiers(target)
+  const grant = newGrant({ clientId: request.client.id, userId, scope, resources }, ctx)
   const lifetime = Math.min(
-    request.client.lifetimes.accessToken ?? IMPLICIT_MAX_LIFETIME,
+    target.accessTokenLifetime ?? request.client.lifetimes.accessToken ?? IMPLICIT_MAX_LIFETIME,
     IMPLICIT_MAX_LIFETIME,
   )
   const client = { ...request.client, lifetimes: { ...request.client.lifetimes, accessToken: lifetime } }
-  const access = mintAccessToken({ client, subject: userId, scope: request.scope, grantId: grant.id }, ctx)
+  // RFC 9449 covers the token endpoint only: a token sent through the browser is a Bearer token.
+  const access = mintAccessToken(
+    {
+      client,
+      subject: userId,
+      scope,
+      grantId: grant.id,
+      target: { ...target, accessTokenLifetime: lifetime },
+      dpopJkt: null,
+    },
+    ctx,
+  )
   await ctx.stores.transaction(async (tx) => {
     await tx.grants.create(grant)
     if (access.record) await tx.tokens.createAccessToken(access.record)

@@ -11,6 +11,8 @@ import type { Client } from '../model/client.ts'
 import { isValidS256Challenge } from '../protocol/pkce.ts'
 import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
+import { checkScopeFitsTarget, type Target } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 
 /**
  * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
@@ -39,6 +41,8 @@ export interface AuthorizationRequest {
   readonly responseMode: ResponseMode
   readonly redirectUri: string
   readonly scope: readonly string[]
+  /** Whom the tokens will be for (RFC 8707): the resources named, else the client's defaults, else the server. */
+  readonly target: Target
   readonly state: string | null
   /** S256 challenge; null only for the implicit flow, which has no code to bind it to. */
   readonly codeChallenge: string | null
@@ -49,13 +53,15 @@ export interface AuthorizationRequest {
   readonly maxAge: number | null
   /** OpenID Connect Core §3.1.2.1: who the client thinks will sign in; it fills in the username. */
   readonly loginHint: string | null
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to; its redemption must prove that key. */
+  readonly dpopJkt: string | null
 }
 
 /** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
 export type AuthorizationRequestResult =
   | { readonly kind: 'valid'; readonly request: AuthorizationRequest }
   /** RFC 6749 §4.1.2.1: unknown client or bad redirect URI: tell the person, never redirect. */
-  | { readonly kind: 'show-error'; readonly error: OAuthError }
+  | { readonly kind: 'show-error'; readonly error: OAuthError; readonly client?: Client }
   | ({ readonly kind: 'redirect-error'; readonly error: OAuthError } & ResponseTarget)
 
 /** The parameters an authorization request carries; login and consent forms send exactly these back. */
@@ -72,6 +78,11 @@ export const AUTHORIZATION_PARAMETERS = [
   'nonce',
   'max_age',
   'login_hint',
+  // RFC 9126 §4: a pushed request's reference, resolved before validation (src/core/par/).
+  'request_uri',
+  // RFC 8707 §2
+  'resource',
+  'dpop_jkt',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, Keyward knows one
   // authentication class, and a session is never chosen by a hint (id_token_hint is not checked).
   'ui_locales',
@@ -80,15 +91,30 @@ export const AUTHORIZATION_PARAMETERS = [
   'id_token_hint',
 ] as const
 
+/** The target of a request's `resource` values for a client: decideTarget (src/core/resources/audience.ts). */
+export type TargetLookup = (
+  requested: readonly string[],
+  client: Client,
+  scope: readonly string[],
+) => Promise<Target>
+
 export async function validateAuthorizationRequest(
   params: ReadonlyMap<string, string>,
   findClient: ClientLookup,
+  targetOf: TargetLookup,
 ): Promise<AuthorizationRequestResult> {
   const clientId = params.get('client_id')
   if (clientId === undefined) {
     return { kind: 'show-error', error: new InvalidRequest('The link is missing the client_id parameter.') }
   }
-  const client = clientId.length <= 255 ? await findClient(clientId) : null
+  let client: Client | null
+  try {
+    client = clientId.length <= 255 ? await findClient(clientId) : null
+  } catch (error) {
+    // A client whose metadata document cannot be used: a page, never a redirect to a URI nobody vouched for.
+    if (error instanceof OAuthError) return { kind: 'show-error', error }
+    throw error
+  }
   if (client === null) {
     return {
       kind: 'show-error',
@@ -107,6 +133,7 @@ export async function validateAuthorizationRequest(
     return {
       kind: 'show-error',
       error: new InvalidRequest('The redirect_uri is not registered for this application.'),
+      client,
     }
   }
 
@@ -123,7 +150,11 @@ export async function validateAuthorizationRequest(
     responseMode,
   })
   try {
-    return { kind: 'valid', request: checkRequest(params, client, redirectUri, state) }
+    const request = checkRequest(params, client, redirectUri, state)
+    // RFC 8707 §2: an unknown resource or a bad URI is invalid_target, sent back like any other error.
+    const target = await targetOf(parseResources(params.get('resource')), client, request.scope)
+    checkScopeFitsTarget(request.scope, target)
+    return { kind: 'valid', request: { ...request, target } }
   } catch (error) {
     if (error instanceof OAuthError) return fail(error)
     throw error
@@ -135,7 +166,7 @@ function checkRequest(
   client: Client,
   redirectUri: string,
   state: string | null,
-): AuthorizationRequest {
+): Omit<AuthorizationRequest, 'target'> {
   // OpenID Connect Core §3.1.2.6: request objects are not implemented; they are refused, never ignored.
   if (params.has('request')) throw new RequestNotSupported('The request parameter is not supported.')
   if (params.has('request_uri'))
@@ -193,7 +224,22 @@ function checkRequest(
     nonce: params.get('nonce') ?? null,
     maxAge: parseMaxAge(params.get('max_age')),
     loginHint: params.get('login_hint') ?? null,
+    dpopJkt: parseDpopJkt(params.get('dpop_jkt'), responseType),
   }
+}
+
+/** RFC 9449 §10: dpop_jkt is a JWK SHA-256 thumbprint (RFC 7638), base64url, and binds a code. */
+function parseDpopJkt(value: string | undefined, responseType: ResponseType): string | null {
+  if (value === undefined) return null
+  if (responseType !== 'code') {
+    throw new InvalidRequest('dpop_jkt binds an authorization code: use it with response_type=code.')
+  }
+  if (!/^[\w-]{43}$/.test(value)) {
+    throw new InvalidRequest(
+      'dpop_jkt is the base64url SHA-256 thumbprint of a JWK (RFC 7638, 43 characters).',
+    )
+  }
+  return value
 }
 
 /** OpenID Connect Core §3.1.2.1 max_age: a non-negative whole number of seconds. */

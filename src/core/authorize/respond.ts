@@ -3,7 +3,9 @@ import type { OAuthError } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
 import type { Session } from '../model/session.ts'
 import { digest } from '../protocol/digest.ts'
+import { profileOf } from '../profiles/index.ts'
 import { randomToken } from '../random.ts'
+import { targetedIdentifiers } from '../resources/audience.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pageResult } from '../results.ts'
 import type { AuthorizationRequest, ResponseTarget } from './request.ts'
@@ -37,6 +39,11 @@ export async function issueCode(
   if (request.codeChallenge === null) throw new Error('A code request always carries a validated challenge.')
   const code = randomToken(ctx.random)
   const now = ctx.clock.now()
+  // A security profile may cap the lifetime (FAPI 2.0 Security Profile §5.3.2.2: 60 seconds at most).
+  const lifetime = Math.min(
+    ctx.config.lifetimes.authorizationCode,
+    profileOf(request.client)?.maxAuthorizationCodeSeconds ?? Infinity,
+  )
   const record: AuthorizationCode = {
     digest: digest(code),
     clientId: request.client.id,
@@ -44,26 +51,32 @@ export async function issueCode(
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
     scope: request.scope,
-    expiresAt: new Date(now.getTime() + ctx.config.lifetimes.authorizationCode * 1000),
+    resources: targetedIdentifiers(request.target),
+    expiresAt: new Date(now.getTime() + lifetime * 1000),
     grantId: null,
     createdAt: now,
     // OpenID Connect Core §3.1.3.6: nonce, auth_time and sid travel with the code into the ID token.
     nonce: request.nonce,
     authTime: session.authTime,
     sid: session.sid,
+    dpopJkt: request.dpopJkt,
   }
   await ctx.stores.codes.create(record)
   return respondWith(request, { code, state: request.state, iss: ctx.config.issuer })
 }
 
-/** RFC 6749 §4.1.2.1 with RFC 9207: the error goes back to the client with state and iss. */
+/**
+ * RFC 6749 §4.1.2.1 with RFC 9207: the error goes back to the client with state and iss. The result carries the
+ * error too, so that the edge can log why the request was refused.
+ */
 export function errorResponse(target: ResponseTarget, error: OAuthError, issuer: string): EndpointResult {
-  return respondWith(target, {
+  const response = respondWith(target, {
     error: error.code,
     error_description: error.description,
     state: target.state,
     iss: issuer,
   })
+  return { ...response, error }
 }
 
 /** The implicit response (RFC 6749 §4.2.2): the access token, never a refresh token. */

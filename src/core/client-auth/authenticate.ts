@@ -1,3 +1,4 @@
+import { findClient } from '../clients/find-client.ts'
 import type { CoreContext } from '../context.ts'
 import { InvalidClient, TemporarilyUnavailable } from '../errors.ts'
 import type { Client } from '../model/client.ts'
@@ -8,7 +9,7 @@ import { tooManyAttempts } from '../refusal.ts'
 import { type ClientAuthInput, type PresentedCredentials, presentedCredentials } from './credentials.ts'
 import { type AssertionDeps, verifyClientAssertion } from './private-key-jwt.ts'
 
-/** Finds a client by id (the client store, which caches on the server). */
+/** Finds a client by id (`findClient`: the client store, which caches on the server, or a metadata document). */
 export type ClientLookup = (id: string) => Promise<Client | null>
 
 /** What client authentication needs: the clients, the throttle and the security events. */
@@ -63,9 +64,7 @@ export async function authenticateClient(input: ClientAuthInput, deps: ClientAut
 async function verifyClient(presented: PresentedCredentials, deps: ClientAuthDeps): Promise<Client> {
   const usedBasic = presented.method === 'client_secret_basic'
   const client =
-    presented.clientId.length <= MAX_CLIENT_ID_LENGTH
-      ? await deps.stores.clients.get(presented.clientId)
-      : null
+    presented.clientId.length <= MAX_CLIENT_ID_LENGTH ? await findClient(presented.clientId, deps) : null
   // Built only on failure: an Error captures a stack trace, too costly for every successful request.
   const failure = () => new InvalidClient('Client authentication failed.', usedBasic)
   if (client === null) throw failure()

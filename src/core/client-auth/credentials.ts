@@ -18,6 +18,10 @@ export interface ClientAuthInput {
   readonly authorization: string | undefined
   /** The address the request came from (the first untrusted hop), for throttling and security events. */
   readonly address: string
+  /** RFC 9449 §4.1: the DPoP header (several are joined with a comma, which no proof contains), if any. */
+  readonly dpop?: string | undefined
+  /** The HTTP method, which a DPoP proof names (htm); POST where absent. */
+  readonly method?: string
 }
 
 /** RFC 6749 §2.3.1 / Appendix B: id and secret are form-urlencoded before they are joined and base64-encoded. */

@@ -1,8 +1,9 @@
-import { createLocalJWKSet, errors, jwtVerify } from 'jose'
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose'
 import type { CoreContext } from '../context.ts'
 import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
 import { InvalidClient } from '../errors.ts'
-import type { Client } from '../model/client.ts'
+import type { Client, ClientKeys } from '../model/client.ts'
+import { OutboundFetchError } from '../ports/fetch.ts'
 
 /** The algorithms a client may sign its assertions with: asymmetric only, never `none` or an HMAC. */
 export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const
@@ -12,8 +13,11 @@ const MAX_ASSERTION_LIFETIME_SECONDS = 10 * 60
 /** Clocks of client and server may differ by this much. */
 const CLOCK_TOLERANCE_SECONDS = 30
 
-/** What checking an assertion needs: the issuer and clock, and the cache of `jti`s already used. */
-export type AssertionDeps = Pick<CoreContext, 'config' | 'clock' | 'replay'>
+/**
+ * What checking an assertion needs: the issuer and clock, the cache of `jti`s already used, and the outbound
+ * fetch for keys a client publishes at its `jwks_uri`.
+ */
+export type AssertionDeps = Pick<CoreContext, 'config' | 'clock' | 'replay' | 'fetch'>
 
 /**
  * RFC 7523 §3: the audiences an assertion may name. The issuer (as FAPI 2.0 and RFC 7523 §3 item 3 allow) or the
@@ -39,18 +43,29 @@ export async function verifyClientAssertion(
 ): Promise<void> {
   const failed = (why: string, cause?: unknown) =>
     new InvalidClient(`The client assertion is not valid: ${why}`, false, { cause })
-  if (client.jwks === null) throw failed('the client has no registered keys.')
-  let payload
+  const keys = client.jwks
+  if (keys === null) throw failed('the client has no registered keys.')
+  const verify = async (refresh: boolean) =>
+    (
+      await jwtVerify(assertion, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), {
+        issuer: client.id,
+        subject: client.id,
+        audience: audiences(deps.config.issuer),
+        algorithms: [...ASSERTION_ALGORITHMS],
+        currentDate: deps.clock.now(),
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp', 'jti'],
+      })
+    ).payload
+  let payload: JWTPayload
   try {
-    ;({ payload } = await jwtVerify(assertion, createLocalJWKSet({ keys: [...client.jwks.keys] }), {
-      issuer: client.id,
-      subject: client.id,
-      audience: audiences(deps.config.issuer),
-      algorithms: [...ASSERTION_ALGORITHMS],
-      currentDate: deps.clock.now(),
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ['exp', 'jti'],
-    }))
+    try {
+      payload = await verify(false)
+    } catch (error) {
+      // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
+      payload = await verify(true)
+    }
   } catch (error) {
     if (error instanceof errors.JOSEError) throw failed(assertionProblem(error), error)
     throw error
@@ -65,6 +80,29 @@ export async function verifyClientAssertion(
   if (!(await deps.replay.claimOnce(`client-assertion:${client.id}:${String(payload.jti)}`, ttl))) {
     throw failed('its jti was used already.')
   }
+}
+
+/** The client's keys: registered with it, or fetched from its jwks_uri through the outbound-fetch port (cached). */
+async function keySet(
+  keys: ClientKeys,
+  refresh: boolean,
+  failed: (why: string, cause?: unknown) => InvalidClient,
+  deps: AssertionDeps,
+): Promise<JSONWebKeySet> {
+  if ('keys' in keys) return { keys: [...keys.keys] } as JSONWebKeySet
+  let document: unknown
+  try {
+    document = await deps.fetch.json(keys.jwksUri, { refresh })
+  } catch (error) {
+    if (error instanceof OutboundFetchError)
+      throw failed(`its keys could not be fetched: ${error.message}`, error)
+    throw error
+  }
+  const published = (document as { keys?: unknown } | null)?.keys
+  if (!Array.isArray(published) || !published.every((key) => typeof key === 'object' && key !== null)) {
+    throw failed('its jwks_uri does not hold a JWK set.')
+  }
+  return { keys: published } as JSONWebKeySet
 }
 
 /** A clear reason for a client developer, from jose's error. */

@@ -7,16 +7,28 @@ import {
   validateAuthorizationRequest,
 } from '../authorize/request.ts'
 import { errorResponse, implicitResponse, issueCode } from '../authorize/respond.ts'
+import { findClient, keepClientRecord } from '../clients/find-client.ts'
+import { isMetadataDocumentClientId } from '../clients/metadata-document.ts'
 import type { CoreContext } from '../context.ts'
-import { AccessDenied, OAuthError } from '../errors.ts'
+import { AccessDenied, InvalidRequest, OAuthError } from '../errors.ts'
 import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts'
-import type { HiddenFields } from '../model/pages.ts'
+import type { Client } from '../model/client.ts'
+import type { AppHome, HiddenFields } from '../model/pages.ts'
+import type { PushedRequest } from '../model/pushed-request.ts'
+import { isLoopbackHost } from '../protocol/redirect-uri.ts'
 import type { Session } from '../model/session.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
 import { type SignIn, signInOrRefusal } from '../sign-in.ts'
 import { ENDPOINT_PATHS } from './metadata.ts'
 import { scopeDescriptions } from '../protocol/scope.ts'
+import {
+  type Arrival,
+  requiresPushedRequests,
+  resolvePushedRequest,
+  usePushedRequest,
+} from '../par/pushed-requests.ts'
+import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -64,19 +76,60 @@ function loginPage(
   return pageResult({ view: 'login', model }, status, problem?.refusal)
 }
 
-/** Validates the request, then answers with the error (a redirect or a page), or runs `work` with the valid request. */
+/** The pushed request (RFC 9126) an authorization request came from, used once its response goes back; or null. */
+type Pushed = PushedRequest | null
+
+/**
+ * Where a person can go back to an application whose link was bad: the origin of a registered https redirect URI
+ * (the operator registered it, unlike anything in the link). None for native and loopback-only apps.
+ */
+function appHomeOf(client: Client): AppHome | undefined {
+  // A metadata document client's redirect URIs were registered by nobody here: never a link to them.
+  if (isMetadataDocumentClientId(client.id)) return undefined
+  for (const uri of client.redirectUris) {
+    const url = URL.parse(uri)
+    if (url?.protocol === 'https:' && !isLoopbackHost(url.hostname))
+      return { name: client.name, url: url.origin }
+  }
+  return undefined
+}
+
+/**
+ * Validates the request (the pushed one its request_uri names, if any), then answers with the error (a redirect
+ * or a page), or runs `work` with the valid request.
+ */
 async function withValidRequest(
   params: ReadonlyMap<string, string>,
+  arrival: Arrival,
   deps: CoreContext,
-  work: (request: AuthorizationRequest) => Promise<EndpointResult>,
+  work: (request: AuthorizationRequest, pushed: Pushed) => Promise<EndpointResult>,
 ): Promise<EndpointResult> {
-  const result = await validateAuthorizationRequest(params, (id) => deps.stores.clients.get(id))
-  if (result.kind === 'show-error') return errorPageResult(result.error, 'This sign-in link is not valid')
+  const resolved = await resolvePushedRequest(params, arrival, deps)
+  if (resolved.kind === 'refused') return errorPageResult(resolved.error, 'This sign-in link is not valid')
+  const pushed = resolved.kind === 'pushed' ? resolved.pushed : null
+  const result = await validateAuthorizationRequest(
+    resolved.kind === 'pushed' ? resolved.params : params,
+    (id) => findClient(id, deps),
+    (requested, client, scope) => decideTarget({ requested, client, scope }, deps),
+  )
+  if (result.kind === 'show-error') {
+    const appHome = result.client === undefined ? undefined : appHomeOf(result.client)
+    return errorPageResult(result.error, 'The app sent you here with a bad link', {
+      advice:
+        'Go back to the app and try again. If this keeps happening, tell its developers what this page says.',
+      ...(appHome === undefined ? {} : { appHome }),
+    })
+  }
   if (result.kind === 'redirect-error') {
     return errorResponse(result, result.error, deps.config.issuer)
   }
+  // RFC 9126 §4: where PAR is required, a request that was not pushed is refused with invalid_request.
+  if (pushed === null && requiresPushedRequests(result.request.client, deps.config)) {
+    const error = new InvalidRequest('This application must push its authorization requests (PAR).')
+    return errorResponse(result.request, error, deps.config.issuer)
+  }
   try {
-    return await work(result.request)
+    return await work(result.request, pushed)
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error
     return errorResponse(result.request, error, deps.config.issuer)
@@ -85,9 +138,11 @@ async function withValidRequest(
 
 async function respond(
   request: AuthorizationRequest,
+  pushed: Pushed,
   session: Session,
   deps: CoreContext,
 ): Promise<EndpointResult> {
+  if (pushed !== null) await usePushedRequest(pushed, deps)
   if (request.responseType === 'code') return issueCode(request, session, deps)
   return implicitResponse(
     request,
@@ -98,6 +153,7 @@ async function respond(
 
 async function proceed(
   request: AuthorizationRequest,
+  pushed: Pushed,
   params: ReadonlyMap<string, string>,
   session: Session | null,
   freshLogin: boolean,
@@ -109,7 +165,7 @@ async function proceed(
     session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
   const step = nextStep(request, { userId, sessionAge, freshLogin, consent })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
-  if (step.kind === 'issue') return respond(request, session, deps)
+  if (step.kind === 'issue') return respond(request, pushed, session, deps)
   const user = await deps.people.find(session.userId)
   if (user === null) return loginPage(request, params, null)
   return pageResult({
@@ -117,11 +173,35 @@ async function proceed(
     model: {
       action: ENDPOINT_PATHS.consent,
       clientName: request.client.name,
+      ...(isMetadataDocumentClientId(request.client.id)
+        ? { clientDomain: new URL(request.client.id).host }
+        : {}),
       username: user.username,
       scopes: scopeDescriptions(request.scope, deps.config.scopes),
       hiddenFields: authorizationFields(params),
+      redirectHost: hostOf(request.redirectUri),
+      switchAccount: switchAccountLink(params),
+      resources: request.target.resources.map(({ identifier, name }) => ({ identifier, name })),
     },
   })
+}
+
+/** Where a redirect URI sends the person, as they can check it: the host, or the scheme of an app on the device. */
+function hostOf(redirectUri: string): string {
+  const url = new URL(redirectUri)
+  return url.host === '' ? url.protocol.slice(0, -1) : url.host
+}
+
+/**
+ * "Not you?": the same request with prompt=login (OpenID Connect Core §3.1.2.1), so that the person signs in
+ * again, as whoever they are, before anything is issued; the new session replaces the old one in this browser.
+ */
+function switchAccountLink(params: ReadonlyMap<string, string>): string {
+  const query = new URLSearchParams(authorizationFields(params))
+  const prompts = new Set((query.get('prompt') ?? '').split(' ').filter(Boolean))
+  prompts.add('login')
+  query.set('prompt', [...prompts].join(' '))
+  return `${ENDPOINT_PATHS.authorization}?${query}`
 }
 
 /** GET or POST /authorize (RFC 6749 §3.1: both methods are supported). */
@@ -130,9 +210,9 @@ export function authorize(
   browser: Browser,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  return withValidRequest(params, deps, async (request) => {
+  return withValidRequest(params, 'redirect', deps, async (request, pushed) => {
     const session = await findSession(browser.sessionId, deps)
-    return proceed(request, params, session, false, deps)
+    return proceed(request, pushed, params, session, false, deps)
   })
 }
 
@@ -145,14 +225,14 @@ export async function submitLogin(
   const params = requestIn(form)
   const { username } = credentials
   let session: StartedSession | undefined
-  const result = await withValidRequest(params, deps, async (request) => {
+  const result = await withValidRequest(params, 'form', deps, async (request, pushed) => {
     // A refused attempt keeps the person on the form, told to wait, instead of sending them back to the client.
     const user = await signInOrRefusal(credentials, deps)
     if (user instanceof OAuthError) return loginPage(request, params, { username, refusal: user })
     if (user === null) return loginPage(request, params, { username })
     const started = await startSession(user.id, deps)
     session = started.cookie
-    return proceed(request, params, started.session, true, deps)
+    return proceed(request, pushed, params, started.session, true, deps)
   })
   return session === undefined ? result : { ...result, session }
 }
@@ -164,14 +244,25 @@ export function submitConsent(
   deps: CoreContext,
 ): Promise<EndpointResult> {
   const params = requestIn(form)
-  return withValidRequest(params, deps, async (request) => {
+  return withValidRequest(params, 'form', deps, async (request, pushed) => {
     const session = await findSession(browser.sessionId, deps)
     if (session === null) return loginPage(request, params, null)
-    if (form.get('decision') !== 'approve') throw new AccessDenied('The user denied the request.')
+    if (form.get('decision') !== 'approve') {
+      // A denial is the request's response too: its request_uri is used.
+      if (pushed !== null) await usePushedRequest(pushed, deps)
+      throw new AccessDenied('The user denied the request.')
+    }
+    await keepClientRecord(request.client, browser.address, deps)
     await rememberConsent(
-      { userId: session.userId, clientId: request.client.id, scope: request.scope, address: browser.address },
+      {
+        userId: session.userId,
+        clientId: request.client.id,
+        scope: request.scope,
+        resources: targetedIdentifiers(request.target),
+        address: browser.address,
+      },
       deps,
     )
-    return respond(request, session, deps)
+    return respond(request, pushed, session, deps)
   })
 }

@@ -9,6 +9,8 @@ import { DEVICE_CODE } from '../protocol/grant-types.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { formatUserCode, generateUserCode } from '../protocol/user-code.ts'
 import { randomToken } from '../random.ts'
+import { checkScopeFitsTarget, decideTarget, targetedIdentifiers } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 import { jsonResult } from '../results.ts'
 import { ENDPOINT_PATHS } from './metadata.ts'
 
@@ -19,6 +21,12 @@ export async function authorizeDevice(input: ClientAuthInput, deps: CoreContext)
     throw new UnauthorizedClient('This client is not allowed to use the device authorization grant.')
   }
   const scope = resolveScope(parseScope(input.params.get('scope')), client.scopes, client.defaultScopes)
+  // RFC 8707 §2 (RFC 8628 §3.1 takes the token request's parameters): whom the tokens will be for.
+  const target = await decideTarget(
+    { requested: parseResources(input.params.get('resource')), client, scope },
+    deps,
+  )
+  checkScopeFitsTarget(scope, target)
   const now = deps.clock.now()
   const expiresIn = deps.config.lifetimes.deviceCode
   const deviceCode = randomToken(deps.random)
@@ -30,6 +38,7 @@ export async function authorizeDevice(input: ClientAuthInput, deps: CoreContext)
       userCodeDigest: digest(userCode),
       clientId: client.id,
       scope,
+      resources: targetedIdentifiers(target),
       expiresAt: new Date(now.getTime() + expiresIn * 1000),
       interval: deps.config.devicePollInterval,
       lastPolledAt: null,

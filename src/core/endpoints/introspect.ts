@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
+import { tokenTypeFor } from '../dpop/binding.ts'
 import { AccessDenied } from '../errors.ts'
 import { required } from '../protocol/params.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
@@ -39,8 +40,12 @@ async function introspection(input: ClientAuthInput, deps: CoreContext): Promise
     iat: Math.floor(
       (found.kind === 'access_token' ? found.record.issuedAt : found.record.createdAt).getTime() / 1000,
     ),
-    // The resource-server library accepts only Bearer: a refresh token must never pass for an access token.
-    token_type: found.kind === 'access_token' ? 'Bearer' : 'refresh_token',
+    // A refresh token must never pass for an access token, so its type is neither Bearer nor DPoP.
+    token_type: found.kind === 'access_token' ? tokenTypeFor(found.record.dpopJkt) : 'refresh_token',
     ...(found.kind === 'access_token' && found.record.format === 'jwt' ? { jti: found.record.key } : {}),
+    // RFC 9449 §6.2: a bound access token's key thumbprint, which the resource server matches to the proof.
+    ...(found.kind === 'access_token' && found.record.dpopJkt !== null
+      ? { cnf: { jkt: found.record.dpopJkt } }
+      : {}),
   }
 }

@@ -1,6 +1,7 @@
 import { ASSERTION_ALGORITHMS } from '../client-auth/private-key-jwt.ts'
 import type { Config } from '../config.ts'
 import type { CoreContext } from '../context.ts'
+import { DPOP_ALGORITHMS } from '../dpop/proof.ts'
 import { grantTypesSupported } from '../grants/index.ts'
 import type { LegacyFlow } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
@@ -29,6 +30,19 @@ export const ENDPOINT_PATHS = {
   openidConfiguration: '/.well-known/openid-configuration',
   /** OpenID Connect Core §5.3 */
   userinfo: '/userinfo',
+  /** RFC 9126 §2 */
+  pushedAuthorizationRequest: '/par',
+  /** A person's own account: the apps they allowed, their sessions, their password; and its forms. */
+  account: '/account',
+  accountLogin: '/account/login',
+  accountDisconnect: '/account/disconnect',
+  accountEndSession: '/account/sessions/end',
+  accountEndAllSessions: '/account/sessions/end-all',
+  accountPassword: '/account/password',
+  /** RFC 7591 §3; each client's configuration endpoint (RFC 7592 §2) is below it, at /register/{client_id}. */
+  registration: '/register',
+  /** RFC 9728 §3.1: followed by the path of a registered resource on the issuer's origin. */
+  protectedResourceMetadata: '/.well-known/oauth-protected-resource',
 } as const
 
 /**
@@ -53,6 +67,9 @@ function authorizationServerMetadata(
     introspection_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt'],
     introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
+    // RFC 9126 §5: clients authenticate there as at the token endpoint.
+    pushed_authorization_request_endpoint: url(ENDPOINT_PATHS.pushedAuthorizationRequest),
+    require_pushed_authorization_requests: config.requirePushedAuthorizationRequests,
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit')
@@ -64,6 +81,14 @@ function authorizationServerMetadata(
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 8414 §2: advertised only while clients may register themselves.
+    ...(config.registration.policy === 'off'
+      ? {}
+      : { registration_endpoint: url(ENDPOINT_PATHS.registration) }),
+    // OAuth Client ID Metadata Document, authorization server metadata (the MCP specification reads it): an https URL may be a client_id.
+    ...(config.clientIdMetadataDocuments === 'off' ? {} : { client_id_metadata_document_supported: true }),
+    // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with.
+    dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
   }
 }

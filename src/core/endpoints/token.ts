@@ -1,6 +1,8 @@
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
+import { withFreshNonce } from '../dpop/nonce.ts'
+import { tokenRequestKey } from '../dpop/token-request.ts'
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts'
 import { parseGrantRequest } from '../grants/grant-handler.ts'
 import { grantRegistry } from '../grants/index.ts'
@@ -23,18 +25,20 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
   ) {
     throw new UnauthorizedClient(`This client is not allowed to use the ${grantType} grant.`)
   }
-  const issued = await handler.issue(parseGrantRequest(handler, input.params), {
-    ...deps,
-    client,
-    address: input.address,
-  })
+  const grantInput = parseGrantRequest(handler, input.params)
+  const dpopJkt = await tokenRequestKey(input.dpop, client, deps)
+  const issued = await handler.issue(grantInput, { ...deps, client, address: input.address, dpopJkt })
+  // A client that registered itself is kept once it has used its registration (unused ones expire).
+  if (client.dynamicRegistration?.firstUsedAt === null) {
+    await deps.stores.clients.recordFirstUse(client.id, deps.clock.now())
+  }
   // Signed after the grant's transaction: the first ID token may have to store the RS256 key (signing-keys.ts).
-  const { authentication, accessToken } = issued
+  const { authentication, accessToken, expiresIn } = issued
   const idToken =
     authentication === undefined
       ? undefined
-      : await mintIdToken({ client, authentication, accessToken }, deps)
-  return jsonResult(tokenResponseBody(issued, idToken))
+      : await mintIdToken({ client, authentication, accessToken, expiresIn }, deps)
+  return withFreshNonce(jsonResult(tokenResponseBody(issued, idToken)), dpopJkt !== null, deps)
 }
 
 /** RFC 6749 §5.1 (with OpenID Connect Core §3.1.3.3 id_token): the JSON body of a successful token response. */

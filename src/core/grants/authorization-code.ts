@@ -1,4 +1,5 @@
-import { InvalidGrant, InvalidRequest, type OAuthError } from '../errors.ts'
+import { sameKeyProblem } from '../dpop/binding.ts'
+import { InvalidGrant, InvalidRequest, type OAuthError, refusalOf } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
 import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
@@ -6,6 +7,8 @@ import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { verifierMatches } from '../protocol/pkce.ts'
 import { soleRedirectUri } from '../protocol/redirect-uri.ts'
+import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
 
@@ -13,12 +16,13 @@ interface AuthorizationCodeInput {
   readonly code: string
   readonly codeVerifier: string
   readonly redirectUri: string | undefined
+  readonly resources: readonly string[]
 }
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5), which Keyward requires of every client (OAuth 2.1). */
 export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
   grantType: 'authorization_code',
-  parameters: ['code', 'code_verifier', 'redirect_uri'],
+  parameters: ['code', 'code_verifier', 'redirect_uri', 'resource'],
   redirects: true,
 
   parse(params) {
@@ -26,7 +30,12 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
     if (codeVerifier === undefined) {
       throw new InvalidRequest('The code_verifier parameter is required: Keyward requires PKCE (RFC 7636).')
     }
-    return { code: required(params, 'code'), codeVerifier, redirectUri: params.get('redirect_uri') }
+    return {
+      code: required(params, 'code'),
+      codeVerifier,
+      redirectUri: params.get('redirect_uri'),
+      resources: parseResources(params.get('resource')),
+    }
   },
 
   async issue(input, ctx) {
@@ -62,10 +71,31 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
         return new InvalidGrant('The code_verifier does not match the code_challenge.')
       }
-      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx, code)
+      // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof signed by that key.
+      const keyProblem = sameKeyProblem(code.dpopJkt, ctx.dpopJkt, 'authorization code')
+      if (keyProblem !== null) return keyProblem
+      // RFC 8707 §2.2: the token request may narrow the resources the authorization request named.
+      const target = await decideTarget(
+        { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
+        { config: ctx.config, stores: tx },
+      ).catch(refusalOf)
+      if (target instanceof Error) return target
+      const { userId, scope, resources } = code
+      const grant = newGrant({ clientId: ctx.client.id, userId, scope, resources }, ctx, code)
       await tx.grants.create(grant)
       await tx.codes.setGrant(codeDigest, grant.id)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope, nonce: code.nonce }, ctx)
+      return issueGrantTokens(
+        tx,
+        {
+          client: ctx.client,
+          grant,
+          scope: scopeForTarget(scope, target),
+          target,
+          nonce: code.nonce,
+          dpopJkt: ctx.dpopJkt,
+        },
+        ctx,
+      )
     })
     if (reused !== null) reportReuse(reused, ctx)
     if (outcome instanceof Error) throw outcome

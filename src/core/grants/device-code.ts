@@ -4,6 +4,7 @@ import {
   ExpiredToken,
   InvalidGrant,
   type OAuthError,
+  refusalOf,
   SlowDown,
 } from '../errors.ts'
 import { newGrant } from '../model/new-grant.ts'
@@ -11,6 +12,8 @@ import type { TokenResponse } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
 import { DEVICE_CODE } from '../protocol/grant-types.ts'
 import { required } from '../protocol/params.ts'
+import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
 
@@ -18,12 +21,15 @@ import type { GrantHandler } from './grant-handler.ts'
 const SLOW_DOWN_STEP = 5
 
 /** RFC 8628 §3.4–§3.5: the device polls with its device_code until the person approves or denies. */
-export const deviceCodeGrant: GrantHandler<{ readonly deviceCode: string }> = {
+export const deviceCodeGrant: GrantHandler<{
+  readonly deviceCode: string
+  readonly resources: readonly string[]
+}> = {
   grantType: DEVICE_CODE,
-  parameters: ['device_code'],
+  parameters: ['device_code', 'resource'],
 
   parse(params) {
-    return { deviceCode: required(params, 'device_code') }
+    return { deviceCode: required(params, 'device_code'), resources: parseResources(params.get('resource')) }
   },
 
   async issue(input, ctx) {
@@ -45,12 +51,24 @@ export const deviceCodeGrant: GrantHandler<{ readonly deviceCode: string }> = {
       if (code.status === 'pending') return new AuthorizationPending('The user has not finished yet.')
       if (code.status === 'denied') return new AccessDenied('The user denied the request.')
 
+      // RFC 8707 §2.2: the token request may narrow the resources of the device authorization request. Decided
+      // before the code is consumed: a refused target leaves the approval for a corrected poll.
+      const target = await decideTarget(
+        { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
+        { config: ctx.config, stores: tx },
+      ).catch(refusalOf)
+      if (target instanceof Error) return target
       const consumed = await tx.deviceCodes.consume(codeDigest)
       if (consumed.kind !== 'ok' || code.userId === null)
         return new InvalidGrant('The device_code was already used.')
-      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope: code.scope }, ctx)
+      const { scope, resources } = code
+      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope, resources }, ctx)
       await tx.grants.create(grant)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope: code.scope }, ctx)
+      return issueGrantTokens(
+        tx,
+        { client: ctx.client, grant, scope: scopeForTarget(scope, target), target, dpopJkt: ctx.dpopJkt },
+        ctx,
+      )
     })
     if (outcome instanceof Error) throw outcome
     return outcome

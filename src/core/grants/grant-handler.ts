@@ -7,6 +7,8 @@ export interface GrantContext extends CoreContext {
   readonly client: Client
   /** The address the token request came from. */
   readonly address: string
+  /** RFC 9449 §5: the thumbprint of the key of the request's DPoP proof, which tokens are bound to; or null. */
+  readonly dpopJkt: string | null
 }
 
 /** One grant type of the token endpoint (RFC 6749 §4): parse its parameters, then issue tokens. */

@@ -3,6 +3,8 @@ import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
 import { required } from '../protocol/params.ts'
 import { parseScope, resolveScope } from '../protocol/scope.ts'
+import { checkScopeFitsTarget, decideTarget, targetedIdentifiers } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 import { authenticateUser } from '../sign-in.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
@@ -11,6 +13,7 @@ interface PasswordInput {
   readonly username: string
   readonly password: string
   readonly scope: readonly string[]
+  readonly resources: readonly string[]
 }
 
 // One message for every failure: nothing tells whether the username exists.
@@ -24,24 +27,31 @@ const FAILED = 'The username or password is incorrect.'
 export const passwordGrant: GrantHandler<PasswordInput> = {
   grantType: 'password',
   legacy: 'password',
-  parameters: ['username', 'password', 'scope'],
+  parameters: ['username', 'password', 'scope', 'resource'],
 
   parse(params) {
     return {
       username: required(params, 'username'),
       password: required(params, 'password'),
       scope: parseScope(params.get('scope')),
+      resources: parseResources(params.get('resource')),
     }
   },
 
   async issue(input, ctx) {
     const scope = resolveScope(input.scope, ctx.client.scopes, ctx.client.defaultScopes)
+    // RFC 8707 §2, checked before the password so that a wrong target costs no guess.
+    const target = await decideTarget({ requested: input.resources, client: ctx.client, scope }, ctx)
+    checkScopeFitsTarget(scope, target)
     const user = await authenticateUser({ ...input, address: ctx.address }, ctx)
     if (user === null) throw new InvalidGrant(FAILED)
-    const grant = newGrant({ clientId: ctx.client.id, userId: user.id, scope }, ctx)
+    const grant = newGrant(
+      { clientId: ctx.client.id, userId: user.id, scope, resources: targetedIdentifiers(target) },
+      ctx,
+    )
     return ctx.stores.transaction(async (tx): Promise<TokenResponse> => {
       await tx.grants.create(grant)
-      return issueGrantTokens(tx, { client: ctx.client, grant, scope }, ctx)
+      return issueGrantTokens(tx, { client: ctx.client, grant, scope, target, dpopJkt: ctx.dpopJkt }, ctx)
     })
   },
 }

@@ -1,17 +1,21 @@
 import type { CoreContext } from '../context.ts'
-import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
+import { sameKeyProblem } from '../dpop/binding.ts'
+import { InvalidGrant, InvalidScope, type OAuthError, refusalOf } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { isSubset, parseScope } from '../protocol/scope.ts'
+import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
 
 interface RefreshInput {
   readonly refreshToken: string
   readonly scope: readonly string[]
+  readonly resources: readonly string[]
 }
 
 const INVALID = 'The refresh token is invalid, expired or revoked.'
@@ -23,10 +27,14 @@ const INVALID = 'The refresh token is invalid, expired or revoked.'
  */
 export const refreshTokenGrant: GrantHandler<RefreshInput> = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource'],
 
   parse(params) {
-    return { refreshToken: required(params, 'refresh_token'), scope: parseScope(params.get('scope')) }
+    return {
+      refreshToken: required(params, 'refresh_token'),
+      scope: parseScope(params.get('scope')),
+      resources: parseResources(params.get('resource')),
+    }
   },
 
   async issue(input, ctx) {
@@ -50,6 +58,16 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       const scope = input.scope.length === 0 ? token.scope : input.scope
       if (!isSubset(scope, token.scope))
         return new InvalidScope('The scope exceeds what the refresh token was granted.')
+      // RFC 9449 §5: a public client's bound refresh token is used only with a proof by the same key. Checked
+      // before the rotation, so a thief without the key cannot burn the token (or the grant, by reuse).
+      const keyProblem = sameKeyProblem(token.dpopJkt, ctx.dpopJkt, 'refresh token')
+      if (keyProblem !== null) return keyProblem
+      // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
+      const target = await decideTarget(
+        { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
+        { config: ctx.config, stores: tx },
+      ).catch(refusalOf)
+      if (target instanceof Error) return target
 
       const rotation = await tx.tokens.rotateRefreshToken(tokenDigest, now)
       if (rotation.kind === 'missing') return new InvalidGrant(INVALID)
@@ -65,10 +83,12 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
         {
           client: ctx.client,
           grant,
-          scope,
+          scope: scopeForTarget(scope, target),
+          target,
           refreshScope: token.scope,
           absoluteExpiresAt: token.absoluteExpiresAt,
           replaces: tokenDigest,
+          dpopJkt: ctx.dpopJkt,
         },
         ctx,
       )

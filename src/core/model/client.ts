@@ -8,9 +8,18 @@ export type TokenEndpointAuthMethod =
 export interface ClientKeySet {
   readonly keys: readonly Readonly<Record<string, unknown>>[]
 }
+/** Where a client publishes its key set (RFC 7591 §2 `jwks_uri`): fetched when needed, and again on a new `kid`. */
+export interface ClientKeySetLocation {
+  readonly jwksUri: string
+}
+/** A private_key_jwt client's keys: registered with it, or published by the client at an https URL. */
+export type ClientKeys = ClientKeySet | ClientKeySetLocation
 export type AccessTokenFormat = 'jwt' | 'opaque'
 /** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
 export type LegacyFlow = 'implicit' | 'password'
+
+/** A security profile a client is held to: its requirements are data (src/core/profiles/). */
+export type SecurityProfileName = 'fapi2'
 
 /** Lifetimes in seconds; absent means the server default. */
 export interface ClientLifetimes {
@@ -19,14 +28,38 @@ export interface ClientLifetimes {
   readonly refreshAbsolute?: number
 }
 
+/** RFC 7591 §2: what a client registered about itself for people to see; Keyward only keeps and returns it. */
+export interface ClientLinks {
+  readonly clientUri?: string
+  readonly logoUri?: string
+  readonly tosUri?: string
+  readonly policyUri?: string
+  readonly contacts?: readonly string[]
+}
+
+/** What a client that registered itself (RFC 7591) has beyond an operator's client. */
+export interface DynamicRegistration {
+  /** SHA-256 of the registration access token (RFC 7592 §3), which is shown once, at registration. */
+  readonly accessTokenDigest: Digest
+  readonly links: ClientLinks
+  /**
+   * When the client first received a token; null until then. Only the first use is written, never each one:
+   * every write to a client makes every node forget its cached clients. Clients never used expire.
+   */
+  readonly firstUsedAt: Date | null
+}
+
 export interface Client {
   readonly id: string
   readonly name: string
   readonly type: ClientType
   /** SHA-256 of the secret, which Keyward generates and shows once; null for public clients. */
   readonly secretDigest: Digest | null
-  /** The public keys a private_key_jwt client signs its assertions with (RFC 7523); null for other clients. */
-  readonly jwks: ClientKeySet | null
+  /**
+   * The public keys a private_key_jwt client signs its assertions with (RFC 7523), or where it publishes them;
+   * null for other clients.
+   */
+  readonly jwks: ClientKeys | null
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod
   readonly redirectUris: readonly string[]
   /** Wire names: authorization_code, refresh_token, client_credentials, ... */
@@ -40,6 +73,16 @@ export interface Client {
   readonly lifetimes: ClientLifetimes
   /** Resource servers may introspect tokens issued to other clients (RFC 7662 §2.1). */
   readonly canIntrospect: boolean
+  /** RFC 9126 §6 require_pushed_authorization_requests: its authorization requests come through PAR only. */
+  readonly requirePushedAuthorizationRequests: boolean
+  /** The security profile whose requirements registration and every request enforce; null for none. */
+  readonly securityProfile: SecurityProfileName | null
+  /** The registered resources its tokens are for when a request names none (RFC 8707); empty: the server's audience. */
+  readonly defaultResources: readonly string[]
+  /** RFC 9449 §5.2 dpop_bound_access_tokens: every token request of this client must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean
   readonly createdAt: Date
   readonly updatedAt: Date
+  /** Set for a client that registered itself at the registration endpoint; null for an operator's client. */
+  readonly dynamicRegistration: DynamicRegistration | null
 }

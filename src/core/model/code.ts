@@ -8,6 +8,8 @@ export interface AuthorizationCode {
   readonly redirectUri: string
   readonly codeChallenge: string
   readonly scope: readonly string[]
+  /** The resources (RFC 8707) the authorization request targeted; empty: the server's audience. */
+  readonly resources: readonly string[]
   readonly expiresAt: Date
   /** Set by the first redemption; the grant lets a second redemption revoke what the first one issued. */
   readonly grantId: string | null
@@ -17,4 +19,6 @@ export interface AuthorizationCode {
   /** The sign-in behind the code: when the password was entered, and in which session (null before migration 006). */
   readonly authTime: Date | null
   readonly sid: string | null
+  /** RFC 9449 §10: the dpop_jkt of the authorization request; the redeeming proof must be signed by that key. */
+  readonly dpopJkt: string | null
 }

@@ -9,6 +9,8 @@ export interface DeviceCode {
   readonly userCodeDigest: Digest
   readonly clientId: string
   readonly scope: readonly string[]
+  /** The resources (RFC 8707) the device authorization request targeted; empty: the server's audience. */
+  readonly resources: readonly string[]
   readonly expiresAt: Date
   /** Seconds the device must wait between polls; grows by 5 on each slow_down (RFC 8628 §3.5). */
   readonly interval: number

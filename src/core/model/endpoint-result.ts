@@ -15,6 +15,8 @@ interface ResultCommon {
   readonly error?: OAuthError
   /** Set when the operation signed a person in: the browser is to keep the session. */
   readonly session?: StartedSession
+  /** RFC 9449 §8.2: a fresh DPoP nonce for the client's next proofs (the DPoP-Nonce header). */
+  readonly dpopNonce?: string
 }
 
 /**

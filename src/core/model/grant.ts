@@ -7,6 +7,8 @@ export interface Grant {
   readonly clientId: string
   readonly userId: string
   readonly scope: readonly string[]
+  /** The resources (RFC 8707) the person authorized; a token request may narrow them, never widen. Empty: the server's audience. */
+  readonly resources: readonly string[]
   readonly createdAt: Date
   readonly revokedAt: Date | null
   /** Why it was revoked: 'user', 'operator', 'code_reuse', 'refresh_reuse', ... (a security event when reuse). */

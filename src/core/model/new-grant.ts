@@ -7,7 +7,7 @@ import type { Grant } from './grant.ts'
  * with the browser sign-in it came from when there was one (a code's).
  */
 export function newGrant(
-  owner: { clientId: string; userId: string; scope: readonly string[] },
+  owner: { clientId: string; userId: string; scope: readonly string[]; resources: readonly string[] },
   deps: { clock: Clock; random: Random },
   signIn: Pick<Grant, 'authTime' | 'sid'> = { authTime: null, sid: null },
 ): Grant {

@@ -7,6 +7,12 @@ export interface ScopeDescription {
   readonly description: string
 }
 
+/** A resource (RFC 8707) as a person reads it on a consent page: the tokens will be for it. */
+export interface ResourceDescription {
+  readonly identifier: string
+  readonly name: string
+}
+
 /** Form fields carried through a page unchanged (the authorization request, a user code). */
 export type HiddenFields = Readonly<Record<string, string>>
 
@@ -24,9 +30,20 @@ export interface LoginPage {
 export interface ConsentPage {
   readonly action: string
   readonly clientName: string
+  /**
+   * For a client the operator did not register, which names itself by its metadata document's URL: that URL's
+   * host, the one thing about it that is vouched for (by its TLS certificate), shown prominently.
+   */
+  readonly clientDomain?: string
   readonly username: string
   readonly scopes: readonly ScopeDescription[]
   readonly hiddenFields: HiddenFields
+  /** Where the person will be sent afterwards: the redirect URI's host (its scheme for an app on the device). */
+  readonly redirectHost?: string
+  /** The same authorization request with prompt=login, relative to the issuer: to sign in as someone else. */
+  readonly switchAccount?: string
+  /** The APIs the application asks access to; absent or empty: this server's own. */
+  readonly resources?: readonly ResourceDescription[]
 }
 
 export interface DeviceEntryPage {
@@ -52,6 +69,16 @@ export interface ErrorPage {
   readonly code?: string
   /** How long the person must wait before trying again (a 429's Retry-After), in seconds. */
   readonly retryAfterSeconds?: number
+  /** What the person can do about it, when the message alone does not say. */
+  readonly advice?: string
+  /** The site of the application that sent the person here, when known: their way back to it. */
+  readonly appHome?: AppHome
+}
+
+/** An application's site as a person is offered it: its name, and an https URL registered for it. */
+export interface AppHome {
+  readonly name: string
+  readonly url: string
 }
 
 /** OAuth 2.0 Form Post Response Mode §2: the response parameters, posted by the browser to the client. */
@@ -59,6 +86,38 @@ export interface FormPostPage {
   /** The client's redirect URI: absolute, and already matched against its registration. */
   readonly action: string
   readonly fields: HiddenFields
+}
+
+/** An application a person allowed, as their account page lists it. */
+export interface AllowedApp {
+  readonly clientId: string
+  readonly clientName: string
+  readonly scopes: readonly ScopeDescription[]
+  /** When the person first allowed it. */
+  readonly allowedAt: Date
+}
+
+/** A live sign-in of the person, in some browser. */
+export interface SignedInSession {
+  /** The session's public id (never its cookie): what the form to end it names. */
+  readonly sid: string
+  readonly signedInAt: Date
+  readonly expiresAt: Date
+  /** The session of the browser showing the page. */
+  readonly current: boolean
+}
+
+/** The account page (/account): a person's allowed apps, their sessions, and their password. */
+export interface AccountPage {
+  readonly username: string
+  readonly apps: readonly AllowedApp[]
+  readonly sessions: readonly SignedInSession[]
+  /** False where passwords are changed elsewhere (People without changePassword): no password form. */
+  readonly canChangePassword: boolean
+  /** What the last action did, said once at the top. */
+  readonly notice?: string
+  /** Why the password was not changed. */
+  readonly passwordError?: string
 }
 
 /** Every page Keyward shows, by name, with its model. */
@@ -70,3 +129,4 @@ export type Page =
   | { readonly view: 'device-done'; readonly model: DeviceDonePage }
   | { readonly view: 'error'; readonly model: ErrorPage }
   | { readonly view: 'form-post'; readonly model: FormPostPage }
+  | { readonly view: 'account'; readonly model: AccountPage }

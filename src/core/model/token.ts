@@ -16,6 +16,8 @@ export interface RefreshToken {
   /** The refresh token this one was issued in exchange for; null for the first of a grant. */
   readonly replaces: Digest | null
   readonly revokedAt: Date | null
+  /** RFC 9449 §5: the thumbprint of the key a public client's refresh token is bound to; null when unbound. */
+  readonly dpopJkt: string | null
 }
 
 /**
@@ -36,12 +38,15 @@ export interface AccessTokenRecord {
   readonly issuedAt: Date
   readonly expiresAt: Date
   readonly revokedAt: Date | null
+  /** RFC 9449 §6: the thumbprint (RFC 7638) of the DPoP key the token is bound to (cnf.jkt); null for Bearer. */
+  readonly dpopJkt: string | null
 }
 
 /** What the token endpoint returns, in camelCase; the HTTP edge renders wire names (RFC 6749 §5.1). */
 export interface TokenResponse {
   readonly accessToken: string
-  readonly tokenType: 'Bearer'
+  /** RFC 9449 §5: DPoP when the access token is bound to the key of the request's proof. */
+  readonly tokenType: 'Bearer' | 'DPoP'
   readonly expiresIn: number
   readonly scope: readonly string[]
   readonly refreshToken?: string

@@ -3,7 +3,6 @@ import { epochSeconds } from '../clock.ts'
 import type { CoreContext } from '../context.ts'
 import type { Client } from '../model/client.ts'
 import type { Authentication } from '../model/token.ts'
-import { accessTokenLifetime } from '../tokens/issue.ts'
 import { signJwt } from '../tokens/jwt.ts'
 
 /** The claims of an ID token itself (Core §2, §3.1.3.6), before any claim about the person. */
@@ -36,10 +35,10 @@ export function accessTokenHash(accessToken: string): string {
  * comes with. The person's claims are not in it: with a code, Core §5.4 releases them at UserInfo.
  */
 export async function mintIdToken(
-  request: { client: Client; authentication: Authentication; accessToken: string },
+  request: { client: Client; authentication: Authentication; accessToken: string; expiresIn: number },
   deps: Pick<CoreContext, 'config' | 'clock' | 'keys'>,
 ): Promise<string> {
-  const { client, authentication, accessToken } = request
+  const { client, authentication, accessToken, expiresIn } = request
   const issuedAt = epochSeconds(deps.clock)
   const optional = {
     auth_time: authentication.authTime && Math.floor(authentication.authTime.getTime() / 1000),
@@ -51,7 +50,7 @@ export async function mintIdToken(
       iss: deps.config.issuer,
       sub: authentication.subject,
       aud: client.id,
-      exp: issuedAt + accessTokenLifetime(client, deps),
+      exp: issuedAt + expiresIn,
       iat: issuedAt,
       ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== null)),
       // RFC 8176 §2: every sign-in at Keyward is a password checked by the People port.

@@ -17,10 +17,18 @@ export type SecurityEventName =
   | 'client_created'
   | 'client_deleted'
   | 'client_secret_rotated'
+  | 'client_registered'
+  | 'client_registration_updated'
+  | 'client_registration_refused'
+  | 'registration_throttled'
+  | 'initial_access_token_created'
+  | 'initial_access_token_revoked'
   | 'signing_key_rotated'
   | 'password_changed'
   | 'sessions_revoked'
   | 'user_unlocked'
+  | 'resource_created'
+  | 'resource_deleted'
 
 export interface SecurityEvent {
   readonly event: SecurityEventName
@@ -35,6 +43,10 @@ export interface SecurityEvent {
   readonly scope?: string
   /** What a person typed as their username: it may name nobody, but it is never a password. */
   readonly username?: string
+  /** The public id of an initial access token (RFC 7591 §3), never the token. */
+  readonly initialAccessTokenId?: string
+  /** The identifier of a registered resource (RFC 8707). */
+  readonly resource?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
 }

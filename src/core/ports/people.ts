@@ -24,4 +24,10 @@ export interface People {
   verify(username: string, password: string): Promise<Verification>
   /** The person with this id, or null once they no longer exist. */
   find(id: string): Promise<Person | null>
+  /**
+   * Sets a person's new password, already checked against the password rules and their current password; false
+   * when they no longer exist. Absent where passwords are changed elsewhere (an embedding application's own
+   * accounts): the account page then offers no password form.
+   */
+  changePassword?(id: string, password: string): Promise<boolean>
 }

@@ -3,7 +3,10 @@ import type { AuthorizationCode } from '../model/code.ts'
 import type { Consent } from '../model/consent.ts'
 import type { DeviceCode } from '../model/device-code.ts'
 import type { Grant } from '../model/grant.ts'
+import type { InitialAccessToken } from '../model/initial-access-token.ts'
+import type { Resource } from '../model/resource.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
+import type { PushedRequest } from '../model/pushed-request.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
@@ -27,6 +30,28 @@ export interface ClientStore {
   list(): Promise<readonly Client[]>
   /** Deleting a client also deletes its codes, grants, tokens, consents and device codes. */
   delete(id: string): Promise<boolean>
+  /** Records the first token of a dynamically registered client; later calls (and other clients) change nothing. */
+  recordFirstUse(id: string, at: Date): Promise<void>
+  /**
+   * Deletes, as `delete` does, every dynamically registered client created before `createdBefore` that never
+   * received a token; returns their ids.
+   */
+  deleteUnusedDynamic(createdBefore: Date): Promise<readonly string[]>
+}
+
+/** RFC 7591 §3 initial access tokens, by digest; the operator names one by its id. */
+export interface InitialAccessTokenStore {
+  create(token: InitialAccessToken): Promise<void>
+  /** Every token, expired ones included, earliest first. */
+  list(): Promise<readonly InitialAccessToken[]>
+  delete(id: string): Promise<boolean>
+  /**
+   * Spends one use of the token with this digest, atomically: of racing calls, no more succeed than it has uses.
+   * Returns the token as it is after the spending, or null when it is unknown, expired at `at` or used up.
+   */
+  spend(digest: Digest, at: Date): Promise<InitialAccessToken | null>
+  /** Deletes the tokens expired before `before` or used up; returns how many. */
+  deleteSpent(before: Date): Promise<number>
 }
 
 export interface UserStore {
@@ -74,8 +99,11 @@ export interface CodeStore {
   consume(digest: Digest, at: Date): Promise<ConsumeResult<AuthorizationCode>>
   /** Records the grant that the first redemption created, so that a reuse can revoke it. */
   setGrant(digest: Digest, grantId: string): Promise<void>
-  /** Deletes the user's codes not redeemed yet (a redeemed one stays, so that its reuse is still caught). */
-  deleteUnusedByUser(userId: string): Promise<number>
+  /**
+   * Deletes the user's codes not redeemed yet (a redeemed one stays, so that its reuse is still caught); only
+   * those issued to `clientId` when given.
+   */
+  deleteUnusedByUser(userId: string, clientId?: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -138,8 +166,8 @@ export interface DeviceCodeStore {
    * pending, denied) comes back as 'reused' with its record, whose status says which.
    */
   consume(deviceCodeDigest: Digest): Promise<ConsumeResult<DeviceCode>>
-  /** approved → denied for the user's codes that no poll has consumed yet; returns how many. */
-  denyApprovedByUser(userId: string): Promise<number>
+  /** approved → denied for the user's codes that no poll has consumed yet (only `clientId`'s when given). */
+  denyApprovedByUser(userId: string, clientId?: string): Promise<number>
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -158,6 +186,29 @@ export interface SignInUnlockStore {
   lastUnlock(username: string): Promise<Date | null>
 }
 
+/** RFC 9126 pushed authorization requests, by the digest of their request_uri. */
+export interface PushedRequestStore {
+  create(request: PushedRequest): Promise<void>
+  /** The request as stored (used or not, expired or not: the caller decides), or null. */
+  get(digest: Digest): Promise<PushedRequest | null>
+  /**
+   * Atomically marks the request used and returns it as marked: exactly one of any number of racing calls gets
+   * 'ok', a later one 'reused', an unknown digest 'missing'. Expiry is the caller's to check.
+   */
+  consume(digest: Digest, at: Date): Promise<ConsumeResult<PushedRequest>>
+  deleteExpired(before: Date): Promise<number>
+}
+
+/** Registered resources (RFC 8707), by identifier. */
+export interface ResourceStore {
+  create(resource: Resource): Promise<void>
+  get(identifier: string): Promise<Resource | null>
+  /** Every resource, by identifier. */
+  list(): Promise<readonly Resource[]>
+  /** Tokens issued for it stay valid until they expire; false when there is no such resource. */
+  delete(identifier: string): Promise<boolean>
+}
+
 export interface Stores {
   readonly clients: ClientStore
   readonly users: UserStore
@@ -169,6 +220,9 @@ export interface Stores {
   readonly deviceCodes: DeviceCodeStore
   readonly keys: KeyStore
   readonly signInUnlocks: SignInUnlockStore
+  readonly pushedRequests: PushedRequestStore
+  readonly initialAccessTokens: InitialAccessTokenStore
+  readonly resources: ResourceStore
   /** Runs `work` in one transaction: all of its writes land, or none. Mandatory wherever writes belong together. */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */

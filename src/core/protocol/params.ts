@@ -4,14 +4,20 @@ import { InvalidRequest } from '../errors.ts'
 export const MAX_PARAMETER_LENGTH = 4096
 
 /**
- * Reads form or query parameters into a map. RFC 6749 §3.1 and §3.2: parameters must not be repeated, and
- * parameters sent without a value are treated as omitted.
+ * RFC 8707 §2: `resource` may be sent several times. Its values are kept as one, joined by spaces, which no URI
+ * holds raw (`parseResources` in src/core/resources/identifier.ts splits them again).
+ */
+const REPEATABLE = new Set(['resource'])
+
+/**
+ * Reads form or query parameters into a map. RFC 6749 §3.1 and §3.2: parameters must not be repeated (except
+ * the ones a later RFC lets repeat), and parameters sent without a value are treated as omitted.
  */
 export function readParameters(source: URLSearchParams): ReadonlyMap<string, string> {
   const params = new Map<string, string>()
   const seen = new Set<string>()
   for (const [name, value] of source) {
-    if (seen.has(name)) {
+    if (seen.has(name) && !REPEATABLE.has(name)) {
       throw new InvalidRequest(`The parameter ${safeName(name)} was sent more than once.`)
     }
     if (value.length > MAX_PARAMETER_LENGTH) {
@@ -24,7 +30,9 @@ export function readParameters(source: URLSearchParams): ReadonlyMap<string, str
       throw new InvalidRequest(`The parameter ${safeName(name)} contains a NUL character.`)
     }
     seen.add(name)
-    if (value !== '') params.set(name, value)
+    if (value === '') continue
+    const earlier = params.get(name)
+    params.set(name, earlier === undefined ? value : `${earlier} ${value}`)
   }
   return params
 }

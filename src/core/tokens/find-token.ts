@@ -56,7 +56,16 @@ function recordFromClaims(claims: JWTPayload): AccessTokenRecord | null {
     issuedAt: new Date(iat * 1000),
     expiresAt: new Date(exp * 1000),
     revokedAt: null,
+    dpopJkt: confirmedKey(claims),
   }
+}
+
+/** RFC 9449 §6.1: the thumbprint of the key a JWT is bound to, from its confirmation claim; null when unbound. */
+function confirmedKey(claims: JWTPayload): string | null {
+  const { cnf } = claims
+  if (typeof cnf !== 'object' || cnf === null) return null
+  const { jkt } = cnf as { jkt?: unknown }
+  return typeof jkt === 'string' ? jkt : null
 }
 
 /** Finds a token by its form: refresh and opaque tokens by digest, JWTs by signature and then by jti. */

@@ -1,6 +1,6 @@
 import { epochSeconds } from '../clock.ts'
-import { defaultAudience } from '../config.ts'
 import type { CoreContext } from '../context.ts'
+import { tokenTypeFor } from '../dpop/binding.ts'
 import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
@@ -8,6 +8,7 @@ import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { OPENID_SCOPE } from '../oidc/claims.ts'
 import { formatScope } from '../protocol/scope.ts'
+import type { Target } from '../resources/audience.ts'
 import { randomToken } from '../random.ts'
 import { signJwt } from './jwt.ts'
 import { effectiveLifetime } from './lifetimes.ts'
@@ -25,20 +26,36 @@ export interface MintedAccessToken {
   readonly record: AccessTokenRecord | null
 }
 
-export function accessTokenLifetime(client: Client, deps: Pick<CoreContext, 'config'>): number {
-  return effectiveLifetime(client, deps.config.lifetimes, 'accessToken').seconds
+/** The resources' lifetime when they set one (the shortest), else the client's, else the server default. */
+export function accessTokenLifetime(
+  client: Client,
+  target: Target,
+  deps: Pick<CoreContext, 'config'>,
+): number {
+  return target.accessTokenLifetime ?? effectiveLifetime(client, deps.config.lifetimes, 'accessToken').seconds
 }
 
-/** An access token for `subject`, as a JWT (RFC 9068) or an opaque token, per the client's setting. */
+/**
+ * An access token for `subject` and the target's audience (RFC 8707), as a JWT (RFC 9068) or an opaque token:
+ * the resources' format when they set one, else the client's.
+ */
 export function mintAccessToken(
-  request: { client: Client; subject: string; scope: readonly string[]; grantId: string | null },
+  request: {
+    client: Client
+    subject: string
+    scope: readonly string[]
+    grantId: string | null
+    target: Target
+    /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to, or null for a Bearer token. */
+    dpopJkt: string | null
+  },
   deps: TokenDeps,
 ): MintedAccessToken {
-  const { client, subject, scope, grantId } = request
-  const expiresIn = accessTokenLifetime(client, deps)
+  const { client, subject, scope, grantId, target, dpopJkt } = request
+  const expiresIn = accessTokenLifetime(client, target, deps)
   const now = deps.clock.now()
   const issuedAt = epochSeconds(deps.clock)
-  const audience = [defaultAudience(deps.config)]
+  const { audience } = target
   const record = (key: string, format: AccessTokenRecord['format']): AccessTokenRecord => ({
     key,
     format,
@@ -50,9 +67,10 @@ export function mintAccessToken(
     issuedAt: now,
     expiresAt: new Date((issuedAt + expiresIn) * 1000),
     revokedAt: null,
+    dpopJkt,
   })
 
-  if (client.accessTokenFormat === 'opaque') {
+  if ((target.accessTokenFormat ?? client.accessTokenFormat) === 'opaque') {
     const token = OPAQUE_ACCESS_TOKEN_PREFIX + randomToken(deps.random)
     return { token, expiresIn, record: record(digest(token), 'opaque') }
   }
@@ -68,6 +86,8 @@ export function mintAccessToken(
       jti,
       client_id: client.id,
       scope: formatScope(scope),
+      // RFC 9449 §6.1: a bound token names the thumbprint of its key in the confirmation claim (RFC 7800).
+      ...(dpopJkt === null ? {} : { cnf: { jkt: dpopJkt } }),
     },
     deps.keys.active(),
     'at+jwt',
@@ -83,6 +103,8 @@ export function mintRefreshToken(
     scope: readonly string[]
     absoluteExpiresAt?: Date
     replaces?: Digest
+    /** RFC 9449 §5: the key a public client's refresh token is bound to; null for confidential clients. */
+    dpopJkt: string | null
   },
   deps: Pick<CoreContext, 'config' | 'clock' | 'random'>,
 ): { token: string; record: RefreshToken } {
@@ -106,6 +128,7 @@ export function mintRefreshToken(
       rotatedAt: null,
       replaces: request.replaces ?? null,
       revokedAt: null,
+      dpopJkt: request.dpopJkt,
     },
   }
 }
@@ -120,6 +143,8 @@ export async function issueGrantTokens(
     client: Client
     grant: Grant
     scope: readonly string[]
+    /** Whom the access token is for: decided by decideTarget (src/core/resources/audience.ts). */
+    target: Target
     /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even if the access token narrowed. */
     refreshScope?: readonly string[]
     absoluteExpiresAt?: Date
@@ -127,15 +152,20 @@ export async function issueGrantTokens(
     replaces?: Digest
     /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
     nonce?: string | null
+    /** RFC 9449 §5: the thumbprint of the token request's DPoP key, or null without a proof. */
+    dpopJkt: string | null
   },
   deps: TokenDeps,
 ): Promise<TokenResponse> {
-  const { client, grant, scope } = request
-  const access = mintAccessToken({ client, subject: grant.userId, scope, grantId: grant.id }, deps)
+  const { client, grant, scope, target, dpopJkt } = request
+  const access = mintAccessToken(
+    { client, subject: grant.userId, scope, grantId: grant.id, target, dpopJkt },
+    deps,
+  )
   if (access.record) await tx.tokens.createAccessToken(access.record)
   const response: TokenResponse = {
     accessToken: access.token,
-    tokenType: 'Bearer',
+    tokenType: tokenTypeFor(dpopJkt),
     expiresIn: access.expiresIn,
     scope,
     // OpenID Connect Core §3.1.3.3, §12.2: an ID token whenever the scope includes openid, refreshes included.
@@ -155,7 +185,13 @@ export async function issueGrantTokens(
   // without openid, and never because of a scope. That registration is the condition §11 allows in place of
   // prompt=consent; offline_access, where an operator configures it, is a scope like any other.
   if (!client.grantTypes.includes('refresh_token')) return response
-  const refresh = mintRefreshToken({ ...request, scope: request.refreshScope ?? scope }, deps)
+  // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is already
+  // sender-constrained by the client's authentication.
+  const refreshJkt = client.type === 'public' ? dpopJkt : null
+  const refresh = mintRefreshToken(
+    { ...request, scope: request.refreshScope ?? scope, dpopJkt: refreshJkt },
+    deps,
+  )
   await tx.tokens.createRefreshToken(refresh.record)
   return { ...response, refreshToken: refresh.token }
 }

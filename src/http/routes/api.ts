@@ -1,12 +1,13 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type AuthorizationServer, type ClientAuthInput, ENDPOINT_PATHS } from '../../core/index.ts'
 import { clientRequestOf } from '../form.ts'
+import { registerJsonParser } from '../json-body.ts'
 import type { Metrics } from '../ops/metrics.ts'
 import { type ReplySide, send } from '../send.ts'
 
 /**
  * The endpoints machines call: the token endpoint (RFC 6749 §3.2), revocation (RFC 7009), introspection
- * (RFC 7662), device authorization (RFC 8628 §3.1), each with a form and client credentials; and the public
+ * (RFC 7662), device authorization (RFC 8628 §3.1), pushed authorization requests (RFC 9126), each with a form and client credentials; and the public
  * metadata (RFC 8414, and OpenID Connect Discovery at its own path) and signing keys; OpenID Connect UserInfo.
  */
 export function registerApiRoutes(
@@ -26,6 +27,7 @@ export function registerApiRoutes(
     [ENDPOINT_PATHS.revocation]: server.revoke,
     [ENDPOINT_PATHS.introspection]: server.introspect,
     [ENDPOINT_PATHS.deviceAuthorization]: server.deviceAuthorization,
+    [ENDPOINT_PATHS.pushedAuthorizationRequest]: server.pushedAuthorizationRequest,
   }
   for (const [path, operation] of Object.entries(clientEndpoints)) {
     app.post(path, async (request, reply) =>
@@ -45,6 +47,36 @@ export function registerApiRoutes(
     app.get(path, async (request, reply) => send(request, reply, await server.metadata(), side))
   }
   app.get(ENDPOINT_PATHS.jwks, async (request, reply) => send(request, reply, server.jwks(), side))
+  // RFC 7591 §3 and RFC 7592 §2: JSON bodies, in a context of their own so that no other endpoint takes JSON.
+  void app.register(async (registration) => {
+    registerJsonParser(registration)
+    const input = (request: FastifyRequest) => ({
+      body: request.body,
+      authorization: request.headers.authorization,
+      address: request.ip,
+    })
+    const configuration = (request: FastifyRequest<{ Params: { clientId: string } }>) => ({
+      ...input(request),
+      clientId: request.params.clientId,
+    })
+    const path = `${ENDPOINT_PATHS.registration}/:clientId`
+    registration.post(ENDPOINT_PATHS.registration, async (request, reply) =>
+      send(request, reply, await server.register(input(request)), side),
+    )
+    registration.get<{ Params: { clientId: string } }>(path, async (request, reply) =>
+      send(request, reply, await server.registration.read(configuration(request)), side),
+    )
+    registration.put<{ Params: { clientId: string } }>(path, async (request, reply) =>
+      send(request, reply, await server.registration.update(configuration(request)), side),
+    )
+    registration.delete<{ Params: { clientId: string } }>(path, async (request, reply) =>
+      send(request, reply, await server.registration.delete(configuration(request)), side),
+    )
+  })
+  app.get(`${ENDPOINT_PATHS.protectedResourceMetadata}/*`, async (request, reply) => {
+    const path = new URL(request.url, 'http://keyward').pathname.slice(app.prefix.length)
+    return send(request, reply, await server.resourceMetadata(path), side)
+  })
 }
 
 /**

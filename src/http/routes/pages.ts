@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type AuthorizationServer, type Browser, ENDPOINT_PATHS, InvalidRequest } from '../../core/index.ts'
+import type { EndpointResult } from '../../core/model/endpoint-result.ts'
 import { readCookie } from '../cookies.ts'
 import { formOf, queryOf } from '../form.ts'
 import { type BrowserSide, SESSION_COOKIE, send } from '../send.ts'
@@ -31,20 +32,68 @@ export function registerPageRoutes(
     address: request.ip,
   })
 
-  app.get(ENDPOINT_PATHS.authorization, async (request, reply) =>
-    send(request, reply, await server.authorize(queryOf(request.url), browserOf(request)), side),
-  )
+  /**
+   * An answer to an authorization request. A refused one is logged with why, for the developer whose app sent
+   * it: the error code, its description and the client_id, never another parameter (state, the PKCE challenge).
+   */
+  function sendAuthorization(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    params: ReadonlyMap<string, string>,
+    result: EndpointResult,
+  ) {
+    if (result.error !== undefined) {
+      const clientId = params.get('client_id')?.slice(0, 255)
+      request.log.info(
+        { error: result.error.code, clientId },
+        `authorization request refused: ${result.error.description}`,
+      )
+    }
+    return send(request, reply, result, side)
+  }
+
+  app.get(ENDPOINT_PATHS.authorization, async (request, reply) => {
+    const params = queryOf(request.url)
+    return sendAuthorization(request, reply, params, await server.authorize(params, browserOf(request)))
+  })
   // RFC 6749 §3.1: the authorization endpoint supports POST too.
-  app.post(ENDPOINT_PATHS.authorization, async (request, reply) =>
-    send(request, reply, await server.authorize(formOf(request.body), browserOf(request)), side),
-  )
+  app.post(ENDPOINT_PATHS.authorization, async (request, reply) => {
+    const params = formOf(request.body)
+    return sendAuthorization(request, reply, params, await server.authorize(params, browserOf(request)))
+  })
   // Guessing is throttled in core, per username and address and per address (sign-in.ts).
   app.post(ENDPOINT_PATHS.login, async (request, reply) => {
     const form = formFrom(request)
-    return send(request, reply, await server.login(form, signInFrom(request, form)), side)
+    return sendAuthorization(request, reply, form, await server.login(form, signInFrom(request, form)))
   })
-  app.post(ENDPOINT_PATHS.consent, async (request, reply) =>
-    send(request, reply, await server.consent(formFrom(request), browserOf(request)), side),
+  app.post(ENDPOINT_PATHS.consent, async (request, reply) => {
+    const form = formFrom(request)
+    return sendAuthorization(request, reply, form, await server.consent(form, browserOf(request)))
+  })
+
+  const account = server.account
+  app.get(ENDPOINT_PATHS.account, async (request, reply) =>
+    send(request, reply, await account.page(browserOf(request)), side),
+  )
+  app.get(ENDPOINT_PATHS.accountLogin, async (request, reply) =>
+    send(request, reply, await account.loginPage(browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.accountLogin, async (request, reply) => {
+    const form = formFrom(request)
+    return send(request, reply, await account.login(signInFrom(request, form)), side)
+  })
+  app.post(ENDPOINT_PATHS.accountDisconnect, async (request, reply) =>
+    send(request, reply, await account.disconnect(formFrom(request), browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.accountEndSession, async (request, reply) =>
+    send(request, reply, await account.endSession(formFrom(request), browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.accountEndAllSessions, async (request, reply) => {
+    formFrom(request)
+    return send(request, reply, await account.endAllSessions(browserOf(request)), side)
+  })
+  app.post(ENDPOINT_PATHS.accountPassword, async (request, reply) =>
+    send(request, reply, await account.changePassword(formFrom(request), browserOf(request)), side),
   )
 
   const device = server.deviceVerification

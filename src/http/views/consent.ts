@@ -1,6 +1,7 @@
 import { html } from './html.ts'
 import type { ConsentPage } from '../../core/model/pages.ts'
 import { accessRequest, decisionButtons, type FormFrame, page, postForm, signedInAs } from './layout.ts'
+import { resourceList } from './resources.ts'
 
 export type ConsentView = ConsentPage & FormFrame
 
@@ -9,16 +10,30 @@ export function renderConsent({
   action,
   csrfToken,
   clientName,
+  clientDomain,
   username,
   scopes,
   hiddenFields,
+  redirectHost,
+  switchAccount,
   basePath,
+  resources,
 }: ConsentView): string {
   return page({
     basePath,
     title: `Allow ${clientName}?`,
-    body: html`${accessRequest(clientName, scopes)}
+    body: html`${clientDomain === undefined ? '' : unregisteredClient(clientDomain)}${accessRequest(clientName, scopes)}
+${resourceList(resources)}
+${redirectHost !== undefined && html`<p class="destination">Afterwards you will be sent to <strong>${redirectHost}</strong>.</p>`}
 ${signedInAs(username)}
+${switchAccount !== undefined && html`<p class="switch-account"><a href="${basePath ?? ''}${switchAccount}">Not you? Use another account</a></p>`}
 ${postForm({ action, csrfToken, hiddenFields, content: decisionButtons })}`,
   })
+}
+
+/** A client that named itself by its metadata document: its domain first, and that nobody here vouched for it. */
+function unregisteredClient(domain: string) {
+  return html`<p class="client-domain">${domain}</p>
+<p class="warning"><strong>This application was not registered by the operator of this server.</strong> It identifies itself as ${domain}: continue only if you trust that site.</p>
+`
 }

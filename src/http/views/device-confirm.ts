@@ -1,6 +1,7 @@
 import { html } from './html.ts'
 import type { DeviceConfirmPage } from '../../core/model/pages.ts'
 import { accessRequest, decisionButtons, type FormFrame, page, postForm, signedInAs } from './layout.ts'
+import { resourceList } from './resources.ts'
 
 export type DeviceConfirmView = DeviceConfirmPage & FormFrame
 
@@ -14,11 +15,13 @@ export function renderDeviceConfirm({
   scopes,
   hiddenFields,
   basePath,
+  resources,
 }: DeviceConfirmView): string {
   return page({
     basePath,
     title: `Allow ${clientName} on your device?`,
     body: html`${accessRequest(clientName, scopes)}
+${resourceList(resources)}
 <div class="code-compare">
 <p>Check that your device shows this code:</p>
 <p class="user-code">${userCode}</p>

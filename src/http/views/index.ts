@@ -1,4 +1,5 @@
 import type { Page } from '../../core/model/pages.ts'
+import { renderAccount } from './account.ts'
 import { renderConsent } from './consent.ts'
 import { renderDeviceConfirm } from './device-confirm.ts'
 import { renderDeviceDone } from './device-done.ts'
@@ -33,5 +34,7 @@ export function renderPage(page: Page, basePath: string, csrfToken: () => string
       return renderError({ ...page.model, basePath })
     case 'form-post':
       return renderFormPost({ ...page.model, basePath })
+    case 'account':
+      return renderAccount({ ...page.model, csrfToken: csrfToken(), basePath })
   }
 }

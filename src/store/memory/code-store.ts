@@ -22,9 +22,16 @@ export function codeStore(db: Scope): CodeStore {
         mustExist(grants, grantId, 'grant')
         journal.set(codes, digest, { ...stored, code: { ...stored.code, grantId } })
       }),
-    deleteUnusedByUser: (userId) =>
+    deleteUnusedByUser: (userId, clientId) =>
       db.run(({ codes }, journal) =>
-        deleteWhere(journal, codes, ({ code, usedAt }) => code.userId === userId && usedAt === null),
+        deleteWhere(
+          journal,
+          codes,
+          ({ code, usedAt }) =>
+            code.userId === userId &&
+            usedAt === null &&
+            (clientId === undefined || code.clientId === clientId),
+        ),
       ),
     deleteExpired: (before) =>
       db.run(({ codes }, journal) =>

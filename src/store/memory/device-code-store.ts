@@ -45,12 +45,15 @@ export function deviceCodeStore(db: Scope): DeviceCodeStore {
         journal.set(deviceCodes, deviceCodeDigest, consumed)
         return { kind: 'ok', record: copy(consumed) } as const
       }),
-    denyApprovedByUser: (userId) =>
+    denyApprovedByUser: (userId, clientId) =>
       db.run(({ deviceCodes }, journal) =>
         updateWhere(
           journal,
           deviceCodes,
-          (code) => code.userId === userId && code.status === 'approved',
+          (code) =>
+            code.userId === userId &&
+            code.status === 'approved' &&
+            (clientId === undefined || code.clientId === clientId),
           (code) => ({ ...code, status: 'denied' as const }),
         ),
       ),

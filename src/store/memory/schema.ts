@@ -77,6 +77,22 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
     key: (key) => key.kid,
     order: [(key) => -key.createdAt.getTime(), (key) => key.kid],
   },
+  pushedRequests: {
+    what: 'pushed authorization request',
+    key: (request) => request.digest,
+    references: { clients: (request) => request.clientId },
+  },
+  // The digest is UNIQUE as well: tokens are made from 256 random bits, so two never share one.
+  initialAccessTokens: {
+    what: 'initial access token',
+    key: (token) => token.id,
+    order: [(token) => token.createdAt.getTime(), (token) => token.id],
+  },
+  resources: {
+    what: 'resource',
+    key: (resource) => resource.identifier,
+    order: [(resource) => resource.identifier],
+  },
 }
 
 /** The map of the table `name`: TypeScript cannot see through the generic index that it holds `Row<N>`. */

@@ -5,8 +5,11 @@ import { codeStore } from './code-store.ts'
 import { consentStore } from './consent-store.ts'
 import { deviceCodeStore } from './device-code-store.ts'
 import { grantStore } from './grant-store.ts'
+import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { direct, undoLog } from './journal.ts'
 import { keyStore } from './key-store.ts'
+import { pushedRequestStore } from './pushed-request-store.ts'
+import { resourceStore } from './resource-store.ts'
 import type { Scope } from './scope.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
@@ -97,6 +100,9 @@ function storesOn(db: Scope): Omit<Stores, 'transaction' | 'close'> {
     deviceCodes: deviceCodeStore(db),
     keys: keyStore(db),
     signInUnlocks: signInUnlockStore(db),
+    pushedRequests: pushedRequestStore(db),
+    initialAccessTokens: initialAccessTokenStore(db),
+    resources: resourceStore(db),
     // A statement like any other: it fails once the stores are closed, and waits for an open transaction.
     ping: () => db.run(() => undefined),
   }

@@ -3,6 +3,9 @@ import type { AuthorizationCode } from '../../core/model/code.ts'
 import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
+import type { PushedRequest } from '../../core/model/pushed-request.ts'
+import type { InitialAccessToken } from '../../core/model/initial-access-token.ts'
+import type { Resource } from '../../core/model/resource.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
@@ -29,6 +32,10 @@ export interface Tables {
   readonly keys: Map<string, SigningKey>
   /** Username → when it was last unlocked. */
   readonly signInUnlocks: Map<string, Date>
+  readonly pushedRequests: Map<string, PushedRequest>
+  readonly initialAccessTokens: Map<string, InitialAccessToken>
+  /** Keyed by identifier. */
+  readonly resources: Map<string, Resource>
 }
 
 export function emptyTables(): Tables {
@@ -44,6 +51,9 @@ export function emptyTables(): Tables {
     deviceCodes: new Map(),
     keys: new Map(),
     signInUnlocks: new Map(),
+    pushedRequests: new Map(),
+    initialAccessTokens: new Map(),
+    resources: new Map(),
   }
 }
 

@@ -5,6 +5,10 @@ import { signingKeyNotifications } from './004-signing-key-notifications.ts'
 import { signInUnlocks } from './005-sign-in-unlocks.ts'
 import { clientJwks } from './006-client-jwks.ts'
 import { openIdConnect } from './007-openid-connect.ts'
+import { resources } from './008-resources.ts'
+import { dynamicRegistration } from './009-dynamic-registration.ts'
+import { dpop } from './010-dpop.ts'
+import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -16,4 +20,8 @@ export const migrations: readonly Migration[] = [
   signInUnlocks,
   clientJwks,
   openIdConnect,
+  resources,
+  dynamicRegistration,
+  dpop,
+  pushedAuthorizationRequests,
 ]

@@ -60,28 +60,21 @@ export function clientCache(
 
 /** The store, calling `onWrite` once each create, update or delete has settled, whether it succeeded or not. */
 export function afterWrites(inner: ClientStore, onWrite: () => void): ClientStore {
+  const settled =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await write(...args)
+      } finally {
+        onWrite()
+      }
+    }
   return {
     ...inner,
-    async create(client) {
-      try {
-        await inner.create(client)
-      } finally {
-        onWrite()
-      }
-    },
-    async update(client) {
-      try {
-        await inner.update(client)
-      } finally {
-        onWrite()
-      }
-    },
-    async delete(id) {
-      try {
-        return await inner.delete(id)
-      } finally {
-        onWrite()
-      }
-    },
+    create: settled(inner.create),
+    update: settled(inner.update),
+    delete: settled(inner.delete),
+    recordFirstUse: settled(inner.recordFirstUse),
+    deleteUnusedDynamic: settled(inner.deleteUnusedDynamic),
   }
 }

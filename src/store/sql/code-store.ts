@@ -14,9 +14,10 @@ export function codeStore(db: SqlDriver): CodeStore {
     async setGrant(digest, grantId) {
       await db.run('UPDATE authorization_codes SET grant_id = ? WHERE digest = ?', [grantId, digest])
     },
-    async deleteUnusedByUser(userId) {
+    async deleteUnusedByUser(userId, clientId) {
       const sql = 'DELETE FROM authorization_codes WHERE user_id = ? AND used_at IS NULL'
-      return (await db.run(sql, [userId])).changes
+      if (clientId === undefined) return (await db.run(sql, [userId])).changes
+      return (await db.run(`${sql} AND client_id = ?`, [userId, clientId])).changes
     },
     async deleteExpired(before) {
       return (await db.run('DELETE FROM authorization_codes WHERE expires_at < ?', [millis(before)])).changes

@@ -35,6 +35,10 @@ export const text = <T extends string | null = string>(name: string): Field<T> =
 /** INTEGER. */
 export const integer = (name: string): Field<number> => column<number, number>(name, same, same)
 
+/** A nullable INTEGER. */
+export const integerOrNull = (name: string): Field<number | null> =>
+  column<number | null, number | null>(name, same, same)
+
 /** Times are BIGINT epoch milliseconds: exact, sortable and the same on SQLite and PostgreSQL. */
 export const time = (name: string): Field<Date> => column(name, millis, (ms: number) => new Date(ms))
 

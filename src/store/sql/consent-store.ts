@@ -4,7 +4,7 @@ import { consents } from './tables.ts'
 
 const putSql = `${consents.insertSql}
   ON CONFLICT (user_id, client_id) DO UPDATE
-  SET scope = excluded.scope, created_at = excluded.created_at, updated_at = excluded.updated_at`
+  SET scope = excluded.scope, resources = excluded.resources, created_at = excluded.created_at, updated_at = excluded.updated_at`
 
 export function consentStore(db: SqlDriver): ConsentStore {
   return {

@@ -25,9 +25,10 @@ export function deviceCodeStore(db: SqlDriver): DeviceCodeStore {
       return (await db.run(sql, [status, userId, userCodeDigest])).changes > 0
     },
     consume: (deviceCodeDigest) => consumeApproved(db, deviceCodeDigest),
-    async denyApprovedByUser(userId) {
+    async denyApprovedByUser(userId, clientId) {
       const sql = "UPDATE device_codes SET status = 'denied' WHERE user_id = ? AND status = 'approved'"
-      return (await db.run(sql, [userId])).changes
+      if (clientId === undefined) return (await db.run(sql, [userId])).changes
+      return (await db.run(`${sql} AND client_id = ?`, [userId, clientId])).changes
     },
     async deleteExpired(before) {
       return (await db.run('DELETE FROM device_codes WHERE expires_at < ?', [millis(before)])).changes

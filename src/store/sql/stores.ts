@@ -7,7 +7,10 @@ import { deviceCodeStore } from './device-code-store.ts'
 import type { ChangeFeed } from './change-feed.ts'
 import type { SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
+import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { keyStore } from './key-store.ts'
+import { pushedRequestStore } from './pushed-request-store.ts'
+import { resourceStore } from './resource-store.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
 import { tokenStore } from './token-store.ts'
@@ -58,6 +61,9 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     deviceCodes: deviceCodeStore(driver),
     keys: keyStore(driver),
     signInUnlocks: signInUnlockStore(driver),
+    pushedRequests: pushedRequestStore(driver),
+    initialAccessTokens: initialAccessTokenStore(driver),
+    resources: resourceStore(driver),
     ping: async () => {
       await driver.get('SELECT 1')
     },

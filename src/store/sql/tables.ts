@@ -1,17 +1,51 @@
-import type { Client } from '../../core/model/client.ts'
+import type { Client, ClientLinks, DynamicRegistration } from '../../core/model/client.ts'
 import type { AuthorizationCode } from '../../core/model/code.ts'
 import type { Consent } from '../../core/model/consent.ts'
 import type { DeviceCode } from '../../core/model/device-code.ts'
 import type { Grant } from '../../core/model/grant.ts'
+import type { PushedRequest } from '../../core/model/pushed-request.ts'
+import type { InitialAccessToken } from '../../core/model/initial-access-token.ts'
+import type { Resource } from '../../core/model/resource.ts'
 import type { Session } from '../../core/model/session.ts'
 import type { SigningKey } from '../../core/model/signing-key.ts'
 import type { AccessTokenRecord, RefreshToken } from '../../core/model/token.ts'
 import type { User } from '../../core/model/user.ts'
-import { flag, integer, json, list, optionalIntegers, text, time, timeOrNull } from './columns.ts'
+import {
+  type Field,
+  flag,
+  integer,
+  integerOrNull,
+  json,
+  list,
+  optionalIntegers,
+  text,
+  time,
+  timeOrNull,
+} from './columns.ts'
 import { table } from './table.ts'
 
 // Every table the stores read and write, one descriptor per aggregate: each record field, the column that holds
 // it and its conversion, in the migrations' column order. The DDL itself stays in src/store/migrations.
+
+/** A client's dynamic registration in three nullable columns: all NULL for an operator's client. */
+function dynamicRegistration(): Field<DynamicRegistration | null> {
+  const digest = text<DynamicRegistration['accessTokenDigest'] | null>('registration_access_token_digest')
+  const links = json<ClientLinks | null>('registration_links')
+  const firstUsedAt = timeOrNull('first_used_at')
+  return {
+    columns: [...digest.columns, ...links.columns, ...firstUsedAt.columns],
+    write: (registration, values) => {
+      digest.write(registration?.accessTokenDigest ?? null, values)
+      values.push(registration === null ? null : JSON.stringify(registration.links))
+      firstUsedAt.write(registration?.firstUsedAt ?? null, values)
+    },
+    read: (row) => {
+      const accessTokenDigest = digest.read(row)
+      if (accessTokenDigest === null) return null
+      return { accessTokenDigest, links: links.read(row) ?? {}, firstUsedAt: firstUsedAt.read(row) }
+    },
+  }
+}
 
 export const clients = table<Client>('clients', ['id'], {
   id: text('id'),
@@ -34,6 +68,11 @@ export const clients = table<Client>('clients', ['id'], {
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
   jwks: json('jwks'),
+  requirePushedAuthorizationRequests: flag('require_pushed_authorization_requests'),
+  securityProfile: text('security_profile'),
+  dynamicRegistration: dynamicRegistration(),
+  defaultResources: list('default_resources'),
+  dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -54,6 +93,7 @@ export const grants = table<Grant>('grants', ['id'], {
   revokedReason: text('revoked_reason'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  resources: list('resources'),
 })
 
 // used_at is no record field: only consume() writes it, and only the UPDATE's condition reads it.
@@ -70,6 +110,8 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   nonce: text('nonce'),
   authTime: timeOrNull('auth_time'),
   sid: text('sid'),
+  resources: list('resources'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
@@ -84,6 +126,7 @@ export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
   rotatedAt: timeOrNull('rotated_at'),
   replaces: text('replaces'),
   revokedAt: timeOrNull('revoked_at'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const accessTokens = table<AccessTokenRecord>('access_tokens', ['key'], {
@@ -97,6 +140,7 @@ export const accessTokens = table<AccessTokenRecord>('access_tokens', ['key'], {
   issuedAt: time('issued_at'),
   expiresAt: time('expires_at'),
   revokedAt: timeOrNull('revoked_at'),
+  dpopJkt: text('dpop_jkt'),
 })
 
 export const consents = table<Consent>('consents', ['userId', 'clientId'], {
@@ -105,6 +149,7 @@ export const consents = table<Consent>('consents', ['userId', 'clientId'], {
   scope: list('scope'),
   createdAt: time('created_at'),
   updatedAt: time('updated_at'),
+  resources: list('resources'),
 })
 
 export const sessions = table<Session>('sessions', ['digest'], {
@@ -126,6 +171,7 @@ export const deviceCodes = table<DeviceCode>('device_codes', ['deviceCodeDigest'
   status: text('status'),
   userId: text('user_id'),
   createdAt: time('created_at'),
+  resources: list('resources'),
 })
 
 export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
@@ -136,4 +182,32 @@ export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {
   createdAt: time('created_at'),
   retiredAt: timeOrNull('retired_at'),
   publishUntil: timeOrNull('publish_until'),
+})
+
+// used_at is written by consume() alone, through its conditional UPDATE (claim-once.ts).
+export const pushedRequests = table<PushedRequest>('pushed_authorization_requests', ['digest'], {
+  digest: text('digest'),
+  clientId: text('client_id'),
+  parameters: json('parameters'),
+  createdAt: time('created_at'),
+  expiresAt: time('expires_at'),
+  usedAt: timeOrNull('used_at'),
+})
+
+export const initialAccessTokens = table<InitialAccessToken>('initial_access_tokens', ['id'], {
+  id: text('id'),
+  digest: text('digest'),
+  createdAt: time('created_at'),
+  expiresAt: time('expires_at'),
+  usesLeft: integer('uses_left'),
+})
+
+export const resources = table<Resource>('resources', ['identifier'], {
+  identifier: text('identifier'),
+  name: text('name'),
+  scopes: list('scopes'),
+  accessTokenFormat: text('access_token_format'),
+  accessTokenLifetime: integerOrNull('access_token_lifetime'),
+  serveMetadata: flag('serve_metadata'),
+  createdAt: time('created_at'),
 })

@@ -20,6 +20,15 @@ const serviceClient = webClient({
   redirectUris: [],
 })
 
+/** A client held to the FAPI 2.0 Security Profile that meets every requirement Keyward can check. */
+const fapiClient = webClient({
+  id: 'bank-app',
+  securityProfile: 'fapi2',
+  tokenEndpointAuthMethod: 'private_key_jwt',
+  secretDigest: null,
+  jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] },
+})
+
 const sixScopes = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, description: `Scope ${name}` }))
 
 interface RuleCase {
@@ -198,6 +207,33 @@ const ruleCases: readonly RuleCase[] = [
       ],
     }),
   },
+  // The profile rules pass on the fixture, which holds no client to a profile; a sound profiled client still gets
+  // the sender-constraint warning (see 'lint rules: details').
+  {
+    id: 'profile-client-type',
+    severity: 'error',
+    clientId: 'bank-app',
+    triggers: lintInput({
+      clients: [{ ...fapiClient, type: 'public', tokenEndpointAuthMethod: 'none', jwks: null }],
+    }),
+    passes: lintInput(),
+  },
+  {
+    id: 'profile-client-authentication',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: lintInput({ clients: [webClient({ securityProfile: 'fapi2' })] }),
+    passes: lintInput(),
+  },
+  {
+    id: 'profile-forbidden-grant',
+    severity: 'error',
+    clientId: 'bank-app',
+    triggers: lintInput({
+      clients: [{ ...fapiClient, grantTypes: ['authorization_code', 'password'], legacyFlows: ['password'] }],
+    }),
+    passes: lintInput(),
+  },
 ]
 
 function findingsOf(input: LintInput, id: string): readonly Finding[] {
@@ -229,6 +265,10 @@ describe('lint rules: each one triggers and each one passes', () => {
 })
 
 describe('lint rules: details', () => {
+  test('a FAPI 2.0 client that meets what registration checks passes: DPoP is then enforced per request', () => {
+    assert.deepEqual(lintConfiguration(lintInput({ clients: [fapiClient] })), [])
+  })
+
   test('loopback is 127.0.0.0/8, [::1] and localhost, and nothing that merely looks like them', () => {
     const allowed = [
       'http://127.0.0.1/cb',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import * as client from 'openid-client'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
+import { openidClientSignIn } from '../../support/openid-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // openid-client 6 on its default path, told nothing but the issuer, the client id and secret. The one option
@@ -38,25 +39,16 @@ describe('openid-client 6 signs a person in to an app with Keyward', () => {
     )
     assert.equal(config.serverMetadata().userinfo_endpoint, `${server.issuer}/userinfo`)
 
-    const verifier = client.randomPKCECodeVerifier()
-    const nonce = client.randomNonce()
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid profile email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-    })
     // The person's part over the real pages: sign in, approve.
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-
-    // The library checks iss (RFC 9207), the code exchange, and the ID token: signature from the discovered
-    // jwks_uri, iss, aud, exp, iat, nonce, azp, at_hash (OpenID Connect Core §3.1.3.7).
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    })
+    const { tokens, nonce } = await openidClientSignIn(
+      config,
+      server.issuer,
+      { user },
+      {
+        redirectUri: REDIRECT_URI,
+        scope: 'openid profile email',
+      },
+    )
     const claims = tokens.claims()
     assert.ok(claims)
     assert.equal(claims.sub, user.id)

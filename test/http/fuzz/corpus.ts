@@ -1,7 +1,7 @@
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
 import { startDevice } from '../../support/device-flow.ts'
 import type { TestServer } from '../../support/server.ts'
-import { basicAuthorization, redeemCode } from '../../support/oauth-client.ts'
+import { basicAuthorization, postJson, redeemCode } from '../../support/oauth-client.ts'
 import { authorizeCode, codeOf, formOn, newBrowser, newPkce } from '../../support/flow.ts'
 
 /** A name and a value as they go on the wire: already percent-encoded, or deliberately not. */
@@ -69,6 +69,8 @@ export async function validRequests(server: TestServer): Promise<FuzzRequest[]> 
     scope: 'profile read',
     state: 'fuzz-state',
   }
+  const pushed = await postJson(server, '/par', { ...authorization }, { authorization: basic[1] })
+  const requestUri = String(pushed.json.request_uri)
   const api = (path: string, form: Record<string, string>, headers: Header[] = [basic]): FuzzRequest => ({
     method: 'POST',
     path,
@@ -118,6 +120,8 @@ export async function validRequests(server: TestServer): Promise<FuzzRequest[]> 
     api('/introspect', { token: String(tokens.access_token) }),
     api('/device_authorization', { client_id: device.client.id, scope: 'profile' }, []),
     get('/authorize', authorization, [HTML, cookie]),
+    api('/par', authorization),
+    get('/authorize', { client_id: web.id, request_uri: requestUri }, [HTML, cookie]),
     { ...page('/authorize', authorization), form: params(authorization) },
     page('/login', { ...authorization, username: user.username, password: 'wrong password' }),
     page('/consent', { ...authorization, decision: 'deny' }),
@@ -125,6 +129,15 @@ export async function validRequests(server: TestServer): Promise<FuzzRequest[]> 
     page('/device', { user_code: codes.userCode }),
     page('/device/login', { user_code: codes.userCode, username: user.username, password: 'wrong' }),
     page('/device/decide', { user_code: codes.userCode, decision: 'deny' }),
+    get('/account', {}, [HTML, cookie]),
+    page('/account/login', { username: user.username, password: 'wrong password' }),
+    page('/account/disconnect', { client_id: web.id }),
+    page('/account/sessions/end', { sid: 'no-such-session' }),
+    page('/account/password', {
+      current_password: 'wrong password',
+      new_password: 'a new password',
+      confirm_password: 'a new password',
+    }),
     get('/.well-known/oauth-authorization-server', {}, []),
     get('/.well-known/openid-configuration', {}, []),
     get('/userinfo', {}, [['authorization', `Bearer ${String(tokens.access_token)}`]]),

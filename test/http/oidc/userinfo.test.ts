@@ -71,10 +71,13 @@ describe('UserInfo (OpenID Connect Core §5.3)', () => {
     assert.equal(both.status, 400)
   })
 
-  test('no token: 401 with a bare Bearer challenge (RFC 6750 §3.1)', async () => {
+  test('no token: 401 with bare Bearer and DPoP challenges (RFC 6750 §3.1, RFC 9449 §7.1)', async () => {
     const response = await fetch(`${server.issuer}/userinfo`)
     assert.equal(response.status, 401)
-    assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="keyward"')
+    assert.equal(
+      response.headers.get('www-authenticate'),
+      'Bearer realm="keyward", DPoP algs="ES256 ES384 PS256 RS256 EdDSA"',
+    )
   })
 
   test('an invalid, revoked or refresh token: 401 invalid_token', async () => {

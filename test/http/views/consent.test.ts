@@ -40,6 +40,22 @@ describe('renderConsent', () => {
     assert.ok(!parseTags(page).some((tag) => tag.attributes.has('autofocus')))
   })
 
+  test('says where the person will be sent, and links to another account under the issuer path', () => {
+    const page = renderConsent({
+      ...view,
+      basePath: '/auth',
+      redirectHost: 'notes.example',
+      switchAccount: '/authorize?client_id=notes&prompt=login',
+    })
+    assertPageRules(page.replace('/auth/assets', '/assets'), 'csrf-2')
+    assert.match(page, /Afterwards you will be sent to <strong>notes\.example<\/strong>\./)
+    assert.deepEqual(
+      tagsNamed(page, 'a').map((a) => a.attributes.get('href')),
+      ['/auth/authorize?client_id=notes&prompt=login'],
+    )
+    assert.ok(page.includes('>Not you? Use another account</a>'))
+  })
+
   test('says so when no specific scope is asked for', () => {
     const page = renderConsent({ ...view, scopes: [] })
     assert.ok(page.includes('with no specific permissions'))

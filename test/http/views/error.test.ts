@@ -6,13 +6,36 @@ import { assertPageRules, forms, tagsNamed } from './markup.ts'
 describe('renderError', () => {
   const view = { title: 'This link is broken', message: 'Go back to the application and try again.' }
 
-  test('explains in words, with no form and no link onwards', () => {
+  test('explains in words, with no form, and is no dead end: a link to the account page', () => {
     const page = renderError(view)
     assertPageRules(page)
     assert.ok(page.includes('<h1>This link is broken</h1>'))
     assert.ok(page.includes('<p>Go back to the application and try again.</p>'))
     assert.deepEqual(forms(page), [])
-    assert.deepEqual(tagsNamed(page, 'a'), [])
+    assert.deepEqual(
+      tagsNamed(page, 'a').map((a) => a.attributes.get('href')),
+      ['/account'],
+    )
+    const mounted = renderError({ ...view, basePath: '/auth' })
+    assert.deepEqual(
+      tagsNamed(mounted, 'a').map((a) => a.attributes.get('href')),
+      ['/auth/account'],
+    )
+  })
+
+  test("offers the way back to the application's site when known, and the advice given", () => {
+    const page = renderError({
+      ...view,
+      advice: 'Tell its developers.',
+      appHome: { name: 'Photo <Album>', url: 'https://photos.example' },
+    })
+    assertPageRules(page)
+    assert.ok(page.includes('<p>Tell its developers.</p>'))
+    assert.deepEqual(
+      tagsNamed(page, 'a').map((a) => a.attributes.get('href')),
+      ['https://photos.example', '/account'],
+    )
+    assert.ok(page.includes('Return to <span class="client-name">Photo &lt;Album&gt;</span>'))
   })
 
   test('shows the error code small when given', () => {

@@ -3,13 +3,17 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
 import type { Redis } from 'ioredis'
-import { TemporarilyUnavailable } from '../../../src/core/errors.ts'
+import { verifyDpopProof } from '../../../src/core/dpop/proof.ts'
+import { InvalidDpopProof, TemporarilyUnavailable } from '../../../src/core/errors.ts'
 import { memoryReplayCache } from '../../../src/store/replay/memory-replay.ts'
 import { redisReplayCache } from '../../../src/store/replay/redis-replay.ts'
 import { testClock } from '../../support/clock.ts'
+import { dpopKey, dpopProof } from '../../support/dpop.ts'
+import { testConfig } from '../../support/fixtures.ts'
 import { connectRedis, deleteKeys } from '../../support/redis.ts'
 
-// The one-time values of client assertions (RFC 7523 §3 item 7): accepted once, forgotten when they expire.
+// The one-time values of client assertions (RFC 7523 §3 item 7) and DPoP proofs (RFC 9449 §11.1): accepted
+// once, forgotten when they expire.
 
 describe('replay cache in memory', () => {
   test('a value is claimed once; another value is not affected; it is forgotten after its time', async () => {
@@ -43,6 +47,24 @@ describe('replay cache in Redis (real Redis)', () => {
     assert.equal(await second.claimOnce('jti-1', 0.3), false)
     await sleep(400)
     assert.equal(await second.claimOnce('jti-1', 0.3), true)
+  })
+
+  test('a DPoP proof accepted by one node is a replay at the other (RFC 9449 §11.1)', async () => {
+    const other = await connectRedis()
+    try {
+      const clock = testClock(new Date())
+      const node = (connection: Redis) => ({
+        config: testConfig(),
+        clock,
+        replay: redisReplayCache(connection, prefix),
+      })
+      const url = 'https://auth.example/token'
+      const proof = await dpopProof(await dpopKey(), { htu: url })
+      await verifyDpopProof(proof, { method: 'POST', url }, node(redis))
+      await assert.rejects(verifyDpopProof(proof, { method: 'POST', url }, node(other)), InvalidDpopProof)
+    } finally {
+      other.disconnect()
+    }
   })
 
   test('values sent at once: exactly one claim wins', async () => {

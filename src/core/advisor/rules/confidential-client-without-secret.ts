@@ -9,12 +9,12 @@ export const confidentialClientWithoutSecret: LintRule = {
       if (client.type !== 'confidential') return null
       // RFC 7523 §2.2: a key client proves itself with its keys, and has no secret.
       if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
-        if (client.jwks !== null && client.jwks.keys.length > 0) return null
+        if (client.jwks !== null && ('jwksUri' in client.jwks || client.jwks.keys.length > 0)) return null
         return {
           severity: 'error',
           clientId: client.id,
           message: 'The client authenticates with private_key_jwt but has no registered public key.',
-          fix: 'Register its public keys (a JWK set) with the client.',
+          fix: 'Register its public keys (a JWK set) with the client, or the https URL it publishes them at.',
         }
       }
       if (client.secretDigest === null) {

@@ -7,6 +7,9 @@ import { clientScopeUndefined } from './client-scope-undefined.ts'
 import { confidentialClientWithoutSecret } from './confidential-client-without-secret.ts'
 import { issuerNotHttps } from './issuer-not-https.ts'
 import { legacyImplicitEnabled, legacyPasswordEnabled } from './legacy-flow-enabled.ts'
+import { profileClientAuthentication } from './profile-client-authentication.ts'
+import { profileClientType } from './profile-client-type.ts'
+import { profileForbiddenGrant } from './profile-forbidden-grant.ts'
 import { publicClientCredentials } from './public-client-credentials.ts'
 import { publicClientWithSecret } from './public-client-with-secret.ts'
 import { publicRefreshLifetimeLong } from './public-refresh-lifetime-long.ts'
@@ -41,4 +44,7 @@ export const lintRules: readonly LintRule[] = [
   clientScopeUndefined,
   scopeUnused,
   clientScopeOverlyBroad,
+  profileClientType,
+  profileClientAuthentication,
+  profileForbiddenGrant,
 ]

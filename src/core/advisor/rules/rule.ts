@@ -1,4 +1,5 @@
 import type { Client } from '../../model/client.ts'
+import { profileOf, type SecurityProfile } from '../../profiles/index.ts'
 import { type RedirectUriDefect, redirectUriDefects } from '../../protocol/redirect-uri.ts'
 import type { LifetimeDefaults } from '../../tokens/lifetimes.ts'
 
@@ -69,4 +70,15 @@ export function redirectUriDefectRule(
           : null,
       ),
   }
+}
+
+/** Runs a check over every client held to a security profile (src/core/profiles/), with that profile. */
+export function eachProfiledClient(
+  input: LintInput,
+  check: (client: Client, profile: SecurityProfile) => RuleFinding | null,
+): readonly RuleFinding[] {
+  return input.clients.flatMap((client) => {
+    const profile = profileOf(client)
+    return profile === null ? [] : (check(client, profile) ?? [])
+  })
 }
