@@ -64,11 +64,11 @@ export class InMemoryOAuthProvider implements OAuthClientProvider {
  * code and the second attempt connects.
  */
 export async function connectWithSignIn(
-  serverUrl: string,
+  serverUrl: URL,
   provider: InMemoryOAuthProvider,
   authorize: (url: URL) => Promise<string>,
 ): Promise<Client> {
-  const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider })
+  const first = new StreamableHTTPClientTransport(serverUrl, { authProvider: provider })
   const refused = await new Client({ name: 'test-agent', version: '1.0.0' }).connect(first).then(
     () => undefined,
     (error: unknown) => error,
@@ -78,6 +78,6 @@ export async function connectWithSignIn(
   }
   await first.finishAuth(await authorize(provider.authorizationUrl))
   const client = new Client({ name: 'test-agent', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider }))
+  await client.connect(new StreamableHTTPClientTransport(serverUrl, { authProvider: provider }))
   return client
 }
