@@ -44,6 +44,8 @@ export interface McpServerOptions {
 export interface RunningMcpServer extends Listening {
   /** This server's resource identifier (RFC 8707, RFC 9728): the URL clients connect to. */
   readonly resource: string
+  /** Where its RFC 9728 metadata is served: what an MCP client reads first. */
+  readonly metadataUrl: string
 }
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean }
@@ -141,5 +143,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
       if (!response.headersSent) response.writeHead(500).end()
     })
   })
-  return { ...listening, resource }
+  const metadataUrl = verifier.resourceMetadata?.url
+  if (metadataUrl === undefined) throw new Error('the verifier publishes resource metadata')
+  return { ...listening, resource, metadataUrl }
 }
