@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { decodeJwt } from 'jose'
 import {
   MCP_RESOURCE_NAME,
@@ -64,14 +65,29 @@ async function signInAndConsent(url: URL): Promise<string> {
   })
 }
 
-const textOf = (result: Awaited<ReturnType<Client['callTool']>>): string => {
+/** A token for `resource` by client credentials, from a client the operator created. */
+async function clientCredentialsToken(id: string, secret: string, scope: string, resource: string) {
+  const issued = await fetch(`${keyward.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource }),
+  })
+  const body = (await issued.json()) as { access_token: string }
+  assert.equal(issued.status, 200, JSON.stringify(body))
+  return body.access_token
+}
+
+const textOf = (result: Awaited<ReturnType<McpClient['callTool']>>): string => {
   const [first] = result.content as { type: string; text: string }[]
   assert.equal(first?.type, 'text')
   return first.text
 }
 
 /** What every agent can do once connected: list the tools, call them as the person, with a token for this server. */
-async function useTools(client: Client, provider: InMemoryOAuthProvider, server: RunningMcpServer) {
+async function useTools(client: McpClient, provider: InMemoryOAuthProvider, server: RunningMcpServer) {
   const { tools } = await client.listTools()
   assert.deepEqual(tools.map((tool) => tool.name).sort(), ['add_note', 'list_notes', 'whoami'])
 
@@ -135,19 +151,35 @@ describe('the MCP SDK client connects to the example MCP server through Keyward'
     }
   })
 
+  test('a tool whose scope the token lacks answers an error result; the others work', async () => {
+    const { client: reader, secret } = await serviceClient(keyward, {
+      scopes: ['notes:read'],
+      defaultScopes: [],
+    })
+    const token = await clientCredentialsToken(reader.id, secret ?? '', 'notes:read', mcp.resource)
+    const client = new McpClient({ name: 'reader', version: '1.0.0' })
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcp.resource), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    )
+    try {
+      const denied = await client.callTool({ name: 'add_note', arguments: { text: 'no' } })
+      assert.equal(denied.isError, true)
+      assert.match(textOf(denied), /needs the notes:write scope/)
+      const notes = await client.callTool({ name: 'list_notes', arguments: {} })
+      assert.notEqual(notes.isError, true)
+      assert.ok(Array.isArray(JSON.parse(textOf(notes))))
+    } finally {
+      await client.close()
+    }
+  })
+
   test('a token for another registered resource is refused by the MCP server', async () => {
     const other = 'https://billing.example/api'
     await createResource({ identifier: other, name: 'Billing API', scopes: [] }, keyward.core)
     const { client, secret } = await serviceClient(keyward, { scopes: ['read'], defaultScopes: [] })
-    const issued = await fetch(`${keyward.issuer}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${client.id}:${secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read', resource: other }),
-    })
-    const { access_token: token } = (await issued.json()) as { access_token: string }
+    const token = await clientCredentialsToken(client.id, secret ?? '', 'read', other)
     assert.equal(decodeJwt(token).aud, other)
 
     const refused = await fetch(mcp.resource, {
