@@ -113,9 +113,9 @@ export async function startDemoApps(
           'An API protected by @keyward/resource-server: it verifies access tokens against the JWKS and answers GET /profile, GET /notes and POST /notes only with the scope each needs. Its address lists the endpoints.',
       },
       {
-        title: 'MCP server (a resource server for AI agents: RFC 9728, RFC 8707)',
+        title: `MCP server for AI agents at ${mcp.resource} (its RFC 9728 metadata here)`,
         url: mcp.metadataUrl,
-        description: `A Model Context Protocol server on the official SDK, protected by @keyward/resource-server; its address shows the RFC 9728 metadata MCP clients read first. Point an MCP client (the MCP Inspector, an agent) at ${mcp.resource}: with nothing registered beforehand it registers itself (dynamic registration or a client ID metadata document), you sign in and consent, and its tools whoami, list_notes and add_note act for you with a token for this server alone.`,
+        description: `A Model Context Protocol server on the official SDK, protected by @keyward/resource-server; the link shows the RFC 9728 metadata MCP clients read first. Point an MCP client (the MCP Inspector, an agent) at ${mcp.resource}: with nothing registered beforehand it registers itself (dynamic registration or a client ID metadata document), you sign in and consent, and its tools whoami, list_notes and add_note act for you with a token for this server alone.`,
       },
       {
         title: 'Implicit page (public client: response_type=token)',
