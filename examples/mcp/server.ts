@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import { z } from 'zod'
 import {
   type AccessToken,
   createVerifier,
   requireScopeNode,
   resourceMetadataNode,
+  type Verifier,
 } from '../../packages/resource-server/src/index.ts'
 import { createNoteStore, type NoteStore } from '../api/notes.ts'
 import { listen, type Listening } from '../listen.ts'
@@ -58,7 +58,7 @@ function needing(scope: string, token: AccessToken, tool: () => ToolResult): Too
   return { ...text(`This tool needs the ${scope} scope, which was not granted.`), isError: true }
 }
 
-/** One MCP server per request (stateless Streamable HTTP): each call carries its own token. */
+/** One MCP server per request (stateless Streamable HTTP): each call carries its own token, which its tools close over. */
 function mcpServerFor(token: AccessToken, notes: NoteStore): McpServer {
   const server = new McpServer({ name: 'keyward-notes', version: '1.0.0' })
   server.registerTool(
@@ -88,17 +88,6 @@ function mcpServerFor(token: AccessToken, notes: NoteStore): McpServer {
   return server
 }
 
-// What the SDK's handlers may read of the caller (`extra.authInfo`).
-function authInfo(token: AccessToken, raw: string, resource: string): AuthInfo {
-  return {
-    token: raw,
-    clientId: token.clientId,
-    scopes: [...token.scopes],
-    expiresAt: Math.floor(token.expiresAt.getTime() / 1000),
-    resource: new URL(resource),
-  }
-}
-
 /**
  * An MCP server (Streamable HTTP, stateless) whose tools act for the person a Keyward access token speaks for.
  * It publishes its RFC 9728 metadata (so MCP clients find Keyward and the scopes to ask for), names it in every
@@ -109,12 +98,19 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
   const http = createServer()
   const listening = await listen(http, options.port, options.host)
   const resource = `${options.publicUrl ?? listening.url}${MCP_PATH}`
-  const verifier = createVerifier({
-    issuer: options.issuer,
-    audience: resource,
-    resourceMetadata: { resourceName: MCP_RESOURCE_NAME, scopesSupported: [READ, WRITE] },
-    onIssuerError: (error) => console.error(`mcp: cannot verify tokens: ${error.message}`),
-  })
+  // After listening: the identifier names the port the OS picked. A setting it refuses closes the server again.
+  let verifier: Verifier
+  try {
+    verifier = createVerifier({
+      issuer: options.issuer,
+      audience: resource,
+      resourceMetadata: { resourceName: MCP_RESOURCE_NAME, scopesSupported: [READ, WRITE] },
+      onIssuerError: (error) => console.error(`mcp: cannot verify tokens: ${error.message}`),
+    })
+  } catch (error) {
+    await listening.close()
+    throw error
+  }
   const serveMetadata = resourceMetadataNode(verifier)
   const requireToken = requireScopeNode(verifier)
 
@@ -131,8 +127,6 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     // No sessionIdGenerator: stateless mode, one transport per request.
     const transport = new StreamableHTTPServerTransport({})
     response.on('close', () => void transport.close().then(() => server.close()))
-    const raw = request.headers.authorization?.slice('Bearer '.length) ?? ''
-    Object.assign(request, { auth: authInfo(token, raw, resource) })
     await server.connect(transport)
     await transport.handleRequest(request, response)
   }

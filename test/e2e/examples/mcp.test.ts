@@ -15,6 +15,7 @@ import { startCallbackSite } from '../../support/callback-site.ts'
 import { startDocumentSite } from '../../support/document-site.ts'
 import { serviceClient, testConfig } from '../../support/fixtures.ts'
 import { connectWithSignIn, InMemoryOAuthProvider } from '../../support/mcp-client.ts'
+import { close, freePort, listen } from '../../support/ports.ts'
 import { startTestServer } from '../../support/server.ts'
 
 // The MCP TypeScript SDK's own client, on its defaults, against the example MCP server, with no client registered
@@ -208,4 +209,13 @@ test('the example MCP server publishes its RFC 9728 metadata at the path-suffixe
     scopes_supported: ['notes:read', 'notes:write'],
     resource_name: MCP_RESOURCE_NAME,
   })
+})
+
+test('a public URL the verifier refuses stops the MCP server at start, and its port is let go', async () => {
+  const port = await freePort()
+  await assert.rejects(
+    startMcpServer({ issuer: keyward.issuer, port, publicUrl: 'http://mcp.example' }),
+    /https/,
+  )
+  await close(await listen(port))
 })
