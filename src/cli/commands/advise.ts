@@ -11,6 +11,11 @@ const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: st
     question: 'Does a person use the application (not a service alone)?',
   },
   {
+    key: 'agent',
+    flag: 'agent',
+    question: 'Is it an AI agent or MCP client, connecting to servers it finds at run time?',
+  },
+  {
     key: 'canKeepSecret',
     flag: 'secret',
     question: 'Does it have a server-side backend that can keep a secret?',
@@ -114,6 +119,14 @@ export function adviseCommand(program: Command): void {
           ? [
               '',
               `Create it with: keyward clients create --kind ${advice.kind} --name "..."${advice.kind === 'service' || advice.kind === 'device' ? '' : ' --redirect-uris ...'}`,
+            ]
+          : []),
+        ...(advice.kind === 'agent'
+          ? [
+              '',
+              'Let agents register themselves: KEYWARD_CLIENT_ID_METADATA_DOCUMENTS=any (or the domains you trust)',
+              'and/or KEYWARD_REGISTRATION_POLICY=open; register each MCP server or API they reach with',
+              'keyward resources create --identifier <its URL> --name "..." --scopes ... (examples/mcp).',
             ]
           : []),
       ].join('\n'),
