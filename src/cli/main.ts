@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { ClientRegistrationError, ConfigError, ResourceRegistrationError } from '../core/index.ts'
+import { adminCommand } from './commands/admin.ts'
 import { adviseCommand } from './commands/advise.ts'
 import { clientsCommand } from './commands/clients.ts'
 import { grantsCommand } from './commands/grants.ts'
@@ -28,6 +29,7 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   grantsCommand(program, env)
   registrationTokensCommand(program, env)
   resourcesCommand(program, env)
+  adminCommand(program, env)
   adviseCommand(program)
   lintCommand(program, env)
   return program

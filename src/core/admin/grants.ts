@@ -80,3 +80,13 @@ function announceRevocation(
     ctx.events.emit({ event: 'consent_revoked', userId, clientId, reason })
   }
 }
+
+/** A person's grants, live and revoked, to one client when `clientId` is given. */
+export async function grantsOf(
+  userId: string,
+  clientId: string | undefined,
+  ctx: Pick<CoreContext, 'stores'>,
+): Promise<readonly Grant[]> {
+  const grants = await ctx.stores.grants.listByUser(userId)
+  return clientId === undefined ? grants : grants.filter((grant) => grant.clientId === clientId)
+}
