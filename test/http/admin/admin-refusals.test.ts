@@ -87,6 +87,30 @@ describe('admin API refusals', () => {
     await refused(token, 'GET', '/admin/clients', 401)
   })
 
+  test('malformed input is invalid_request, never a 500', async () => {
+    const token = await tokenOf(server, await adminClient(server))
+    const post = (body: string, type: string) =>
+      fetch(`${server.issuer}/admin/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body,
+      })
+    for (const response of [
+      await post('{"username":', 'application/json'),
+      await post('username=alice', 'application/x-www-form-urlencoded'),
+      await post('[]', 'application/json'),
+      await post('null', 'application/json'),
+      await post(JSON.stringify({ username: 'a'.repeat(300), password: 'long enough' }), 'application/json'),
+      await post(JSON.stringify({ username: 'a', password: 'x'.repeat(100_000) }), 'application/json'),
+      await fetch(`${server.issuer}/admin/grants?user_id=a&user_id=b`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    ]) {
+      assert.equal(response.status, 400, await response.clone().text())
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_request')
+    }
+  })
+
   test('refusals are security events: the operation and why', () => {
     const events = eventsNamed(server.logs, 'admin_api_refused')
     assert.ok(
