@@ -31,6 +31,9 @@ export const clientInput = z.strictObject({
   default_resources: list.default([]),
   dpop_bound_access_tokens: z.boolean().default(false),
   allow_legacy: z.array(z.enum(['implicit', 'password'])).default([]),
+  post_logout_redirect_uris: list.default([]).describe('Where a person may be sent after signing out'),
+  backchannel_logout_uri: z.string().max(2000).optional().describe('Where Keyward posts logout tokens'),
+  backchannel_logout_session_required: z.boolean().default(false),
 })
 
 const scopes = (value: string) => value.split(' ').filter(Boolean)
@@ -64,6 +67,11 @@ export function clientRegistrationOf(
     defaultResources: input.default_resources,
     dpopBoundAccessTokens: input.dpop_bound_access_tokens,
     allowLegacy: input.allow_legacy,
+    postLogoutRedirectUris: input.post_logout_redirect_uris,
+    ...(input.backchannel_logout_uri === undefined
+      ? {}
+      : { backchannelLogoutUri: input.backchannel_logout_uri }),
+    backchannelLogoutSessionRequired: input.backchannel_logout_session_required,
   }
 }
 
