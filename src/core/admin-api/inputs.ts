@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { ClientRegistration } from '../client-registration.ts'
 import type { Config } from '../config.ts'
 import { InvalidRequest } from '../errors.ts'
+import type { ClientLogoutChanges } from '../admin/clients.ts'
 import { lifetimesView } from '../admin/views.ts'
 import type { ResourceRegistration } from '../resources/registration.ts'
 
@@ -72,6 +73,24 @@ export function clientRegistrationOf(
       ? {}
       : { backchannelLogoutUri: input.backchannel_logout_uri }),
     backchannelLogoutSessionRequired: input.backchannel_logout_session_required,
+  }
+}
+
+export const clientLogoutInput = z.strictObject({
+  post_logout_redirect_uris: list.optional(),
+  backchannel_logout_uri: z.string().max(2000).nullable().optional().describe('null: none'),
+  backchannel_logout_session_required: z.boolean().optional(),
+})
+
+/** The logout settings given, as changes: one left out stays as it is (`keyward clients update`). */
+export function clientLogoutChangesOf(input: z.output<typeof clientLogoutInput>): ClientLogoutChanges {
+  const { post_logout_redirect_uris, backchannel_logout_uri, backchannel_logout_session_required } = input
+  return {
+    ...(post_logout_redirect_uris === undefined ? {} : { postLogoutRedirectUris: post_logout_redirect_uris }),
+    ...(backchannel_logout_uri === undefined ? {} : { backchannelLogoutUri: backchannel_logout_uri }),
+    ...(backchannel_logout_session_required === undefined
+      ? {}
+      : { backchannelLogoutSessionRequired: backchannel_logout_session_required }),
   }
 }
 

@@ -2,7 +2,7 @@
 // (zod schemas, from which openapi.ts writes the document), and what it does: a call of the same service of
 // src/core/admin that the CLI calls, so that a rule is written once.
 import { z } from 'zod'
-import { createClient, deleteClient, rotateClientSecret } from '../admin/clients.ts'
+import { changeClientLogout, createClient, deleteClient, rotateClientSecret } from '../admin/clients.ts'
 import { grantsOf, revokeGrant } from '../admin/grants.ts'
 import { rotateKeys } from '../admin/keys.ts'
 import { createResource, deleteResource } from '../admin/resources.ts'
@@ -32,6 +32,8 @@ import { ResourceRegistrationError } from '../resources/registration.ts'
 import { jsonResult } from '../results.ts'
 import {
   clientInput,
+  clientLogoutChangesOf,
+  clientLogoutInput,
   clientRegistrationOf,
   grantQuery,
   parsed,
@@ -42,7 +44,7 @@ import {
   userInput,
 } from './inputs.ts'
 
-export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 /** A request to the admin API as the HTTP edge read it: path parameters decoded, query and JSON body as sent. */
 export interface AdminInput {
@@ -177,6 +179,22 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
     run: async (input, ctx) => {
       const id = param(input, 'client_id')
       return jsonResult(describeClient(found(await ctx.stores.clients.get(id), `client ${id}`)))
+    },
+  }),
+  operation({
+    id: 'updateClientLogout',
+    method: 'PATCH',
+    path: '/admin/clients/{client_id}',
+    scope: ADMIN_WRITE,
+    summary: "Change a client's logout settings, checked as registration checks them; those left out stay",
+    body: clientLogoutInput,
+    answer: { status: 200, schema: clientView },
+    refusals: [404],
+    run: async (input, ctx) => {
+      const id = param(input, 'client_id')
+      const client = found(await ctx.stores.clients.get(id), `client ${id}`)
+      const changes = clientLogoutChangesOf(input.body)
+      return jsonResult(describeClient(await registering(() => changeClientLogout(client, changes, ctx))))
     },
   }),
   operation({

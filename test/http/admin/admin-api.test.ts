@@ -61,6 +61,14 @@ describe('admin API', () => {
     assert.equal(json(shown).client_name, 'Reports job')
     assert.equal(json(shown).client_secret, undefined, 'a secret is never shown again')
 
+    const logout = { post_logout_redirect_uris: ['https://reports.example/bye'] }
+    const updated = await call('PATCH', '/admin/clients/{client_id}', `/admin/clients/${id}`, logout)
+    assert.deepEqual(json(updated).post_logout_redirect_uris, ['https://reports.example/bye'])
+    const unsafe = await call('PATCH', '/admin/clients/{client_id}', `/admin/clients/${id}`, {
+      backchannel_logout_uri: 'http://reports.example/logout',
+    })
+    assert.equal(unsafe.status, 400, 'checked as registration checks it')
+
     const rotated = await call('POST', '/admin/clients/{client_id}/secret', `/admin/clients/${id}/secret`)
     const newSecret = json(rotated).client_secret as string
     assert.notEqual(newSecret, secret)
