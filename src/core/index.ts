@@ -111,6 +111,7 @@ export interface AuthorizationServer {
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
+  let adminDocument: object | undefined
   return {
     token: (request) => tokenRequest(request, deps),
     authorize: (params, browser) => authorize(params, browser, deps),
@@ -152,7 +153,8 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     admin: {
       operations: ADMIN_OPERATIONS,
       call: (operation, request) => callAdminOperation(operation, request, deps),
-      openapi: () => jsonResult(adminOpenApiDocument(ADMIN_OPERATIONS, deps.config)),
+      // Written once per server, at its first request: the operations and the issuer do not change.
+      openapi: () => jsonResult((adminDocument ??= adminOpenApiDocument(ADMIN_OPERATIONS, deps.config))),
     },
   }
 }

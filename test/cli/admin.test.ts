@@ -54,6 +54,17 @@ describe('keyward admin create-client', () => {
     assert.equal((await adminCall(server, accessToken, 'POST', '/admin/keys/rotate')).status, 403)
   })
 
+  test('keyward lint finds nothing to say about admin clients', async () => {
+    const result = await runCli(['lint', '--json'], home.env)
+    const findings = JSON.parse(result.stdout) as { clientId?: string; id: string }[]
+    const admins = (await server.core.stores.clients.list()).filter((client) =>
+      client.scopes.includes('admin:read'),
+    )
+    assert.ok(admins.length > 0)
+    const about = findings.filter((finding) => admins.some((client) => client.id === finding.clientId))
+    assert.deepEqual(about, [])
+  })
+
   test('no other command gives an admin scope', async () => {
     const refused = await runCli(
       clientsCreate('Sneaky', { 'grant-types': 'client_credentials', scopes: 'admin:read' }),
