@@ -135,7 +135,7 @@ export const revocationInput = z.strictObject({
 
 export const grantQuery = z.strictObject({
   user_id: z.string().min(1).max(255).describe('The person whose grants are listed'),
-  client_id: z.string().min(1).max(2000).optional().describe('Only the grants to this client'),
+  client: z.string().min(1).max(2000).optional().describe('Only the grants to the client of this id or name'),
 })
 
 /** A value read against its schema, or invalid_request naming each member that is wrong. */

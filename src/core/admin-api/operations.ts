@@ -381,13 +381,13 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
     method: 'GET',
     path: '/admin/grants',
     scope: ADMIN_READ,
-    summary: "A user's grants, live and revoked, to one client when client_id is given",
+    summary: "A user's grants, live and revoked; to one client (its id or name) when client is given",
     query: grantQuery,
     answer: { status: 200, schema: listOf('grants', grantView) },
     refusals: [404],
     run: async ({ query }, ctx) => {
       found(await ctx.stores.users.get(query.user_id), `user ${query.user_id}`)
-      return jsonResult({ grants: (await grantsOf(query.user_id, query.client_id, ctx)).map(describeGrant) })
+      return jsonResult({ grants: (await grantsOf(query.user_id, query.client, ctx)).map(describeGrant) })
     },
   }),
   operation({

@@ -81,12 +81,30 @@ function announceRevocation(
   }
 }
 
-/** A person's grants, live and revoked, to one client when `clientId` is given. */
+/** A grant, with the name of its client: what the person saw on the consent page. */
+export interface NamedGrant {
+  readonly grant: Grant
+  readonly clientName: string | null
+}
+
+/** A person's grants, live and revoked; with `client`, only those to the client of that id or name. */
 export async function grantsOf(
   userId: string,
-  clientId: string | undefined,
+  client: string | undefined,
   ctx: Pick<CoreContext, 'stores'>,
-): Promise<readonly Grant[]> {
+): Promise<readonly NamedGrant[]> {
   const grants = await ctx.stores.grants.listByUser(userId)
-  return clientId === undefined ? grants : grants.filter((grant) => grant.clientId === clientId)
+  // Each client once, by id.
+  const names = new Map(
+    await Promise.all(
+      [...new Set(grants.map((grant) => grant.clientId))].map(
+        async (id) => [id, (await ctx.stores.clients.get(id))?.name ?? null] as const,
+      ),
+    ),
+  )
+  return grants
+    .map((grant) => ({ grant, clientName: names.get(grant.clientId) ?? null }))
+    .filter(
+      ({ grant, clientName }) => client === undefined || grant.clientId === client || clientName === client,
+    )
 }

@@ -3,12 +3,12 @@
 // admin API's OpenAPI document (src/core/admin-api/openapi.ts) describes exactly what is sent.
 import { z } from 'zod'
 import type { Client } from '../model/client.ts'
-import type { Grant } from '../model/grant.ts'
 import type { Resource } from '../model/resource.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
 import type { User } from '../model/user.ts'
 import { metadataPathOf } from '../resources/registration.ts'
+import type { NamedGrant } from './grants.ts'
 
 const timestamp = z.iso.datetime().describe('RFC 3339 date and time, UTC')
 const seconds = z.number().int().positive()
@@ -118,6 +118,7 @@ export function describeUser(user: User): z.infer<typeof userView> {
 export const grantView = z.strictObject({
   id: z.string(),
   client_id: z.string(),
+  client_name: z.string().nullable(),
   user_id: z.string(),
   scope: z.string(),
   created_at: timestamp,
@@ -125,10 +126,11 @@ export const grantView = z.strictObject({
   revoked_reason: z.string().nullable(),
 })
 
-export function describeGrant(grant: Grant): z.infer<typeof grantView> {
+export function describeGrant({ grant, clientName }: NamedGrant): z.infer<typeof grantView> {
   return {
     id: grant.id,
     client_id: grant.clientId,
+    client_name: clientName,
     user_id: grant.userId,
     scope: grant.scope.join(' '),
     created_at: grant.createdAt.toISOString(),

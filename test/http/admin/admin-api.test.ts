@@ -184,11 +184,16 @@ describe('admin API', () => {
     const filtered = await call(
       'GET',
       '/admin/grants',
-      `/admin/grants?user_id=${user.id}&client_id=${app.client.id}`,
+      `/admin/grants?user_id=${user.id}&client=${app.client.id}`,
     )
     const [grant] = json(filtered).grants as { id: string; client_id: string; revoked_at: string | null }[]
     assert.equal(grant?.client_id, app.client.id)
     assert.equal((json(filtered).grants as unknown[]).length, 1)
+    const byName = await call('GET', '/admin/grants', `/admin/grants?user_id=${user.id}&client=Music%20app`)
+    assert.deepEqual(
+      (json(byName).grants as { client_name: string }[]).map((row) => row.client_name),
+      ['Music app'],
+    )
     assert.equal((await call('GET', '/admin/grants', '/admin/grants')).status, 400, 'user_id is required')
     assert.equal((await call('GET', '/admin/grants', '/admin/grants?user_id=nobody')).status, 404)
 
