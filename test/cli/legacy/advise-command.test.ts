@@ -13,7 +13,15 @@ interface AdviceJson {
   readonly warnings: readonly string[]
 }
 
-const FLAGS = ['user-present', 'secret', 'browser-only', 'native', 'input-constrained', 'cannot-redirect']
+const FLAGS = [
+  'user-present',
+  'agent',
+  'secret',
+  'browser-only',
+  'native',
+  'input-constrained',
+  'cannot-redirect',
+]
 
 /** Every question answered as a flag, so that none is asked: yes for those named, no for the rest. */
 const answers = (yes: readonly string[]) =>
@@ -143,13 +151,13 @@ describe('keyward advise --json', () => {
 
   test('--agent: an AI agent or MCP client, told how it registers itself and which resources to create', async () => {
     const advice = jsonOf<AdviceJson>(
-      await runCli(['advise', '--json', '--agent', ...answers(['user-present'])], {}),
+      await runCli(['advise', '--json', ...answers(['user-present', 'agent'])], {}),
     )
     assert.equal(advice.kind, 'agent')
     assert.deepEqual(advice.grant_types, ['authorization_code', 'refresh_token'])
     assert.equal(advice.token_endpoint_auth_method, 'none')
     assert.equal(advice.pkce, true)
-    const result = await runCli(['advise', '--agent', ...answers(['user-present'])], {})
+    const result = await runCli(['advise', ...answers(['user-present', 'agent'])], {})
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /^Recommended: agent \(public client\)/)
     assert.match(result.stdout, /KEYWARD_CLIENT_ID_METADATA_DOCUMENTS=any/)
@@ -170,6 +178,7 @@ test('without a terminal, advise refuses to guess and names the flags still unan
   assert.equal(
     result.stderr,
     'keyward advise asks its questions on a terminal; without one, answer each with a flag: ' +
-      '--input-constrained or --no-input-constrained, --cannot-redirect or --no-cannot-redirect.\n',
+      '--agent or --no-agent, --input-constrained or --no-input-constrained, ' +
+      '--cannot-redirect or --no-cannot-redirect.\n',
   )
 })
