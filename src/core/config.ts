@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
+import { isAdminScope } from './admin/scopes.ts'
 import { isProxyAddress } from './protocol/address.ts'
 import { isLoopbackHost } from './protocol/redirect-uri.ts'
 
@@ -104,6 +105,11 @@ export const configSchema = z
     scopes: z
       .array(scopeDefinition)
       .min(1)
+      // The admin API's scopes are Keyward's own: a client gets them from `keyward admin create-client` only.
+      .refine(
+        (scopes) => !scopes.some((scope) => isAdminScope(scope.name)),
+        'admin:read and admin:write are reserved for the admin API (keyward admin create-client)',
+      )
       // OpenID Connect Core §3.1.2.1 and §5.4: openid signs people in to the application; the four after it
       // release the person's claims.
       .default([
