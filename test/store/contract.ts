@@ -90,6 +90,8 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         accessTokenFormat: 'jwt',
         lifetimes: { refreshIdle: 60 },
         canIntrospect: false,
+        subjectType: 'public',
+        idTokenSignedResponseAlg: 'RS256',
       })
       await stores.clients.create(full)
       await stores.clients.create(bare)
@@ -115,6 +117,8 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         accessTokenFormat: 'jwt',
         lifetimes: {},
         canIntrospect: false,
+        subjectType: 'public',
+        idTokenSignedResponseAlg: 'ES256',
         createdAt: at(10),
         updatedAt: at(20),
       })

@@ -1,7 +1,8 @@
 import { PROMPT_VALUES } from '../authorize/request.ts'
 import { STANDARD_CLAIMS } from './claims.ts'
-import { ID_TOKEN_ALGORITHM } from '../tokens/signing-keys.ts'
+import { ID_TOKEN_ALGORITHMS } from '../tokens/signing-keys.ts'
 import { ID_TOKEN_CLAIMS } from './id-token.ts'
+import { SUBJECT_TYPES } from './subject.ts'
 
 /**
  * OpenID Connect Discovery 1.0 §3: the OpenID Provider facts beside the RFC 8414 ones, stating exactly what
@@ -11,9 +12,10 @@ import { ID_TOKEN_CLAIMS } from './id-token.ts'
 export function openIdProviderMetadata(userinfoEndpoint: string): Record<string, unknown> {
   return {
     userinfo_endpoint: userinfoEndpoint,
-    // Core §8: every client sees the same sub for a person; pairwise identifiers are not implemented.
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [ID_TOKEN_ALGORITHM],
+    // Core §8: public by default, pairwise for a client registered so (src/core/oidc/subject.ts).
+    subject_types_supported: SUBJECT_TYPES,
+    // Discovery §3: RS256 first, the default; ES256 and EdDSA for clients that register them.
+    id_token_signing_alg_values_supported: ID_TOKEN_ALGORITHMS,
     claims_supported: [...ID_TOKEN_CLAIMS, ...STANDARD_CLAIMS],
     prompt_values_supported: PROMPT_VALUES,
     // Discovery §3: request_uri_parameter_supported defaults to true, so its absence would promise it.

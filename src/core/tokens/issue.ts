@@ -7,6 +7,7 @@ import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/to
 import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { OPENID_SCOPE } from '../oidc/claims.ts'
+import { subjectFor } from '../oidc/subject.ts'
 import { formatScope } from '../protocol/scope.ts'
 import type { Target } from '../resources/audience.ts'
 import { randomToken } from '../random.ts'
@@ -79,7 +80,9 @@ export function mintAccessToken(
   const token = signJwt(
     {
       iss: deps.config.issuer,
-      sub: subject,
+      // RFC 9068 §6: the client can read a JWT access token, so a person's is the sub the client sees (OpenID
+      // Connect Core §8.1), else pairwise would leak the public id. Client credentials: the client itself.
+      sub: grantId === null ? subject : subjectFor(client, subject, deps.config.secret),
       aud: audience.length === 1 ? audience[0] : audience,
       exp: issuedAt + expiresIn,
       iat: issuedAt,

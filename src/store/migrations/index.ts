@@ -9,6 +9,7 @@ import { resources } from './008-resources.ts'
 import { dynamicRegistration } from './009-dynamic-registration.ts'
 import { dpop } from './010-dpop.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
+import { clientOpenIdSettings } from './015-client-openid-settings.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   dynamicRegistration,
   dpop,
   pushedAuthorizationRequests,
+  clientOpenIdSettings,
 ]

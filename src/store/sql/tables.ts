@@ -73,6 +73,8 @@ export const clients = table<Client>('clients', ['id'], {
   dynamicRegistration: dynamicRegistration(),
   defaultResources: list('default_resources'),
   dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),
+  subjectType: text('subject_type'),
+  idTokenSignedResponseAlg: text('id_token_signed_response_alg'),
 })
 
 export const users = table<User>('users', ['id'], {
