@@ -538,6 +538,18 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.deepEqual(await stores.codes.consume(unbound.digest, at(1)), { kind: 'ok', record: unbound })
     })
 
+    it('keeps the claims a code puts into its ID token (OpenID Connect Core §5.5), or none', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const some = make.code(owner)
+      const none = make.code(owner, { idTokenClaims: [] })
+      await stores.codes.create(some)
+      await stores.codes.create(none)
+      assert.deepEqual(await stores.codes.consume(some.digest, at(1)), { kind: 'ok', record: some })
+      assert.deepEqual(await stores.codes.consume(none.digest, at(1)), { kind: 'ok', record: none })
+    })
+
     it('consume leaves expiry to the caller: an expired code is still ok once', async ({ stores }) => {
       const owner = await owners(stores)
       const expired = make.code(owner, { expiresAt: at(-1) })

@@ -242,6 +242,7 @@ export function code(
     authTime: at(-45),
     sid: rawSecret(),
     dpopJkt: jkt(),
+    idTokenClaims: ['name', 'email'],
     ...overrides,
   }
 }

@@ -29,6 +29,7 @@ import {
   usePushedRequest,
 } from '../par/pushed-requests.ts'
 import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
+import { assertRequestedSubject } from '../oidc/claims-request.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -142,6 +143,7 @@ async function respond(
   session: Session,
   deps: CoreContext,
 ): Promise<EndpointResult> {
+  assertRequestedSubject(request, session.userId, deps.config.secret)
   if (pushed !== null) await usePushedRequest(pushed, deps)
   if (request.responseType === 'code') return issueCode(request, session, deps)
   return implicitResponse(

@@ -18,8 +18,9 @@ export function openIdProviderMetadata(userinfoEndpoint: string): Record<string,
     id_token_signing_alg_values_supported: ID_TOKEN_ALGORITHMS,
     claims_supported: [...ID_TOKEN_CLAIMS, ...STANDARD_CLAIMS],
     prompt_values_supported: PROMPT_VALUES,
+    // Core §5.5: the claims parameter, within the granted scopes (src/core/oidc/claims-request.ts).
+    claims_parameter_supported: true,
     // Discovery §3: request_uri_parameter_supported defaults to true, so its absence would promise it.
-    claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
   }

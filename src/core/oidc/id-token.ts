@@ -4,6 +4,7 @@ import type { CoreContext } from '../context.ts'
 import type { Client, IdTokenSigningAlgorithm } from '../model/client.ts'
 import type { Authentication } from '../model/token.ts'
 import { signJwt } from '../tokens/jwt.ts'
+import { claimsOf } from './claims.ts'
 import { subjectFor } from './subject.ts'
 
 /** The claims of an ID token itself (Core §2, §3.1.3.6), before any claim about the person. */
@@ -34,14 +35,32 @@ export function accessTokenHash(accessToken: string, alg: IdTokenSigningAlgorith
 }
 
 /**
+ * Core §5.5: the person's claims the authorization request's `claims` asked to have in the ID token, already
+ * narrowed to what the granted scopes release (claims-request.ts); those the person does not have are left out.
+ */
+async function requestedClaims(
+  authentication: Authentication,
+  deps: Pick<CoreContext, 'people'>,
+): Promise<Record<string, unknown>> {
+  if (authentication.claims.length === 0) return {}
+  const person = await deps.people.find(authentication.subject)
+  if (person === null) return {}
+  const claims = claimsOf(person)
+  return Object.fromEntries(
+    authentication.claims.flatMap((name) => (claims[name] === undefined ? [] : [[name, claims[name]]])),
+  )
+}
+
+/**
  * OpenID Connect Core §2 and §3.1.3.7: an ID token for `client` about `authentication`, signed with the key
  * ring's key of the client's id_token_signed_response_alg (RS256 unless registered otherwise: signing-keys.ts
  * says why), naming the person by the sub the client sees (§8). It lives as long as the access token it comes
- * with. The person's claims are not in it: with a code, Core §5.4 releases them at UserInfo.
+ * with. The person's claims are in it only when the request's `claims` asked (§5.5): Core §5.4 releases them at
+ * UserInfo.
  */
 export async function mintIdToken(
   request: { client: Client; authentication: Authentication; accessToken: string; expiresIn: number },
-  deps: Pick<CoreContext, 'config' | 'clock' | 'keys'>,
+  deps: Pick<CoreContext, 'config' | 'clock' | 'keys' | 'people'>,
 ): Promise<string> {
   const { client, authentication, accessToken, expiresIn } = request
   const issuedAt = epochSeconds(deps.clock)
@@ -64,6 +83,7 @@ export async function mintIdToken(
       // Core §2: the party the ID token was issued to.
       azp: client.id,
       at_hash: accessTokenHash(accessToken, alg),
+      ...(await requestedClaims(authentication, deps)),
     },
     await deps.keys.idTokenKey(alg),
     'JWT',

@@ -7,7 +7,7 @@ import { InsufficientScope, InvalidRequest, InvalidToken } from '../errors.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { jsonResult } from '../results.ts'
 import { findToken, isActive } from '../tokens/find-token.ts'
-import { OPENID_SCOPE, releasedClaims } from './claims.ts'
+import { claimsOf, OPENID_SCOPE, releasedClaims } from './claims.ts'
 import { subjectForClientId } from './subject.ts'
 
 /**
@@ -75,10 +75,8 @@ export async function userinfo(input: ClientAuthInput, deps: CoreContext): Promi
   }
   const person = await deps.people.find(record.subject)
   if (person === null) throw invalid()
-  // The username is the preferred_username of a person who set none: what the profile scope promises.
-  const claims = { preferred_username: person.username, ...person.claims }
   const sub = await subjectForClientId(record.clientId, person.id, deps)
   if (sub === null) throw invalid()
-  const body = { sub, ...releasedClaims(claims, record.scope) }
+  const body = { sub, ...releasedClaims(claimsOf(person), record.scope) }
   return withFreshNonce(jsonResult(body), presented.scheme === 'DPoP', deps)
 }

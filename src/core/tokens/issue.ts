@@ -3,6 +3,7 @@ import type { CoreContext } from '../context.ts'
 import { tokenTypeFor } from '../dpop/binding.ts'
 import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
+import type { StandardClaims } from '../model/person-claims.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
@@ -155,6 +156,8 @@ export async function issueGrantTokens(
     replaces?: Digest
     /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
     nonce?: string | null
+    /** The claims the authorization request's `claims` put into the ID token, on a code's redemption (§5.5). */
+    idTokenClaims?: readonly (keyof StandardClaims)[]
     /** RFC 9449 §5: the thumbprint of the token request's DPoP key, or null without a proof. */
     dpopJkt: string | null
   },
@@ -179,6 +182,7 @@ export async function issueGrantTokens(
             authTime: grant.authTime,
             sid: grant.sid,
             nonce: request.nonce ?? null,
+            claims: request.idTokenClaims ?? [],
           },
         }
       : {}),

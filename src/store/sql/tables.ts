@@ -114,6 +114,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   sid: text('sid'),
   resources: list('resources'),
   dpopJkt: text('dpop_jkt'),
+  idTokenClaims: list('id_token_claims'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
