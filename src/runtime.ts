@@ -17,6 +17,7 @@ import type { Stores } from './core/ports/stores.ts'
 import { logEvents } from './events/log-events.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
+import { logoutDelivery } from './outbound/backchannel-logout.ts'
 import { openStores, watchSigningKeys } from './store/index.ts'
 import { memoryReplayCache } from './store/replay/memory-replay.ts'
 import { redisReplayCache } from './store/replay/redis-replay.ts'
@@ -112,7 +113,20 @@ export async function openRuntime(
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
     const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
-    const core: CoreContext = { config, stores, people, clock, random, keys, throttle, replay, events, fetch }
+    const logoutNotifier = logoutDelivery(logger)
+    const core: CoreContext = {
+      config,
+      stores,
+      people,
+      clock,
+      random,
+      keys,
+      throttle,
+      replay,
+      events,
+      fetch,
+      logoutNotifier,
+    }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
     // A key rotated anywhere signs and is published on every node at once, not a minute apart.
@@ -140,6 +154,7 @@ export async function openRuntime(
       readiness,
       close: async () => {
         for (const timer of timers) clearInterval(timer)
+        await logoutNotifier.close()
         await watch.close()
         redis?.disconnect()
         await closeStores()

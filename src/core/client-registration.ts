@@ -45,6 +45,11 @@ export interface ClientRegistration {
   readonly idTokenSignedResponseAlg?: IdTokenSigningAlgorithm
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1 */
+  readonly postLogoutRedirectUris?: readonly string[]
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 */
+  readonly backchannelLogoutUri?: string
+  readonly backchannelLogoutSessionRequired?: boolean
 }
 
 /** One reason a registration is refused, and whether it is about the redirect URIs (RFC 7591 §3.2.2 tells). */
@@ -126,11 +131,26 @@ function registrationProblems(
   return [
     ...problems.map((message) => ({ message, aboutRedirectUris: false })),
     ...redirectUriProblems.map((message) => ({ message, aboutRedirectUris: true })),
-    ...clientErrors(config, client).map((finding) => ({
-      message: finding.message,
-      aboutRedirectUris: finding.id.startsWith('redirect-uri-'),
-    })),
+    ...clientProblems(client, config),
   ]
+}
+
+/**
+ * What is wrong with a client as it would be saved, by registration or a change: every lint error, and logout
+ * settings that contradict each other.
+ */
+export function clientProblems(client: Client, config: LintedConfig): RegistrationProblem[] {
+  const problems = clientErrors(config, client).map((finding) => ({
+    message: finding.message,
+    aboutRedirectUris: finding.id.startsWith('redirect-uri-'),
+  }))
+  if (client.backchannelLogoutSessionRequired && client.backchannelLogoutUri === null) {
+    problems.push({
+      message: 'Only a client with a back-channel logout URI can require the sid in logout tokens.',
+      aboutRedirectUris: false,
+    })
+  }
+  return problems
 }
 
 interface CheckDeps {
@@ -221,6 +241,9 @@ function checkedClient(
         : registration.securityProfile,
     defaultResources: [...new Set(registration.defaultResources ?? [])],
     dpopBoundAccessTokens: registration.dpopBoundAccessTokens ?? false,
+    postLogoutRedirectUris: registration.postLogoutRedirectUris ?? [],
+    backchannelLogoutUri: registration.backchannelLogoutUri ?? null,
+    backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
     subjectType: registration.subjectType ?? 'public',
     idTokenSignedResponseAlg: registration.idTokenSignedResponseAlg ?? 'RS256',
     createdAt: identity.createdAt,

@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { EventSink } from './ports/events.ts'
 import type { OutboundFetch } from './ports/fetch.ts'
+import type { LogoutNotifier } from './ports/logout-notifier.ts'
 import type { People } from './ports/people.ts'
 import type { ReplayCache } from './ports/replay.ts'
 import type { Stores } from './ports/stores.ts'
@@ -25,4 +26,6 @@ export interface CoreContext {
   readonly events: EventSink
   /** The one way to reach another server (client ID metadata documents, `jwks_uri`), with its SSRF defences. */
   readonly fetch: OutboundFetch
+  /** Posts Back-Channel Logout tokens to clients when a session ends, in the background. */
+  readonly logoutNotifier: LogoutNotifier
 }

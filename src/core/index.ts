@@ -27,6 +27,7 @@ import { pushAuthorizationRequest } from './endpoints/pushed-authorization-reque
 import { resourceMetadata } from './endpoints/resource-metadata.ts'
 import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
+import { confirmLogout, endSession, type LogoutRequestMethod } from './oidc/logout.ts'
 import { tokenRequest } from './endpoints/token.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
 import {
@@ -92,6 +93,11 @@ export interface AuthorizationServer {
   }
   /** RFC 9728 metadata of a registered resource that asked Keyward to serve it; `path` is the request's. */
   resourceMetadata(path: string): Promise<EndpointResult>
+  /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint (GET or POST), and its confirmation form. */
+  readonly logout: {
+    request(params: Form, method: LogoutRequestMethod, browser: Browser): Promise<EndpointResult>
+    confirm(form: Form, browser: Browser): Promise<EndpointResult>
+  }
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
@@ -129,6 +135,10 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
       delete: (request) => deleteRegistration(request, deps),
     },
     resourceMetadata: (path) => resourceMetadata(path, deps),
+    logout: {
+      request: (params, method, browser) => endSession(params, method, browser, deps),
+      confirm: (form, browser) => confirmLogout(form, browser, deps),
+    },
   }
 }
 
@@ -171,6 +181,7 @@ export { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 // The services the command line calls (and an admin API will): each rule is written once, here.
 export { createClient, deleteClient, rotateClientSecret } from './admin/clients.ts'
+export { changeClientLogout, type ClientLogoutChanges } from './admin/clients.ts'
 export { revokeGrant } from './admin/grants.ts'
 export { createResource, deleteResource } from './admin/resources.ts'
 export {

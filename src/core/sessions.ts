@@ -1,11 +1,13 @@
 import type { CoreContext } from './context.ts'
 import type { StartedSession } from './model/endpoint-result.ts'
 import type { Session } from './model/session.ts'
+import { type NoticeDeps, notifySessionsEnded } from './oidc/backchannel-logout.ts'
 import { digest } from './protocol/digest.ts'
 import { randomToken } from './random.ts'
 
 type SessionDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random'>
-type EndingDeps = Pick<CoreContext, 'stores' | 'events'>
+/** Ending sessions: the stores, the event, and the back-channel logout tokens of the clients signed in through them. */
+type EndingDeps = NoticeDeps & Pick<CoreContext, 'events' | 'logoutNotifier'>
 
 /**
  * Starts a login session: the cookie (its id goes into the browser, only its digest into the store) and the
@@ -42,6 +44,8 @@ export async function findSession(id: string | undefined, ctx: SessionDeps): Pro
 export async function endSession(session: Session, reason: string, ctx: EndingDeps): Promise<void> {
   await ctx.stores.sessions.delete(session.digest)
   ctx.events.emit({ event: 'sessions_revoked', userId: session.userId, reason })
+  // Back-Channel Logout 1.0 §2.5: the clients signed in through it are told.
+  await notifySessionsEnded([session], ctx)
 }
 
 /**
@@ -54,13 +58,19 @@ export async function endSessionsOf(
   reason: string,
   ctx: EndingDeps,
 ): Promise<number> {
+  const now = ctx.clock.now()
+  const others = (await ctx.stores.sessions.listByUser(userId)).filter((s) => s.digest !== keep?.digest)
   let ended: number
   if (keep === null) ended = await ctx.stores.sessions.deleteByUser(userId)
   else {
-    const others = (await ctx.stores.sessions.listByUser(userId)).filter((s) => s.digest !== keep.digest)
     for (const session of others) await ctx.stores.sessions.delete(session.digest)
     ended = others.length
   }
   ctx.events.emit({ event: 'sessions_revoked', userId, reason })
+  // Back-Channel Logout 1.0 §2.5: the clients signed in through a live one are told.
+  await notifySessionsEnded(
+    others.filter((session) => session.expiresAt > now),
+    ctx,
+  )
   return ended
 }

@@ -30,3 +30,13 @@ export function writeCookie(
     ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
   })
 }
+
+/** Tells the browser to forget a cookie written by writeCookie (same name, path and attributes). */
+export function clearCookie(reply: FastifyReply, base: string, policy: CookiePolicy): void {
+  reply.clearCookie(cookieName(base, policy), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: policy.secure,
+  })
+}

@@ -9,7 +9,7 @@ import {
   UseDpopNonce,
 } from '../core/index.ts'
 import type { EndpointResult } from '../core/model/endpoint-result.ts'
-import { type CookiePolicy, writeCookie } from './cookies.ts'
+import { clearCookie, type CookiePolicy, writeCookie } from './cookies.ts'
 import type { Csrf } from './csrf.ts'
 import { FORM_POST_CONTENT_SECURITY_POLICY } from './security-headers.ts'
 import { renderPage } from './views/index.ts'
@@ -63,7 +63,7 @@ export function send(
   result: EndpointResult,
   side: ReplySide | BrowserSide,
 ): FastifyReply {
-  const { error, session } = result
+  const { error, session, sessionEnded } = result
   // RFC 6585 §4: a 429 may say, in Retry-After seconds (RFC 9110 §10.2.3), when to try again.
   if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSeconds))
   // RFC 6749 §5.2: a 401 after Basic authentication carries the Basic challenge (a page has no challenge).
@@ -85,6 +85,10 @@ export function send(
   if (session !== undefined) {
     if (!isBrowserSide(side)) throw new Error('A session can only be started where replies go to a browser.')
     writeCookie(reply, SESSION_COOKIE, session.id, side.cookies, session.maxAgeSeconds)
+  }
+  if (sessionEnded === true) {
+    if (!isBrowserSide(side)) throw new Error('A session can only be ended where replies go to a browser.')
+    clearCookie(reply, SESSION_COOKIE, side.cookies)
   }
   if (result.kind === 'json' && result.publicCacheSeconds !== undefined) {
     reply.header('Cache-Control', `public, max-age=${result.publicCacheSeconds}`)

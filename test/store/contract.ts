@@ -997,6 +997,20 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal(await stores.deviceCodes.decide(make.newDigest(), 'approved', owner.user.id), false)
     })
 
+    it('decide keeps the sign-in that approved the code, for its ID token', async ({ stores }) => {
+      const owner = await owners(stores)
+      const pending = make.deviceCode(owner.client)
+      await stores.deviceCodes.create(pending)
+      const signIn = { authTime: make.at(-20), sid: make.rawSecret() }
+      await stores.deviceCodes.decide(pending.userCodeDigest, 'approved', owner.user.id, signIn)
+      assert.deepEqual(await stores.deviceCodes.getByUserCode(pending.userCodeDigest), {
+        ...pending,
+        status: 'approved',
+        userId: owner.user.id,
+        ...signIn,
+      })
+    })
+
     it(`exactly one of ${racers} racing decisions wins`, async ({ stores }) => {
       const owner = await owners(stores)
       const pending = make.deviceCode(owner.client)

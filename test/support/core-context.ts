@@ -6,17 +6,17 @@ import { createMemoryStores } from '../../src/store/memory/stores.ts'
 import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
 import { cryptoRandom } from '../../src/system.ts'
-import { testClock } from './clock.ts'
+import { type TestClock, testClock } from './clock.ts'
 import { documentsFetch } from './documents.ts'
-import { recordingSink } from './events.ts'
+import { recordingNotifier, recordingSink } from './events.ts'
 import { testConfig } from './fixtures.ts'
 
 /**
  * A whole CoreContext for core unit tests: the memory store, a test clock, Keyward's own people, a signing key
- * ring, and an event sink that records (emptied of what opening the key ring emitted).
+ * ring, and an event sink that records (emptied of what opening the key ring emitted), and the logout notices
+ * it was given.
  */
-export async function memoryCore(config: Config = testConfig()) {
-  const clock = testClock()
+export async function memoryCore(config: Config = testConfig(), clock: TestClock = testClock()) {
   const stores = createMemoryStores()
   const events = recordingSink()
   const keyDeps = {
@@ -28,6 +28,7 @@ export async function memoryCore(config: Config = testConfig()) {
   }
   const keys = await openKeyRing(stores.keys, keyDeps)
   events.events.length = 0
+  const logoutNotifier = recordingNotifier()
   const context: CoreContext = {
     config,
     stores,
@@ -39,6 +40,7 @@ export async function memoryCore(config: Config = testConfig()) {
     replay: memoryReplayCache(clock),
     fetch: documentsFetch(),
     events,
+    logoutNotifier,
   }
-  return { context, stores, clock, events: events.events }
+  return { context, stores, clock, events: events.events, notices: logoutNotifier.notices }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import type { EventSink, SecurityEvent } from '../../src/core/ports/events.ts'
+import type { LogoutNotice, LogoutNotifier } from '../../src/core/ports/logout-notifier.ts'
 
 /** A security event as a log line carries it (src/events/log-events.ts): pino's fields plus the event's. */
 export type LoggedEvent = Readonly<Record<string, unknown>> & { readonly event: string }
@@ -55,4 +56,10 @@ export function assertNoneLogged(logged: string, values: ReadonlyMap<string, str
 export function recordingSink(): EventSink & { readonly events: SecurityEvent[] } {
   const events: SecurityEvent[] = []
   return { events, emit: (event) => events.push(event) }
+}
+
+/** A LogoutNotifier that keeps the notices it is given, for tests of core functions. */
+export function recordingNotifier(): LogoutNotifier & { readonly notices: LogoutNotice[] } {
+  const notices: LogoutNotice[] = []
+  return { notices, notify: (given) => notices.push(...given) }
 }

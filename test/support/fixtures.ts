@@ -82,6 +82,9 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     securityProfile: null,
     defaultResources: [],
     dpopBoundAccessTokens: false,
+    postLogoutRedirectUris: [],
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
     subjectType: 'public',
     idTokenSignedResponseAlg: 'RS256',
     createdAt: epoch,
@@ -150,6 +153,9 @@ export function client(overrides: Partial<Client> = {}): Client {
     securityProfile: 'fapi2',
     defaultResources: ['https://photos.example/api?v=1', 'urn:example:print'],
     dpopBoundAccessTokens: true,
+    postLogoutRedirectUris: ['https://app.example/signed-out?x=1&y=%20', 'com.example.app:/logout'],
+    backchannelLogoutUri: 'https://app.example/backchannel?z=1',
+    backchannelLogoutSessionRequired: true,
     subjectType: 'pairwise',
     idTokenSignedResponseAlg: 'EdDSA',
     createdAt: t0,
@@ -353,6 +359,8 @@ export function deviceCode(of: Client, overrides: Partial<DeviceCode> = {}): Dev
     status: 'pending',
     userId: null,
     createdAt: t0,
+    authTime: null,
+    sid: null,
     ...overrides,
   }
 }

@@ -10,6 +10,8 @@ import {
   clientKinds,
   clientLifetimes,
   clientPresetForKind,
+  changeClientLogout,
+  type ClientLogoutChanges,
   createClient,
   deleteClient,
   rotateClientSecret,
@@ -47,6 +49,9 @@ export function describeClient(client: Client): Record<string, unknown> {
     subject_type: client.subjectType,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     lifetimes: client.lifetimes,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    backchannel_logout_uri: client.backchannelLogoutUri,
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
     created_at: client.createdAt.toISOString(),
     // RFC 7591: a client that registered itself, and whether it has received a token yet (unused ones expire).
     registered_dynamically: client.dynamicRegistration !== null,
@@ -86,6 +91,9 @@ interface CreateOptions {
   idTokenAlg?: string
   allowLegacy?: string[]
   resource?: string[]
+  postLogoutRedirectUris?: string
+  backchannelLogoutUri?: string
+  backchannelLogoutSessionRequired?: boolean
   json?: boolean
 }
 
@@ -188,6 +196,11 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
       ? {}
       : { idTokenSignedResponseAlg: oneOf(options.idTokenAlg, ID_TOKEN_ALGORITHMS, '--id-token-alg') }),
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
+    postLogoutRedirectUris: list(options.postLogoutRedirectUris),
+    ...(options.backchannelLogoutUri === undefined
+      ? {}
+      : { backchannelLogoutUri: options.backchannelLogoutUri }),
+    backchannelLogoutSessionRequired: options.backchannelLogoutSessionRequired === true,
   }
 }
 
@@ -238,6 +251,12 @@ export function clientsCommand(program: Command, env: Environment): void {
       '--allow-legacy <flow...>',
       'acknowledge a legacy flow (implicit, password) among the grant types',
     )
+    .option(
+      '--post-logout-redirect-uris <list>',
+      'comma-separated URIs a person may be sent to after signing out (RP-Initiated Logout), matched exactly',
+    )
+    .option('--backchannel-logout-uri <url>', 'where Keyward posts logout tokens (Back-Channel Logout)')
+    .option('--backchannel-logout-session-required', 'logout tokens must carry the session id (sid)')
     .option('--json', 'print one JSON object')
     .action(async (options: CreateOptions) => {
       await withStores(env, async (_stores, config, admin) => {
@@ -314,4 +333,40 @@ export function clientsCommand(program: Command, env: Environment): void {
         )
       })
     })
+
+  clients
+    .command('update <client_id>')
+    .description("change a client's logout settings; what is not given stays as it is")
+    .option(
+      '--post-logout-redirect-uris <list>',
+      'comma-separated URIs a person may be sent to after signing out (empty: none)',
+    )
+    .option('--backchannel-logout-uri <url>', 'where Keyward posts logout tokens (empty: none)')
+    .option('--backchannel-logout-session-required', 'logout tokens must carry the session id (sid)')
+    .option('--no-backchannel-logout-session-required', 'logout tokens need not carry the sid')
+    .option('--json', 'print one JSON object')
+    .action(async (clientId: string, options: LogoutUpdateOptions) => {
+      await withStores(env, async (stores, _config, admin) => {
+        const client = existing(await stores.clients.get(clientId), `client ${clientId}`)
+        const changed = await changeClientLogout(client, logoutChanges(options), admin)
+        print(options.json === true, describeClient(changed), () => `Updated client ${clientId}.`)
+      })
+    })
+}
+
+interface LogoutUpdateOptions {
+  postLogoutRedirectUris?: string
+  backchannelLogoutUri?: string
+  backchannelLogoutSessionRequired?: boolean
+  json?: boolean
+}
+
+/** The flags given, as changes: an empty value clears the setting. */
+function logoutChanges(options: LogoutUpdateOptions): ClientLogoutChanges {
+  const { postLogoutRedirectUris, backchannelLogoutUri, backchannelLogoutSessionRequired } = options
+  return {
+    ...(postLogoutRedirectUris === undefined ? {} : { postLogoutRedirectUris: list(postLogoutRedirectUris) }),
+    ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri: backchannelLogoutUri || null }),
+    ...(backchannelLogoutSessionRequired === undefined ? {} : { backchannelLogoutSessionRequired }),
+  }
 }

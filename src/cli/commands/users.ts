@@ -1,21 +1,59 @@
 import type { Command } from 'commander'
+import { pino } from 'pino'
 import {
   ADDRESS_PARTS,
   BOOLEAN_CLAIMS,
   type ClaimChanges,
+  type Config,
+  type CoreContext,
+  type KeyRing,
   changeClaims,
   changePassword,
   changeUserClaims,
   endSessions,
   newUser,
+  openKeyRing,
   passwordProblem,
   TEXT_CLAIMS,
   unlockSignIn,
 } from '../../core/index.ts'
+import { logoutDelivery } from '../../outbound/backchannel-logout.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
+
+/**
+ * Runs a command that ends sessions with what back-channel logout needs: the signing keys and a delivery of logout
+ * tokens, waited for (bounded: a timeout and a few attempts each) before the command exits, as it would die with
+ * the process.
+ */
+async function endingSessions<T>(
+  config: Config,
+  admin: AdminContext,
+  work: (
+    ctx: AdminContext & Pick<CoreContext, 'logoutNotifier'> & { keys: Pick<KeyRing, 'idTokenKey'> },
+  ) => Promise<T>,
+): Promise<T> {
+  // Opened only when a logout token is signed: a command that tells no client touches no key.
+  let ring: Promise<KeyRing> | undefined
+  const keys = {
+    idTokenKey: async (alg: Parameters<KeyRing['idTokenKey']>[0]) => {
+      ring ??= openKeyRing(admin.stores.keys, {
+        ...admin,
+        secret: config.secret,
+        algorithm: config.signingAlgorithm,
+      })
+      return (await ring).idTokenKey(alg)
+    },
+  }
+  const delivery = logoutDelivery(pino({ name: 'keyward-cli', level: config.logLevel }, process.stderr))
+  try {
+    return await work({ ...admin, keys, logoutNotifier: delivery })
+  } finally {
+    await delivery.settled()
+  }
+}
 
 /** The password from --password, or from standard input so that it stays out of shell history. */
 async function passwordFrom(option: string | undefined): Promise<string> {
@@ -170,9 +208,11 @@ export function usersCommand(program: Command, env: Environment): void {
         const problem = passwordProblem(password)
         if (problem) throw new UsageError(problem)
         const keep = { sessions: options.keepSessions === true, tokens: options.keepTokens === true }
-        await withStores(env, async (stores, _config, admin) => {
+        await withStores(env, async (stores, config, admin) => {
           const user = await userNamed(stores, username)
-          const result = await changePassword(user.id, password, keep, admin)
+          const result = await endingSessions(config, admin, (ctx) =>
+            changePassword(user.id, password, keep, ctx),
+          )
           if (result === null) throw new UsageError(`No user ${username}.`)
           const summary = ended(keep.sessions ? null : result.sessions, keep.tokens ? null : result.grants)
           console.log(`Set a new password for ${username}; ${summary}.`)
@@ -210,9 +250,9 @@ export function usersCommand(program: Command, env: Environment): void {
       'sign the user out everywhere: each browser must sign in again (grants stay; see grants revoke)',
     )
     .action(async (username: string) => {
-      await withStores(env, async (stores, _config, admin) => {
+      await withStores(env, async (stores, config, admin) => {
         const user = await userNamed(stores, username)
-        const count = await endSessions(user.id, admin)
+        const count = await endingSessions(config, admin, (ctx) => endSessions(user.id, ctx))
         console.log(`Ended ${plural(count, 'session')} of ${username}.`)
       })
     })

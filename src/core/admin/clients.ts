@@ -1,6 +1,7 @@
 import {
-  ClientRegistrationError,
   type ClientRegistration,
+  clientProblems,
+  ClientRegistrationError,
   newClientSecret,
   registerClient,
 } from '../client-registration.ts'
@@ -33,6 +34,28 @@ async function unregisteredResources(
 ): Promise<readonly string[]> {
   const found = await Promise.all(identifiers.map((identifier) => ctx.stores.resources.get(identifier)))
   return identifiers.filter((_, index) => found[index] === null)
+}
+
+/** The logout settings an operator may change on a registered client (absent: unchanged). */
+export type ClientLogoutChanges = Partial<
+  Pick<Client, 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>
+>
+
+/**
+ * Changes a client's logout settings (RP-Initiated Logout 1.0 §3.1, Back-Channel Logout 1.0 §2.2), checked as
+ * registration checks them; the client as it is now.
+ */
+export async function changeClientLogout(
+  client: Client,
+  changes: ClientLogoutChanges,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'events'>,
+): Promise<Client> {
+  const changed: Client = { ...client, ...changes, updatedAt: ctx.clock.now() }
+  const problems = clientProblems(changed, ctx.config)
+  if (problems.length > 0) throw new ClientRegistrationError(problems)
+  await ctx.stores.clients.update(changed)
+  ctx.events.emit({ event: 'client_updated', clientId: client.id })
+  return changed
 }
 
 /** Deletes a client with every code, grant and token issued to it; false when there is no such client. */

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
 import type { User } from '../model/user.ts'
+import { type NoticeDeps, notifySessionsEnded } from '../oidc/backchannel-logout.ts'
 import { type ClaimChanges, changeClaims } from '../oidc/person-claims.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
@@ -25,17 +26,20 @@ export interface EndedAccess {
   readonly grants: number
 }
 
+/** What ending a person's sessions needs: the stores, and the keys and delivery of back-channel logout tokens. */
+type SessionEndingDeps = NoticeDeps & Pick<CoreContext, 'events' | 'logoutNotifier'>
+
 /**
  * Sets a person's new password. Whoever knew the old one may be signed in or hold tokens, so unless told to keep
- * them the change ends every session (each browser signs in again) and revokes every grant with its tokens, the
- * codes not yet redeemed and the device approvals not yet collected, all in one transaction. Null when there is
- * no such user.
+ * them the change ends every session (each browser signs in again, and the clients signed in through a live one
+ * are told over the back channel) and revokes every grant with its tokens, the codes not yet redeemed and the
+ * device approvals not yet collected, all in one transaction. Null when there is no such user.
  */
 export async function changePassword(
   userId: string,
   password: string,
   keep: PasswordChangeKeeps,
-  ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
+  ctx: SessionEndingDeps,
 ): Promise<EndedAccess | null> {
   const problem = passwordProblem(password)
   if (problem) throw new Error(problem)
@@ -44,7 +48,9 @@ export async function changePassword(
   const now = ctx.clock.now()
   const ended = await ctx.stores.transaction(async (tx) => {
     if (!(await tx.users.setPasswordHash(userId, passwordHash))) return null
+    const live = keep.sessions ? [] : await liveSessions(tx, userId, now)
     return {
+      live,
       sessions: keep.sessions ? 0 : await tx.sessions.deleteByUser(userId),
       grants: keep.tokens ? [] : await endApplicationAccess(tx, userId, now),
     }
@@ -53,7 +59,13 @@ export async function changePassword(
   ctx.events.emit({ event: 'password_changed', userId })
   if (!keep.sessions) ctx.events.emit({ event: 'sessions_revoked', userId, reason: PASSWORD_CHANGED })
   for (const grant of ended.grants) ctx.events.emit(grantRevoked(grant, PASSWORD_CHANGED))
+  await notifySessionsEnded(ended.live, ctx)
   return { sessions: ended.sessions, grants: ended.grants.length }
+}
+
+/** The user's sessions that have not expired: those whose clients may still hold a session of their own. */
+async function liveSessions(stores: Stores, userId: string, now: Date) {
+  return (await stores.sessions.listByUser(userId)).filter((session) => session.expiresAt > now)
 }
 
 /** Revokes the user's grants, and what would become one: codes not yet redeemed, approved devices not yet polled. */
@@ -81,8 +93,11 @@ export async function changeUserClaims(
   })
 }
 
-/** An operator ends every session of a person: each browser signs in again; applications keep their grants. */
-export function endSessions(userId: string, ctx: Pick<CoreContext, 'stores' | 'events'>): Promise<number> {
+/**
+ * An operator ends every session of a person: each browser signs in again; applications keep their grants, and
+ * those signed in through a live session are told over the back channel (Back-Channel Logout 1.0 §2.5).
+ */
+export function endSessions(userId: string, ctx: SessionEndingDeps): Promise<number> {
   return endSessionsOf(userId, null, BY_OPERATOR, ctx)
 }
 

@@ -16,6 +16,8 @@ export interface Situation {
   readonly freshLogin: boolean
   /** The user's remembered consent for this client, if any. */
   readonly consent: Consent | null
+  /** The person an id_token_hint names, when the request has one (OpenID Connect Core §3.1.2.1). */
+  readonly hintedUserId?: string | null
 }
 
 /**
@@ -26,7 +28,10 @@ export interface Situation {
 export function nextStep(request: AuthorizationRequest, situation: Situation): NextStep {
   const { prompt, maxAge } = request
   const tooOld = maxAge !== null && (situation.sessionAge ?? 0) > maxAge
-  const needsLogin = situation.userId === null || ((prompt.has('login') || tooOld) && !situation.freshLogin)
+  // Core §3.1.2.1 id_token_hint: a session of someone else than the hinted person is no answer; they sign in.
+  const otherPerson = (situation.hintedUserId ?? situation.userId) !== situation.userId
+  const needsLogin =
+    situation.userId === null || ((prompt.has('login') || tooOld || otherPerson) && !situation.freshLogin)
   if (needsLogin) {
     if (prompt.has('none')) throw new LoginRequired('The user is not signed in.')
     return { kind: 'login' }

@@ -88,12 +88,13 @@ export const AUTHORIZATION_PARAMETERS = [
   'dpop_jkt',
   // OpenID Connect Core §5.5
   'claims',
-  // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, Keyward knows one
-  // authentication class, and a session is never chosen by a hint (id_token_hint is not checked).
+  // OpenID Connect Core §3.1.2.1: the person the client expects, checked against the session (decide.ts).
+  'id_token_hint',
+  // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, and Keyward knows one
+  // authentication class.
   'ui_locales',
   'claims_locales',
   'acr_values',
-  'id_token_hint',
 ] as const
 
 /** The target of a request's `resource` values for a client: decideTarget (src/core/resources/audience.ts). */

@@ -29,7 +29,10 @@ import {
   usePushedRequest,
 } from '../par/pushed-requests.ts'
 import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
+import { pickParameters } from '../protocol/params.ts'
+import { verifiedIdTokenHint } from '../oidc/id-token-hint.ts'
 import { assertRequestedSubject } from '../oidc/claims-request.ts'
+import { subjectNames } from '../oidc/subject.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -43,12 +46,7 @@ export const LOGIN_FAILED_MESSAGE =
 
 /** The authorization request's own parameters, carried through the login and consent forms unchanged. */
 function authorizationFields(params: ReadonlyMap<string, string>): HiddenFields {
-  const fields: Record<string, string> = {}
-  for (const name of AUTHORIZATION_PARAMETERS) {
-    const value = params.get(name)
-    if (value !== undefined) fields[name] = value
-  }
-  return fields
+  return pickParameters(params, AUTHORIZATION_PARAMETERS)
 }
 
 /** The authorization request a login or consent form carries back, without the form's own fields. */
@@ -153,6 +151,27 @@ async function respond(
   )
 }
 
+/**
+ * OpenID Connect Core §3.1.2.1: the person an id_token_hint names. It must be an ID token Keyward issued to this
+ * client; expired is fine, as the client sends the one it holds.
+ */
+async function hintedPerson(
+  request: AuthorizationRequest,
+  params: ReadonlyMap<string, string>,
+  userId: string | null,
+  deps: CoreContext,
+): Promise<string | null> {
+  const value = params.get('id_token_hint')
+  if (value === undefined) return null
+  const hint = await verifiedIdTokenHint(value, deps)
+  if (hint === null || !hint.audience.includes(request.client.id)) {
+    throw new InvalidRequest('The id_token_hint is not an ID token issued by this server to this client.')
+  }
+  // Core §8.1: the hint names the person as this client sees them; the session's person is matched against it.
+  const named = userId !== null && subjectNames(request.client, hint.subject, userId, deps.config.secret)
+  return named ? userId : hint.subject
+}
+
 async function proceed(
   request: AuthorizationRequest,
   pushed: Pushed,
@@ -165,7 +184,8 @@ async function proceed(
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const sessionAge =
     session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
-  const step = nextStep(request, { userId, sessionAge, freshLogin, consent })
+  const hintedUserId = await hintedPerson(request, params, userId, deps)
+  const step = nextStep(request, { userId, sessionAge, freshLogin, consent, hintedUserId })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, pushed, session, deps)
   const user = await deps.people.find(session.userId)

@@ -45,6 +45,8 @@ export async function authorizeDevice(input: ClientAuthInput, deps: CoreContext)
       status: 'pending',
       userId: null,
       createdAt: now,
+      authTime: null,
+      sid: null,
     }
     try {
       await deps.stores.deviceCodes.create(record)

@@ -152,8 +152,9 @@ async function pendingFrom(
 
 /** Who is signed in on this browser, and the device whose code the form carries, counted against their tries. */
 async function pendingFor(form: ReadonlyMap<string, string>, browser: Browser, deps: CoreContext) {
-  const userId = (await findSession(browser.sessionId, deps))?.userId ?? null
-  return { userId, ...(await pendingFrom(form, { address: browser.address, userId }, deps)) }
+  const session = await findSession(browser.sessionId, deps)
+  const userId = session?.userId ?? null
+  return { userId, session, ...(await pendingFrom(form, { address: browser.address, userId }, deps)) }
 }
 
 /** The code was typed: the confirmation page when signed in, else the sign-in page, else the entry page again. */
@@ -207,14 +208,17 @@ export async function submitDeviceDecision(
   browser: Browser,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  const { userId, pending, error } = await pendingFor(form, browser, deps)
+  const { userId, session, pending, error } = await pendingFor(form, browser, deps)
   if (!pending) return deviceEntryPage(form.get('user_code'), error)
-  if (userId === null) return deviceLoginPage(pending.userCode, { clientName: pending.client.name })
+  if (userId === null || session === null)
+    return deviceLoginPage(pending.userCode, { clientName: pending.client.name })
   const approved = form.get('decision') === 'approve'
+  // OpenID Connect Core §2: the device's ID token states this sign-in (auth_time, and sid for logout).
   const decided = await deps.stores.deviceCodes.decide(
     pending.userCodeDigest,
     approved ? 'approved' : 'denied',
     userId,
+    { authTime: session.authTime, sid: session.sid },
   )
   if (!decided) {
     return deviceEntryPage(

@@ -43,6 +43,10 @@ export const ENDPOINT_PATHS = {
   registration: '/register',
   /** RFC 9728 §3.1: followed by the path of a registered resource on the issuer's origin. */
   protectedResourceMetadata: '/.well-known/oauth-protected-resource',
+  /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint. */
+  endSession: '/logout',
+  /** Where the logout confirmation form posts. */
+  logoutConfirmation: '/logout/confirm',
 } as const
 
 /**
@@ -89,7 +93,7 @@ function authorizationServerMetadata(
     ...(config.clientIdMetadataDocuments === 'off' ? {} : { client_id_metadata_document_supported: true }),
     // RFC 9449 §5.1: the algorithms DPoP proofs may be signed with.
     dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
-    ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo)),
+    ...openIdProviderMetadata(url(ENDPOINT_PATHS.userinfo), url(ENDPOINT_PATHS.endSession)),
   }
 }
 

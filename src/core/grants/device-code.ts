@@ -62,7 +62,8 @@ export const deviceCodeGrant: GrantHandler<{
       if (consumed.kind !== 'ok' || code.userId === null)
         return new InvalidGrant('The device_code was already used.')
       const { scope, resources } = code
-      const grant = newGrant({ clientId: ctx.client.id, userId: code.userId, scope, resources }, ctx)
+      const owner = { clientId: ctx.client.id, userId: code.userId, scope, resources }
+      const grant = newGrant(owner, ctx, { authTime: code.authTime, sid: code.sid })
       await tx.grants.create(grant)
       return issueGrantTokens(
         tx,

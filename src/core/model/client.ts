@@ -90,6 +90,12 @@ export interface Client {
   readonly defaultResources: readonly string[]
   /** RFC 9449 §5.2 dpop_bound_access_tokens: every token request of this client must carry a DPoP proof. */
   readonly dpopBoundAccessTokens: boolean
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1: where a person may be sent after signing out, matched exactly. */
+  readonly postLogoutRedirectUris: readonly string[]
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are posted; null when the client has none. */
+  readonly backchannelLogoutUri: string | null
+  /** Back-Channel Logout 1.0 §2.2: the client needs the `sid` claim in its logout tokens. */
+  readonly backchannelLogoutSessionRequired: boolean
   /** OpenID Connect Core §8 subject_type: which `sub` the client (and its tokens' readers) sees for a person. */
   readonly subjectType: SubjectType
   /** OpenID Connect Registration §2 id_token_signed_response_alg: RS256 unless the client registered another. */

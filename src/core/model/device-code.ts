@@ -19,4 +19,10 @@ export interface DeviceCode {
   /** Who approved or denied it. */
   readonly userId: string | null
   readonly createdAt: Date
+  /**
+   * The sign-in that approved it, for the ID token of the device (OpenID Connect Core §2 `auth_time`, and `sid`
+   * for logout): when the password was entered and the browser session's sid. Null until approved.
+   */
+  readonly authTime: Date | null
+  readonly sid: string | null
 }

@@ -17,6 +17,8 @@ interface ResultCommon {
   readonly session?: StartedSession
   /** RFC 9449 §8.2: a fresh DPoP nonce for the client's next proofs (the DPoP-Nonce header). */
   readonly dpopNonce?: string
+  /** Set when the operation ended the browser's session: the browser is to forget its cookie. */
+  readonly sessionEnded?: boolean
 }
 
 /**

@@ -120,6 +120,24 @@ export interface AccountPage {
   readonly passwordError?: string
 }
 
+/**
+ * OpenID Connect RP-Initiated Logout 1.0 §2: the person is asked whether to sign out of Keyward, when the request
+ * cannot show that it comes from an application signed in through this very session.
+ */
+export interface LogoutConfirmPage {
+  readonly action: string
+  /** The application that sent the person here, when the request names one. */
+  readonly clientName?: string
+  readonly username: string
+  /** The logout request, carried through the form unchanged. */
+  readonly hiddenFields: HiddenFields
+}
+
+/** After a logout request with nowhere to return to: whether the person is signed out of Keyward now. */
+export interface LogoutDonePage {
+  readonly signedOut: boolean
+}
+
 /** Every page Keyward shows, by name, with its model. */
 export type Page =
   | { readonly view: 'login'; readonly model: LoginPage }
@@ -130,3 +148,5 @@ export type Page =
   | { readonly view: 'error'; readonly model: ErrorPage }
   | { readonly view: 'form-post'; readonly model: FormPostPage }
   | { readonly view: 'account'; readonly model: AccountPage }
+  | { readonly view: 'logout-confirm'; readonly model: LogoutConfirmPage }
+  | { readonly view: 'logout-done'; readonly model: LogoutDonePage }

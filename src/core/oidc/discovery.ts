@@ -6,12 +6,18 @@ import { SUBJECT_TYPES } from './subject.ts'
 
 /**
  * OpenID Connect Discovery 1.0 §3: the OpenID Provider facts beside the RFC 8414 ones, stating exactly what
- * Keyward does. Logout (RP-Initiated, Back-Channel) is not implemented, so neither `end_session_endpoint` nor
- * `backchannel_logout_supported` is advertised (absent means false, §3 of each specification).
+ * Keyward does, logout included (RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1).
  */
-export function openIdProviderMetadata(userinfoEndpoint: string): Record<string, unknown> {
+export function openIdProviderMetadata(
+  userinfoEndpoint: string,
+  endSessionEndpoint: string,
+): Record<string, unknown> {
   return {
     userinfo_endpoint: userinfoEndpoint,
+    end_session_endpoint: endSessionEndpoint,
+    backchannel_logout_supported: true,
+    // Back-Channel Logout 1.0 §2.1: every logout token carries the sid of the session that ended.
+    backchannel_logout_session_supported: true,
     // Core §8: public by default, pairwise for a client registered so (src/core/oidc/subject.ts).
     subject_types_supported: SUBJECT_TYPES,
     // Discovery §3: RS256 first, the default; ES256 and EdDSA for clients that register them.

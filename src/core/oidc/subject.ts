@@ -61,3 +61,12 @@ export async function subjectForClientId(
   const client = await deps.stores.clients.get(clientId)
   return client === null ? null : subjectFor(client, localId, deps.config.secret)
 }
+
+/**
+ * Whether `sub`, from an ID token issued to `client` (an id_token_hint), names the person whose local id is
+ * `localId`: a pairwise sub is matched by computing it again, never reversed. Without a known client, only a
+ * public sub can match.
+ */
+export function subjectNames(client: Client | null, sub: string, localId: string, secret: string): boolean {
+  return sub === (client === null ? localId : subjectFor(client, localId, secret))
+}

@@ -159,8 +159,16 @@ export interface DeviceCodeStore {
   getByUserCode(userCodeDigest: Digest): Promise<DeviceCode | null>
   /** Records a poll and the interval in force after it. */
   recordPoll(deviceCodeDigest: Digest, at: Date, interval: number): Promise<void>
-  /** pending → approved | denied; false when the code was no longer pending (exactly one racer wins). */
-  decide(userCodeDigest: Digest, status: 'approved' | 'denied', userId: string): Promise<boolean>
+  /**
+   * pending → approved | denied, by `userId` in the sign-in `signIn` (kept for the device's ID token); false when
+   * the code was no longer pending (exactly one racer wins).
+   */
+  decide(
+    userCodeDigest: Digest,
+    status: 'approved' | 'denied',
+    userId: string,
+    signIn?: Pick<DeviceCode, 'authTime' | 'sid'>,
+  ): Promise<boolean>
   /**
    * approved → consumed, atomically: exactly one poll receives tokens. A code in any other state (consumed,
    * pending, denied) comes back as 'reused' with its record, whose status says which.

@@ -44,6 +44,19 @@ export function required(params: ReadonlyMap<string, string>, name: string): str
   return value
 }
 
+/** The named parameters that are present, as form fields: a request carried through a page unchanged. */
+export function pickParameters(
+  params: ReadonlyMap<string, string>,
+  names: readonly string[],
+): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const name of names) {
+    const value = params.get(name)
+    if (value !== undefined) fields[name] = value
+  }
+  return fields
+}
+
 /** Echoes a parameter name in an error description only when it is a plain identifier. */
 function safeName(name: string): string {
   return /^[A-Za-z0-9_.-]{1,64}$/.test(name) ? name : '(unnamed)'

@@ -1,10 +1,10 @@
-import type { createLocalJWKSet, JWTPayload } from 'jose'
+import type { JWTPayload } from 'jose'
 import type { CoreContext } from '../context.ts'
 import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
 import { parseScope } from '../protocol/scope.ts'
 import { OPAQUE_ACCESS_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX } from './issue.ts'
-import type { JsonWebKeySet } from './signing-keys.ts'
+import { ownJwtClaims } from './own-jwt.ts'
 
 /** A token Keyward issued, as revocation and introspection see it; expiry and revocation are the caller's to judge. */
 export type FoundToken =
@@ -13,32 +13,8 @@ export type FoundToken =
 
 type FindDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'keys'>
 
-// The JWKS object changes only when the key ring reloads, so its imported keys are reused until then.
-const localKeySets = new WeakMap<JsonWebKeySet, ReturnType<typeof createLocalJWKSet>>()
-
 /** The claims of a JWT access token signed by one of our published keys, or null. Expiry is checked later. */
-async function verifiedClaims(token: string, deps: FindDeps): Promise<JWTPayload | null> {
-  // jose is loaded on the first JWT introspected or revoked, not at start, where it would slow every start.
-  const { createLocalJWKSet, jwtVerify } = await import('jose')
-  const jwks = deps.keys.jwks()
-  let keySet = localKeySets.get(jwks)
-  if (!keySet) {
-    keySet = createLocalJWKSet({ keys: jwks.keys as never })
-    localKeySets.set(jwks, keySet)
-  }
-  try {
-    const { payload } = await jwtVerify(token, keySet, {
-      issuer: deps.config.issuer,
-      typ: 'at+jwt',
-      currentDate: deps.clock.now(),
-      // Expired tokens are still ours: revocation accepts them, introspection reports them inactive.
-      clockTolerance: Number.MAX_SAFE_INTEGER,
-    })
-    return payload
-  } catch {
-    return null
-  }
-}
+const verifiedClaims = (token: string, deps: FindDeps) => ownJwtClaims(token, { typ: 'at+jwt' }, deps)
 
 function recordFromClaims(claims: JWTPayload): AccessTokenRecord | null {
   const { jti, sub, exp, iat } = claims

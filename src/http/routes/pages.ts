@@ -96,6 +96,18 @@ export function registerPageRoutes(
     send(request, reply, await account.changePassword(formFrom(request), browserOf(request)), side),
   )
 
+  // OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint takes GET and POST; its own
+  // confirmation form carries the CSRF token.
+  app.get(ENDPOINT_PATHS.endSession, async (request, reply) =>
+    send(request, reply, await server.logout.request(queryOf(request.url), 'GET', browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.endSession, async (request, reply) =>
+    send(request, reply, await server.logout.request(formOf(request.body), 'POST', browserOf(request)), side),
+  )
+  app.post(ENDPOINT_PATHS.logoutConfirmation, async (request, reply) =>
+    send(request, reply, await server.logout.confirm(formFrom(request), browserOf(request)), side),
+  )
+
   const device = server.deviceVerification
   // RFC 8628 §3.3.1: verification_uri_complete carries the code; the person still confirms it.
   app.get(ENDPOINT_PATHS.deviceVerification, async (request, reply) =>

@@ -7,6 +7,8 @@ import { renderDeviceEntry } from './device-entry.ts'
 import { renderError } from './error.ts'
 import { renderFormPost } from './form-post.ts'
 import { renderLogin } from './login.ts'
+import { renderLogoutConfirm } from './logout-confirm.ts'
+import { renderLogoutDone } from './logout-done.ts'
 
 /**
  * The HTML of a page the core chose. Its form posts under the issuer's path; `csrfToken` is asked for only by
@@ -36,5 +38,9 @@ export function renderPage(page: Page, basePath: string, csrfToken: () => string
       return renderFormPost({ ...page.model, basePath })
     case 'account':
       return renderAccount({ ...page.model, csrfToken: csrfToken(), basePath })
+    case 'logout-confirm':
+      return renderLogoutConfirm(form(page.model))
+    case 'logout-done':
+      return renderLogoutDone({ ...page.model, basePath })
   }
 }

@@ -26,12 +26,12 @@ export function deviceCodeStore(db: Scope): DeviceCodeStore {
         const code = deviceCodes.get(deviceCodeDigest)
         if (code) journal.set(deviceCodes, deviceCodeDigest, { ...code, lastPolledAt: at, interval })
       }),
-    decide: (userCodeDigest, status, userId) =>
+    decide: (userCodeDigest, status, userId, signIn = { authTime: null, sid: null }) =>
       db.run((tables, journal) => {
         const code = byUserCode(tables, userCodeDigest)
         if (!code || code.status !== 'pending') return false
         mustExist(tables.users, userId, 'user')
-        journal.set(tables.deviceCodes, code.deviceCodeDigest, { ...code, status, userId })
+        journal.set(tables.deviceCodes, code.deviceCodeDigest, { ...code, status, userId, ...signIn })
         return true
       }),
     // RFC 8628 §3.5: one approval yields one set of tokens. A code not consumed by this call comes back as

@@ -8,6 +8,7 @@ import { openIdConnect } from './007-openid-connect.ts'
 import { resources } from './008-resources.ts'
 import { dynamicRegistration } from './009-dynamic-registration.ts'
 import { dpop } from './010-dpop.ts'
+import { clientLogout } from './011-client-logout.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
 import { clientOpenIdSettings } from './015-client-openid-settings.ts'
 import type { Migration } from './migration.ts'
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   resources,
   dynamicRegistration,
   dpop,
+  clientLogout,
   pushedAuthorizationRequests,
   clientOpenIdSettings,
 ]

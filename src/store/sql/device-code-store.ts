@@ -19,10 +19,12 @@ export function deviceCodeStore(db: SqlDriver): DeviceCodeStore {
         'UPDATE device_codes SET last_polled_at = ?, interval_seconds = ? WHERE device_code_digest = ?'
       await db.run(sql, [millis(at), interval, deviceCodeDigest])
     },
-    async decide(userCodeDigest, status, userId) {
+    async decide(userCodeDigest, status, userId, signIn = { authTime: null, sid: null }) {
       const sql =
-        "UPDATE device_codes SET status = ?, user_id = ? WHERE user_code_digest = ? AND status = 'pending'"
-      return (await db.run(sql, [status, userId, userCodeDigest])).changes > 0
+        'UPDATE device_codes SET status = ?, user_id = ?, auth_time = ?, sid = ? ' +
+        "WHERE user_code_digest = ? AND status = 'pending'"
+      const authTime = signIn.authTime === null ? null : millis(signIn.authTime)
+      return (await db.run(sql, [status, userId, authTime, signIn.sid, userCodeDigest])).changes > 0
     },
     consume: (deviceCodeDigest) => consumeApproved(db, deviceCodeDigest),
     async denyApprovedByUser(userId, clientId) {

@@ -73,6 +73,9 @@ export const clients = table<Client>('clients', ['id'], {
   dynamicRegistration: dynamicRegistration(),
   defaultResources: list('default_resources'),
   dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),
+  postLogoutRedirectUris: list('post_logout_redirect_uris'),
+  backchannelLogoutUri: text('backchannel_logout_uri'),
+  backchannelLogoutSessionRequired: flag('backchannel_logout_session_required'),
   subjectType: text('subject_type'),
   idTokenSignedResponseAlg: text('id_token_signed_response_alg'),
 })
@@ -175,6 +178,8 @@ export const deviceCodes = table<DeviceCode>('device_codes', ['deviceCodeDigest'
   userId: text('user_id'),
   createdAt: time('created_at'),
   resources: list('resources'),
+  authTime: timeOrNull('auth_time'),
+  sid: text('sid'),
 })
 
 export const signingKeys = table<SigningKey>('signing_keys', ['kid'], {

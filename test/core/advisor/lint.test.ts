@@ -114,6 +114,28 @@ const ruleCases: readonly RuleCase[] = [
     passes: lintInput({ clients: [publicClient({ redirectUris: ['com.example.myapp:/callback'] })] }),
   },
   {
+    id: 'post-logout-redirect-uri-invalid',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: lintInput({
+      clients: [webClient({ postLogoutRedirectUris: ['http://app.example.com/signed-out'] })],
+    }),
+    passes: lintInput({
+      clients: [webClient({ postLogoutRedirectUris: ['https://app.example.com/signed-out'] })],
+    }),
+  },
+  {
+    id: 'backchannel-logout-uri-invalid',
+    severity: 'error',
+    clientId: 'web-app',
+    triggers: lintInput({
+      clients: [webClient({ backchannelLogoutUri: 'https://app.example.com/logout#now' })],
+    }),
+    passes: lintInput({
+      clients: [webClient({ backchannelLogoutUri: 'https://app.example.com/logout' })],
+    }),
+  },
+  {
     id: 'confidential-client-without-secret',
     severity: 'error',
     clientId: 'web-app',

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import { authorizeCode, codeRequest, formOn, newBrowser, newPkce } from '../../support/flow.ts'
+import { authorizeCode, formOn, newBrowser } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-import { codeTokens, openIdClient, type Registered } from './oidc-flow.ts'
+import { codeTokens, openAuthorization, openIdClient, type Registered } from './oidc-flow.ts'
 
 let server: TestServer
 before(async () => {
@@ -12,14 +12,11 @@ before(async () => {
 after(() => server.close())
 
 /** The first page an authorization request shows (or where it redirects), for this browser. */
-async function open(
+const open = (
   registered: Registered,
   params: Record<string, string>,
-  browser = newBrowser(server.issuer),
-) {
-  const query = codeRequest(registered.client, newPkce(), { scope: 'openid', ...params })
-  return browser.get(`${server.issuer}/authorize?${query}`)
-}
+  browser?: ReturnType<typeof newBrowser>,
+) => openAuthorization(server, registered, params, browser)
 
 function errorOf(location: string | null): string | null {
   return location === null ? null : new URL(location).searchParams.get('error')
@@ -95,7 +92,8 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
     assert.equal(errorOf(page.location), 'unsupported_response_type')
   })
 
-  test('ui_locales, claims_locales, acr_values and id_token_hint are accepted and carried through sign-in', async () => {
+  // id_token_hint is checked: test/http/oidc/id-token-hint.test.ts.
+  test('ui_locales, claims_locales and acr_values are accepted and carried through sign-in', async () => {
     const registered = await openIdClient(server)
     const user = await server.user()
     const params = {
@@ -103,7 +101,6 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
       ui_locales: 'fr-CA fr',
       claims_locales: 'fr',
       acr_values: 'urn:example:pwd',
-      id_token_hint: 'x.y.z',
       nonce: 'carried',
     }
     const reply = await codeTokens(server, registered, { user, params })

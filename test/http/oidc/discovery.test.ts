@@ -51,9 +51,10 @@ describe('OpenID Connect Discovery 1.0', () => {
     }
     assert.equal(body.request_parameter_supported, false)
     assert.equal(body.request_uri_parameter_supported, false)
-    // Logout is not implemented: nothing promises it.
-    assert.equal(body.end_session_endpoint, undefined)
-    assert.equal(body.backchannel_logout_supported, undefined)
+    // RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1; front-channel logout is not implemented.
+    assert.equal(body.end_session_endpoint, `${server.issuer}/logout`)
+    assert.equal(body.backchannel_logout_supported, true)
+    assert.equal(body.backchannel_logout_session_supported, true)
     assert.equal(body.frontchannel_logout_supported, undefined)
   })
 })

@@ -111,6 +111,10 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
     assert.equal(reply.status, 200, JSON.stringify(reply.json))
     const claims = await verifyIdToken(reply.json.id_token, registered.client.id)
     assert.equal(claims.sub, user.id)
+    // Core §2: when the person signed in on the verification page, and that browser session's sid.
+    const [session] = await server.core.stores.sessions.listByUser(user.id)
+    assert.equal(claims.auth_time, Math.floor((session?.authTime.getTime() ?? 0) / 1000))
+    assert.equal(claims.sid, session?.sid)
   })
 
   test('access tokens keep the configured algorithm; the RS256 key is published beside it', async () => {

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict'
-import { authorizeCode, type Browser, codeOf, newPkce, type Person } from '../../support/flow.ts'
+import {
+  authorizeCode,
+  type Browser,
+  codeOf,
+  codeRequest,
+  newBrowser,
+  newPkce,
+  type Person,
+} from '../../support/flow.ts'
 import { redeemCode, type TokenReply } from '../../support/oauth-client.ts'
 import type { TestServer } from '../../support/server.ts'
 
@@ -25,4 +33,15 @@ export async function codeTokens(
   const reply = await redeemCode(server, { ...registered, code: codeOf(location), verifier: pkce.verifier })
   assert.equal(reply.status, 200, JSON.stringify(reply.json))
   return reply
+}
+
+/** The first page an OpenID authorization request shows (or where it redirects), for this browser. */
+export function openAuthorization(
+  server: TestServer,
+  registered: Registered,
+  params: Readonly<Record<string, string>>,
+  browser = newBrowser(server.issuer),
+) {
+  const query = codeRequest(registered.client, newPkce(), { scope: 'openid', ...params })
+  return browser.get(`${server.issuer}/authorize?${query}`)
 }

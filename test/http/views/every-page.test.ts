@@ -8,6 +8,8 @@ import { renderDeviceEntry } from '../../../src/http/views/device-entry.ts'
 import { renderError } from '../../../src/http/views/error.ts'
 import { escapeHtml } from '../../../src/http/views/html.ts'
 import { renderLogin } from '../../../src/http/views/login.ts'
+import { renderLogoutConfirm } from '../../../src/http/views/logout-confirm.ts'
+import { renderLogoutDone } from '../../../src/http/views/logout-done.ts'
 import { assertPageRules, forms, hiddenFields, parseTags } from './markup.ts'
 
 /** A value that breaks out of text and of both attribute quotings if it is not escaped; named to be found. */
@@ -115,6 +117,23 @@ const cases: readonly Case[] = [
     name: 'device done (denied)',
     page: renderDeviceDone({ approved: false, clientName: hostile('clientName') }),
     values: ['clientName'],
+  },
+  {
+    name: 'logout confirm',
+    page: renderLogoutConfirm({
+      action: hostile('action'),
+      csrfToken,
+      clientName: hostile('clientName'),
+      username: hostile('username'),
+      hiddenFields: hiddenFieldsIn,
+    }),
+    values: ['action', 'clientName', 'username'],
+    hidden: hiddenFieldsIn,
+  },
+  {
+    name: 'logout done',
+    page: renderLogoutDone({ signedOut: true }),
+    values: [],
   },
   {
     name: 'demo home',

@@ -1,4 +1,5 @@
 import { accessTokenLifetimeLong } from './access-token-lifetime-long.ts'
+import { backchannelLogoutUriInvalid } from './backchannel-logout-uri-invalid.ts'
 import { clientCredentialsMixedWithCode } from './client-credentials-mixed-with-code.ts'
 import { clientCredentialsRedirectUris } from './client-credentials-redirect-uris.ts'
 import { clientNoGrantTypes } from './client-no-grant-types.ts'
@@ -10,6 +11,7 @@ import { legacyImplicitEnabled, legacyPasswordEnabled } from './legacy-flow-enab
 import { profileClientAuthentication } from './profile-client-authentication.ts'
 import { profileClientType } from './profile-client-type.ts'
 import { profileForbiddenGrant } from './profile-forbidden-grant.ts'
+import { postLogoutRedirectUriInvalid } from './post-logout-redirect-uri-invalid.ts'
 import { publicClientCredentials } from './public-client-credentials.ts'
 import { publicClientWithSecret } from './public-client-with-secret.ts'
 import { publicRefreshLifetimeLong } from './public-refresh-lifetime-long.ts'
@@ -33,6 +35,8 @@ export const lintRules: readonly LintRule[] = [
   redirectUriFragment,
   redirectUriWildcard,
   redirectUriScheme,
+  postLogoutRedirectUriInvalid,
+  backchannelLogoutUriInvalid,
   confidentialClientWithoutSecret,
   publicClientWithSecret,
   publicClientCredentials,
