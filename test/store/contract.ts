@@ -117,7 +117,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         accessTokenFormat: 'jwt',
         lifetimes: {},
         canIntrospect: false,
-        subjectType: 'public',
+        subjectType: 'pairwise',
         idTokenSignedResponseAlg: 'ES256',
         createdAt: at(10),
         updatedAt: at(20),

@@ -156,7 +156,8 @@ export function client(overrides: Partial<Client> = {}): Client {
     postLogoutRedirectUris: ['https://app.example/signed-out?x=1&y=%20', 'com.example.app:/logout'],
     backchannelLogoutUri: 'https://app.example/backchannel?z=1',
     backchannelLogoutSessionRequired: true,
-    subjectType: 'pairwise',
+    // Not pairwise: its redirect URIs are on several hosts, as a public client's may be.
+    subjectType: 'public',
     idTokenSignedResponseAlg: 'EdDSA',
     createdAt: t0,
     updatedAt: at(1),

@@ -56,7 +56,11 @@ export async function logoutNotices(sessions: readonly Session[], deps: NoticeDe
         sid: session.sid,
         events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
       }
-      const logoutToken = signJwt(claims, await deps.keys.idTokenKey(client.idTokenSignedResponseAlg), LOGOUT_TOKEN_TYPE)
+      const logoutToken = signJwt(
+        claims,
+        await deps.keys.idTokenKey(client.idTokenSignedResponseAlg),
+        LOGOUT_TOKEN_TYPE,
+      )
       notices.push({ clientId: client.id, uri: client.backchannelLogoutUri, logoutToken })
     }
   }

@@ -156,7 +156,10 @@ export function endSession(
       return { kind: 'redirect', location: `${deps.config.issuer}${ENDPOINT_PATHS.endSession}?${query}` }
     }
     if (session === null) return finish(request, true, false)
-    if (request.hint?.sid === session.sid && subjectNames(request.client, request.hint.subject, session.userId, deps.config.secret)) {
+    if (
+      request.hint?.sid === session.sid &&
+      subjectNames(request.client, request.hint.subject, session.userId, deps.config.secret)
+    ) {
       await signOut(session, request, browser, deps)
       return finish(request, true, true)
     }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { createLocalJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose'
 import type { IdTokenSigningAlgorithm } from '../../../src/core/model/client.ts'
-import { newBrowser } from '../../support/flow.ts'
+import { codeRequest, newBrowser, newPkce } from '../../support/flow.ts'
 import { resourceServer } from '../../support/fixtures.ts'
 import { basicAuthorization, introspect, postToken } from '../../support/oauth-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
@@ -92,6 +92,34 @@ describe('pairwise subject identifiers (OpenID Connect Core §8.1)', () => {
 
     // Another person of the same client gets another sub.
     assert.notEqual((await subjectsSeenBy(pairwise, await server.user())).idToken, sub)
+  })
+})
+
+describe('a pairwise EdDSA client’s ID token as id_token_hint (Core §3.1.2.1, RP-Initiated Logout §2)', () => {
+  test('names the signed-in person at /authorize and ends their session at /logout', async () => {
+    const signedOut = 'https://client.example/signed-out'
+    const registered = await openIdClient(server, {
+      subjectType: 'pairwise',
+      idTokenSignedResponseAlg: 'EdDSA',
+      postLogoutRedirectUris: [signedOut],
+    })
+    const user = await server.user()
+    const browser = newBrowser(server.issuer)
+    const reply = await codeTokens(server, registered, { params: { scope: 'openid' }, user, browser })
+    const idToken = String(reply.json.id_token)
+    assert.notEqual(decodeJwt(idToken).sub, user.id)
+    const hinted = codeRequest(registered.client, newPkce(), {
+      scope: 'openid',
+      prompt: 'none',
+      id_token_hint: idToken,
+    })
+    const silent = await browser.get(`/authorize?${hinted}`)
+    assert.ok(new URL(silent.location ?? 'about:blank').searchParams.get('code'), silent.location ?? '')
+    const logout = await browser.get(
+      `/logout?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: signedOut })}`,
+    )
+    assert.equal(logout.location, signedOut, 'the hint is of this session: signed out without asking')
+    assert.deepEqual(await server.core.stores.sessions.listByUser(user.id), [])
   })
 })
 
