@@ -7,10 +7,13 @@ import type {
   ClientKeys,
   ClientLifetimes,
   ClientType,
+  IdTokenSigningAlgorithm,
   LegacyFlow,
   SecurityProfileName,
+  SubjectType,
   TokenEndpointAuthMethod,
 } from './model/client.ts'
+import { sectorIdentifierProblem } from './oidc/subject.ts'
 import { type Digest, digest } from './protocol/digest.ts'
 import { type Random, randomId, randomToken } from './random.ts'
 import { resourceIdentifierProblem } from './resources/identifier.ts'
@@ -36,6 +39,10 @@ export interface ClientRegistration {
   readonly defaultResources?: readonly string[]
   /** RFC 9449 §5.2: refuse this client's token requests that carry no DPoP proof. */
   readonly dpopBoundAccessTokens?: boolean
+  /** OpenID Connect Core §8: public (the default) or pairwise `sub`. */
+  readonly subjectType?: SubjectType
+  /** OpenID Connect Registration §2: RS256 (the default), ES256 or EdDSA for its ID tokens. */
+  readonly idTokenSignedResponseAlg?: IdTokenSigningAlgorithm
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 */
@@ -114,6 +121,10 @@ function registrationProblems(
   // RFC 9449 §5.2: a client whose tokens must all be DPoP-bound cannot take implicit tokens, which are not.
   if (registration.dpopBoundAccessTokens === true && grantTypes.includes('implicit')) {
     problems.push('A client that requires DPoP cannot use the implicit flow: its tokens come unbound.')
+  }
+  if (client.subjectType === 'pairwise') {
+    const problem = sectorIdentifierProblem(client)
+    if (problem !== null) redirectUriProblems.push(problem)
   }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
@@ -249,6 +260,8 @@ function checkedClient(
     postLogoutRedirectUris: registration.postLogoutRedirectUris ?? [],
     backchannelLogoutUri: registration.backchannelLogoutUri ?? null,
     backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
+    subjectType: registration.subjectType ?? 'public',
+    idTokenSignedResponseAlg: registration.idTokenSignedResponseAlg ?? 'RS256',
     createdAt: identity.createdAt,
     updatedAt: deps.clock.now(),
     dynamicRegistration: identity.dynamicRegistration ?? null,

@@ -85,6 +85,8 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     postLogoutRedirectUris: [],
     backchannelLogoutUri: null,
     backchannelLogoutSessionRequired: false,
+    subjectType: 'public',
+    idTokenSignedResponseAlg: 'RS256',
     createdAt: epoch,
     updatedAt: epoch,
     dynamicRegistration: null,
@@ -154,6 +156,9 @@ export function client(overrides: Partial<Client> = {}): Client {
     postLogoutRedirectUris: ['https://app.example/signed-out?x=1&y=%20', 'com.example.app:/logout'],
     backchannelLogoutUri: 'https://app.example/backchannel?z=1',
     backchannelLogoutSessionRequired: true,
+    // Not pairwise: its redirect URIs are on several hosts, as a public client's may be.
+    subjectType: 'public',
+    idTokenSignedResponseAlg: 'EdDSA',
     createdAt: t0,
     updatedAt: at(1),
     dynamicRegistration: null,
@@ -244,6 +249,7 @@ export function code(
     authTime: at(-45),
     sid: rawSecret(),
     dpopJkt: jkt(),
+    idTokenClaims: ['name', 'email'],
     ...overrides,
   }
 }

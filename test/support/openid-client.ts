@@ -9,7 +9,12 @@ export async function openidClientSignIn(
   config: client.Configuration,
   issuer: string,
   person: Person,
-  request: { readonly redirectUri: string; readonly scope: string },
+  request: {
+    readonly redirectUri: string
+    readonly scope: string
+    /** More authorization request parameters (claims, prompt, ...). */
+    readonly parameters?: Readonly<Record<string, string>>
+  },
 ): Promise<{ tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>; nonce: string }> {
   const verifier = client.randomPKCECodeVerifier()
   const nonce = client.randomNonce()
@@ -19,6 +24,7 @@ export async function openidClientSignIn(
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     nonce,
+    ...request.parameters,
   })
   const callback = await followAuthorization(newBrowser(issuer), url.href, person)
   // The library checks iss (RFC 9207), the code exchange, and the ID token: signature from the discovered

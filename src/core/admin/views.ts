@@ -71,6 +71,8 @@ export function describeClient(client: Client): z.infer<typeof clientView> {
     security_profile: client.securityProfile,
     default_resources: [...client.defaultResources],
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    subject_type: client.subjectType,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     lifetimes: client.lifetimes,
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     backchannel_logout_uri: client.backchannelLogoutUri,

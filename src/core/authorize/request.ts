@@ -13,6 +13,7 @@ import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redir
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { checkScopeFitsTarget, type Target } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
+import { type ClaimsRequest, parseClaimsRequest } from '../oidc/claims-request.ts'
 
 /**
  * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
@@ -55,6 +56,8 @@ export interface AuthorizationRequest {
   readonly loginHint: string | null
   /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to; its redemption must prove that key. */
   readonly dpopJkt: string | null
+  /** OpenID Connect Core §5.5: what the `claims` parameter asked for; null without one. */
+  readonly claims: ClaimsRequest | null
 }
 
 /** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
@@ -83,6 +86,8 @@ export const AUTHORIZATION_PARAMETERS = [
   // RFC 8707 §2
   'resource',
   'dpop_jkt',
+  // OpenID Connect Core §5.5
+  'claims',
   // OpenID Connect Core §3.1.2.1: the person the client expects, checked against the session (decide.ts).
   'id_token_hint',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, and Keyward knows one
@@ -226,6 +231,7 @@ function checkRequest(
     maxAge: parseMaxAge(params.get('max_age')),
     loginHint: params.get('login_hint') ?? null,
     dpopJkt: parseDpopJkt(params.get('dpop_jkt'), responseType),
+    claims: parseClaimsRequest(params.get('claims')),
   }
 }
 

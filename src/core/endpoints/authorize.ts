@@ -31,6 +31,8 @@ import {
 import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
 import { pickParameters } from '../protocol/params.ts'
 import { verifiedIdTokenHint } from '../oidc/id-token-hint.ts'
+import { assertRequestedSubject } from '../oidc/claims-request.ts'
+import { subjectNames } from '../oidc/subject.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -139,6 +141,7 @@ async function respond(
   session: Session,
   deps: CoreContext,
 ): Promise<EndpointResult> {
+  assertRequestedSubject(request, session.userId, deps.config.secret)
   if (pushed !== null) await usePushedRequest(pushed, deps)
   if (request.responseType === 'code') return issueCode(request, session, deps)
   return implicitResponse(
@@ -155,6 +158,7 @@ async function respond(
 async function hintedPerson(
   request: AuthorizationRequest,
   params: ReadonlyMap<string, string>,
+  userId: string | null,
   deps: CoreContext,
 ): Promise<string | null> {
   const value = params.get('id_token_hint')
@@ -163,7 +167,9 @@ async function hintedPerson(
   if (hint === null || !hint.audience.includes(request.client.id)) {
     throw new InvalidRequest('The id_token_hint is not an ID token issued by this server to this client.')
   }
-  return hint.subject
+  // Core §8.1: the hint names the person as this client sees them; the session's person is matched against it.
+  const named = userId !== null && subjectNames(request.client, hint.subject, userId, deps.config.secret)
+  return named ? userId : hint.subject
 }
 
 async function proceed(
@@ -178,7 +184,7 @@ async function proceed(
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const sessionAge =
     session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
-  const hintedUserId = await hintedPerson(request, params, deps)
+  const hintedUserId = await hintedPerson(request, params, userId, deps)
   const step = nextStep(request, { userId, sessionAge, freshLogin, consent, hintedUserId })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, pushed, session, deps)

@@ -18,6 +18,15 @@ export type AccessTokenFormat = 'jwt' | 'opaque'
 /** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
 export type LegacyFlow = 'implicit' | 'password'
 
+/**
+ * OpenID Connect Core §8: `public`, every client sees the person's one local id as `sub`; `pairwise`, each
+ * sector (the host of the client's redirect URIs, §8.1) sees its own (src/core/oidc/subject.ts).
+ */
+export type SubjectType = 'public' | 'pairwise'
+
+/** The JWS algorithms an ID token may be signed with (Core §3.1.3.7; Registration §2 id_token_signed_response_alg). */
+export type IdTokenSigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA'
+
 /** A security profile a client is held to: its requirements are data (src/core/profiles/). */
 export type SecurityProfileName = 'fapi2'
 
@@ -87,6 +96,10 @@ export interface Client {
   readonly backchannelLogoutUri: string | null
   /** Back-Channel Logout 1.0 §2.2: the client needs the `sid` claim in its logout tokens. */
   readonly backchannelLogoutSessionRequired: boolean
+  /** OpenID Connect Core §8 subject_type: which `sub` the client (and its tokens' readers) sees for a person. */
+  readonly subjectType: SubjectType
+  /** OpenID Connect Registration §2 id_token_signed_response_alg: RS256 unless the client registered another. */
+  readonly idTokenSignedResponseAlg: IdTokenSigningAlgorithm
   readonly createdAt: Date
   readonly updatedAt: Date
   /** Set for a client that registered itself at the registration endpoint; null for an operator's client. */

@@ -76,6 +76,8 @@ export const clients = table<Client>('clients', ['id'], {
   postLogoutRedirectUris: list('post_logout_redirect_uris'),
   backchannelLogoutUri: text('backchannel_logout_uri'),
   backchannelLogoutSessionRequired: flag('backchannel_logout_session_required'),
+  subjectType: text('subject_type'),
+  idTokenSignedResponseAlg: text('id_token_signed_response_alg'),
 })
 
 export const users = table<User>('users', ['id'], {
@@ -115,6 +117,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   sid: text('sid'),
   resources: list('resources'),
   dpopJkt: text('dpop_jkt'),
+  idTokenClaims: list('id_token_claims'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {
