@@ -19,11 +19,14 @@ export interface RunningServer {
 export interface ServerOptions extends RuntimeOptions {
   readonly logStream?: DestinationStream
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
+  /** The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`. */
+  readonly worker?: number
 }
 
 /** Opens the stores and keys, builds the HTTP app and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, options.logStream)
+  const baseLogger = createLogger(config.logLevel, options.logStream)
+  const logger = options.worker === undefined ? baseLogger : baseLogger.child({ worker: options.worker })
   // Loaded only when configured: a node without metrics never loads prom-client (about 3 MB of RSS here).
   const metricsModule = config.metricsPort === undefined ? undefined : await import('./http/ops/metrics.ts')
   const metrics = metricsModule?.createMetrics()
