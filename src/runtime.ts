@@ -18,7 +18,8 @@ import { logEvents } from './events/log-events.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { logoutDelivery } from './outbound/backchannel-logout.ts'
-import { openStores, watchSigningKeys } from './store/index.ts'
+import { openConfiguredStores, redisFailure } from './startup-failure.ts'
+import { watchSigningKeys } from './store/index.ts'
 import { memoryReplayCache } from './store/replay/memory-replay.ts'
 import { redisReplayCache } from './store/replay/redis-replay.ts'
 import { memoryThrottle } from './store/throttle/memory-throttle.ts'
@@ -64,7 +65,7 @@ const KEY_RELOAD_INTERVAL_MS = 60_000
 const SWEEP_INTERVAL_MS = 10 * 60_000
 
 /** The outbound-fetch port with the configured limits and HTTP cache, on the runtime's clock. */
-function openOutboundFetch(config: Config, clock: Clock, ca: string | undefined) {
+export function openOutboundFetch(config: Config, clock: Clock, ca?: string) {
   const { cacheMinSeconds, cacheMaxSeconds, cacheEntries, ...limits } = config.outboundFetch
   return createOutboundFetch({
     ...limits,
@@ -85,7 +86,7 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
-  const stores = options.stores ?? (await openStores(config.databaseUrl, config.database))
+  const stores = options.stores ?? (await openConfiguredStores(config))
   // Stores handed in belong to the caller, who closes them.
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
   const log = logEvents(logger)
@@ -102,9 +103,13 @@ export async function openRuntime(
   let keyWatch: { close(): Promise<void> } | undefined
   try {
     // Loaded only when configured: a single node never pays for the Redis client.
-    redis = config.redisUrl
-      ? await (await import('./store/throttle/redis-connection.ts')).connectRedis(config.redisUrl, logger)
-      : undefined
+    const { redisUrl } = config
+    if (redisUrl !== undefined) {
+      const { connectRedis } = await import('./store/throttle/redis-connection.ts')
+      redis = await connectRedis(redisUrl, logger).catch((error: unknown) => {
+        throw redisFailure(error, redisUrl)
+      })
+    }
     const keys = await openKeyRing(stores.keys, {
       secret: config.secret,
       clock,
@@ -118,7 +123,7 @@ export async function openRuntime(
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
     const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
-    const logoutNotifier = logoutDelivery(logger)
+    const logoutNotifier = logoutDelivery(fetch, logger)
     const core: CoreContext = {
       config,
       stores,

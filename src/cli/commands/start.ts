@@ -1,9 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { startServer } from '../../server.ts'
-import { defaultWorkerCount, startWorkers, workerSlot, workersProblem } from '../../workers.ts'
-import { type Environment, loadConfig } from '../config-source.ts'
-import { UsageError } from '../context.ts'
+import { type Environment, loadNamedConfig } from '../config-source.ts'
+import { explainingStartup, UsageError } from '../context.ts'
 import { releaseStartupMemory } from '../release-startup-memory.ts'
+import { defaultWorkerCount, startWorkers, workerSlot, workersProblem } from '../../workers.ts'
 
 export function startCommand(program: Command, env: Environment): void {
   program
@@ -23,7 +23,8 @@ export function startCommand(program: Command, env: Environment): void {
           'The demo runs from a checkout of the Keyward repository: `npm start` there. `keyward start` runs the server alone.',
         )
       }
-      const config = loadConfig(env)
+      const loaded = loadNamedConfig(env)
+      const { config } = loaded
       const workers = options.workers ?? defaultWorkerCount(config)
       const problem = workersProblem(config, workers)
       if (problem !== null) throw new UsageError(problem)
@@ -31,9 +32,8 @@ export function startCommand(program: Command, env: Environment): void {
       // The primary of several workers serves nothing itself: it forks them, and drains them on a signal.
       if (slot === null && workers > 1) await startWorkers(config, workers)
       else {
-        const server = await startServer(
-          config,
-          slot === null ? {} : { worker: slot, sweepsExpired: slot === 1 },
+        const server = await explainingStartup(loaded, () =>
+          startServer(config, slot === null ? {} : { worker: slot, sweepsExpired: slot === 1 }),
         )
         releaseStartupMemory()
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(server))
