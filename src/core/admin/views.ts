@@ -43,6 +43,8 @@ export const clientView = z.strictObject({
   security_profile: z.enum(['fapi2']).nullable(),
   default_resources: z.array(z.string()),
   dpop_bound_access_tokens: z.boolean(),
+  subject_type: z.enum(['public', 'pairwise']),
+  id_token_signed_response_alg: z.enum(['RS256', 'ES256', 'EdDSA']),
   lifetimes: lifetimesView,
   post_logout_redirect_uris: z.array(z.string()),
   backchannel_logout_uri: z.string().nullable(),
