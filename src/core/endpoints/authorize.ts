@@ -15,7 +15,8 @@ import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts
 import type { Client } from '../model/client.ts'
 import type { AppHome, HiddenFields } from '../model/pages.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
-import { isLoopbackHost } from '../protocol/redirect-uri.ts'
+import { isLoopbackHost, matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
+import { requestObjectParameters } from '../authorize/request-object.ts'
 import type { Session } from '../model/session.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
@@ -104,8 +105,11 @@ async function withValidRequest(
   const resolved = await resolvePushedRequest(params, arrival, deps)
   if (resolved.kind === 'refused') return errorPageResult(resolved.error, 'This sign-in link is not valid')
   const pushed = resolved.kind === 'pushed' ? resolved.pushed : null
+  // A pushed request's request object was unpacked when it was pushed (pushed-authorization-request.ts).
+  const unpacked = pushed === null ? await unpackRequestObject(params, arrival, deps) : resolved
+  if (unpacked.kind === 'refused') return unpacked.result
   const result = await validateAuthorizationRequest(
-    resolved.kind === 'pushed' ? resolved.params : params,
+    unpacked.kind === 'sent' ? params : unpacked.params,
     (id) => findClient(id, deps),
     (requested, client, scope) => decideTarget({ requested, client, scope }, deps),
   )
@@ -130,6 +134,43 @@ async function withValidRequest(
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error
     return errorResponse(result.request, error, deps.config.issuer)
+  }
+}
+
+/** A request's parameters once its request object, if any, is unpacked; or the answer that refuses it. */
+type Unpacked =
+  | { readonly kind: 'sent' }
+  | { readonly kind: 'unpacked'; readonly params: ReadonlyMap<string, string> }
+  | { readonly kind: 'refused'; readonly result: EndpointResult }
+
+/**
+ * RFC 9101 §5: the parameters inside a request object sent by value (or the refusal of a client that must send
+ * one). An unknown client is left to the validator, which says so on a page. RFC 9101 §6.3: a refusal goes
+ * back as an error response (RFC 6749 §4.1.2.1): to a redirect_uri registered for the client, else on a page.
+ */
+async function unpackRequestObject(
+  params: ReadonlyMap<string, string>,
+  arrival: Arrival,
+  deps: CoreContext,
+): Promise<Unpacked> {
+  const clientId = params.get('client_id')
+  let client: Client | null = null
+  try {
+    client = clientId === undefined ? null : await findClient(clientId, deps)
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error
+  }
+  if (client === null) return { kind: 'sent' }
+  try {
+    return { kind: 'unpacked', params: await requestObjectParameters(params, client, arrival, deps) }
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error
+    const redirectUri = params.get('redirect_uri') ?? soleRedirectUri(client.redirectUris)
+    if (redirectUri === undefined || !matchesRegisteredRedirectUri(redirectUri, client.redirectUris)) {
+      return { kind: 'refused', result: errorPageResult(error, 'The app sent you here with a bad link') }
+    }
+    const target = { redirectUri, state: params.get('state') ?? null, responseMode: 'query' } as const
+    return { kind: 'refused', result: errorResponse(target, error, deps.config.issuer) }
   }
 }
 

@@ -24,7 +24,8 @@ export function openIdProviderMetadata(
     prompt_values_supported: PROMPT_VALUES,
     // Discovery §3: request_uri_parameter_supported defaults to true, so its absence would promise it.
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    // RFC 9101 §5: signed request objects by value (and inside pushed requests); by reference only through PAR.
+    request_parameter_supported: true,
     request_uri_parameter_supported: false,
   }
 }

@@ -10,6 +10,7 @@ import { dynamicRegistration } from './009-dynamic-registration.ts'
 import { dpop } from './010-dpop.ts'
 import { clientLogout } from './011-client-logout.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
+import { signedRequestObjects } from './016-signed-request-objects.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   dpop,
   clientLogout,
   pushedAuthorizationRequests,
+  signedRequestObjects,
 ]
