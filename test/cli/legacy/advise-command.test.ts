@@ -11,9 +11,20 @@ interface AdviceJson {
   readonly pkce: boolean
   readonly reasons: readonly string[]
   readonly warnings: readonly string[]
+  readonly security_profile: string | null
+  readonly pushed_authorization_requests: boolean
+  readonly dpop: boolean
 }
 
-const FLAGS = ['user-present', 'secret', 'browser-only', 'native', 'input-constrained', 'cannot-redirect']
+const FLAGS = [
+  'user-present',
+  'secret',
+  'browser-only',
+  'native',
+  'input-constrained',
+  'cannot-redirect',
+  'high-value',
+]
 
 /** Every question answered as a flag, so that none is asked: yes for those named, no for the rest. */
 const answers = (yes: readonly string[]) =>
@@ -139,5 +150,18 @@ describe('keyward advise --json', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /^Recommended: native \(public client\)/)
     assert.match(result.stdout, /keyward clients create --kind native/)
+  })
+
+  test('--high-value: the FAPI 2.0 profile, and the command that creates such a client', async () => {
+    const advice = await advise('user-present', 'secret', 'high-value')
+    assert.equal(advice.kind, 'web')
+    assert.equal(advice.token_endpoint_auth_method, 'private_key_jwt')
+    assert.equal(advice.security_profile, 'fapi2')
+    assert.equal(advice.pushed_authorization_requests, true)
+    assert.equal(advice.dpop, true)
+    const text = await runCli(['advise', ...answers(['user-present', 'secret', 'high-value'])], {})
+    assert.equal(text.code, 0, text.stderr)
+    assert.match(text.stdout, /profile: {6}fapi2, pushed requests \(PAR\), DPoP-bound tokens/)
+    assert.match(text.stdout, /--profile fapi2 --auth-method private_key_jwt --jwks/)
   })
 })
