@@ -59,7 +59,7 @@ const KEY_RELOAD_INTERVAL_MS = 60_000
 const SWEEP_INTERVAL_MS = 10 * 60_000
 
 /** The outbound-fetch port with the configured limits and HTTP cache, on the runtime's clock. */
-function openOutboundFetch(config: Config, clock: Clock, ca: string | undefined) {
+export function openOutboundFetch(config: Config, clock: Clock, ca?: string) {
   const { cacheMinSeconds, cacheMaxSeconds, cacheEntries, ...limits } = config.outboundFetch
   return createOutboundFetch({
     ...limits,
@@ -113,7 +113,7 @@ export async function openRuntime(
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
     const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
-    const logoutNotifier = logoutDelivery(logger)
+    const logoutNotifier = logoutDelivery(fetch, logger)
     const core: CoreContext = {
       config,
       stores,

@@ -157,9 +157,9 @@ export const configSchema = z
       })
       .prefault({}),
     /**
-     * Keyward's requests to other servers (client ID metadata documents, `jwks_uri`): https to public addresses
-     * only, within these limits (architecture §5). `allowPrivateAddresses` also lets them reach loopback and
-     * private networks: for development only, off by default.
+     * Keyward's requests to other servers (client ID metadata documents, `jwks_uri`, back-channel logout): https
+     * to public addresses only, within these limits (architecture §5). `allowPrivateAddresses` also lets them reach
+     * loopback and private networks: for development only, off by default.
      */
     outboundFetch: z
       .object({

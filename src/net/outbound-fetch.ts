@@ -2,7 +2,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import type { IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
+import { createSecureContext, getCACertificates, type SecureContext } from 'node:tls'
 import {
+  ForbiddenUrlError,
   type OutboundFetch,
   OutboundFetchError,
   type OutboundRequest,
@@ -50,7 +52,7 @@ export function checkedLookup(allowPrivate: boolean, resolve: typeof dnsLookup =
         addresses.length === 0 || addresses.some((entry) => addressProblem(entry.address, allowPrivate))
       if (refused) {
         return callback(
-          new OutboundFetchError(`${hostname} resolves to an address that is not public.`),
+          new ForbiddenUrlError(`${hostname} resolves to an address that is not public.`),
           '',
           0,
         )
@@ -86,8 +88,22 @@ interface Exchange {
   readonly body: Buffer
 }
 
+/**
+ * The TLS context that trusts `ca` besides Node's own authorities (its bundle, NODE_EXTRA_CA_CERTS, the system's
+ * with --use-system-ca): a `ca` option alone would replace them. Built once; undefined keeps Node's default.
+ */
+function trustingAlso(ca: string | undefined): SecureContext | undefined {
+  return ca === undefined ? undefined : createSecureContext({ ca: [...getCACertificates('default'), ca] })
+}
+
 /** One request and its whole (bounded) body; no redirect followed. */
-function exchange(url: URL, request: OutboundRequest, options: OutboundFetchOptions, signal: AbortSignal) {
+function exchange(
+  url: URL,
+  request: OutboundRequest,
+  options: OutboundFetchOptions,
+  secureContext: SecureContext | undefined,
+  signal: AbortSignal,
+) {
   return new Promise<Exchange>((resolve, reject) => {
     const outgoing = httpsRequest(
       url,
@@ -98,7 +114,7 @@ function exchange(url: URL, request: OutboundRequest, options: OutboundFetchOpti
         // A fresh connection per request: no pooled socket outlives the check of its address.
         agent: false,
         signal,
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(secureContext === undefined ? {} : { secureContext }),
       },
       (response) => {
         const declared = Number(response.headers['content-length'])
@@ -134,9 +150,14 @@ function exchange(url: URL, request: OutboundRequest, options: OutboundFetchOpti
 }
 
 /** The error a failed exchange reports: its own words when a rule refused it, else what went wrong. */
-function fetchFailure(url: URL, error: unknown, signal: AbortSignal, timeoutMs: number): OutboundFetchError {
+function fetchFailure(
+  url: URL,
+  error: unknown,
+  deadline: AbortSignal,
+  timeoutMs: number,
+): OutboundFetchError {
   if (error instanceof OutboundFetchError) return error
-  if (signal.aborted) return new OutboundFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)
+  if (deadline.aborted) return new OutboundFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)
   const code = (error as NodeJS.ErrnoException).code
   return new OutboundFetchError(`${url.host} could not be reached (${code ?? 'connection failed'}).`, {
     cause: error,
@@ -150,6 +171,7 @@ function fetchFailure(url: URL, error: unknown, signal: AbortSignal, timeoutMs: 
  */
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
   const cache = new JsonCache(options.cache, options.now ?? Date.now)
+  const secureContext = trustingAlso(options.ca)
   // One fetch per URL at a time: requests that need the same document while it is on its way share it.
   const inFlight = new Map<string, Promise<unknown>>()
 
@@ -159,21 +181,22 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     request: OutboundRequest,
     maxRedirects: number,
   ): Promise<Exchange & { url: URL }> {
-    const signal = AbortSignal.timeout(options.timeoutMs)
+    const deadline = AbortSignal.timeout(options.timeoutMs)
+    const signal = request.signal === undefined ? deadline : AbortSignal.any([deadline, request.signal])
     let url: URL
     try {
       url = new URL(address)
     } catch {
-      throw new OutboundFetchError('it is not a URL.')
+      throw new ForbiddenUrlError('it is not a URL.')
     }
     for (let redirects = 0; ; redirects++) {
       const problem = urlProblem(url, options.allowPrivateAddresses)
-      if (problem !== null) throw new OutboundFetchError(`${url.href} is not fetched: ${problem}.`)
+      if (problem !== null) throw new ForbiddenUrlError(`${url.href} is not fetched: ${problem}.`)
       let answer: Exchange
       try {
-        answer = await exchange(url, request, options, signal)
+        answer = await exchange(url, request, options, secureContext, signal)
       } catch (error) {
-        throw fetchFailure(url, error, signal, options.timeoutMs)
+        throw fetchFailure(url, error, deadline, options.timeoutMs)
       }
       const location = answer.headers.location
       const redirected =

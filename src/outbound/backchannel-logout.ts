@@ -1,14 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
+import { ForbiddenUrlError, type OutboundFetch, OutboundFetchError } from '../core/ports/fetch.ts'
 import type { LogoutNotice, LogoutNotifier } from '../core/ports/logout-notifier.ts'
 
 // OpenID Connect Back-Channel Logout 1.0 §2.5: Keyward posts each logout token to the client's back-channel
-// logout URI. TODO(fetch port): this is the one place besides the outbound-fetch port that calls a URL; once that
-// port (src/core/ports/fetch.ts, with its SSRF rules) is on main, the POST below goes through it.
+// logout URI, through the outbound-fetch port like every request to another server (DESIGN §9).
 
 export interface LogoutDeliveryOptions {
-  /** How long one attempt may take, connection and answer included. */
-  readonly timeoutMs?: number
   /** Attempts per notice, the first included. */
   readonly attempts?: number
   /** The wait before the second attempt; each later wait doubles. */
@@ -23,54 +21,65 @@ export interface LogoutDelivery extends LogoutNotifier {
   close(): Promise<void>
 }
 
-const DEFAULTS = { timeoutMs: 5_000, attempts: 3, backoffMs: 1_000 }
+const DEFAULTS = { attempts: 3, backoffMs: 1_000 }
 
-/** The outcome of one attempt: delivered, refused for good by the client, or worth another try. */
-type Attempt = { readonly kind: 'delivered' | 'refused' | 'retry'; readonly detail: string }
+/**
+ * The outcome of one attempt: delivered, refused for good by the client, not sent because the URI breaks a rule of
+ * the outbound fetch (https, public addresses), or worth another try.
+ */
+type Attempt = { readonly kind: 'delivered' | 'refused' | 'forbidden' | 'retry'; readonly detail: string }
 
-async function attempt(notice: LogoutNotice, timeoutMs: number, stop: AbortSignal): Promise<Attempt> {
+async function attempt(fetch: OutboundFetch, notice: LogoutNotice, stop: AbortSignal): Promise<Attempt> {
   try {
-    // eslint-disable-next-line no-restricted-globals -- moving onto the OutboundFetch port next (TODO above)
-    const response = await fetch(notice.uri, {
+    // The port follows no redirect of a POST: the token goes only where the client registered.
+    const response = await fetch.request(notice.uri, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ logout_token: notice.logoutToken }),
-      // A redirect would send the token somewhere the client did not register.
-      redirect: 'manual',
-      signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
+      body: new URLSearchParams({ logout_token: notice.logoutToken }).toString(),
+      signal: stop,
     })
-    await response.body?.cancel()
     const detail = `HTTP ${response.status}`
     // §2.8: 200 (or 204) on success; 400 when the client could not log out, which a retry will not change.
-    if (response.ok) return { kind: 'delivered', detail }
+    if (response.status >= 200 && response.status < 300) return { kind: 'delivered', detail }
     return { kind: response.status >= 500 || response.status === 429 ? 'retry' : 'refused', detail }
   } catch (error) {
-    return { kind: 'retry', detail: (error as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable' }
+    // The port's message names the rule broken or what failed, never the token (which only the body carries).
+    if (error instanceof ForbiddenUrlError) return { kind: 'forbidden', detail: error.message }
+    return { kind: 'retry', detail: error instanceof OutboundFetchError ? error.message : 'unreachable' }
   }
 }
 
 /**
- * Delivers logout tokens in the background (never in the request that ended the session) with Node's fetch: a
- * timeout per attempt, a few attempts with growing waits for a client that is down, none for one that refused.
- * The token is never logged.
+ * Delivers logout tokens in the background (never in the request that ended the session) through the outbound
+ * fetch, whose limits bound each attempt: a few attempts with growing waits for a client that is down, none for one
+ * that refused or whose URI the fetch may not reach. The token is never logged.
  */
-export function logoutDelivery(logger: Logger, options: LogoutDeliveryOptions = {}): LogoutDelivery {
-  const { timeoutMs, attempts, backoffMs } = { ...DEFAULTS, ...options }
+export function logoutDelivery(
+  fetch: OutboundFetch,
+  logger: Logger,
+  options: LogoutDeliveryOptions = {},
+): LogoutDelivery {
+  const { attempts, backoffMs } = { ...DEFAULTS, ...options }
   const pending = new Set<Promise<void>>()
   const stop = new AbortController()
 
   async function deliver(notice: LogoutNotice): Promise<void> {
     const where = { client: notice.clientId, uri: notice.uri }
+    let last = 'not attempted: closing'
     for (let number = 1; number <= attempts && !stop.signal.aborted; number += 1) {
-      const outcome = await attempt(notice, timeoutMs, stop.signal)
+      const outcome = await attempt(fetch, notice, stop.signal)
+      last = outcome.detail
       const about = { ...where, attempt: number, outcome: outcome.detail }
       if (outcome.kind === 'delivered') return logger.info(about, 'back-channel logout delivered')
       if (outcome.kind === 'refused') return logger.warn(about, 'back-channel logout refused by the client')
+      if (outcome.kind === 'forbidden') {
+        return logger.warn(about, 'back-channel logout not sent: the outbound fetch may not reach this URI')
+      }
       if (number < attempts) {
         await sleep(backoffMs * 2 ** (number - 1), undefined, { signal: stop.signal }).catch(() => {})
       }
     }
-    logger.warn({ ...where, attempts }, 'back-channel logout not delivered: gave up')
+    logger.warn({ ...where, attempts, outcome: last }, 'back-channel logout not delivered: gave up')
   }
 
   return {

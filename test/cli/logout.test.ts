@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { startBackchannelReceiver, verifyLogoutToken } from '../support/backchannel-receiver.ts'
-import { clientsCreate, jsonOf, runCli, serverAtHome } from '../support/cli.ts'
+import { clientsCreate, jsonOf, runCli, runCliProcess, serverAtHome } from '../support/cli.ts'
+import { startDocumentSite } from '../support/document-site.ts'
 import { newBrowser } from '../support/flow.ts'
 import { codeTokens } from '../http/oidc/oidc-flow.ts'
 
@@ -49,6 +52,8 @@ describe('keyward clients create: logout metadata', () => {
       { 'post-logout-redirect-uris': 'http://app.example/bye' },
       { 'post-logout-redirect-uris': 'https://app.example/bye#done' },
       { 'backchannel-logout-uri': 'http://app.example/backchannel' },
+      // Not even on loopback: logout tokens are posted over https only.
+      { 'backchannel-logout-uri': 'http://127.0.0.1:9000/backchannel' },
       { 'backchannel-logout-uri': 'not a url' },
       { 'backchannel-logout-session-required': true as const },
     ]
@@ -125,10 +130,17 @@ describe('keyward clients update: logout metadata', () => {
   })
 })
 
-describe('ending sessions from the command line: Back-Channel Logout', () => {
+describe('ending sessions from the command line: Back-Channel Logout', async () => {
+  // The clients listen over TLS on loopback. The command runs in a process of its own, which trusts their
+  // certificate as an operator's Node would trust a private authority: NODE_EXTRA_CA_CERTS, read at its start.
+  const site = await startDocumentSite()
+  after(() => site.close())
+  const authority = join(home.directory, 'backchannel-ca.pem')
+  writeFileSync(authority, site.ca)
+
   /** A client registered with the CLI, a person signed in through it in a browser, and its receiver. */
   async function signedInThroughBackchannelClient() {
-    const receiver = await startBackchannelReceiver()
+    const receiver = startBackchannelReceiver(site)
     const created = jsonOf<DescribedClient>(
       await runCli(
         clientsCreate('Back-channel app', {
@@ -152,8 +164,15 @@ describe('ending sessions from the command line: Back-Channel Logout', () => {
     return { receiver, client, user, sid: decodeJwt(String(reply.json.id_token)).sid }
   }
 
-  // The operator's configuration names the server's issuer, which logout tokens carry.
-  const operator = (...argv: string[]) => runCli(argv, { ...home.env, KEYWARD_ISSUER: server.issuer })
+  // The operator's configuration names the server's issuer, which logout tokens carry, and lets the outbound
+  // fetch reach loopback (the development switch).
+  const operator = (...argv: string[]) =>
+    runCliProcess(argv, {
+      ...home.env,
+      KEYWARD_ISSUER: server.issuer,
+      KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES: 'true',
+      NODE_EXTRA_CA_CERTS: authority,
+    })
 
   for (const [command, argv, output] of [
     ['users sessions revoke', ['users', 'sessions', 'revoke'], /Ended 1 session/],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { OutboundFetchError } from '../../src/core/ports/fetch.ts'
+import { getCACertificates, setDefaultCACertificates } from 'node:tls'
+import { ForbiddenUrlError, OutboundFetchError } from '../../src/core/ports/fetch.ts'
 import { createOutboundFetch, type OutboundFetchOptions } from '../../src/net/outbound-fetch.ts'
 import { type DocumentSite, startDocumentSite } from '../support/document-site.ts'
 
@@ -202,4 +203,52 @@ test('a POST with a form body goes under the same rules and follows no redirect'
     ),
     /not public/,
   )
+})
+
+test('a URL a rule forbids is a ForbiddenUrlError; one that cannot be reached is not', async () => {
+  const forbidden = fetcher({ allowPrivateAddresses: false })
+  const post = { method: 'POST', body: '' } as const
+  for (const url of [
+    site.url('/logout'),
+    'http://rp.example/logout',
+    'https://u:p@rp.example/',
+    'not a url',
+  ]) {
+    await assert.rejects(forbidden.request(url, post), ForbiddenUrlError, url)
+  }
+  const unreachable = await fetcher()
+    .request('https://127.0.0.1:1/logout', post)
+    .catch((error: unknown) => error)
+  assert.ok(unreachable instanceof OutboundFetchError && !(unreachable instanceof ForbiddenUrlError))
+})
+
+test("a caller's signal abandons a request before the deadline", async () => {
+  let arrived: () => void = () => {}
+  const held = new Promise<void>((resolve) => (arrived = resolve))
+  site.route('/held', () => arrived())
+  const stop = new AbortController()
+  const request = fetcher({ timeoutMs: 60_000 }).request(site.url('/held'), {
+    method: 'POST',
+    signal: stop.signal,
+  })
+  await held
+  stop.abort()
+  assert.match(await refusal(request), /could not be reached/)
+})
+
+test("authorities given by code are trusted besides Node's own, not instead of them", async () => {
+  const other = await startDocumentSite()
+  const defaults = getCACertificates('default')
+  // The second site's authority is one of Node's own for this test, as NODE_EXTRA_CA_CERTS would make it.
+  setDefaultCACertificates([...defaults, other.ca])
+  try {
+    other.json('/other', { other: true })
+    site.json('/mine', { mine: true })
+    const fetch = fetcher()
+    assert.deepEqual(await fetch.json(other.url('/other')), { other: true })
+    assert.deepEqual(await fetch.json(site.url('/mine')), { mine: true })
+  } finally {
+    setDefaultCACertificates(defaults)
+    await other.close()
+  }
 })

@@ -1,20 +1,26 @@
-import { createServer } from 'node:http'
-import { after } from 'node:test'
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose'
-import { freePort } from './ports.ts'
+import type { DocumentSite } from './document-site.ts'
+
+let receivers = 0
 
 /**
- * A relying party's back-channel logout endpoint (Back-Channel Logout 1.0 §2.5), closed after the file's tests:
- * it records each logout token posted to it and answers the next status of `statuses` (200 once they run out),
- * or, when `hold`, only once `release()` is called. `received(n)` resolves when n tokens have come.
+ * A relying party's back-channel logout endpoint (Back-Channel Logout 1.0 §2.5) at a path of its own on `site`, an
+ * https site whose certificate Keyward trusts only through code (`trustedCertificates`, or the `ca` of a test's
+ * outbound fetch): it records each logout token posted to it and answers the next status of `statuses` (200 once
+ * they run out), or, when `hold`, only once `release()` is called. `received(n)` resolves when n tokens have come.
  */
-export async function startBackchannelReceiver(statuses: number[] = [], options: { hold?: boolean } = {}) {
-  const port = await freePort()
+export function startBackchannelReceiver(
+  site: DocumentSite,
+  statuses: number[] = [],
+  options: { hold?: boolean } = {},
+) {
+  receivers += 1
+  const path = `/backchannel-logout/${receivers}`
   const tokens: string[] = []
   const waiting: { count: number; resolve: () => void }[] = []
   let released = !options.hold
   const held: (() => void)[] = []
-  const site = createServer((request, response) => {
+  site.route(path, (request, response) => {
     let body = ''
     request.on('data', (chunk: Buffer) => (body += chunk.toString()))
     request.on('end', () => {
@@ -28,10 +34,8 @@ export async function startBackchannelReceiver(statuses: number[] = [], options:
       for (const wait of waiting.filter((entry) => tokens.length >= entry.count)) wait.resolve()
     })
   })
-  await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve))
-  after(() => new Promise((resolve) => site.close(resolve)))
   return {
-    uri: `http://127.0.0.1:${port}/backchannel-logout`,
+    uri: site.url(path),
     tokens,
     release() {
       released = true

@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { after } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { format } from 'node:util'
 import { main } from '../../src/cli/main.ts'
 import type { ConfigInput } from '../../src/core/config.ts'
 import { TEST_SECRET } from './fixtures.ts'
+import { shellEnvironment } from './keyward-process.ts'
 import { startTestServer, type TestServer } from './server.ts'
 import { type SqliteFile, sqliteFile } from './sqlite-file.ts'
 
@@ -40,6 +44,29 @@ export async function runCli(
     Object.assign(console, saved)
     process.stderr.write = savedWrite
   }
+}
+
+const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * Runs `keyward` (bin/keyward.js) in a child process with `env` on top of a clean environment: for what only a
+ * process's start sets, such as the certificate authorities Node adds from NODE_EXTRA_CA_CERTS.
+ */
+export async function runCliProcess(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<CliResult> {
+  const child = spawn(process.execPath, ['bin/keyward.js', ...argv], {
+    cwd: REPOSITORY,
+    env: { ...shellEnvironment(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const [code] = (await once(child, 'close')) as [number | null]
+  return { code: code ?? 1, stdout, stderr }
 }
 
 /** The JSON a `--json` command printed; fails with what was printed when the command did not succeed. */

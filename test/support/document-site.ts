@@ -21,8 +21,13 @@ export interface DocumentSite {
   close(): Promise<void>
 }
 
+let sites = 0
+
 export async function startDocumentSite(): Promise<DocumentSite> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  // A subject of its own: TLS finds a certificate's issuer by subject, so two sites' certificates trusted together
+  // under one name would be taken for each other.
+  sites += 1
+  const pems = await generate([{ name: 'commonName', value: `Keyward test site ${sites}` }], {
     keyType: 'ec',
     extensions: [
       {

@@ -18,6 +18,7 @@ import {
   unlockSignIn,
 } from '../../core/index.ts'
 import { logoutDelivery } from '../../outbound/backchannel-logout.ts'
+import { openOutboundFetch } from '../../runtime.ts'
 import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
@@ -25,8 +26,8 @@ import { listCommand } from '../list-command.ts'
 
 /**
  * Runs a command that ends sessions with what back-channel logout needs: the signing keys and a delivery of logout
- * tokens, waited for (bounded: a timeout and a few attempts each) before the command exits, as it would die with
- * the process.
+ * tokens through the configured outbound fetch, waited for (bounded: its timeout and a few attempts each) before the
+ * command exits, as it would die with the process.
  */
 async function endingSessions<T>(
   config: Config,
@@ -47,7 +48,10 @@ async function endingSessions<T>(
       return (await ring).idTokenKey()
     },
   }
-  const delivery = logoutDelivery(pino({ name: 'keyward-cli', level: config.logLevel }, process.stderr))
+  const delivery = logoutDelivery(
+    openOutboundFetch(config, admin.clock),
+    pino({ name: 'keyward-cli', level: config.logLevel }, process.stderr),
+  )
   try {
     return await work({ ...admin, keys, logoutNotifier: delivery })
   } finally {

@@ -1,6 +1,6 @@
 /**
  * The one way Keyward reaches another server (DESIGN §9): client ID metadata documents, a client's `jwks_uri`,
- * later back-channel logout. The implementation (`src/net/`) holds every defence against server-side request
+ * back-channel logout tokens (`src/outbound/`). The implementation (`src/net/`) holds every defence against server-side request
  * forgery: https only, no private, loopback or link-local address (unless the operator allows them for
  * development), limits on size, time and redirects, every hop and every resolved address checked. No other code in
  * Keyward fetches a URL.
@@ -28,6 +28,8 @@ export interface OutboundRequest {
   readonly headers?: Readonly<Record<string, string>>
   /** Sent as is; with a form, set content-type application/x-www-form-urlencoded. */
   readonly body?: string
+  /** Abandons the request (a server shutting down), within the port's own deadline. */
+  readonly signal?: AbortSignal
 }
 
 export interface OutboundResponse {
@@ -45,5 +47,16 @@ export class OutboundFetchError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'OutboundFetchError'
+  }
+}
+
+/**
+ * A URL that a rule forbids reaching (not https, credentials in it, an address that is not public): nothing was
+ * sent, and another try would be refused alike.
+ */
+export class ForbiddenUrlError extends OutboundFetchError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ForbiddenUrlError'
   }
 }

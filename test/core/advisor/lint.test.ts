@@ -328,6 +328,27 @@ describe('lint rules: details', () => {
     assert.equal(found.length, 2)
   })
 
+  test('a back-channel logout URI is https without credentials: the outbound fetch reaches nothing else', () => {
+    const refused = [
+      'http://127.0.0.1:8080/logout',
+      'http://localhost/logout',
+      'http://rp.example/logout',
+      'https://user:secret@rp.example/logout',
+      '/logout',
+    ]
+    for (const uri of refused) {
+      const [finding] = findingsOf(
+        lintInput({ clients: [webClient({ backchannelLogoutUri: uri })] }),
+        'backchannel-logout-uri-invalid',
+      )
+      assert.match(finding?.message ?? '', /over https only/, uri)
+    }
+    const accepted = lintInput({
+      clients: [webClient({ backchannelLogoutUri: 'https://127.0.0.1:8443/bc' })],
+    })
+    assert.deepEqual(findingsOf(accepted, 'backchannel-logout-uri-invalid'), [])
+  })
+
   test('a confidential client whose auth method is none has no usable secret', () => {
     const found = findingsOf(
       lintInput({ clients: [webClient({ tokenEndpointAuthMethod: 'none' })] }),

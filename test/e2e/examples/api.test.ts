@@ -144,10 +144,13 @@ describe('example API protected by @keyward/resource-server, against a real Keyw
     }
   })
 
-  test('no token: 401 with a bare Bearer challenge (RFC 6750 §3.1)', async () => {
+  test('no token: 401 with bare Bearer and DPoP challenges (RFC 6750 §3.1, RFC 9449 §7.1)', async () => {
     const response = await call(api, '/profile')
     assert.equal(response.status, 401)
-    assert.equal(response.headers.get('www-authenticate'), `Bearer realm="${keyward.issuer}"`)
+    assert.equal(
+      response.headers.get('www-authenticate'),
+      `Bearer realm="${keyward.issuer}", DPoP algs="ES256 ES384 PS256 RS256 EdDSA"`,
+    )
   })
 
   test('a garbage or forged token: 401 invalid_token', async () => {

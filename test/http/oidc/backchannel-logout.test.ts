@@ -2,22 +2,33 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { startBackchannelReceiver, verifyLogoutToken } from '../../support/backchannel-receiver.ts'
+import { type DocumentSite, startDocumentSite } from '../../support/document-site.ts'
 import { newBrowser } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { codeTokens, openIdClient } from './oidc-flow.ts'
 
 // OpenID Connect Back-Channel Logout 1.0: the session ends at the end_session_endpoint, and every client that got
-// an ID token in it receives a logout token at its registered URI, verified here as a relying party would.
+// an ID token in it receives a logout token at its registered URI, verified here as a relying party would. The
+// clients listen over TLS on loopback: Keyward trusts their certificate through code and may reach loopback by the
+// development switch.
 
+let site: DocumentSite
 let server: TestServer
 before(async () => {
-  server = await startTestServer()
+  site = await startDocumentSite()
+  server = await startTestServer(
+    { outboundFetch: { allowPrivateAddresses: true } },
+    { trustedCertificates: site.ca },
+  )
 })
-after(() => server.close())
+after(async () => {
+  await server.close()
+  await site.close()
+})
 
 describe('Back-Channel Logout 1.0', () => {
   test('each client signed in through the session gets a valid logout token; other sessions are untouched', async () => {
-    const receiver = await startBackchannelReceiver()
+    const receiver = startBackchannelReceiver(site)
     const backchannel = { backchannelLogoutUri: receiver.uri }
     const first = await openIdClient(server, { ...backchannel, backchannelLogoutSessionRequired: true })
     const second = await openIdClient(server, backchannel)
@@ -60,7 +71,7 @@ describe('Back-Channel Logout 1.0', () => {
   test('the logout page answers at once, whatever the client does (delivery is in the background)', async () => {
     // The client does not answer until the person's page has come back: were the page waiting for the delivery,
     // neither would ever finish.
-    const receiver = await startBackchannelReceiver([], { hold: true })
+    const receiver = startBackchannelReceiver(site, [], { hold: true })
     const registered = await openIdClient(server, { backchannelLogoutUri: receiver.uri })
     const browser = newBrowser(server.issuer)
     const reply = await codeTokens(server, registered, {

@@ -1,9 +1,8 @@
-import { isLoopbackHost } from '../../protocol/redirect-uri.ts'
 import { eachClient, type LintRule } from './rule.ts'
 
-// OpenID Connect Back-Channel Logout 1.0 §2.2: an absolute URL without a fragment, https unless the operator
-// allows http, which Keyward does only on loopback (as for its own issuer): a logout token is a bearer of a
-// person's identity.
+// OpenID Connect Back-Channel Logout 1.0 §2.2: an absolute URL without a fragment. Keyward posts logout tokens (a
+// bearer of a person's identity) only through its outbound fetch, which reaches https URLs without credentials
+// (DESIGN §9): any other URI would never receive one.
 export const backchannelLogoutUriInvalid: LintRule = {
   id: 'backchannel-logout-uri-invalid',
   check: (input) =>
@@ -14,14 +13,16 @@ export const backchannelLogoutUriInvalid: LintRule = {
       const valid =
         url !== null &&
         !uri.includes('#') &&
-        (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))
+        url.protocol === 'https:' &&
+        url.username === '' &&
+        url.password === ''
       return valid
         ? null
         : {
             severity: 'error',
             clientId: client.id,
-            message: `Back-channel logout URI ${uri} is not an absolute https URL without a fragment (Back-Channel Logout 1.0 §2.2).`,
-            fix: 'Register the https URL where the client receives logout tokens (http only on a loopback address).',
+            message: `Back-channel logout URI ${uri} is not an absolute https URL without credentials or fragment (Back-Channel Logout 1.0 §2.2): Keyward posts logout tokens over https only.`,
+            fix: 'Register the https URL where the client receives logout tokens, on a public address (loopback and private networks are reached only with outboundFetch.allowPrivateAddresses, for development).',
           }
     }),
 }
