@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair } from 'jose'
 import * as oauth from 'oauth4webapi'
 import * as openid from 'openid-client'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
-import { discover, insecure } from '../../support/oauth4webapi.ts'
+import { discover, insecure, pushedSignInWithDpop } from '../../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // RFC 9101 signed request objects made by two client libraries on their defaults: openid-client 6 by value
@@ -44,58 +44,51 @@ async function openidClientConfig(): Promise<openid.Configuration> {
   )
 }
 
+/** openid-client's signed authorization request (buildAuthorizationUrlWithJAR), with what completes it. */
+async function signedRequest(scope: string) {
+  const config = await openidClientConfig()
+  const verifier = openid.randomPKCECodeVerifier()
+  const nonce = openid.randomNonce()
+  const url = await openid.buildAuthorizationUrlWithJAR(
+    config,
+    {
+      redirect_uri: REDIRECT_URI,
+      scope,
+      code_challenge: await openid.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+    },
+    privateKey,
+  )
+  return { config, verifier, nonce, url }
+}
+
+/** The person signs in from `url`; the library redeems the code and checks the ID token (sub, nonce). */
+async function completeSignIn(flow: Awaited<ReturnType<typeof signedRequest>>, url: URL) {
+  const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
+  const tokens = await openid.authorizationCodeGrant(flow.config, callback, {
+    pkceCodeVerifier: flow.verifier,
+    expectedNonce: flow.nonce,
+    idTokenExpected: true,
+  })
+  assert.equal(tokens.claims()?.sub, user.id)
+  return tokens
+}
+
 describe('signed request objects with real client libraries', () => {
   test('openid-client 6: buildAuthorizationUrlWithJAR, then the code flow with an ID token', async () => {
-    const config = await openidClientConfig()
-    assert.equal(config.serverMetadata().request_parameter_supported, true)
-    const verifier = openid.randomPKCECodeVerifier()
-    const nonce = openid.randomNonce()
-    const url = await openid.buildAuthorizationUrlWithJAR(
-      config,
-      {
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid profile',
-        code_challenge: await openid.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        nonce,
-      },
-      privateKey,
-    )
-    assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request'])
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-    const tokens = await openid.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    })
-    assert.equal(tokens.claims()?.sub, user.id)
+    const flow = await signedRequest('openid profile')
+    assert.equal(flow.config.serverMetadata().request_parameter_supported, true)
+    assert.deepEqual([...flow.url.searchParams.keys()].sort(), ['client_id', 'request'])
+    const tokens = await completeSignIn(flow, flow.url)
     assert.equal(tokens.scope, 'openid profile')
   })
 
   test('openid-client 6: the request object pushed with buildAuthorizationUrlWithPAR', async () => {
-    const config = await openidClientConfig()
-    const verifier = openid.randomPKCECodeVerifier()
-    const nonce = openid.randomNonce()
-    const { searchParams } = await openid.buildAuthorizationUrlWithJAR(
-      config,
-      {
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid',
-        code_challenge: await openid.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        nonce,
-      },
-      privateKey,
-    )
-    const url = await openid.buildAuthorizationUrlWithPAR(config, searchParams)
+    const flow = await signedRequest('openid')
+    const url = await openid.buildAuthorizationUrlWithPAR(flow.config, flow.url.searchParams)
     assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request_uri'])
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-    const tokens = await openid.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    })
-    assert.equal(tokens.claims()?.sub, user.id)
+    await completeSignIn(flow, url)
   })
 
   test('oauth4webapi: a FAPI 2.0 client pushes issueRequestObject, then redeems with DPoP', async () => {
@@ -131,20 +124,16 @@ describe('signed request objects with real client libraries', () => {
       client,
       await oauth.pushedAuthorizationRequest(as, client, clientAuth, { request }, insecure),
     )
-    const url = new URL(as.authorization_endpoint ?? '')
-    url.searchParams.set('client_id', client.client_id)
-    url.searchParams.set('request_uri', pushed.request_uri)
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-    const params = oauth.validateAuthResponse(as, client, callback, state)
-    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'))
-    const tokens = await oauth.processAuthorizationCodeResponse(
+    const tokens = await pushedSignInWithDpop({
       as,
       client,
-      await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, REDIRECT_URI, verifier, {
-        ...insecure,
-        DPoP,
-      }),
-    )
+      clientAuth,
+      requestUri: pushed.request_uri,
+      state,
+      redirectUri: REDIRECT_URI,
+      verifier,
+      person: { user },
+    })
     assert.equal(tokens.scope, 'profile read')
     assert.equal(tokens.token_type, 'dpop')
 
