@@ -160,6 +160,14 @@ describe('request objects by value (RFC 9101 §5)', () => {
     assert.equal(new URL(second.location ?? '').searchParams.get('error'), 'invalid_request_object')
   })
 
+  test('an id_token_hint inside the request object is checked like one beside it (OIDC Core §3.1.2.1)', async () => {
+    const request = await requestObject(signer, newPkce(), { id_token_hint: 'not-an-id-token' })
+    const page = await newBrowser(server.issuer).get(authorizeUrl({ client_id: signer.client.id, request }))
+    const location = new URL(page.location ?? '')
+    assert.equal(location.searchParams.get('error'), 'invalid_request')
+    assert.match(location.searchParams.get('error_description') ?? '', /id_token_hint/)
+  })
+
   test('a request_uri other than a pushed one stays refused with request_uri_not_supported', async () => {
     const page = await newBrowser(server.issuer).get(
       authorizeUrl({ client_id: signer.client.id, request_uri: 'https://client.example/request.jwt' }),

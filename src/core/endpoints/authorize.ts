@@ -93,14 +93,19 @@ function appHomeOf(client: Client): AppHome | undefined {
 }
 
 /**
- * Validates the request (the pushed one its request_uri names, if any), then answers with the error (a redirect
- * or a page), or runs `work` with the valid request.
+ * Validates the request (the pushed one its request_uri names, or the one inside its request object, if any),
+ * then answers with the error (a redirect or a page), or runs `work` with the valid request and the parameters
+ * it was read from.
  */
 async function withValidRequest(
   params: ReadonlyMap<string, string>,
   arrival: Arrival,
   deps: CoreContext,
-  work: (request: AuthorizationRequest, pushed: Pushed) => Promise<EndpointResult>,
+  work: (
+    request: AuthorizationRequest,
+    pushed: Pushed,
+    validated: ReadonlyMap<string, string>,
+  ) => Promise<EndpointResult>,
 ): Promise<EndpointResult> {
   const resolved = await resolvePushedRequest(params, arrival, deps)
   if (resolved.kind === 'refused') return errorPageResult(resolved.error, 'This sign-in link is not valid')
@@ -108,8 +113,9 @@ async function withValidRequest(
   // A pushed request's request object was unpacked when it was pushed (pushed-authorization-request.ts).
   const unpacked = pushed === null ? await unpackRequestObject(params, arrival, deps) : resolved
   if (unpacked.kind === 'refused') return unpacked.result
+  const validated = unpacked.kind === 'sent' ? params : unpacked.params
   const result = await validateAuthorizationRequest(
-    unpacked.kind === 'sent' ? params : unpacked.params,
+    validated,
     (id) => findClient(id, deps),
     (requested, client, scope) => decideTarget({ requested, client, scope }, deps),
   )
@@ -130,7 +136,7 @@ async function withValidRequest(
     return errorResponse(result.request, error, deps.config.issuer)
   }
   try {
-    return await work(result.request, pushed)
+    return await work(result.request, pushed, validated)
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error
     return errorResponse(result.request, error, deps.config.issuer)
@@ -207,10 +213,12 @@ async function hintedPerson(
   return hint.subject
 }
 
+/** `params` as sent, which the forms carry; `validated`, what the request was read from (pushed or signed). */
 async function proceed(
   request: AuthorizationRequest,
   pushed: Pushed,
   params: ReadonlyMap<string, string>,
+  validated: ReadonlyMap<string, string>,
   session: Session | null,
   freshLogin: boolean,
   deps: CoreContext,
@@ -219,7 +227,7 @@ async function proceed(
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const sessionAge =
     session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
-  const hintedUserId = await hintedPerson(request, params, deps)
+  const hintedUserId = await hintedPerson(request, validated, deps)
   const step = nextStep(request, { userId, sessionAge, freshLogin, consent, hintedUserId })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, pushed, session, deps)
@@ -267,9 +275,9 @@ export function authorize(
   browser: Browser,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  return withValidRequest(params, 'redirect', deps, async (request, pushed) => {
+  return withValidRequest(params, 'redirect', deps, async (request, pushed, validated) => {
     const session = await findSession(browser.sessionId, deps)
-    return proceed(request, pushed, params, session, false, deps)
+    return proceed(request, pushed, params, validated, session, false, deps)
   })
 }
 
@@ -282,14 +290,14 @@ export async function submitLogin(
   const params = requestIn(form)
   const { username } = credentials
   let session: StartedSession | undefined
-  const result = await withValidRequest(params, 'form', deps, async (request, pushed) => {
+  const result = await withValidRequest(params, 'form', deps, async (request, pushed, validated) => {
     // A refused attempt keeps the person on the form, told to wait, instead of sending them back to the client.
     const user = await signInOrRefusal(credentials, deps)
     if (user instanceof OAuthError) return loginPage(request, params, { username, refusal: user })
     if (user === null) return loginPage(request, params, { username })
     const started = await startSession(user.id, deps)
     session = started.cookie
-    return proceed(request, pushed, params, started.session, true, deps)
+    return proceed(request, pushed, params, validated, started.session, true, deps)
   })
   return session === undefined ? result : { ...result, session }
 }
