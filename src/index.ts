@@ -2,6 +2,7 @@
 // existing Fastify or Express application; read or parse its configuration; open its stores; bring the people who
 // sign in. The command line is the package's bin (src/cli/main.ts).
 export { type RunningServer, type ServerOptions, startServer } from './server.ts'
+export { StartupFailure } from './startup-failure.ts'
 export { createKeyward, type EmbeddedKeyward, type EmbedOptions } from './embed.ts'
 export {
   type ClientRegistration,

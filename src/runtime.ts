@@ -18,7 +18,8 @@ import { logEvents } from './events/log-events.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { logoutDelivery } from './outbound/backchannel-logout.ts'
-import { openStores, watchSigningKeys } from './store/index.ts'
+import { openConfiguredStores, redisFailure } from './startup-failure.ts'
+import { watchSigningKeys } from './store/index.ts'
 import { memoryReplayCache } from './store/replay/memory-replay.ts'
 import { redisReplayCache } from './store/replay/redis-replay.ts'
 import { memoryThrottle } from './store/throttle/memory-throttle.ts'
@@ -80,7 +81,7 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
-  const stores = options.stores ?? (await openStores(config.databaseUrl, config.database))
+  const stores = options.stores ?? (await openConfiguredStores(config))
   // Stores handed in belong to the caller, who closes them.
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
   const log = logEvents(logger)
@@ -97,9 +98,13 @@ export async function openRuntime(
   let keyWatch: { close(): Promise<void> } | undefined
   try {
     // Loaded only when configured: a single node never pays for the Redis client.
-    redis = config.redisUrl
-      ? await (await import('./store/throttle/redis-connection.ts')).connectRedis(config.redisUrl, logger)
-      : undefined
+    const { redisUrl } = config
+    if (redisUrl !== undefined) {
+      const { connectRedis } = await import('./store/throttle/redis-connection.ts')
+      redis = await connectRedis(redisUrl, logger).catch((error: unknown) => {
+        throw redisFailure(error, redisUrl)
+      })
+    }
     const keys = await openKeyRing(stores.keys, {
       secret: config.secret,
       clock,

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
+import { createSecureContext } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config, CoreContext } from './core/index.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
+import { listenFailure, tlsContentFailure, tlsFileFailure } from './startup-failure.ts'
 import { openRuntime, type RuntimeOptions, warnRiskySettings, withApp } from './runtime.ts'
 
 export interface RunningServer {
@@ -21,8 +23,37 @@ export interface ServerOptions extends RuntimeOptions {
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
 }
 
+function readTlsFile(tls: NonNullable<Config['tls']>, file: 'certFile' | 'keyFile'): Buffer {
+  try {
+    return readFileSync(tls[file])
+  } catch (error) {
+    throw tlsFileFailure(error, file, tls[file])
+  }
+}
+
+/** The certificate and key, read and tried (each alone, then together), so that what TLS cannot use is told first. */
+function usableTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer } {
+  const cert = readTlsFile(tls, 'certFile')
+  const key = readTlsFile(tls, 'keyFile')
+  const attempts = [
+    ['certFile', { cert }],
+    ['keyFile', { key }],
+    ['keyFile', { cert, key }],
+  ] as const
+  for (const [file, options] of attempts) {
+    try {
+      createSecureContext(options)
+    } catch (error) {
+      throw tlsContentFailure(error, file, tls[file])
+    }
+  }
+  return { cert, key }
+}
+
 /** Opens the stores and keys, builds the HTTP app and listens. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // Read before anything is opened: a missing file is told in one line and leaves no database half-started.
+  const https = config.tls && usableTls(config.tls)
   const logger = createLogger(config.logLevel, options.logStream)
   // Loaded only when configured: a node without metrics never loads prom-client (about 3 MB of RSS here).
   const metricsModule = config.metricsPort === undefined ? undefined : await import('./http/ops/metrics.ts')
@@ -38,14 +69,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       logger,
       readiness: runtime.readiness,
       ...(metrics ? { metrics } : {}),
-      ...(config.tls
-        ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
-        : {}),
+      ...(https ? { https } : {}),
       extend: (instance) => options.extend?.(instance, core),
     })
+    const { host, metricsPort } = config
     const listener =
-      metricsModule && metrics && config.metricsPort !== undefined
-        ? await metricsModule.listenMetrics(metrics, config.host, config.metricsPort)
+      metricsModule && metrics && metricsPort !== undefined
+        ? await metricsModule.listenMetrics(metrics, host, metricsPort).catch(async (error: unknown) => {
+            await app.close()
+            throw listenFailure(error, 'metricsPort', host, metricsPort)
+          })
         : undefined
     if (listener) app.addHook('onClose', () => listener.close())
     let address: string
@@ -54,7 +87,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     } catch (error) {
       // Closing the app closes the metrics listener with it.
       await app.close()
-      throw error
+      throw listenFailure(error, 'port', config.host, config.port)
     }
     await warnRiskySettings(core, logger)
     return { app, core, address, ...(listener ? { metricsUrl: listener.url } : {}) }

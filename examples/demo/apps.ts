@@ -5,6 +5,7 @@ import type { Config } from '../../src/index.ts'
 import { startApi } from '../api/app.ts'
 import { IMPLICIT_LEGACY_REASON, startLegacyImplicit } from '../legacy-implicit/app.ts'
 import { PASSWORD_LEGACY_REASON } from '../legacy-password/password-flow.ts'
+import { startMcpServer } from '../mcp/server.ts'
 import { startSpa } from '../spa/app.ts'
 import { startWebApp } from '../web-app/app.ts'
 import { type DemoPorts, defaultApiUrl } from './ports.ts'
@@ -80,6 +81,7 @@ export async function startDemoApps(
         port: ports.legacyImplicit,
       }),
     )
+    const mcp = await start(startMcpServer({ issuer, port: ports.mcp }))
     const command = (script: string) => exampleCommand(script, { issuer, apiUrl: api.url, dataDir })
     const examples: DemoExample[] = [
       {
@@ -109,6 +111,11 @@ export async function startDemoApps(
         url: api.url,
         description:
           'An API protected by @keyward/resource-server: it verifies access tokens against the JWKS and answers GET /profile, GET /notes and POST /notes only with the scope each needs. Its address lists the endpoints.',
+      },
+      {
+        title: `MCP server for AI agents at ${mcp.resource} (its RFC 9728 metadata here)`,
+        url: mcp.metadataUrl,
+        description: `A Model Context Protocol server on the official SDK, protected by @keyward/resource-server; the link shows the RFC 9728 metadata MCP clients read first. Point an MCP client (the MCP Inspector, an agent) at ${mcp.resource}: with nothing registered beforehand it registers itself (dynamic registration or a client ID metadata document), you sign in and consent, and its tools whoami, list_notes and add_note act for you with a token for this server alone.`,
       },
       {
         title: 'Implicit page (public client: response_type=token)',

@@ -1,18 +1,19 @@
 import { ConfigError } from '../../src/index.ts'
 
 /** The example apps the demo serves over HTTP; the CLI examples need no port. */
-export type DemoApp = 'webApp' | 'api' | 'spa' | 'legacyImplicit'
+export type DemoApp = 'webApp' | 'api' | 'spa' | 'legacyImplicit' | 'mcp'
 
 /** Where each example app listens. */
 export type DemoPorts = { readonly [App in DemoApp]: number }
 
 // By default each example on its own port after Keyward's; each variable moves one app alone (the tests let the
-// OS pick every port instead of hoping for five free ones in a row).
+// OS pick every port instead of hoping for six free ones in a row).
 const PORTS: { readonly [App in DemoApp]: { readonly offset: number; readonly variable: string } } = {
   webApp: { offset: 1, variable: 'DEMO_WEB_APP_PORT' },
   api: { offset: 2, variable: 'DEMO_API_PORT' },
   spa: { offset: 3, variable: 'DEMO_SPA_PORT' },
   legacyImplicit: { offset: 4, variable: 'DEMO_IMPLICIT_PORT' },
+  mcp: { offset: 5, variable: 'DEMO_MCP_PORT' },
 }
 
 /** The variables that move the example apps, for messages that tell how. */
@@ -36,6 +37,7 @@ export function demoPorts(env: Readonly<Record<string, string | undefined>>, key
     api: port('api'),
     spa: port('spa'),
     legacyImplicit: port('legacyImplicit'),
+    mcp: port('mcp'),
   }
 }
 

@@ -8,10 +8,12 @@ import {
   withoutRefresh,
 } from '../../src/core/advisor/presets.ts'
 import { createClient } from '../../src/core/admin/clients.ts'
+import { createResource } from '../../src/core/admin/resources.ts'
 import type { ClientRegistration } from '../../src/core/client-registration.ts'
 import type { LegacyFlow } from '../../src/core/model/client.ts'
 import { newUser } from '../../src/core/users.ts'
 import type { Config, CoreContext } from '../../src/index.ts'
+import { MCP_PATH, MCP_RESOURCE_NAME, MCP_SCOPES } from '../mcp/server.ts'
 import { type DemoApp, type DemoPorts, demoPorts } from './ports.ts'
 import {
   DEMO_CLIENT_NAMES,
@@ -119,4 +121,25 @@ export async function provisionDemo(
     writeFileSync(path, JSON.stringify(clients, null, 2), { mode: 0o600 })
   }
   return clients as DemoClients
+}
+
+/** The example MCP server's resource identifier on the demo's ports: the URL MCP clients connect to. */
+export function demoMcpResource(ports: DemoPorts): string {
+  return `http://127.0.0.1:${ports.mcp}${MCP_PATH}`
+}
+
+/**
+ * Registers the example MCP server as a resource (what `keyward resources create` does), so that the tokens MCP
+ * clients ask for with its identifier (RFC 8707) carry it in aud. Needs the MCP scopes in the configuration.
+ */
+export async function provisionMcpResource(
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'events'>,
+  ports: DemoPorts,
+): Promise<void> {
+  const identifier = demoMcpResource(ports)
+  if ((await ctx.stores.resources.get(identifier)) !== null) return
+  await createResource(
+    { identifier, name: MCP_RESOURCE_NAME, scopes: MCP_SCOPES.map((scope) => scope.name) },
+    ctx,
+  )
 }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dataDirectory, type Environment } from '../../src/cli/config-source.ts'
+import type { Config } from '../../src/index.ts'
+import { MCP_SCOPES } from '../mcp/server.ts'
 import { defaultApiUrl } from './ports.ts'
 
 export const DEMO_USER = { username: 'demo', password: 'demo-password' } as const
@@ -27,6 +29,21 @@ export type DemoClients = { readonly [Name in DemoClientName]: DemoClient }
 /** Where `npm start` puts Keyward when nothing is configured; the CLI examples assume it too. */
 export const DEFAULT_ISSUER = 'http://127.0.0.1:9000'
 export const DEMO_CLIENTS_FILE = 'demo-clients.json'
+
+/**
+ * What the demo sets unless the environment does: MCP clients (agents) that nobody created beforehand may
+ * register themselves, by RFC 7591 or by a client ID metadata document, as they do with the example MCP server.
+ */
+export const DEMO_ENVIRONMENT = {
+  KEYWARD_REGISTRATION_POLICY: 'open',
+  KEYWARD_CLIENT_ID_METADATA_DOCUMENTS: 'any',
+} as const
+
+/** The configuration with the example MCP server's scopes, which its resource registration names. */
+export function withMcpScopes(config: Config): Config {
+  const defined = new Set(config.scopes.map((scope) => scope.name))
+  return { ...config, scopes: [...config.scopes, ...MCP_SCOPES.filter((scope) => !defined.has(scope.name))] }
+}
 
 export function readSaved(path: string): Partial<Record<DemoClientName, DemoClient>> {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}

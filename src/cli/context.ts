@@ -1,11 +1,12 @@
+import { inspect } from 'node:util'
 import { pino } from 'pino'
 import type { Config, CoreContext } from '../core/index.ts'
 import type { EventSink } from '../core/ports/events.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { logEvents } from '../events/log-events.ts'
-import { openStores } from '../store/index.ts'
+import { openConfiguredStores, StartupFailure } from '../startup-failure.ts'
 import { cryptoRandom, systemClock } from '../system.ts'
-import { type Environment, loadConfig } from './config-source.ts'
+import { type Environment, type LoadedConfig, loadNamedConfig } from './config-source.ts'
 
 /** What the core operations of an admin command run with (src/core/admin). */
 export type AdminContext = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>
@@ -23,8 +24,9 @@ export async function withStores<T>(
   env: Environment,
   work: (stores: Stores, config: Config, admin: AdminContext) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(env)
-  const stores = await openStores(config.databaseUrl, config.database)
+  const loaded = loadNamedConfig(env)
+  const { config } = loaded
+  const stores = await explainingStartup(loaded, () => openConfiguredStores(config))
   const admin = {
     config,
     stores,
@@ -51,8 +53,26 @@ export function list(value: string | undefined): string[] {
     .filter(Boolean)
 }
 
-/** A failure the user can fix: printed as a message, without a stack trace. */
+/** A failure the user can fix: printed as a message, without a stack trace (unless debug logging is on). */
 export class UsageError extends Error {}
+
+/**
+ * Runs `work`; a StartupFailure becomes its one line, the setting named as the person wrote it, and under it the
+ * failure's stack and causes when the configuration asks for debug logging.
+ */
+export async function explainingStartup<T>(
+  { config, nameOf }: LoadedConfig,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (!(error instanceof StartupFailure)) throw error
+    const line = error.explain(nameOf)
+    const debug = config.logLevel === 'debug' || config.logLevel === 'trace'
+    throw new UsageError(debug ? `${line}\n${inspect(error)}` : line, { cause: error })
+  }
+}
 
 /** The record a command names, or the usage error that says there is none: `No ${named}.` */
 export function existing<T>(record: T | null, named: string): T {

@@ -1,4 +1,4 @@
-import { clientErrors, type LintedConfig } from './advisor/lint.ts'
+import { clientErrors, type Finding, type LintedConfig } from './advisor/lint.ts'
 import type { Clock } from './clock.ts'
 import { KNOWN_GRANT_TYPES, legacyFlowOf, redirectsToClient } from './grants/index.ts'
 import type {
@@ -54,22 +54,29 @@ interface RegistrationProblem {
 }
 
 export class ClientRegistrationError extends Error {
+  /** Every reason, in words: the registration's own, the lint errors' messages, then contradictions. */
   readonly problems: readonly string[]
   /** The problems among `problems` that are about the redirect URIs. */
   readonly redirectUriProblems: readonly string[]
-  constructor(problems: readonly RegistrationProblem[]) {
+  /** The findings of severity error `keyward lint` would report on the client, which the operator may accept. */
+  readonly lintErrors: readonly Finding[]
+  /** `problems` counts the lint errors among them; `lintErrors` are the findings those came from. */
+  constructor(problems: readonly RegistrationProblem[], lintErrors: readonly Finding[] = []) {
     super(problems.map((problem) => problem.message).join('\n'))
     this.problems = problems.map((problem) => problem.message)
     this.redirectUriProblems = problems
       .filter((problem) => problem.aboutRedirectUris)
       .map((problem) => problem.message)
+    this.lintErrors = lintErrors
   }
 }
 
-/**
- * Every reason this registration is unsafe or inconsistent, empty when it may be saved: what the registration
- * itself gets wrong, then every lint error in the client it makes (`keyward lint` would fail on it).
- */
+export interface RegistrationOptions {
+  /** Saves a client `keyward lint` calls erroneous (`keyward clients create --force`); its own problems still refuse it. */
+  readonly acceptLintErrors?: boolean
+}
+
+/** What the registration itself gets wrong; the lint errors in the client it makes are checked besides. */
 function registrationProblems(
   registration: ClientRegistration,
   client: Client,
@@ -126,8 +133,25 @@ function registrationProblems(
   return [
     ...problems.map((message) => ({ message, aboutRedirectUris: false })),
     ...redirectUriProblems.map((message) => ({ message, aboutRedirectUris: true })),
-    ...clientProblems(client, config),
   ]
+}
+
+/** A lint error as a reason to refuse a client; the redirect-uri-* checks are about its redirect URIs. */
+const lintProblem = (finding: Finding): RegistrationProblem => ({
+  message: finding.message,
+  aboutRedirectUris: finding.id.startsWith('redirect-uri-'),
+})
+
+/** Settings of a client that contradict each other, which no lint finding covers; no operator may accept them. */
+function contradictions(client: Client): RegistrationProblem[] {
+  return client.backchannelLogoutSessionRequired && client.backchannelLogoutUri === null
+    ? [
+        {
+          message: 'Only a client with a back-channel logout URI can require the sid in logout tokens.',
+          aboutRedirectUris: false,
+        },
+      ]
+    : []
 }
 
 /**
@@ -135,17 +159,7 @@ function registrationProblems(
  * settings that contradict each other.
  */
 export function clientProblems(client: Client, config: LintedConfig): RegistrationProblem[] {
-  const problems = clientErrors(config, client).map((finding) => ({
-    message: finding.message,
-    aboutRedirectUris: finding.id.startsWith('redirect-uri-'),
-  }))
-  if (client.backchannelLogoutSessionRequired && client.backchannelLogoutUri === null) {
-    problems.push({
-      message: 'Only a client with a back-channel logout URI can require the sid in logout tokens.',
-      aboutRedirectUris: false,
-    })
-  }
-  return problems
+  return [...clientErrors(config, client).map(lintProblem), ...contradictions(client)]
 }
 
 interface CheckDeps {
@@ -169,10 +183,11 @@ const usesSecret = (registration: ClientRegistration): boolean =>
 export function registerClient(
   registration: ClientRegistration,
   deps: RegistrationDeps,
+  options: RegistrationOptions = {},
 ): { client: Client; secret: string | null } {
   const credentials = usesSecret(registration) ? newClientSecret(deps.random) : null
   const identity = { id: randomId(deps.random), createdAt: deps.clock.now() }
-  const client = checkedClient(registration, identity, credentials?.secretDigest ?? null, deps)
+  const client = checkedClient(registration, identity, credentials?.secretDigest ?? null, deps, options)
   return { client, secret: credentials?.secret ?? null }
 }
 
@@ -213,6 +228,7 @@ function checkedClient(
   identity: Pick<Client, 'id' | 'createdAt'> & Partial<Pick<Client, 'dynamicRegistration'>>,
   secretDigest: Digest | null,
   deps: CheckDeps,
+  options: RegistrationOptions = {},
 ): Client {
   const client: Client = {
     id: identity.id,
@@ -244,8 +260,15 @@ function checkedClient(
     updatedAt: deps.clock.now(),
     dynamicRegistration: identity.dynamicRegistration ?? null,
   }
-  const problems = registrationProblems(registration, client, deps.config)
-  if (problems.length > 0) throw new ClientRegistrationError(problems)
+  // Unsafe or inconsistent: its own problems, then every lint error in it (`keyward lint` would fail on it)
+  // unless the operator accepts those, then contradictions no one may accept.
+  const lintErrors = options.acceptLintErrors === true ? [] : clientErrors(deps.config, client)
+  const problems = [
+    ...registrationProblems(registration, client, deps.config),
+    ...lintErrors.map(lintProblem),
+    ...contradictions(client),
+  ]
+  if (problems.length > 0) throw new ClientRegistrationError(problems, lintErrors)
   return client
 }
 

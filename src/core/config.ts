@@ -1,15 +1,20 @@
+import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
 import { isProxyAddress } from './protocol/address.ts'
 import { isLoopbackHost } from './protocol/redirect-uri.ts'
 
 const DAY = 24 * 60 * 60
 
-const scopeDefinition = z.object({
+const scopeDefinition = z.strictObject({
   name: z
     .string()
     .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope name is printable ASCII without spaces, " or \\'),
   description: z.string().min(1),
 })
+
+/** HTTPS needs both files: said in words rather than as a string's minimum length. */
+const tlsFileMissing = (file: 'certificate' | 'private key') =>
+  `not set: HTTPS needs the ${file} file (PEM) as well as the ${file === 'certificate' ? 'private key' : 'certificate'}`
 
 const seconds = (max: number) => z.number().int().positive().max(max)
 const milliseconds = (fallback: number) => z.number().int().min(100).max(600_000).default(fallback)
@@ -22,8 +27,9 @@ export const databaseTimeoutDefaults = {
 } as const
 
 /** The whole server configuration. Every default is the safe one. */
+// Every object is strict: a misspelled setting is refused with a suggestion (parseConfig), never ignored.
 export const configSchema = z
-  .object({
+  .strictObject({
     /** The issuer identifier (RFC 8414 §2): https, or http on a loopback address only (architecture §5). */
     issuer: z
       .url()
@@ -50,7 +56,7 @@ export const configSchema = z
         'use sqlite:PATH, sqlite::memory:, postgres://... or memory:',
       ),
     database: z
-      .object({
+      .strictObject({
         /** Opening a connection: TCP, TLS and authentication. */
         connectTimeoutMs: milliseconds(databaseTimeoutDefaults.connectTimeoutMs),
         /** One statement (PostgreSQL's statement_timeout); a server that stops answering is dropped 1 s later. */
@@ -67,7 +73,12 @@ export const configSchema = z
     secret: z
       .string()
       .min(32, 'the secret must be at least 32 characters (for example: openssl rand -base64 32)'),
-    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    tls: z
+      .strictObject({
+        certFile: z.string(tlsFileMissing('certificate')).min(1, tlsFileMissing('certificate')),
+        keyFile: z.string(tlsFileMissing('private key')).min(1, tlsFileMissing('private key')),
+      })
+      .optional(),
     /**
      * Which proxies' X-Forwarded-* to trust: none (false), the nearest N hops, or the proxies at these addresses
      * and CIDR ranges. The client is the first untrusted hop from the right; what a client writes to the left of
@@ -105,7 +116,7 @@ export const configSchema = z
         { name: 'write', description: 'Create and change your data' },
       ]),
     lifetimes: z
-      .object({
+      .strictObject({
         accessToken: seconds(DAY).default(600),
         authorizationCode: seconds(600).default(60),
         refreshIdle: seconds(365 * DAY).default(14 * DAY),
@@ -128,7 +139,7 @@ export const configSchema = z
      * connection, and for any byte at all on a connection.
      */
     http: z
-      .object({
+      .strictObject({
         headersTimeout: seconds(600).default(10),
         requestTimeout: seconds(600).default(30),
         keepAliveTimeout: seconds(600).default(5),
@@ -145,7 +156,7 @@ export const configSchema = z
      * access token from `keyward registration-tokens create`).
      */
     registration: z
-      .object({
+      .strictObject({
         policy: z.enum(['off', 'open', 'token']).default('off'),
         /** Seconds a client that registered itself may go without receiving a token before it is deleted. */
         unusedClientLifetime: seconds(365 * DAY).default(7 * DAY),
@@ -162,7 +173,7 @@ export const configSchema = z
      * loopback and private networks: for development only, off by default.
      */
     outboundFetch: z
-      .object({
+      .strictObject({
         allowPrivateAddresses: z.boolean().default(false),
         timeoutMs: milliseconds(5000),
         maxBytes: z
@@ -194,7 +205,7 @@ export const configSchema = z
     clientIdMetadataDocuments: z
       .union([
         z.enum(['off', 'any']),
-        z.object({
+        z.strictObject({
           allow: z
             .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a domain name, such as apps.example.com'))
             .min(1),
@@ -227,12 +238,55 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates configuration from any source; reports every mistake at once. */
-export function parseConfig(input: unknown): Config {
+/** Where a value sits in the configuration, as a config file writes it: `lifetimes.accessToken`, `scopes[0].name`. */
+export type SettingPath = readonly PropertyKey[]
+
+/** A setting's path in JSON notation; the whole configuration is `(config)`. */
+export function settingPath(path: SettingPath): string {
+  if (path.length === 0) return '(config)'
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`))
+    .join('')
+}
+
+interface SchemaNode {
+  readonly properties?: Readonly<Record<string, SchemaNode>>
+  readonly items?: SchemaNode
+}
+
+let settingsTree: SchemaNode | undefined
+
+/** The settings an object at `path` of the schema knows, read from its JSON Schema (zod's public description). */
+function knownSettings(path: SettingPath): string[] {
+  settingsTree ??= z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as SchemaNode
+  let node: SchemaNode | undefined = settingsTree
+  for (const key of path) node = typeof key === 'number' ? node?.items : node?.properties?.[String(key)]
+  return Object.keys(node?.properties ?? {})
+}
+
+/** "Did you mean": the known setting nearest a misspelled one, when it is near enough to be a typo. */
+function unknownSetting(key: string, known: readonly string[]): string {
+  const nearest = known.length > 0 ? closest(key, known) : undefined
+  return nearest !== undefined && distance(key, nearest) <= Math.max(2, Math.floor(key.length / 3))
+    ? `not a setting; did you mean ${nearest}?`
+    : `not a setting (known here: ${known.join(', ')})`
+}
+
+/**
+ * Validates configuration from any source; reports every mistake at once, each under the name the person used
+ * (`nameOf`: an environment variable, a key of their file), an unknown setting with the nearest known one.
+ */
+export function parseConfig(input: unknown, nameOf: (path: SettingPath) => string = settingPath): Config {
   const result = configSchema.safeParse(input)
   if (result.success) return result.data
   throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`),
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map(
+            (key) => `${nameOf([...issue.path, key])}: ${unknownSetting(key, knownSettings(issue.path))}`,
+          )
+        : [`${nameOf(issue.path)}: ${issue.message}`],
+    ),
   )
 }
 

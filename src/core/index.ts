@@ -160,6 +160,8 @@ export {
   type DatabaseTimeouts,
   databaseTimeoutDefaults,
   parseConfig,
+  type SettingPath,
+  settingPath,
 } from './config.ts'
 export {
   errorBody,
@@ -207,8 +209,9 @@ export {
   INITIAL_ACCESS_TOKEN_LIMITS,
   revokeInitialAccessToken,
 } from './registration/initial-access-tokens.ts'
-export { formatFindings, lintServer } from './advisor/lint.ts'
+export { type Finding, formatFindings, lintServer } from './advisor/lint.ts'
 export { SECURITY_PROFILES } from './profiles/index.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'
 export { formatDuration } from './advisor/duration.ts'
+export { effectiveLifetime } from './tokens/lifetimes.ts'
 export { type ClientKind, clientKinds, clientLifetimes, clientPresetForKind } from './advisor/presets.ts'

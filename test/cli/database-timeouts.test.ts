@@ -37,7 +37,8 @@ describe('PostgreSQL timeouts from the environment', () => {
     )
     assert.throws(
       () => loadConfig({ ...env, KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: '5' }),
-      (error: ConfigError) => error.problems.some((problem) => /database\.connectTimeoutMs/.test(problem)),
+      (error: ConfigError) =>
+        error.problems.some((problem) => /^KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: /.test(problem)),
     )
   })
 })

@@ -34,6 +34,7 @@ test('the environment opens private addresses for development and sets the metad
   )
   assert.throws(
     () => loadConfig({ ...env, KEYWARD_CLIENT_ID_METADATA_DOCUMENTS: 'https://apps.example.com/' }),
-    (error: ConfigError) => error.problems.some((problem) => /clientIdMetadataDocuments/.test(problem)),
+    (error: ConfigError) =>
+      error.problems.some((problem) => /^KEYWARD_CLIENT_ID_METADATA_DOCUMENTS: a domain name/.test(problem)),
   )
 })

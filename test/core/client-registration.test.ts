@@ -277,3 +277,34 @@ describe('registerClient', () => {
     )
   })
 })
+
+describe('lint errors at registration', () => {
+  const weekLong = { ...webApp, lifetimes: { accessToken: 7 * day } }
+
+  test('are refused as the findings lint reports, which the operator may accept', () => {
+    assert.throws(
+      () => registerClient(weekLong, deps),
+      (error) => {
+        assert.ok(error instanceof ClientRegistrationError)
+        assert.deepEqual(
+          error.lintErrors.map((finding) => finding.id),
+          ['access-token-lifetime-long'],
+        )
+        assert.deepEqual(
+          error.problems,
+          error.lintErrors.map((finding) => finding.message),
+        )
+        return true
+      },
+    )
+    const { client } = registerClient(weekLong, deps, { acceptLintErrors: true })
+    assert.equal(client.lifetimes.accessToken, 7 * day)
+  })
+
+  test('accepting them never accepts the registration’s own problems', () => {
+    assert.throws(
+      () => registerClient({ ...weekLong, scopes: ['admin'] }, deps, { acceptLintErrors: true }),
+      (error) => error instanceof ClientRegistrationError && error.lintErrors.length === 0,
+    )
+  })
+})

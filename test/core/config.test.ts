@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { ConfigError, defaultAudience, parseConfig } from '../../src/core/config.ts'
+import { z } from 'zod'
+import { ConfigError, configSchema, defaultAudience, parseConfig } from '../../src/core/config.ts'
 
 const minimal = { issuer: 'https://auth.example', databaseUrl: 'sqlite::memory:', secret: 'x'.repeat(32) }
 
@@ -88,7 +89,7 @@ describe('parseConfig', () => {
       'port',
       'signingAlgorithm',
       'lifetimes.accessToken',
-      'scopes.0.name',
+      'scopes[0].name',
     ]) {
       assert.ok(
         found.some((problem) => problem.startsWith(`${path}: `)),
@@ -124,5 +125,56 @@ describe('parseConfig', () => {
       defaultAudience(parseConfig({ ...minimal, accessTokenAudience: 'https://api.example' })),
       'https://api.example',
     )
+  })
+})
+
+describe('settings parseConfig does not know', () => {
+  test('a misspelled setting is refused with the one it is near, at any depth', () => {
+    const found = problems({
+      ...minimal,
+      prot: 9001,
+      lifetimes: { accesToken: 60 },
+      scopes: [{ name: 'read', descrption: 'Read' }],
+    })
+    assert.ok(found.includes('prot: not a setting; did you mean port?'), found.join(' | '))
+    assert.ok(
+      found.includes('lifetimes.accesToken: not a setting; did you mean accessToken?'),
+      found.join(' | '),
+    )
+    assert.ok(
+      found.includes('scopes[0].descrption: not a setting; did you mean description?'),
+      found.join(' | '),
+    )
+  })
+
+  test('a setting near none is refused with the settings known there', () => {
+    assert.deepEqual(problems({ ...minimal, tls: { certFile: 'c.pem', keyFile: 'k.pem', chain: 'x' } }), [
+      'tls.chain: not a setting (known here: certFile, keyFile)',
+    ])
+  })
+
+  test('every object of the schema is strict, so no setting is ever silently ignored', () => {
+    const loose: string[] = []
+    const visit = (node: unknown, where: string): void => {
+      if (typeof node !== 'object' || node === null) return
+      const { type, additionalProperties, properties, items, anyOf } = node as Record<string, unknown>
+      if (type === 'object' && additionalProperties !== false) loose.push(where || '(config)')
+      for (const [key, inner] of Object.entries((properties as object | undefined) ?? {}))
+        visit(inner, `${where}.${key}`)
+      visit(items, `${where}[]`)
+      // A union's choices (clientIdMetadataDocuments: a word or an object)
+      for (const choice of (anyOf as unknown[] | undefined) ?? []) visit(choice, where)
+    }
+    visit(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), '')
+    assert.deepEqual(loose, [])
+  })
+
+  test('a certificate without its key is explained in words', () => {
+    assert.deepEqual(problems({ ...minimal, tls: { certFile: 'c.pem' } }), [
+      'tls.keyFile: not set: HTTPS needs the private key file (PEM) as well as the certificate',
+    ])
+    assert.deepEqual(problems({ ...minimal, tls: { certFile: 'c.pem', keyFile: '' } }), [
+      'tls.keyFile: not set: HTTPS needs the private key file (PEM) as well as the certificate',
+    ])
   })
 })

@@ -101,6 +101,27 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
       assert.equal(claims.iss, issuer)
     })
   })
+  test('the MCP server is on the home page, publishes its metadata, and agents may register themselves', async () => {
+    const metadataUrl = await inNewContext(browser, async ({ page }) => {
+      await page.goto(`${issuer}/`)
+      return page.getByRole('link', { name: /MCP server/ }).getAttribute('href')
+    })
+    assert.ok(metadataUrl)
+    const metadata = (await (await fetch(metadataUrl)).json()) as {
+      resource: string
+      authorization_servers: string[]
+    }
+    assert.deepEqual(metadata.authorization_servers, [issuer])
+    const stores = await openStores(`sqlite:${join(dataDir, 'keyward.db')}`)
+    const resource = await stores.resources.get(metadata.resource).finally(() => stores.close())
+    assert.deepEqual(resource?.scopes, ['notes:read', 'notes:write'], 'Keyward knows the MCP server')
+    const server = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as {
+      registration_endpoint?: string
+      client_id_metadata_document_supported?: boolean
+    }
+    assert.equal(server.registration_endpoint, `${issuer}/register`)
+    assert.equal(server.client_id_metadata_document_supported, true)
+  })
 })
 
 test('the demo with an example app’s port taken: a plain message, exit 1, and every port let go', async () => {

@@ -10,6 +10,8 @@ import { shellEnvironment } from './keyward-process.ts'
 import { startTestServer, type TestServer } from './server.ts'
 import { type SqliteFile, sqliteFile } from './sqlite-file.ts'
 
+const BIN = fileURLToPath(new URL('../../bin/keyward.js', import.meta.url))
+
 /** What one `keyward ...` invocation printed and returned. */
 export interface CliResult {
   readonly code: number
@@ -110,4 +112,36 @@ export function clientsCreate(name: string, options: Readonly<Record<string, str
     value === true ? [`--${flag}`] : [`--${flag}`, value],
   )
   return ['clients', 'create', '--name', name, ...flags]
+}
+
+export interface SpawnCliOptions {
+  /** Run as this user and group (as root, to meet permissions root would ignore). */
+  readonly uid?: number
+  readonly gid?: number
+  /** Given on standard input, which is then closed; none (an empty pipe) otherwise. */
+  readonly input?: string
+}
+
+/**
+ * Runs the real `bin/keyward.js` in a child process with `env` on top of a clean environment (no KEYWARD_* from
+ * the shell), as a person at a shell would, and waits for it to end.
+ */
+export async function spawnCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+  options: SpawnCliOptions = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
+  })
+  child.stdin.end(options.input ?? '')
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+  const [code] = (await once(child, 'close')) as [number | null]
+  return { code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { type AdviceAnswers, advise, formatDuration } from '../../core/index.ts'
+import { UsageError } from '../context.ts'
 
 /** The decision guide's questions, each with the flag that answers it. */
 const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: string }[] = [
@@ -8,6 +9,11 @@ const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: st
     key: 'userPresent',
     flag: 'user-present',
     question: 'Does a person use the application (not a service alone)?',
+  },
+  {
+    key: 'agent',
+    flag: 'agent',
+    question: 'Is it an AI agent or MCP client, connecting to servers it finds at run time?',
   },
   {
     key: 'canKeepSecret',
@@ -39,18 +45,29 @@ const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: st
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
 
-/** Answers from flags; a question no flag answered is asked on a terminal, and taken as "no" in a script. */
-async function answersFrom(options: Record<string, boolean | undefined>): Promise<AdviceAnswers> {
+/**
+ * Answers from flags; a question no flag answered is asked on a terminal. Without a terminal (a script, a pipe)
+ * nothing can be asked: the command refuses and names the flags to answer with, rather than taking "no".
+ */
+async function answersFrom(
+  options: Record<string, boolean | undefined>,
+  interactive: boolean,
+): Promise<AdviceAnswers> {
+  const unanswered = QUESTIONS.filter(({ flag }) => options[camel(flag)] === undefined)
+  if (unanswered.length > 0 && !interactive) {
+    throw new UsageError(
+      `keyward advise asks its questions on a terminal; without one, answer each with a flag: ${unanswered
+        .map(({ flag }) => `--${flag} or --no-${flag}`)
+        .join(', ')}.`,
+    )
+  }
   const answers: Partial<Record<keyof AdviceAnswers, boolean>> = {}
-  const prompt = process.stdin.isTTY
-    ? createInterface({ input: process.stdin, output: process.stdout })
-    : null
+  const prompt =
+    unanswered.length > 0 ? createInterface({ input: process.stdin, output: process.stdout }) : null
   try {
     for (const { key, flag, question } of QUESTIONS) {
       const given = options[camel(flag)]
-      if (given !== undefined) answers[key] = given
-      else if (prompt) answers[key] = /^y/i.test(await prompt.question(`${question} [y/N] `))
-      else answers[key] = false
+      answers[key] = given ?? /^y/i.test((await prompt?.question(`${question} [y/N] `)) ?? '')
     }
   } finally {
     prompt?.close()
@@ -69,7 +86,7 @@ export function adviseCommand(program: Command): void {
     command.option(`--${flag}`, question).option(`--no-${flag}`, '')
   }
   command.action(async (options: Record<string, boolean | undefined>) => {
-    const advice = advise(await answersFrom(options))
+    const advice = advise(await answersFrom(options, process.stdin.isTTY === true))
     if (options.json) {
       console.log(
         JSON.stringify(
@@ -115,6 +132,14 @@ export function adviseCommand(program: Command): void {
           ? [
               '',
               `Create it with: keyward clients create --kind ${advice.kind} --name "..."${advice.kind === 'service' || advice.kind === 'device' ? '' : ' --redirect-uris ...'}${advice.securityProfile === null ? '' : ` --profile ${advice.securityProfile} --auth-method private_key_jwt --jwks <public-keys.json>`}`,
+            ]
+          : []),
+        ...(advice.kind === 'agent'
+          ? [
+              '',
+              'Let agents register themselves: KEYWARD_CLIENT_ID_METADATA_DOCUMENTS=any (or the domains you trust)',
+              'and/or KEYWARD_REGISTRATION_POLICY=open; register each MCP server or API they reach with',
+              'keyward resources create --identifier <its URL> --name "..." --scopes ... (examples/mcp).',
             ]
           : []),
       ].join('\n'),

@@ -4,6 +4,8 @@ import {
   SECURITY_PROFILES,
   type ClientKind,
   type ClientRegistration,
+  ClientRegistrationError,
+  type Finding,
   lintServer,
   clientKinds,
   clientLifetimes,
@@ -61,9 +63,36 @@ export function describeClient(client: Client): Record<string, unknown> {
 function lifetime(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   const seconds = Number(value)
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new UsageError(`${flag} takes a number of seconds.`)
+  // A client's lifetime is a number of seconds or the server's default: no value means "never expires".
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new UsageError(
+      `${flag} takes a whole number of seconds, 1 or more (not "${value}"); to use the server's default, leave it out.`,
+    )
+  }
   return seconds
 }
+
+/**
+ * A refused registration as the operator reads it: the registration's own problems, then what `keyward lint`
+ * calls an error in its words (rule, message, fix), which --force accepts.
+ */
+function refusal(error: ClientRegistrationError): UsageError {
+  const lintMessages = new Set(error.lintErrors.map((finding) => finding.message))
+  const own = error.problems.filter((problem) => !lintMessages.has(problem))
+  return new UsageError(
+    [
+      'The client was not created:',
+      ...own.map((problem) => `  - ${problem}`),
+      ...error.lintErrors.map((finding) => `  - ${lintLine(finding)}`),
+      ...(error.lintErrors.length > 0 && own.length === 0
+        ? ['Change the settings as `keyward lint` says, or pass --force to create the client anyway.']
+        : []),
+    ].join('\n'),
+  )
+}
+
+const lintLine = (finding: Finding) =>
+  `${finding.severity} ${finding.id}: ${finding.message}\n    fix: ${finding.fix}`
 
 interface CreateOptions {
   name: string
@@ -90,6 +119,7 @@ interface CreateOptions {
   postLogoutRedirectUris?: string
   backchannelLogoutUri?: string
   backchannelLogoutSessionRequired?: boolean
+  force?: boolean
   json?: boolean
 }
 
@@ -237,6 +267,7 @@ export function clientsCommand(program: Command, env: Environment): void {
     )
     .option('--backchannel-logout-uri <url>', 'where Keyward posts logout tokens (Back-Channel Logout)')
     .option('--backchannel-logout-session-required', 'logout tokens must carry the session id (sid)')
+    .option('--force', 'create the client even with settings `keyward lint` calls errors')
     .option('--json', 'print one JSON object')
     .action(async (options: CreateOptions) => {
       await withStores(env, async (_stores, config, admin) => {
@@ -244,11 +275,18 @@ export function clientsCommand(program: Command, env: Environment): void {
           options,
           config.scopes.map((scope) => scope.name),
         )
-        const { client, secret } = await createClient(registration, admin)
-        // The operator acknowledged a legacy flow, or chose a profile Keyward does not meet in full: say once
-        // more, on stderr, what they accepted.
-        const accepted = (id: string) => id.startsWith('legacy-') || id.startsWith('profile-')
-        for (const finding of lintServer(config, [client]).filter((f) => accepted(f.id))) {
+        const { client, secret } = await createClient(registration, admin, {
+          acceptLintErrors: options.force === true,
+        }).catch((error: unknown) => {
+          throw error instanceof ClientRegistrationError ? refusal(error) : error
+        })
+        // The operator acknowledged a legacy flow, chose a profile Keyward does not meet in full, or forced an
+        // error: say once more, on stderr, what they accepted.
+        const accepted = (finding: Finding) =>
+          finding.id.startsWith('legacy-') ||
+          finding.id.startsWith('profile-') ||
+          finding.severity === 'error'
+        for (const finding of lintServer(config, [client]).filter(accepted)) {
           console.error(`Warning: ${finding.message}\n  ${finding.fix}`)
         }
         const result = { ...describeClient(client), ...(secret === null ? {} : { client_secret: secret }) }

@@ -1,41 +1,86 @@
 import type { Command } from 'commander'
-import { revokeGrant } from '../../core/index.ts'
+import { type Config, effectiveLifetime, formatDuration, revokeGrant } from '../../core/index.ts'
+import type { Client } from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, existing, userNamed, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
+
+/**
+ * What revoking a grant does to the tokens already issued, exactly: refresh tokens and opaque access tokens are
+ * looked up, so they stop at once; a JWT access token is checked against the store only by introspection and
+ * UserInfo, and an API that verifies its signature locally accepts it until it expires.
+ */
+function whatRevocationEnds(client: Client | null, config: Config): string {
+  if (client?.accessTokenFormat === 'opaque')
+    return 'its refresh and access tokens stop working at once (its access tokens are opaque: every API asks Keyward).'
+  const lifetime = formatDuration(
+    client
+      ? effectiveLifetime(client, config.lifetimes, 'accessToken').seconds
+      : config.lifetimes.accessToken,
+  )
+  return (
+    'its refresh tokens stop working at once, and introspection and UserInfo call its access tokens inactive; ' +
+    `but an API that verifies JWT access tokens itself accepts those already issued until they expire, at most ${lifetime} from now.`
+  )
+}
 
 export function grantsCommand(program: Command, env: Environment): void {
   const grants = program
     .command('grants')
     .description("what users let applications do (and 'disconnect this app')")
 
-  const grantRows = async ({ stores }: AdminContext, options: { user: string }) => {
+  const grantRows = async ({ stores }: AdminContext, options: { user: string; client?: string }) => {
     const user = await userNamed(stores, options.user)
-    return (await stores.grants.listByUser(user.id)).map((grant) => ({
-      id: grant.id,
-      client_id: grant.clientId,
-      scope: grant.scope.join(' '),
-      created_at: grant.createdAt.toISOString(),
-      revoked_at: grant.revokedAt?.toISOString() ?? null,
-      revoked_reason: grant.revokedReason,
-    }))
+    const grants = await stores.grants.listByUser(user.id)
+    // Each client once, by id: its name is what the person saw on the consent page.
+    const clients = new Map(
+      await Promise.all(
+        [...new Set(grants.map((grant) => grant.clientId))].map(
+          async (id) => [id, await stores.clients.get(id)] as const,
+        ),
+      ),
+    )
+    const wanted = options.client
+    return grants
+      .filter(
+        (grant) =>
+          wanted === undefined || grant.clientId === wanted || clients.get(grant.clientId)?.name === wanted,
+      )
+      .map((grant) => ({
+        id: grant.id,
+        client_id: grant.clientId,
+        client_name: clients.get(grant.clientId)?.name ?? null,
+        scope: grant.scope.join(' '),
+        created_at: grant.createdAt.toISOString(),
+        revoked_at: grant.revokedAt?.toISOString() ?? null,
+        revoked_reason: grant.revokedReason,
+      }))
   }
   listCommand(grants, env, 'list', "list a user's grants", grantRows, {
     none: 'No grants.',
     line: (row) =>
-      `${row.id}  ${row.client_id}  ${row.scope}  ${row.revoked_at ? `revoked (${row.revoked_reason})` : 'active'}`,
-  }).requiredOption('--user <username>', 'the user')
+      `${row.id}  ${row.client_name ?? row.client_id} (${row.client_id})  ${row.scope}  ${row.revoked_at ? `revoked (${row.revoked_reason})` : 'active'}`,
+  })
+    .requiredOption('--user <username>', 'the user')
+    .option('--client <client>', 'only the grants to this client (its client_id or its name)')
 
   grants
     .command('revoke <grant_id>')
-    .description('revoke a grant: every refresh and access token issued under it stops working')
+    .description(
+      'revoke a grant: its refresh tokens stop working at once, its access tokens are inactive at introspection ' +
+        'and UserInfo, but a JWT access token stays valid at APIs that verify it locally until it expires',
+    )
     .option('--forget-consent', 'also forget the consent, so the user is asked again next time')
     .action(async (grantId: string, options: { forgetConsent?: boolean }) => {
-      await withStores(env, async (stores, _config, admin) => {
+      await withStores(env, async (stores, config, admin) => {
         const grant = existing(await stores.grants.get(grantId), `grant ${grantId}`)
         const revoked = await revokeGrant(grant, { forgetConsent: options.forgetConsent === true }, admin)
+        if (!revoked) {
+          console.log(`Grant ${grantId} was already revoked.`)
+          return
+        }
         console.log(
-          revoked ? `Revoked grant ${grantId} and its tokens.` : `Grant ${grantId} was already revoked.`,
+          `Revoked grant ${grantId}: ${whatRevocationEnds(await stores.clients.get(grant.clientId), config)}`,
         )
       })
     })

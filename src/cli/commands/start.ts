@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander'
 import { startServer } from '../../server.ts'
-import { type Environment, loadConfig } from '../config-source.ts'
-import { UsageError } from '../context.ts'
+import { type Environment, loadNamedConfig } from '../config-source.ts'
+import { explainingStartup, UsageError } from '../context.ts'
 import { releaseStartupMemory } from '../release-startup-memory.ts'
 
 export function startCommand(program: Command, env: Environment): void {
@@ -16,8 +16,9 @@ export function startCommand(program: Command, env: Environment): void {
           'The demo runs from a checkout of the Keyward repository: `npm start` there. `keyward start` runs the server alone.',
         )
       }
-      const config = loadConfig(env)
-      const server = await startServer(config)
+      const loaded = loadNamedConfig(env)
+      const { config } = loaded
+      const server = await explainingStartup(loaded, () => startServer(config))
 
       console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
       console.log('Press Ctrl+C to stop.\n')

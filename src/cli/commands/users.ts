@@ -23,6 +23,7 @@ import { cryptoRandom, systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
+import { askSecret } from '../prompt.ts'
 
 /**
  * Runs a command that ends sessions with what back-channel logout needs: the signing keys and a delivery of logout
@@ -59,10 +60,19 @@ async function endingSessions<T>(
   }
 }
 
-/** The password from --password, or from standard input so that it stays out of shell history. */
-async function passwordFrom(option: string | undefined): Promise<string> {
+/**
+ * The password from --password; else asked on a terminal, twice and without echo; else read from standard input
+ * (a pipe), so that it stays out of shell history either way.
+ */
+async function passwordFrom(option: string | undefined, username: string): Promise<string> {
   if (option !== undefined) return option
-  if (process.stdin.isTTY) throw new UsageError('Pass --password, or pipe the password on standard input.')
+  if (process.stdin.isTTY) {
+    // On stderr: stdout stays the command's output (--json).
+    const password = await askSecret(`New password for ${username}: `, process.stdin, process.stderr)
+    const again = await askSecret('The same password again: ', process.stdin, process.stderr)
+    if (password !== again) throw new UsageError('The two passwords differ: nothing was changed.')
+    return password
+  }
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
@@ -136,7 +146,7 @@ export function usersCommand(program: Command, env: Environment): void {
   ).action(
     async (username: string, options: { password?: string; json?: boolean } & Record<string, unknown>) => {
       const claims = usage(() => changeClaims({}, claimChangesOf(options), systemClock.now()))
-      const password = await passwordFrom(options.password)
+      const password = await passwordFrom(options.password, username)
       await withStores(env, async (stores) => {
         if (await stores.users.getByUsername(username))
           throw new UsageError(`The user ${username} exists already.`)
@@ -208,7 +218,7 @@ export function usersCommand(program: Command, env: Environment): void {
         username: string,
         options: { password?: string; keepSessions?: boolean; keepTokens?: boolean },
       ) => {
-        const password = await passwordFrom(options.password)
+        const password = await passwordFrom(options.password, username)
         const problem = passwordProblem(password)
         if (problem) throw new UsageError(problem)
         const keep = { sessions: options.keepSessions === true, tokens: options.keepTokens === true }

@@ -3,6 +3,7 @@ import {
   clientProblems,
   ClientRegistrationError,
   newClientSecret,
+  type RegistrationOptions,
   registerClient,
 } from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
@@ -12,8 +13,9 @@ import type { Client } from '../model/client.ts'
 export async function createClient(
   registration: ClientRegistration,
   ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  options: RegistrationOptions = {},
 ): Promise<{ client: Client; secret: string | null }> {
-  const registered = registerClient(registration, ctx)
+  const registered = registerClient(registration, ctx, options)
   const unknown = await unregisteredResources(registered.client.defaultResources, ctx)
   if (unknown.length > 0) {
     throw new ClientRegistrationError(
@@ -51,7 +53,10 @@ export async function changeClientLogout(
   ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'events'>,
 ): Promise<Client> {
   const changed: Client = { ...client, ...changes, updatedAt: ctx.clock.now() }
-  const problems = clientProblems(changed, ctx.config)
+  // A lint error the client already has was accepted when it was made (`clients create --force`): only what the
+  // change brings refuses it.
+  const accepted = new Set(clientProblems(client, ctx.config).map((problem) => problem.message))
+  const problems = clientProblems(changed, ctx.config).filter((problem) => !accepted.has(problem.message))
   if (problems.length > 0) throw new ClientRegistrationError(problems)
   await ctx.stores.clients.update(changed)
   ctx.events.emit({ event: 'client_updated', clientId: client.id })

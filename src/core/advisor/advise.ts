@@ -23,6 +23,11 @@ export interface AdviceAnswers {
   readonly inputConstrained: boolean
   /** A first-party legacy application that cannot use a redirect. */
   readonly firstPartyCannotRedirect: boolean
+  /**
+   * An AI agent or MCP client: it connects, for the person using it, to servers it finds at run time, whose
+   * authorization servers have never heard of it. Absent means no.
+   */
+  readonly agent?: boolean
   /** Sessions should outlive an access token (refresh tokens); absent means the kind's preset decides. */
   readonly needsLongSessions?: boolean
   /** The APIs it calls hold payments, health or other high-value data; absent means no. */
@@ -33,7 +38,7 @@ export interface AdviceAnswers {
  * The recommendation. `legacy-implicit` names the historical choice for browser apps so that callers can
  * describe existing clients; `advise` never returns it (RFC 9700 §2.1.2).
  */
-export type AdviceKind = ClientKind | 'legacy-password' | 'legacy-implicit'
+export type AdviceKind = ClientKind | 'agent' | 'legacy-password' | 'legacy-implicit'
 
 export interface Advice {
   readonly kind: AdviceKind
@@ -130,6 +135,7 @@ function forHighValue(advice: Advice): Advice {
 // The order settles contradictions: a question answered earlier wins, and each loser earns a warning.
 function chooseFlow(answers: AdviceAnswers): Choice {
   if (!answers.userPresent) return service(answers)
+  if (answers.agent === true) return agent(answers)
   if (answers.browserOnly) return spa(answers)
   if (answers.inputConstrained) return device(answers)
   if (answers.firstPartyCannotRedirect) return legacyPassword(answers)
@@ -299,6 +305,35 @@ function native(answers: AdviceAnswers, warnings: readonly string[]): Choice {
         '(RFC 8252 §8.12).',
     ],
     warnings: [...warnings, ...secretWarning],
+  }
+}
+
+function agent(answers: AdviceAnswers): Choice {
+  const warnings = answers.canKeepSecret
+    ? [
+        'An agent on a server could keep a secret, but every authorization server it meets would have to issue ' +
+          'one first; if yours must authenticate, publish a jwks_uri in its client ID metadata document and use ' +
+          'private_key_jwt (RFC 7523) instead of a secret.',
+      ]
+    : []
+  return {
+    kind: 'agent',
+    // The settings of a public native app: code + PKCE, refresh tokens that rotate.
+    settings: clientPresetForKind('native'),
+    reasons: [
+      'An AI agent or MCP client acts for the person using it, so it uses authorization code with PKCE (S256), ' +
+        'as the MCP authorization specification requires (OAuth 2.1 §4.1.1; RFC 9700 §2.1.1).',
+      'It is a public client (token_endpoint_auth_method none): no server it meets gave it a secret, and a ' +
+        'secret shipped with the agent would be shared by every copy (RFC 8252 §8.5).',
+      'It registers itself instead of waiting for an operator: with a client ID metadata document (its ' +
+        'client_id is the https URL of a JSON document describing it; in Keyward, ' +
+        'KEYWARD_CLIENT_ID_METADATA_DOCUMENTS) or, where a server does not support those, with dynamic client ' +
+        'registration (RFC 7591; in Keyward, KEYWARD_REGISTRATION_POLICY).',
+      'It finds the authorization server in the MCP server’s protected resource metadata (RFC 9728) and asks ' +
+        'for every token with resource=<the server’s URL> (RFC 8707), so that the token’s aud names that server ' +
+        'alone and cannot be replayed to another; register each server with keyward resources create.',
+    ],
+    warnings,
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { DEVICE_CODE } from '../../../src/core/protocol/grant-types.ts'
-import { jsonOf, runCli } from '../../support/cli.ts'
+import { jsonOf, runCli, spawnCli } from '../../support/cli.ts'
 
 interface AdviceJson {
   readonly kind: string
@@ -18,6 +18,7 @@ interface AdviceJson {
 
 const FLAGS = [
   'user-present',
+  'agent',
   'secret',
   'browser-only',
   'native',
@@ -164,4 +165,36 @@ describe('keyward advise --json', () => {
     assert.match(text.stdout, /profile: {6}fapi2, pushed requests \(PAR\), DPoP-bound tokens/)
     assert.match(text.stdout, /--profile fapi2 --auth-method private_key_jwt --jwks/)
   })
+  test('--agent: an AI agent or MCP client, told how it registers itself and which resources to create', async () => {
+    const advice = jsonOf<AdviceJson>(
+      await runCli(['advise', '--json', ...answers(['user-present', 'agent'])], {}),
+    )
+    assert.equal(advice.kind, 'agent')
+    assert.deepEqual(advice.grant_types, ['authorization_code', 'refresh_token'])
+    assert.equal(advice.token_endpoint_auth_method, 'none')
+    assert.equal(advice.pkce, true)
+    const result = await runCli(['advise', ...answers(['user-present', 'agent'])], {})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^Recommended: agent \(public client\)/)
+    assert.match(result.stdout, /KEYWARD_CLIENT_ID_METADATA_DOCUMENTS=any/)
+    assert.match(result.stdout, /KEYWARD_REGISTRATION_POLICY=open/)
+    assert.match(result.stdout, /keyward resources create --identifier/)
+    assert.doesNotMatch(result.stdout, /keyward clients create/)
+  })
+})
+
+test('without a terminal, advise refuses to guess and names the flags still unanswered', async () => {
+  // Standard input is a pipe: nothing can be asked.
+  const result = await spawnCli(
+    ['advise', '--user-present', '--no-secret', '--browser-only', '--no-native'],
+    {},
+  )
+  assert.equal(result.code, 1)
+  assert.equal(result.stdout, '', 'no advice from answers nobody gave')
+  assert.equal(
+    result.stderr,
+    'keyward advise asks its questions on a terminal; without one, answer each with a flag: ' +
+      '--agent or --no-agent, --input-constrained or --no-input-constrained, ' +
+      '--cannot-redirect or --no-cannot-redirect, --high-value or --no-high-value.\n',
+  )
 })

@@ -141,6 +141,22 @@ const decisionGuide: readonly Row[] = [
     warnings: [],
   },
   {
+    description: 'an AI agent or MCP client',
+    answers: answers({ agent: true }),
+    kind: 'agent',
+    ...publicNone,
+    ...codeFlow,
+    warnings: [],
+  },
+  {
+    description: 'an AI agent in a desktop app',
+    answers: answers({ agent: true, native: true }),
+    kind: 'agent',
+    ...publicNone,
+    ...codeFlow,
+    warnings: [],
+  },
+  {
     description: 'a person present but no platform named is read as a public native app',
     answers: answers({}),
     kind: 'native',
@@ -199,6 +215,23 @@ const contradictions: readonly Row[] = [
     grantTypes: ['client_credentials'],
     pkce: false,
     warnings: [/browserOnly describe an application a person uses/, /RFC 6749 §4\.4/],
+  },
+  {
+    description: 'an agent on a server that could keep a secret: public still, private_key_jwt if it must',
+    answers: answers({ agent: true, canKeepSecret: true }),
+    kind: 'agent',
+    ...publicNone,
+    ...codeFlow,
+    warnings: [/jwks_uri in its client ID metadata document.*private_key_jwt/],
+  },
+  {
+    description: 'an agent with no person present acts as itself: client credentials',
+    answers: answers({ agent: true, userPresent: false, canKeepSecret: true }),
+    kind: 'service',
+    ...confidential,
+    grantTypes: ['client_credentials'],
+    pkce: false,
+    warnings: [],
   },
   {
     description: 'no user but an input-constrained device with a secret',
@@ -264,6 +297,13 @@ function everyCombination(): readonly AdviceAnswers[] {
   }
   return combos
 }
+
+test('advise: an agent is told how it registers and how its tokens are bound to one server', () => {
+  const { reasons } = advise(answers({ agent: true }))
+  assert.ok(reasons.some((reason) => /client ID metadata document/.test(reason)))
+  assert.ok(reasons.some((reason) => /dynamic client registration \(RFC 7591/.test(reason)))
+  assert.ok(reasons.some((reason) => /RFC 9728.*resource=.*RFC 8707/.test(reason)))
+})
 
 describe('advise: invariants over every answer combination', () => {
   const all = everyCombination().map((input) => ({ input, advice: advise(input) }))

@@ -146,7 +146,13 @@ describe('the demo provisions one client per example and the CLI examples find t
   test('each example app can be moved alone: its client is registered for the port the environment names', async () => {
     const port = keyward.core.config.port
     const ports = demoPorts({ DEMO_SPA_PORT: '45678' }, port)
-    assert.deepEqual(ports, { webApp: port + 1, api: port + 2, spa: 45678, legacyImplicit: port + 4 })
+    assert.deepEqual(ports, {
+      webApp: port + 1,
+      api: port + 2,
+      spa: 45678,
+      legacyImplicit: port + 4,
+      mcp: port + 5,
+    })
     const clients = await provisionDemo(keyward.core, dataDir, ports)
     assert.deepEqual((await clientOf(clients, 'spa')).redirectUris, ['http://127.0.0.1:45678/callback'])
     assert.deepEqual((await clientOf(clients, 'webApp')).redirectUris, [
