@@ -33,6 +33,8 @@ export interface ClientRegistration {
   readonly canIntrospect?: boolean
   /** RFC 9126 §6: the client's authorization requests come through PAR only. */
   readonly requirePushedAuthorizationRequests?: boolean
+  /** RFC 9101 §10.5: the client's authorization requests come as signed request objects only. */
+  readonly requireSignedRequestObject?: boolean
   /** A security profile the client is held to (src/core/profiles/): absent, the server's default; null, none. */
   readonly securityProfile?: SecurityProfileName | null
   /** Registered resources (RFC 8707) its tokens are for when a request names none. */
@@ -134,6 +136,10 @@ function registrationProblems(
     // RFC 7591 §2: jwks_uri is a URL, fetched over TLS (Keyward's outbound fetch is https only).
     else if (!URL.canParse(registration.jwks.jwksUri) || !registration.jwks.jwksUri.startsWith('https://'))
       problems.push(`The jwks_uri ${registration.jwks.jwksUri} is not an https URL.`)
+  }
+  // RFC 9101 §10.5: request objects are verified with the client's registered keys.
+  if (registration.requireSignedRequestObject === true && client.jwks === null) {
+    problems.push('A client that must sign its request objects registers its keys (jwks or jwks_uri).')
   }
   return [
     ...problems.map((message) => ({ message, aboutRedirectUris: false })),
@@ -251,6 +257,7 @@ function checkedClient(
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
     requirePushedAuthorizationRequests: registration.requirePushedAuthorizationRequests ?? false,
+    requireSignedRequestObject: registration.requireSignedRequestObject ?? false,
     securityProfile:
       registration.securityProfile === undefined
         ? (deps.config.defaultSecurityProfile ?? null)

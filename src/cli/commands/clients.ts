@@ -80,6 +80,7 @@ interface CreateOptions {
   refreshAbsoluteTtl?: string
   introspect?: boolean
   requirePar?: boolean
+  requireSignedRequestObject?: boolean
   profile?: string
   requireDpop?: boolean
   subjectType?: string
@@ -182,6 +183,7 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
     requirePushedAuthorizationRequests: options.requirePar === true,
+    requireSignedRequestObject: options.requireSignedRequestObject === true,
     ...(options.profile === undefined ? {} : { securityProfile: securityProfileNamed(options.profile) }),
     defaultResources: options.resource ?? [],
     dpopBoundAccessTokens: options.requireDpop === true,
@@ -222,6 +224,10 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--refresh-absolute-ttl <seconds>', 'refresh token absolute lifetime')
     .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
     .option('--require-par', 'accept its authorization requests only when pushed (RFC 9126, POST /par)')
+    .option(
+      '--require-signed-request-object',
+      'accept its authorization requests only as request objects signed with its keys (RFC 9101)',
+    )
     .option(
       '--profile <profile>',
       `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}, or none (default: the config's defaultSecurityProfile)`,

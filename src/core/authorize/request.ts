@@ -2,7 +2,6 @@ import type { ClientLookup } from '../client-auth/authenticate.ts'
 import {
   InvalidRequest,
   OAuthError,
-  RequestNotSupported,
   RequestUriNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
@@ -83,6 +82,8 @@ export const AUTHORIZATION_PARAMETERS = [
   'login_hint',
   // RFC 9126 §4: a pushed request's reference, resolved before validation (src/core/par/).
   'request_uri',
+  // RFC 9101 §5: a request object by value, unpacked before validation (request-object.ts).
+  'request',
   // RFC 8707 §2
   'resource',
   'dpop_jkt',
@@ -173,8 +174,6 @@ function checkRequest(
   redirectUri: string,
   state: string | null,
 ): Omit<AuthorizationRequest, 'target'> {
-  // OpenID Connect Core §3.1.2.6: request objects are not implemented; they are refused, never ignored.
-  if (params.has('request')) throw new RequestNotSupported('The request parameter is not supported.')
   if (params.has('request_uri'))
     throw new RequestUriNotSupported('The request_uri parameter is not supported.')
   const responseType = params.get('response_type')

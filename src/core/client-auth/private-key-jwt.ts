@@ -1,11 +1,21 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose'
+import {
+  createLocalJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose'
 import type { CoreContext } from '../context.ts'
 import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
 import { InvalidClient } from '../errors.ts'
 import type { Client, ClientKeys } from '../model/client.ts'
 import { OutboundFetchError } from '../ports/fetch.ts'
 
-/** The algorithms a client may sign its assertions with: asymmetric only, never `none` or an HMAC. */
+/**
+ * The algorithms a client may sign its assertions and request objects with: asymmetric only, never `none` or an
+ * HMAC.
+ */
 export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const
 
 /** An assertion may live this long at most: it is a one-time proof, and its `jti` is remembered until it expires. */
@@ -43,33 +53,18 @@ export async function verifyClientAssertion(
 ): Promise<void> {
   const failed = (why: string, cause?: unknown) =>
     new InvalidClient(`The client assertion is not valid: ${why}`, false, { cause })
-  const keys = client.jwks
-  if (keys === null) throw failed('the client has no registered keys.')
-  const verify = async (refresh: boolean) =>
-    (
-      await jwtVerify(assertion, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), {
-        issuer: client.id,
-        subject: client.id,
-        audience: audiences(deps.config.issuer),
-        algorithms: [...ASSERTION_ALGORITHMS],
-        currentDate: deps.clock.now(),
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['exp', 'jti'],
-      })
-    ).payload
-  let payload: JWTPayload
-  try {
-    try {
-      payload = await verify(false)
-    } catch (error) {
-      // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
-      payload = await verify(true)
-    }
-  } catch (error) {
-    if (error instanceof errors.JOSEError) throw failed(assertionProblem(error), error)
-    throw error
-  }
+  const payload = await verifyWithClientKeys(
+    assertion,
+    client,
+    {
+      issuer: client.id,
+      subject: client.id,
+      audience: audiences(deps.config.issuer),
+      requiredClaims: ['exp', 'jti'],
+    },
+    failed,
+    deps,
+  )
   const now = deps.clock.now().getTime() / 1000
   const exp = payload.exp ?? 0
   if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS) {
@@ -82,12 +77,52 @@ export async function verifyClientAssertion(
   }
 }
 
+/** What a JWT signed by a client must also satisfy: its claims and header, as jose checks them. */
+export type ClientJwtChecks = Omit<JWTVerifyOptions, 'algorithms' | 'currentDate'>
+
+/**
+ * A JWT signed by one of the client's keys (registered, or published at its jwks_uri), with an asymmetric
+ * algorithm, checked against `checks` on the server's clock: the payload, or `failed` with a reason a client
+ * developer can act on. Client assertions (RFC 7523) and request objects (RFC 9101) are both checked here.
+ */
+export async function verifyWithClientKeys<Failure extends Error>(
+  jwt: string,
+  client: Client,
+  checks: ClientJwtChecks,
+  failed: (why: string, cause?: unknown) => Failure,
+  deps: Pick<CoreContext, 'clock' | 'fetch'>,
+): Promise<JWTPayload> {
+  const keys = client.jwks
+  if (keys === null) throw failed('the client has no registered keys.')
+  const verify = async (refresh: boolean) =>
+    (
+      await jwtVerify(jwt, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), {
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        ...checks,
+        algorithms: [...ASSERTION_ALGORITHMS],
+        currentDate: deps.clock.now(),
+      })
+    ).payload
+  try {
+    try {
+      return await verify(false)
+    } catch (error) {
+      // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
+      return await verify(true)
+    }
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw failed(jwtProblem(error), error)
+    throw error
+  }
+}
+
 /** The client's keys: registered with it, or fetched from its jwks_uri through the outbound-fetch port (cached). */
 async function keySet(
   keys: ClientKeys,
   refresh: boolean,
-  failed: (why: string, cause?: unknown) => InvalidClient,
-  deps: AssertionDeps,
+  failed: (why: string, cause?: unknown) => Error,
+  deps: Pick<CoreContext, 'fetch'>,
 ): Promise<JSONWebKeySet> {
   if ('keys' in keys) return { keys: [...keys.keys] } as JSONWebKeySet
   let document: unknown
@@ -106,7 +141,7 @@ async function keySet(
 }
 
 /** A clear reason for a client developer, from jose's error. */
-function assertionProblem(error: InstanceType<typeof errors.JOSEError>): string {
+function jwtProblem(error: InstanceType<typeof errors.JOSEError>): string {
   if (error instanceof errors.JWTExpired) return 'it has expired.'
   if (error instanceof errors.JWTClaimValidationFailed)
     return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`

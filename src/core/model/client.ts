@@ -84,6 +84,8 @@ export interface Client {
   readonly canIntrospect: boolean
   /** RFC 9126 §6 require_pushed_authorization_requests: its authorization requests come through PAR only. */
   readonly requirePushedAuthorizationRequests: boolean
+  /** RFC 9101 §10.5 require_signed_request_object: its authorization requests come as signed request objects. */
+  readonly requireSignedRequestObject: boolean
   /** The security profile whose requirements registration and every request enforce; null for none. */
   readonly securityProfile: SecurityProfileName | null
   /** The registered resources its tokens are for when a request names none (RFC 8707); empty: the server's audience. */

@@ -27,7 +27,8 @@ export function openIdProviderMetadata(
     // Core §5.5: the claims parameter, within the granted scopes (src/core/oidc/claims-request.ts).
     claims_parameter_supported: true,
     // Discovery §3: request_uri_parameter_supported defaults to true, so its absence would promise it.
-    request_parameter_supported: false,
+    // RFC 9101 §5: signed request objects by value (and inside pushed requests); by reference only through PAR.
+    request_parameter_supported: true,
     request_uri_parameter_supported: false,
   }
 }

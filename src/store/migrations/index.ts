@@ -12,6 +12,7 @@ import { clientLogout } from './011-client-logout.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
 import { resourceNotifications } from './013-resource-notifications.ts'
 import { clientOpenIdSettings } from './015-client-openid-settings.ts'
+import { signedRequestObjects } from './016-signed-request-objects.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   pushedAuthorizationRequests,
   resourceNotifications,
   clientOpenIdSettings,
+  signedRequestObjects,
 ]

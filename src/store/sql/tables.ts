@@ -70,6 +70,7 @@ export const clients = table<Client>('clients', ['id'], {
   jwks: json('jwks'),
   requirePushedAuthorizationRequests: flag('require_pushed_authorization_requests'),
   securityProfile: text('security_profile'),
+  requireSignedRequestObject: flag('require_signed_request_object'),
   dynamicRegistration: dynamicRegistration(),
   defaultResources: list('default_resources'),
   dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),

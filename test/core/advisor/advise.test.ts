@@ -405,3 +405,44 @@ describe('advise: one source of truth with the presets', () => {
     })
   }
 })
+
+describe('advise: high-value APIs get the FAPI 2.0 profile', () => {
+  test('a web app reaching payments or health data: fapi2, private_key_jwt, PAR and DPoP', () => {
+    const advice = advise(answers({ canKeepSecret: true, highValue: true }))
+    assert.equal(advice.kind, 'web')
+    assert.equal(advice.securityProfile, 'fapi2')
+    assert.equal(advice.tokenEndpointAuthMethod, 'private_key_jwt')
+    assert.equal(advice.pushedAuthorizationRequests, true)
+    assert.equal(advice.dpop, true)
+    assert.equal(advice.pkce, true)
+    assert.ok(advice.reasons.some((reason) => /FAPI 2\.0 Security Profile §5\.3\.2\.2/.test(reason)))
+    assert.ok(advice.reasons.some((reason) => /RFC 9449/.test(reason)))
+    assert.deepEqual(advice.warnings, [])
+  })
+
+  test('a service calling a high-value API: fapi2, private_key_jwt and DPoP, no PAR (nothing redirects)', () => {
+    const advice = advise(answers({ userPresent: false, canKeepSecret: true, highValue: true }))
+    assert.equal(advice.kind, 'service')
+    assert.equal(advice.securityProfile, 'fapi2')
+    assert.equal(advice.tokenEndpointAuthMethod, 'private_key_jwt')
+    assert.equal(advice.pushedAuthorizationRequests, false)
+    assert.equal(advice.dpop, true)
+  })
+
+  test('a public client is not given the profile, and is told to get a backend', () => {
+    for (const platform of [{ browserOnly: true }, { native: true }]) {
+      const advice = advise(answers({ ...platform, highValue: true }))
+      assert.equal(advice.securityProfile, null)
+      assert.equal(advice.tokenEndpointAuthMethod, 'none')
+      assert.match(advice.warnings.join('\n'), /confidential clients.*backend-for-frontend/)
+    }
+  })
+
+  test('without high-value data nothing changes', () => {
+    const advice = advise(answers({ canKeepSecret: true }))
+    assert.equal(advice.securityProfile, null)
+    assert.equal(advice.tokenEndpointAuthMethod, 'client_secret_basic')
+    assert.equal(advice.pushedAuthorizationRequests, false)
+    assert.equal(advice.dpop, false)
+  })
+})

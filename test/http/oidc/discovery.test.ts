@@ -49,7 +49,7 @@ describe('OpenID Connect Discovery 1.0', () => {
     for (const claim of ['sub', 'iss', 'auth_time', 'nonce', 'name', 'email', 'email_verified', 'address']) {
       assert.ok(claims.includes(claim), claim)
     }
-    assert.equal(body.request_parameter_supported, false)
+    assert.equal(body.request_parameter_supported, true)
     assert.equal(body.request_uri_parameter_supported, false)
     // RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1; front-channel logout is not implemented.
     assert.equal(body.end_session_endpoint, `${server.issuer}/logout`)
