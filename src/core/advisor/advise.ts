@@ -79,7 +79,7 @@ export function advise(answers: AdviceAnswers): Advice {
     tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod,
     pkce: settings.pkce,
     tokenSettings: settings.tokens,
-    reasons: [...choice.reasons, ...tokenReasons(settings.tokens)],
+    reasons: [...choice.reasons, ...signInReasons(choice.kind), ...tokenReasons(settings.tokens)],
     warnings: choice.warnings,
     securityProfile: null,
     pushedAuthorizationRequests: false,
@@ -375,6 +375,25 @@ function withSessionLength(choice: Choice, answers: AdviceAnswers): Choice {
     }
   }
   return choice
+}
+
+/** The kinds of app in which a person signs in through the browser, and so learns who they are by OIDC. */
+const SIGN_IN_KINDS: readonly AdviceKind[] = ['web', 'spa', 'native']
+
+// OpenID Connect Core §3.1: an app with a person present usually needs to know who signed in, which an access
+// token does not tell it; the ID token of the same code flow does.
+function signInReasons(kind: AdviceKind): readonly string[] {
+  if (!SIGN_IN_KINDS.includes(kind)) return []
+  return [
+    'To know who signed in, add the openid scope (with profile and email for the name and address): the code ' +
+      'flow then returns an ID token for the app’s OpenID Connect library to validate (OpenID Connect Core ' +
+      '§3.1.3.7); the access token is for APIs, not for the app.',
+    'Send a fresh nonce with each sign-in and let the library check it in the ID token (OpenID Connect Core ' +
+      '§3.1.2.1), so that a token from another sign-in is not accepted.',
+    'Sign people out of Keyward too, not only of the app: send them to the end_session_endpoint with ' +
+      'id_token_hint and a post_logout_redirect_uri registered for the client (RP-Initiated Logout 1.0 §2), ' +
+      'or the next sign-in reuses their Keyward session.',
+  ]
 }
 
 function tokenReasons(tokens: TokenSettings): readonly string[] {

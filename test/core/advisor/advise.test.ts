@@ -352,6 +352,16 @@ describe('advise: invariants over every answer combination', () => {
     }
   })
 
+  test('OpenID Connect (openid, nonce, end_session) is advised exactly for web, single-page and native apps', () => {
+    const mentionsOidc = (reasons: readonly string[]) =>
+      ['openid scope', 'nonce', 'end_session_endpoint'].every((term) =>
+        reasons.some((reason) => reason.includes(term)),
+      )
+    for (const { advice } of all) {
+      assert.equal(mentionsOidc(advice.reasons), ['web', 'spa', 'native'].includes(advice.kind), advice.kind)
+    }
+  })
+
   test('every recommendation explains itself and states the access-token lifetime', () => {
     for (const { advice } of all) {
       assert.ok(advice.reasons.some((reason) => reason.startsWith('Access tokens live 10 minutes')))
@@ -387,6 +397,19 @@ describe('advise: reasons cite the specs', () => {
   test('a web app is told why PKCE applies to confidential clients too', () => {
     const { reasons } = advise(answers({ canKeepSecret: true }))
     assert.ok(reasons.some((reason) => /PKCE.*RFC 9700 §2\.1\.1/.test(reason)))
+  })
+
+  test('a web app is told to validate the ID token, check the nonce and log out with RP-Initiated Logout', () => {
+    const { reasons } = advise(answers({ canKeepSecret: true }))
+    assert.ok(
+      reasons.some((reason) => /openid scope.*ID token.*OpenID Connect Core §3\.1\.3\.7/.test(reason)),
+    )
+    assert.ok(reasons.some((reason) => /nonce.*OpenID Connect Core §3\.1\.2\.1/.test(reason)))
+    assert.ok(
+      reasons.some((reason) =>
+        /end_session_endpoint.*post_logout_redirect_uri.*RP-Initiated Logout/.test(reason),
+      ),
+    )
   })
 })
 
