@@ -7,6 +7,7 @@ import * as client from 'openid-client'
 import { Strategy, type VerifyFunction } from 'openid-client/passport'
 import passport from 'passport'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
+import { openidClientDiscovery } from '../../support/openid-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // openid-client's Passport strategy in a small Express app, told nothing but the issuer, the client id and
@@ -57,13 +58,7 @@ describe("openid-client's Passport strategy signs a person in to an Express app"
     })
     const user = await server.user()
     await server.core.stores.users.setClaims(user.id, CLAIMS)
-    const config = await client.discovery(
-      new URL(server.issuer),
-      registered.client.id,
-      registered.secret ?? '',
-      undefined,
-      { execute: [client.allowInsecureRequests] },
-    )
+    const config = await openidClientDiscovery(server.issuer, registered)
 
     const verify: VerifyFunction = (tokens, verified) => {
       const sub = tokens.claims()?.sub ?? ''
