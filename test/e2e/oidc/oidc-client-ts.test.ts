@@ -125,9 +125,15 @@ describe('oidc-client-ts signs a person in to a browser app with Keyward', () =>
       assert.equal(profile.email, 'mary@example.org')
       assert.equal(signedIn.refresh, true)
 
-      // With a refresh token, signinSilent refreshes over fetch instead of opening an iframe.
+      // With a refresh token, signinSilent refreshes over fetch instead of opening an iframe to /authorize.
+      const renewCalls: string[] = []
+      const recordCall = (request: { url(): string }) => renewCalls.push(new URL(request.url()).pathname)
+      page.context().on('request', recordCall)
       await page.getByRole('button', { name: 'Renew' }).click()
       const renewed = await out()
+      page.context().off('request', recordCall)
+      assert.ok(renewCalls.includes('/token'), renewCalls.join(' '))
+      assert.ok(!renewCalls.includes('/authorize'), renewCalls.join(' '))
       assert.equal(renewed.error, undefined)
       assert.equal((renewed.profile as Record<string, unknown>).name, 'Mary Jackson')
       assert.notEqual(renewed.access, signedIn.access)
