@@ -114,11 +114,4 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
   },
-  {
-    // The script of a relying party's page that a browser test serves, beside the library it loads.
-    files: ['test/e2e/oidc/oidc-client-ts-site/*.js'],
-    languageOptions: {
-      globals: { document: 'readonly', fetch: 'readonly', location: 'readonly', URLSearchParams: 'readonly' },
-    },
-  },
 )

@@ -2,6 +2,19 @@ import * as client from 'openid-client'
 import { followAuthorization, newBrowser, type Person } from './flow.ts'
 
 /**
+ * openid-client 6's discovery for a client with a secret, on its defaults but for allowInsecureRequests: the test
+ * issuer is http on loopback.
+ */
+export function openidClientDiscovery(
+  issuer: string,
+  registered: { readonly client: { readonly id: string }; readonly secret: string | null },
+): Promise<client.Configuration> {
+  return client.discovery(new URL(issuer), registered.client.id, registered.secret ?? '', undefined, {
+    execute: [client.allowInsecureRequests],
+  })
+}
+
+/**
  * openid-client 6's code flow on its defaults: PKCE and a nonce, the person signing in and approving on the real
  * pages, and the library's own checks of the response and the ID token.
  */

@@ -1,92 +1,147 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { inNewContext, launchChromium } from '../../support/browser.ts'
 import { freePort } from '../../support/ports.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
-// oidc-client-ts 3 in Chromium, on its documented path: a UserManager told only the authority (Keyward's issuer),
-// the client id, the redirect URI and the scope; discovery, PKCE, the token request and UserInfo are its own,
-// cross-origin from the app's site (CORS).
+// oidc-client-ts, the browser library, in Chromium: a UserManager told the authority, the client id, the
+// redirect URIs and the scope, and to load UserInfo (below says why). Its calls to discovery, the token endpoint and UserInfo are
+// cross-origin fetches, so they also prove Keyward's CORS answers.
 
-// The package exports no path to its browser bundle, so it is read from where npm installs it.
-const bundle = readFileSync(
-  new URL('../../../node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js', import.meta.url),
+// The package exports no path to its browser bundle; it sits beside the UMD build its main entry names.
+const BUNDLE = readFileSync(
+  join(dirname(createRequire(import.meta.url).resolve('oidc-client-ts')), '../browser/oidc-client-ts.min.js'),
+  'utf8',
 )
-const site = (name: string) => readFileSync(new URL(`./oidc-client-ts-site/${name}`, import.meta.url))
 
-let keyward: TestServer
-let browser: Browser
-before(async () => {
-  keyward = await startTestServer()
-  browser = await launchChromium()
-})
-after(async () => {
-  await browser.close()
-  await keyward.close()
-})
-
-/** The relying party's static site, serving its settings; closed after the file's tests. */
-async function startSite(port: number, settings: Record<string, unknown>): Promise<string> {
-  const files: Record<string, [string, Buffer]> = {
-    '/': ['text/html', site('index.html')],
-    '/app.js': ['text/javascript', site('app.js')],
-    '/oidc-client-ts.min.js': ['text/javascript', bundle],
-    '/settings.json': ['application/json', Buffer.from(JSON.stringify(settings))],
-  }
-  const server = createServer((request, response) => {
-    const file = files[new URL(request.url ?? '/', 'http://x').pathname]
-    if (file === undefined) return void response.writeHead(404).end()
-    response.writeHead(200, { 'content-type': file[0] }).end(file[1])
-  })
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return `http://127.0.0.1:${port}`
+/** One page of the app: the bundle, a UserManager, its buttons, and `script`. */
+function appPage(settings: object, script: string): string {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>App</title>
+<script src="/oidc-client-ts.min.js"></script></head><body><h1>App</h1>
+<button id="signin">Sign in</button><button id="renew">Renew</button><button id="signout">Sign out</button>
+<pre id="out"></pre>
+<script>
+const manager = new oidc.UserManager(${JSON.stringify(settings)})
+const show = (value) => { document.getElementById('out').textContent = JSON.stringify(value) }
+${script}
+</script></body></html>`
 }
 
-describe('oidc-client-ts in Chromium signs a person in with Keyward', () => {
-  test('signinRedirect → callback: the profile has the pairwise sub, claims from the ES256 ID token and UserInfo', async () => {
+/** The app's own site, serving its pages and the library's bundle from node_modules. */
+async function startApp(port: number, byPath: Readonly<Record<string, string>>): Promise<void> {
+  const origin = `http://127.0.0.1:${port}`
+  const site = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', origin).pathname
+    if (path === '/oidc-client-ts.min.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(BUNDLE)
+    } else if (byPath[path] !== undefined) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(byPath[path])
+    } else {
+      response.writeHead(404).end()
+    }
+  })
+  await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve))
+  after(() => new Promise((resolve) => site.close(resolve)))
+}
+
+let server: TestServer
+let chromium: Browser
+before(async () => {
+  server = await startTestServer()
+  chromium = await launchChromium()
+})
+after(async () => {
+  await chromium.close()
+  await server.close()
+})
+
+describe('oidc-client-ts signs a person in to a browser app with Keyward', () => {
+  test('redirect sign-in with claims, silent renew by refresh token, RP-initiated logout', async () => {
+    const user = await server.user()
+    await server.core.stores.users.setClaims(user.id, { name: 'Mary Jackson', email: 'mary@example.org' })
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
-    const registered = await keyward.client({
+    const registered = await server.client({
       name: 'oidc-client-ts app',
       type: 'public',
-      tokenEndpointAuthMethod: 'none',
-      grantTypes: ['authorization_code'],
-      redirectUris: [`${origin}/`],
+      redirectUris: [`${origin}/callback`],
+      postLogoutRedirectUris: [`${origin}/signed-out`],
       scopes: ['openid', 'profile', 'email'],
-      subjectType: 'pairwise',
-      idTokenSignedResponseAlg: 'ES256',
+      defaultScopes: ['openid'],
     })
-    const user = await keyward.user()
-    await keyward.core.stores.users.setClaims(user.id, { name: 'Ada Lovelace', email: 'ada@example.org' })
-    const url = await startSite(port, {
-      authority: keyward.issuer,
+    const settings = {
+      authority: server.issuer,
       client_id: registered.client.id,
+      redirect_uri: `${origin}/callback`,
+      post_logout_redirect_uri: `${origin}/signed-out`,
       scope: 'openid profile email',
-      // oidc-client-ts fetches UserInfo by default and checks that its sub is the ID token's.
+      // The library's profile is the ID token's claims unless told to load UserInfo, and Keyward's ID token
+      // carries no claims about the person (with a code, Core §5.4 releases them at UserInfo).
       loadUserInfo: true,
-      extraQueryParams: { claims: JSON.stringify({ id_token: { email: null } }) },
+    }
+    await startApp(port, {
+      '/': appPage(settings, `document.getElementById('signin').onclick = () => manager.signinRedirect()`),
+      '/callback': appPage(
+        settings,
+        `manager.signinRedirectCallback().then((user) => show({ profile: user.profile,
+           refresh: Boolean(user.refresh_token), access: user.access_token }), (e) => show({ error: String(e) }))
+         document.getElementById('renew').onclick = () => manager.signinSilent().then((user) =>
+           show({ profile: user.profile, access: user.access_token }), (e) => show({ error: String(e) }))
+         document.getElementById('signout').onclick = () => manager.signoutRedirect()`,
+      ),
+      '/signed-out': appPage(
+        settings,
+        `manager.signoutRedirectCallback().then(() => show({ signedOut: true }), (e) => show({ error: String(e) }))`,
+      ),
     })
-    assert.equal(url, origin)
-    const profile = await inNewContext(browser, async ({ page }) => {
-      await page.goto(url)
+
+    await inNewContext(chromium, async ({ page }) => {
+      const out = async (): Promise<Record<string, unknown>> => {
+        await page.locator('#out').filter({ hasText: /./ }).waitFor()
+        const text = (await page.locator('#out').textContent()) ?? ''
+        await page.evaluate(() => {
+          const pre = document.getElementById('out')
+          if (pre) pre.textContent = ''
+        })
+        return JSON.parse(text) as Record<string, unknown>
+      }
+      await page.goto(`${origin}/`)
       await page.getByRole('button', { name: 'Sign in' }).click()
-      await page.waitForURL((at) => at.origin === keyward.issuer)
       await page.getByLabel('Username').fill(user.username)
       await page.getByLabel('Password').fill(user.password)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByRole('button', { name: 'Allow' }).click()
-      await page.waitForURL((at) => at.origin === origin)
-      await page.locator('#profile').filter({ hasText: /\S/ }).waitFor()
-      return JSON.parse((await page.locator('#profile').textContent()) ?? '{}') as Record<string, unknown>
+      await page.waitForURL(`${origin}/callback**`)
+      const signedIn = await out()
+      assert.equal(signedIn.error, undefined)
+      const profile = signedIn.profile as Record<string, unknown>
+      assert.equal(profile.sub, user.id)
+      assert.equal(profile.name, 'Mary Jackson')
+      assert.equal(profile.email, 'mary@example.org')
+      assert.equal(signedIn.refresh, true)
+
+      // With a refresh token, signinSilent refreshes over fetch instead of opening an iframe to /authorize.
+      const renewCalls: string[] = []
+      const recordCall = (request: { url(): string }) => renewCalls.push(new URL(request.url()).pathname)
+      page.context().on('request', recordCall)
+      await page.getByRole('button', { name: 'Renew' }).click()
+      const renewed = await out()
+      page.context().off('request', recordCall)
+      assert.ok(renewCalls.includes('/token'), renewCalls.join(' '))
+      assert.ok(!renewCalls.includes('/authorize'), renewCalls.join(' '))
+      assert.equal(renewed.error, undefined)
+      assert.equal((renewed.profile as Record<string, unknown>).name, 'Mary Jackson')
+      assert.notEqual(renewed.access, signedIn.access)
+
+      // RP-initiated logout: Keyward's end_session_endpoint, then back to the app.
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL(`${origin}/signed-out**`)
+      assert.deepEqual(await out(), { signedOut: true })
     })
-    assert.equal(profile.error, undefined, String(profile.error))
-    assert.ok(typeof profile.sub === 'string' && profile.sub !== user.id, 'a pairwise sub')
-    assert.equal(profile.email, 'ada@example.org')
-    assert.equal(profile.name, 'Ada Lovelace')
-    assert.equal(profile.iss, keyward.issuer)
   })
 })
