@@ -8,14 +8,19 @@ import { type KeywardProcess, startKeywardProcess } from '../support/keyward-pro
 import { createPostgresDatabase } from '../support/postgres.ts'
 import { REDIS_URL } from '../support/redis.ts'
 
-/** GET on a connection of its own (no keep-alive), so that the cluster hands each request to the next worker. */
+/**
+ * GET on a connection of its own (no keep-alive), so that the cluster hands each request to the next worker: its
+ * status, or 0 when the connection failed or went quiet (a worker killed under it), for the caller to try again.
+ */
 function fetchOnNewConnection(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { agent: false }, (response) => {
+  return new Promise((resolve) => {
+    const outgoing = request(url, { agent: false, timeout: 2000 }, (response) => {
       response.resume()
       response.once('end', () => resolve(response.statusCode ?? 0))
+      response.once('error', () => resolve(0))
     })
-    outgoing.once('error', reject)
+    outgoing.once('timeout', () => outgoing.destroy())
+    outgoing.once('error', () => resolve(0))
     outgoing.end()
   })
 }
@@ -57,41 +62,46 @@ test('--workers 0 is a usage error', async () => {
   }
 })
 
-test('--workers 2 on PostgreSQL and Redis: both serve, one killed is replaced, SIGTERM drains them and exits 0', async () => {
-  const database = await createPostgresDatabase('workers')
-  let keyward: KeywardProcess | undefined
-  try {
-    keyward = await startKeywardProcess(
-      { KEYWARD_DATABASE_URL: database.url, KEYWARD_REDIS_URL: REDIS_URL, KEYWARD_SECRET: TEST_SECRET },
-      { args: ['bin/keyward.js', 'start', '--workers', '2'] },
-    )
-    const running = keyward
-    const discovery = `${running.issuer}/.well-known/openid-configuration`
-    await eventually(async () => {
-      assert.equal(await fetchOnNewConnection(discovery), 200)
-      return servingWorkers(running.output()).size === 2
-    }, 'requests were not served by two workers')
-    const first = servingWorkers(running.output())
-    assert.deepEqual([...first.values()].sort(), [1, 2])
+// Bounded: a worker that never comes back fails the test instead of holding the run.
+test(
+  '--workers 2 on PostgreSQL and Redis: both serve, one killed is replaced, SIGTERM drains them and exits 0',
+  { timeout: 90_000 },
+  async () => {
+    const database = await createPostgresDatabase('workers')
+    let keyward: KeywardProcess | undefined
+    try {
+      keyward = await startKeywardProcess(
+        { KEYWARD_DATABASE_URL: database.url, KEYWARD_REDIS_URL: REDIS_URL, KEYWARD_SECRET: TEST_SECRET },
+        { args: ['bin/keyward.js', 'start', '--workers', '2'] },
+      )
+      const running = keyward
+      const discovery = `${running.issuer}/.well-known/openid-configuration`
+      await eventually(async () => {
+        await fetchOnNewConnection(discovery)
+        return servingWorkers(running.output()).size === 2
+      }, 'requests were not served by two workers')
+      const first = servingWorkers(running.output())
+      assert.deepEqual([...first.values()].sort(), [1, 2])
 
-    const [killedPid, killedSlot] = [...first.entries()].find(([, slot]) => slot === 2) ?? [0, 0]
-    process.kill(killedPid, 'SIGKILL')
-    await eventually(async () => {
-      assert.equal(await fetchOnNewConnection(discovery), 200)
-      return [...servingWorkers(running.output()).keys()].some((pid) => !first.has(pid))
-    }, 'no new worker served after one was killed')
-    const replacement = [...servingWorkers(running.output()).entries()].find(([pid]) => !first.has(pid))
-    assert.equal(replacement?.[1], killedSlot, 'the replacement takes the slot of the worker it replaces')
-    assert.match(running.output(), /worker 2 exited \(SIGKILL\): starting another in 100 ms/)
+      const [killedPid, killedSlot] = [...first.entries()].find(([, slot]) => slot === 2) ?? [0, 0]
+      process.kill(killedPid, 'SIGKILL')
+      await eventually(async () => {
+        await fetchOnNewConnection(discovery)
+        return [...servingWorkers(running.output()).keys()].some((pid) => !first.has(pid))
+      }, 'no new worker served after one was killed')
+      const replacement = [...servingWorkers(running.output()).entries()].find(([pid]) => !first.has(pid))
+      assert.equal(replacement?.[1], killedSlot, 'the replacement takes the slot of the worker it replaces')
+      assert.match(running.output(), /worker 2 exited \(SIGKILL\): starting another in 100 ms/)
 
-    await running.close()
-    // close() kills with SIGKILL only if SIGTERM has not stopped it within its bound.
-    assert.equal(running.ended(), 'exit 0')
-    for (const line of running.output().split('\n')) {
-      if (line.startsWith('{')) assert.doesNotThrow(() => JSON.parse(line), `a whole line: ${line}`)
+      await running.close()
+      // close() kills with SIGKILL only if SIGTERM has not stopped it within its bound.
+      assert.equal(running.ended(), 'exit 0')
+      for (const line of running.output().split('\n')) {
+        if (line.startsWith('{')) assert.doesNotThrow(() => JSON.parse(line), `a whole line: ${line}`)
+      }
+    } finally {
+      await keyward?.close()
+      await database.drop()
     }
-  } finally {
-    await keyward?.close()
-    await database.drop()
-  }
-})
+  },
+)
