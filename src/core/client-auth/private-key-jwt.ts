@@ -1,85 +1,48 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose'
+import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { CoreContext } from '../context.ts'
-import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
-import { InvalidClient } from '../errors.ts'
+import type { InvalidClient } from '../errors.ts'
 import type { Client, ClientKeys } from '../model/client.ts'
 import { OutboundFetchError } from '../ports/fetch.ts'
+import { type AssertionClaimDeps, assertionFailure, verifyAssertion } from './assertion.ts'
 
 /** The algorithms a client may sign its assertions with: asymmetric only, never `none` or an HMAC. */
 export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const
-
-/** An assertion may live this long at most: it is a one-time proof, and its `jti` is remembered until it expires. */
-const MAX_ASSERTION_LIFETIME_SECONDS = 10 * 60
-/** Clocks of client and server may differ by this much. */
-const CLOCK_TOLERANCE_SECONDS = 30
 
 /**
  * What checking an assertion needs: the issuer and clock, the cache of `jti`s already used, and the outbound
  * fetch for keys a client publishes at its `jwks_uri`.
  */
-export type AssertionDeps = Pick<CoreContext, 'config' | 'clock' | 'replay' | 'fetch'>
+export type AssertionDeps = AssertionClaimDeps & Pick<CoreContext, 'fetch'>
 
 /**
- * RFC 7523 §3: the audiences an assertion may name. The issuer (as FAPI 2.0 and RFC 7523 §3 item 3 allow) or the
- * URL of an endpoint that authenticates clients (OpenID Connect Core §9 names the token endpoint's).
- */
-function audiences(issuer: string): string[] {
-  const { token, revocation, introspection, deviceAuthorization } = ENDPOINT_PATHS
-  return [
-    issuer,
-    ...[token, revocation, introspection, deviceAuthorization].map((path) => `${issuer}${path}`),
-  ]
-}
-
-/**
- * RFC 7523 §3 (and OpenID Connect Core §9): the assertion is signed by one of the client's registered keys, is
- * issued by and about the client, names this server, has not expired, lives at most 10 minutes, and its `jti`
- * is used once.
+ * RFC 7523 §3 (and OpenID Connect Core §9): the assertion is signed by one of the client's registered keys; its
+ * claims are checked as every client assertion's (`verifyAssertion`).
  */
 export async function verifyClientAssertion(
   assertion: string,
   client: Client,
   deps: AssertionDeps,
 ): Promise<void> {
-  const failed = (why: string, cause?: unknown) =>
-    new InvalidClient(`The client assertion is not valid: ${why}`, false, { cause })
+  const failed = assertionFailure
   const keys = client.jwks
   if (keys === null) throw failed('the client has no registered keys.')
-  const verify = async (refresh: boolean) =>
-    (
-      await jwtVerify(assertion, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), {
-        issuer: client.id,
-        subject: client.id,
-        audience: audiences(deps.config.issuer),
-        algorithms: [...ASSERTION_ALGORITHMS],
-        currentDate: deps.clock.now(),
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['exp', 'jti'],
-      })
-    ).payload
-  let payload: JWTPayload
-  try {
-    try {
-      payload = await verify(false)
-    } catch (error) {
-      // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
-      payload = await verify(true)
-    }
-  } catch (error) {
-    if (error instanceof errors.JOSEError) throw failed(assertionProblem(error), error)
-    throw error
-  }
-  const now = deps.clock.now().getTime() / 1000
-  const exp = payload.exp ?? 0
-  if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS) {
-    throw failed(`it must expire within ${MAX_ASSERTION_LIFETIME_SECONDS} seconds.`)
-  }
-  // RFC 7523 §3 item 7: the jti is remembered until the assertion could no longer be accepted anyway.
-  const ttl = exp - now + CLOCK_TOLERANCE_SECONDS
-  if (!(await deps.replay.claimOnce(`client-assertion:${client.id}:${String(payload.jti)}`, ttl))) {
-    throw failed('its jti was used already.')
-  }
+  await verifyAssertion(
+    client,
+    ASSERTION_ALGORITHMS,
+    async (checks) => {
+      const verify = async (refresh: boolean) =>
+        (await jwtVerify(assertion, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), checks))
+          .payload
+      try {
+        return await verify(false)
+      } catch (error) {
+        // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
+        if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
+        return await verify(true)
+      }
+    },
+    deps,
+  )
 }
 
 /** The client's keys: registered with it, or fetched from its jwks_uri through the outbound-fetch port (cached). */
@@ -103,17 +66,4 @@ async function keySet(
     throw failed('its jwks_uri does not hold a JWK set.')
   }
   return { keys: published } as JSONWebKeySet
-}
-
-/** A clear reason for a client developer, from jose's error. */
-function assertionProblem(error: InstanceType<typeof errors.JOSEError>): string {
-  if (error instanceof errors.JWTExpired) return 'it has expired.'
-  if (error instanceof errors.JWTClaimValidationFailed)
-    return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) {
-    return 'its signature does not match a registered key.'
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed)
-    return `sign it with one of ${ASSERTION_ALGORITHMS.join(', ')}.`
-  return 'it is malformed.'
 }

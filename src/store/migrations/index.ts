@@ -11,6 +11,7 @@ import { dpop } from './010-dpop.ts'
 import { clientLogout } from './011-client-logout.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
 import type { Migration } from './migration.ts'
+import { clientSecretJwt } from './017-client-secret-jwt.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   dpop,
   clientLogout,
   pushedAuthorizationRequests,
+  clientSecretJwt,
 ]

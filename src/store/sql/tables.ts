@@ -76,6 +76,7 @@ export const clients = table<Client>('clients', ['id'], {
   postLogoutRedirectUris: list('post_logout_redirect_uris'),
   backchannelLogoutUri: text('backchannel_logout_uri'),
   backchannelLogoutSessionRequired: flag('backchannel_logout_session_required'),
+  encryptedSecret: text('encrypted_secret'),
 })
 
 export const users = table<User>('users', ['id'], {
