@@ -23,11 +23,15 @@ after(() => server.close())
 describe('private_key_jwt (RFC 7523) with oauth4webapi', () => {
   test('discovery says so, with the algorithms an assertion may use', () => {
     assert.ok(as.token_endpoint_auth_methods_supported?.includes('private_key_jwt'))
+    // Beside client_secret_jwt's HMACs, which a key client never signs with.
     assert.deepEqual(as.token_endpoint_auth_signing_alg_values_supported, [
       'RS256',
       'PS256',
       'ES256',
       'EdDSA',
+      'HS256',
+      'HS384',
+      'HS512',
     ])
   })
 
