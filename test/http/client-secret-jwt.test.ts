@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SignJWT } from 'jose'
 import * as oauth from 'oauth4webapi'
-import { followAuthorization, newBrowser } from '../support/flow.ts'
+import { authorizeCode, newPkce } from '../support/flow.ts'
 import { discover, insecure } from '../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
@@ -68,27 +68,28 @@ describe('client_secret_jwt (OpenID Connect Core §9) with oauth4webapi', () => 
 
   test('the code flow with PKCE; the secret itself instead of the assertion is refused', async () => {
     const user = await server.user()
-    const { client, secret } = await secretJwtClient({ name: 'Secret JWT web app' })
-    const redirectUri = 'https://client.example/callback'
-    const verifier = oauth.generateRandomCodeVerifier()
-    const url = new URL(as.authorization_endpoint ?? '')
-    url.search = new URLSearchParams({
-      client_id: client.client_id,
-      redirect_uri: redirectUri,
-      response_type: 'code',
-      scope: 'profile',
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString()
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-    const params = oauth.validateAuthResponse(as, client, new URL(callback), oauth.skipStateCheck)
+    const registered = await server.client({
+      name: 'Secret JWT web app',
+      tokenEndpointAuthMethod: 'client_secret_jwt',
+    })
+    const client: oauth.Client = { client_id: registered.client.id }
+    const secret = registered.secret ?? ''
+    const redirectUri = registered.client.redirectUris[0] ?? ''
+    const pkce = newPkce()
+    const callback = await authorizeCode(server, {
+      client: registered.client,
+      pkce,
+      user,
+      params: { scope: 'profile' },
+    })
+    const params = oauth.validateAuthResponse(as, client, callback, oauth.skipStateCheck)
     const response = await oauth.authorizationCodeGrantRequest(
       as,
       client,
       oauth.ClientSecretJwt(secret),
       params,
       redirectUri,
-      verifier,
+      pkce.verifier,
       insecure,
     )
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response)
