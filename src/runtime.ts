@@ -14,7 +14,8 @@ import {
 import type { EventSink } from './core/ports/events.ts'
 import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
-import { logEvents } from './events/log-events.ts'
+import { eventsTo, logEvents } from './events/log-events.ts'
+import { configuredWebhook, type WebhookOutcome } from './events/webhook.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
 import { logoutDelivery } from './outbound/backchannel-logout.ts'
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   readonly random?: Random
   /** Receives every security event as well as the log does (the metrics' tally). */
   readonly eventTap?: EventSink
+  /** Told what became of each event sent to the configured webhook (the metrics' counter). */
+  readonly webhookTally?: (outcome: WebhookOutcome) => void
   /**
    * Certificate authorities (PEM) that outbound fetches trust besides Node's own: code only, never configuration,
    * for tests that serve metadata documents over TLS with a certificate of their own.
@@ -84,16 +87,9 @@ export async function openRuntime(
   const stores = options.stores ?? (await openConfiguredStores(config))
   // Stores handed in belong to the caller, who closes them.
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
-  const log = logEvents(logger)
-  const tap = options.eventTap
-  const events: EventSink = tap
-    ? {
-        emit(event) {
-          log.emit(event)
-          tap.emit(event)
-        },
-      }
-    : log
+  const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
+  const webhook = configuredWebhook(config, { logger, clock, random, fetch, tally: options.webhookTally })
+  const events = eventsTo(logEvents(logger), options.eventTap, webhook)
   let redis: Redis | undefined
   let keyWatch: { close(): Promise<void> } | undefined
   try {
@@ -117,7 +113,6 @@ export async function openRuntime(
     const people = options.people
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
-    const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
     const logoutNotifier = logoutDelivery(fetch, logger)
     const core: CoreContext = {
       config,
@@ -160,12 +155,15 @@ export async function openRuntime(
       close: async () => {
         for (const timer of timers) clearInterval(timer)
         await logoutNotifier.close()
+        // After the app closed: the events of its last requests are in the queue.
+        await webhook?.close()
         await watch.close()
         redis?.disconnect()
         await closeStores()
       },
     }
   } catch (error) {
+    await webhook?.close()
     await keyWatch?.close()
     redis?.disconnect()
     await closeStores()

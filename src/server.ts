@@ -61,7 +61,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const runtime = await openRuntime(
     config,
     logger,
-    metrics ? { ...options, eventTap: metrics.events } : options,
+    metrics ? { ...options, eventTap: metrics.events, webhookTally: metrics.countWebhook } : options,
   )
   return withApp(runtime, async (core) => {
     const app = await buildApp({

@@ -66,7 +66,7 @@ const metadataDocumentPolicy: Reader = (value) => {
 /** Each environment variable, the setting it sets (a section's setting overrides that one only) and its reading. */
 const VARIABLES: readonly {
   name: string
-  path: readonly [string] | readonly [string, string]
+  path: readonly [string, ...string[]]
   read: Reader
 }[] = [
   { name: 'KEYWARD_ISSUER', path: ['issuer'], read: asIs },
@@ -115,6 +115,8 @@ const VARIABLES: readonly {
     path: ['outboundFetch', 'allowPrivateAddresses'],
     read: trueOrFalse,
   },
+  { name: 'KEYWARD_EVENTS_WEBHOOK_URL', path: ['events', 'webhook', 'url'], read: asIs },
+  { name: 'KEYWARD_EVENTS_WEBHOOK_SECRET', path: ['events', 'webhook', 'secret'], read: asIs },
 ]
 
 /** Every environment variable Keyward reads. */
@@ -133,6 +135,19 @@ function misspeltVariables(env: Environment): string[] {
 }
 
 const sameSetting = (a: SettingPath, b: SettingPath) => a.map(String).join('.') === b.map(String).join('.')
+
+/** A copy of `document` with `value` at `path`, each section on the way copied, its other settings kept. */
+function withSetting(
+  document: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): Record<string, unknown> {
+  const [key, ...rest] = path as [string, ...string[]]
+  if (rest.length === 0) return { ...document, [key]: value }
+  const section = document[key]
+  const inner = typeof section === 'object' && section !== null ? (section as Record<string, unknown>) : {}
+  return { ...document, [key]: withSetting(inner, rest, value) }
+}
 
 /** The value at `path` of a parsed JSON document, or undefined. */
 function valueAt(document: unknown, path: SettingPath): unknown {
@@ -221,9 +236,8 @@ export function loadNamedConfig(env: Environment): LoadedConfig {
     const given = env[name]
     const value = given === undefined ? undefined : read(given, name, problems)
     if (value === undefined) continue
-    const [key, inner] = setting
     // Each variable overrides its own setting only; the file's other settings of that section stay.
-    merged[key] = inner === undefined ? value : { ...(merged[key] as object | undefined), [inner]: value }
+    Object.assign(merged, withSetting(merged, setting, value))
   }
   merged.port ??= 9000
   merged.databaseUrl ??= `sqlite:${join(directory, 'keyward.db')}`

@@ -3,7 +3,9 @@ import { pino } from 'pino'
 import type { Config, CoreContext } from '../core/index.ts'
 import type { EventSink } from '../core/ports/events.ts'
 import type { Stores } from '../core/ports/stores.ts'
-import { logEvents } from '../events/log-events.ts'
+import { eventsTo, logEvents } from '../events/log-events.ts'
+import { configuredWebhook } from '../events/webhook.ts'
+import { openOutboundFetch } from '../runtime.ts'
 import { openConfiguredStores, StartupFailure } from '../startup-failure.ts'
 import { cryptoRandom, systemClock } from '../system.ts'
 import { type Environment, type LoadedConfig, loadNamedConfig } from './config-source.ts'
@@ -13,10 +15,18 @@ export type AdminContext = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'ra
 
 /**
  * The security events of admin commands, as the same JSON lines the server logs but on stderr: an operator's log
- * collector sees who changed what, and stdout stays the command's output (`--json` stays parseable).
+ * collector sees who changed what, and stdout stays the command's output (`--json` stays parseable). They reach
+ * the event webhook too, when configured: `close` waits for it (within its flush bound) before the command ends.
  */
-export function cliEvents(level: Config['logLevel']): EventSink {
-  return logEvents(pino({ name: 'keyward-cli', level }, process.stderr))
+export function cliEvents(config: Config): EventSink & { close(): Promise<void> } {
+  const logger = pino({ name: 'keyward-cli', level: config.logLevel }, process.stderr)
+  const webhook = configuredWebhook(config, {
+    logger,
+    clock: systemClock,
+    random: cryptoRandom,
+    fetch: openOutboundFetch(config, systemClock),
+  })
+  return { ...eventsTo(logEvents(logger), webhook), close: async () => await webhook?.close() }
 }
 
 /** What an admin command runs with: the validated config and open stores, closed when the command ends. */
@@ -27,16 +37,12 @@ export async function withStores<T>(
   const loaded = loadNamedConfig(env)
   const { config } = loaded
   const stores = await explainingStartup(loaded, () => openConfiguredStores(config))
-  const admin = {
-    config,
-    stores,
-    clock: systemClock,
-    random: cryptoRandom,
-    events: cliEvents(config.logLevel),
-  }
+  const events = cliEvents(config)
+  const admin = { config, stores, clock: systemClock, random: cryptoRandom, events }
   try {
     return await work(stores, config, admin)
   } finally {
+    await events.close()
     await stores.close()
   }
 }

@@ -2,6 +2,7 @@ import { inspect } from 'node:util'
 import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import { ClientRegistrationError, ConfigError, ResourceRegistrationError } from '../core/index.ts'
+import { adminCommand } from './commands/admin.ts'
 import { adviseCommand } from './commands/advise.ts'
 import { clientsCommand } from './commands/clients.ts'
 import { grantsCommand } from './commands/grants.ts'
@@ -31,6 +32,7 @@ export function buildProgram(env: Readonly<Record<string, string | undefined>>):
   grantsCommand(program, env)
   registrationTokensCommand(program, env)
   resourcesCommand(program, env)
+  adminCommand(program, env)
   adviseCommand(program)
   lintCommand(program, env)
   for (const command of everyCommand(program)) oneLineUsageErrors(command)

@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein'
 import { z } from 'zod'
+import { isAdminScope } from './admin/scopes.ts'
 import { isProxyAddress } from './protocol/address.ts'
 import { isLoopbackHost } from './protocol/redirect-uri.ts'
 
@@ -104,6 +105,11 @@ export const configSchema = z
     scopes: z
       .array(scopeDefinition)
       .min(1)
+      // The admin API's scopes are Keyward's own: a client gets them from `keyward admin create-client` only.
+      .refine(
+        (scopes) => !scopes.some((scope) => isAdminScope(scope.name)),
+        'admin:read and admin:write are reserved for the admin API (keyward admin create-client)',
+      )
       // OpenID Connect Core §3.1.2.1 and §5.4: openid signs people in to the application; the four after it
       // release the person's claims.
       .default([
@@ -196,6 +202,36 @@ export const configSchema = z
       .refine((fetch) => fetch.cacheMinSeconds <= fetch.cacheMaxSeconds, {
         message: 'cacheMinSeconds must not exceed cacheMaxSeconds',
         path: ['cacheMinSeconds'],
+      })
+      .prefault({}),
+    /** Where security events go besides the log. */
+    events: z
+      .strictObject({
+        /**
+         * A receiver of every security event, signed as Standard Webhooks specifies (webhook-id, webhook-timestamp,
+         * webhook-signature) and posted through the outbound fetch (https; a private address only with
+         * `outboundFetch.allowPrivateAddresses`), in the background, retried within these bounds.
+         */
+        webhook: z
+          .strictObject({
+            url: z.url().refine((value) => value.startsWith('https://'), 'the webhook URL must be https://'),
+            secret: z
+              .string()
+              .regex(
+                /^whsec_[A-Za-z0-9+/]+={0,2}$/,
+                'a secret is whsec_ and base64, as Standard Webhooks makes them',
+              )
+              .refine((value) => {
+                const bytes = Buffer.from(value.slice('whsec_'.length), 'base64').length
+                return bytes >= 24 && bytes <= 64
+              }, 'the secret after whsec_ is the base64 of 24 to 64 random bytes (openssl rand -base64 32)'),
+            maxAttempts: z.number().int().min(1).max(20).default(5),
+            backoffMs: milliseconds(1000),
+            queueSize: z.number().int().min(1).max(100_000).default(1000),
+            concurrency: z.number().int().min(1).max(32).default(4),
+            flushTimeoutMs: milliseconds(5000),
+          })
+          .optional(),
       })
       .prefault({}),
     /**

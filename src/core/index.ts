@@ -2,6 +2,9 @@
 // src/core/ports (an ESLint rule holds it to that). The protocol's operations are the methods of
 // createAuthorizationServer; each answers one EndpointResult, which the HTTP layer renders in one place. The rest
 // is what the edges share with the core: configuration, errors, and the services the CLI calls.
+import { type AdminRequest, callAdminOperation } from './admin-api/endpoint.ts'
+import { adminOpenApiDocument } from './admin-api/openapi.ts'
+import { ADMIN_OPERATIONS, type AdminOperation } from './admin-api/operations.ts'
 import type { ClientAuthInput } from './client-auth/credentials.ts'
 import type { CoreContext } from './context.ts'
 import { authorize, type Browser, submitConsent, submitLogin } from './endpoints/authorize.ts'
@@ -29,6 +32,7 @@ import { revokeToken } from './endpoints/revoke.ts'
 import { userinfo } from './oidc/userinfo.ts'
 import { confirmLogout, endSession, type LogoutRequestMethod } from './oidc/logout.ts'
 import { tokenRequest } from './endpoints/token.ts'
+import { jsonResult } from './results.ts'
 import type { EndpointResult } from './model/endpoint-result.ts'
 import {
   type ConfigurationRequest,
@@ -98,9 +102,16 @@ export interface AuthorizationServer {
     request(params: Form, method: LogoutRequestMethod, browser: Browser): Promise<EndpointResult>
     confirm(form: Form, browser: Browser): Promise<EndpointResult>
   }
+  /** The admin API (/admin): its operations, each called with an admin client's token, and their OpenAPI document. */
+  readonly admin: {
+    readonly operations: readonly AdminOperation[]
+    call(operation: AdminOperation, request: AdminRequest): Promise<EndpointResult>
+    openapi(): EndpointResult
+  }
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
+  let adminDocument: object | undefined
   return {
     token: (request) => tokenRequest(request, deps),
     authorize: (params, browser) => authorize(params, browser, deps),
@@ -139,6 +150,12 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
       request: (params, method, browser) => endSession(params, method, browser, deps),
       confirm: (form, browser) => confirmLogout(form, browser, deps),
     },
+    admin: {
+      operations: ADMIN_OPERATIONS,
+      call: (operation, request) => callAdminOperation(operation, request, deps),
+      // Written once per server, at its first request: the operations and the issuer do not change.
+      openapi: () => jsonResult((adminDocument ??= adminOpenApiDocument(ADMIN_OPERATIONS, deps.config))),
+    },
   }
 }
 
@@ -148,6 +165,9 @@ export type { SignIn } from './sign-in.ts'
 export type { ConfigurationRequest, RegistrationRequest } from './registration/endpoint.ts'
 export type { CoreContext } from './context.ts'
 export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
+export type { AdminRequest } from './admin-api/endpoint.ts'
+export type { AdminMethod, AdminOperation } from './admin-api/operations.ts'
+export { ADMIN_OPENAPI_PATH } from './admin-api/openapi.ts'
 export { errorPageResult, errorResult } from './results.ts'
 
 // What every edge shares with the core.
@@ -200,6 +220,19 @@ export {
   TEXT_CLAIMS,
 } from './oidc/person-claims.ts'
 export { newUser, passwordProblem, recordedPeople, storedPeople } from './users.ts'
+export { createAdminClient } from './admin/clients.ts'
+export { createUser, deleteUser, liveSessionsOf } from './admin/users.ts'
+export { grantsOf } from './admin/grants.ts'
+export { rotateKeys } from './admin/keys.ts'
+export { ADMIN_READ, ADMIN_WRITE } from './admin/scopes.ts'
+export {
+  describeClient,
+  describeGrant,
+  describeKey,
+  describeResource,
+  describeSession,
+  describeUser,
+} from './admin/views.ts'
 export { ClientRegistrationError, type ClientRegistration } from './client-registration.ts'
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'

@@ -22,3 +22,13 @@ export function logEvents(logger: Logger): EventSink {
     },
   }
 }
+
+/** One sink that hands each event to every one given (the log, the metrics' tally, the webhook), in order. */
+export function eventsTo(...sinks: readonly (EventSink | undefined)[]): EventSink {
+  const present = sinks.filter((sink) => sink !== undefined)
+  return {
+    emit(event) {
+      for (const sink of present) sink.emit(event)
+    },
+  }
+}

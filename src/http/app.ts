@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { type CoreContext, createAuthorizationServer, InvalidRequest, isLoopbackHost } from '../core/index.ts'
+import { registerAdminRoutes } from './admin/routes.ts'
 import { answerClientError, answerServerEvents, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
 import { createCsrf } from './csrf.ts'
@@ -75,6 +76,7 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
     registerCors(api)
     registerApiRoutes(api, server, { basePath }, options.metrics)
   })
+  await app.register(async (admin) => registerAdminRoutes(admin, server, { basePath }))
   await app.register(async (pages) => {
     const side = { basePath, csrf: createCsrf(core.config.secret, core.random, cookies), cookies }
     registerPageErrorHandling(pages, side)

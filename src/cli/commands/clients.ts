@@ -14,10 +14,10 @@ import {
   type ClientLogoutChanges,
   createClient,
   deleteClient,
+  describeClient,
   rotateClientSecret,
 } from '../../core/index.ts'
 import type {
-  Client,
   ClientKeySet,
   ClientLifetimes,
   LegacyFlow,
@@ -26,38 +26,6 @@ import type {
 import type { Environment } from '../config-source.ts'
 import { existing, list, print, UsageError, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
-
-/** A client as an operator sees it: wire names, no secret digest. */
-export function describeClient(client: Client): Record<string, unknown> {
-  return {
-    client_id: client.id,
-    client_name: client.name,
-    client_type: client.type,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    ...(client.jwks !== null && 'jwksUri' in client.jwks ? { jwks_uri: client.jwks.jwksUri } : {}),
-    grant_types: client.grantTypes,
-    redirect_uris: client.redirectUris,
-    scope: client.scopes.join(' '),
-    default_scope: client.defaultScopes.join(' '),
-    legacy_flows: client.legacyFlows,
-    access_token_format: client.accessTokenFormat,
-    can_introspect: client.canIntrospect,
-    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
-    security_profile: client.securityProfile,
-    default_resources: client.defaultResources,
-    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
-    lifetimes: client.lifetimes,
-    post_logout_redirect_uris: client.postLogoutRedirectUris,
-    backchannel_logout_uri: client.backchannelLogoutUri,
-    backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
-    created_at: client.createdAt.toISOString(),
-    // RFC 7591: a client that registered itself, and whether it has received a token yet (unused ones expire).
-    registered_dynamically: client.dynamicRegistration !== null,
-    ...(client.dynamicRegistration === null
-      ? {}
-      : { first_used_at: client.dynamicRegistration.firstUsedAt?.toISOString() ?? null }),
-  }
-}
 
 function lifetime(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined

@@ -1,5 +1,12 @@
 import type { Command } from 'commander'
-import { type Config, effectiveLifetime, formatDuration, revokeGrant } from '../../core/index.ts'
+import {
+  type Config,
+  describeGrant,
+  effectiveLifetime,
+  formatDuration,
+  grantsOf,
+  revokeGrant,
+} from '../../core/index.ts'
 import type { Client } from '../../core/model/client.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, existing, userNamed, withStores } from '../context.ts'
@@ -29,32 +36,9 @@ export function grantsCommand(program: Command, env: Environment): void {
     .command('grants')
     .description("what users let applications do (and 'disconnect this app')")
 
-  const grantRows = async ({ stores }: AdminContext, options: { user: string; client?: string }) => {
-    const user = await userNamed(stores, options.user)
-    const grants = await stores.grants.listByUser(user.id)
-    // Each client once, by id: its name is what the person saw on the consent page.
-    const clients = new Map(
-      await Promise.all(
-        [...new Set(grants.map((grant) => grant.clientId))].map(
-          async (id) => [id, await stores.clients.get(id)] as const,
-        ),
-      ),
-    )
-    const wanted = options.client
-    return grants
-      .filter(
-        (grant) =>
-          wanted === undefined || grant.clientId === wanted || clients.get(grant.clientId)?.name === wanted,
-      )
-      .map((grant) => ({
-        id: grant.id,
-        client_id: grant.clientId,
-        client_name: clients.get(grant.clientId)?.name ?? null,
-        scope: grant.scope.join(' '),
-        created_at: grant.createdAt.toISOString(),
-        revoked_at: grant.revokedAt?.toISOString() ?? null,
-        revoked_reason: grant.revokedReason,
-      }))
+  const grantRows = async (admin: AdminContext, options: { user: string; client?: string }) => {
+    const user = await userNamed(admin.stores, options.user)
+    return (await grantsOf(user.id, options.client, admin)).map(describeGrant)
   }
   listCommand(grants, env, 'list', "list a user's grants", grantRows, {
     none: 'No grants.',

@@ -2,27 +2,12 @@ import type { Command } from 'commander'
 import {
   createResource,
   deleteResource,
-  metadataPathOf,
+  describeResource,
   type ResourceRegistration,
 } from '../../core/index.ts'
-import type { Resource } from '../../core/model/resource.ts'
 import type { Environment } from '../config-source.ts'
 import { existing, list, print, UsageError, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
-
-/** A resource as an operator sees it, with RFC 9728 names where they exist. */
-function describeResource(resource: Resource, issuer: string): Record<string, unknown> {
-  const metadataPath = resource.serveMetadata ? metadataPathOf(resource.identifier, issuer) : null
-  return {
-    resource: resource.identifier,
-    resource_name: resource.name,
-    scopes_supported: resource.scopes,
-    access_token_format: resource.accessTokenFormat,
-    access_token_lifetime: resource.accessTokenLifetime,
-    metadata_url: metadataPath === null ? null : `${new URL(issuer).origin}${metadataPath}`,
-    created_at: resource.createdAt.toISOString(),
-  }
-}
 
 interface CreateOptions {
   identifier: string

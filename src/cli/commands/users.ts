@@ -10,8 +10,13 @@ import {
   changeClaims,
   changePassword,
   changeUserClaims,
+  createUser,
+  deleteUser,
+  describeSession,
+  describeUser,
   endSessions,
-  newUser,
+  liveSessionsOf,
+  OAuthError,
   openKeyRing,
   passwordProblem,
   TEXT_CLAIMS,
@@ -19,7 +24,7 @@ import {
 } from '../../core/index.ts'
 import { logoutDelivery } from '../../outbound/backchannel-logout.ts'
 import { openOutboundFetch } from '../../runtime.ts'
-import { cryptoRandom, systemClock } from '../../system.ts'
+import { systemClock } from '../../system.ts'
 import type { Environment } from '../config-source.ts'
 import { type AdminContext, print, UsageError, userNamed, withStores } from '../context.ts'
 import { listCommand } from '../list-command.ts'
@@ -122,6 +127,11 @@ function claimChangesOf(options: Readonly<Record<string, unknown>>): ClaimChange
   return changes
 }
 
+/** A refusal of the core (a taken username, a weak password) as the usage error the operator reads. */
+function usageOf(error: unknown): never {
+  throw error instanceof OAuthError ? new UsageError(error.description) : error
+}
+
 /** A rule of changeClaims broken, as the usage error the operator reads. */
 function usage<T>(work: () => T): T {
   try {
@@ -147,15 +157,8 @@ export function usersCommand(program: Command, env: Environment): void {
     async (username: string, options: { password?: string; json?: boolean } & Record<string, unknown>) => {
       const claims = usage(() => changeClaims({}, claimChangesOf(options), systemClock.now()))
       const password = await passwordFrom(options.password, username)
-      await withStores(env, async (stores) => {
-        if (await stores.users.getByUsername(username))
-          throw new UsageError(`The user ${username} exists already.`)
-        const user = await newUser(username, password, { clock: systemClock, random: cryptoRandom }).catch(
-          (error: Error) => {
-            throw new UsageError(error.message)
-          },
-        )
-        await stores.users.create({ ...user, claims })
+      await withStores(env, async (_stores, _config, admin) => {
+        const user = await createUser(username, password, claims, admin).catch(usageOf)
         print(options.json === true, { id: user.id, username }, () => `Created user ${username} (${user.id})`)
       })
     },
@@ -181,12 +184,7 @@ export function usersCommand(program: Command, env: Environment): void {
     })
   })
 
-  const userRows = async ({ stores }: AdminContext) =>
-    (await stores.users.list()).map((user) => ({
-      id: user.id,
-      username: user.username,
-      created_at: user.createdAt.toISOString(),
-    }))
+  const userRows = async ({ stores }: AdminContext) => (await stores.users.list()).map(describeUser)
   listCommand(users, env, 'list', 'list users', userRows, {
     none: 'No users.',
     line: (row) => `${row.id}  ${row.username}`,
@@ -196,10 +194,9 @@ export function usersCommand(program: Command, env: Environment): void {
     .command('delete <username>')
     .description('delete a user with their sessions, grants, tokens and consents')
     .action(async (username: string) => {
-      await withStores(env, async (stores) => {
+      await withStores(env, async (stores, _config, admin) => {
         const user = await stores.users.getByUsername(username)
-        if (user === null || !(await stores.users.delete(user.id)))
-          throw new UsageError(`No user ${username}.`)
+        if (user === null || !(await deleteUser(user.id, admin))) throw new UsageError(`No user ${username}.`)
         console.log(`Deleted user ${username}.`)
       })
     })
@@ -236,15 +233,9 @@ export function usersCommand(program: Command, env: Environment): void {
 
   const sessions = users.command('sessions').description("a user's sign-in sessions at Keyward's pages")
 
-  const liveSessions = async ({ stores, clock }: AdminContext, username: string) => {
-    const user = await userNamed(stores, username)
-    const now = clock.now()
-    return (await stores.sessions.listByUser(user.id))
-      .filter((session) => session.expiresAt > now)
-      .map((session) => ({
-        signed_in_at: session.authTime.toISOString(),
-        expires_at: session.expiresAt.toISOString(),
-      }))
+  const liveSessions = async (admin: AdminContext, username: string) => {
+    const user = await userNamed(admin.stores, username)
+    return (await liveSessionsOf(user.id, admin)).map(describeSession)
   }
   listCommand(
     sessions,

@@ -8,6 +8,8 @@ import {
 } from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
 import type { Client } from '../model/client.ts'
+import { CLIENT_CREDENTIALS } from '../protocol/grant-types.ts'
+import { ADMIN_READ, ADMIN_SCOPE_DEFINITIONS, ADMIN_WRITE } from './scopes.ts'
 
 /** Registers a client. The secret of a confidential client is returned once, here; only its digest is kept. */
 export async function createClient(
@@ -84,4 +86,28 @@ export async function rotateClientSecret(
   await ctx.stores.clients.update({ ...client, secretDigest, encryptedSecret, updatedAt: ctx.clock.now() })
   ctx.events.emit({ event: 'client_secret_rotated', clientId: client.id })
   return secret
+}
+
+/**
+ * Registers a client of the admin API (`keyward admin create-client`): confidential, client_credentials only, with
+ * the admin scopes, which no other registration may give (config.ts reserves them). Its tokens carry the
+ * server's own audience. The secret is returned once.
+ */
+export function createAdminClient(
+  name: string,
+  access: { readonly write: boolean },
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+): Promise<{ client: Client; secret: string | null }> {
+  const scopes = access.write ? [ADMIN_READ, ADMIN_WRITE] : [ADMIN_READ]
+  const registration: ClientRegistration = {
+    name,
+    type: 'confidential',
+    grantTypes: [CLIENT_CREDENTIALS],
+    redirectUris: [],
+    scopes,
+    defaultScopes: scopes,
+  }
+  // Defined here and only here: the registration checks every scope against this configuration.
+  const config = { ...ctx.config, scopes: [...ctx.config.scopes, ...ADMIN_SCOPE_DEFINITIONS] }
+  return createClient(registration, { ...ctx, config })
 }

@@ -80,3 +80,31 @@ function announceRevocation(
     ctx.events.emit({ event: 'consent_revoked', userId, clientId, reason })
   }
 }
+
+/** A grant, with the name of its client: what the person saw on the consent page. */
+export interface NamedGrant {
+  readonly grant: Grant
+  readonly clientName: string | null
+}
+
+/** A person's grants, live and revoked; with `client`, only those to the client of that id or name. */
+export async function grantsOf(
+  userId: string,
+  client: string | undefined,
+  ctx: Pick<CoreContext, 'stores'>,
+): Promise<readonly NamedGrant[]> {
+  const grants = await ctx.stores.grants.listByUser(userId)
+  // Each client once, by id.
+  const names = new Map(
+    await Promise.all(
+      [...new Set(grants.map((grant) => grant.clientId))].map(
+        async (id) => [id, (await ctx.stores.clients.get(id))?.name ?? null] as const,
+      ),
+    ),
+  )
+  return grants
+    .map((grant) => ({ grant, clientName: names.get(grant.clientId) ?? null }))
+    .filter(
+      ({ grant, clientName }) => client === undefined || grant.clientId === client || clientName === client,
+    )
+}

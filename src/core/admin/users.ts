@@ -1,12 +1,14 @@
 import type { CoreContext } from '../context.ts'
+import { InvalidRequest } from '../errors.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
+import type { Session } from '../model/session.ts'
 import type { User } from '../model/user.ts'
 import { type NoticeDeps, notifySessionsEnded } from '../oidc/backchannel-logout.ts'
 import { type ClaimChanges, changeClaims } from '../oidc/person-claims.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
 import { endSessionsOf } from '../sessions.ts'
-import { passwordProblem } from '../users.ts'
+import { newUser, passwordProblem } from '../users.ts'
 import { BY_OPERATOR, grantRevoked, revokeGrantsOf } from './grants.ts'
 
 /** The reason on what a password change ends: the grants it revokes and the events. */
@@ -111,4 +113,44 @@ export async function unlockSignIn(
 ): Promise<void> {
   await ctx.stores.signInUnlocks.unlock(user.username.toLowerCase(), ctx.clock.now())
   ctx.events.emit({ event: 'user_unlocked', userId: user.id, reason: BY_OPERATOR })
+}
+
+/**
+ * Creates a person's account with their password (argon2id) and OpenID Connect claims. Refused with
+ * invalid_request when the username or password breaks a rule, and with status 409 when the username is taken.
+ */
+export async function createUser(
+  username: string,
+  password: string,
+  claims: StandardClaims,
+  ctx: Pick<CoreContext, 'stores' | 'clock' | 'random' | 'events'>,
+): Promise<User> {
+  if ((await ctx.stores.users.getByUsername(username)) !== null) {
+    throw new InvalidRequest(`The user ${username} exists already.`).withStatus(409)
+  }
+  const user = await newUser(username, password, ctx).catch((error: Error) => {
+    throw new InvalidRequest(error.message)
+  })
+  await ctx.stores.users.create({ ...user, claims })
+  ctx.events.emit({ event: 'user_created', userId: user.id })
+  return { ...user, claims }
+}
+
+/** Deletes a person's account with their sessions, grants, tokens and consents; false when there is none. */
+export async function deleteUser(
+  userId: string,
+  ctx: Pick<CoreContext, 'stores' | 'events'>,
+): Promise<boolean> {
+  const deleted = await ctx.stores.users.delete(userId)
+  if (deleted) ctx.events.emit({ event: 'user_deleted', userId })
+  return deleted
+}
+
+/** A person's sessions that have not expired, oldest first as the store lists them. */
+export async function liveSessionsOf(
+  userId: string,
+  ctx: Pick<CoreContext, 'stores' | 'clock'>,
+): Promise<readonly Session[]> {
+  const now = ctx.clock.now()
+  return (await ctx.stores.sessions.listByUser(userId)).filter((session) => session.expiresAt > now)
 }

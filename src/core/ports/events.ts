@@ -31,6 +31,10 @@ export type SecurityEventName =
   | 'user_unlocked'
   | 'resource_created'
   | 'resource_deleted'
+  | 'user_created'
+  | 'user_deleted'
+  | 'admin_api_call'
+  | 'admin_api_refused'
 
 export interface SecurityEvent {
   readonly event: SecurityEventName
@@ -49,6 +53,8 @@ export interface SecurityEvent {
   readonly initialAccessTokenId?: string
   /** The identifier of a registered resource (RFC 8707). */
   readonly resource?: string
+  /** The admin API operation called (its OpenAPI operationId). */
+  readonly operation?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
 }

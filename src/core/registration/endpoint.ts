@@ -49,7 +49,7 @@ function refuseWhenOff(deps: Pick<CoreContext, 'config'>): EndpointResult | null
 }
 
 /** RFC 7591 §3.2.2: a refusal by the one validator, as the registration error it is. */
-function refusal(error: ClientRegistrationError): OAuthError {
+export function refusal(error: ClientRegistrationError): OAuthError {
   const description = error.problems.join(' ')
   return error.redirectUriProblems.length > 0
     ? new InvalidRedirectUri(description)

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import { type ClientAuthInput, OPAQUE_ACCESS_TOKEN_PREFIX } from '../../core/index.ts'
 import type { EndpointResult } from '../../core/model/endpoint-result.ts'
 import type { EventSink } from '../../core/ports/events.ts'
+import type { WebhookOutcome } from '../../events/webhook.ts'
 
 /** What a node counts for Prometheus, in a registry of its own (never prom-client's global one). */
 export interface Metrics {
@@ -13,6 +14,8 @@ export interface Metrics {
   readonly requests: Histogram<'route' | 'method' | 'status'>
   /** Counts every security event by name: refresh-token reuse, throttle hits, failed sign-ins and the rest. */
   readonly events: EventSink
+  /** Counts what became of each event sent to the event webhook: delivered, failed (gave up) or dropped. */
+  countWebhook(outcome: WebhookOutcome): void
   /** Counts the access tokens a token request issued, by grant type and format (RFC 9068 JWT or opaque). */
   countTokens(input: ClientAuthInput, result: EndpointResult): void
   /**
@@ -51,6 +54,12 @@ export function createMetrics(): Metrics {
     labelNames: ['event'] as const,
     registers: [registry],
   })
+  const webhook = new Counter({
+    name: 'keyward_event_webhook_total',
+    help: 'Security events sent to the event webhook, by outcome: delivered, failed (after every attempt) or dropped',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
   return {
     registry,
     requests,
@@ -68,6 +77,7 @@ export function createMetrics(): Metrics {
       })
     },
     events: { emit: (event) => events.inc({ event: event.event }) },
+    countWebhook: (outcome) => webhook.inc({ outcome }),
     countTokens(input, result) {
       if (result.kind !== 'json' || result.status !== 200) return
       const token = (result.body as { access_token?: unknown }).access_token

@@ -1,3 +1,4 @@
+import { isAdminScope } from '../../admin/scopes.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 
@@ -7,7 +8,7 @@ export const clientScopeUndefined: LintRule = {
   check: (input) => {
     const defined = new Set(input.scopes.map((scope) => scope.name))
     return eachClient(input, (client) => {
-      const undefinedScopes = client.scopes.filter((scope) => !defined.has(scope))
+      const undefinedScopes = client.scopes.filter((scope) => !defined.has(scope) && !isAdminScope(scope))
       if (undefinedScopes.length === 0) return null
       return {
         severity: 'warning',
