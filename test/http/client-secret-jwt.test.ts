@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { SignJWT } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { authorizeCode, newPkce } from '../support/flow.ts'
-import { discover, insecure } from '../support/oauth4webapi.ts'
+import { clientCredentialsToken, discover, insecure, introspect } from '../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
 // OpenID Connect Core §9 client_secret_jwt with oauth4webapi on its defaults (ClientSecretJwt: HS256, aud the
@@ -43,26 +43,14 @@ describe('client_secret_jwt (OpenID Connect Core §9) with oauth4webapi', () => 
       canIntrospect: true,
     })
     const clientAuth = oauth.ClientSecretJwt(secret)
-    const tokens = await oauth.processClientCredentialsResponse(
-      as,
-      client,
-      await oauth.clientCredentialsGrantRequest(as, client, clientAuth, new URLSearchParams(), insecure),
-    )
-    const introspected = await oauth.processIntrospectionResponse(
-      as,
-      client,
-      await oauth.introspectionRequest(as, client, clientAuth, tokens.access_token, insecure),
-    )
+    const accessToken = await clientCredentialsToken(as, client, clientAuth)
+    const introspected = await introspect(as, client, clientAuth, accessToken)
     assert.equal(introspected.active, true)
     assert.equal(introspected.client_id, client.client_id)
     await oauth.processRevocationResponse(
-      await oauth.revocationRequest(as, client, clientAuth, tokens.access_token, insecure),
+      await oauth.revocationRequest(as, client, clientAuth, accessToken, insecure),
     )
-    const afterRevocation = await oauth.processIntrospectionResponse(
-      as,
-      client,
-      await oauth.introspectionRequest(as, client, clientAuth, tokens.access_token, insecure),
-    )
+    const afterRevocation = await introspect(as, client, clientAuth, accessToken)
     assert.equal(afterRevocation.active, false)
   })
 
