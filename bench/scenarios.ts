@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { dpopKey, dpopProof } from '../test/support/dpop.ts'
 import { formPost, tokenField } from './http.ts'
 import { fullCodeFlow, issueRefreshTokens } from './keyward-flow.ts'
 import type { Workload } from './load/sample.ts'
@@ -7,6 +8,7 @@ import { clientOf, type FlowAccount, type Need, type Role, type ServerUnderTest 
 export const SCENARIO_NAMES = [
   'client-credentials-jwt',
   'client-credentials-opaque',
+  'client-credentials-dpop',
   'introspection',
   'refresh-rotation',
   'authorization-code-flow',
@@ -72,6 +74,26 @@ function clientCredentials(name: ScenarioName, role: 'jwt' | 'opaque'): LoadScen
   }
 }
 
+/** How many single-use values a round spends: its previous round's rate × its length, with a margin. */
+function singleUseCount(plan: RoundPlan): number {
+  return plan.lastRate === null
+    ? plan.connections * 20
+    : Math.ceil(plan.lastRate * plan.seconds * TOKEN_MARGIN) + plan.connections
+}
+
+/**
+ * RFC 9449 §4.2: a fresh proof for each request (its own jti, iat now) by one client key. They are signed before
+ * the round, on the load core, so that the round measures the server checking proofs, not the client making them
+ * (about one ES256 signature each, which a real client pays once per request too). Proofs live 120 s at Keyward,
+ * so a round must end within two minutes of its preparation.
+ */
+async function dpopProofs(htu: string, count: number): Promise<string[]> {
+  const key = await dpopKey()
+  const proofs: string[] = []
+  for (let made = 0; made < count; made++) proofs.push(await dpopProof(key, { htu }))
+  return proofs
+}
+
 /** The limit answers anything, so it gets tokens of the same length and never issues any. */
 const dummyToken = () => randomBytes(32).toString('base64url')
 
@@ -83,6 +105,28 @@ function flowOf(server: ServerUnderTest): FlowAccount {
 export const SCENARIOS: readonly Scenario[] = [
   clientCredentials('client-credentials-jwt', 'jwt'),
   clientCredentials('client-credentials-opaque', 'opaque'),
+  {
+    kind: 'load',
+    name: 'client-credentials-dpop',
+    unit: 'req/s',
+    // The peer is configured without DPoP; the limit gets the same requests, proofs included.
+    roles: new Set(['limit', 'keyward']),
+    // The JWT client of client-credentials-jwt, so that the difference between the two is the proof.
+    needs: ['jwt'],
+    connections: null,
+    // Each request carries its own proof (a replayed one is refused), so each is sent once.
+    workload: async (server, origin, plan) => {
+      const request = formPost(server.paths.token, clientOf(server, 'jwt'), {
+        grant_type: 'client_credentials',
+        scope: 'read',
+      })
+      const proofs = await dpopProofs(`${origin}${server.paths.token}`, singleUseCount(plan))
+      return {
+        kind: 'each-once',
+        requests: proofs.map((proof) => ({ ...request, headers: { ...request.headers, dpop: proof } })),
+      }
+    },
+  },
   {
     kind: 'load',
     name: 'introspection',
@@ -117,10 +161,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // grants: the round's length follows from the last round's rate.
     workload: async (server, origin, plan) => {
       const account = flowOf(server)
-      const count =
-        plan.lastRate === null
-          ? plan.connections * 20
-          : Math.ceil(plan.lastRate * plan.seconds * TOKEN_MARGIN) + plan.connections
+      const count = singleUseCount(plan)
       const tokens =
         server.role === 'limit'
           ? Array.from({ length: count }, dummyToken)

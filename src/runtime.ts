@@ -44,6 +44,11 @@ export interface RuntimeOptions {
    * for tests that serve metadata documents over TLS with a certificate of their own.
    */
   readonly trustedCertificates?: string
+  /**
+   * Whether this process deletes expired records on a timer (default true): with `keyward start --workers`, only
+   * worker 1 does, since the records are shared. Key reloads stay in every process: each holds its own key ring.
+   */
+  readonly sweepsExpired?: boolean
 }
 
 /** The core with everything it needs opened, and the background work that keeps it current. */
@@ -131,13 +136,14 @@ export async function openRuntime(
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))
     // A key rotated anywhere signs and is published on every node at once, not a minute apart.
     keyWatch = await watchSigningKeys(config.databaseUrl, config.database, () => void reloadKeys())
+    const sweep = () => {
+      sweepExpired(core).catch((error: unknown) =>
+        logger.error({ err: error }, 'deleting expired records failed'),
+      )
+    }
     const timers = [
       setInterval(reloadKeys, KEY_RELOAD_INTERVAL_MS),
-      setInterval(() => {
-        sweepExpired(core).catch((error: unknown) =>
-          logger.error({ err: error }, 'deleting expired records failed'),
-        )
-      }, SWEEP_INTERVAL_MS),
+      ...(options.sweepsExpired === false ? [] : [setInterval(sweep, SWEEP_INTERVAL_MS)]),
     ]
     for (const timer of timers) timer.unref()
     const watch = keyWatch

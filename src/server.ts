@@ -21,6 +21,8 @@ export interface RunningServer {
 export interface ServerOptions extends RuntimeOptions {
   readonly logStream?: DestinationStream
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
+  /** The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`. */
+  readonly worker?: number
 }
 
 function readTlsFile(tls: NonNullable<Config['tls']>, file: 'certFile' | 'keyFile'): Buffer {
@@ -54,7 +56,8 @@ function usableTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   // Read before anything is opened: a missing file is told in one line and leaves no database half-started.
   const https = config.tls && usableTls(config.tls)
-  const logger = createLogger(config.logLevel, options.logStream)
+  const baseLogger = createLogger(config.logLevel, options.logStream)
+  const logger = options.worker === undefined ? baseLogger : baseLogger.child({ worker: options.worker })
   // Loaded only when configured: a node without metrics never loads prom-client (about 3 MB of RSS here).
   const metricsModule = config.metricsPort === undefined ? undefined : await import('./http/ops/metrics.ts')
   const metrics = metricsModule?.createMetrics()

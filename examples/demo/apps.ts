@@ -67,7 +67,7 @@ export async function startDemoApps(
         clientId: clients.webApp.clientId,
         clientSecret: secretOf(clients, 'webApp'),
         port: ports.webApp,
-        scope: 'profile read',
+        scope: 'openid profile email read',
         apiUrl: api.url,
       }),
     )

@@ -9,6 +9,7 @@ import {
 } from '../../src/core/advisor/presets.ts'
 import { createClient } from '../../src/core/admin/clients.ts'
 import { createResource } from '../../src/core/admin/resources.ts'
+import { changeUserClaims } from '../../src/core/admin/users.ts'
 import type { ClientRegistration } from '../../src/core/client-registration.ts'
 import type { LegacyFlow } from '../../src/core/model/client.ts'
 import { newUser } from '../../src/core/users.ts'
@@ -63,8 +64,11 @@ type Registrations = {
 }
 
 const REGISTRATIONS: Registrations = {
-  webApp: (config, callback) =>
-    registration(clientPresetForKind('web'), 'Demo web app', [callback('webApp')], config),
+  // RP-Initiated Logout 1.0 §3.1: the web app's home page is where Keyward sends the browser after signing out.
+  webApp: (config, callback) => ({
+    ...registration(clientPresetForKind('web'), 'Demo web app', [callback('webApp')], config),
+    postLogoutRedirectUris: [callback('webApp').replace(/callback$/, '')],
+  }),
   spa: (config, callback) => registration(clientPresetForKind('spa'), 'Demo SPA', [callback('spa')], config),
   deviceCli: (config) => registration(clientPresetForKind('device'), 'Demo device CLI', [], config),
   service: (config) => registration(clientPresetForKind('service'), 'Demo service', [], config),
@@ -92,9 +96,13 @@ export async function provisionDemo(
   ports: DemoPorts = demoPorts({}, ctx.config.port),
 ): Promise<DemoClients> {
   const { stores, config } = ctx
-  if ((await stores.users.getByUsername(DEMO_USER.username)) === null) {
-    await stores.users.create(await newUser(DEMO_USER.username, DEMO_USER.password, ctx))
+  let user = await stores.users.getByUsername(DEMO_USER.username)
+  if (user === null) {
+    user = await newUser(DEMO_USER.username, DEMO_USER.password, ctx)
+    await stores.users.create(user)
   }
+  // What `keyward users update --name ...` does; a demo user from before it had claims gets them now.
+  if (user.claims.name === undefined) await changeUserClaims(user.id, DEMO_USER.claims, ctx)
   const callback = (app: DemoApp) => `http://127.0.0.1:${ports[app]}/callback`
   const path = join(dataDir, DEMO_CLIENTS_FILE)
   const saved = readSaved(path)
@@ -107,7 +115,8 @@ export async function provisionDemo(
     if (
       kept !== undefined &&
       existing !== null &&
-      sameList(existing.redirectUris, registration.redirectUris)
+      sameList(existing.redirectUris, registration.redirectUris) &&
+      sameList(existing.postLogoutRedirectUris, registration.postLogoutRedirectUris ?? [])
     ) {
       clients[name] = kept
       continue

@@ -5,7 +5,18 @@ import type { Config } from '../../src/index.ts'
 import { MCP_SCOPES } from '../mcp/server.ts'
 import { defaultApiUrl } from './ports.ts'
 
-export const DEMO_USER = { username: 'demo', password: 'demo-password' } as const
+/** The demo's person, with the OpenID Connect claims (Core §5.1) the example apps show once signed in. */
+export const DEMO_USER = {
+  username: 'demo',
+  password: 'demo-password',
+  claims: {
+    name: 'Dana Demo',
+    given_name: 'Dana',
+    family_name: 'Demo',
+    email: 'demo@example.com',
+    email_verified: 'true',
+  },
+} as const
 
 /** One example's client credentials; public clients have no secret. */
 export interface DemoClient {

@@ -24,6 +24,8 @@ export interface WebAppOptions {
 export interface WebApp {
   readonly url: string
   readonly redirectUri: string
+  /** The post_logout_redirect_uri to register for the client (RP-Initiated Logout 1.0 §3.1). */
+  readonly postLogoutRedirectUri: string
   close(): Promise<void>
 }
 
@@ -45,9 +47,10 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
       apiUrl,
       origin: new URL(url).origin,
       redirectUri,
+      postLogoutRedirectUri: `${url}/`,
       secureCookie: url.startsWith('https:'),
       sessions: createSessionStore(),
     }),
   )
-  return { url, redirectUri, close: listening.close }
+  return { url, redirectUri, postLogoutRedirectUri: `${url}/`, close: listening.close }
 }

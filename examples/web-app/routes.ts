@@ -4,8 +4,9 @@ import * as oauth from 'oauth4webapi'
 import { API_PATHS, callApi } from './api-client.ts'
 import type { DiscoveredServer } from './authorization-server.ts'
 import type { Html } from './html.ts'
+import { asksForOpenid, endSessionUrl, personOf } from './openid.ts'
 import { expiredSessionCookie, readSessionId, sessionCookie } from './session-cookie.ts'
-import type { SessionStore } from './sessions.ts'
+import type { Person, SessionStore } from './sessions.ts'
 import { summarizeTokens } from './token-summary.ts'
 import { errorPage, layout, signedInPage, signInPage } from './views.ts'
 
@@ -17,6 +18,8 @@ export interface AppContext {
   readonly apiUrl: URL | undefined
   readonly origin: string
   readonly redirectUri: string
+  /** Where Keyward sends the browser back after signing out (RP-Initiated Logout 1.0 §3): the home page. */
+  readonly postLogoutRedirectUri: string
   readonly secureCookie: boolean
   readonly sessions: SessionStore
 }
@@ -64,7 +67,7 @@ async function home(ctx: AppContext, request: IncomingMessage, response: ServerR
       apiUrl === undefined
         ? undefined
         : await Promise.all(API_PATHS.map((path) => callApi(apiUrl, path, session.tokens.accessToken)))
-    send(response, 200, 'Signed in', signedInPage(summarizeTokens(session.tokens), apiCalls))
+    send(response, 200, 'Signed in', signedInPage(summarizeTokens(session.tokens), apiCalls, session.person))
     return
   }
   send(response, 200, 'Keyward example web app', signInPage())
@@ -76,13 +79,21 @@ async function signIn(ctx: AppContext, request: IncomingMessage, response: Serve
   // RFC 9700 §2.1.1: a fresh state and PKCE verifier per sign-in, kept on the server, bound to this browser.
   const state = oauth.generateRandomState()
   const codeVerifier = oauth.generateRandomCodeVerifier()
-  const id = ctx.sessions.create({ kind: 'pending', state, codeVerifier })
+  // OpenID Connect Core §3.1.2.1: a fresh nonce binds the ID token to this sign-in, so a replayed one is refused.
+  const nonce = asksForOpenid(ctx.scope) ? oauth.generateRandomNonce() : undefined
+  const id = ctx.sessions.create({
+    kind: 'pending',
+    state,
+    codeVerifier,
+    ...(nonce === undefined ? {} : { nonce }),
+  })
   const target = new URL(ctx.server.authorizationEndpoint)
   target.searchParams.set('response_type', 'code')
   target.searchParams.set('client_id', ctx.client.client_id)
   target.searchParams.set('redirect_uri', ctx.redirectUri)
   if (ctx.scope !== undefined) target.searchParams.set('scope', ctx.scope)
   target.searchParams.set('state', state)
+  if (nonce !== undefined) target.searchParams.set('nonce', nonce)
   // RFC 7636 §4.2: S256 only; plain would hand the verifier to whoever sees the authorization request.
   target.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier))
   target.searchParams.set('code_challenge_method', 'S256')
@@ -93,6 +104,7 @@ async function exchangeCode(
   ctx: AppContext,
   callbackParameters: URLSearchParams,
   codeVerifier: string,
+  nonce: string | undefined,
 ): Promise<oauth.TokenEndpointResponse> {
   const { as, httpOptions } = ctx.server
   const tokenResponse = await oauth.authorizationCodeGrantRequest(
@@ -104,7 +116,13 @@ async function exchangeCode(
     codeVerifier,
     httpOptions,
   )
-  return oauth.processAuthorizationCodeResponse(as, ctx.client, tokenResponse)
+  // With openid the ID token must come, and the library validates it and its nonce (Core §3.1.3.7).
+  return oauth.processAuthorizationCodeResponse(
+    as,
+    ctx.client,
+    tokenResponse,
+    nonce === undefined ? undefined : { expectedNonce: nonce, requireIdToken: true },
+  )
 }
 
 function tokenErrorPage(error: unknown): Html {
@@ -162,8 +180,10 @@ async function callback(
     return
   }
   let tokens: oauth.TokenEndpointResponse
+  let person: Person | undefined
   try {
-    tokens = await exchangeCode(ctx, callbackParameters, session.codeVerifier)
+    tokens = await exchangeCode(ctx, callbackParameters, session.codeVerifier, session.nonce)
+    person = session.nonce === undefined ? undefined : await personOf(ctx.server, ctx.client, tokens)
   } catch (error) {
     // Only the error text: a library error's cause may hold the token response, which must never reach a log.
     console.error(
@@ -182,6 +202,8 @@ async function callback(
       ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
       ...(tokens.refresh_token === undefined ? {} : { refreshToken: tokens.refresh_token }),
     },
+    ...(person === undefined ? {} : { person }),
+    ...(tokens.id_token === undefined ? {} : { idToken: tokens.id_token }),
   })
   // Redirecting also takes the code out of the address bar and the browser history.
   redirect(response, '/', sessionCookie(signedIn, ctx.secureCookie))
@@ -189,8 +211,15 @@ async function callback(
 
 async function signOut(ctx: AppContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const id = readSessionId(request.headers.cookie)
+  const session = id === undefined ? undefined : ctx.sessions.get(id)
   if (id !== undefined) ctx.sessions.delete(id)
-  redirect(response, '/', expiredSessionCookie(ctx.secureCookie))
+  // Forgetting the app's session alone would leave the Keyward session signed in, and the next "Sign in" would
+  // pass without a password: the browser also ends that one (RP-Initiated Logout 1.0 §2).
+  const endSession =
+    session?.kind === 'signed-in' && session.idToken !== undefined
+      ? endSessionUrl(ctx.server, ctx.client.client_id, session.idToken, ctx.postLogoutRedirectUri)
+      : undefined
+  redirect(response, endSession?.href ?? '/', expiredSessionCookie(ctx.secureCookie))
 }
 
 const STYLESHEET = readFileSync(new URL('../example.css', import.meta.url))

@@ -8,10 +8,29 @@ export interface Tokens {
   readonly refreshToken?: string
 }
 
+/** Who signed in, from the ID token the client library validated and the UserInfo endpoint (OpenID Connect). */
+export interface Person {
+  readonly subject: string
+  readonly name: string
+  readonly email?: string
+}
+
 // A session is either a sign-in in progress (what the callback must match) or a signed-in user's tokens.
 export type Session =
-  | { readonly kind: 'pending'; readonly state: string; readonly codeVerifier: string }
-  | { readonly kind: 'signed-in'; readonly tokens: Tokens }
+  | {
+      readonly kind: 'pending'
+      readonly state: string
+      readonly codeVerifier: string
+      /** Sent only when the app asks for openid, to be found again in the ID token. */
+      readonly nonce?: string
+    }
+  | {
+      readonly kind: 'signed-in'
+      readonly tokens: Tokens
+      /** With openid: the person, and the ID token to name them in the logout request (id_token_hint). */
+      readonly person?: Person
+      readonly idToken?: string
+    }
 
 // Sessions are never updated in place: every change gets a new id, so an id seen before sign-in is worthless after.
 export interface SessionStore {

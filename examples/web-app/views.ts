@@ -1,5 +1,6 @@
 import type { ApiAnswer, ApiCall } from './api-client.ts'
 import { type Html, html } from './html.ts'
+import type { Person } from './sessions.ts'
 import type { TokenSummary } from './token-summary.ts'
 
 // No inline script or style anywhere: the Content-Security-Policy is default-src 'self'.
@@ -64,8 +65,15 @@ ${apiAnswer(answer)}
 )}`
 }
 
-export function signedInPage(summary: TokenSummary, apiCalls?: readonly ApiCall[]): Html {
-  return html`${apiSection(apiCalls)}
+function personSection(person: Person | undefined): Html {
+  if (person === undefined) return html``
+  return html`<p>Signed in as <strong class="person-name">${person.name}</strong>${person.email === undefined ? html`` : html` (${person.email})`}.</p>
+<p>From the ID token, which the app's OpenID Connect library validated, and the UserInfo endpoint.</p>`
+}
+
+export function signedInPage(summary: TokenSummary, apiCalls?: readonly ApiCall[], person?: Person): Html {
+  return html`${personSection(person)}
+${apiSection(apiCalls)}
 <h2>Access token</h2>
 <dl>
 <dt>Type</dt><dd>${summary.tokenType}</dd>

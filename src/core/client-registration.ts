@@ -7,11 +7,14 @@ import type {
   ClientKeys,
   ClientLifetimes,
   ClientType,
+  IdTokenSigningAlgorithm,
   LegacyFlow,
   SecurityProfileName,
+  SubjectType,
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { CLIENT_SECRET_SEAL } from './client-auth/client-secret-jwt.ts'
+import { sectorIdentifierProblem } from './oidc/subject.ts'
 import { type Digest, digest } from './protocol/digest.ts'
 import { seal } from './protocol/sealed.ts'
 import { type Random, randomId, randomToken } from './random.ts'
@@ -32,12 +35,18 @@ export interface ClientRegistration {
   readonly canIntrospect?: boolean
   /** RFC 9126 §6: the client's authorization requests come through PAR only. */
   readonly requirePushedAuthorizationRequests?: boolean
+  /** RFC 9101 §10.5: the client's authorization requests come as signed request objects only. */
+  readonly requireSignedRequestObject?: boolean
   /** A security profile the client is held to (src/core/profiles/): absent, the server's default; null, none. */
   readonly securityProfile?: SecurityProfileName | null
   /** Registered resources (RFC 8707) its tokens are for when a request names none. */
   readonly defaultResources?: readonly string[]
   /** RFC 9449 §5.2: refuse this client's token requests that carry no DPoP proof. */
   readonly dpopBoundAccessTokens?: boolean
+  /** OpenID Connect Core §8: public (the default) or pairwise `sub`. */
+  readonly subjectType?: SubjectType
+  /** OpenID Connect Registration §2: RS256 (the default), ES256 or EdDSA for its ID tokens. */
+  readonly idTokenSignedResponseAlg?: IdTokenSigningAlgorithm
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
   readonly allowLegacy?: readonly LegacyFlow[]
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 */
@@ -117,6 +126,10 @@ function registrationProblems(
   if (registration.dpopBoundAccessTokens === true && grantTypes.includes('implicit')) {
     problems.push('A client that requires DPoP cannot use the implicit flow: its tokens come unbound.')
   }
+  if (client.subjectType === 'pairwise') {
+    const problem = sectorIdentifierProblem(client)
+    if (problem !== null) redirectUriProblems.push(problem)
+  }
   if (registration.jwks !== undefined) {
     if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
       problems.push('Only a private_key_jwt client registers keys.')
@@ -125,6 +138,10 @@ function registrationProblems(
     // RFC 7591 §2: jwks_uri is a URL, fetched over TLS (Keyward's outbound fetch is https only).
     else if (!URL.canParse(registration.jwks.jwksUri) || !registration.jwks.jwksUri.startsWith('https://'))
       problems.push(`The jwks_uri ${registration.jwks.jwksUri} is not an https URL.`)
+  }
+  // RFC 9101 §10.5: request objects are verified with the client's registered keys.
+  if (registration.requireSignedRequestObject === true && client.jwks === null) {
+    problems.push('A client that must sign its request objects registers its keys (jwks or jwks_uri).')
   }
   return [
     ...problems.map((message) => ({ message, aboutRedirectUris: false })),
@@ -258,6 +275,7 @@ function checkedClient(
     lifetimes: registration.lifetimes ?? {},
     canIntrospect: registration.canIntrospect ?? false,
     requirePushedAuthorizationRequests: registration.requirePushedAuthorizationRequests ?? false,
+    requireSignedRequestObject: registration.requireSignedRequestObject ?? false,
     securityProfile:
       registration.securityProfile === undefined
         ? (deps.config.defaultSecurityProfile ?? null)
@@ -267,6 +285,8 @@ function checkedClient(
     postLogoutRedirectUris: registration.postLogoutRedirectUris ?? [],
     backchannelLogoutUri: registration.backchannelLogoutUri ?? null,
     backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
+    subjectType: registration.subjectType ?? 'public',
+    idTokenSignedResponseAlg: registration.idTokenSignedResponseAlg ?? 'RS256',
     createdAt: identity.createdAt,
     updatedAt: deps.clock.now(),
     dynamicRegistration: identity.dynamicRegistration ?? null,

@@ -19,9 +19,9 @@ export type OAuthErrorCode =
   | 'expired_token'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'invalid_request_uri'
+  | 'invalid_request_object'
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
   | 'invalid_software_statement'
@@ -107,17 +107,15 @@ export class AuthorizationPending extends codeClass('authorization_pending') {}
 export class SlowDown extends codeClass('slow_down') {}
 export class ExpiredToken extends codeClass('expired_token') {}
 
-// OpenID Connect Core §3.1.2.6: request objects are not implemented, and say so.
-export class RequestNotSupported extends OAuthError {
-  readonly code = 'request_not_supported'
-}
-
+// OpenID Connect Core §3.1.2.6: a request_uri other than a pushed request's is not fetched, and says so.
 export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
 
 // RFC 9101 §6.2 (OpenID Connect Core §3.1.2.6): a request_uri that is unknown, expired or used.
 export class InvalidRequestUri extends codeClass('invalid_request_uri') {}
+// RFC 9101 §6.3: a request object that is not signed as required or whose claims are not acceptable.
+export class InvalidRequestObject extends codeClass('invalid_request_object') {}
 // RFC 7591 §3.2.2: a registration (or its RFC 7592 update) refused.
 export class InvalidRedirectUri extends codeClass('invalid_redirect_uri') {}
 export class InvalidClientMetadata extends codeClass('invalid_client_metadata') {}

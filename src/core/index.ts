@@ -244,6 +244,8 @@ export {
 } from './registration/initial-access-tokens.ts'
 export { type Finding, formatFindings, lintServer } from './advisor/lint.ts'
 export { SECURITY_PROFILES } from './profiles/index.ts'
+export { SUBJECT_TYPES } from './oidc/subject.ts'
+export { ID_TOKEN_ALGORITHMS } from './tokens/signing-keys.ts'
 export { type AdviceAnswers, advise } from './advisor/advise.ts'
 export { formatDuration } from './advisor/duration.ts'
 export { effectiveLifetime } from './tokens/lifetimes.ts'

@@ -15,14 +15,14 @@ export async function openStores(
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
 ): Promise<Stores> {
   if (databaseUrl === memoryUrl) return (await import('./memory/stores.ts')).createMemoryStores()
-  const { database, clientChanges } = await openDatabase(databaseUrl, timeouts)
+  const { database, changes } = await openDatabase(databaseUrl, timeouts)
   try {
     await migrate(database)
   } catch (error) {
     await database.close()
     throw error
   }
-  return createStores(database, clientChanges)
+  return createStores(database, changes)
 }
 
 /** Applies pending migrations (`keyward migrate`) and returns the names of those it applied. */

@@ -69,7 +69,7 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
     }
   })
 
-  test('from the home page to the web app, signed in as the demo user, the token claims are shown', async () => {
+  test('from the home page to the web app: the demo user’s name and token claims; Sign out ends the Keyward session', async () => {
     const clients = JSON.parse(await readFile(join(dataDir, 'demo-clients.json'), 'utf8')) as {
       webApp: { clientId: string }
     }
@@ -94,11 +94,20 @@ describe('the demo, as the quick start runs it, in Chromium', () => {
       await page.getByRole('button', { name: 'Allow' }).click()
 
       await page.getByRole('heading', { level: 1, name: 'Signed in' }).waitFor()
+      assert.equal(await page.locator('.person-name').textContent(), 'Dana Demo')
       const claims = JSON.parse((await page.locator('h3:text-is("Payload") + pre').textContent()) ?? '')
       assert.equal(claims.sub, demoUser.id)
       assert.equal(claims.client_id, clients.webApp.clientId)
-      assert.equal(claims.scope, 'profile read')
+      assert.equal(claims.scope, 'openid profile email read')
       assert.equal(claims.iss, issuer)
+
+      // Sign out goes through Keyward's end_session_endpoint and back: the next sign-in asks for the password.
+      const webAppHome = new URL('/', page.url()).href
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL(webAppHome)
+      await page.getByRole('button', { name: 'Sign in with Keyward' }).click()
+      await page.waitForURL((url) => url.origin === issuer && url.pathname === '/authorize')
+      await page.getByLabel('Password').waitFor()
     })
   })
   test('the MCP server is on the home page, publishes its metadata, and agents may register themselves', async () => {

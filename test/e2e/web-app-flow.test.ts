@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startWebApp, type WebApp } from '../../examples/web-app/app.ts'
+import { changeUserClaims } from '../../src/core/admin/users.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import { inNewContext, launchChromium } from '../support/browser.ts'
 import { freePort } from '../support/ports.ts'
@@ -229,5 +230,73 @@ describe('the example web app signs a person in through Keyward, in Chromium', (
         { viewport },
       )
     }
+  })
+})
+
+describe('the example web app with openid shows who signed in and signs out of Keyward too, in Chromium', () => {
+  let browser: Browser
+  let keyward: TestServer
+  let webApp: WebApp
+
+  before(async () => {
+    browser = await launchChromium()
+    keyward = await startTestServer()
+    const port = await freePort()
+    const appUrl = `http://127.0.0.1:${port}`
+    const registered = await keyward.client({
+      name: CLIENT_NAME,
+      redirectUris: [`${appUrl}/callback`],
+      scopes: ['openid', 'profile', 'email', 'read'],
+      postLogoutRedirectUris: [`${appUrl}/`],
+    })
+    webApp = await startWebApp({
+      issuer: keyward.issuer,
+      clientId: registered.client.id,
+      clientSecret: registered.secret ?? '',
+      port,
+      scope: 'openid profile email read',
+    })
+    assert.equal(webApp.postLogoutRedirectUri, `${appUrl}/`)
+  })
+
+  after(async () => {
+    await webApp?.close()
+    await keyward?.close()
+    await browser?.close()
+  })
+
+  test('the name comes from OpenID Connect; after Sign out the next sign-in asks for the password', async () => {
+    const user = await keyward.user()
+    await changeUserClaims(user.id, { name: 'Ada Lovelace', email: 'ada@example.com' }, keyward.core)
+    await inNewContext(browser, async ({ page }) => {
+      const signInWithPassword = async () => {
+        await page.goto(webApp.url)
+        await page.getByRole('button', { name: 'Sign in with Keyward' }).click()
+        await page.waitForURL((url) => url.origin === keyward.issuer && url.pathname === '/authorize')
+        await page.getByLabel('Username').fill(user.username)
+        await page.getByLabel('Password').fill(user.password)
+        await page.getByRole('button', { name: 'Sign in' }).click()
+      }
+      await signInWithPassword()
+      await page.getByRole('button', { name: 'Allow' }).click()
+      await page.waitForURL(`${webApp.url}/`)
+      assert.equal(await page.locator('.person-name').textContent(), 'Ada Lovelace')
+      await page.getByText('(ada@example.com)').waitFor()
+
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      // RP-Initiated Logout: through Keyward's end_session_endpoint and back to the app's registered home page.
+      await page.waitForURL(`${webApp.url}/`)
+      await page.getByRole('button', { name: 'Sign in with Keyward' }).waitFor()
+      assert.deepEqual(
+        (await page.context().cookies(keyward.issuer)).filter((cookie) => cookie.name === 'kw_session'),
+        [],
+        'the Keyward session cookie is gone',
+      )
+
+      // The Keyward session ended: signing in again asks for the password, and the name comes back.
+      await signInWithPassword()
+      await page.waitForURL(`${webApp.url}/`)
+      assert.equal(await page.locator('.person-name').textContent(), 'Ada Lovelace')
+    })
   })
 })

@@ -256,7 +256,7 @@ describe('the push is refused as the authorization endpoint would refuse it, in 
       [{ redirect_uri: 'https://attacker.example/callback' }, 'invalid_request', /not registered/],
       [{ response_type: 'token' }, 'unsupported_response_type', /implicit/],
       [{ response_mode: 'fragment' }, 'invalid_request', /response_mode/],
-      [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported', /request/],
+      [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'invalid_request_object', /request object/],
       [{ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'invalid_request', /request_uri/],
       [{ client_id: other.client.id }, 'invalid_request', /authenticated client/],
       [{ client_id: undefined }, 'invalid_request', /client_id/],

@@ -23,28 +23,40 @@ export interface CacheFixture {
  * returns what it found: the id is then cached.
  */
 export async function cached(fixture: CacheFixture, id: string): Promise<Client | null> {
-  let found: Client | null = null
+  return cachedLookup(fixture, () => fixture.stores.clients.get(id), id)
+}
+
+async function cachedLookup<Value>(
+  fixture: CacheFixture,
+  lookup: () => Promise<Value | null>,
+  key: string,
+): Promise<Value | null> {
+  let found: Value | null = null
   await eventually(async () => {
     const before = fixture.statements()
-    found = await fixture.stores.clients.get(id)
+    found = await lookup()
     return fixture.statements() === before
-  }, `a lookup of ${id} was never served from memory`)
+  }, `a lookup of ${key} was never served from memory`)
   return found
 }
 
 /** The next lookup (or, where writes elsewhere are notified, one soon) finds `expected`. */
-async function seesOther(fixture: CacheFixture, id: string, expected: Client | null): Promise<void> {
+async function seesOther<Value>(
+  fixture: CacheFixture,
+  lookup: () => Promise<Value | null>,
+  expected: Value | null,
+): Promise<void> {
   if (fixture.othersSeen === 'on the next lookup') {
-    assert.deepEqual(await fixture.stores.clients.get(id), expected)
+    assert.deepEqual(await lookup(), expected)
     return
   }
   await eventually(
-    async () => isDeepStrictEqual(await fixture.stores.clients.get(id), expected),
+    async () => isDeepStrictEqual(await lookup(), expected),
     'the write elsewhere was never seen',
   )
 }
 
-/** The client cache that every Stores from openStores keeps; each driver's test file runs it. */
+/** The client and resource caches that every Stores from openStores keeps; each driver's test file runs it. */
 export function clientCacheContract(open: () => Promise<CacheFixture>): void {
   const it = (name: string, body: (fixture: CacheFixture) => Promise<void>) =>
     test(name, async () => {
@@ -92,16 +104,37 @@ export function clientCacheContract(open: () => Promise<CacheFixture>): void {
     const client = make.client()
     await fixture.stores.clients.create(client)
     assert.deepEqual(await cached(fixture, client.id), client)
+    const lookup = () => fixture.stores.clients.get(client.id)
     const renamed = { ...client, name: 'Renamed elsewhere', scopes: ['photos:read'] }
     await fixture.other.clients.update(renamed)
-    await seesOther(fixture, client.id, renamed)
+    await seesOther(fixture, lookup, renamed)
 
     assert.deepEqual(await cached(fixture, client.id), renamed)
     assert.equal(await fixture.other.clients.delete(client.id), true)
-    await seesOther(fixture, client.id, null)
+    await seesOther(fixture, lookup, null)
 
     assert.equal(await cached(fixture, client.id), null)
     await fixture.other.clients.create(client)
-    await seesOther(fixture, client.id, client)
+    await seesOther(fixture, lookup, client)
+  })
+
+  it('resources: a repeated lookup is served from memory; own writes and those elsewhere are seen', async (fixture) => {
+    const { resources } = fixture.stores
+    const resource = make.resource()
+    const lookup = () => resources.get(resource.identifier)
+    assert.equal(await cachedLookup(fixture, lookup, resource.identifier), null)
+    await resources.create(resource)
+    assert.deepEqual(await lookup(), resource)
+    assert.deepEqual(await cachedLookup(fixture, lookup, resource.identifier), resource)
+
+    assert.equal(await fixture.other.resources.delete(resource.identifier), true)
+    await seesOther(fixture, lookup, null)
+    assert.equal(await cachedLookup(fixture, lookup, resource.identifier), null)
+    await fixture.other.resources.create(resource)
+    await seesOther(fixture, lookup, resource)
+
+    await cachedLookup(fixture, lookup, resource.identifier)
+    await fixture.stores.transaction((tx) => tx.resources.delete(resource.identifier))
+    assert.equal(await lookup(), null, "a transaction's write is seen once it commits")
   })
 }

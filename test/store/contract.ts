@@ -90,6 +90,8 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         accessTokenFormat: 'jwt',
         lifetimes: { refreshIdle: 60 },
         canIntrospect: false,
+        subjectType: 'public',
+        idTokenSignedResponseAlg: 'RS256',
       })
       await stores.clients.create(full)
       await stores.clients.create(bare)
@@ -115,6 +117,8 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         accessTokenFormat: 'jwt',
         lifetimes: {},
         canIntrospect: false,
+        subjectType: 'pairwise',
+        idTokenSignedResponseAlg: 'ES256',
         createdAt: at(10),
         updatedAt: at(20),
       })
@@ -558,6 +562,18 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       await stores.codes.create(unbound)
       assert.deepEqual(await stores.codes.consume(bound.digest, at(1)), { kind: 'ok', record: bound })
       assert.deepEqual(await stores.codes.consume(unbound.digest, at(1)), { kind: 'ok', record: unbound })
+    })
+
+    it('keeps the claims a code puts into its ID token (OpenID Connect Core §5.5), or none', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const some = make.code(owner)
+      const none = make.code(owner, { idTokenClaims: [] })
+      await stores.codes.create(some)
+      await stores.codes.create(none)
+      assert.deepEqual(await stores.codes.consume(some.digest, at(1)), { kind: 'ok', record: some })
+      assert.deepEqual(await stores.codes.consume(none.digest, at(1)), { kind: 'ok', record: none })
     })
 
     it('consume leaves expiry to the caller: an expired code is still ok once', async ({ stores }) => {

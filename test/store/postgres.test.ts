@@ -38,7 +38,7 @@ describe('PostgreSQL stores', () => {
 
   // One database for the suite, emptied before each test; a pool of several connections makes races real.
   storeContract(async () => {
-    const { database, clientChanges } = openPostgresDatabase(url)
+    const { database, changes } = openPostgresDatabase(url)
     await migrate(database)
     const rows = await database.all<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
@@ -46,7 +46,7 @@ describe('PostgreSQL stores', () => {
     const tables = rows.map((row) => row.table_name)
     // DELETE, not TRUNCATE: far quicker on tables this small, and every foreign key cascades anyway.
     for (const table of tables) if (table !== 'schema_migrations') await database.run(`DELETE FROM ${table}`)
-    return { stores: createStores(database, clientChanges), database, tables }
+    return { stores: createStores(database, changes), database, tables }
   })
 })
 
@@ -56,7 +56,7 @@ async function cacheFixture(url: string): Promise<CacheFixture> {
   const opened = openPostgresDatabase(url)
   const counting = countingDatabase(opened.database)
   return {
-    stores: createStores(counting.database, opened.clientChanges),
+    stores: createStores(counting.database, opened.changes),
     statements: counting.statements,
     other,
     othersSeen: 'once notified',

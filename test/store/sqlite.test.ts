@@ -18,11 +18,11 @@ const everyMigration = migrations.map((migration) => migration.name)
 
 describe('SQLite stores', () => {
   storeContract(async () => {
-    const { database, clientChanges } = openSqliteDatabase(':memory:')
+    const { database, changes } = openSqliteDatabase(':memory:')
     await migrate(database)
     const tables = await database.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
     return {
-      stores: createStores(database, clientChanges),
+      stores: createStores(database, changes),
       database,
       tables: tables.map((table) => table.name),
     }
@@ -41,7 +41,7 @@ describe('SQLite client cache', () => {
     const connection = openSqliteDatabase(url.slice('sqlite:'.length))
     const counting = countingDatabase(connection.database)
     return {
-      stores: createStores(counting.database, connection.clientChanges),
+      stores: createStores(counting.database, connection.changes),
       statements: counting.statements,
       other,
       othersSeen: 'on the next lookup',

@@ -36,6 +36,11 @@ const QUESTIONS: readonly { key: keyof AdviceAnswers; flag: string; question: st
     flag: 'cannot-redirect',
     question: 'Is it a first-party legacy app that cannot use a redirect?',
   },
+  {
+    key: 'highValue',
+    flag: 'high-value',
+    question: 'Do its APIs hold payments, health or other high-value data?',
+  },
 ]
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
@@ -92,6 +97,9 @@ export function adviseCommand(program: Command): void {
             token_endpoint_auth_method: advice.tokenEndpointAuthMethod,
             pkce: advice.pkce,
             token_settings: advice.tokenSettings,
+            security_profile: advice.securityProfile,
+            pushed_authorization_requests: advice.pushedAuthorizationRequests,
+            dpop: advice.dpop,
             reasons: advice.reasons,
             warnings: advice.warnings,
           },
@@ -109,6 +117,11 @@ export function adviseCommand(program: Command): void {
         `  client auth:  ${advice.tokenEndpointAuthMethod}${advice.pkce ? ', with PKCE (S256)' : ''}`,
         `  access token: ${formatDuration(tokens.accessTokenTtl)}`,
         `  refresh:      ${tokens.refresh ? `rotated on every use, idle ${formatDuration(tokens.refresh.idleTtl)}, at most ${formatDuration(tokens.refresh.absoluteTtl)}` : 'none'}`,
+        ...(advice.securityProfile === null
+          ? []
+          : [
+              `  profile:      ${advice.securityProfile}${advice.pushedAuthorizationRequests ? ', pushed requests (PAR)' : ''}${advice.dpop ? ', DPoP-bound tokens' : ''}`,
+            ]),
         '',
         'Why:',
         ...advice.reasons.map((reason) => `  - ${reason}`),
@@ -118,7 +131,7 @@ export function adviseCommand(program: Command): void {
         ...(['web', 'spa', 'native', 'device', 'service'].includes(advice.kind)
           ? [
               '',
-              `Create it with: keyward clients create --kind ${advice.kind} --name "..."${advice.kind === 'service' || advice.kind === 'device' ? '' : ' --redirect-uris ...'}`,
+              `Create it with: keyward clients create --kind ${advice.kind} --name "..."${advice.kind === 'service' || advice.kind === 'device' ? '' : ' --redirect-uris ...'}${advice.securityProfile === null ? '' : ` --profile ${advice.securityProfile} --auth-method private_key_jwt --jwks <public-keys.json>`}`,
             ]
           : []),
         ...(advice.kind === 'agent'

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import {
+  ID_TOKEN_ALGORITHMS,
   SECURITY_PROFILES,
+  SUBJECT_TYPES,
   type ClientKind,
   type ClientRegistration,
   ClientRegistrationError,
@@ -78,8 +80,11 @@ interface CreateOptions {
   refreshAbsoluteTtl?: string
   introspect?: boolean
   requirePar?: boolean
+  requireSignedRequestObject?: boolean
   profile?: string
   requireDpop?: boolean
+  subjectType?: string
+  idTokenAlg?: string
   allowLegacy?: string[]
   resource?: string[]
   postLogoutRedirectUris?: string
@@ -121,6 +126,13 @@ function keySetIn(file: string): ClientKeySet {
     throw new UsageError('--jwks: the file must hold a JWK set: {"keys": [ ...public keys... ]}.')
   }
   return { keys }
+}
+
+/** The value of a flag that takes one of a few words, or a usage error naming them. */
+function oneOf<T extends string>(value: string, known: readonly T[], flag: string): T {
+  if (!(known as readonly string[]).includes(value))
+    throw new UsageError(`${flag} is one of ${known.join(', ')}.`)
+  return value as T
 }
 
 /** A profile's name, or none: the server's defaultSecurityProfile does not apply to this client. */
@@ -171,9 +183,16 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
     lifetimes: { ...preset.lifetimes, ...lifetimes },
     canIntrospect: options.introspect === true,
     requirePushedAuthorizationRequests: options.requirePar === true,
+    requireSignedRequestObject: options.requireSignedRequestObject === true,
     ...(options.profile === undefined ? {} : { securityProfile: securityProfileNamed(options.profile) }),
     defaultResources: options.resource ?? [],
     dpopBoundAccessTokens: options.requireDpop === true,
+    ...(options.subjectType === undefined
+      ? {}
+      : { subjectType: oneOf(options.subjectType, SUBJECT_TYPES, '--subject-type') }),
+    ...(options.idTokenAlg === undefined
+      ? {}
+      : { idTokenSignedResponseAlg: oneOf(options.idTokenAlg, ID_TOKEN_ALGORITHMS, '--id-token-alg') }),
     allowLegacy: (options.allowLegacy ?? []) as LegacyFlow[],
     postLogoutRedirectUris: list(options.postLogoutRedirectUris),
     ...(options.backchannelLogoutUri === undefined
@@ -209,6 +228,10 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--introspect', 'a resource server: may introspect tokens issued to other clients')
     .option('--require-par', 'accept its authorization requests only when pushed (RFC 9126, POST /par)')
     .option(
+      '--require-signed-request-object',
+      'accept its authorization requests only as request objects signed with its keys (RFC 9101)',
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a security profile, checked now and at every request: ${Object.keys(SECURITY_PROFILES).join(', ')}, or none (default: the config's defaultSecurityProfile)`,
     )
@@ -220,6 +243,14 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option(
       '--require-dpop',
       'refuse token requests without a DPoP proof: every token is key-bound (RFC 9449)',
+    )
+    .option(
+      '--subject-type <type>',
+      'public (default: one sub per person) or pairwise (a sub per redirect URI host, OpenID Connect Core §8)',
+    )
+    .option(
+      '--id-token-alg <alg>',
+      `the algorithm of its ID tokens: ${ID_TOKEN_ALGORITHMS.join(', ')} (default: RS256)`,
     )
     .option(
       '--allow-legacy <flow...>',

@@ -1,8 +1,9 @@
-import { type Command, Option } from 'commander'
+import { type Command, InvalidArgumentError, Option } from 'commander'
 import { startServer } from '../../server.ts'
 import { type Environment, loadNamedConfig } from '../config-source.ts'
 import { explainingStartup, UsageError } from '../context.ts'
 import { releaseStartupMemory } from '../release-startup-memory.ts'
+import { defaultWorkerCount, startWorkers, workerSlot, workersProblem } from '../../workers.ts'
 
 export function startCommand(program: Command, env: Environment): void {
   program
@@ -10,7 +11,13 @@ export function startCommand(program: Command, env: Environment): void {
     .description('run the authorization server')
     // The demo and its example apps live in the repository, not in the package: say where instead of "unknown option".
     .addOption(new Option('--demo').hideHelp())
-    .action(async (options: { demo?: boolean }) => {
+    .addOption(
+      new Option(
+        '--workers <count>',
+        'processes sharing the port (default: every core on PostgreSQL with Redis, else 1)',
+      ).argParser(parseWorkerCount),
+    )
+    .action(async (options: { demo?: boolean; workers?: number }) => {
       if (options.demo) {
         throw new UsageError(
           'The demo runs from a checkout of the Keyward repository: `npm start` there. `keyward start` runs the server alone.',
@@ -18,16 +25,38 @@ export function startCommand(program: Command, env: Environment): void {
       }
       const loaded = loadNamedConfig(env)
       const { config } = loaded
-      const server = await explainingStartup(loaded, () => startServer(config))
-
+      const workers = options.workers ?? defaultWorkerCount(config)
+      const problem = workersProblem(config, workers)
+      if (problem !== null) throw new UsageError(problem)
+      const slot = workerSlot()
+      // The primary of several workers serves nothing itself: it forks them, and drains them on a signal.
+      if (slot === null && workers > 1) await startWorkers(config, workers)
+      else {
+        const server = await explainingStartup(loaded, () =>
+          startServer(config, slot === null ? {} : { worker: slot, sweepsExpired: slot === 1 }),
+        )
+        releaseStartupMemory()
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(server))
+        // A worker's start is announced by the primary, once every worker listens.
+        if (slot !== null) return
+      }
       console.log(`\nKeyward is running. Issuer: ${config.issuer}`)
       console.log('Press Ctrl+C to stop.\n')
-      releaseStartupMemory()
-
-      const stop = async () => {
-        await server.close()
-        process.exit(0)
-      }
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop())
     })
+}
+
+let stopping: Promise<void> | undefined
+
+/** Closes the server once, whichever signal came first (Ctrl+C reaches a worker and its primary), then exits 0. */
+function stop(server: { close(): Promise<void> }): Promise<void> {
+  stopping ??= server.close().then(() => process.exit(0))
+  return stopping
+}
+
+function parseWorkerCount(value: string): number {
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 1 || count > 1024) {
+    throw new InvalidArgumentError('a whole number of processes, 1 or more.')
+  }
+  return count
 }

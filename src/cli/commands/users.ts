@@ -45,13 +45,13 @@ async function endingSessions<T>(
   // Opened only when a logout token is signed: a command that tells no client touches no key.
   let ring: Promise<KeyRing> | undefined
   const keys = {
-    idTokenKey: async () => {
+    idTokenKey: async (alg: Parameters<KeyRing['idTokenKey']>[0]) => {
       ring ??= openKeyRing(admin.stores.keys, {
         ...admin,
         secret: config.secret,
         algorithm: config.signingAlgorithm,
       })
-      return (await ring).idTokenKey()
+      return (await ring).idTokenKey(alg)
     },
   }
   const delivery = logoutDelivery(

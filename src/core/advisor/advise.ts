@@ -1,4 +1,4 @@
-import type { ClientType, TokenEndpointAuthMethod } from '../model/client.ts'
+import type { ClientType, SecurityProfileName, TokenEndpointAuthMethod } from '../model/client.ts'
 import { AUTHORIZATION_CODE, PASSWORD } from '../protocol/grant-types.ts'
 import { formatDuration } from './duration.ts'
 import {
@@ -30,6 +30,8 @@ export interface AdviceAnswers {
   readonly agent?: boolean
   /** Sessions should outlive an access token (refresh tokens); absent means the kind's preset decides. */
   readonly needsLongSessions?: boolean
+  /** The APIs it calls hold payments, health or other high-value data; absent means no. */
+  readonly highValue?: boolean
 }
 
 /**
@@ -49,6 +51,12 @@ export interface Advice {
   /** One sentence per decision, citing the spec it comes from. */
   readonly reasons: readonly string[]
   readonly warnings: readonly string[]
+  /** The security profile to hold the client to (`--profile`), or null. */
+  readonly securityProfile: SecurityProfileName | null
+  /** Its authorization requests are pushed (RFC 9126). */
+  readonly pushedAuthorizationRequests: boolean
+  /** Its access tokens are DPoP-bound (RFC 9449). */
+  readonly dpop: boolean
 }
 
 type Settings = Omit<ClientPreset, 'kind' | 'redirectUrisRequired'>
@@ -64,15 +72,63 @@ interface Choice {
 export function advise(answers: AdviceAnswers): Advice {
   const choice = withSessionLength(chooseFlow(answers), answers)
   const { settings } = choice
-  return {
+  const advice: Advice = {
     kind: choice.kind,
     grantTypes: settings.grantTypes,
     clientType: settings.type,
     tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod,
     pkce: settings.pkce,
     tokenSettings: settings.tokens,
-    reasons: [...choice.reasons, ...tokenReasons(settings.tokens)],
+    reasons: [...choice.reasons, ...signInReasons(choice.kind), ...tokenReasons(settings.tokens)],
     warnings: choice.warnings,
+    securityProfile: null,
+    pushedAuthorizationRequests: false,
+    dpop: false,
+  }
+  return answers.highValue === true ? forHighValue(advice) : advice
+}
+
+/**
+ * High-value APIs (payments, health, other sensitive data) call for the FAPI 2.0 Security Profile: key-based
+ * client authentication, pushed requests and sender-constrained tokens, so that neither a stolen secret, a
+ * tampered request nor a stolen token is enough. It is written for confidential clients.
+ */
+function forHighValue(advice: Advice): Advice {
+  if (advice.clientType !== 'confidential' || advice.kind === 'legacy-password' || advice.kind === 'device') {
+    return {
+      ...advice,
+      warnings: [
+        ...advice.warnings,
+        'High-value data calls for the FAPI 2.0 Security Profile, which is written for confidential clients ' +
+          'using the authorization code flow (FAPI 2.0 Security Profile §5.3.2.1): give this app a backend ' +
+          '(backend-for-frontend) that holds the tokens, and ask again with a secret and without browserOnly ' +
+          'or native.',
+      ],
+    }
+  }
+  const redirects = advice.grantTypes.includes(AUTHORIZATION_CODE)
+  return {
+    ...advice,
+    tokenEndpointAuthMethod: 'private_key_jwt',
+    securityProfile: 'fapi2',
+    pushedAuthorizationRequests: redirects,
+    dpop: true,
+    reasons: [
+      ...advice.reasons,
+      'The APIs hold high-value data, so the client is held to the FAPI 2.0 Security Profile (--profile fapi2), ' +
+        'which Keyward enforces at registration and on every request.',
+      'It authenticates with private_key_jwt (RFC 7523): it signs with a private key that never leaves it, ' +
+        'instead of sending a shared secret (FAPI 2.0 Security Profile §5.3.2.1).',
+      'Its access tokens are DPoP-bound (RFC 9449): a stolen token is useless without the client’s key ' +
+        '(FAPI 2.0 Security Profile §5.3.2.1).',
+      ...(redirects
+        ? [
+            'Its authorization requests are pushed (RFC 9126) over an authenticated channel, so nobody can ' +
+              'read or change them in the browser (FAPI 2.0 Security Profile §5.3.2.2); they may also be ' +
+              'signed request objects (RFC 9101, --require-signed-request-object).',
+          ]
+        : []),
+    ],
   }
 }
 
@@ -319,6 +375,25 @@ function withSessionLength(choice: Choice, answers: AdviceAnswers): Choice {
     }
   }
   return choice
+}
+
+/** The kinds of app in which a person signs in through the browser, and so learns who they are by OIDC. */
+const SIGN_IN_KINDS: readonly AdviceKind[] = ['web', 'spa', 'native']
+
+// OpenID Connect Core §3.1: an app with a person present usually needs to know who signed in, which an access
+// token does not tell it; the ID token of the same code flow does.
+function signInReasons(kind: AdviceKind): readonly string[] {
+  if (!SIGN_IN_KINDS.includes(kind)) return []
+  return [
+    'To know who signed in, add the openid scope (with profile and email for the name and address): the code ' +
+      'flow then returns an ID token for the app’s OpenID Connect library to validate (OpenID Connect Core ' +
+      '§3.1.3.7); the access token is for APIs, not for the app.',
+    'Send a fresh nonce with each sign-in and let the library check it in the ID token (OpenID Connect Core ' +
+      '§3.1.2.1), so that a token from another sign-in is not accepted.',
+    'Sign people out of Keyward too, not only of the app: send them to the end_session_endpoint with ' +
+      'id_token_hint and a post_logout_redirect_uri registered for the client (RP-Initiated Logout 1.0 §2), ' +
+      'or the next sign-in reuses their Keyward session.',
+  ]
 }
 
 function tokenReasons(tokens: TokenSettings): readonly string[] {

@@ -2,7 +2,6 @@ import type { ClientLookup } from '../client-auth/authenticate.ts'
 import {
   InvalidRequest,
   OAuthError,
-  RequestNotSupported,
   RequestUriNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
@@ -13,6 +12,7 @@ import { matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redir
 import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { checkScopeFitsTarget, type Target } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
+import { type ClaimsRequest, parseClaimsRequest } from '../oidc/claims-request.ts'
 
 /**
  * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
@@ -55,6 +55,8 @@ export interface AuthorizationRequest {
   readonly loginHint: string | null
   /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to; its redemption must prove that key. */
   readonly dpopJkt: string | null
+  /** OpenID Connect Core §5.5: what the `claims` parameter asked for; null without one. */
+  readonly claims: ClaimsRequest | null
 }
 
 /** Where an error goes: back to the client when its redirect URI is known good, else onto a page. */
@@ -80,9 +82,13 @@ export const AUTHORIZATION_PARAMETERS = [
   'login_hint',
   // RFC 9126 §4: a pushed request's reference, resolved before validation (src/core/par/).
   'request_uri',
+  // RFC 9101 §5: a request object by value, unpacked before validation (request-object.ts).
+  'request',
   // RFC 8707 §2
   'resource',
   'dpop_jkt',
+  // OpenID Connect Core §5.5
+  'claims',
   // OpenID Connect Core §3.1.2.1: the person the client expects, checked against the session (decide.ts).
   'id_token_hint',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, and Keyward knows one
@@ -168,8 +174,6 @@ function checkRequest(
   redirectUri: string,
   state: string | null,
 ): Omit<AuthorizationRequest, 'target'> {
-  // OpenID Connect Core §3.1.2.6: request objects are not implemented; they are refused, never ignored.
-  if (params.has('request')) throw new RequestNotSupported('The request parameter is not supported.')
   if (params.has('request_uri'))
     throw new RequestUriNotSupported('The request_uri parameter is not supported.')
   const responseType = params.get('response_type')
@@ -226,6 +230,7 @@ function checkRequest(
     maxAge: parseMaxAge(params.get('max_age')),
     loginHint: params.get('login_hint') ?? null,
     dpopJkt: parseDpopJkt(params.get('dpop_jkt'), responseType),
+    claims: parseClaimsRequest(params.get('claims')),
   }
 }
 

@@ -9,6 +9,7 @@ import { targetedIdentifiers } from '../resources/audience.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pageResult } from '../results.ts'
 import type { AuthorizationRequest, ResponseTarget } from './request.ts'
+import { idTokenClaimNames } from '../oidc/claims-request.ts'
 
 /**
  * The response parameters, back to the client: a redirect with them in the query or the fragment (RFC 6749
@@ -60,6 +61,7 @@ export async function issueCode(
     authTime: session.authTime,
     sid: session.sid,
     dpopJkt: request.dpopJkt,
+    idTokenClaims: idTokenClaimNames(request.claims, request.scope),
   }
   await ctx.stores.codes.create(record)
   return respondWith(request, { code, state: request.state, iss: ctx.config.issuer })

@@ -1,12 +1,24 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose'
+import {
+  createLocalJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose'
 import type { CoreContext } from '../context.ts'
-import type { InvalidClient } from '../errors.ts'
 import type { Client, ClientKeys } from '../model/client.ts'
 import { OutboundFetchError } from '../ports/fetch.ts'
 import { type AssertionClaimDeps, assertionFailure, verifyAssertion } from './assertion.ts'
 
-/** The algorithms a client may sign its assertions with: asymmetric only, never `none` or an HMAC. */
+/**
+ * The algorithms a client may sign its assertions and request objects with: asymmetric only, never `none` or an
+ * HMAC.
+ */
 export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const
+
+/** Clocks of client and server may differ by this much. */
+const CLOCK_TOLERANCE_SECONDS = 30
 
 /**
  * What checking an assertion needs: the issuer and clock, the cache of `jti`s already used, and the outbound
@@ -23,34 +35,60 @@ export async function verifyClientAssertion(
   client: Client,
   deps: AssertionDeps,
 ): Promise<void> {
-  const failed = assertionFailure
-  const keys = client.jwks
-  if (keys === null) throw failed('the client has no registered keys.')
   await verifyAssertion(
     client,
     ASSERTION_ALGORITHMS,
-    async (checks) => {
-      const verify = async (refresh: boolean) =>
-        (await jwtVerify(assertion, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), checks))
-          .payload
-      try {
-        return await verify(false)
-      } catch (error) {
-        // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
-        if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
-        return await verify(true)
-      }
-    },
+    (checks) => verifyWithClientKeys(assertion, client, checks, assertionFailure, deps),
     deps,
   )
+}
+
+/** What a JWT signed by a client must also satisfy: its claims and header, as jose checks them. */
+export type ClientJwtChecks = Omit<JWTVerifyOptions, 'algorithms' | 'currentDate'>
+
+/**
+ * A JWT signed by one of the client's keys (registered, or published at its jwks_uri), with an asymmetric
+ * algorithm, checked against `checks` on the server's clock: the payload, or `failed` with a reason a client
+ * developer can act on. Client assertions (RFC 7523) and request objects (RFC 9101) are both checked here.
+ */
+export async function verifyWithClientKeys<Failure extends Error>(
+  jwt: string,
+  client: Client,
+  checks: ClientJwtChecks,
+  failed: (why: string, cause?: unknown) => Failure,
+  deps: Pick<CoreContext, 'clock' | 'fetch'>,
+): Promise<JWTPayload> {
+  const keys = client.jwks
+  if (keys === null) throw failed('the client has no registered keys.')
+  const verify = async (refresh: boolean) =>
+    (
+      await jwtVerify(jwt, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), {
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        ...checks,
+        algorithms: [...ASSERTION_ALGORITHMS],
+        currentDate: deps.clock.now(),
+      })
+    ).payload
+  try {
+    try {
+      return await verify(false)
+    } catch (error) {
+      // A key the cached set lacks may be new: the set is fetched again, at most once per the cache's minimum age.
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !('jwksUri' in keys)) throw error
+      return await verify(true)
+    }
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw failed(jwtProblem(error), error)
+    throw error
+  }
 }
 
 /** The client's keys: registered with it, or fetched from its jwks_uri through the outbound-fetch port (cached). */
 async function keySet(
   keys: ClientKeys,
   refresh: boolean,
-  failed: (why: string, cause?: unknown) => InvalidClient,
-  deps: AssertionDeps,
+  failed: (why: string, cause?: unknown) => Error,
+  deps: Pick<CoreContext, 'fetch'>,
 ): Promise<JSONWebKeySet> {
   if ('keys' in keys) return { keys: [...keys.keys] } as JSONWebKeySet
   let document: unknown
@@ -66,4 +104,17 @@ async function keySet(
     throw failed('its jwks_uri does not hold a JWK set.')
   }
   return { keys: published } as JSONWebKeySet
+}
+
+/** A clear reason for a client developer, from jose's error. */
+function jwtProblem(error: InstanceType<typeof errors.JOSEError>): string {
+  if (error instanceof errors.JWTExpired) return 'it has expired.'
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) {
+    return 'its signature does not match a registered key.'
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return `sign it with one of ${ASSERTION_ALGORITHMS.join(', ')}.`
+  return 'it is malformed.'
 }

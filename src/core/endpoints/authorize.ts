@@ -15,7 +15,8 @@ import type { EndpointResult, StartedSession } from '../model/endpoint-result.ts
 import type { Client } from '../model/client.ts'
 import type { AppHome, HiddenFields } from '../model/pages.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
-import { isLoopbackHost } from '../protocol/redirect-uri.ts'
+import { isLoopbackHost, matchesRegisteredRedirectUri, soleRedirectUri } from '../protocol/redirect-uri.ts'
+import { requestObjectParameters } from '../authorize/request-object.ts'
 import type { Session } from '../model/session.ts'
 import { errorPageResult, pageResult } from '../results.ts'
 import { findSession, startSession } from '../sessions.ts'
@@ -31,6 +32,8 @@ import {
 import { decideTarget, targetedIdentifiers } from '../resources/audience.ts'
 import { pickParameters } from '../protocol/params.ts'
 import { verifiedIdTokenHint } from '../oidc/id-token-hint.ts'
+import { assertRequestedSubject } from '../oidc/claims-request.ts'
+import { subjectNames } from '../oidc/subject.ts'
 
 /** A browser as far as the pages care: its session cookie value, if any, and its address. */
 export interface Browser {
@@ -92,20 +95,29 @@ function appHomeOf(client: Client): AppHome | undefined {
 }
 
 /**
- * Validates the request (the pushed one its request_uri names, if any), then answers with the error (a redirect
- * or a page), or runs `work` with the valid request.
+ * Validates the request (the pushed one its request_uri names, or the one inside its request object, if any),
+ * then answers with the error (a redirect or a page), or runs `work` with the valid request and the parameters
+ * it was read from.
  */
 async function withValidRequest(
   params: ReadonlyMap<string, string>,
   arrival: Arrival,
   deps: CoreContext,
-  work: (request: AuthorizationRequest, pushed: Pushed) => Promise<EndpointResult>,
+  work: (
+    request: AuthorizationRequest,
+    pushed: Pushed,
+    validated: ReadonlyMap<string, string>,
+  ) => Promise<EndpointResult>,
 ): Promise<EndpointResult> {
   const resolved = await resolvePushedRequest(params, arrival, deps)
   if (resolved.kind === 'refused') return errorPageResult(resolved.error, 'This sign-in link is not valid')
   const pushed = resolved.kind === 'pushed' ? resolved.pushed : null
+  // A pushed request's request object was unpacked when it was pushed (pushed-authorization-request.ts).
+  const unpacked = pushed === null ? await unpackRequestObject(params, arrival, deps) : resolved
+  if (unpacked.kind === 'refused') return unpacked.result
+  const validated = unpacked.kind === 'sent' ? params : unpacked.params
   const result = await validateAuthorizationRequest(
-    resolved.kind === 'pushed' ? resolved.params : params,
+    validated,
     (id) => findClient(id, deps),
     (requested, client, scope) => decideTarget({ requested, client, scope }, deps),
   )
@@ -126,10 +138,47 @@ async function withValidRequest(
     return errorResponse(result.request, error, deps.config.issuer)
   }
   try {
-    return await work(result.request, pushed)
+    return await work(result.request, pushed, validated)
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error
     return errorResponse(result.request, error, deps.config.issuer)
+  }
+}
+
+/** A request's parameters once its request object, if any, is unpacked; or the answer that refuses it. */
+type Unpacked =
+  | { readonly kind: 'sent' }
+  | { readonly kind: 'unpacked'; readonly params: ReadonlyMap<string, string> }
+  | { readonly kind: 'refused'; readonly result: EndpointResult }
+
+/**
+ * RFC 9101 §5: the parameters inside a request object sent by value (or the refusal of a client that must send
+ * one). An unknown client is left to the validator, which says so on a page. RFC 9101 §6.3: a refusal goes
+ * back as an error response (RFC 6749 §4.1.2.1): to a redirect_uri registered for the client, else on a page.
+ */
+async function unpackRequestObject(
+  params: ReadonlyMap<string, string>,
+  arrival: Arrival,
+  deps: CoreContext,
+): Promise<Unpacked> {
+  const clientId = params.get('client_id')
+  let client: Client | null = null
+  try {
+    client = clientId === undefined ? null : await findClient(clientId, deps)
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error
+  }
+  if (client === null) return { kind: 'sent' }
+  try {
+    return { kind: 'unpacked', params: await requestObjectParameters(params, client, arrival, deps) }
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error
+    const redirectUri = params.get('redirect_uri') ?? soleRedirectUri(client.redirectUris)
+    if (redirectUri === undefined || !matchesRegisteredRedirectUri(redirectUri, client.redirectUris)) {
+      return { kind: 'refused', result: errorPageResult(error, 'The app sent you here with a bad link') }
+    }
+    const target = { redirectUri, state: params.get('state') ?? null, responseMode: 'query' } as const
+    return { kind: 'refused', result: errorResponse(target, error, deps.config.issuer) }
   }
 }
 
@@ -139,6 +188,7 @@ async function respond(
   session: Session,
   deps: CoreContext,
 ): Promise<EndpointResult> {
+  assertRequestedSubject(request, session.userId, deps.config.secret)
   if (pushed !== null) await usePushedRequest(pushed, deps)
   if (request.responseType === 'code') return issueCode(request, session, deps)
   return implicitResponse(
@@ -155,6 +205,7 @@ async function respond(
 async function hintedPerson(
   request: AuthorizationRequest,
   params: ReadonlyMap<string, string>,
+  userId: string | null,
   deps: CoreContext,
 ): Promise<string | null> {
   const value = params.get('id_token_hint')
@@ -163,13 +214,17 @@ async function hintedPerson(
   if (hint === null || !hint.audience.includes(request.client.id)) {
     throw new InvalidRequest('The id_token_hint is not an ID token issued by this server to this client.')
   }
-  return hint.subject
+  // Core §8.1: the hint names the person as this client sees them; the session's person is matched against it.
+  const named = userId !== null && subjectNames(request.client, hint.subject, userId, deps.config.secret)
+  return named ? userId : hint.subject
 }
 
+/** `params` as sent, which the forms carry; `validated`, what the request was read from (pushed or signed). */
 async function proceed(
   request: AuthorizationRequest,
   pushed: Pushed,
   params: ReadonlyMap<string, string>,
+  validated: ReadonlyMap<string, string>,
   session: Session | null,
   freshLogin: boolean,
   deps: CoreContext,
@@ -178,7 +233,7 @@ async function proceed(
   const consent = userId === null ? null : await deps.stores.consents.get(userId, request.client.id)
   const sessionAge =
     session === null ? null : (deps.clock.now().getTime() - session.authTime.getTime()) / 1000
-  const hintedUserId = await hintedPerson(request, params, deps)
+  const hintedUserId = await hintedPerson(request, validated, userId, deps)
   const step = nextStep(request, { userId, sessionAge, freshLogin, consent, hintedUserId })
   if (step.kind === 'login' || session === null) return loginPage(request, params, null)
   if (step.kind === 'issue') return respond(request, pushed, session, deps)
@@ -226,9 +281,9 @@ export function authorize(
   browser: Browser,
   deps: CoreContext,
 ): Promise<EndpointResult> {
-  return withValidRequest(params, 'redirect', deps, async (request, pushed) => {
+  return withValidRequest(params, 'redirect', deps, async (request, pushed, validated) => {
     const session = await findSession(browser.sessionId, deps)
-    return proceed(request, pushed, params, session, false, deps)
+    return proceed(request, pushed, params, validated, session, false, deps)
   })
 }
 
@@ -241,14 +296,14 @@ export async function submitLogin(
   const params = requestIn(form)
   const { username } = credentials
   let session: StartedSession | undefined
-  const result = await withValidRequest(params, 'form', deps, async (request, pushed) => {
+  const result = await withValidRequest(params, 'form', deps, async (request, pushed, validated) => {
     // A refused attempt keeps the person on the form, told to wait, instead of sending them back to the client.
     const user = await signInOrRefusal(credentials, deps)
     if (user instanceof OAuthError) return loginPage(request, params, { username, refusal: user })
     if (user === null) return loginPage(request, params, { username })
     const started = await startSession(user.id, deps)
     session = started.cookie
-    return proceed(request, pushed, params, started.session, true, deps)
+    return proceed(request, pushed, params, validated, started.session, true, deps)
   })
   return session === undefined ? result : { ...result, session }
 }

@@ -7,6 +7,7 @@ import { required } from '../protocol/params.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { formatScope } from '../protocol/scope.ts'
 import { jsonResult } from '../results.ts'
+import { subjectForClientId } from '../oidc/subject.ts'
 import { findToken, isActive } from '../tokens/find-token.ts'
 
 /** RFC 7662 §2.2: an inactive token says nothing more than that. */
@@ -28,7 +29,12 @@ async function introspection(input: ClientAuthInput, deps: CoreContext): Promise
   const found = await findToken(token, deps)
   if (found === null || !isActive(found, deps.clock.now())) return INACTIVE
   const { record } = found
-  const subject = found.kind === 'access_token' ? found.record.subject : found.record.userId
+  const localSubject = found.kind === 'access_token' ? found.record.subject : found.record.userId
+  // OpenID Connect Core §8.1: a person's tokens name them as their client sees them, pairwise or public; a
+  // client credentials token's subject is the client itself.
+  const personal = found.kind === 'refresh_token' || found.record.grantId !== null
+  const subject = personal ? await subjectForClientId(record.clientId, localSubject, deps) : localSubject
+  if (subject === null) return INACTIVE
   return {
     active: true,
     scope: formatScope(record.scope),

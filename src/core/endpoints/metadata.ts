@@ -86,6 +86,8 @@ function authorizationServerMetadata(
     // RFC 9126 §5: clients authenticate there as at the token endpoint.
     pushed_authorization_request_endpoint: url(ENDPOINT_PATHS.pushedAuthorizationRequest),
     require_pushed_authorization_requests: config.requirePushedAuthorizationRequests,
+    // RFC 9101 §10.1 (OpenID Connect Discovery §3): request objects are verified with the assertions' algorithms.
+    request_object_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     scopes_supported: config.scopes.map((scope) => scope.name),
     response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit')

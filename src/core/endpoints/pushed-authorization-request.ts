@@ -1,4 +1,5 @@
 import { validateAuthorizationRequest } from '../authorize/request.ts'
+import { requestObjectParameters } from '../authorize/request-object.ts'
 import { authenticateClient } from '../client-auth/authenticate.ts'
 import type { ClientAuthInput } from '../client-auth/credentials.ts'
 import type { CoreContext } from '../context.ts'
@@ -20,11 +21,15 @@ export async function pushAuthorizationRequest(
 ): Promise<EndpointResult> {
   // RFC 9126 §2.1: client authentication exactly as at the token endpoint, public clients naming themselves.
   const client = await authenticateClient(input, deps)
-  const parameters = pushedParameters(input.params)
+  const sent = pushedParameters(input.params)
   // RFC 9126 §2.1: a pushed request cannot itself refer to another.
-  if (parameters.request_uri !== undefined) {
+  if (sent.request_uri !== undefined) {
     throw new InvalidRequest('request_uri cannot be pushed: push the authorization request itself.')
   }
+  // RFC 9126 §3: a pushed request object is verified here, and its parameters are what is kept.
+  const parameters = Object.fromEntries(
+    await requestObjectParameters(new Map(Object.entries(sent)), client, 'redirect', deps),
+  )
   // RFC 9126 §2.1: client_id is required, and names the client that authenticated.
   if (parameters.client_id !== client.id) {
     throw new InvalidRequest(

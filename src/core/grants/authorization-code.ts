@@ -92,6 +92,7 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
           scope: scopeForTarget(scope, target),
           target,
           nonce: code.nonce,
+          idTokenClaims: code.idTokenClaims,
           dpopJkt: ctx.dpopJkt,
         },
         ctx,

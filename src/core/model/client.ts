@@ -18,6 +18,15 @@ export type AccessTokenFormat = 'jwt' | 'opaque'
 /** Flows that RFC 9700 advises against; a client gets one only when an operator enables it explicitly. */
 export type LegacyFlow = 'implicit' | 'password'
 
+/**
+ * OpenID Connect Core §8: `public`, every client sees the person's one local id as `sub`; `pairwise`, each
+ * sector (the host of the client's redirect URIs, §8.1) sees its own (src/core/oidc/subject.ts).
+ */
+export type SubjectType = 'public' | 'pairwise'
+
+/** The JWS algorithms an ID token may be signed with (Core §3.1.3.7; Registration §2 id_token_signed_response_alg). */
+export type IdTokenSigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA'
+
 /** A security profile a client is held to: its requirements are data (src/core/profiles/). */
 export type SecurityProfileName = 'fapi2'
 
@@ -81,6 +90,8 @@ export interface Client {
   readonly canIntrospect: boolean
   /** RFC 9126 §6 require_pushed_authorization_requests: its authorization requests come through PAR only. */
   readonly requirePushedAuthorizationRequests: boolean
+  /** RFC 9101 §10.5 require_signed_request_object: its authorization requests come as signed request objects. */
+  readonly requireSignedRequestObject: boolean
   /** The security profile whose requirements registration and every request enforce; null for none. */
   readonly securityProfile: SecurityProfileName | null
   /** The registered resources its tokens are for when a request names none (RFC 8707); empty: the server's audience. */
@@ -93,6 +104,10 @@ export interface Client {
   readonly backchannelLogoutUri: string | null
   /** Back-Channel Logout 1.0 §2.2: the client needs the `sid` claim in its logout tokens. */
   readonly backchannelLogoutSessionRequired: boolean
+  /** OpenID Connect Core §8 subject_type: which `sub` the client (and its tokens' readers) sees for a person. */
+  readonly subjectType: SubjectType
+  /** OpenID Connect Registration §2 id_token_signed_response_alg: RS256 unless the client registered another. */
+  readonly idTokenSignedResponseAlg: IdTokenSigningAlgorithm
   readonly createdAt: Date
   readonly updatedAt: Date
   /** Set for a client that registered itself at the registration endpoint; null for an operator's client. */

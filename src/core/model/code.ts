@@ -1,4 +1,5 @@
 import type { Digest } from '../protocol/digest.ts'
+import type { StandardClaims } from './person-claims.ts'
 
 /** An authorization code, bound to everything RFC 6749 §4.1.3 and RFC 7636 check at redemption. */
 export interface AuthorizationCode {
@@ -21,4 +22,6 @@ export interface AuthorizationCode {
   readonly sid: string | null
   /** RFC 9449 §10: the dpop_jkt of the authorization request; the redeeming proof must be signed by that key. */
   readonly dpopJkt: string | null
+  /** OpenID Connect Core §5.5: the person's claims the request's `claims` put into the ID token (scope permitting). */
+  readonly idTokenClaims: readonly (keyof StandardClaims)[]
 }

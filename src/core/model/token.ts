@@ -1,4 +1,5 @@
 import type { Digest } from '../protocol/digest.ts'
+import type { StandardClaims } from './person-claims.ts'
 
 /** A refresh token at rest: only its digest, tied to its grant (the family that reuse detection kills). */
 export interface RefreshToken {
@@ -61,4 +62,6 @@ export interface Authentication {
   readonly sid: string | null
   /** Only on the first ID token of a code (Core §3.1.3.6); a refresh's carries none (§12.2). */
   readonly nonce: string | null
+  /** The person's claims to put in the ID token: a code's `claims` request (Core §5.5); none otherwise. */
+  readonly claims: readonly (keyof StandardClaims)[]
 }

@@ -7,6 +7,7 @@ import { randomId } from '../random.ts'
 import { signJwt } from '../tokens/jwt.ts'
 import type { KeyRing } from '../tokens/signing-keys.ts'
 import { OPENID_SCOPE } from './claims.ts'
+import { subjectFor } from './subject.ts'
 
 /** Back-Channel Logout 1.0 §2.4: the event that makes a JWT a logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
@@ -46,7 +47,8 @@ export async function logoutNotices(sessions: readonly Session[], deps: NoticeDe
       const issuedAt = epochSeconds(deps.clock)
       const claims = {
         iss: deps.config.issuer,
-        sub: session.userId,
+        // The person as the client's ID tokens named them (OpenID Connect Core §8).
+        sub: subjectFor(client, session.userId, deps.config.secret),
         aud: client.id,
         iat: issuedAt,
         exp: issuedAt + LOGOUT_TOKEN_LIFETIME,
@@ -54,7 +56,11 @@ export async function logoutNotices(sessions: readonly Session[], deps: NoticeDe
         sid: session.sid,
         events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
       }
-      const logoutToken = signJwt(claims, await deps.keys.idTokenKey(), LOGOUT_TOKEN_TYPE)
+      const logoutToken = signJwt(
+        claims,
+        await deps.keys.idTokenKey(client.idTokenSignedResponseAlg),
+        LOGOUT_TOKEN_TYPE,
+      )
       notices.push({ clientId: client.id, uri: client.backchannelLogoutUri, logoutToken })
     }
   }

@@ -1,4 +1,5 @@
 import type { StandardClaims } from '../model/person-claims.ts'
+import type { Person } from '../ports/people.ts'
 
 export type ClaimName = keyof StandardClaims
 
@@ -30,6 +31,11 @@ export const OPENID_SCOPE = 'openid'
 
 /** Every standard claim a person can have, in the order of Core §5.1. */
 export const STANDARD_CLAIMS: readonly ClaimName[] = Object.values(SCOPE_CLAIMS).flat()
+
+/** Every claim a person has: the username is the preferred_username of one who set none (the profile scope's promise). */
+export function claimsOf(person: Person): StandardClaims {
+  return { preferred_username: person.username, ...person.claims }
+}
 
 /** The claims of `person` that `scope` releases (Core §5.4); claims the person does not have are left out. */
 export function releasedClaims(claims: StandardClaims, scope: readonly string[]): Partial<StandardClaims> {

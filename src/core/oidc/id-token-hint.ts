@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.ts'
-import { ID_TOKEN_ALGORITHM } from '../tokens/signing-keys.ts'
+import { ID_TOKEN_ALGORITHMS } from '../tokens/signing-keys.ts'
 import { ownJwtClaims } from '../tokens/own-jwt.ts'
 
 /** What an `id_token_hint` says, once its signature shows Keyward issued it. */
@@ -18,7 +18,7 @@ export async function verifiedIdTokenHint(
   hint: string,
   deps: Pick<CoreContext, 'config' | 'clock' | 'keys'>,
 ): Promise<IdTokenHint | null> {
-  const claims = await ownJwtClaims(hint, { typ: 'JWT', algorithms: [ID_TOKEN_ALGORITHM] }, deps)
+  const claims = await ownJwtClaims(hint, { typ: 'JWT', algorithms: ID_TOKEN_ALGORITHMS }, deps)
   if (claims === null || typeof claims.sub !== 'string') return null
   const audience = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? [])
   if (audience.length === 0) return null

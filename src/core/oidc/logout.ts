@@ -11,6 +11,7 @@ import { errorPageResult, pageResult } from '../results.ts'
 import { findSession } from '../sessions.ts'
 import { notifySessionsEnded } from './backchannel-logout.ts'
 import { type IdTokenHint, verifiedIdTokenHint } from './id-token-hint.ts'
+import { subjectNames } from './subject.ts'
 
 /**
  * OpenID Connect RP-Initiated Logout 1.0 §2: the parameters of a logout request, carried through the confirmation
@@ -155,7 +156,10 @@ export function endSession(
       return { kind: 'redirect', location: `${deps.config.issuer}${ENDPOINT_PATHS.endSession}?${query}` }
     }
     if (session === null) return finish(request, true, false)
-    if (request.hint?.sid === session.sid && request.hint.subject === session.userId) {
+    if (
+      request.hint?.sid === session.sid &&
+      subjectNames(request.client, request.hint.subject, session.userId, deps.config.secret)
+    ) {
       await signOut(session, request, browser, deps)
       return finish(request, true, true)
     }

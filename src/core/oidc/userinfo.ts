@@ -7,7 +7,8 @@ import { InsufficientScope, InvalidRequest, InvalidToken } from '../errors.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { jsonResult } from '../results.ts'
 import { findToken, isActive } from '../tokens/find-token.ts'
-import { OPENID_SCOPE, releasedClaims } from './claims.ts'
+import { claimsOf, OPENID_SCOPE, releasedClaims } from './claims.ts'
+import { subjectForClientId } from './subject.ts'
 
 /**
  * The one token presented: RFC 6750 §2.1 `Bearer` or RFC 9449 §7.1 `DPoP` in the header (auth-schemes are
@@ -74,8 +75,8 @@ export async function userinfo(input: ClientAuthInput, deps: CoreContext): Promi
   }
   const person = await deps.people.find(record.subject)
   if (person === null) throw invalid()
-  // The username is the preferred_username of a person who set none: what the profile scope promises.
-  const claims = { preferred_username: person.username, ...person.claims }
-  const body = { sub: person.id, ...releasedClaims(claims, record.scope) }
+  const sub = await subjectForClientId(record.clientId, person.id, deps)
+  if (sub === null) throw invalid()
+  const body = { sub, ...releasedClaims(claimsOf(person), record.scope) }
   return withFreshNonce(jsonResult(body), presented.scheme === 'DPoP', deps)
 }

@@ -22,7 +22,7 @@ export const PUSHED_REQUEST_INTERACTION_SECONDS = 600
 const CLIENT_AUTHENTICATION_PARAMETERS = ['client_secret', 'client_assertion', 'client_assertion_type']
 
 /** RFC 9126 §4: beside request_uri, an authorization request names only its client. */
-const PUSHABLE_PARAMETERS = ['request', ...AUTHORIZATION_PARAMETERS].filter(
+const PUSHABLE_PARAMETERS = AUTHORIZATION_PARAMETERS.filter(
   (name) => name !== 'client_id' && name !== 'request_uri',
 )
 

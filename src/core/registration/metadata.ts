@@ -8,6 +8,8 @@ import {
   UnapprovedSoftwareStatement,
 } from '../errors.ts'
 import { legacyFlowOf } from '../grants/index.ts'
+import { SUBJECT_TYPES } from '../oidc/subject.ts'
+import { ID_TOKEN_ALGORITHMS } from '../tokens/signing-keys.ts'
 import type { Client, ClientKeySet, ClientLinks, TokenEndpointAuthMethod } from '../model/client.ts'
 import { AUTHORIZATION_CODE, IMPLICIT } from '../protocol/grant-types.ts'
 import { isLoopbackHost } from '../protocol/redirect-uri.ts'
@@ -59,6 +61,15 @@ function texts(
     throw new fail(`${field} must be an array of strings.`)
   }
   return value as string[]
+}
+
+/** A field that takes one of a few values, or invalid_client_metadata naming them. */
+function choice<T extends string>(body: Json, field: string, known: readonly T[]): T | undefined {
+  const value = text(body, field)
+  if (value !== undefined && !(known as readonly string[]).includes(value)) {
+    throw new InvalidClientMetadata(`${field} must be one of ${known.join(', ')}.`)
+  }
+  return value as T | undefined
 }
 
 /** RFC 7591 §2: a link people follow is a web address; https, or http on a loopback host while developing. */
@@ -145,6 +156,9 @@ export function requestedClient(body: unknown, config: Pick<Config, 'scopes'>): 
   }
   const contacts = texts(body, 'contacts')
   if (contacts !== undefined) links.contacts = contacts
+  // OpenID Connect Dynamic Client Registration 1.0 §2: absent, public and RS256.
+  const subjectType = choice(body, 'subject_type', SUBJECT_TYPES)
+  const idTokenAlg = choice(body, 'id_token_signed_response_alg', ID_TOKEN_ALGORITHMS)
   return {
     registration: {
       name: text(body, 'client_name') ?? '',
@@ -156,6 +170,8 @@ export function requestedClient(body: unknown, config: Pick<Config, 'scopes'>): 
       scopes:
         scope === undefined ? config.scopes.map((defined) => defined.name) : scope.split(' ').filter(Boolean),
       ...(jwks === undefined ? {} : { jwks }),
+      ...(subjectType === undefined ? {} : { subjectType }),
+      ...(idTokenAlg === undefined ? {} : { idTokenSignedResponseAlg: idTokenAlg }),
     },
     links: links as ClientLinks,
   }
@@ -176,6 +192,8 @@ export function clientMetadata(client: Client): Record<string, unknown> {
       .map(([responseType]) => responseType),
     scope: client.scopes.join(' '),
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
+    subject_type: client.subjectType,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     ...(links.clientUri === undefined ? {} : { client_uri: links.clientUri }),
     ...(links.logoUri === undefined ? {} : { logo_uri: links.logoUri }),
     ...(links.tosUri === undefined ? {} : { tos_uri: links.tosUri }),

@@ -3,10 +3,12 @@ import type { CoreContext } from '../context.ts'
 import { tokenTypeFor } from '../dpop/binding.ts'
 import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
+import type { StandardClaims } from '../model/person-claims.ts'
 import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { OPENID_SCOPE } from '../oidc/claims.ts'
+import { subjectFor } from '../oidc/subject.ts'
 import { formatScope } from '../protocol/scope.ts'
 import type { Target } from '../resources/audience.ts'
 import { randomToken } from '../random.ts'
@@ -79,7 +81,9 @@ export function mintAccessToken(
   const token = signJwt(
     {
       iss: deps.config.issuer,
-      sub: subject,
+      // RFC 9068 §6: the client can read a JWT access token, so a person's is the sub the client sees (OpenID
+      // Connect Core §8.1), else pairwise would leak the public id. Client credentials: the client itself.
+      sub: grantId === null ? subject : subjectFor(client, subject, deps.config.secret),
       aud: audience.length === 1 ? audience[0] : audience,
       exp: issuedAt + expiresIn,
       iat: issuedAt,
@@ -152,6 +156,8 @@ export async function issueGrantTokens(
     replaces?: Digest
     /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
     nonce?: string | null
+    /** The claims the authorization request's `claims` put into the ID token, on a code's redemption (§5.5). */
+    idTokenClaims?: readonly (keyof StandardClaims)[]
     /** RFC 9449 §5: the thumbprint of the token request's DPoP key, or null without a proof. */
     dpopJkt: string | null
   },
@@ -176,6 +182,7 @@ export async function issueGrantTokens(
             authTime: grant.authTime,
             sid: grant.sid,
             nonce: request.nonce ?? null,
+            claims: request.idTokenClaims ?? [],
           },
         }
       : {}),

@@ -15,12 +15,20 @@ import type { Random } from '../random.ts'
 export type SigningAlgorithm = SigningKey['alg']
 
 /**
- * The algorithm of every ID token (src/core/oidc/id-token.ts): RS256, which Discovery 1.0 §3 requires providers to
- * support and which OpenID Connect Dynamic Client Registration §2 makes the default `id_token_signed_response_alg`,
- * so any relying party validates it without being told. Access tokens keep the configured algorithm (ES256 or
- * EdDSA), whose keys are smaller and faster.
+ * The default algorithm of ID tokens (src/core/oidc/id-token.ts): RS256, which Discovery 1.0 §3 requires providers
+ * to support and which OpenID Connect Dynamic Client Registration §2 makes the default
+ * `id_token_signed_response_alg`, so any relying party validates it without being told. A client may register
+ * ES256 or EdDSA instead. Access tokens keep the configured algorithm (ES256 or EdDSA), whose keys are smaller
+ * and faster.
  */
 export const ID_TOKEN_ALGORITHM = 'RS256' satisfies SigningAlgorithm
+
+/** Every algorithm an ID token may be signed with (Discovery §3 id_token_signing_alg_values_supported). */
+export const ID_TOKEN_ALGORITHMS = [
+  ID_TOKEN_ALGORITHM,
+  'ES256',
+  'EdDSA',
+] as const satisfies readonly SigningAlgorithm[]
 
 /** The key that signs now, ready to use. */
 export interface ActiveKey {
@@ -93,18 +101,19 @@ function activate(key: SigningKey, secret: string): ActiveKey {
 }
 
 /**
- * The signing keys as the server uses them: the newest unretired key signs access tokens, the newest unretired
- * RS256 key ID tokens, and every published key is in the JWKS. `reload` picks up rotations made by another
- * process or node.
+ * The signing keys as the server uses them: the newest unretired key of the configured algorithm signs access
+ * tokens, the newest unretired key of a client's ID token algorithm its ID tokens, and every published key is in
+ * the JWKS. `reload` picks up rotations made by another process or node.
  */
 export interface KeyRing {
   active(): ActiveKey
   /**
-   * The RS256 key of ID tokens, made the first time one is signed (and after each rotation, which retires it
-   * with the others): servers that never sign an ID token publish no RSA key. Never call it inside a store
-   * transaction: it may write the new key.
+   * The key of ID tokens signed with `alg`: the access tokens' key when that is the algorithm, else one of its
+   * own, made the first time one is signed (and after each rotation, which retires it with the others): servers
+   * that never sign an RS256 ID token publish no RSA key. Never call it inside a store transaction: it may write
+   * the new key.
    */
-  idTokenKey(): Promise<ActiveKey>
+  idTokenKey(alg: SigningAlgorithm): Promise<ActiveKey>
   jwks(): JsonWebKeySet
   reload(): Promise<void>
 }
@@ -113,13 +122,11 @@ export async function openKeyRing(
   store: KeyStore,
   deps: { secret: string; clock: Clock; random: Random; algorithm: SigningAlgorithm; events: EventSink },
 ): Promise<KeyRing> {
-  let current: ActiveKey
-  let idTokenSigner: ActiveKey | undefined
+  // The newest unretired key of each algorithm, activated: the configured one's signs access tokens.
+  let signers = new Map<SigningAlgorithm, ActiveKey>()
   let published: JsonWebKeySet
   let last: Promise<void> = Promise.resolve()
-  // RS256 keys sign ID tokens only; the configured algorithm is never RS256 (config.ts).
-  const signsAccessTokens = (key: SigningKey) => key.retiredAt === null && key.alg !== ID_TOKEN_ALGORITHM
-  const signsIdTokens = (key: SigningKey) => key.retiredAt === null && key.alg === ID_TOKEN_ALGORITHM
+  const signsWith = (alg: SigningAlgorithm) => (key: SigningKey) => key.retiredAt === null && key.alg === alg
 
   async function create(alg: SigningAlgorithm): Promise<readonly SigningKey[]> {
     const key = generateSigningKey(alg, deps)
@@ -128,33 +135,46 @@ export async function openKeyRing(
     return store.listPublished(deps.clock.now())
   }
 
-  async function load(withIdTokenKey = false): Promise<void> {
+  async function load(alsoNeeded?: SigningAlgorithm): Promise<void> {
     let keys = await store.listPublished(deps.clock.now())
     // First start (or every key retired by hand): make the key that signs from now on.
-    if (!keys.some(signsAccessTokens)) keys = await create(deps.algorithm)
-    if (withIdTokenKey && !keys.some(signsIdTokens)) keys = await create(ID_TOKEN_ALGORITHM)
-    const signer = keys.find(signsAccessTokens)
-    if (!signer) throw new Error('No signing key is available after creating one.')
-    if (current?.kid !== signer.kid) current = activate(signer, deps.secret)
-    const idSigner = keys.find(signsIdTokens)
-    if (idSigner?.kid !== idTokenSigner?.kid) idTokenSigner = idSigner && activate(idSigner, deps.secret)
+    for (const alg of new Set([deps.algorithm, alsoNeeded ?? deps.algorithm])) {
+      if (!keys.some(signsWith(alg))) keys = await create(alg)
+    }
+    const next = new Map<SigningAlgorithm, ActiveKey>()
+    for (const alg of new Set(keys.map((key) => key.alg))) {
+      // listPublished lists the newest first.
+      const signer = keys.find(signsWith(alg))
+      if (signer === undefined) continue
+      const known = signers.get(alg)
+      next.set(alg, known?.kid === signer.kid ? known : activate(signer, deps.secret))
+    }
+    if (!next.has(deps.algorithm)) throw new Error('No signing key is available after creating one.')
+    signers = next
     published = { keys: keys.map((key) => key.publicJwk) }
   }
 
   // One load at a time, in order: a slower, older read never overwrites a newer one, and two loads that both
   // find no key (first start) do not make two.
-  const reload = (withIdTokenKey = false): Promise<void> => {
-    const next = () => load(withIdTokenKey)
+  const reload = (alsoNeeded?: SigningAlgorithm): Promise<void> => {
+    const next = () => load(alsoNeeded)
     last = last.then(next, next)
     return last
   }
   await reload()
-  async function idTokenKey(): Promise<ActiveKey> {
-    if (idTokenSigner === undefined) await reload(true)
-    if (idTokenSigner === undefined) throw new Error('No ID token key is available after creating one.')
-    return idTokenSigner
+  const signerFor = (alg: SigningAlgorithm) => signers.get(alg)
+  async function idTokenKey(alg: SigningAlgorithm): Promise<ActiveKey> {
+    if (signerFor(alg) === undefined) await reload(alg)
+    const signer = signerFor(alg)
+    if (signer === undefined) throw new Error(`No ${alg} ID token key is available after creating one.`)
+    return signer
   }
-  return { active: () => current, idTokenKey, jwks: () => published, reload: () => reload() }
+  const active = (): ActiveKey => {
+    const signer = signerFor(deps.algorithm)
+    if (signer === undefined) throw new Error('No signing key is loaded.')
+    return signer
+  }
+  return { active, idTokenKey, jwks: () => published, reload: () => reload() }
 }
 
 /** An operator's rotation: a new signing key, and the others retired, published for `publishFor` seconds more. */

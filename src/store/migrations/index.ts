@@ -10,6 +10,9 @@ import { dynamicRegistration } from './009-dynamic-registration.ts'
 import { dpop } from './010-dpop.ts'
 import { clientLogout } from './011-client-logout.ts'
 import { pushedAuthorizationRequests } from './012-pushed-authorization-requests.ts'
+import { resourceNotifications } from './013-resource-notifications.ts'
+import { clientOpenIdSettings } from './015-client-openid-settings.ts'
+import { signedRequestObjects } from './016-signed-request-objects.ts'
 import type { Migration } from './migration.ts'
 import { clientSecretJwt } from './017-client-secret-jwt.ts'
 
@@ -27,5 +30,8 @@ export const migrations: readonly Migration[] = [
   dpop,
   clientLogout,
   pushedAuthorizationRequests,
+  resourceNotifications,
+  clientOpenIdSettings,
+  signedRequestObjects,
   clientSecretJwt,
 ]

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { type DatabaseTimeouts, databaseTimeoutDefaults, TemporarilyUnavailable } from '../../core/index.ts'
+import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
 import { listenForClientChanges } from './client-listener.ts'
@@ -72,7 +73,17 @@ export function openPostgresDatabase(
       connection.release()
     }
   }, transaction)
-  const listener = listenForClientChanges(connectionString, timeouts)
+  const clientListener = listenForClientChanges(connectionString, timeouts)
+  // Migration 013's channel: resources are cached like clients.
+  const resourceListener = listenForClientChanges(connectionString, timeouts, {
+    channel: 'keyward_resources',
+  })
+  const feedOf = (listener: ChangeFeed): ChangeFeed => ({
+    check: () => {
+      scope.assertOutside()
+      return listener.check()
+    },
+  })
 
   return {
     database: {
@@ -80,15 +91,10 @@ export function openPostgresDatabase(
       dialect: 'postgres',
       exclusiveTransaction: inTransaction(true),
       close: async () => {
-        await Promise.all([listener.close(), pool.end()])
+        await Promise.all([clientListener.close(), resourceListener.close(), pool.end()])
       },
     },
-    clientChanges: {
-      check: () => {
-        scope.assertOutside()
-        return listener.check()
-      },
-    },
+    changes: { clients: feedOf(clientListener), resources: feedOf(resourceListener) },
   }
 }
 

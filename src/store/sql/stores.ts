@@ -1,15 +1,16 @@
 import type { Stores } from '../../core/ports/stores.ts'
-import { afterWrites, clientCache } from './client-cache.ts'
+import { clientCache, clientWrites } from './client-cache.ts'
 import { clientStore } from './client-store.ts'
 import { codeStore } from './code-store.ts'
 import { consentStore } from './consent-store.ts'
 import { deviceCodeStore } from './device-code-store.ts'
-import type { ChangeFeed } from './change-feed.ts'
-import type { SqlDatabase, SqlDriver } from './driver.ts'
+import type { CachedTables, SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
 import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { keyStore } from './key-store.ts'
+import { afterWrites, cachedStore } from './lookup-cache.ts'
 import { pushedRequestStore } from './pushed-request-store.ts'
+import { resourceCacheCapacity, resourceWrites } from './resource-cache.ts'
 import { resourceStore } from './resource-store.ts'
 import { sessionStore } from './session-store.ts'
 import { signInUnlockStore } from './sign-in-unlock-store.ts'
@@ -17,40 +18,56 @@ import { tokenStore } from './token-store.ts'
 import { userStore } from './user-store.ts'
 
 /**
- * Every store over one database, client lookups served from memory and forgotten when `clientChanges` reports
- * a write by another process or node; closing them closes the database.
- * Transactions read through: the cache cannot see their uncommitted writes, so it forgets once they settle.
+ * Every store over one database, client and resource lookups served from memory and forgotten when `changes`
+ * reports a write by another process or node; closing them closes the database.
+ * Transactions read through: the caches cannot see their uncommitted writes, so they forget once they settle.
  */
-export function createStores(database: SqlDatabase, clientChanges: ChangeFeed): Stores {
-  const cache = clientCache(clientStore(database), clientChanges)
+export function createStores(database: SqlDatabase, changes: CachedTables): Stores {
+  const clients = clientCache(clientStore(database), changes.clients)
+  const resources = cachedStore(
+    resourceStore(database),
+    resourceWrites,
+    changes.resources,
+    resourceCacheCapacity,
+  )
   return {
     ...storesOn(database),
-    clients: cache.store,
+    clients: clients.store,
+    resources: resources.store,
     async transaction(work) {
-      let wroteClients = false
-      const wrote = () => {
-        wroteClients = true
-      }
+      const wrote = { clients: false, resources: false }
       try {
         return await database.transaction((tx) => work(transactionStores(tx, wrote)))
       } finally {
-        if (wroteClients) cache.invalidate()
+        if (wrote.clients) clients.invalidate()
+        if (wrote.resources) resources.invalidate()
       }
     },
     close: () => database.close(),
   }
 }
 
-function transactionStores(tx: SqlDriver, onClientWrite: () => void): Stores {
+/** Which cached tables a transaction wrote. */
+interface CachedWrites {
+  clients: boolean
+  resources: boolean
+}
+
+function transactionStores(tx: SqlDriver, wrote: CachedWrites): Stores {
   return {
     ...storesOn(tx),
-    clients: afterWrites(clientStore(tx), onClientWrite),
-    transaction: (work) => tx.transaction((inner) => work(transactionStores(inner, onClientWrite))),
+    clients: afterWrites(clientStore(tx), clientWrites, () => {
+      wrote.clients = true
+    }),
+    resources: afterWrites(resourceStore(tx), resourceWrites, () => {
+      wrote.resources = true
+    }),
+    transaction: (work) => tx.transaction((inner) => work(transactionStores(inner, wrote))),
     close: closeInsideTransaction,
   }
 }
 
-function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | 'close'> {
+function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'resources' | 'transaction' | 'close'> {
   return {
     users: userStore(driver),
     grants: grantStore(driver),
@@ -63,7 +80,6 @@ function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'transaction' | '
     signInUnlocks: signInUnlockStore(driver),
     pushedRequests: pushedRequestStore(driver),
     initialAccessTokens: initialAccessTokenStore(driver),
-    resources: resourceStore(driver),
     ping: async () => {
       await driver.get('SELECT 1')
     },

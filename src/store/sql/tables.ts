@@ -70,12 +70,15 @@ export const clients = table<Client>('clients', ['id'], {
   jwks: json('jwks'),
   requirePushedAuthorizationRequests: flag('require_pushed_authorization_requests'),
   securityProfile: text('security_profile'),
+  requireSignedRequestObject: flag('require_signed_request_object'),
   dynamicRegistration: dynamicRegistration(),
   defaultResources: list('default_resources'),
   dpopBoundAccessTokens: flag('dpop_bound_access_tokens'),
   postLogoutRedirectUris: list('post_logout_redirect_uris'),
   backchannelLogoutUri: text('backchannel_logout_uri'),
   backchannelLogoutSessionRequired: flag('backchannel_logout_session_required'),
+  subjectType: text('subject_type'),
+  idTokenSignedResponseAlg: text('id_token_signed_response_alg'),
   encryptedSecret: text('encrypted_secret'),
 })
 
@@ -116,6 +119,7 @@ export const codes = table<AuthorizationCode>('authorization_codes', ['digest'],
   sid: text('sid'),
   resources: list('resources'),
   dpopJkt: text('dpop_jkt'),
+  idTokenClaims: list('id_token_claims'),
 })
 
 export const refreshTokens = table<RefreshToken>('refresh_tokens', ['digest'], {

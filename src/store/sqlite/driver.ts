@@ -58,18 +58,21 @@ export function openSqliteDatabase(path: string): OpenedDatabase {
       }
     })
 
-  // data_version moves only when another connection commits: our own writes invalidate the cache themselves.
+  // data_version moves only when another connection commits: our own writes invalidate the caches themselves.
   const dataVersion = db.prepare('PRAGMA data_version')
-  let seenVersion: number | undefined
-  // Synchronous and outside the queue: a lookup served from memory never waits behind an open transaction.
-  const clientChanges: ChangeFeed = {
-    check() {
-      scope.assertOutside()
-      const { data_version: version } = dataVersion.get() as { data_version: number }
-      const moved = version !== seenVersion
-      seenVersion = version
-      return moved ? 'changed' : 'unchanged'
-    },
+  // One feed per cached table, each remembering the version it last saw. Synchronous and outside the queue: a
+  // lookup served from memory never waits behind an open transaction.
+  const dataVersionFeed = (): ChangeFeed => {
+    let seenVersion: number | undefined
+    return {
+      check() {
+        scope.assertOutside()
+        const { data_version: version } = dataVersion.get() as { data_version: number }
+        const moved = version !== seenVersion
+        seenVersion = version
+        return moved ? 'changed' : 'unchanged'
+      },
+    }
   }
 
   return {
@@ -83,7 +86,7 @@ export function openSqliteDatabase(path: string): OpenedDatabase {
       exclusiveTransaction: transaction,
       close: () => serialize(async () => db.close()),
     },
-    clientChanges,
+    changes: { clients: dataVersionFeed(), resources: dataVersionFeed() },
   }
 }
 

@@ -11,6 +11,9 @@ interface AdviceJson {
   readonly pkce: boolean
   readonly reasons: readonly string[]
   readonly warnings: readonly string[]
+  readonly security_profile: string | null
+  readonly pushed_authorization_requests: boolean
+  readonly dpop: boolean
 }
 
 const FLAGS = [
@@ -21,6 +24,7 @@ const FLAGS = [
   'native',
   'input-constrained',
   'cannot-redirect',
+  'high-value',
 ]
 
 /** Every question answered as a flag, so that none is asked: yes for those named, no for the rest. */
@@ -149,6 +153,18 @@ describe('keyward advise --json', () => {
     assert.match(result.stdout, /keyward clients create --kind native/)
   })
 
+  test('--high-value: the FAPI 2.0 profile, and the command that creates such a client', async () => {
+    const advice = await advise('user-present', 'secret', 'high-value')
+    assert.equal(advice.kind, 'web')
+    assert.equal(advice.token_endpoint_auth_method, 'private_key_jwt')
+    assert.equal(advice.security_profile, 'fapi2')
+    assert.equal(advice.pushed_authorization_requests, true)
+    assert.equal(advice.dpop, true)
+    const text = await runCli(['advise', ...answers(['user-present', 'secret', 'high-value'])], {})
+    assert.equal(text.code, 0, text.stderr)
+    assert.match(text.stdout, /profile: {6}fapi2, pushed requests \(PAR\), DPoP-bound tokens/)
+    assert.match(text.stdout, /--profile fapi2 --auth-method private_key_jwt --jwks/)
+  })
   test('--agent: an AI agent or MCP client, told how it registers itself and which resources to create', async () => {
     const advice = jsonOf<AdviceJson>(
       await runCli(['advise', '--json', ...answers(['user-present', 'agent'])], {}),
@@ -179,6 +195,6 @@ test('without a terminal, advise refuses to guess and names the flags still unan
     result.stderr,
     'keyward advise asks its questions on a terminal; without one, answer each with a flag: ' +
       '--agent or --no-agent, --input-constrained or --no-input-constrained, ' +
-      '--cannot-redirect or --no-cannot-redirect.\n',
+      '--cannot-redirect or --no-cannot-redirect, --high-value or --no-high-value.\n',
   )
 })

@@ -352,6 +352,16 @@ describe('advise: invariants over every answer combination', () => {
     }
   })
 
+  test('OpenID Connect (openid, nonce, end_session) is advised exactly for web, single-page and native apps', () => {
+    const mentionsOidc = (reasons: readonly string[]) =>
+      ['openid scope', 'nonce', 'end_session_endpoint'].every((term) =>
+        reasons.some((reason) => reason.includes(term)),
+      )
+    for (const { advice } of all) {
+      assert.equal(mentionsOidc(advice.reasons), ['web', 'spa', 'native'].includes(advice.kind), advice.kind)
+    }
+  })
+
   test('every recommendation explains itself and states the access-token lifetime', () => {
     for (const { advice } of all) {
       assert.ok(advice.reasons.some((reason) => reason.startsWith('Access tokens live 10 minutes')))
@@ -388,6 +398,19 @@ describe('advise: reasons cite the specs', () => {
     const { reasons } = advise(answers({ canKeepSecret: true }))
     assert.ok(reasons.some((reason) => /PKCE.*RFC 9700 §2\.1\.1/.test(reason)))
   })
+
+  test('a web app is told to validate the ID token, check the nonce and log out with RP-Initiated Logout', () => {
+    const { reasons } = advise(answers({ canKeepSecret: true }))
+    assert.ok(
+      reasons.some((reason) => /openid scope.*ID token.*OpenID Connect Core §3\.1\.3\.7/.test(reason)),
+    )
+    assert.ok(reasons.some((reason) => /nonce.*OpenID Connect Core §3\.1\.2\.1/.test(reason)))
+    assert.ok(
+      reasons.some((reason) =>
+        /end_session_endpoint.*post_logout_redirect_uri.*RP-Initiated Logout/.test(reason),
+      ),
+    )
+  })
 })
 
 describe('advise: one source of truth with the presets', () => {
@@ -404,4 +427,45 @@ describe('advise: one source of truth with the presets', () => {
       assert.equal(advice.pkce, preset.pkce)
     })
   }
+})
+
+describe('advise: high-value APIs get the FAPI 2.0 profile', () => {
+  test('a web app reaching payments or health data: fapi2, private_key_jwt, PAR and DPoP', () => {
+    const advice = advise(answers({ canKeepSecret: true, highValue: true }))
+    assert.equal(advice.kind, 'web')
+    assert.equal(advice.securityProfile, 'fapi2')
+    assert.equal(advice.tokenEndpointAuthMethod, 'private_key_jwt')
+    assert.equal(advice.pushedAuthorizationRequests, true)
+    assert.equal(advice.dpop, true)
+    assert.equal(advice.pkce, true)
+    assert.ok(advice.reasons.some((reason) => /FAPI 2\.0 Security Profile §5\.3\.2\.2/.test(reason)))
+    assert.ok(advice.reasons.some((reason) => /RFC 9449/.test(reason)))
+    assert.deepEqual(advice.warnings, [])
+  })
+
+  test('a service calling a high-value API: fapi2, private_key_jwt and DPoP, no PAR (nothing redirects)', () => {
+    const advice = advise(answers({ userPresent: false, canKeepSecret: true, highValue: true }))
+    assert.equal(advice.kind, 'service')
+    assert.equal(advice.securityProfile, 'fapi2')
+    assert.equal(advice.tokenEndpointAuthMethod, 'private_key_jwt')
+    assert.equal(advice.pushedAuthorizationRequests, false)
+    assert.equal(advice.dpop, true)
+  })
+
+  test('a public client is not given the profile, and is told to get a backend', () => {
+    for (const platform of [{ browserOnly: true }, { native: true }]) {
+      const advice = advise(answers({ ...platform, highValue: true }))
+      assert.equal(advice.securityProfile, null)
+      assert.equal(advice.tokenEndpointAuthMethod, 'none')
+      assert.match(advice.warnings.join('\n'), /confidential clients.*backend-for-frontend/)
+    }
+  })
+
+  test('without high-value data nothing changes', () => {
+    const advice = advise(answers({ canKeepSecret: true }))
+    assert.equal(advice.securityProfile, null)
+    assert.equal(advice.tokenEndpointAuthMethod, 'client_secret_basic')
+    assert.equal(advice.pushedAuthorizationRequests, false)
+    assert.equal(advice.dpop, false)
+  })
 })

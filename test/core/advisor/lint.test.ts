@@ -29,6 +29,10 @@ const fapiClient = webClient({
   jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] },
 })
 
+/** The fixture's scopes with openid beside them, for clients that sign people in. */
+const openidScopes = [...lintInput().scopes, { name: 'openid', description: 'Sign you in with your account' }]
+const signInClient = webClient({ scopes: ['openid', 'read', 'write'] })
+
 const sixScopes = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, description: `Scope ${name}` }))
 
 interface RuleCase {
@@ -71,6 +75,16 @@ const ruleCases: readonly RuleCase[] = [
       clients: [webClient({ legacyFlows: ['password'], grantTypes: ['password', 'refresh_token'] })],
     }),
     passes: lintInput(),
+  },
+  {
+    id: 'implicit-openid',
+    severity: 'warning',
+    clientId: 'web-app',
+    triggers: lintInput({
+      scopes: openidScopes,
+      clients: [webClient({ scopes: ['openid', 'read', 'write'], legacyFlows: ['implicit'] })],
+    }),
+    passes: lintInput({ scopes: openidScopes, clients: [signInClient] }),
   },
   {
     id: 'redirect-uri-invalid',
@@ -175,6 +189,16 @@ const ruleCases: readonly RuleCase[] = [
       clients: [webClient({ grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] })],
     }),
     passes: lintInput({ clients: [webClient(), serviceClient] }),
+  },
+  {
+    id: 'openid-without-person',
+    severity: 'warning',
+    clientId: 'billing-job',
+    triggers: lintInput({
+      scopes: openidScopes,
+      clients: [signInClient, { ...serviceClient, scopes: ['openid', 'read'] }],
+    }),
+    passes: lintInput({ scopes: openidScopes, clients: [signInClient, serviceClient] }),
   },
   {
     id: 'access-token-lifetime-long',

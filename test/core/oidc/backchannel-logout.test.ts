@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { createLocalJWKSet, decodeProtectedHeader, type JWK, jwtVerify } from 'jose'
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWK, jwtVerify } from 'jose'
 import { BACKCHANNEL_LOGOUT_EVENT, logoutNotices } from '../../../src/core/oidc/backchannel-logout.ts'
+import { subjectFor } from '../../../src/core/oidc/subject.ts'
 import { openKeyRing } from '../../../src/core/tokens/signing-keys.ts'
 import { createMemoryStores } from '../../../src/store/memory/stores.ts'
 import { cryptoRandom } from '../../../src/system.ts'
@@ -65,7 +66,8 @@ describe('logout tokens (Back-Channel Logout 1.0 §2.4)', () => {
     const [notice] = await logoutNotices([session], deps)
     const token = notice?.logoutToken ?? ''
     assert.equal(decodeProtectedHeader(token).typ, 'logout+jwt')
-    assert.equal(decodeProtectedHeader(token).alg, 'RS256')
+    // Signed as the client's ID tokens are (its id_token_signed_response_alg), with a key it already trusts.
+    assert.equal(decodeProtectedHeader(token).alg, client.idTokenSignedResponseAlg)
     const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: deps.keys.jwks().keys as JWK[] }), {
       issuer: deps.config.issuer,
       audience: client.id,
@@ -80,6 +82,19 @@ describe('logout tokens (Back-Channel Logout 1.0 §2.4)', () => {
     assert.equal('nonce' in payload, false)
     const [again] = await logoutNotices([session], deps)
     assert.notEqual(again?.logoutToken, token, 'a new jti each time')
+  })
+
+  test('name a pairwise client’s person by the sub its ID tokens carry (OpenID Connect Core §8.1)', async () => {
+    const { deps, session, person, signedInClient } = await setup()
+    const client = await signedInClient({
+      backchannelLogoutUri: 'https://rp.example/bc',
+      subjectType: 'pairwise',
+      redirectUris: ['https://rp.example/cb'],
+    })
+    const [notice] = await logoutNotices([session], deps)
+    const sub = decodeJwt(notice?.logoutToken ?? '').sub
+    assert.equal(sub, subjectFor(client, person.id, deps.config.secret))
+    assert.notEqual(sub, person.id)
   })
 
   test('nobody signed in through the session: nothing to send', async () => {

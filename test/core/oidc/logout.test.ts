@@ -37,7 +37,7 @@ async function setup() {
     mintIdToken(
       {
         client: to,
-        authentication: { subject: person.id, authTime: session.authTime, sid, nonce: null },
+        authentication: { subject: person.id, authTime: session.authTime, sid, nonce: null, claims: [] },
         accessToken: 'at',
         expiresIn: 300,
       },
@@ -71,7 +71,7 @@ describe('id_token_hint (RP-Initiated Logout 1.0 §2, §4)', () => {
     })
     const claims = { iss: ctx.config.issuer, sub: person.id, aud: client.id, sid: session.sid }
     const stranger = {
-      kid: (await ctx.keys.idTokenKey()).kid,
+      kid: (await ctx.keys.idTokenKey('RS256')).kid,
       alg: 'RS256' as const,
       privateKey: strangerKey,
     }

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair } from 'jose'
 import * as oauth from 'oauth4webapi'
 import * as openid from 'openid-client'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
-import { discover, insecure } from '../../support/oauth4webapi.ts'
+import { discover, insecure, pushedSignInWithDpop } from '../../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // RFC 9126 pushed authorization requests with two client libraries on their defaults: oauth4webapi with
@@ -75,22 +75,16 @@ describe('pushed authorization requests with real client libraries', () => {
       error_description: 'The FAPI 2.0 Security Profile requires redirect_uri in the pushed request.',
     })
 
-    const url = new URL(as.authorization_endpoint ?? '')
-    url.searchParams.set('client_id', client.client_id)
-    url.searchParams.set('request_uri', pushed.request_uri)
-    const callback = await followAuthorization(newBrowser(server.issuer), url.href, { user })
-    // RFC 9207 iss and state, checked by the library.
-    const params = oauth.validateAuthResponse(as, client, callback, state)
-    // FAPI 2.0 §5.3.2.1: sender-constrained tokens, so the token request carries a DPoP proof.
-    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'))
-    const tokens = await oauth.processAuthorizationCodeResponse(
+    const tokens = await pushedSignInWithDpop({
       as,
       client,
-      await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, REDIRECT_URI, verifier, {
-        ...insecure,
-        DPoP,
-      }),
-    )
+      clientAuth,
+      requestUri: pushed.request_uri,
+      state,
+      redirectUri: REDIRECT_URI,
+      verifier,
+      person: { user },
+    })
     assert.equal(tokens.scope, 'profile read')
     assert.equal(tokens.token_type, 'dpop')
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import * as client from 'openid-client'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
+import { openidClientDiscovery } from '../../support/openid-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // openid-client 6 signing a person out (RP-Initiated Logout 1.0) on its default path: the end_session_endpoint
@@ -27,13 +28,7 @@ describe('openid-client 6 signs a person out of Keyward', () => {
       defaultScopes: ['openid'],
     })
     const user = await server.user()
-    const config = await client.discovery(
-      new URL(server.issuer),
-      registered.client.id,
-      registered.secret ?? '',
-      undefined,
-      { execute: [client.allowInsecureRequests] },
-    )
+    const config = await openidClientDiscovery(server.issuer, registered)
     assert.equal(config.serverMetadata().end_session_endpoint, `${server.issuer}/logout`)
 
     const verifier = client.randomPKCECodeVerifier()

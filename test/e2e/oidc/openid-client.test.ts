@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import * as client from 'openid-client'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
-import { openidClientSignIn } from '../../support/openid-client.ts'
+import { openidClientDiscovery, openidClientSignIn } from '../../support/openid-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // openid-client 6 on its default path, told nothing but the issuer, the client id and secret. The one option
@@ -30,13 +30,7 @@ describe('openid-client 6 signs a person in to an app with Keyward', () => {
     const user = await server.user()
     await server.core.stores.users.setClaims(user.id, CLAIMS)
 
-    const config = await client.discovery(
-      new URL(server.issuer),
-      registered.client.id,
-      registered.secret ?? '',
-      undefined,
-      { execute: [client.allowInsecureRequests] },
-    )
+    const config = await openidClientDiscovery(server.issuer, registered)
     assert.equal(config.serverMetadata().userinfo_endpoint, `${server.issuer}/userinfo`)
 
     // The person's part over the real pages: sign in, approve.

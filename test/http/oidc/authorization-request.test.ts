@@ -74,12 +74,14 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
     assert.equal(errorOf((await open(registered, { prompt: 'none' })).location), 'login_required')
   })
 
-  test('request and request_uri are refused with their own errors (Core §3.1.2.6)', async () => {
+  test('an unsigned request object and a request_uri are refused with their own errors', async () => {
     const registered = await openIdClient(server)
+    // RFC 9101 §6.3: a request object must be signed by the client's keys (test/http/request-objects.test.ts).
     assert.equal(
       errorOf((await open(registered, { request: 'eyJhbGciOiJub25lIn0.e30.' })).location),
-      'request_not_supported',
+      'invalid_request_object',
     )
+    // OpenID Connect Core §3.1.2.6: a request_uri other than a pushed request's is not fetched.
     assert.equal(
       errorOf((await open(registered, { request_uri: 'https://client.example/request.jwt' })).location),
       'request_uri_not_supported',

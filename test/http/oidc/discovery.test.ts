@@ -37,7 +37,7 @@ describe('OpenID Connect Discovery 1.0', () => {
 
   test('states exactly what is supported (Discovery §3)', async () => {
     const { body } = await document('/.well-known/openid-configuration')
-    assert.deepEqual(body.subject_types_supported, ['public'])
+    assert.deepEqual(body.subject_types_supported, ['public', 'pairwise'])
     assert.ok(Array.isArray(body.id_token_signing_alg_values_supported))
     assert.ok(body.id_token_signing_alg_values_supported.includes('RS256'), 'Discovery §3 requires RS256')
     assert.deepEqual(body.response_types_supported, ['code'])
@@ -49,7 +49,7 @@ describe('OpenID Connect Discovery 1.0', () => {
     for (const claim of ['sub', 'iss', 'auth_time', 'nonce', 'name', 'email', 'email_verified', 'address']) {
       assert.ok(claims.includes(claim), claim)
     }
-    assert.equal(body.request_parameter_supported, false)
+    assert.equal(body.request_parameter_supported, true)
     assert.equal(body.request_uri_parameter_supported, false)
     // RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1; front-channel logout is not implemented.
     assert.equal(body.end_session_endpoint, `${server.issuer}/logout`)

@@ -61,6 +61,27 @@ describe('RFC 7591 registration under the open policy', () => {
     assert.equal(reply.json.scope, server.core.config.scopes.map((scope) => scope.name).join(' '))
   })
 
+  test('subject_type and id_token_signed_response_alg (OpenID Connect Registration §2), echoed back', async () => {
+    const defaults = await register(server, {
+      client_name: 'Plain',
+      redirect_uris: ['https://plain.example/cb'],
+    })
+    assert.equal(defaults.json.subject_type, 'public')
+    assert.equal(defaults.json.id_token_signed_response_alg, 'RS256')
+    const reply = await register(server, {
+      client_name: 'Pairwise',
+      redirect_uris: ['https://pairwise.example/cb'],
+      subject_type: 'pairwise',
+      id_token_signed_response_alg: 'EdDSA',
+    })
+    assert.equal(reply.status, 201, JSON.stringify(reply.json))
+    assert.equal(reply.json.subject_type, 'pairwise')
+    assert.equal(reply.json.id_token_signed_response_alg, 'EdDSA')
+    const stored = await server.core.stores.clients.get(String(reply.json.client_id))
+    assert.equal(stored?.subjectType, 'pairwise')
+    assert.equal(stored?.idTokenSignedResponseAlg, 'EdDSA')
+  })
+
   test('a public native client gets no secret', async () => {
     const reply = await register(server, {
       client_name: 'CLI tool',
@@ -157,6 +178,21 @@ describe('RFC 7591 registration under the open policy', () => {
       'invalid_software_statement',
     ],
     ['a body that is not an object', [webAppMetadata], 'invalid_client_metadata'],
+    ['an unknown subject_type', { ...webAppMetadata, subject_type: 'private' }, 'invalid_client_metadata'],
+    [
+      'an ID token algorithm Keyward does not sign with',
+      { ...webAppMetadata, id_token_signed_response_alg: 'none' },
+      'invalid_client_metadata',
+    ],
+    [
+      'a pairwise client with redirect URIs on two hosts (no sector_identifier_uri)',
+      {
+        ...webAppMetadata,
+        subject_type: 'pairwise',
+        redirect_uris: ['https://a.example/cb', 'https://b.example/cb'],
+      },
+      'invalid_redirect_uri',
+    ],
   ]
   for (const [what, metadata, error] of refusals) {
     test(`refuses ${what} with ${error} (RFC 7591 §3.2.2)`, async () => {

@@ -6,8 +6,10 @@ import { clientNoGrantTypes } from './client-no-grant-types.ts'
 import { clientScopeOverlyBroad } from './client-scope-overly-broad.ts'
 import { clientScopeUndefined } from './client-scope-undefined.ts'
 import { confidentialClientWithoutSecret } from './confidential-client-without-secret.ts'
+import { implicitOpenid } from './implicit-openid.ts'
 import { issuerNotHttps } from './issuer-not-https.ts'
 import { legacyImplicitEnabled, legacyPasswordEnabled } from './legacy-flow-enabled.ts'
+import { openidWithoutPerson } from './openid-without-person.ts'
 import { profileClientAuthentication } from './profile-client-authentication.ts'
 import { profileClientType } from './profile-client-type.ts'
 import { profileForbiddenGrant } from './profile-forbidden-grant.ts'
@@ -30,6 +32,7 @@ export const lintRules: readonly LintRule[] = [
   clientNoGrantTypes,
   legacyImplicitEnabled,
   legacyPasswordEnabled,
+  implicitOpenid,
   redirectUriInvalid,
   redirectUriHttpNotLoopback,
   redirectUriFragment,
@@ -42,6 +45,7 @@ export const lintRules: readonly LintRule[] = [
   publicClientCredentials,
   clientCredentialsRedirectUris,
   clientCredentialsMixedWithCode,
+  openidWithoutPerson,
   accessTokenLifetimeLong,
   refreshExpiryDisabled,
   publicRefreshLifetimeLong,

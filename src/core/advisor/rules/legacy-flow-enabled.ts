@@ -3,7 +3,8 @@ import type { Client, LegacyFlow } from '../../model/client.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 
-function enables(client: Client, flow: LegacyFlow): boolean {
+/** Whether `client` has the legacy `flow` enabled, by its opt-in or by its grant types. */
+export function enables(client: Client, flow: LegacyFlow): boolean {
   return (
     client.legacyFlows.includes(flow) ||
     client.grantTypes.some((grantType) => legacyFlowOf(grantType) === flow)

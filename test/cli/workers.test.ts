@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict'
+import { request } from 'node:http'
+import { test } from 'node:test'
+import { cliHome, runCli } from '../support/cli.ts'
+import { eventually } from '../support/eventually.ts'
+import { TEST_SECRET } from '../support/fixtures.ts'
+import { type KeywardProcess, startKeywardProcess } from '../support/keyward-process.ts'
+import { createPostgresDatabase } from '../support/postgres.ts'
+import { REDIS_URL } from '../support/redis.ts'
+
+/** GET on a connection of its own (no keep-alive), so that the cluster hands each request to the next worker. */
+function fetchOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { agent: false }, (response) => {
+      response.resume()
+      response.once('end', () => resolve(response.statusCode ?? 0))
+    })
+    outgoing.once('error', reject)
+    outgoing.end()
+  })
+}
+
+/** The pid and worker slot of each process that logged serving the discovery document, from the one log stream. */
+function servingWorkers(output: string): Map<number, number> {
+  const served = new Map<number, number>()
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue
+    const entry = JSON.parse(line) as { pid: number; worker?: number; req?: { path?: string } }
+    if (entry.req?.path === '/.well-known/openid-configuration' && entry.worker !== undefined) {
+      served.set(entry.pid, entry.worker)
+    }
+  }
+  return served
+}
+
+test('--workers 2 without Redis is refused with why, and nothing starts', async () => {
+  const home = cliHome()
+  try {
+    const result = await runCli(['start', '--workers', '2'], { ...home.env, KEYWARD_LOG_LEVEL: 'silent' })
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /--workers 2 needs Redis \(KEYWARD_REDIS_URL\)/)
+    assert.match(result.stderr, /throttling would be N times weaker/)
+    assert.match(result.stderr, /replayed proof/)
+  } finally {
+    home.remove()
+  }
+})
+
+test('--workers 0 is a usage error', async () => {
+  const home = cliHome()
+  try {
+    const result = await runCli(['start', '--workers', '0'], { ...home.env, KEYWARD_LOG_LEVEL: 'silent' })
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /--workers <count>.*a whole number of processes, 1 or more/)
+  } finally {
+    home.remove()
+  }
+})
+
+test('--workers 2 on PostgreSQL and Redis: both serve, one killed is replaced, SIGTERM drains them and exits 0', async () => {
+  const database = await createPostgresDatabase('workers')
+  let keyward: KeywardProcess | undefined
+  try {
+    keyward = await startKeywardProcess(
+      { KEYWARD_DATABASE_URL: database.url, KEYWARD_REDIS_URL: REDIS_URL, KEYWARD_SECRET: TEST_SECRET },
+      { args: ['bin/keyward.js', 'start', '--workers', '2'] },
+    )
+    const running = keyward
+    const discovery = `${running.issuer}/.well-known/openid-configuration`
+    await eventually(async () => {
+      assert.equal(await fetchOnNewConnection(discovery), 200)
+      return servingWorkers(running.output()).size === 2
+    }, 'requests were not served by two workers')
+    const first = servingWorkers(running.output())
+    assert.deepEqual([...first.values()].sort(), [1, 2])
+
+    const [killedPid, killedSlot] = [...first.entries()].find(([, slot]) => slot === 2) ?? [0, 0]
+    process.kill(killedPid, 'SIGKILL')
+    await eventually(async () => {
+      assert.equal(await fetchOnNewConnection(discovery), 200)
+      return [...servingWorkers(running.output()).keys()].some((pid) => !first.has(pid))
+    }, 'no new worker served after one was killed')
+    const replacement = [...servingWorkers(running.output()).entries()].find(([pid]) => !first.has(pid))
+    assert.equal(replacement?.[1], killedSlot, 'the replacement takes the slot of the worker it replaces')
+    assert.match(running.output(), /worker 2 exited \(SIGKILL\): starting another in 100 ms/)
+
+    await running.close()
+    // close() kills with SIGKILL only if SIGTERM has not stopped it within its bound.
+    assert.equal(running.ended(), 'exit 0')
+    for (const line of running.output().split('\n')) {
+      if (line.startsWith('{')) assert.doesNotThrow(() => JSON.parse(line), `a whole line: ${line}`)
+    }
+  } finally {
+    await keyward?.close()
+    await database.drop()
+  }
+})
