@@ -69,8 +69,8 @@ export async function verifyAssertion(
   }
 }
 
-/** A clear reason for a client developer, from jose's error. */
-function assertionProblem(
+/** A clear reason for a client developer, from jose's error (client assertions and request objects alike). */
+export function assertionProblem(
   error: InstanceType<typeof errors.JOSEError>,
   algorithms: readonly string[],
 ): string {

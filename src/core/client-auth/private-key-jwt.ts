@@ -9,7 +9,7 @@ import {
 import type { CoreContext } from '../context.ts'
 import type { Client, ClientKeys } from '../model/client.ts'
 import { OutboundFetchError } from '../ports/fetch.ts'
-import { type AssertionClaimDeps, assertionFailure, verifyAssertion } from './assertion.ts'
+import { type AssertionClaimDeps, assertionFailure, assertionProblem, verifyAssertion } from './assertion.ts'
 
 /**
  * The algorithms a client may sign its assertions and request objects with: asymmetric only, never `none` or an
@@ -78,7 +78,7 @@ export async function verifyWithClientKeys<Failure extends Error>(
       return await verify(true)
     }
   } catch (error) {
-    if (error instanceof errors.JOSEError) throw failed(jwtProblem(error), error)
+    if (error instanceof errors.JOSEError) throw failed(assertionProblem(error, ASSERTION_ALGORITHMS), error)
     throw error
   }
 }
@@ -104,17 +104,4 @@ async function keySet(
     throw failed('its jwks_uri does not hold a JWK set.')
   }
   return { keys: published } as JSONWebKeySet
-}
-
-/** A clear reason for a client developer, from jose's error. */
-function jwtProblem(error: InstanceType<typeof errors.JOSEError>): string {
-  if (error instanceof errors.JWTExpired) return 'it has expired.'
-  if (error instanceof errors.JWTClaimValidationFailed)
-    return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) {
-    return 'its signature does not match a registered key.'
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed)
-    return `sign it with one of ${ASSERTION_ALGORITHMS.join(', ')}.`
-  return 'it is malformed.'
 }
