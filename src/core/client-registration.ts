@@ -13,8 +13,10 @@ import type {
   SubjectType,
   TokenEndpointAuthMethod,
 } from './model/client.ts'
+import { CLIENT_SECRET_SEAL } from './client-auth/client-secret-jwt.ts'
 import { sectorIdentifierProblem } from './oidc/subject.ts'
 import { type Digest, digest } from './protocol/digest.ts'
+import { seal } from './protocol/sealed.ts'
 import { type Random, randomId, randomToken } from './random.ts'
 import { resourceIdentifierProblem } from './resources/identifier.ts'
 
@@ -178,7 +180,11 @@ interface CheckDeps {
   readonly clock: Clock
 }
 
-type RegistrationDeps = CheckDeps & { readonly random: Random }
+/**
+ * What registering needs beyond the checks: randomness for ids and secrets, and the server's secret, which seals
+ * the secret of a client_secret_jwt client (architecture §5).
+ */
+type RegistrationDeps = CheckDeps & { readonly random: Random; readonly config: { readonly secret?: string } }
 
 const authMethodOf = (registration: ClientRegistration): TokenEndpointAuthMethod =>
   registration.tokenEndpointAuthMethod ?? (registration.type === 'public' ? 'none' : 'client_secret_basic')
@@ -186,6 +192,10 @@ const authMethodOf = (registration: ClientRegistration): TokenEndpointAuthMethod
 // A client that proves itself with keys gets no secret: nothing it does could use one.
 const usesSecret = (registration: ClientRegistration): boolean =>
   registration.type === 'confidential' && authMethodOf(registration) !== 'private_key_jwt'
+
+/** The secret and what is kept of it: its digest, and for client_secret_jwt also the secret sealed. */
+type ClientCredentials = Pick<Client, 'secretDigest' | 'encryptedSecret'>
+const NO_CREDENTIALS: ClientCredentials = { secretDigest: null, encryptedSecret: null }
 
 /**
  * A new client from a registration. For a confidential client the secret is returned once, here, and only its
@@ -196,9 +206,9 @@ export function registerClient(
   deps: RegistrationDeps,
   options: RegistrationOptions = {},
 ): { client: Client; secret: string | null } {
-  const credentials = usesSecret(registration) ? newClientSecret(deps.random) : null
+  const credentials = usesSecret(registration) ? newClientSecret(authMethodOf(registration), deps) : null
   const identity = { id: randomId(deps.random), createdAt: deps.clock.now() }
-  const client = checkedClient(registration, identity, credentials?.secretDigest ?? null, deps, options)
+  const client = checkedClient(registration, identity, credentials ?? NO_CREDENTIALS, deps, options)
   return { client, secret: credentials?.secret ?? null }
 }
 
@@ -211,15 +221,22 @@ export function reregisterClient(
   registration: ClientRegistration,
   deps: RegistrationDeps,
 ): { client: Client; secret: string | null } {
-  const credentials =
-    usesSecret(registration) && existing.secretDigest === null ? newClientSecret(deps.random) : null
+  const method = authMethodOf(registration)
+  // A client_secret_jwt client needs its secret sealed: one whose secret was only digested gets a new one.
+  const needsSecret =
+    existing.secretDigest === null || (method === 'client_secret_jwt' && existing.encryptedSecret === null)
+  const credentials = usesSecret(registration) && needsSecret ? newClientSecret(method, deps) : null
+  const kept: ClientCredentials = {
+    secretDigest: existing.secretDigest,
+    encryptedSecret: method === 'client_secret_jwt' ? existing.encryptedSecret : null,
+  }
   const client = checkedClient(
     // A change that names no profile keeps the one the client is held to.
     registration.securityProfile === undefined
       ? { ...registration, securityProfile: existing.securityProfile }
       : registration,
     { id: existing.id, createdAt: existing.createdAt, dynamicRegistration: existing.dynamicRegistration },
-    usesSecret(registration) ? (credentials?.secretDigest ?? existing.secretDigest) : null,
+    usesSecret(registration) ? (credentials ?? kept) : NO_CREDENTIALS,
     deps,
   )
   return { client, secret: credentials?.secret ?? null }
@@ -230,14 +247,14 @@ export function reregisterClient(
  * same checks as `registerClient`, for a client that has no secret (the document may not register one).
  */
 export function describedClient(registration: ClientRegistration, id: string, deps: CheckDeps): Client {
-  return checkedClient(registration, { id, createdAt: deps.clock.now() }, null, deps)
+  return checkedClient(registration, { id, createdAt: deps.clock.now() }, NO_CREDENTIALS, deps)
 }
 
-/** The client a registration makes under `identity` with `secretDigest`, or every reason it may not be saved. */
+/** The client a registration makes under `identity` with `credentials`, or every reason it may not be saved. */
 function checkedClient(
   registration: ClientRegistration,
   identity: Pick<Client, 'id' | 'createdAt'> & Partial<Pick<Client, 'dynamicRegistration'>>,
-  secretDigest: Digest | null,
+  credentials: ClientCredentials,
   deps: CheckDeps,
   options: RegistrationOptions = {},
 ): Client {
@@ -245,7 +262,8 @@ function checkedClient(
     id: identity.id,
     name: registration.name.trim(),
     type: registration.type,
-    secretDigest,
+    secretDigest: credentials.secretDigest,
+    encryptedSecret: credentials.encryptedSecret,
     jwks: registration.jwks ?? null,
     tokenEndpointAuthMethod: authMethodOf(registration),
     redirectUris: registration.redirectUris,
@@ -285,10 +303,23 @@ function checkedClient(
   return client
 }
 
-/** A 256-bit client secret, to show once, and the digest that is all Keyward keeps of it (architecture §5). */
-export function newClientSecret(random: Random): { secret: string; secretDigest: Digest } {
-  const secret = randomToken(random)
-  return { secret, secretDigest: digest(secret) }
+/**
+ * A 256-bit client secret, to show once, and what Keyward keeps of it (architecture §5): its digest, and for a
+ * client_secret_jwt client, whose HMACs need the secret itself, the secret sealed under the server's secret.
+ */
+export function newClientSecret(
+  method: TokenEndpointAuthMethod,
+  deps: { readonly random: Random; readonly config: { readonly secret?: string } },
+): ClientCredentials & { secret: string; secretDigest: Digest } {
+  const secret = randomToken(deps.random)
+  if (method !== 'client_secret_jwt') return { secret, secretDigest: digest(secret), encryptedSecret: null }
+  if (deps.config.secret === undefined)
+    throw new Error('Sealing a client_secret_jwt secret needs the server secret.')
+  return {
+    secret,
+    secretDigest: digest(secret),
+    encryptedSecret: seal(secret, deps.config.secret, CLIENT_SECRET_SEAL, deps.random),
+  }
 }
 
 /** Members of a JWK that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */

@@ -37,16 +37,19 @@ describe('RFC 8414 authorization server metadata', () => {
     assert.deepEqual(document.token_endpoint_auth_methods_supported, [
       'client_secret_basic',
       'client_secret_post',
+      'client_secret_jwt',
       'private_key_jwt',
       'none',
     ])
-    // RFC 7523: asymmetric assertions only, never an HMAC or none.
-    assert.deepEqual(document.token_endpoint_auth_signing_alg_values_supported, [
-      'RS256',
-      'PS256',
-      'ES256',
-      'EdDSA',
-    ])
+    // RFC 7523: asymmetric assertions for private_key_jwt, HMACs for client_secret_jwt (OIDC Core §9), never none.
+    const assertionAlgorithms = ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256', 'HS384', 'HS512']
+    assert.deepEqual(document.token_endpoint_auth_signing_alg_values_supported, assertionAlgorithms)
+    assert.deepEqual(document.revocation_endpoint_auth_signing_alg_values_supported, assertionAlgorithms)
+    assert.deepEqual(document.introspection_endpoint_auth_signing_alg_values_supported, assertionAlgorithms)
+    assert.ok((document.revocation_endpoint_auth_methods_supported as string[]).includes('client_secret_jwt'))
+    assert.ok(
+      (document.introspection_endpoint_auth_methods_supported as string[]).includes('client_secret_jwt'),
+    )
     assert.deepEqual(document.scopes_supported, ['openid-ish', 'api:read'])
     // RFC 9207 §3
     assert.equal(document.authorization_response_iss_parameter_supported, true)

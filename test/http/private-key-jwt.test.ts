@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { exportJWK, generateKeyPair } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { followAuthorization, newBrowser } from '../support/flow.ts'
-import { discover, insecure } from '../support/oauth4webapi.ts'
+import { clientCredentialsToken, discover, insecure, introspect } from '../support/oauth4webapi.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
 // RFC 7523 private_key_jwt with oauth4webapi on its defaults: the library signs the assertions, Keyward checks them.
@@ -23,11 +23,15 @@ after(() => server.close())
 describe('private_key_jwt (RFC 7523) with oauth4webapi', () => {
   test('discovery says so, with the algorithms an assertion may use', () => {
     assert.ok(as.token_endpoint_auth_methods_supported?.includes('private_key_jwt'))
+    // Beside client_secret_jwt's HMACs, which a key client never signs with.
     assert.deepEqual(as.token_endpoint_auth_signing_alg_values_supported, [
       'RS256',
       'PS256',
       'ES256',
       'EdDSA',
+      'HS256',
+      'HS384',
+      'HS512',
     ])
   })
 
@@ -42,20 +46,12 @@ describe('private_key_jwt (RFC 7523) with oauth4webapi', () => {
     })
     assert.equal(registered.secret, null)
     const client: oauth.Client = { client_id: registered.client.id }
-    const tokens = await oauth.processClientCredentialsResponse(
-      as,
-      client,
-      await oauth.clientCredentialsGrantRequest(as, client, clientAuth, new URLSearchParams(), insecure),
-    )
-    const introspected = await oauth.processIntrospectionResponse(
-      as,
-      client,
-      await oauth.introspectionRequest(as, client, clientAuth, tokens.access_token, insecure),
-    )
+    const accessToken = await clientCredentialsToken(as, client, clientAuth)
+    const introspected = await introspect(as, client, clientAuth, accessToken)
     assert.equal(introspected.active, true)
     assert.equal(introspected.client_id, registered.client.id)
     await oauth.processRevocationResponse(
-      await oauth.revocationRequest(as, client, clientAuth, tokens.access_token, insecure),
+      await oauth.revocationRequest(as, client, clientAuth, accessToken, insecure),
     )
   })
 

@@ -126,6 +126,32 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.deepEqual(await stores.clients.get(before.id), after)
     })
 
+    it("keeps a client_secret_jwt client's sealed secret, replaced on rotation and cleared", async ({
+      stores,
+    }) => {
+      const sealed = make.client({
+        tokenEndpointAuthMethod: 'client_secret_jwt',
+        encryptedSecret: make.rawSecret(),
+      })
+      await stores.clients.create(sealed)
+      assert.deepEqual(await stores.clients.get(sealed.id), sealed)
+      const rotated = {
+        ...sealed,
+        secretDigest: make.newDigest(),
+        encryptedSecret: make.rawSecret(),
+        updatedAt: at(5),
+      }
+      await stores.clients.update(rotated)
+      assert.deepEqual(await stores.clients.get(sealed.id), rotated)
+      const basic = {
+        ...rotated,
+        tokenEndpointAuthMethod: 'client_secret_basic' as const,
+        encryptedSecret: null,
+      }
+      await stores.clients.update(basic)
+      assert.deepEqual(await stores.clients.get(sealed.id), basic)
+    })
+
     it('lists every client and refuses a duplicate id', async ({ stores }) => {
       const first = make.client({ createdAt: at(1) })
       const second = make.client({ createdAt: at(2) })

@@ -13,6 +13,33 @@ export async function discover(issuer: string): Promise<oauth.AuthorizationServe
   )
 }
 
+/** A client_credentials token the library asks for and checks, the client authenticating with `clientAuth`. */
+export async function clientCredentialsToken(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  clientAuth: oauth.ClientAuth,
+): Promise<string> {
+  const request = await oauth.clientCredentialsGrantRequest(
+    as,
+    client,
+    clientAuth,
+    new URLSearchParams(),
+    insecure,
+  )
+  return (await oauth.processClientCredentialsResponse(as, client, request)).access_token
+}
+
+/** RFC 7662 introspection of `token` as the library does it, the client authenticating with `clientAuth`. */
+export async function introspect(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  clientAuth: oauth.ClientAuth,
+  token: string,
+): Promise<oauth.IntrospectionResponse> {
+  const request = await oauth.introspectionRequest(as, client, clientAuth, token, insecure)
+  return oauth.processIntrospectionResponse(as, client, request)
+}
+
 /**
  * A FAPI 2.0 client's part after its push: the person signs in on the real pages, the library checks the
  * response (RFC 9207 iss, state) and redeems the code with its client authentication and a DPoP proof of a new

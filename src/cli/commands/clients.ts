@@ -215,7 +215,10 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option('--redirect-uris <list>', 'comma-separated redirect URIs, matched exactly')
     .option('--scopes <list>', 'scopes the client may request (default: every configured scope)')
     .option('--default-scopes <list>', 'scopes granted when a request names none (default: all of --scopes)')
-    .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none')
+    .option(
+      '--auth-method <method>',
+      'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none',
+    )
     .option('--jwks <file>', "for private_key_jwt: a JSON file with the client's public keys (a JWK set)")
     .option('--jwks-uri <url>', 'for private_key_jwt: the https URL where the client publishes its keys')
     .option('--access-token-format <format>', 'jwt (default) or opaque')

@@ -22,7 +22,7 @@ export const clientInput = z.strictObject({
   scope: scopeString.optional().describe('The scopes it may ask for; left out: every configured scope'),
   default_scope: scopeString.optional().describe('Granted when a request names none; left out: all of scope'),
   token_endpoint_auth_method: z
-    .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'])
+    .enum(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'])
     .optional(),
   jwks_uri: z.string().max(2000).optional().describe('For private_key_jwt: where it publishes its keys'),
   access_token_format: z.enum(['jwt', 'opaque']).optional(),

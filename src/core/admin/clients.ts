@@ -78,11 +78,12 @@ export async function deleteClient(
 /** Gives a confidential client a new secret, returned once: the old one stops working at once. */
 export async function rotateClientSecret(
   client: Client,
-  ctx: Pick<CoreContext, 'stores' | 'clock' | 'random' | 'events'>,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
 ): Promise<string> {
   if (client.type !== 'confidential') throw new Error(`${client.id} is a public client: it has no secret.`)
-  const { secret, secretDigest } = newClientSecret(ctx.random)
-  await ctx.stores.clients.update({ ...client, secretDigest, updatedAt: ctx.clock.now() })
+  // A client_secret_jwt client's new secret is sealed again (architecture §5).
+  const { secret, secretDigest, encryptedSecret } = newClientSecret(client.tokenEndpointAuthMethod, ctx)
+  await ctx.stores.clients.update({ ...client, secretDigest, encryptedSecret, updatedAt: ctx.clock.now() })
   ctx.events.emit({ event: 'client_secret_rotated', clientId: client.id })
   return secret
 }

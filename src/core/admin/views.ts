@@ -28,6 +28,7 @@ export const clientView = z.strictObject({
   token_endpoint_auth_method: z.enum([
     'client_secret_basic',
     'client_secret_post',
+    'client_secret_jwt',
     'private_key_jwt',
     'none',
   ]),

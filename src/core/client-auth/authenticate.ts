@@ -6,6 +6,7 @@ import type { ThrottlePolicy } from '../ports/throttle.ts'
 import { attemptSource } from '../protocol/address.ts'
 import { matchesDigest } from '../protocol/digest.ts'
 import { tooManyAttempts } from '../refusal.ts'
+import { verifySecretAssertion } from './client-secret-jwt.ts'
 import { type ClientAuthInput, type PresentedCredentials, presentedCredentials } from './credentials.ts'
 import { type AssertionDeps, verifyClientAssertion } from './private-key-jwt.ts'
 
@@ -90,6 +91,10 @@ async function verifyClient(presented: PresentedCredentials, deps: ClientAuthDep
   }
   if (presented.method === 'private_key_jwt') {
     await verifyClientAssertion(presented.assertion, client, deps)
+    return client
+  }
+  if (presented.method === 'client_secret_jwt') {
+    await verifySecretAssertion(presented.assertion, client, deps)
     return client
   }
   if (client.secretDigest === null) throw failure()

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { InvalidClient, InvalidRequest } from '../errors.ts'
 
 /** What a request presented to identify its client, before any lookup. */
@@ -8,6 +8,8 @@ export type PresentedCredentials =
   | { readonly method: 'none'; readonly clientId: string }
   /** RFC 7523 §2.2: a JWT the client signed with its private key, checked against its registered keys. */
   | { readonly method: 'private_key_jwt'; readonly clientId: string; readonly assertion: string }
+  /** OpenID Connect Core §9: a JWT the client HMAC-signed with its secret. */
+  | { readonly method: 'client_secret_jwt'; readonly clientId: string; readonly assertion: string }
 
 /** RFC 7523 §2.2: the one client_assertion_type this server takes. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -100,8 +102,10 @@ function assertionCredentials(
     throw new InvalidClient(`The client_assertion_type must be ${JWT_BEARER_ASSERTION}.`)
   }
   let subject: unknown
+  let algorithm: unknown
   try {
     subject = decodeJwt(assertion).sub
+    algorithm = decodeProtectedHeader(assertion).alg
   } catch {
     throw new InvalidClient('The client_assertion is not a JWT.')
   }
@@ -111,5 +115,8 @@ function assertionCredentials(
   if (bodyId !== undefined && bodyId !== subject) {
     throw new InvalidRequest('The client_id parameter does not match the client of the assertion.')
   }
-  return { method: 'private_key_jwt', clientId: subject, assertion }
+  // OpenID Connect Core §9: an HMAC (RFC 7518 §3.2) is signed with the client's secret, anything else with a key.
+  const method =
+    typeof algorithm === 'string' && /^HS/.test(algorithm) ? 'client_secret_jwt' : 'private_key_jwt'
+  return { method, clientId: subject, assertion }
 }

@@ -7,10 +7,9 @@ import {
   jwtVerify,
 } from 'jose'
 import type { CoreContext } from '../context.ts'
-import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
-import { InvalidClient } from '../errors.ts'
 import type { Client, ClientKeys } from '../model/client.ts'
 import { OutboundFetchError } from '../ports/fetch.ts'
+import { type AssertionClaimDeps, assertionFailure, assertionProblem, verifyAssertion } from './assertion.ts'
 
 /**
  * The algorithms a client may sign its assertions and request objects with: asymmetric only, never `none` or an
@@ -18,8 +17,6 @@ import { OutboundFetchError } from '../ports/fetch.ts'
  */
 export const ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const
 
-/** An assertion may live this long at most: it is a one-time proof, and its `jti` is remembered until it expires. */
-const MAX_ASSERTION_LIFETIME_SECONDS = 10 * 60
 /** Clocks of client and server may differ by this much. */
 const CLOCK_TOLERANCE_SECONDS = 30
 
@@ -27,54 +24,23 @@ const CLOCK_TOLERANCE_SECONDS = 30
  * What checking an assertion needs: the issuer and clock, the cache of `jti`s already used, and the outbound
  * fetch for keys a client publishes at its `jwks_uri`.
  */
-export type AssertionDeps = Pick<CoreContext, 'config' | 'clock' | 'replay' | 'fetch'>
+export type AssertionDeps = AssertionClaimDeps & Pick<CoreContext, 'fetch'>
 
 /**
- * RFC 7523 §3: the audiences an assertion may name. The issuer (as FAPI 2.0 and RFC 7523 §3 item 3 allow) or the
- * URL of an endpoint that authenticates clients (OpenID Connect Core §9 names the token endpoint's).
- */
-function audiences(issuer: string): string[] {
-  const { token, revocation, introspection, deviceAuthorization } = ENDPOINT_PATHS
-  return [
-    issuer,
-    ...[token, revocation, introspection, deviceAuthorization].map((path) => `${issuer}${path}`),
-  ]
-}
-
-/**
- * RFC 7523 §3 (and OpenID Connect Core §9): the assertion is signed by one of the client's registered keys, is
- * issued by and about the client, names this server, has not expired, lives at most 10 minutes, and its `jti`
- * is used once.
+ * RFC 7523 §3 (and OpenID Connect Core §9): the assertion is signed by one of the client's registered keys; its
+ * claims are checked as every client assertion's (`verifyAssertion`).
  */
 export async function verifyClientAssertion(
   assertion: string,
   client: Client,
   deps: AssertionDeps,
 ): Promise<void> {
-  const failed = (why: string, cause?: unknown) =>
-    new InvalidClient(`The client assertion is not valid: ${why}`, false, { cause })
-  const payload = await verifyWithClientKeys(
-    assertion,
+  await verifyAssertion(
     client,
-    {
-      issuer: client.id,
-      subject: client.id,
-      audience: audiences(deps.config.issuer),
-      requiredClaims: ['exp', 'jti'],
-    },
-    failed,
+    ASSERTION_ALGORITHMS,
+    (checks) => verifyWithClientKeys(assertion, client, checks, assertionFailure, deps),
     deps,
   )
-  const now = deps.clock.now().getTime() / 1000
-  const exp = payload.exp ?? 0
-  if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS) {
-    throw failed(`it must expire within ${MAX_ASSERTION_LIFETIME_SECONDS} seconds.`)
-  }
-  // RFC 7523 §3 item 7: the jti is remembered until the assertion could no longer be accepted anyway.
-  const ttl = exp - now + CLOCK_TOLERANCE_SECONDS
-  if (!(await deps.replay.claimOnce(`client-assertion:${client.id}:${String(payload.jti)}`, ttl))) {
-    throw failed('its jti was used already.')
-  }
 }
 
 /** What a JWT signed by a client must also satisfy: its claims and header, as jose checks them. */
@@ -112,7 +78,7 @@ export async function verifyWithClientKeys<Failure extends Error>(
       return await verify(true)
     }
   } catch (error) {
-    if (error instanceof errors.JOSEError) throw failed(jwtProblem(error), error)
+    if (error instanceof errors.JOSEError) throw failed(assertionProblem(error, ASSERTION_ALGORITHMS), error)
     throw error
   }
 }
@@ -138,17 +104,4 @@ async function keySet(
     throw failed('its jwks_uri does not hold a JWK set.')
   }
   return { keys: published } as JSONWebKeySet
-}
-
-/** A clear reason for a client developer, from jose's error. */
-function jwtProblem(error: InstanceType<typeof errors.JOSEError>): string {
-  if (error instanceof errors.JWTExpired) return 'it has expired.'
-  if (error instanceof errors.JWTClaimValidationFailed)
-    return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) {
-    return 'its signature does not match a registered key.'
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed)
-    return `sign it with one of ${ASSERTION_ALGORITHMS.join(', ')}.`
-  return 'it is malformed.'
 }

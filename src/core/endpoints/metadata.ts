@@ -1,3 +1,4 @@
+import { SECRET_ASSERTION_ALGORITHMS } from '../client-auth/client-secret-jwt.ts'
 import { ASSERTION_ALGORITHMS } from '../client-auth/private-key-jwt.ts'
 import type { Config } from '../config.ts'
 import type { CoreContext } from '../context.ts'
@@ -7,8 +8,11 @@ import type { LegacyFlow } from '../model/client.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { openIdProviderMetadata } from '../oidc/discovery.ts'
 
-/** RFC 6749 §2.3.1: the client secret methods, which every client-authenticating endpoint takes. */
-const SECRET_METHODS = ['client_secret_basic', 'client_secret_post']
+/**
+ * RFC 6749 §2.3.1 and OpenID Connect Core §9: the client secret methods, which every client-authenticating
+ * endpoint takes.
+ */
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt']
 
 /** Where each endpoint lives, relative to the issuer. */
 export const ENDPOINT_PATHS = {
@@ -50,6 +54,14 @@ export const ENDPOINT_PATHS = {
 } as const
 
 /**
+ * RFC 8414 §2: one list for private_key_jwt and client_secret_jwt, the two methods that sign. A client is held to
+ * its own method's algorithms (asymmetric for keys, HMAC for a secret), so neither kind is offered the other's:
+ * a private_key_jwt library picks the asymmetric algorithm its key has, a client_secret_jwt one an HS algorithm.
+ */
+// A function, not a constant: the client-auth modules import this one (ENDPOINT_PATHS), which loads first.
+const clientAssertionAlgorithms = () => [...ASSERTION_ALGORITHMS, ...SECRET_ASSERTION_ALGORITHMS]
+
+/**
  * RFC 8414 §2 authorization server metadata, with the OpenID Provider metadata of Discovery 1.0 §3 (RFC 8414 §2
  * lets the one document carry both): one builder, served at both well-known paths. Grant types come from the
  * grant registry; the legacy flows are advertised only while some client has them enabled.
@@ -66,10 +78,10 @@ function authorizationServerMetadata(
     jwks_uri: url(ENDPOINT_PATHS.jwks),
     revocation_endpoint: url(ENDPOINT_PATHS.revocation),
     revocation_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt', 'none'],
-    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    revocation_endpoint_auth_signing_alg_values_supported: clientAssertionAlgorithms(),
     introspection_endpoint: url(ENDPOINT_PATHS.introspection),
     introspection_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt'],
-    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    introspection_endpoint_auth_signing_alg_values_supported: clientAssertionAlgorithms(),
     device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
     // RFC 9126 §5: clients authenticate there as at the token endpoint.
     pushed_authorization_request_endpoint: url(ENDPOINT_PATHS.pushedAuthorizationRequest),
@@ -83,8 +95,8 @@ function authorizationServerMetadata(
       : ['query', 'form_post'],
     grant_types_supported: grantTypesSupported(legacyFlowsInUse),
     token_endpoint_auth_methods_supported: [...SECRET_METHODS, 'private_key_jwt', 'none'],
-    // RFC 7523 §2.2 with RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with.
-    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    // RFC 7523 §2.2 with RFC 8414 §2: the algorithms private_key_jwt and client_secret_jwt assertions may use.
+    token_endpoint_auth_signing_alg_values_supported: clientAssertionAlgorithms(),
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     // RFC 8414 §2: advertised only while clients may register themselves.

@@ -2,7 +2,7 @@ import type { Digest } from '../protocol/digest.ts'
 
 export type ClientType = 'confidential' | 'public'
 export type TokenEndpointAuthMethod =
-  'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none'
+  'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none'
 
 /** A client's public keys (RFC 7517 JWK set), for private_key_jwt: never a private part. */
 export interface ClientKeySet {
@@ -64,6 +64,12 @@ export interface Client {
   readonly type: ClientType
   /** SHA-256 of the secret, which Keyward generates and shows once; null for public clients. */
   readonly secretDigest: Digest | null
+  /**
+   * The secret itself, sealed under a key derived from the server's secret (src/core/protocol/sealed.ts), for a
+   * client_secret_jwt client only: an HMAC is checked with the secret, not its digest (architecture §5). Null for
+   * every other client.
+   */
+  readonly encryptedSecret: string | null
   /**
    * The public keys a private_key_jwt client signs its assertions with (RFC 7523), or where it publishes them;
    * null for other clients.

@@ -24,6 +24,7 @@ const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'none',
   'client_secret_basic',
   'client_secret_post',
+  'client_secret_jwt',
   'private_key_jwt',
 ]
 

@@ -1,16 +1,14 @@
 import {
-  createCipheriv,
-  createDecipheriv,
   createHash,
   createPrivateKey,
   generateKeyPairSync,
-  hkdfSync,
   type JsonWebKeyInput,
   type KeyObject,
 } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { SigningKey } from '../model/signing-key.ts'
 import type { EventSink } from '../ports/events.ts'
+import { type SealPurpose, seal, unseal } from '../protocol/sealed.ts'
 import type { KeyStore } from '../ports/stores.ts'
 import type { Random } from '../random.ts'
 
@@ -43,24 +41,7 @@ export interface JsonWebKeySet {
   readonly keys: readonly Readonly<Record<string, unknown>>[]
 }
 
-/** The key-encryption key: derived from the configured secret, so the secret itself never touches a cipher. */
-function keyEncryptionKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'keyward', 'signing-key encryption v1', 32))
-}
-
-function encrypt(plaintext: string, secret: string, random: Random): string {
-  const iv = random.bytes(12)
-  const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey(secret), iv)
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')
-}
-
-function decrypt(encoded: string, secret: string): string {
-  const raw = Buffer.from(encoded, 'base64url')
-  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey(secret), raw.subarray(0, 12))
-  decipher.setAuthTag(raw.subarray(12, 28))
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
-}
+const SIGNING_KEY_SEAL = 'signing-key encryption v1' satisfies SealPurpose
 
 /** RFC 7638 §3.2: the required members of each key type, in lexicographic order. */
 const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -94,9 +75,10 @@ export function generateSigningKey(
     kid,
     alg,
     publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
-    encryptedPrivateJwk: encrypt(
+    encryptedPrivateJwk: seal(
       JSON.stringify(pair.privateKey.export({ format: 'jwk' })),
       deps.secret,
+      SIGNING_KEY_SEAL,
       deps.random,
     ),
     createdAt: deps.clock.now(),
@@ -108,7 +90,7 @@ export function generateSigningKey(
 function activate(key: SigningKey, secret: string): ActiveKey {
   let privateJwk: JsonWebKeyInput['key']
   try {
-    privateJwk = JSON.parse(decrypt(key.encryptedPrivateJwk, secret))
+    privateJwk = JSON.parse(unseal(key.encryptedPrivateJwk, secret, SIGNING_KEY_SEAL))
   } catch (cause) {
     throw new Error(
       `Cannot decrypt signing key ${key.kid}: the configured secret is not the one it was encrypted with.`,

@@ -14,6 +14,7 @@ import { resourceNotifications } from './013-resource-notifications.ts'
 import { clientOpenIdSettings } from './015-client-openid-settings.ts'
 import { signedRequestObjects } from './016-signed-request-objects.ts'
 import type { Migration } from './migration.ts'
+import { clientSecretJwt } from './017-client-secret-jwt.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   resourceNotifications,
   clientOpenIdSettings,
   signedRequestObjects,
+  clientSecretJwt,
 ]

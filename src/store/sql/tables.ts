@@ -79,6 +79,7 @@ export const clients = table<Client>('clients', ['id'], {
   backchannelLogoutSessionRequired: flag('backchannel_logout_session_required'),
   subjectType: text('subject_type'),
   idTokenSignedResponseAlg: text('id_token_signed_response_alg'),
+  encryptedSecret: text('encrypted_secret'),
 })
 
 export const users = table<User>('users', ['id'], {

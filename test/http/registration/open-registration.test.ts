@@ -132,8 +132,8 @@ describe('RFC 7591 registration under the open policy', () => {
       'invalid_client_metadata',
     ],
     [
-      'client_secret_jwt',
-      { ...webAppMetadata, token_endpoint_auth_method: 'client_secret_jwt' },
+      'tls_client_auth',
+      { ...webAppMetadata, token_endpoint_auth_method: 'tls_client_auth' },
       'invalid_client_metadata',
     ],
     [
