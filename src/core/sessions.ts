@@ -37,6 +37,15 @@ export async function findSession(id: string | undefined, ctx: SessionDeps): Pro
   return session !== null && session.expiresAt > ctx.clock.now() ? session : null
 }
 
+/** A person's sessions that have not expired, oldest first as the store lists them. */
+export async function liveSessionsOf(
+  userId: string,
+  ctx: Pick<CoreContext, 'stores' | 'clock'>,
+): Promise<readonly Session[]> {
+  const now = ctx.clock.now()
+  return (await ctx.stores.sessions.listByUser(userId)).filter((session) => session.expiresAt > now)
+}
+
 /**
  * Ends one session: the browser holding its cookie is signed out at its next request. `reason` says who ended it
  * and why (the event's reason): the person, an operator, a password change.

@@ -7,7 +7,8 @@ import { grantsOf, revokeGrant } from '../admin/grants.ts'
 import { rotateKeys } from '../admin/keys.ts'
 import { createResource, deleteResource } from '../admin/resources.ts'
 import { ADMIN_READ, ADMIN_WRITE, type AdminScope } from '../admin/scopes.ts'
-import { changePassword, createUser, deleteUser, endSessions, liveSessionsOf } from '../admin/users.ts'
+import { changePassword, createUser, deleteUser, endSessions } from '../admin/users.ts'
+import { liveSessionsOf } from '../sessions.ts'
 import {
   clientView,
   describeClient,

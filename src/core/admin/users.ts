@@ -1,13 +1,12 @@
 import type { CoreContext } from '../context.ts'
 import { InvalidRequest } from '../errors.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
-import type { Session } from '../model/session.ts'
 import type { User } from '../model/user.ts'
 import { type NoticeDeps, notifySessionsEnded } from '../oidc/backchannel-logout.ts'
 import { type ClaimChanges, changeClaims } from '../oidc/person-claims.ts'
 import type { Stores } from '../ports/stores.ts'
 import { hashPassword } from '../protocol/password.ts'
-import { endSessionsOf } from '../sessions.ts'
+import { endSessionsOf, liveSessionsOf } from '../sessions.ts'
 import { newUser, passwordProblem } from '../users.ts'
 import { BY_OPERATOR, grantRevoked, revokeGrantsOf } from './grants.ts'
 
@@ -50,7 +49,7 @@ export async function changePassword(
   const now = ctx.clock.now()
   const ended = await ctx.stores.transaction(async (tx) => {
     if (!(await tx.users.setPasswordHash(userId, passwordHash))) return null
-    const live = keep.sessions ? [] : await liveSessions(tx, userId, now)
+    const live = keep.sessions ? [] : await liveSessionsOf(userId, { stores: tx, clock: ctx.clock })
     return {
       live,
       sessions: keep.sessions ? 0 : await tx.sessions.deleteByUser(userId),
@@ -63,11 +62,6 @@ export async function changePassword(
   for (const grant of ended.grants) ctx.events.emit(grantRevoked(grant, PASSWORD_CHANGED))
   await notifySessionsEnded(ended.live, ctx)
   return { sessions: ended.sessions, grants: ended.grants.length }
-}
-
-/** The user's sessions that have not expired: those whose clients may still hold a session of their own. */
-async function liveSessions(stores: Stores, userId: string, now: Date) {
-  return (await stores.sessions.listByUser(userId)).filter((session) => session.expiresAt > now)
 }
 
 /** Revokes the user's grants, and what would become one: codes not yet redeemed, approved devices not yet polled. */
@@ -144,13 +138,4 @@ export async function deleteUser(
   const deleted = await ctx.stores.users.delete(userId)
   if (deleted) ctx.events.emit({ event: 'user_deleted', userId })
   return deleted
-}
-
-/** A person's sessions that have not expired, oldest first as the store lists them. */
-export async function liveSessionsOf(
-  userId: string,
-  ctx: Pick<CoreContext, 'stores' | 'clock'>,
-): Promise<readonly Session[]> {
-  const now = ctx.clock.now()
-  return (await ctx.stores.sessions.listByUser(userId)).filter((session) => session.expiresAt > now)
 }

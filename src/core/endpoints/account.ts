@@ -9,7 +9,7 @@ import type { AccountPage, AllowedApp } from '../model/pages.ts'
 import type { Session } from '../model/session.ts'
 import { scopeDescriptions } from '../protocol/scope.ts'
 import { pageResult } from '../results.ts'
-import { endSession, endSessionsOf, findSession, startSession } from '../sessions.ts'
+import { endSession, endSessionsOf, findSession, liveSessionsOf, startSession } from '../sessions.ts'
 import { type SignIn, signInOrRefusal } from '../sign-in.ts'
 import { passwordProblem } from '../users.ts'
 import { type Browser, LOGIN_FAILED_MESSAGE } from './authorize.ts'
@@ -76,15 +76,12 @@ async function accountPage(
 ): Promise<EndpointResult> {
   const person = await deps.people.find(session.userId)
   if (person === null) return goTo(ENDPOINT_PATHS.accountLogin, deps)
-  const now = deps.clock.now()
-  const sessions = (await deps.stores.sessions.listByUser(session.userId))
-    .filter((live) => live.expiresAt > now)
-    .map((live) => ({
-      sid: live.sid,
-      signedInAt: live.authTime,
-      expiresAt: live.expiresAt,
-      current: live.digest === session.digest,
-    }))
+  const sessions = (await liveSessionsOf(session.userId, deps)).map((live) => ({
+    sid: live.sid,
+    signedInAt: live.authTime,
+    expiresAt: live.expiresAt,
+    current: live.digest === session.digest,
+  }))
   const model: AccountPage = {
     username: person.username,
     apps: await allowedApps(session.userId, deps),

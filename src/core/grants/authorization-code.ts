@@ -1,5 +1,5 @@
 import { sameKeyProblem } from '../dpop/binding.ts'
-import { InvalidGrant, InvalidRequest, type OAuthError, refusalOf } from '../errors.ts'
+import { InvalidGrant, InvalidRequest, type OAuthError } from '../errors.ts'
 import type { AuthorizationCode } from '../model/code.ts'
 import { newGrant } from '../model/new-grant.ts'
 import type { TokenResponse } from '../model/token.ts'
@@ -7,7 +7,7 @@ import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { verifierMatches } from '../protocol/pkce.ts'
 import { soleRedirectUri } from '../protocol/redirect-uri.ts'
-import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
@@ -75,10 +75,10 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
       const keyProblem = sameKeyProblem(code.dpopJkt, ctx.dpopJkt, 'authorization code')
       if (keyProblem !== null) return keyProblem
       // RFC 8707 §2.2: the token request may narrow the resources the authorization request named.
-      const target = await decideTarget(
+      const target = await redeemedTarget(
         { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
         { config: ctx.config, stores: tx },
-      ).catch(refusalOf)
+      )
       if (target instanceof Error) return target
       const { userId, scope, resources } = code
       const grant = newGrant({ clientId: ctx.client.id, userId, scope, resources }, ctx, code)

@@ -4,7 +4,6 @@ import {
   ExpiredToken,
   InvalidGrant,
   type OAuthError,
-  refusalOf,
   SlowDown,
 } from '../errors.ts'
 import { newGrant } from '../model/new-grant.ts'
@@ -12,7 +11,7 @@ import type { TokenResponse } from '../model/token.ts'
 import { digest } from '../protocol/digest.ts'
 import { DEVICE_CODE } from '../protocol/grant-types.ts'
 import { required } from '../protocol/params.ts'
-import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
@@ -53,10 +52,10 @@ export const deviceCodeGrant: GrantHandler<{
 
       // RFC 8707 §2.2: the token request may narrow the resources of the device authorization request. Decided
       // before the code is consumed: a refused target leaves the approval for a corrected poll.
-      const target = await decideTarget(
+      const target = await redeemedTarget(
         { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
         { config: ctx.config, stores: tx },
-      ).catch(refusalOf)
+      )
       if (target instanceof Error) return target
       const consumed = await tx.deviceCodes.consume(codeDigest)
       if (consumed.kind !== 'ok' || code.userId === null)

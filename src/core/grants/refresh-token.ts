@@ -1,13 +1,13 @@
 import type { CoreContext } from '../context.ts'
 import { sameKeyProblem } from '../dpop/binding.ts'
-import { InvalidGrant, InvalidScope, type OAuthError, refusalOf } from '../errors.ts'
+import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { isSubset, parseScope } from '../protocol/scope.ts'
-import { decideTarget, scopeForTarget } from '../resources/audience.ts'
+import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
 import { issueGrantTokens } from '../tokens/issue.ts'
 import type { GrantHandler } from './grant-handler.ts'
@@ -63,10 +63,10 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
       const keyProblem = sameKeyProblem(token.dpopJkt, ctx.dpopJkt, 'refresh token')
       if (keyProblem !== null) return keyProblem
       // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
-      const target = await decideTarget(
+      const target = await redeemedTarget(
         { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
         { config: ctx.config, stores: tx },
-      ).catch(refusalOf)
+      )
       if (target instanceof Error) return target
 
       const rotation = await tx.tokens.rotateRefreshToken(tokenDigest, now)

@@ -1,6 +1,6 @@
 import { defaultAudience } from '../config.ts'
 import type { CoreContext } from '../context.ts'
-import { InvalidScope, InvalidTarget } from '../errors.ts'
+import { InvalidScope, InvalidTarget, type OAuthError, refusalOf } from '../errors.ts'
 import type { AccessTokenFormat, Client } from '../model/client.ts'
 import type { Resource } from '../model/resource.ts'
 import { resourceIdentifierProblem } from './identifier.ts'
@@ -126,4 +126,15 @@ export function scopeForTarget(scope: readonly string[], target: Target): readon
 /** The identifiers a grant, code or consent records: empty for the server-wide audience. */
 export function targetedIdentifiers(target: Target): readonly string[] {
   return target.resources.map((resource) => resource.identifier)
+}
+
+/**
+ * The target of a redemption (a code, a device code, a refresh token), decided inside the grant's transaction:
+ * a refusal comes back as a value, so what the transaction wrote before it commits (errors.ts, refusalOf).
+ */
+export function redeemedTarget(
+  request: TargetRequest & { readonly authorized: readonly string[] },
+  deps: Pick<CoreContext, 'config' | 'stores'>,
+): Promise<Target | OAuthError> {
+  return decideTarget(request, deps).catch(refusalOf)
 }
