@@ -9,6 +9,7 @@ import { createStores } from '../../src/store/sql/stores.ts'
 import { type CacheFixture, cached, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
+import { tokensOutliveMigration019 } from './token-migration.ts'
 import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
 import * as make from '../support/fixtures.ts'
@@ -180,5 +181,36 @@ describe('PostgreSQL database URLs and migrations', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(url)))
     assert.deepEqual(results.flat().sort(), everyMigration)
     assert.deepEqual(await migrateDatabase(url), [])
+  })
+
+  test('tokens written before migration 019 read the same after it', async () => {
+    await tokensOutliveMigration019(openPostgresDatabase(await createDatabase('tokens019')))
+  })
+
+  test('a token row is the heap tuple and its primary key: no other index, no parent row locked', async () => {
+    const { database } = openPostgresDatabase(await createDatabase('writes'))
+    try {
+      await migrate(database)
+      const indexes = (table: string) =>
+        database.all<{ name: string }>(
+          'SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = ?::regclass ORDER BY 1',
+          [table],
+        )
+      const foreignKeys = (table: string) =>
+        database.all("SELECT conname FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'f'", [
+          table,
+        ])
+      assert.deepEqual(await indexes('access_tokens'), [{ name: 'access_tokens_pkey' }])
+      // The successor of a rotation, found by a retry within the grace period; partial: the first token of a
+      // grant replaces none.
+      assert.deepEqual(await indexes('refresh_tokens'), [
+        { name: 'refresh_tokens_pkey' },
+        { name: 'refresh_tokens_replaces' },
+      ])
+      assert.deepEqual(await foreignKeys('access_tokens'), [])
+      assert.deepEqual(await foreignKeys('refresh_tokens'), [])
+    } finally {
+      await database.close()
+    }
   })
 })
