@@ -9,6 +9,7 @@ import { createStores } from '../../src/store/sql/stores.ts'
 import { type CacheFixture, cached, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
+import { introspectionIsOneStatement } from './introspection-statements.ts'
 import { tokensOutliveMigration019 } from './token-migration.ts'
 import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
@@ -95,6 +96,15 @@ describe('PostgreSQL client cache', () => {
   })
 
   clientCacheContract(() => cacheFixture(url))
+
+  test('introspecting an opaque token is one statement, its grant read with it', async () => {
+    const fixture = await cacheFixture(url)
+    try {
+      await introspectionIsOneStatement(fixture)
+    } finally {
+      await Promise.all([fixture.stores.close(), fixture.other.close()])
+    }
+  })
 
   test('while its listener is disconnected, lookups read through', async () => {
     const fixture = await cacheFixture(url)

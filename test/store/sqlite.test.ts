@@ -12,6 +12,7 @@ import { accessTokens, refreshTokens } from '../../src/store/sql/tables.ts'
 import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
+import { introspectionIsOneStatement } from './introspection-statements.ts'
 import { tokensOutliveMigration019 } from './token-migration.ts'
 import * as make from '../support/fixtures.ts'
 
@@ -47,6 +48,19 @@ describe('SQLite client cache', () => {
       statements: counting.statements,
       other,
       othersSeen: 'on the next lookup',
+    }
+  })
+
+  test('introspecting an opaque token is one statement, its grant read with it', async () => {
+    const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
+    await migrateDatabase(url)
+    const connection = openSqliteDatabase(url.slice('sqlite:'.length))
+    const counting = countingDatabase(connection.database)
+    const stores = createStores(counting.database, connection.changes)
+    try {
+      await introspectionIsOneStatement({ stores, statements: counting.statements })
+    } finally {
+      await stores.close()
     }
   })
 })
