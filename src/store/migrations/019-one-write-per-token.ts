@@ -5,9 +5,10 @@ import type { Migration } from './migration.ts'
 // whose grant (or, without one, whose client) is gone reads as gone (src/store/sql/token-store.ts). So the
 // indexes on grant_id, client_id and expires_at go, and with them the foreign keys, whose cascades would scan the
 // tokens without those indexes (and which, on PostgreSQL, lock the parent row on every insert). The expiry sweep
-// walks the primary key instead; its dead rows of deleted grants and clients go with it. On SQLite the tables
-// become WITHOUT ROWID: the row lives in its primary key's B-tree instead of beside it. The successor lookup of a
-// refresh token (a retry within the grace period) keeps its index, only for tokens that replace another.
+// walks the primary key instead; its dead rows of deleted grants and clients go with it. SQLite rebuilds the
+// tables to drop the foreign keys, keeping their rowid: WITHOUT ROWID (the row inside its key's B-tree) measured
+// slower from a few hundred thousand tokens on (bench/README.md). The successor lookup of a refresh token (a
+// retry within the grace period) keeps its index, only for tokens that replace another.
 const accessTokenColumns = [
   'token_key TEXT PRIMARY KEY',
   "format TEXT NOT NULL CHECK (format IN ('jwt', 'opaque'))",
@@ -38,10 +39,10 @@ const refreshTokenColumns = [
 ]
 
 /** Rebuilds `table` (SQLite drops a constraint no other way) with `columns` and no index, keeping its rows. */
-function rebuiltWithoutRowid(table: string, columns: readonly string[]): string[] {
+function rebuilt(table: string, columns: readonly string[]): string[] {
   const names = columns.map((column) => column.split(' ')[0]).join(', ')
   return [
-    `CREATE TABLE ${table}_019 (${columns.join(', ')}) WITHOUT ROWID`,
+    `CREATE TABLE ${table}_019 (${columns.join(', ')})`,
     `INSERT INTO ${table}_019 (${names}) SELECT ${names} FROM ${table}`,
     `DROP TABLE ${table}`,
     `ALTER TABLE ${table}_019 RENAME TO ${table}`,
@@ -55,8 +56,8 @@ export const oneWritePerToken: Migration = {
   name: '019-one-write-per-token',
   statements: {
     sqlite: [
-      ...rebuiltWithoutRowid('access_tokens', accessTokenColumns),
-      ...rebuiltWithoutRowid('refresh_tokens', refreshTokenColumns),
+      ...rebuilt('access_tokens', accessTokenColumns),
+      ...rebuilt('refresh_tokens', refreshTokenColumns),
       successorIndex,
     ],
     postgres: [
