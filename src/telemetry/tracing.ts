@@ -1,6 +1,4 @@
 import { trace } from '@opentelemetry/api'
-import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import {
   defaultResource,
   detectResources,
@@ -25,7 +23,7 @@ export interface Tracing {
 }
 
 /**
- * Starts OpenTelemetry's SDK for this process (architecture §2, `src/telemetry/`). The exporter reads the standard
+ * Starts OpenTelemetry's SDK for this process (architecture §1, `src/telemetry/`). The exporter reads the standard
  * variables itself (`OTEL_EXPORTER_OTLP_ENDPOINT`, `_HEADERS`, `_TIMEOUT`, `_COMPRESSION` and their `_TRACES_`
  * forms), the SDK the sampler (`OTEL_TRACES_SAMPLER`, `_ARG`) and the span limits, and the resource
  * `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` over the defaults `keyward` and this version.
@@ -33,7 +31,12 @@ export interface Tracing {
  * patching modules: each records what it may (a route template, a statement's kind), never a query string,
  * a parameter or a header.
  */
-export function startTracing(protocol: TracingProtocol): Tracing {
+export async function startTracing(protocol: TracingProtocol): Promise<Tracing> {
+  // Only the exporter of the protocol in use is loaded.
+  const { OTLPTraceExporter } =
+    protocol === 'http/json'
+      ? await import('@opentelemetry/exporter-trace-otlp-http')
+      : await import('@opentelemetry/exporter-trace-otlp-proto')
   // The process tells apart the workers of `keyward start --workers`, each of which exports its own spans.
   const keyward = resourceFromAttributes({
     'service.name': 'keyward',
@@ -44,9 +47,7 @@ export function startTracing(protocol: TracingProtocol): Tracing {
     resource: defaultResource()
       .merge(keyward)
       .merge(detectResources({ detectors: [envDetector] })),
-    spanProcessors: [
-      new BatchSpanProcessor(protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter()),
-    ],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   })
   // The AsyncLocalStorage context manager and the W3C trace context and baggage propagators.
   provider.register()
