@@ -67,7 +67,7 @@ const SCRIPT_SERVERS: Readonly<Record<ScriptServerName, ScriptServerSpec>> = {
 
 /**
  * Deletes the peer's keys on Redis, and only those: every process of the peer on Redis starts on an empty store,
- * as every Keyward process of a run starts on the database set up for it.
+ * as every new process of the peer in memory does.
  */
 async function emptyPeerRedis(): Promise<void> {
   const redis = new Redis(PEER_REDIS.url, { maxRetriesPerRequest: 1 })
