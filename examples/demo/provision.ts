@@ -91,7 +91,7 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
  * the file or from Keyward, or registered for other ports, is created again and the file rewritten.
  */
 export async function provisionDemo(
-  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events' | 'fetch'>,
   dataDir: string,
   ports: DemoPorts = demoPorts({}, ctx.config.port),
 ): Promise<DemoClients> {
