@@ -45,7 +45,7 @@ describe('renderConsent', () => {
       ...view,
       basePath: '/auth',
       redirectHost: 'notes.example',
-      switchAccount: '/authorize?client_id=notes&prompt=login',
+      switchAccount: '/login?client_id=notes',
     })
     assertPageRules(page.replace('/auth/assets', '/assets'), 'csrf-2')
     assert.match(page, /Afterwards you will be sent to <strong>notes\.example<\/strong>\./)
