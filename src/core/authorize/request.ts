@@ -2,6 +2,7 @@ import type { ClientLookup } from '../client-auth/authenticate.ts'
 import {
   InvalidRequest,
   OAuthError,
+  RegistrationNotSupported,
   RequestUriNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
@@ -176,6 +177,12 @@ function checkRequest(
 ): Omit<AuthorizationRequest, 'target'> {
   if (params.has('request_uri'))
     throw new RequestUriNotSupported('The request_uri parameter is not supported.')
+  // OpenID Connect Core §3.1.2.6: a parameter with a defined error is refused with it, never ignored.
+  if (params.has('registration')) {
+    throw new RegistrationNotSupported(
+      'The registration parameter is not supported: register the client beforehand (RFC 7591 or the operator).',
+    )
+  }
   const responseType = params.get('response_type')
   if (responseType === undefined) throw new InvalidRequest('The response_type parameter is required.')
   if (responseType !== 'code' && responseType !== 'token') {
