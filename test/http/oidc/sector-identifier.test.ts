@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { adminCall, adminClient, servedDocument, tokenOf } from '../../support/admin-api.ts'
 import { type DocumentSite, startDocumentSite } from '../../support/document-site.ts'
-import { register } from '../../support/registration.ts'
+import { register, registrationRequest } from '../../support/registration.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { codeTokens } from './oidc-flow.ts'
 
@@ -86,6 +86,35 @@ describe('sector_identifier_uri at the registration endpoint (RFC 7591)', () => 
       assert.equal(reply.json.error, 'invalid_client_metadata', uri)
       assert.match(String(reply.json.error_description), description)
     }
+  })
+})
+
+describe('sector_identifier_uri at the client configuration endpoint (RFC 7592)', () => {
+  test('an update is checked against the document as a registration is', async () => {
+    site.json('/update.json', ['https://a.example/cb'])
+    const registered = await register(
+      server,
+      pairwiseMetadata(site.url('/update.json'), ['https://a.example/cb']),
+    )
+    assert.equal(registered.status, 201, JSON.stringify(registered.json))
+    const path = new URL(String(registered.json.registration_client_uri)).pathname
+    const token = String(registered.json.registration_access_token)
+    const body = { ...pairwiseMetadata(site.url('/update.json')), client_id: registered.json.client_id }
+    const refused = await registrationRequest(server, 'PUT', path, { token, body })
+    assert.equal(refused.status, 400)
+    assert.equal(refused.json.error, 'invalid_client_metadata')
+    assert.match(
+      String(refused.json.error_description),
+      /does not list the redirect URIs https:\/\/b\.example\/cb/,
+    )
+    // Another document (the port's cache keeps a copy a short while, even when asked for a fresh one).
+    site.json('/update-all.json', SPREAD)
+    const updated = await registrationRequest(server, 'PUT', path, {
+      token,
+      body: { ...body, sector_identifier_uri: site.url('/update-all.json') },
+    })
+    assert.equal(updated.status, 200, JSON.stringify(updated.json))
+    assert.deepEqual(updated.json.redirect_uris, SPREAD)
   })
 })
 
