@@ -51,7 +51,7 @@ describe('renderConsent', () => {
     assert.match(page, /Afterwards you will be sent to <strong>notes\.example<\/strong>\./)
     assert.deepEqual(
       tagsNamed(page, 'a').map((a) => a.attributes.get('href')),
-      ['/auth/authorize?client_id=notes&prompt=login'],
+      ['/auth/login?client_id=notes'],
     )
     assert.ok(page.includes('>Not you? Use another account</a>'))
   })
