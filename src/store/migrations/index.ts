@@ -16,6 +16,7 @@ import { signedRequestObjects } from './016-signed-request-objects.ts'
 import type { Migration } from './migration.ts'
 import { clientSecretJwt } from './017-client-secret-jwt.ts'
 import { oneWritePerToken } from './019-one-write-per-token.ts'
+import { sectorIdentifierUri } from './020-sector-identifier-uri.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   signedRequestObjects,
   clientSecretJwt,
   oneWritePerToken,
+  sectorIdentifierUri,
 ]
