@@ -10,6 +10,7 @@ import {
   recordedPeople,
   storedPeople,
   sweepExpired,
+  unsettledRotations,
 } from './core/index.ts'
 import type { EventSink } from './core/ports/events.ts'
 import type { People } from './core/ports/people.ts'
@@ -131,6 +132,7 @@ export async function openRuntime(
       events,
       fetch,
       logoutNotifier,
+      unsettledRotations: unsettledRotations(),
     }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))

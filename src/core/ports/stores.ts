@@ -9,7 +9,7 @@ import type { StandardClaims } from '../model/person-claims.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
-import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
+import type { AccessTokenRecord, IssuedTokens, RefreshToken } from '../model/token.ts'
 import type { User } from '../model/user.ts'
 import type { Digest } from '../protocol/digest.ts'
 
@@ -21,6 +21,25 @@ export type ConsumeResult<T> =
   | { readonly kind: 'ok'; readonly record: T }
   | { readonly kind: 'reused'; readonly record: T }
   | { readonly kind: 'missing' }
+
+/** A refresh token exchanged for its successors, by `rotateRefreshToken`. */
+export interface RefreshRotation {
+  readonly digest: Digest
+  /** The grant the token belongs to, as read before: it must still be live when the rotation lands. */
+  readonly grantId: string
+  readonly at: Date
+  /** What the exchange issues in its place. */
+  readonly issued: IssuedTokens
+}
+
+/**
+ * The outcome of a rotation: it landed, the token had been rotated already (reuse: the record as it is now), or
+ * it was refused because the token is absent or revoked, or its grant is.
+ */
+export type RotationResult =
+  | { readonly kind: 'rotated' }
+  | { readonly kind: 'reused'; readonly record: RefreshToken }
+  | { readonly kind: 'refused' }
 
 export interface ClientStore {
   create(client: Client): Promise<void>
@@ -110,11 +129,15 @@ export interface CodeStore {
 export interface TokenStore {
   createRefreshToken(token: RefreshToken): Promise<void>
   getRefreshToken(digest: Digest): Promise<RefreshToken | null>
+  /** The refresh token with its grant (revoked or not), in one read; null when there is no such token. */
+  findRefreshToken(digest: Digest): Promise<{ readonly token: RefreshToken; readonly grant: Grant } | null>
   /**
-   * Atomically marks a refresh token rotated: exactly one of any number of racing calls gets 'ok'. A token
-   * rotated already yields 'reused'. Revoked or expired tokens are still returned; the caller decides.
+   * The refresh token hot path, atomically: marks the token rotated and stores what it is exchanged for, if and
+   * only if the token is neither rotated nor revoked and its grant is live. Of any number of racing calls exactly
+   * one rotates; a revocation of the grant meanwhile waits, then revokes what this one stored. On PostgreSQL it
+   * is one statement (one round trip).
    */
-  rotateRefreshToken(digest: Digest, at: Date): Promise<ConsumeResult<RefreshToken>>
+  rotateRefreshToken(rotation: RefreshRotation): Promise<RotationResult>
   /**
    * Marks the token issued in exchange for `digest` rotated at `at`, if it is still unused and unrevoked, so that
    * a retry of `digest` may take its place: of racing calls (and a racing rotation of that token) exactly one
