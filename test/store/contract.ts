@@ -3,7 +3,8 @@ import { describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Grant } from '../../src/core/model/grant.ts'
 import type { RefreshToken } from '../../src/core/model/token.ts'
-import type { RefreshRotation, Stores } from '../../src/core/ports/stores.ts'
+import type { CodeRedemption, RefreshRotation, Stores } from '../../src/core/ports/stores.ts'
+import type { AuthorizationCode } from '../../src/core/model/code.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import type { SqlDriver } from '../../src/store/sql/driver.ts'
 import * as make from '../support/fixtures.ts'
@@ -80,6 +81,17 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         refreshToken: make.refreshToken(grant, { replaces: token.digest }),
       },
     } satisfies RefreshRotation
+  }
+
+  /** The redemption of `code` that starts a fresh grant with its tokens. */
+  function redemptionOf(code: AuthorizationCode, owner: Awaited<ReturnType<typeof owners>>) {
+    const grant = make.grant(owner)
+    return {
+      digest: code.digest,
+      at: at(2),
+      grant,
+      issued: { accessToken: make.accessToken(grant), refreshToken: make.refreshToken(grant) },
+    } satisfies CodeRedemption
   }
 
   /** A client and a user to hang records off. */
@@ -633,6 +645,65 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       )
       assert.equal(grantIds.size, 2, 'every reuse saw the grant that the winning redemption committed')
       assert.equal(grantIds.has(null), false)
+    })
+
+    it('find reads a code and whether it was used; null when unknown', async ({ stores }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      assert.deepEqual(await stores.codes.find(issued.digest), { code: issued, used: false })
+      await stores.codes.consume(issued.digest, at(1))
+      assert.deepEqual(await stores.codes.find(issued.digest), { code: issued, used: true })
+      assert.equal(await stores.codes.find(make.newDigest()), null)
+    })
+
+    it('redeem stores the grant and its tokens with the code used once; false after, changing nothing', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      const first = redemptionOf(issued, owner)
+      assert.equal(await stores.codes.redeem(first), true)
+      assert.deepEqual(await stores.grants.get(first.grant.id), first.grant)
+      assert.deepEqual(
+        await stores.tokens.getAccessToken(first.issued.accessToken.key),
+        first.issued.accessToken,
+      )
+      assert.deepEqual(
+        await stores.tokens.getRefreshToken(first.issued.refreshToken.digest),
+        first.issued.refreshToken,
+      )
+      const second = redemptionOf(issued, owner)
+      assert.equal(await stores.codes.redeem(second), false)
+      assert.equal(await stores.grants.get(second.grant.id), null)
+      assert.equal(await stores.tokens.getAccessToken(second.issued.accessToken.key), null)
+      // A reuse finds the grant to revoke.
+      assert.deepEqual(await stores.codes.consume(issued.digest, at(3)), {
+        kind: 'reused',
+        record: { ...issued, grantId: first.grant.id },
+      })
+      assert.equal(await stores.codes.redeem(redemptionOf(make.code(owner), owner)), false, 'unknown')
+    })
+
+    it(`exactly one of ${racers} racing redemptions, stored or consumed, lands`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      const redemptions = Array.from({ length: racers }, () => redemptionOf(issued, owner))
+      const results = await Promise.all(
+        redemptions.map((redemption, index) =>
+          index % 4 === 3
+            ? stores.codes.consume(issued.digest, at(1)).then((result) => result.kind === 'ok')
+            : stores.codes.redeem(redemption),
+        ),
+      )
+      assert.equal(results.filter(Boolean).length, 1)
+      const grants = await Promise.all(redemptions.map(({ grant }) => stores.grants.get(grant.id)))
+      assert.deepEqual(
+        grants.map((grant) => grant !== null),
+        results.map((landed, index) => landed && index % 4 !== 3),
+      )
     })
 
     it("deleteUnusedByUser removes the user's codes not yet redeemed, and only those", async ({ stores }) => {

@@ -32,6 +32,14 @@ export interface RefreshRotation {
   readonly issued: IssuedTokens
 }
 
+/** An authorization code redeemed by `CodeStore.redeem`, with the grant it starts and what it issues. */
+export interface CodeRedemption {
+  readonly digest: Digest
+  readonly at: Date
+  readonly grant: Grant
+  readonly issued: IssuedTokens
+}
+
 /**
  * The outcome of a rotation: it landed, the token had been rotated already (reuse: the record as it is now), or
  * it was refused because the token is absent or revoked, or its grant is.
@@ -116,6 +124,15 @@ export interface CodeStore {
    * Expiry is the caller's to check: an expired code is still 'ok' here so that the caller can tell.
    */
   consume(digest: Digest, at: Date): Promise<ConsumeResult<AuthorizationCode>>
+  /** The code, and whether it was used already; null when there is no such code. */
+  find(digest: Digest): Promise<{ readonly code: AuthorizationCode; readonly used: boolean } | null>
+  /**
+   * The redemption hot path, atomically: marks the code used, with `grant` as its grant, and stores the grant and
+   * what it issues, if and only if the code was not used yet. Of any number of racing calls (and `consume`)
+   * exactly one succeeds; false, with nothing changed, when the code was used or is gone. On PostgreSQL it is one
+   * statement (one round trip).
+   */
+  redeem(redemption: CodeRedemption): Promise<boolean>
   /** Records the grant that the first redemption created, so that a reuse can revoke it. */
   setGrant(digest: Digest, grantId: string): Promise<void>
   /**

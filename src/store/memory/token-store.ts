@@ -1,7 +1,16 @@
 import type { TokenStore } from '../../core/ports/stores.ts'
 import { deleteWhere, type Scope, updateWhere } from './scope.ts'
-import { insert } from './schema.ts'
+import type { IssuedTokens } from '../../core/model/token.ts'
+import { insert, insertAll, type NamedRow } from './schema.ts'
 import { copy, found } from './tables.ts'
+
+/** The rows an issue of a grant's tokens inserts. */
+export function issuedRows({ accessToken, refreshToken }: IssuedTokens): NamedRow[] {
+  return [
+    ...(accessToken ? [['accessTokens', accessToken] as const] : []),
+    ...(refreshToken ? [['refreshTokens', refreshToken] as const] : []),
+  ]
+}
 
 export function tokenStore(db: Scope): TokenStore {
   return {
@@ -26,8 +35,7 @@ export function tokenStore(db: Scope): TokenStore {
           tables.grants.get(grantId)?.revokedAt !== null
         )
           return { kind: 'refused' } as const
-        if (issued.accessToken) insert('accessTokens', issued.accessToken)(tables, journal)
-        if (issued.refreshToken) insert('refreshTokens', issued.refreshToken)(tables, journal)
+        insertAll(issuedRows(issued))(tables, journal)
         journal.set(tables.refreshTokens, digest, { ...token, rotatedAt: at })
         return { kind: 'rotated' } as const
       }),

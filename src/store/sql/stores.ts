@@ -74,7 +74,7 @@ function storesOn(
   return {
     users: userStore(driver),
     grants: grantStore(driver),
-    codes: codeStore(driver),
+    codes: codeStore(driver, dialect),
     tokens: tokenStore(driver, dialect),
     consents: consentStore(driver),
     sessions: sessionStore(driver),

@@ -1,8 +1,8 @@
 import type { IssuedTokens } from '../../core/model/token.ts'
-import type { RefreshRotation, RotationResult, TokenStore } from '../../core/ports/stores.ts'
+import type { TokenStore } from '../../core/ports/stores.ts'
+import { claimAndInsert, type Insert, insertOf } from './claim-and-insert.ts'
 import { millis, type Row } from './columns.ts'
-import type { Dialect, SqlDriver, SqlValue } from './driver.ts'
-import type { Table } from './table.ts'
+import type { Dialect, SqlDriver } from './driver.ts'
 import { accessTokens, grants, refreshTokens } from './tables.ts'
 
 // Revoking inserts the record when it was never stored; a token revoked already keeps its first revocation time.
@@ -21,55 +21,21 @@ const findSql = `SELECT ${joinedToken.columns}, ${joinedGrant.columns}
  * the grant is share-locked until commit: a revocation waits, then revokes what the rotation issued too.
  * Parameters: the rotation time, the token's digest, its grant's id.
  */
-const claimSql = (lock: '' | ' FOR SHARE') => `UPDATE refresh_tokens SET rotated_at = ?
+const claimSql = (dialect: Dialect) => `UPDATE refresh_tokens SET rotated_at = ?
   WHERE digest = ? AND rotated_at IS NULL AND revoked_at IS NULL
-    AND grant_id IN (SELECT id FROM grants WHERE id = ? AND revoked_at IS NULL${lock})`
+    AND grant_id IN (SELECT id FROM grants WHERE id = ? AND revoked_at IS NULL${dialect === 'postgres' ? ' FOR SHARE' : ''})
+  RETURNING digest`
 
-/** A table's INSERT made conditional: one row per row of the CTE `claimed`, so only when the claim succeeded. */
-const insertIfClaimed = (records: Pick<Table<unknown>, 'insertSql'>) =>
-  records.insertSql.replace(' VALUES (', ' SELECT ').replace(/\)$/, ' FROM claimed')
-
-/** The rotation as one statement (one round trip): the claim, and what it issues inserted only if it claimed. */
-function rotationStatement(issued: IssuedTokens): string {
-  const inserts = [
-    issued.accessToken && `, access AS (${insertIfClaimed(accessTokens)})`,
-    issued.refreshToken && `, successor AS (${insertIfClaimed(refreshTokens)})`,
-  ]
-  return `WITH claimed AS (${claimSql(' FOR SHARE')} RETURNING digest)${inserts.filter(Boolean).join('')}
-    SELECT digest FROM claimed`
-}
-const rotationStatements = new Map<string, string>()
-
-function issuedValues({ accessToken, refreshToken }: IssuedTokens): SqlValue[] {
+/** The rows an issue of a grant's tokens inserts. */
+export function issuedRows({ accessToken, refreshToken }: IssuedTokens): Insert[] {
   return [
-    ...(accessToken ? accessTokens.valuesOf(accessToken) : []),
-    ...(refreshToken ? refreshTokens.valuesOf(refreshToken) : []),
+    ...(accessToken ? [insertOf(accessTokens, accessToken)] : []),
+    ...(refreshToken ? [insertOf(refreshTokens, refreshToken)] : []),
   ]
 }
 
 export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
-  // Why a rotation did not claim the token: it had been rotated (reuse), or it is gone or revoked.
-  const unclaimed = async (on: SqlDriver, digest: string): Promise<RotationResult> => {
-    const record = await refreshTokens.get(on, digest)
-    return record?.rotatedAt ? { kind: 'reused', record } : { kind: 'refused' }
-  }
-  const rotateInOneStatement = async (rotation: RefreshRotation): Promise<RotationResult> => {
-    const { digest, grantId, at, issued } = rotation
-    const shape = `${issued.accessToken !== null} ${issued.refreshToken !== null}`
-    let sql = rotationStatements.get(shape)
-    if (sql === undefined) rotationStatements.set(shape, (sql = rotationStatement(issued)))
-    const claimed = await db.get(sql, [millis(at), digest, grantId, ...issuedValues(issued)])
-    return claimed ? { kind: 'rotated' } : unclaimed(db, digest)
-  }
-  // SQLite has no round trips to save (and no INSERT in a WITH): the same claim and inserts in a transaction.
-  const rotateInTransaction = ({ digest, grantId, at, issued }: RefreshRotation) =>
-    db.transaction(async (tx): Promise<RotationResult> => {
-      if ((await tx.run(claimSql(''), [millis(at), digest, grantId])).changes === 0)
-        return unclaimed(tx, digest)
-      if (issued.accessToken) await accessTokens.insert(tx, issued.accessToken)
-      if (issued.refreshToken) await refreshTokens.insert(tx, issued.refreshToken)
-      return { kind: 'rotated' }
-    })
+  const claim = claimSql(dialect)
   return {
     createRefreshToken: (token) => refreshTokens.insert(db, token),
     getRefreshToken: (digest) => refreshTokens.get(db, digest),
@@ -77,7 +43,14 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
       const row = await db.get<Row>(findSql, [digest])
       return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
     },
-    rotateRefreshToken: dialect === 'postgres' ? rotateInOneStatement : rotateInTransaction,
+    async rotateRefreshToken({ digest, grantId, at, issued }) {
+      const params = [millis(at), digest, grantId]
+      if (await claimAndInsert(db, dialect, { sql: claim, params }, issuedRows(issued)))
+        return { kind: 'rotated' }
+      // Why it did not claim: the token had been rotated (reuse), or it is gone or revoked, or its grant is.
+      const record = await refreshTokens.get(db, digest)
+      return record?.rotatedAt ? { kind: 'reused', record } : { kind: 'refused' }
+    },
     async supersedeSuccessor(digest, at) {
       // One conditional UPDATE decides: the successor is spent by this retry or by its own rotation, not both.
       const sql =
