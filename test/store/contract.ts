@@ -119,6 +119,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         canIntrospect: false,
         subjectType: 'public',
         idTokenSignedResponseAlg: 'RS256',
+        sectorIdentifierUri: null,
       })
       await stores.clients.create(full)
       await stores.clients.create(bare)
@@ -146,6 +147,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         canIntrospect: false,
         subjectType: 'pairwise',
         idTokenSignedResponseAlg: 'ES256',
+        sectorIdentifierUri: 'https://new.example/sector.json',
         createdAt: at(10),
         updatedAt: at(20),
       })
