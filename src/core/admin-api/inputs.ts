@@ -123,6 +123,10 @@ export const userInput = z.strictObject({
   claims: claimsInput.default({}),
 })
 
+export const userQuery = z.strictObject({
+  username: z.string().min(1).max(255).optional().describe('Only the user of this username'),
+})
+
 export const userPatch = z.strictObject({ claims: claimsPatch.default({}) })
 
 /**

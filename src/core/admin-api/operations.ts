@@ -53,6 +53,7 @@ import {
   revocationInput,
   userInput,
   userPatch,
+  userQuery,
 } from './inputs.ts'
 
 export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -243,9 +244,16 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
     method: 'GET',
     path: '/admin/users',
     scope: ADMIN_READ,
-    summary: 'List the people who sign in',
+    summary: 'List the people who sign in; the one of a username when username is given',
+    query: userQuery,
     answer: { status: 200, schema: listOf('users', userView) },
-    run: async (_input, ctx) => jsonResult({ users: (await ctx.stores.users.list()).map(describeUser) }),
+    run: async ({ query }, ctx) => {
+      const { users } = ctx.stores
+      // The CLI names people by username: a pipeline finds the id of one the same way.
+      const listed =
+        query.username === undefined ? await users.list() : [await users.getByUsername(query.username)]
+      return jsonResult({ users: listed.filter((user) => user !== null).map(describeUser) })
+    },
   }),
   operation({
     id: 'createUser',

@@ -127,6 +127,13 @@ describe('admin API', () => {
       ['alice'],
     )
     assert.equal(json(await call('GET', '/admin/users/{user_id}', `/admin/users/${id}`)).username, 'alice')
+    const byName = await call('GET', '/admin/users', '/admin/users?username=alice')
+    assert.deepEqual(
+      (json(byName).users as { id: string }[]).map((user) => user.id),
+      [id],
+      'found by username, as the CLI names people',
+    )
+    assert.deepEqual(json(await call('GET', '/admin/users', '/admin/users?username=nobody')).users, [])
 
     // Alice signs in to an application: a session at Keyward and a grant.
     const app = await server.client({})
