@@ -356,7 +356,10 @@ describe('the Dockerfile: its build and start are steps this test runs (no Docke
   test('built as the image builds, it starts and its HEALTHCHECK passes; stopped, the check fails', async (t) => {
     const where = places(root)
     const report = await runBuild(stages, REPOSITORY, where, npm)
-    assert.match(report.installOutput, /added \d+ packages/)
+    const added = /added \d+ packages/.exec(report.installOutput)?.[0]
+    assert.ok(added, report.installOutput)
+    const size = (await run('du', ['-sh', 'node_modules'], { cwd: where.app })).stdout.split('\t')[0]
+    t.diagnostic(`the image's npm ci --omit=dev: ${added}, node_modules ${size}`)
     const [healthcheck] = named(image, 'HEALTHCHECK')
     const probe = execForm(healthcheck!)
     assert.equal(probe[0], 'node')
