@@ -67,6 +67,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     metrics ? { ...options, eventTap: metrics.events, webhookTally: metrics.countWebhook } : options,
   )
   return withApp(runtime, async (core) => {
+    const { stores } = core
+    if (stores.connectionUse) metrics?.observeConnections(stores.connectionUse.bind(stores))
     const app = await buildApp({
       core,
       logger,

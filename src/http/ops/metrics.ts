@@ -1,10 +1,11 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { type ClientAuthInput, OPAQUE_ACCESS_TOKEN_PREFIX } from '../../core/index.ts'
 import type { EndpointResult } from '../../core/model/endpoint-result.ts'
 import type { EventSink } from '../../core/ports/events.ts'
+import type { ConnectionUse } from '../../core/ports/stores.ts'
 import type { WebhookOutcome } from '../../events/webhook.ts'
 
 /** What a node counts for Prometheus, in a registry of its own (never prom-client's global one). */
@@ -23,6 +24,8 @@ export interface Metrics {
    * the pattern it matched (`/device/:code` never the code itself), so the labels stay few.
    */
   observeRequests(app: FastifyInstance): void
+  /** Reports the database's connections (`keyward_db_pool_*`), read from `use` at each scrape. */
+  observeConnections(use: () => ConnectionUse): void
 }
 
 /**
@@ -76,6 +79,7 @@ export function createMetrics(): Metrics {
         done()
       })
     },
+    observeConnections: (use) => registerConnectionMetrics(registry, use),
     events: { emit: (event) => events.inc({ event: event.event }) },
     countWebhook: (outcome) => webhook.inc({ outcome }),
     countTokens(input, result) {
@@ -88,6 +92,53 @@ export function createMetrics(): Metrics {
         format: token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX) ? 'opaque' : 'jwt',
       })
     },
+  }
+}
+
+/** Each `keyward_db_pool_*` metric: which figure of ConnectionUse it reports, and what it means. */
+const CONNECTION_GAUGES = [
+  ['keyward_db_pool_connections', 'open', 'Database connections open, idle or in use'],
+  ['keyward_db_pool_idle_connections', 'idle', 'Database connections open and idle'],
+  ['keyward_db_pool_waiting_clients', 'waiting', 'Callers waiting for a database connection'],
+  ['keyward_db_pool_max_connections', 'max', 'The most database connections the pool opens'],
+] as const
+const CONNECTION_COUNTERS = [
+  [
+    'keyward_db_pool_connections_opened_total',
+    'opened',
+    'Database connections opened, reconnections included',
+  ],
+  ['keyward_db_pool_connections_lost_total', 'lost', 'Database connections that failed while open'],
+  [
+    'keyward_db_pool_acquire_failures_total',
+    'acquireFailures',
+    'Waits for a database connection that ended without one (connect failed or timed out)',
+  ],
+] as const
+
+/** The database's connections, read from `use` (a few fields, no I/O) at each scrape. */
+function registerConnectionMetrics(registry: Registry, use: () => ConnectionUse): void {
+  for (const [name, figure, help] of CONNECTION_GAUGES) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(use()[figure])
+      },
+    })
+  }
+  // The driver keeps the running totals; a counter has no set(), so each scrape starts it again at the total.
+  for (const [name, figure, help] of CONNECTION_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(use()[figure])
+      },
+    })
   }
 }
 

@@ -4,23 +4,13 @@ import { serviceClient } from '../../support/fixtures.ts'
 import { grantTokens } from '../../support/flow.ts'
 import { basicAuthorization, clientCredentials, postToken, refresh } from '../../support/oauth-client.ts'
 import { freePort } from '../../support/ports.ts'
+import { sample, scrape as scrapeAt } from '../../support/prometheus.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-
-/** The value of one sample line of the Prometheus text format, `name{labels} value`; 0 when absent. */
-function sample(text: string, series: string): number {
-  const line = text.split('\n').find((each) => each.startsWith(`${series} `))
-  return line === undefined ? 0 : Number(line.slice(series.length + 1))
-}
 
 describe('/metrics on the metrics port', () => {
   let server: TestServer
   let metricsUrl: string
-  const scrape = async () => {
-    const response = await fetch(metricsUrl)
-    assert.equal(response.status, 200)
-    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/)
-    return response.text()
-  }
+  const scrape = () => scrapeAt(metricsUrl)
   before(async () => {
     server = await startTestServer({ metricsPort: await freePort() })
     metricsUrl = server.metricsUrl ?? assert.fail('no metrics listener')
