@@ -57,6 +57,11 @@ export interface SecurityEvent {
   readonly operation?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
+  /**
+   * The HTTP request it happened in: the `reqId` of that request's log lines. Set by the edge that handles
+   * requests (src/events/request-id.ts), never by core.
+   */
+  readonly requestId?: string
 }
 
 /** Receives security events. Emitting never throws and never waits: a failing sink must not fail a request. */
