@@ -21,7 +21,10 @@ export interface RunningServer {
 export interface ServerOptions extends RuntimeOptions {
   readonly logStream?: DestinationStream
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
-  /** The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`. */
+  /**
+   * The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`, and the
+   * primary serves the metrics of every worker.
+   */
   readonly worker?: number
 }
 
@@ -78,12 +81,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       extend: (instance) => options.extend?.(instance, core),
     })
     const { host, metricsPort } = config
+    // A worker's figures go to the primary, which serves every worker's on metricsPort (src/workers.ts).
+    if (metricsModule && metrics && options.worker !== undefined) metricsModule.reportToPrimary(metrics)
     const listener =
-      metricsModule && metrics && metricsPort !== undefined
-        ? await metricsModule.listenMetrics(metrics, host, metricsPort).catch(async (error: unknown) => {
-            await app.close()
-            throw listenFailure(error, 'metricsPort', host, metricsPort)
-          })
+      metricsModule && metrics && metricsPort !== undefined && options.worker === undefined
+        ? await metricsModule
+            .listenMetrics(metrics.registry, host, metricsPort)
+            .catch(async (error: unknown) => {
+              await app.close()
+              throw listenFailure(error, 'metricsPort', host, metricsPort)
+            })
         : undefined
     if (listener) app.addHook('onClose', () => listener.close())
     let address: string

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { type ClientAuthInput, OPAQUE_ACCESS_TOKEN_PREFIX } from '../../core/index.ts'
 import type { EndpointResult } from '../../core/model/endpoint-result.ts'
 import type { EventSink } from '../../core/ports/events.ts'
@@ -142,6 +142,33 @@ function registerConnectionMetrics(registry: Registry, use: () => ConnectionUse)
   }
 }
 
+/** What `/metrics` answers: one process's registry, or the workers' figures aggregated. */
+export interface MetricsSource {
+  readonly contentType: string
+  metrics(): Promise<string>
+}
+
+/**
+ * In a worker of `keyward start --workers`: answers the primary's requests for this worker's figures (prom-client's
+ * cluster messages, over node:cluster's IPC channel) instead of listening on `metricsPort` itself, where each scrape
+ * would reach one worker.
+ */
+export function reportToPrimary(metrics: Metrics): void {
+  AggregatorRegistry.setRegistries([metrics.registry])
+  // Its constructor installs the worker's side of the exchange.
+  new AggregatorRegistry()
+}
+
+/**
+ * In the primary of `keyward start --workers`: every live worker's figures in one answer, summed (prom-client's own
+ * aggregation for Node's metrics: event-loop lag averaged, for one). A worker that does not answer within prom-client's
+ * 5 s (one still starting, or dying) fails that scrape; the next one finds it answering or gone.
+ */
+export function workersMetrics(): MetricsSource {
+  const aggregator = new AggregatorRegistry()
+  return { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() }
+}
+
 export interface MetricsListener {
   /** `http://host:port/metrics` */
   readonly url: string
@@ -152,14 +179,18 @@ export interface MetricsListener {
  * `/metrics` on a listener of its own (`metricsPort`), never on the public one: what it tells (traffic, refusals,
  * the event tally) is for the operator's network, and no proxy rule has to hide it.
  */
-export async function listenMetrics(metrics: Metrics, host: string, port: number): Promise<MetricsListener> {
+export async function listenMetrics(
+  source: MetricsSource,
+  host: string,
+  port: number,
+): Promise<MetricsListener> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/metrics') {
       response.writeHead(404).end()
       return
     }
-    metrics.registry.metrics().then(
-      (text) => response.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+    source.metrics().then(
+      (text) => response.writeHead(200, { 'Content-Type': source.contentType }).end(text),
       () => response.writeHead(500).end(),
     )
   })
