@@ -9,6 +9,7 @@ export type SecurityEventName =
   | 'sign_in_throttled'
   | 'client_authentication_failed'
   | 'client_authentication_throttled'
+  | 'user_code_throttled'
   | 'refresh_token_reused'
   | 'authorization_code_reused'
   | 'consent_granted'

@@ -53,7 +53,7 @@ export function createMetrics(): Metrics {
   })
   const events = new Counter({
     name: 'keyward_security_events_total',
-    help: 'Security events by name (refresh_token_reused, sign_in_throttled, client_authentication_throttled, ...)',
+    help: 'Security events by name (refresh_token_reused, the throttle hits *_throttled, sign_in_failed, ...)',
     labelNames: ['event'] as const,
     registers: [registry],
   })
