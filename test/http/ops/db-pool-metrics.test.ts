@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import type { Stores } from '../../../src/core/ports/stores.ts'
 import { eventually } from '../../support/eventually.ts'
 import { serviceClient } from '../../support/fixtures.ts'
 import { clientCredentials } from '../../support/oauth-client.ts'
@@ -20,6 +21,27 @@ async function pool(server: TestServer) {
     opened: figure('connections_opened_total'),
     lost: figure('connections_lost_total'),
     acquireFailures: figure('acquire_failures_total'),
+  }
+}
+
+/** Opens a transaction that holds its connection until `release`: resolves once it holds it. */
+async function holdConnection(stores: Stores): Promise<{ release(): Promise<void> }> {
+  let release = () => {}
+  let holding = () => {}
+  const held = new Promise<void>((resolve) => (holding = resolve))
+  const transaction = stores.transaction(
+    () =>
+      new Promise<void>((resolve) => {
+        release = resolve
+        holding()
+      }),
+  )
+  await held
+  return {
+    release: () => {
+      release()
+      return transaction
+    },
   }
 }
 
@@ -55,18 +77,8 @@ describe('database pool metrics on PostgreSQL', () => {
 
   test('a caller waiting for the one connection shows, and so does its wait giving up', async () => {
     const { stores } = server.core
-    let release = () => {}
-    let started = () => {}
-    const holding = new Promise<void>((resolve) => (started = resolve))
-    const held = stores.transaction(
-      () =>
-        new Promise<void>((resolve) => {
-          release = resolve
-          started()
-        }),
-    )
+    const held = await holdConnection(stores)
     try {
-      await holding
       const waiter = stores.ping()
       const busy = await pool(server)
       assert.equal(busy.open, 1)
@@ -78,8 +90,7 @@ describe('database pool metrics on PostgreSQL', () => {
       assert.equal(after.waiting, 0)
       assert.equal(after.acquireFailures, 1)
     } finally {
-      release()
-      await held
+      await held.release()
     }
     assert.equal((await pool(server)).idle, 1)
   })
@@ -122,21 +133,11 @@ describe('database pool metrics on SQLite', async () => {
 
   test('a statement waiting behind an open transaction shows as waiting', async () => {
     const { stores } = server.core
-    let release = () => {}
-    let started = () => {}
-    const holding = new Promise<void>((resolve) => (started = resolve))
-    const held = stores.transaction(
-      () =>
-        new Promise<void>((resolve) => {
-          release = resolve
-          started()
-        }),
-    )
-    await holding
+    const held = await holdConnection(stores)
     const waiter = stores.ping()
     const busy = await pool(server)
-    release()
-    await Promise.all([held, waiter])
+    await held.release()
+    await waiter
     assert.equal(busy.idle, 0)
     assert.equal(busy.waiting, 1)
   })
