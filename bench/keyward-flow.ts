@@ -1,46 +1,21 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { Agent } from 'node:http'
 import { formOn, newPkce } from '../test/support/flow.ts'
-import { formPost, type HttpRequest, type HttpResponse, send, tokenField } from './http.ts'
-import type { FlowAccount } from './server.ts'
-
-/** A browser's cookies, by name; each step's Set-Cookie lines update it. */
-type CookieJar = Map<string, string>
-
-function withCookies(request: HttpRequest, jar: CookieJar): HttpRequest {
-  if (jar.size === 0) return request
-  const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-  return { ...request, headers: { ...request.headers, cookie } }
-}
-
-async function browse(
-  origin: string,
-  request: HttpRequest,
-  jar: CookieJar,
-  agent: Agent,
-): Promise<HttpResponse> {
-  const response = await send(origin, withCookies(request, jar), agent)
-  for (const line of response.headers['set-cookie'] ?? []) {
-    const [pair = ''] = line.split(';')
-    const equals = pair.indexOf('=')
-    jar.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim())
-  }
-  return response
-}
-
-function postForm(path: string, fields: Readonly<Record<string, string>>): HttpRequest {
-  return {
-    method: 'POST',
-    path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  }
-}
+import {
+  type Authorized,
+  browse,
+  type CookieJar,
+  codeFrom,
+  getPage,
+  nonceFor,
+  openSignedIn,
+  postForm,
+  redeem as redeemAt,
+} from './browser.ts'
+import type { FlowAccount, SignedInBrowser } from './server.ts'
 
 /** The pages a person went through before Keyward sent the browser back with a code. */
-interface Authorized {
-  readonly code: string
-  readonly verifier: string
+interface AuthorizedAfter extends Authorized {
   readonly pages: readonly string[]
 }
 
@@ -54,7 +29,7 @@ async function authorize(
   jar: CookieJar,
   agent: Agent,
   extra: Readonly<Record<string, string>> = {},
-): Promise<Authorized> {
+): Promise<AuthorizedAfter> {
   const pkce = newPkce()
   const state = randomBytes(12).toString('base64url')
   const query = new URLSearchParams({
@@ -68,16 +43,11 @@ async function authorize(
     ...extra,
   })
   const pages: string[] = []
-  let response = await browse(origin, { method: 'GET', path: `/authorize?${query}`, headers: {} }, jar, agent)
+  let response = await browse(origin, getPage(`/authorize?${query}`), jar, agent)
   while (pages.length < 3) {
     const location = response.headers.location
-    if (location?.startsWith(account.client.redirectUri)) {
-      const redirect = new URL(location)
-      const code = redirect.searchParams.get('code')
-      if (code === null || redirect.searchParams.get('state') !== state)
-        throw new Error(`The authorization failed: ${location}`)
-      return { code, verifier: pkce.verifier, pages }
-    }
+    if (location?.startsWith(account.client.redirectUri))
+      return { code: codeFrom(location, state), verifier: pkce.verifier, pages }
     const form = response.status === 200 ? formOn(response.body) : null
     if (form?.action === '/login') {
       const { username, password } = account.user
@@ -97,16 +67,9 @@ async function authorize(
   throw new Error(`The authorization went through ${pages.join(', ')} without ending`)
 }
 
-/** RFC 6749 §4.1.3: the code and its PKCE verifier (RFC 7636 §4.5) for tokens. */
-function redeem(origin: string, account: FlowAccount, authorized: Authorized, agent: Agent): Promise<string> {
-  const request = formPost('/token', account.client, {
-    grant_type: 'authorization_code',
-    code: authorized.code,
-    code_verifier: authorized.verifier,
-    redirect_uri: account.client.redirectUri,
-  })
-  return tokenField(origin, request, 'refresh_token', agent)
-}
+/** Keyward's token endpoint for the code. */
+const redeem = (origin: string, account: FlowAccount, authorized: Authorized, agent: Agent) =>
+  redeemAt(origin, '/token', account, authorized, agent)
 
 /**
  * A random address in 127.1.0.0/16 for each new browser, as if each were a different person, as sign-ins reach a
@@ -134,30 +97,15 @@ export async function fullCodeFlow(origin: string, account: FlowAccount): Promis
 }
 
 /**
- * `count` live refresh tokens, one grant each, for the rotation scenario to spend one per request: one browser
- * signs in and consents once, then runs the code flow again and again on its session.
+ * A browser that signs in and consents to `scope` once (Argon2id and the consent page, not measured), then runs
+ * code flows on its session: authorization request → redirect with the code → token endpoint, no page shown,
+ * as Keyward remembers the session and the consent.
  */
-export async function issueRefreshTokens(
-  origin: string,
-  account: FlowAccount,
-  count: number,
-): Promise<string[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 16 })
-  const jar: CookieJar = new Map()
-  const tokens: string[] = []
-  try {
-    tokens.push(await redeem(origin, account, await authorize(origin, account, jar, agent), agent))
-    const worker = async () => {
-      while (tokens.length < count) {
-        const authorized = await authorize(origin, account, jar, agent)
-        if (authorized.pages.length > 0)
-          throw new Error(`The signed-in browser was shown ${authorized.pages}`)
-        tokens.push(await redeem(origin, account, authorized, agent))
-      }
-    }
-    await Promise.all(Array.from({ length: 16 }, worker))
-    return tokens
-  } finally {
-    agent.destroy()
-  }
+export function signInKeyward(origin: string, account: FlowAccount, scope: string): Promise<SignedInBrowser> {
+  return openSignedIn(async ({ agent, jar }, signedIn) => {
+    const authorized = await authorize(origin, account, jar, agent, { scope, ...nonceFor(scope) })
+    if (signedIn && authorized.pages.length > 0)
+      throw new Error(`The signed-in browser was shown ${authorized.pages.join(', ')}`)
+    return redeem(origin, account, authorized, agent)
+  })
 }

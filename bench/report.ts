@@ -11,8 +11,10 @@ export interface Summary {
   readonly connections: number | null
   /** Requests or flows per second, or the cold start in ms. */
   readonly value: Spread
-  /** Same-round ratios of `value` (throughput only). */
+  /** Same-round ratios of `value` (throughput only): to the peer in memory, on Redis, the reference, the limit. */
   readonly vsPeer: Spread | null
+  readonly vsDurablePeer: Spread | null
+  readonly vsReference: Spread | null
   readonly vsLimit: Spread | null
   readonly p50Ms: number | null
   readonly p99Ms: number | null
@@ -49,6 +51,8 @@ export function summarize(scenario: ScenarioResult): Summary[] {
       connections: scenario.connections,
       value: spread(load ? result.samples.map((sample) => sample.rate) : result.coldStartMs),
       vsPeer: sameRoundRatios(result, byServer.get('oidc-provider')),
+      vsDurablePeer: sameRoundRatios(result, byServer.get('oidc-provider-redis')),
+      vsReference: sameRoundRatios(result, byServer.get('fastify-es256')),
       vsLimit: sameRoundRatios(result, byServer.get('limit')),
       p50Ms: load ? spread(result.samples.map((sample) => sample.p50Ms)).median : null,
       p99Ms: load ? spread(result.samples.map((sample) => sample.p99Ms)).median : null,
@@ -82,8 +86,7 @@ function rows(
   return scenarios.flatMap((scenario) =>
     servers.map((server) => {
       const summary = summaries.find((entry) => entry.scenario === scenario && entry.server === server)
-      if (summary === undefined)
-        return [scenario, server, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']
+      if (summary === undefined) return [scenario, server, ...HEADER.slice(2).map(() => 'n/a')]
       const ratio = (value: Spread | null) =>
         value === null ? NONE : withRange(value, (n) => n.toFixed(2), '×')
       return [
@@ -91,6 +94,8 @@ function rows(
         server,
         withRange(summary.value, (n) => amount(n, summary.unit), ` ${summary.unit}`),
         ratio(summary.vsPeer),
+        ratio(summary.vsDurablePeer),
+        ratio(summary.vsReference),
         ratio(summary.vsLimit),
         fixed(1)(summary.p50Ms),
         fixed(1)(summary.p99Ms),
@@ -107,6 +112,8 @@ const HEADER = [
   'server',
   'median (min–max)',
   '× oidc-provider',
+  '× oidc-provider on Redis',
+  '× fastify-es256',
   '× limit',
   'p50 ms',
   'p99 ms',

@@ -17,6 +17,7 @@ const SET_UP: Readonly<Record<ServerName, (options: SetupOptions) => Promise<Ser
   limit: (options) => setUpScriptServer('limit', options),
   'fastify-es256': (options) => setUpScriptServer('fastify-es256', options),
   'oidc-provider': (options) => setUpScriptServer('oidc-provider', options),
+  'oidc-provider-redis': (options) => setUpScriptServer('oidc-provider-redis', options),
   'keyward-sqlite': (options) => setUpKeyward('sqlite', options),
   'keyward-postgres': (options) => setUpKeyward('postgres', options),
 }
@@ -75,7 +76,7 @@ async function bench(options: BenchOptions): Promise<void> {
   console.log(
     `\nKeyward benchmark, ${finishedAt.toISOString()}: ${machine.cpus} × ${machine.cpuModel}, node ${machine.node}, ` +
       `${wrk ? 'wrk' : 'autocannon'}, ${options.rounds} round(s) × ${options.duration} s, ` +
-      `${options.connections} connections (code flow: 4)${pinned ? ', server on CPU 1 and load on CPU 0' : ''}, ` +
+      `${options.connections} connections (code flow: 4, OIDC code flow: 16)${pinned ? ', server on CPU 1 and load on CPU 0' : ''}, ` +
       `load average ${machine.loadAverage.toFixed(2)} at the start and ${loadAverageAtEnd.toFixed(2)} at the end\n`,
   )
   console.log(renderTable(summaries, options.scenarios, names))

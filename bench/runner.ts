@@ -89,6 +89,8 @@ async function loadRounds(
   settings: RunSettings,
 ): Promise<ScenarioResult> {
   const connections = scenario.connections ?? settings.connections
+  const share = (seconds: number) => Math.max(1, Math.round(seconds * scenario.durationShare))
+  const [warmup, duration] = [share(settings.warmup), share(settings.duration)]
   const running = new Map<ServerUnderTest, ChildServer>()
   const samples = new Map(servers.map((server) => [server, [] as Sample[]]))
   const lastRate = new Map<ServerUnderTest, number | null>(servers.map((server) => [server, null]))
@@ -107,13 +109,13 @@ async function loadRounds(
     // Warm-up, not measured. A round that spends issued tokens ends when they are spent, so go on until most
     // of the time is (a timed round spends all of it at once).
     for (const server of servers) {
-      for (let spent = 0; spent < settings.warmup * 0.9;) {
-        spent += (await round(server, Math.max(1, Math.round(settings.warmup - spent)))).seconds
+      for (let spent = 0; spent < warmup * 0.9;) {
+        spent += (await round(server, Math.max(1, Math.round(warmup - spent)))).seconds
       }
     }
     for (let index = 0; index < settings.rounds; index++) {
       for (const server of rotated(servers, index)) {
-        const sample = await round(server, settings.duration)
+        const sample = await round(server, duration)
         samples.get(server)?.push(sample)
         settings.log(
           `${scenario.name} ${index + 1}/${settings.rounds} ${server.name}: ${describe(sample, scenario.unit)}`,

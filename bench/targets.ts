@@ -39,16 +39,23 @@ function worst(values: readonly (number | null | undefined)[]): number | null {
   return known.length === 0 ? null : Math.max(...known)
 }
 
-/** `scenario`'s median throughput at least `floor` times that of the peer or of the limit. */
+type Versus = 'vsPeer' | 'vsDurablePeer' | 'vsReference'
+
+const VERSUS_NAME: Readonly<Record<Versus, string>> = {
+  vsPeer: 'oidc-provider',
+  vsDurablePeer: 'oidc-provider on Redis',
+  vsReference: 'the Fastify + ES256 reference',
+}
+
+/** `scenario`'s median same-round throughput ratio to another server at least `floor`. */
 function ratioTarget(
   scenario: ScenarioName,
-  versus: 'vsPeer' | 'vsLimit',
+  versus: Versus,
   floor: number,
   servers: readonly ServerName[],
 ): Target {
-  const other = versus === 'vsPeer' ? 'oidc-provider' : 'the node:http limit'
   return {
-    target: `${scenario} ≥ ${floor}× ${other}`,
+    target: `${scenario} ≥ ${floor}× ${VERSUS_NAME[versus]}`,
     servers,
     measure: (s) => find(s, scenario)?.[versus]?.median ?? null,
     format: ratio,
@@ -56,12 +63,27 @@ function ratioTarget(
   }
 }
 
-/** The targets of the issue, as same-run ratios and absolute bounds (bench/README.md). */
+/**
+ * Issue 14's refresh target on PostgreSQL: twice the 1,604 rotations/s of the full run of 2026-11-22 (bench
+ * README). An absolute rate, so it holds only on that machine, quiet.
+ */
+const REFRESH_POSTGRES_FLOOR = 2 * 1604
+
+/** The targets of issue 14, as same-run ratios and absolute bounds (bench/README.md). */
 const TARGETS: readonly Target[] = [
-  ratioTarget('client-credentials-jwt', 'vsPeer', 5, KEYWARD),
-  ratioTarget('client-credentials-jwt', 'vsLimit', 0.28, KEYWARD),
-  ratioTarget('client-credentials-opaque', 'vsPeer', 3, ['keyward-sqlite']),
-  ratioTarget('introspection', 'vsPeer', 4, KEYWARD),
+  ratioTarget('client-credentials-opaque', 'vsPeer', 1, ['keyward-sqlite']),
+  ratioTarget('client-credentials-opaque', 'vsPeer', 0.8, ['keyward-postgres']),
+  ratioTarget('client-credentials-opaque', 'vsDurablePeer', 1.5, KEYWARD),
+  ratioTarget('introspection', 'vsPeer', 2.5, ['keyward-sqlite']),
+  ratioTarget('introspection', 'vsPeer', 1.5, ['keyward-postgres']),
+  {
+    target: `refresh-rotation ≥ ${REFRESH_POSTGRES_FLOOR.toLocaleString('en-US')} req/s (2× the 2026-11-22 run)`,
+    servers: ['keyward-postgres'],
+    measure: (s) => find(s, 'refresh-rotation')?.value.median ?? null,
+    format: (value) => `${Math.round(value).toLocaleString('en-US')} req/s`,
+    met: (value) => value >= REFRESH_POSTGRES_FLOOR,
+  },
+  ratioTarget('client-credentials-jwt', 'vsReference', 0.85, KEYWARD),
   {
     target: 'p99 ≤ 25 ms at 50 connections in every token scenario (worst shown)',
     servers: KEYWARD,
@@ -89,11 +111,11 @@ const TARGETS: readonly Target[] = [
     met: (value) => value <= 150,
   },
   {
-    target: 'cold start ≤ 500 ms',
+    target: 'cold start ≤ 300 ms',
     servers: KEYWARD,
     measure: (s) => find(s, 'cold-start')?.value.median ?? null,
     format: (value) => `${value.toFixed(0)} ms`,
-    met: (value) => value <= 500,
+    met: (value) => value <= 300,
   },
 ]
 

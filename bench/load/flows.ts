@@ -23,7 +23,11 @@ export async function flowRound(
       }
     }
   }
-  await Promise.all(Array.from({ length: workload.concurrency }, loop))
+  try {
+    await Promise.all(Array.from({ length: workload.concurrency }, loop))
+  } finally {
+    workload.close?.()
+  }
   const elapsed = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
   return {

@@ -21,4 +21,10 @@ export type Workload =
   /** Each request exactly once (single-use tokens); the round lasts as long as they take. */
   | { readonly kind: 'each-once'; readonly requests: readonly HttpRequest[] }
   /** A multi-step interaction, `concurrency` at a time, for the round's duration. */
-  | { readonly kind: 'flows'; readonly concurrency: number; readonly flow: () => Promise<void> }
+  | {
+      readonly kind: 'flows'
+      readonly concurrency: number
+      readonly flow: () => Promise<void>
+      /** Frees what the flows share (a signed-in browser's connections) once the round is over. */
+      readonly close?: () => void
+    }

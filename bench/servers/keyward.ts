@@ -7,7 +7,16 @@ import { promisify } from 'node:util'
 import { createPostgresDatabase } from '../../test/support/postgres.ts'
 import { freePort, launch, ROOT } from '../child.ts'
 import type { Credentials } from '../http.ts'
-import type { ClientRole, FlowAccount, ServerClients, ServerUnderTest, SetupOptions } from '../server.ts'
+import { signInKeyward } from '../keyward-flow.ts'
+import {
+  BENCH_RESOURCE,
+  type ClientRole,
+  FLOW_REDIRECT_URI,
+  type FlowAccount,
+  type ServerClients,
+  type ServerUnderTest,
+  type SetupOptions,
+} from '../server.ts'
 
 const run = promisify(execFile)
 
@@ -16,14 +25,14 @@ export type KeywardStore = 'sqlite' | 'postgres'
 /** The Node flags bin/keyward.js's shebang runs Keyward with: the bench starts it as the bin does. */
 export const KEYWARD_NODE_FLAGS = ['--max-semi-space-size=16'] as const
 
-/** Where the code flow's browser is sent back to; nothing listens there, the bench reads the Location. */
-const REDIRECT_URI = 'http://127.0.0.1:9/callback'
-
-/** `clients create` flags per client role, on top of a confidential client_credentials client with scope read. */
+/**
+ * `clients create` flags per client role, on top of a confidential client_credentials client. The JWT client
+ * may also ask for write, the scope of the registered resource (BENCH_RESOURCE) in the resource-bound scenario.
+ */
 const CLIENT_FLAGS: Readonly<Record<ClientRole, readonly string[]>> = {
-  jwt: ['--name', 'bench-jwt'],
-  opaque: ['--name', 'bench-opaque', '--access-token-format', 'opaque'],
-  introspector: ['--name', 'bench-api', '--introspect'],
+  jwt: ['--name', 'bench-jwt', '--scopes', 'read,write', '--default-scopes', 'read'],
+  opaque: ['--name', 'bench-opaque', '--scopes', 'read', '--access-token-format', 'opaque'],
+  introspector: ['--name', 'bench-api', '--scopes', 'read', '--introspect'],
 }
 
 async function keyward(env: Readonly<Record<string, string>>, args: readonly string[]): Promise<unknown> {
@@ -38,7 +47,7 @@ async function createClient(
   env: Readonly<Record<string, string>>,
   flags: readonly string[],
 ): Promise<Credentials> {
-  const created = (await keyward(env, ['clients', 'create', '--scopes', 'read', ...flags, '--json'])) as {
+  const created = (await keyward(env, ['clients', 'create', ...flags, '--json'])) as {
     client_id: string
     client_secret: string
   }
@@ -51,19 +60,29 @@ async function provision(env: Readonly<Record<string, string>>, options: SetupOp
     if (options.needs.has(role))
       clients[role] = await createClient(env, [...CLIENT_FLAGS[role], '--grant-types', 'client_credentials'])
   }
+  // RFC 8707: the API the resource-bound scenario asks tokens for. It defines write only: a resource that
+  // defined read would make read without a resource parameter invalid_scope in the other scenarios.
+  if (options.needs.has('resource'))
+    await keyward(env, [
+      ...['resources', 'create', '--identifier', BENCH_RESOURCE, '--name', 'Bench API'],
+      ...['--scopes', 'write', '--json'],
+    ])
   let flow: FlowAccount | null = null
   if (options.needs.has('flow')) {
     const client = await createClient(env, [
       '--name',
       'bench-web',
+      // openid for the OpenID Connect scenarios (ID token, UserInfo), read for the refresh rotation.
+      '--scopes',
+      'openid,read',
       '--grant-types',
       'authorization_code,refresh_token',
       '--redirect-uris',
-      REDIRECT_URI,
+      FLOW_REDIRECT_URI,
     ])
     const user = { username: 'bench', password: randomBytes(12).toString('base64url') }
     await keyward(env, ['users', 'create', user.username, '--password', user.password, '--json'])
-    flow = { client: { ...client, redirectUri: REDIRECT_URI }, user }
+    flow = { client: { ...client, redirectUri: FLOW_REDIRECT_URI }, user }
   }
   return { clients: clients as ServerClients, flow }
 }
@@ -97,9 +116,10 @@ export async function setUpKeyward(store: KeywardStore, options: SetupOptions): 
     return {
       name,
       role: 'keyward',
-      paths: { token: '/token', introspection: '/introspect' },
+      paths: { token: '/token', introspection: '/introspect', userinfo: '/userinfo' },
       clients,
       flow,
+      signIn: flow === null ? null : (origin, scope) => signInKeyward(origin, flow, scope),
       start: (scenario) =>
         launch({
           args: [...profile(scenario), ...KEYWARD_NODE_FLAGS, 'bin/keyward.js', 'start'],
