@@ -14,6 +14,7 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'login_required'
   | 'consent_required'
+  | 'unmet_authentication_requirements'
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
@@ -102,6 +103,8 @@ export class InvalidTarget extends codeClass('invalid_target') {}
 // OpenID Connect Core §3.1.2.6, used by prompt=none
 export class LoginRequired extends codeClass('login_required') {}
 export class ConsentRequired extends codeClass('consent_required') {}
+// OpenID Connect Core Unmet Authentication Requirements 1.0 §1: an essential acr the server cannot achieve.
+export class UnmetAuthenticationRequirements extends codeClass('unmet_authentication_requirements') {}
 // RFC 8628 §3.5
 export class AuthorizationPending extends codeClass('authorization_pending') {}
 export class SlowDown extends codeClass('slow_down') {}

@@ -160,7 +160,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
 }
 
 export type { Browser } from './endpoints/authorize.ts'
-export type { ClientAuthInput } from './client-auth/credentials.ts'
+export { type ClientAuthInput, presentedCredentials } from './client-auth/credentials.ts'
 export type { SignIn } from './sign-in.ts'
 export type { ConfigurationRequest, RegistrationRequest } from './registration/endpoint.ts'
 export type { CoreContext } from './context.ts'

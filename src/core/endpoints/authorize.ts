@@ -1,6 +1,6 @@
 import { rememberConsent } from '../authorize/consent.ts'
 import { nextStep } from '../authorize/decide.ts'
-import { issueImplicitToken } from '../authorize/implicit.ts'
+import { issueImplicitTokens } from '../authorize/implicit.ts'
 import {
   AUTHORIZATION_PARAMETERS,
   type AuthorizationRequest,
@@ -191,11 +191,7 @@ async function respond(
   assertRequestedSubject(request, session.userId, deps.config.secret)
   if (pushed !== null) await usePushedRequest(pushed, deps)
   if (request.responseType === 'code') return issueCode(request, session, deps)
-  return implicitResponse(
-    request,
-    await issueImplicitToken(request, session.userId, deps),
-    deps.config.issuer,
-  )
+  return implicitResponse(request, await issueImplicitTokens(request, session, deps), deps.config.issuer)
 }
 
 /**
