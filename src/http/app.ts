@@ -90,7 +90,7 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
     const side = { basePath, csrf: createCsrf(core.config.secret, core.random, cookies), cookies }
     registerPageErrorHandling(pages, side)
     await pages.register(cookie)
-    registerPageRoutes(pages, server, side)
+    registerPageRoutes(pages, server, side, options.metrics)
     options.extend?.(pages)
   })
   for (const [path, { type, body }] of ASSETS) {

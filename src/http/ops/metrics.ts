@@ -19,6 +19,8 @@ export interface Metrics {
   countWebhook(outcome: WebhookOutcome): void
   /** Counts the access tokens a token request issued, by grant type and format (RFC 9068 JWT or opaque). */
   countTokens(input: ClientAuthInput, result: EndpointResult): void
+  /** Counts the access token an authorization response carries: the implicit grant's (RFC 6749 §4.2.2). */
+  countImplicitTokens(result: EndpointResult): void
   /**
    * One histogram observation per request, when its reply has gone: the token endpoint's only cost. The route is
    * the pattern it matched (`/device/:code` never the code itself), so the labels stay few.
@@ -63,6 +65,11 @@ export function createMetrics(): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   })
+  const countToken = (grantType: string, token: string) =>
+    tokens.inc({
+      grant_type: grantType,
+      format: token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX) ? 'opaque' : 'jwt',
+    })
   return {
     registry,
     requests,
@@ -85,14 +92,24 @@ export function createMetrics(): Metrics {
     countTokens(input, result) {
       if (result.kind !== 'json' || result.status !== 200) return
       const token = (result.body as { access_token?: unknown }).access_token
-      if (typeof token !== 'string') return
-      tokens.inc({
-        // A token was issued, so the grant type is one of the registry's: a bounded label.
-        grant_type: input.params.get('grant_type') ?? '',
-        format: token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX) ? 'opaque' : 'jwt',
-      })
+      // A token was issued, so the grant type is one of the registry's: a bounded label.
+      if (typeof token === 'string') countToken(input.params.get('grant_type') ?? '', token)
+    },
+    countImplicitTokens(result) {
+      const token = implicitAccessToken(result)
+      if (token !== undefined) countToken('implicit', token)
     },
   }
+}
+
+/** The access token of an authorization response: in the redirect's fragment, or among the form_post fields. */
+function implicitAccessToken(result: EndpointResult): string | undefined {
+  if (result.kind === 'redirect') {
+    const { hash } = new URL(result.location)
+    return hash === '' ? undefined : (new URLSearchParams(hash.slice(1)).get('access_token') ?? undefined)
+  }
+  if (result.kind === 'page' && result.page.view === 'form-post') return result.page.model.fields.access_token
+  return undefined
 }
 
 /** Each `keyward_db_pool_*` metric: which figure of ConnectionUse it reports, and what it means. */

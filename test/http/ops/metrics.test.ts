@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { CLIENT_AUTH_POLICY } from '../../../src/core/client-auth/authenticate.ts'
 import { SIGN_IN_PAIR_POLICY } from '../../../src/core/sign-in.ts'
 import { serviceClient } from '../../support/fixtures.ts'
-import { grantTokens } from '../../support/flow.ts'
+import { followAuthorization, formOn, grantTokens, newBrowser } from '../../support/flow.ts'
 import {
   authentication,
   basicAuthorization,
@@ -83,6 +83,34 @@ describe('/metrics on the metrics port', () => {
     assert.equal(grown('keyward_tokens_issued_total{grant_type="authorization_code",format="jwt"}'), 1)
     assert.equal(grown('keyward_tokens_issued_total{grant_type="refresh_token",format="jwt"}'), 1)
     assert.equal(grown('keyward_security_events_total{event="refresh_token_reused"}'), 1)
+  })
+
+  test('implicit access tokens count, from the authorization response: in the fragment and posted', async () => {
+    const legacy = await server.client({
+      type: 'public',
+      grantTypes: ['implicit'],
+      allowLegacy: ['implicit'],
+      accessTokenFormat: 'opaque',
+    })
+    const request = (mode: Record<string, string>) =>
+      `${server.issuer}/authorize?${new URLSearchParams({
+        response_type: 'token',
+        client_id: legacy.client.id,
+        redirect_uri: legacy.client.redirectUris[0] ?? '',
+        scope: 'read',
+        state: 'st',
+        ...mode,
+      })}`
+    const before = await scrape()
+    const browser = newBrowser(server.issuer)
+    const landed = await followAuthorization(browser, request({}), { user: await server.user() })
+    assert.ok(new URLSearchParams(landed.hash.slice(1)).get('access_token'))
+    // Signed in and consented already: the answer is the page that posts the token to the client.
+    const posted = await browser.get(request({ response_mode: 'form_post' }))
+    assert.ok(formOn(posted.body)?.fields.access_token)
+    const after = await scrape()
+    const grown = (series: string) => sample(after, series) - sample(before, series)
+    assert.equal(grown('keyward_tokens_issued_total{grant_type="implicit",format="opaque"}'), 2)
   })
 
   test('throttle hits count by name: a client secret guessed, a password guessed', async () => {
