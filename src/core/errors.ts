@@ -21,6 +21,7 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'request_uri_not_supported'
+  | 'registration_not_supported'
   | 'invalid_request_uri'
   | 'invalid_request_object'
   | 'invalid_redirect_uri'
@@ -114,6 +115,9 @@ export class ExpiredToken extends codeClass('expired_token') {}
 export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
+
+// OpenID Connect Core §3.1.2.6: the registration parameter (§7.2.1, for self-issued providers) is not used.
+export class RegistrationNotSupported extends codeClass('registration_not_supported') {}
 
 // RFC 9101 §6.2 (OpenID Connect Core §3.1.2.6): a request_uri that is unknown, expired or used.
 export class InvalidRequestUri extends codeClass('invalid_request_uri') {}

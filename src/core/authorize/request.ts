@@ -2,6 +2,7 @@ import type { ClientLookup } from '../client-auth/authenticate.ts'
 import {
   InvalidRequest,
   OAuthError,
+  RegistrationNotSupported,
   RequestUriNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
@@ -191,6 +192,12 @@ function checkRequest(
 ): Omit<AuthorizationRequest, 'target'> {
   if (params.has('request_uri'))
     throw new RequestUriNotSupported('The request_uri parameter is not supported.')
+  // OpenID Connect Core §3.1.2.6: a parameter with a defined error is refused with it, never ignored.
+  if (params.has('registration')) {
+    throw new RegistrationNotSupported(
+      'The registration parameter is not supported: register the client beforehand (RFC 7591 or the operator).',
+    )
+  }
   const responseType = parseResponseType(params.get('response_type'))
   if (responseType !== 'code') {
     // RFC 9700 §2.1.2: the implicit grant is off unless an operator enabled it for this client.

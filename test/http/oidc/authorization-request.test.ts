@@ -88,6 +88,13 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
     )
   })
 
+  test('the registration parameter is refused with registration_not_supported', async () => {
+    const registered = await openIdClient(server)
+    // OpenID Connect Core §3.1.2.6 (§7.2.1): the error defined for it, rather than silently ignoring it.
+    const page = await open(registered, { registration: '{"client_name":"Self-issued"}' })
+    assert.equal(errorOf(page.location), 'registration_not_supported')
+  })
+
   test('response_type=id_token (implicit) is unsupported for a client without the legacy implicit flow', async () => {
     const registered = await openIdClient(server)
     const page = await open(registered, { response_type: 'id_token', nonce: 'n' })
