@@ -275,5 +275,27 @@ export interface Stores {
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */
   ping(): Promise<void>
+  /** How the database's connections are used, for the metrics; absent where there is no database (memory). */
+  connectionUse?(): ConnectionUse
   close(): Promise<void>
+}
+
+/**
+ * A database's connections at this moment, and what befell them since it was opened. PostgreSQL: pg's pool (the
+ * listening connections for NOTIFY are apart). SQLite: its one connection, which callers queue for in turn.
+ */
+export interface ConnectionUse {
+  /** Connections open, idle or in use. */
+  readonly open: number
+  readonly idle: number
+  /** Callers waiting for a connection. */
+  readonly waiting: number
+  /** The most the pool opens. */
+  readonly max: number
+  /** Connections opened since start: a rate above the pool's churn means reconnections. */
+  readonly opened: number
+  /** Connections that failed while open (the server or the network dropped them, idle or in use). */
+  readonly lost: number
+  /** Waits for a connection that ended without one: connecting failed, or none came free in time. */
+  readonly acquireFailures: number
 }

@@ -43,6 +43,7 @@ export function createStores(database: SqlDatabase, changes: CachedTables): Stor
         if (wrote.resources) resources.invalidate()
       }
     },
+    connectionUse: () => database.connectionUse(),
     close: () => database.close(),
   }
 }
