@@ -91,6 +91,7 @@ const VARIABLES: readonly {
     read: wholeNumber,
   },
   { name: 'KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS', path: ['database', 'acquireTimeoutMs'], read: wholeNumber },
+  { name: 'KEYWARD_DATABASE_POOL_SIZE', path: ['database', 'poolSize'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_HEADERS_TIMEOUT', path: ['http', 'headersTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_REQUEST_TIMEOUT', path: ['http', 'requestTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT', path: ['http', 'keepAliveTimeout'], read: wholeNumber },
@@ -121,7 +122,7 @@ const VARIABLES: readonly {
 ]
 
 /** Every environment variable Keyward reads. */
-const KNOWN_VARIABLES = [...VARIABLES.map(({ name }) => name), 'KEYWARD_CONFIG', 'KEYWARD_DATA_DIR']
+export const KNOWN_VARIABLES = [...VARIABLES.map(({ name }) => name), 'KEYWARD_CONFIG', 'KEYWARD_DATA_DIR']
 
 /**
  * A KEYWARD_ variable one or two letters off a known one is a typo that would otherwise be silently ignored.

@@ -1,6 +1,7 @@
 import type { Config } from '../../src/core/config.ts'
 import type { CoreContext } from '../../src/core/context.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
+import { unsettledRotations } from '../../src/core/grants/unsettled-rotations.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
 import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
@@ -46,6 +47,7 @@ export async function coreOn(stores: Stores, config: Config = testConfig(), cloc
     fetch: documentsFetch(),
     events,
     logoutNotifier,
+    unsettledRotations: unsettledRotations(),
   }
   return { context, stores, clock, events: events.events, notices: logoutNotifier.notices }
 }
