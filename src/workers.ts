@@ -1,6 +1,5 @@
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
-import { createInterface } from 'node:readline'
 import type { Config } from './core/index.ts'
 import { createLogger } from './http/logger.ts'
 
@@ -59,6 +58,8 @@ export function workerSlot(): number | null {
  */
 export async function startWorkers(config: Config, count: number): Promise<void> {
   const logger = createLogger(config.logLevel)
+  // Loaded here, not at the top: a single-process `keyward start` imports this module too, and never needs it.
+  const { createInterface } = await import('node:readline')
   // Workers' output comes through the primary, one whole line at a time: lines of several processes never mix.
   cluster.setupPrimary({ silent: true })
   const slots = new Map<Worker, number>()
