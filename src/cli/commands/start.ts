@@ -5,6 +5,9 @@ import { explainingStartup, UsageError } from '../context.ts'
 import { releaseStartupMemory } from '../release-startup-memory.ts'
 import { defaultWorkerCount, startWorkers, workerSlot, workersProblem } from '../../workers.ts'
 
+/** How long after listening the start-up collection waits (src/cli/release-startup-memory.ts). */
+const STARTUP_COLLECTION_DELAY_MS = 100
+
 export function startCommand(program: Command, env: Environment): void {
   program
     .command('start')
@@ -35,7 +38,10 @@ export function startCommand(program: Command, env: Environment): void {
         const server = await explainingStartup(loaded, () =>
           startServer(config, slot === null ? {} : { worker: slot, sweepsExpired: slot === 1 }),
         )
-        releaseStartupMemory()
+        // Its pause (some 65 ms of CPU here) comes just after the server listens, not before it answers anyone:
+        // requests already waiting when the port opened, a supervisor's or load balancer's probe, are answered
+        // first, and the memory is given back well before the server is idle (issue #14).
+        setTimeout(releaseStartupMemory, STARTUP_COLLECTION_DELAY_MS).unref()
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(server))
         // A worker's start is announced by the primary, once every worker listens.
         if (slot !== null) return
