@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino'
 import type { Config, CoreContext } from './core/index.ts'
 import { buildApp } from './http/app.ts'
 import { createLogger } from './http/logger.ts'
+import type { Tracing } from './telemetry/tracing.ts'
 import { listenFailure, tlsContentFailure, tlsFileFailure } from './startup-failure.ts'
 import { openRuntime, type RuntimeOptions, warnRiskySettings, withApp } from './runtime.ts'
 
@@ -23,6 +24,8 @@ export interface ServerOptions extends RuntimeOptions {
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
   /** The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`. */
   readonly worker?: number
+  /** This process's tracing, when the operator turned it on (src/cli/tracing-settings.ts): a span per request. */
+  readonly tracing?: Tracing
 }
 
 function readTlsFile(tls: NonNullable<Config['tls']>, file: 'certFile' | 'keyFile'): Buffer {
@@ -72,6 +75,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       logger,
       readiness: runtime.readiness,
       ...(metrics ? { metrics } : {}),
+      ...(options.tracing ? { tracing: options.tracing } : {}),
       ...(https ? { https } : {}),
       extend: (instance) => options.extend?.(instance, core),
     })

@@ -69,7 +69,11 @@ const REGISTRATIONS: Registrations = {
     ...registration(clientPresetForKind('web'), 'Demo web app', [callback('webApp')], config),
     postLogoutRedirectUris: [callback('webApp').replace(/callback$/, '')],
   }),
-  spa: (config, callback) => registration(clientPresetForKind('spa'), 'Demo SPA', [callback('spa')], config),
+  // The SPA's page is where it comes back to after signing out of Keyward.
+  spa: (config, callback) => ({
+    ...registration(clientPresetForKind('spa'), 'Demo SPA', [callback('spa')], config),
+    postLogoutRedirectUris: [callback('spa').replace(/callback$/, '')],
+  }),
   deviceCli: (config) => registration(clientPresetForKind('device'), 'Demo device CLI', [], config),
   service: (config) => registration(clientPresetForKind('service'), 'Demo service', [], config),
   legacyImplicit: (config, callback) =>
@@ -91,7 +95,7 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
  * the file or from Keyward, or registered for other ports, is created again and the file rewritten.
  */
 export async function provisionDemo(
-  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events' | 'fetch'>,
   dataDir: string,
   ports: DemoPorts = demoPorts({}, ctx.config.port),
 ): Promise<DemoClients> {

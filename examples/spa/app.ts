@@ -3,7 +3,10 @@ import { type StaticSite, startStaticSite } from './static-site.ts'
 
 export interface SpaOptions {
   readonly issuer: string
-  /** A public client (no secret: everything in a browser is readable) with `<url>/callback` registered. */
+  /**
+   * A public client (no secret: everything in a browser is readable) with `<url>/callback` registered, and
+   * `<url>/` as its post_logout_redirect_uri (RP-Initiated Logout).
+   */
   readonly clientId: string
   /** The API the signed-in page calls with its access token. */
   readonly apiUrl: string
@@ -32,8 +35,12 @@ export async function startSpa(options: SpaOptions): Promise<Spa> {
       '/callback.js': file('callback.js'),
       '/oauth-browser.js': file('oauth-browser.js'),
     },
-    config: { issuer: options.issuer, clientId: options.clientId, scope: options.scope ?? 'profile read' },
-    // Metadata, token and revocation endpoints: Keyward allows them cross-origin (CORS).
+    config: {
+      issuer: options.issuer,
+      clientId: options.clientId,
+      scope: options.scope ?? 'openid profile read',
+    },
+    // Metadata, token, UserInfo and revocation endpoints: Keyward allows them cross-origin (CORS).
     connectTo: [new URL(options.issuer).origin],
     // The example API sends no CORS headers, so the page reaches it through /api/ on its own origin.
     api: apiBaseUrl(options.apiUrl),

@@ -83,6 +83,7 @@ const VARIABLES: readonly {
   { name: 'KEYWARD_ACCESS_TOKEN_AUDIENCE', path: ['accessTokenAudience'], read: asIs },
   { name: 'KEYWARD_LOG_LEVEL', path: ['logLevel'], read: asIs },
   { name: 'KEYWARD_REFRESH_GRACE_PERIOD', path: ['refreshGracePeriod'], read: wholeNumber },
+  { name: 'KEYWARD_ID_TOKEN_CLAIMS', path: ['openid', 'idTokenClaims'], read: asIs },
   { name: 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', path: ['database', 'connectTimeoutMs'], read: wholeNumber },
   {
     name: 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS',

@@ -2,6 +2,7 @@ import { inspect } from 'node:util'
 import { pino } from 'pino'
 import type { Config, CoreContext } from '../core/index.ts'
 import type { EventSink } from '../core/ports/events.ts'
+import type { OutboundFetch } from '../core/ports/fetch.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { eventsTo, logEvents } from '../events/log-events.ts'
 import { configuredWebhook } from '../events/webhook.ts'
@@ -11,21 +12,16 @@ import { cryptoRandom, systemClock } from '../system.ts'
 import { type Environment, type LoadedConfig, loadNamedConfig } from './config-source.ts'
 
 /** What the core operations of an admin command run with (src/core/admin). */
-export type AdminContext = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>
+export type AdminContext = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events' | 'fetch'>
 
 /**
  * The security events of admin commands, as the same JSON lines the server logs but on stderr: an operator's log
  * collector sees who changed what, and stdout stays the command's output (`--json` stays parseable). They reach
  * the event webhook too, when configured: `close` waits for it (within its flush bound) before the command ends.
  */
-export function cliEvents(config: Config): EventSink & { close(): Promise<void> } {
+export function cliEvents(config: Config, fetch: OutboundFetch): EventSink & { close(): Promise<void> } {
   const logger = pino({ name: 'keyward-cli', level: config.logLevel }, process.stderr)
-  const webhook = configuredWebhook(config, {
-    logger,
-    clock: systemClock,
-    random: cryptoRandom,
-    fetch: openOutboundFetch(config, systemClock),
-  })
+  const webhook = configuredWebhook(config, { logger, clock: systemClock, random: cryptoRandom, fetch })
   return { ...eventsTo(logEvents(logger), webhook), close: async () => await webhook?.close() }
 }
 
@@ -37,8 +33,10 @@ export async function withStores<T>(
   const loaded = loadNamedConfig(env)
   const { config } = loaded
   const stores = await explainingStartup(loaded, () => openConfiguredStores(config))
-  const events = cliEvents(config)
-  const admin = { config, stores, clock: systemClock, random: cryptoRandom, events }
+  // The one outbound fetch of the command: the event webhook and a client's sector_identifier_uri.
+  const fetch = openOutboundFetch(config, systemClock)
+  const events = cliEvents(config, fetch)
+  const admin = { config, stores, clock: systemClock, random: cryptoRandom, events, fetch }
   try {
     return await work(stores, config, admin)
   } finally {

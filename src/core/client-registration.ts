@@ -14,7 +14,9 @@ import type {
   TokenEndpointAuthMethod,
 } from './model/client.ts'
 import { CLIENT_SECRET_SEAL } from './client-auth/client-secret-jwt.ts'
+import { sectorIdentifierDocumentProblem, sectorIdentifierUriProblem } from './oidc/sector-identifier.ts'
 import { sectorIdentifierProblem } from './oidc/subject.ts'
+import type { OutboundFetch } from './ports/fetch.ts'
 import { type Digest, digest } from './protocol/digest.ts'
 import { seal } from './protocol/sealed.ts'
 import { type Random, randomId, randomToken } from './random.ts'
@@ -45,6 +47,8 @@ export interface ClientRegistration {
   readonly dpopBoundAccessTokens?: boolean
   /** OpenID Connect Core §8: public (the default) or pairwise `sub`. */
   readonly subjectType?: SubjectType
+  /** OpenID Connect Registration §2: an https URL listing every redirect URI; its host is the pairwise sector. */
+  readonly sectorIdentifierUri?: string
   /** OpenID Connect Registration §2: RS256 (the default), ES256 or EdDSA for its ID tokens. */
   readonly idTokenSignedResponseAlg?: IdTokenSigningAlgorithm
   /** The operator's explicit acknowledgement for each legacy flow among the grant types (RFC 9700 §2.4, §2.1.2). */
@@ -126,7 +130,10 @@ function registrationProblems(
   if (registration.dpopBoundAccessTokens === true && grantTypes.includes('implicit')) {
     problems.push('A client that requires DPoP cannot use the implicit flow: its tokens come unbound.')
   }
-  if (client.subjectType === 'pairwise') {
+  if (client.sectorIdentifierUri !== null) {
+    const problem = sectorIdentifierUriProblem(client.sectorIdentifierUri)
+    if (problem !== null) problems.push(problem)
+  } else if (client.subjectType === 'pairwise') {
     const problem = sectorIdentifierProblem(client)
     if (problem !== null) redirectUriProblems.push(problem)
   }
@@ -286,6 +293,7 @@ function checkedClient(
     backchannelLogoutUri: registration.backchannelLogoutUri ?? null,
     backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
     subjectType: registration.subjectType ?? 'public',
+    sectorIdentifierUri: registration.sectorIdentifierUri ?? null,
     idTokenSignedResponseAlg: registration.idTokenSignedResponseAlg ?? 'RS256',
     createdAt: identity.createdAt,
     updatedAt: deps.clock.now(),
@@ -301,6 +309,18 @@ function checkedClient(
   ]
   if (problems.length > 0) throw new ClientRegistrationError(problems, lintErrors)
   return client
+}
+
+/**
+ * The check of a new or changed client that needs another server: the document at its sector_identifier_uri must
+ * list every redirect URI (OpenID Connect Registration §2), else the same refusal as every other check.
+ */
+export async function confirmSectorIdentifier(
+  client: Client,
+  deps: { readonly fetch: OutboundFetch },
+): Promise<void> {
+  const problem = await sectorIdentifierDocumentProblem(client, deps.fetch)
+  if (problem !== null) throw new ClientRegistrationError([{ message: problem, aboutRedirectUris: false }])
 }
 
 /**

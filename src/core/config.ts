@@ -133,6 +133,19 @@ export const configSchema = z
         pushedRequest: seconds(600).default(60),
       })
       .prefault({}),
+    /** OpenID Connect: what ID tokens say about the person. */
+    openid: z
+      .strictObject({
+        /**
+         * The person's claims in ID tokens: `scopes` puts there every claim the granted scopes (and the `claims`
+         * parameter) release, as UserInfo does, so that relying-party libraries find the name and email on their
+         * defaults (as Keycloak, Google and Auth0 do); `minimal` keeps them at UserInfo only (Core §5.4), and an
+         * ID token carries only what the `claims` parameter asked for (§5.5), or the scopes' claims when no access
+         * token comes with it (response_type=id_token).
+         */
+        idTokenClaims: z.enum(['scopes', 'minimal']).default('scopes'),
+      })
+      .prefault({}),
     /** RFC 9126 §5 require_pushed_authorization_requests: /authorize takes pushed requests only, from every client. */
     requirePushedAuthorizationRequests: z.boolean().default(false),
     /** The security profile a client registered without one (`--profile`) is held to, e.g. fapi2; none when absent. */

@@ -14,12 +14,14 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'login_required'
   | 'consent_required'
+  | 'unmet_authentication_requirements'
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'request_uri_not_supported'
+  | 'registration_not_supported'
   | 'invalid_request_uri'
   | 'invalid_request_object'
   | 'invalid_redirect_uri'
@@ -102,6 +104,8 @@ export class InvalidTarget extends codeClass('invalid_target') {}
 // OpenID Connect Core §3.1.2.6, used by prompt=none
 export class LoginRequired extends codeClass('login_required') {}
 export class ConsentRequired extends codeClass('consent_required') {}
+// OpenID Connect Core Unmet Authentication Requirements 1.0 §1: an essential acr the server cannot achieve.
+export class UnmetAuthenticationRequirements extends codeClass('unmet_authentication_requirements') {}
 // RFC 8628 §3.5
 export class AuthorizationPending extends codeClass('authorization_pending') {}
 export class SlowDown extends codeClass('slow_down') {}
@@ -111,6 +115,9 @@ export class ExpiredToken extends codeClass('expired_token') {}
 export class RequestUriNotSupported extends OAuthError {
   readonly code = 'request_uri_not_supported'
 }
+
+// OpenID Connect Core §3.1.2.6: the registration parameter (§7.2.1, for self-issued providers) is not used.
+export class RegistrationNotSupported extends codeClass('registration_not_supported') {}
 
 // RFC 9101 §6.2 (OpenID Connect Core §3.1.2.6): a request_uri that is unknown, expired or used.
 export class InvalidRequestUri extends codeClass('invalid_request_uri') {}

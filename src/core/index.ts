@@ -7,7 +7,7 @@ import { adminOpenApiDocument } from './admin-api/openapi.ts'
 import { ADMIN_OPERATIONS, type AdminOperation } from './admin-api/operations.ts'
 import type { ClientAuthInput } from './client-auth/credentials.ts'
 import type { CoreContext } from './context.ts'
-import { authorize, type Browser, submitConsent, submitLogin } from './endpoints/authorize.ts'
+import { authorize, type Browser, submitConsent, submitLogin, switchAccount } from './endpoints/authorize.ts'
 import {
   changeOwnPassword,
   disconnect,
@@ -54,6 +54,8 @@ export interface AuthorizationServer {
   authorize(params: Form, browser: Browser): Promise<EndpointResult>
   /** The sign-in form of an authorization request. */
   login(form: Form, signIn: SignIn): Promise<EndpointResult>
+  /** The consent page's "Not you?": the sign-in page of the same authorization request, whoever is signed in. */
+  switchAccount(params: Form): Promise<EndpointResult>
   /** The consent form of an authorization request. */
   consent(form: Form, browser: Browser): Promise<EndpointResult>
   /** RFC 7009 */
@@ -116,6 +118,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
     token: (request) => tokenRequest(request, deps),
     authorize: (params, browser) => authorize(params, browser, deps),
     login: (form, signIn) => submitLogin(form, signIn, deps),
+    switchAccount: (params) => switchAccount(params, deps),
     consent: (form, browser) => submitConsent(form, browser, deps),
     revoke: (request) => revokeToken(request, deps),
     introspect: (request) => introspectToken(request, deps),
@@ -160,7 +163,7 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
 }
 
 export type { Browser } from './endpoints/authorize.ts'
-export type { ClientAuthInput } from './client-auth/credentials.ts'
+export { type ClientAuthInput, presentedCredentials } from './client-auth/credentials.ts'
 export type { SignIn } from './sign-in.ts'
 export type { ConfigurationRequest, RegistrationRequest } from './registration/endpoint.ts'
 export type { CoreContext } from './context.ts'

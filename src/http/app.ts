@@ -12,6 +12,8 @@ import { FORM_BODY_LIMIT, registerFormParser } from './form.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './ops/health.ts'
 // Types only: prom-client is loaded when a metrics port is configured (src/server.ts), never otherwise.
 import type { Metrics } from './ops/metrics.ts'
+// Types only too: OpenTelemetry is loaded when the operator turns tracing on (src/cli/tracing-settings.ts).
+import type { Tracing } from '../telemetry/tracing.ts'
 import { registerApiRoutes, registerRootMetadataRoute } from './routes/api.ts'
 import { registerPageRoutes } from './routes/pages.ts'
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.ts'
@@ -38,6 +40,8 @@ export interface AppOptions extends KeywardRoutesOptions {
   readonly https?: { readonly cert: Buffer; readonly key: Buffer }
   /** What `/ready` checks; without them the server has no `/health` and `/ready` (an embedder's own server). */
   readonly readiness?: readonly ReadinessCheck[]
+  /** A span per request, when tracing is on. */
+  readonly tracing?: Pick<Tracing, 'traceRequests'>
 }
 
 function noSchemas(): never {
@@ -143,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   requireHost(app)
   // On the root context, so that every route is measured, the probes and unknown paths included.
   options.metrics?.observeRequests(app)
+  options.tracing?.traceRequests(app)
   if (options.readiness) registerHealthRoutes(app, options.readiness)
   await app.register(registerKeyward, options)
   if (basePath !== '') registerRootMetadataRoute(app, createAuthorizationServer(core), basePath)

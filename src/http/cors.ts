@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ENDPOINT_PATHS, InvalidRequest } from '../core/index.ts'
 
 /**
@@ -31,19 +31,29 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP'
 const EXPOSED_HEADERS = 'DPoP-Nonce, WWW-Authenticate'
 
 /**
+ * The route URLs of the endpoints browsers call, under the prefix Keyward is mounted at (embedding): route URLs
+ * include it, the endpoint paths do not.
+ */
+export function crossOriginRoutes(prefix: string): ReadonlySet<string> {
+  return new Set([...CORS_ENDPOINTS.keys()].map((path) => `${prefix}${path}`))
+}
+
+/** Lets a page of any origin read this reply (its errors too: a browser app must see why it was refused). */
+export function allowCrossOrigin(reply: FastifyReply): void {
+  reply.header('Access-Control-Allow-Origin', '*')
+  // RFC 9449 §8, §9: a browser client reads the nonce to use, and UserInfo's DPoP challenge.
+  reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)
+}
+
+/**
  * Any origin may call these endpoints: they use no cookies, so the request itself carries what proves the
  * client (PKCE verifier, token, client_id), and `*` lets no browser send credentials along. Each gets its own
  * preflight route, so that OPTIONS anywhere else is an ordinary 404 or 405 (errors.ts).
  */
 export function registerCors(api: FastifyInstance): void {
-  // Route URLs include the prefix Keyward is mounted under (embedding), the endpoint paths do not.
-  const mounted = new Set([...CORS_ENDPOINTS.keys()].map((path) => `${api.prefix}${path}`))
+  const mounted = crossOriginRoutes(api.prefix)
   api.addHook('onRequest', (request, reply, done) => {
-    if (mounted.has(request.routeOptions.url ?? '')) {
-      reply.header('Access-Control-Allow-Origin', '*')
-      // RFC 9449 §8, §9: a browser client reads the nonce to use, and UserInfo's DPoP challenge.
-      reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS)
-    }
+    if (mounted.has(request.routeOptions.url ?? '')) allowCrossOrigin(reply)
     done()
   })
   for (const [path, methods] of CORS_ENDPOINTS) {

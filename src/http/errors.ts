@@ -7,6 +7,7 @@ import {
   ServerError,
   TemporarilyUnavailable,
 } from '../core/index.ts'
+import { allowCrossOrigin, crossOriginRoutes } from './cors.ts'
 import { type ReplySide, send } from './send.ts'
 
 /** Fastify's own input errors (media type, body size, malformed body) as the invalid_request they are. */
@@ -89,14 +90,18 @@ export function registerErrorHandling(app: FastifyInstance, basePath: string): v
       METHOD_ORDER.filter((method) => methods.includes(method)),
     )
   })
+  const crossOrigin = crossOriginRoutes(app.prefix)
   app.setNotFoundHandler((request, reply) => {
-    const allowed = methodsAt.get(request.url.split('?', 1)[0] ?? '')
+    const path = request.url.split('?', 1)[0] ?? ''
+    const allowed = methodsAt.get(path)
     if (allowed === undefined) {
       const error = new InvalidRequest('There is nothing at this address.').withStatus(404)
       return sendAsAsked(request, reply, error, basePath, 'Page not found')
     }
     // RFC 9110 §15.5.6: a 405 lists the methods the resource takes.
     reply.header('Allow', allowed.join(', '))
+    // No route ran, so neither did the CORS hook: a browser app still reads why the method was refused.
+    if (crossOrigin.has(path)) allowCrossOrigin(reply)
     const error = new InvalidRequest(`This address takes ${allowed.join(', ')}, not ${request.method}.`)
     return sendAsAsked(request, reply, error.withStatus(405), basePath, 'Method not allowed')
   })

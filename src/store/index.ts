@@ -2,6 +2,7 @@ import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/index.ts
 import type { Stores } from '../core/ports/stores.ts'
 import { migrate } from './migrations/migrate.ts'
 import type { OpenedDatabase } from './sql/driver.ts'
+import { publishingStatements } from './sql/statement-channel.ts'
 import { createStores } from './sql/stores.ts'
 
 /**
@@ -22,7 +23,8 @@ export async function openStores(
     await database.close()
     throw error
   }
-  return createStores(database, changes)
+  // Migrations are not published: they run once, before the server serves.
+  return createStores(publishingStatements(database), changes)
 }
 
 /** Applies pending migrations (`keyward migrate`) and returns the names of those it applied. */

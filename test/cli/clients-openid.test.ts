@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { clientsCreate, jsonOf, runCli, serverAtHome } from '../support/cli.ts'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after } from 'node:test'
+import { clientsCreate, jsonOf, runCli, runCliProcess, serverAtHome } from '../support/cli.ts'
+import { startDocumentSite } from '../support/document-site.ts'
 import { codeTokens } from '../http/oidc/oidc-flow.ts'
 
 interface DescribedClient {
@@ -61,12 +65,41 @@ describe('keyward clients create: --subject-type and --id-token-alg (OpenID Conn
       }),
     )
     assert.notEqual(spread.code, 0)
-    assert.match(spread.stderr, /all its redirect URIs on one host.*sector_identifier_uri/)
+    assert.match(spread.stderr, /more than one host needs a sector_identifier_uri/)
     const unknownType = await cli(...clientsCreate('Odd', { 'subject-type': 'private' }))
     assert.notEqual(unknownType.code, 0)
     assert.match(unknownType.stderr, /--subject-type is one of public, pairwise/)
     const unknownAlg = await cli(...clientsCreate('Odd', { 'id-token-alg': 'HS256' }))
     assert.notEqual(unknownAlg.code, 0)
     assert.match(unknownAlg.stderr, /--id-token-alg is one of RS256, ES256, EdDSA/)
+  })
+})
+
+describe('keyward clients create --sector-identifier-uri (OpenID Connect Core §8.1)', () => {
+  test('checks the document against the redirect URIs; its host becomes the sector', async () => {
+    // A process of its own: only a process's start reads the site's certificate (NODE_EXTRA_CA_CERTS).
+    const site = await startDocumentSite()
+    after(() => site.close())
+    const caFile = join(home.directory, 'sector-site-ca.pem')
+    writeFileSync(caFile, site.ca)
+    const env = { ...home.env, NODE_EXTRA_CA_CERTS: caFile, KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES: 'true' }
+    site.json('/sector.json', ['https://a.example/cb', 'https://b.example/cb'])
+    site.json('/partial.json', ['https://a.example/cb'])
+    const create = (path: string) =>
+      runCliProcess(
+        clientsCreate('Spread app', {
+          ...openid,
+          'redirect-uris': 'https://a.example/cb,https://b.example/cb',
+          'subject-type': 'pairwise',
+          'sector-identifier-uri': site.url(path),
+          json: true,
+        }),
+        env,
+      )
+    const created = jsonOf<DescribedClient & { sector_identifier_uri: string }>(await create('/sector.json'))
+    assert.equal(created.sector_identifier_uri, site.url('/sector.json'))
+    const refused = await create('/partial.json')
+    assert.notEqual(refused.code, 0)
+    assert.match(refused.stderr, /does not list the redirect URIs https:\/\/b\.example\/cb/)
   })
 })

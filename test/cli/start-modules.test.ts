@@ -21,7 +21,7 @@ test('keyward start loads neither jose nor readline: only client JWTs and prompt
     rmSync(logDir, { recursive: true, force: true })
   })
   const server = await startKeywardProcess(
-    { ...home.env, KEYWARD_LOG_LEVEL: 'silent', KEYWARD_TEST_MODULE_LOG: log },
+    { ...home.env, KEYWARD_LOG_LEVEL: 'silent', MODULE_LOG: log },
     {
       args: [
         '--import',

@@ -182,15 +182,18 @@ describe('request errors: a redirect with error, state and iss', () => {
 
   test('unsupported_response_type', async () => {
     assertErrorRedirect(
-      await open({ response_type: 'id_token', state: 's6' }),
+      await open({ response_type: 'code code', state: 's6' }),
       'unsupported_response_type',
       's6',
     )
-    assertErrorRedirect(
-      await open({ response_type: 'code id_token', state: 's7' }),
-      'unsupported_response_type',
-      's7',
-    )
+    // Implicit ones for a client without the flow, hybrid ones for every client: in the fragment, their default.
+    for (const responseType of ['id_token', 'token id_token', 'code id_token', 'code token']) {
+      const location = new URL((await open({ response_type: responseType, state: 's7' })).location ?? '')
+      const fragment = new URLSearchParams(location.hash.slice(1))
+      assert.equal(fragment.get('error'), 'unsupported_response_type', responseType)
+      assert.equal(fragment.get('state'), 's7')
+      assert.equal(location.search, '')
+    }
   })
 
   test('response_type=token for a client without the implicit flow: the error goes in the fragment', async () => {

@@ -183,8 +183,8 @@ describe('consent page: where the person goes, and who they are', () => {
     const href = /<a href="([^"]*)">Not you\? Use another account<\/a>/.exec(page.body)?.[1]
     assert.ok(href, 'the page offers another account')
     const link = new URL(href.replaceAll('&amp;', '&'), server.issuer)
-    assert.equal(link.pathname, '/authorize')
-    assert.equal(link.searchParams.get('prompt'), 'login')
+    assert.equal(link.pathname, '/login', 'the sign-in page of the same request')
+    assert.equal(link.searchParams.get('prompt'), null)
     assert.equal(link.searchParams.get('state'), 'switch-state', 'the same request')
     assert.equal(link.searchParams.get('client_id'), client.id)
 

@@ -34,7 +34,7 @@ test('RFC 9110 §15.5.6: a method the path does not take is 405 with Allow', asy
     ['/token', 'GET', 'POST, OPTIONS'],
     ['/token', 'PUT', 'POST, OPTIONS'],
     ['/jwks.json', 'POST', 'GET, HEAD, OPTIONS'],
-    ['/login', 'GET', 'POST'],
+    ['/login', 'DELETE', 'GET, HEAD, POST'],
   ] as const) {
     const json = await send(path, method)
     assert.equal(json.headers.get('allow'), allow, `${method} ${path}`)

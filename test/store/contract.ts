@@ -92,6 +92,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         canIntrospect: false,
         subjectType: 'public',
         idTokenSignedResponseAlg: 'RS256',
+        sectorIdentifierUri: null,
       })
       await stores.clients.create(full)
       await stores.clients.create(bare)
@@ -119,6 +120,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         canIntrospect: false,
         subjectType: 'pairwise',
         idTokenSignedResponseAlg: 'ES256',
+        sectorIdentifierUri: 'https://new.example/sector.json',
         createdAt: at(10),
         updatedAt: at(20),
       })

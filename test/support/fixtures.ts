@@ -89,6 +89,7 @@ export function webClient(overrides: Partial<Client> = {}): Client {
     backchannelLogoutSessionRequired: false,
     subjectType: 'public',
     idTokenSignedResponseAlg: 'RS256',
+    sectorIdentifierUri: null,
     createdAt: epoch,
     updatedAt: epoch,
     dynamicRegistration: null,
@@ -163,6 +164,7 @@ export function client(overrides: Partial<Client> = {}): Client {
     // Not pairwise: its redirect URIs are on several hosts, as a public client's may be.
     subjectType: 'public',
     idTokenSignedResponseAlg: 'EdDSA',
+    sectorIdentifierUri: 'https://app.example/sector.json?v=1',
     createdAt: t0,
     updatedAt: at(1),
     dynamicRegistration: null,

@@ -78,10 +78,13 @@ export async function startClockedKeywardProcess(
   }
 }
 
-/** This process's environment without what would configure Keyward or the demo: KEYWARD_* and DEMO_*. */
+/**
+ * This process's environment without what would configure Keyward, the demo or tracing: KEYWARD_*, DEMO_* and
+ * OpenTelemetry's OTEL_*.
+ */
 export function shellEnvironment(): Record<string, string | undefined> {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('DEMO_')),
+    Object.entries(process.env).filter(([name]) => !/^(?:KEYWARD|DEMO|OTEL)_/.test(name)),
   )
 }
 

@@ -1,16 +1,14 @@
-// Preloaded with `node --import` by tests that check what a process loads: records the address of every module it
-// resolves (ES modules and CommonJS, Node's built-ins as node:*), and writes them one a line to the file named by
-// KEYWARD_TEST_MODULE_LOG when the process exits.
-import { writeFileSync } from 'node:fs'
+// Loaded with `node --import` ahead of a process under test: appends the URL of every module the process resolves
+// (imported or required, its own or a dependency's) to the file named by MODULE_LOG, one a line.
+import { appendFileSync } from 'node:fs'
 import { registerHooks } from 'node:module'
 
-const loaded = new Set<string>()
+const log = process.env.MODULE_LOG
+if (log === undefined) throw new Error('MODULE_LOG names no file to log resolved modules to.')
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const resolved = nextResolve(specifier, context)
-    loaded.add(resolved.url)
+    appendFileSync(log, `${resolved.url}\n`)
     return resolved
   },
 })
-const logFile = process.env.KEYWARD_TEST_MODULE_LOG
-if (logFile !== undefined) process.on('exit', () => writeFileSync(logFile, [...loaded].join('\n')))

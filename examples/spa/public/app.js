@@ -16,6 +16,8 @@ const API_PATHS = ['/profile', '/notes']
 // forgets them, and the person signs in again.
 let client = null
 let tokens = null
+// Who signed in (OpenID Connect): their name, and the ID token that names their Keyward session at sign-out.
+let person = null
 
 const element = (id) => document.getElementById(id)
 
@@ -54,9 +56,42 @@ function keep(body) {
   }
 }
 
+// OpenID Connect Core §3.1.3.7: the ID token's claims checked. It came straight from the token endpoint over TLS,
+// which §3.1.3.7 accepts in place of checking its signature; its issuer, audience, expiry and the nonce this
+// sign-in sent are checked here (Core §12.2: a refreshed one has no nonce, and names the same person).
+function checkedIdToken(idToken, expected) {
+  const claims = jwtClaims(idToken ?? '')
+  if (claims === null) throw new Error('The token response has no ID token: is openid among the scopes?')
+  const audiences = [claims.aud].flat()
+  if (claims.iss !== client.config.issuer) throw new Error(`The ID token is from ${claims.iss}.`)
+  if (!audiences.includes(client.config.clientId)) throw new Error('The ID token is for another client.')
+  if (claims.exp * 1000 <= Date.now()) throw new Error('The ID token has expired.')
+  if (expected.nonce !== undefined && claims.nonce !== expected.nonce)
+    throw new Error('The ID token does not carry the nonce of this sign-in.')
+  if (expected.sub !== undefined && claims.sub !== expected.sub)
+    throw new Error('The refreshed ID token names someone else.')
+  return claims
+}
+
+// OpenID Connect Core §5.3: UserInfo releases the claims of the granted scopes (with a code, profile claims come
+// from there); §5.3.2: its sub must be the ID token's.
+async function personOf(idToken, claims) {
+  const response = await fetch(client.metadata.userinfo_endpoint, {
+    headers: { authorization: `Bearer ${tokens.accessToken}` },
+  })
+  if (!response.ok) throw new Error(`UserInfo answered HTTP ${response.status}.`)
+  const info = await response.json()
+  if (info.sub !== claims.sub) throw new Error('UserInfo names someone else than the ID token.')
+  // Core §5.1: name is the full name; preferred_username and sub are what is left when the person has none.
+  const all = { ...claims, ...info }
+  return { idToken, sub: claims.sub, name: all.name ?? all.preferred_username ?? claims.sub }
+}
+
 async function signIn() {
   const verifier = randomValue()
   const state = randomValue()
+  // OpenID Connect Core §3.1.2.1: a nonce ties the ID token to this sign-in.
+  const nonce = randomValue()
   const request = new URL(client.metadata.authorization_endpoint)
   request.search = new URLSearchParams({
     response_type: 'code',
@@ -66,18 +101,19 @@ async function signIn() {
     state,
     code_challenge: await s256(verifier),
     code_challenge_method: 'S256',
+    nonce,
   }).toString()
   show('Signing in, in the popup window…')
   const response = await signInInPopup(request.href, state)
   checkAuthorizationResponse(response, client.config.issuer)
-  keep(
-    await tokenRequest({
-      grant_type: 'authorization_code',
-      code: response.get('code') ?? '',
-      redirect_uri: redirectUri(),
-      code_verifier: verifier,
-    }),
-  )
+  const body = await tokenRequest({
+    grant_type: 'authorization_code',
+    code: response.get('code') ?? '',
+    redirect_uri: redirectUri(),
+    code_verifier: verifier,
+  })
+  keep(body)
+  person = await personOf(body.id_token, checkedIdToken(body.id_token, { nonce }))
   show('Signed in. The tokens are in this page’s memory only.')
   render()
   await callApi()
@@ -86,7 +122,13 @@ async function signIn() {
 // RFC 9700 §4.14.2: every use rotates the refresh token; using an old one again would revoke the whole sign-in.
 async function refresh() {
   const previous = tokens.refreshToken
-  keep(await tokenRequest({ grant_type: 'refresh_token', refresh_token: previous }))
+  const body = await tokenRequest({ grant_type: 'refresh_token', refresh_token: previous })
+  keep(body)
+  // Core §12.2: a refresh may bring a new ID token, which then names the session at sign-out.
+  if (body.id_token !== undefined) {
+    checkedIdToken(body.id_token, { sub: person.sub })
+    person = { ...person, idToken: body.id_token }
+  }
   render()
   show(
     tokens.refreshToken !== null && tokens.refreshToken !== previous
@@ -96,7 +138,10 @@ async function refresh() {
   await callApi()
 }
 
-// RFC 7009 §2.1: revoking the refresh token ends the sign-in at Keyward, not only in this page.
+// RFC 7009 §2.1: revoking the refresh token ends the grant at Keyward, not only in this page. Then OpenID Connect
+// RP-Initiated Logout 1.0 §2: the browser goes to the end_session_endpoint, the ID token naming the Keyward
+// session to end (no question asked when it is this browser's), and comes back to this page, whose address is
+// registered as the client's post_logout_redirect_uri. Its memory is gone by then, tokens included.
 async function signOut() {
   const response = await fetch(client.metadata.revocation_endpoint, {
     method: 'POST',
@@ -106,11 +151,20 @@ async function signOut() {
       client_id: client.config.clientId,
     }),
   })
+  const idToken = person.idToken
   tokens = null
+  person = null
   render()
   if (!response.ok)
     throw new Error(`Signed out here, but Keyward answered HTTP ${response.status} to the revocation.`)
-  show('Signed out: Keyward revoked the refresh token, and this page forgot both tokens.')
+  show('Signing out of Keyward too…')
+  const endSession = new URL(client.metadata.end_session_endpoint)
+  endSession.search = new URLSearchParams({
+    id_token_hint: idToken,
+    client_id: client.config.clientId,
+    post_logout_redirect_uri: `${location.origin}/`,
+  }).toString()
+  location.assign(endSession.href)
 }
 
 function apiCall(path, status, body) {
@@ -147,6 +201,7 @@ function render() {
     element('claims').textContent = ''
     return
   }
+  element('person').textContent = person.name
   element('scope').textContent = tokens.scope
   element('expires').textContent = tokens.expiresAt.toLocaleTimeString()
   const claims = jwtClaims(tokens.accessToken)
@@ -166,7 +221,7 @@ onClick('refresh', refresh)
 onClick('call-api', callApi)
 onClick('sign-out', signOut)
 
-loadClient().then((loaded) => {
+loadClient('openid-configuration').then((loaded) => {
   client = loaded
   element('sign-in').disabled = false
 }, fail)

@@ -16,10 +16,13 @@ export function base64url(bytes) {
     .replace(/=+$/, '')
 }
 
-/** The page's settings (from its server: the CSP allows no inline script) and the issuer's metadata. */
-export async function loadClient() {
+/**
+ * The page's settings (from its server: the CSP allows no inline script) and the issuer's metadata, from the
+ * RFC 8414 document, or OpenID Connect Discovery's (`openid-configuration`) for a page that signs people in.
+ */
+export async function loadClient(wellKnown = 'oauth-authorization-server') {
   const config = await (await fetch('/config.json')).json()
-  const response = await fetch(`${config.issuer}/.well-known/oauth-authorization-server`)
+  const response = await fetch(`${config.issuer}/.well-known/${wellKnown}`)
   if (!response.ok) throw new Error(`The authorization server's metadata answered HTTP ${response.status}.`)
   const metadata = await response.json()
   // RFC 8414 §3.3: the metadata must name the issuer it was fetched from.

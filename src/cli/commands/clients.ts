@@ -84,6 +84,7 @@ interface CreateOptions {
   profile?: string
   requireDpop?: boolean
   subjectType?: string
+  sectorIdentifierUri?: string
   idTokenAlg?: string
   allowLegacy?: string[]
   resource?: string[]
@@ -190,6 +191,9 @@ function registrationFrom(given: CreateOptions, defaultScopes: readonly string[]
     ...(options.subjectType === undefined
       ? {}
       : { subjectType: oneOf(options.subjectType, SUBJECT_TYPES, '--subject-type') }),
+    ...(options.sectorIdentifierUri === undefined
+      ? {}
+      : { sectorIdentifierUri: options.sectorIdentifierUri }),
     ...(options.idTokenAlg === undefined
       ? {}
       : { idTokenSignedResponseAlg: oneOf(options.idTokenAlg, ID_TOKEN_ALGORITHMS, '--id-token-alg') }),
@@ -247,6 +251,10 @@ export function clientsCommand(program: Command, env: Environment): void {
     .option(
       '--subject-type <type>',
       'public (default: one sub per person) or pairwise (a sub per redirect URI host, OpenID Connect Core §8)',
+    )
+    .option(
+      '--sector-identifier-uri <url>',
+      'an https URL of a JSON array listing every redirect URI: its host is the pairwise sector (Core §8.1)',
     )
     .option(
       '--id-token-alg <alg>',

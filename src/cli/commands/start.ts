@@ -3,6 +3,7 @@ import { startServer } from '../../server.ts'
 import { type Environment, loadNamedConfig } from '../config-source.ts'
 import { explainingStartup, UsageError } from '../context.ts'
 import { releaseStartupMemory } from '../release-startup-memory.ts'
+import { startConfiguredTracing } from '../tracing-settings.ts'
 import { defaultWorkerCount, startWorkers, workerSlot, workersProblem } from '../../workers.ts'
 
 /** How long after listening the start-up collection waits (src/cli/release-startup-memory.ts). */
@@ -35,14 +36,24 @@ export function startCommand(program: Command, env: Environment): void {
       // The primary of several workers serves nothing itself: it forks them, and drains them on a signal.
       if (slot === null && workers > 1) await startWorkers(config, workers)
       else {
+        // Before the server opens, so that its first statements are traced; each worker runs an SDK of its own.
+        const tracing = await startConfiguredTracing(env)
         const server = await explainingStartup(loaded, () =>
-          startServer(config, slot === null ? {} : { worker: slot, sweepsExpired: slot === 1 }),
+          startServer(config, {
+            ...(slot === null ? {} : { worker: slot, sweepsExpired: slot === 1 }),
+            ...(tracing ? { tracing } : {}),
+          }),
         )
         // Its pause (some 65 ms of CPU here) comes just after the server listens, not before it answers anyone:
         // requests already waiting when the port opened, a supervisor's or load balancer's probe, are answered
         // first, and the memory is given back well before the server is idle (issue #14).
         setTimeout(releaseStartupMemory, STARTUP_COLLECTION_DELAY_MS).unref()
-        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(server))
+        const closing = async () => {
+          await server.close()
+          // After the server: the spans of its last requests are sent too.
+          await tracing?.shutdown()
+        }
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(closing))
         // A worker's start is announced by the primary, once every worker listens.
         if (slot !== null) return
       }
@@ -54,8 +65,8 @@ export function startCommand(program: Command, env: Environment): void {
 let stopping: Promise<void> | undefined
 
 /** Closes the server once, whichever signal came first (Ctrl+C reaches a worker and its primary), then exits 0. */
-function stop(server: { close(): Promise<void> }): Promise<void> {
-  stopping ??= server.close().then(() => process.exit(0))
+function stop(close: () => Promise<void>): Promise<void> {
+  stopping ??= close().then(() => process.exit(0))
   return stopping
 }
 

@@ -35,6 +35,15 @@ export const clientInput = z.strictObject({
   post_logout_redirect_uris: list.default([]).describe('Where a person may be sent after signing out'),
   backchannel_logout_uri: z.string().max(2000).optional().describe('Where Keyward posts logout tokens'),
   backchannel_logout_session_required: z.boolean().default(false),
+  subject_type: z
+    .enum(['public', 'pairwise'])
+    .optional()
+    .describe('The sub it sees: public (default) or pairwise'),
+  sector_identifier_uri: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('An https URL of a JSON array listing every redirect URI; its host is the pairwise sector'),
 })
 
 const scopes = (value: string) => value.split(' ').filter(Boolean)
@@ -73,6 +82,10 @@ export function clientRegistrationOf(
       ? {}
       : { backchannelLogoutUri: input.backchannel_logout_uri }),
     backchannelLogoutSessionRequired: input.backchannel_logout_session_required,
+    ...(input.subject_type === undefined ? {} : { subjectType: input.subject_type }),
+    ...(input.sector_identifier_uri === undefined
+      ? {}
+      : { sectorIdentifierUri: input.sector_identifier_uri }),
   }
 }
 

@@ -2,6 +2,7 @@ import {
   type ClientRegistration,
   clientProblems,
   ClientRegistrationError,
+  confirmSectorIdentifier,
   newClientSecret,
   type RegistrationOptions,
   registerClient,
@@ -14,10 +15,11 @@ import { ADMIN_READ, ADMIN_SCOPE_DEFINITIONS, ADMIN_WRITE } from './scopes.ts'
 /** Registers a client. The secret of a confidential client is returned once, here; only its digest is kept. */
 export async function createClient(
   registration: ClientRegistration,
-  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events' | 'fetch'>,
   options: RegistrationOptions = {},
 ): Promise<{ client: Client; secret: string | null }> {
   const registered = registerClient(registration, ctx, options)
+  await confirmSectorIdentifier(registered.client, ctx)
   const unknown = await unregisteredResources(registered.client.defaultResources, ctx)
   if (unknown.length > 0) {
     throw new ClientRegistrationError(
@@ -96,7 +98,7 @@ export async function rotateClientSecret(
 export function createAdminClient(
   name: string,
   access: { readonly write: boolean },
-  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events'>,
+  ctx: Pick<CoreContext, 'config' | 'stores' | 'clock' | 'random' | 'events' | 'fetch'>,
 ): Promise<{ client: Client; secret: string | null }> {
   const scopes = access.write ? [ADMIN_READ, ADMIN_WRITE] : [ADMIN_READ]
   const registration: ClientRegistration = {

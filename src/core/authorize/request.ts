@@ -2,6 +2,7 @@ import type { ClientLookup } from '../client-auth/authenticate.ts'
 import {
   InvalidRequest,
   OAuthError,
+  RegistrationNotSupported,
   RequestUriNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
@@ -13,6 +14,7 @@ import { parseScope, resolveScope } from '../protocol/scope.ts'
 import { checkScopeFitsTarget, type Target } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
 import { type ClaimsRequest, parseClaimsRequest } from '../oidc/claims-request.ts'
+import { OPENID_SCOPE } from '../oidc/claims.ts'
 
 /**
  * OpenID Connect Core §3.1.2.1 prompt values. select_account is taken as login: a browser holds one session, so
@@ -20,7 +22,15 @@ import { type ClaimsRequest, parseClaimsRequest } from '../oidc/claims-request.t
  */
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const
 export type Prompt = (typeof PROMPT_VALUES)[number]
-export type ResponseType = 'code' | 'token'
+/**
+ * The response types Keyward answers: a code, or, for a client an operator enabled the legacy implicit flow for,
+ * an access token (RFC 6749 §4.2) and/or an ID token (OpenID Connect Core §3.2). Hybrid ones (a code with
+ * either) are not offered.
+ */
+export const RESPONSE_TYPES = ['code', 'token', 'id_token', 'id_token token'] as const
+export type ResponseType = (typeof RESPONSE_TYPES)[number]
+/** The implicit response types that carry an ID token (OpenID Connect Core §3.2.2.1). */
+export const returnsIdToken = (type: ResponseType) => type === 'id_token' || type === 'id_token token'
 /**
  * How the response reaches the client: in the redirect's query (code) or fragment (token), the defaults of OAuth
  * 2.0 Multiple Response Type Encoding Practices §2.1, or posted by the browser (OAuth 2.0 Form Post Response Mode).
@@ -92,7 +102,7 @@ export const AUTHORIZATION_PARAMETERS = [
   // OpenID Connect Core §3.1.2.1: the person the client expects, checked against the session (decide.ts).
   'id_token_hint',
   // OpenID Connect Core §3.1.2.1, accepted without effect: the pages speak one language, and Keyward knows one
-  // authentication class.
+  // authentication class, which the ID token's acr states (voluntary acr_values are answered with it, acr.ts).
   'ui_locales',
   'claims_locales',
   'acr_values',
@@ -145,10 +155,16 @@ export async function validateAuthorizationRequest(
   }
 
   const state = params.get('state') ?? null
-  const responseType: ResponseType = params.get('response_type') === 'token' ? 'token' : 'code'
-  // An error goes back the way the client asked, if that way is one Keyward answers in.
+  // An error goes back the way the client asked, if that way is one Keyward answers in: form_post, or the default
+  // of the response type it sent (Multiple Response Type Encoding Practices §5: the fragment for any with a token).
   const requestedMode = params.get('response_mode')
-  const responseMode = requestedMode === 'form_post' ? 'form_post' : defaultModeOf(responseType)
+  const sentTypes = (params.get('response_type') ?? '').split(' ')
+  const responseMode =
+    requestedMode === 'form_post'
+      ? 'form_post'
+      : sentTypes.includes('token') || sentTypes.includes('id_token')
+        ? 'fragment'
+        : 'query'
   const fail = (error: OAuthError): AuthorizationRequestResult => ({
     kind: 'redirect-error',
     error,
@@ -176,16 +192,18 @@ function checkRequest(
 ): Omit<AuthorizationRequest, 'target'> {
   if (params.has('request_uri'))
     throw new RequestUriNotSupported('The request_uri parameter is not supported.')
-  const responseType = params.get('response_type')
-  if (responseType === undefined) throw new InvalidRequest('The response_type parameter is required.')
-  if (responseType !== 'code' && responseType !== 'token') {
-    throw new UnsupportedResponseType('Only response_type=code is supported.')
+  // OpenID Connect Core §3.1.2.6: a parameter with a defined error is refused with it, never ignored.
+  if (params.has('registration')) {
+    throw new RegistrationNotSupported(
+      'The registration parameter is not supported: register the client beforehand (RFC 7591 or the operator).',
+    )
   }
-  if (responseType === 'token') {
+  const responseType = parseResponseType(params.get('response_type'))
+  if (responseType !== 'code') {
     // RFC 9700 §2.1.2: the implicit grant is off unless an operator enabled it for this client.
     if (!client.legacyFlows.includes('implicit') || !client.grantTypes.includes('implicit')) {
       throw new UnsupportedResponseType(
-        'The implicit flow (response_type=token) is not enabled for this client.',
+        `The implicit flow (response_type=${responseType}) is not enabled for this client.`,
       )
     }
     if (state === null) throw new InvalidRequest('The implicit flow requires the state parameter.')
@@ -217,6 +235,17 @@ function checkRequest(
   }
 
   const scope = resolveScope(parseScope(params.get('scope')), client.scopes, client.defaultScopes)
+  const nonce = params.get('nonce') ?? null
+  if (returnsIdToken(responseType)) {
+    // OpenID Connect Core §3.2.2.1: an ID token is the answer to an OpenID request, bound to its nonce, which
+    // lets the client reject one replayed from elsewhere.
+    if (!scope.includes(OPENID_SCOPE)) {
+      throw new InvalidRequest(`response_type=${responseType} needs the openid scope.`)
+    }
+    if (nonce === null) {
+      throw new InvalidRequest(`response_type=${responseType} requires the nonce parameter.`)
+    }
+  }
   return {
     client,
     responseType,
@@ -226,7 +255,7 @@ function checkRequest(
     state,
     codeChallenge: responseType === 'code' ? codeChallenge : null,
     prompt: parsePrompt(params.get('prompt')),
-    nonce: params.get('nonce') ?? null,
+    nonce,
     maxAge: parseMaxAge(params.get('max_age')),
     loginHint: params.get('login_hint') ?? null,
     dpopJkt: parseDpopJkt(params.get('dpop_jkt'), responseType),
@@ -270,7 +299,25 @@ function parsePrompt(value: string | undefined): ReadonlySet<Prompt> {
   return prompts
 }
 
-/** RFC 6749 §4.1.2 and §4.2.2: a code goes back in the query, an implicit token in the fragment. */
+/**
+ * The response type, its values in any order (RFC 6749 §3.1.1: space-delimited, order does not matter); a hybrid
+ * one, or one Keyward does not know, is unsupported_response_type.
+ */
+function parseResponseType(value: string | undefined): ResponseType {
+  if (value === undefined) throw new InvalidRequest('The response_type parameter is required.')
+  const values = value.split(' ')
+  const normalized = [...new Set(values)].sort().join(' ')
+  const known = RESPONSE_TYPES.find((type) => type === normalized)
+  if (known !== undefined && values.length === new Set(values).size) return known
+  if (values.includes('code')) {
+    throw new UnsupportedResponseType(
+      `response_type=${value}: hybrid response types are not supported; use response_type=code.`,
+    )
+  }
+  throw new UnsupportedResponseType('Only response_type=code is supported.')
+}
+
+/** RFC 6749 §4.1.2 and §4.2.2: a code goes back in the query, anything implicit in the fragment. */
 function defaultModeOf(responseType: ResponseType): ResponseMode {
   return responseType === 'code' ? 'query' : 'fragment'
 }

@@ -8,6 +8,7 @@ import { randomToken } from '../random.ts'
 import { targetedIdentifiers } from '../resources/audience.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { pageResult } from '../results.ts'
+import type { ImplicitTokens } from './implicit.ts'
 import type { AuthorizationRequest, ResponseTarget } from './request.ts'
 import { idTokenClaimNames } from '../oidc/claims-request.ts'
 
@@ -81,17 +82,22 @@ export function errorResponse(target: ResponseTarget, error: OAuthError, issuer:
   return { ...response, error }
 }
 
-/** The implicit response (RFC 6749 §4.2.2): the access token, never a refresh token. */
+/**
+ * The implicit response (RFC 6749 §4.2.2, OpenID Connect Core §3.2.2.5): the access token and its details when
+ * the response type has one, the ID token when it has one, never a refresh token.
+ */
 export function implicitResponse(
   request: AuthorizationRequest,
-  token: { accessToken: string; expiresIn: number; scope: readonly string[] },
+  tokens: ImplicitTokens,
   issuer: string,
 ): EndpointResult {
+  const { access } = tokens
   return respondWith(request, {
-    access_token: token.accessToken,
-    token_type: 'Bearer',
-    expires_in: String(token.expiresIn),
-    scope: token.scope.join(' '),
+    access_token: access?.accessToken ?? null,
+    token_type: access === null ? null : 'Bearer',
+    expires_in: access === null ? null : String(access.expiresIn),
+    scope: access === null ? null : access.scope.join(' '),
+    id_token: tokens.idToken,
     state: request.state,
     iss: issuer,
   })

@@ -1,6 +1,6 @@
 import { rememberConsent } from '../authorize/consent.ts'
 import { nextStep } from '../authorize/decide.ts'
-import { issueImplicitToken } from '../authorize/implicit.ts'
+import { issueImplicitTokens } from '../authorize/implicit.ts'
 import {
   AUTHORIZATION_PARAMETERS,
   type AuthorizationRequest,
@@ -191,11 +191,7 @@ async function respond(
   assertRequestedSubject(request, session.userId, deps.config.secret)
   if (pushed !== null) await usePushedRequest(pushed, deps)
   if (request.responseType === 'code') return issueCode(request, session, deps)
-  return implicitResponse(
-    request,
-    await issueImplicitToken(request, session.userId, deps),
-    deps.config.issuer,
-  )
+  return implicitResponse(request, await issueImplicitTokens(request, session, deps), deps.config.issuer)
 }
 
 /**
@@ -264,15 +260,27 @@ function hostOf(redirectUri: string): string {
 }
 
 /**
- * "Not you?": the same request with prompt=login (OpenID Connect Core §3.1.2.1), so that the person signs in
- * again, as whoever they are, before anything is issued; the new session replaces the old one in this browser.
+ * "Not you?": the sign-in page of the same request as its forms carry it (OpenID Connect Core §3.1.2.1 lets the
+ * server ask for a fresh sign-in). Not /authorize with prompt=login: a pushed request (RFC 9126 §4) or a request
+ * object (RFC 9101 §5) ignores parameters sent beside it, and a request object's jti is used at /authorize.
  */
 function switchAccountLink(params: ReadonlyMap<string, string>): string {
-  const query = new URLSearchParams(authorizationFields(params))
-  const prompts = new Set((query.get('prompt') ?? '').split(' ').filter(Boolean))
-  prompts.add('login')
-  query.set('prompt', [...prompts].join(' '))
-  return `${ENDPOINT_PATHS.authorization}?${query}`
+  return `${ENDPOINT_PATHS.login}?${new URLSearchParams(authorizationFields(params))}`
+}
+
+/**
+ * GET /login from the consent page's "Not you?" link: the sign-in page for the same request, as the forms that
+ * follow its arrival read it, shown whoever is signed in; signing in replaces the browser's session, then the
+ * request goes on. Without the login_hint: it named the person who is leaving.
+ */
+export function switchAccount(
+  params: ReadonlyMap<string, string>,
+  deps: CoreContext,
+): Promise<EndpointResult> {
+  const request = requestIn(params)
+  return withValidRequest(request, 'form', deps, async (validated) =>
+    loginPage({ ...validated, loginHint: null }, request, null),
+  )
 }
 
 /** GET or POST /authorize (RFC 6749 §3.1: both methods are supported). */

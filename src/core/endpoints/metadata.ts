@@ -1,3 +1,4 @@
+import { RESPONSE_TYPES } from '../authorize/request.ts'
 import { SECRET_ASSERTION_ALGORITHMS } from '../client-auth/client-secret-jwt.ts'
 import { ASSERTION_ALGORITHMS } from '../client-auth/private-key-jwt.ts'
 import type { Config } from '../config.ts'
@@ -89,7 +90,8 @@ function authorizationServerMetadata(
     // RFC 9101 §10.1 (OpenID Connect Discovery §3): request objects are verified with the assertions' algorithms.
     request_object_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     scopes_supported: config.scopes.map((scope) => scope.name),
-    response_types_supported: legacyFlowsInUse.has('implicit') ? ['code', 'token'] : ['code'],
+    // The implicit ones (token, id_token, id_token token) only while some client has the legacy flow.
+    response_types_supported: legacyFlowsInUse.has('implicit') ? RESPONSE_TYPES : ['code'],
     response_modes_supported: legacyFlowsInUse.has('implicit')
       ? ['query', 'fragment', 'form_post']
       : ['query', 'form_post'],

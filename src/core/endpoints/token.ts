@@ -33,11 +33,11 @@ export async function tokenRequest(input: ClientAuthInput, deps: CoreContext): P
     await deps.stores.clients.recordFirstUse(client.id, deps.clock.now())
   }
   // Signed after the grant's transaction: the first ID token may have to store the RS256 key (signing-keys.ts).
-  const { authentication, accessToken, expiresIn } = issued
+  const { authentication, accessToken, expiresIn, scope } = issued
   const idToken =
     authentication === undefined
       ? undefined
-      : await mintIdToken({ client, authentication, accessToken, expiresIn }, deps)
+      : await mintIdToken({ client, authentication, scope, accessToken, expiresIn }, deps)
   return withFreshNonce(jsonResult(tokenResponseBody(issued, idToken)), dpopJkt !== null, deps)
 }
 

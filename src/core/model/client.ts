@@ -20,7 +20,8 @@ export type LegacyFlow = 'implicit' | 'password'
 
 /**
  * OpenID Connect Core §8: `public`, every client sees the person's one local id as `sub`; `pairwise`, each
- * sector (the host of the client's redirect URIs, §8.1) sees its own (src/core/oidc/subject.ts).
+ * sector (the host of the client's `sector_identifier_uri`, else of its redirect URIs, §8.1) sees its own
+ * (src/core/oidc/subject.ts).
  */
 export type SubjectType = 'public' | 'pairwise'
 
@@ -106,6 +107,11 @@ export interface Client {
   readonly backchannelLogoutSessionRequired: boolean
   /** OpenID Connect Core §8 subject_type: which `sub` the client (and its tokens' readers) sees for a person. */
   readonly subjectType: SubjectType
+  /**
+   * OpenID Connect Registration §2 sector_identifier_uri: an https URL whose JSON array listed every redirect URI
+   * when the client was registered; its host is the client's sector (Core §8.1). Null when the client has none.
+   */
+  readonly sectorIdentifierUri: string | null
   /** OpenID Connect Registration §2 id_token_signed_response_alg: RS256 unless the client registered another. */
   readonly idTokenSignedResponseAlg: IdTokenSigningAlgorithm
   readonly createdAt: Date

@@ -40,7 +40,7 @@ export interface ConsentPage {
   readonly hiddenFields: HiddenFields
   /** Where the person will be sent afterwards: the redirect URI's host (its scheme for an app on the device). */
   readonly redirectHost?: string
-  /** The same authorization request with prompt=login, relative to the issuer: to sign in as someone else. */
+  /** The sign-in page of the same authorization request (GET /login), relative to the issuer: to sign in as someone else. */
   readonly switchAccount?: string
   /** The APIs the application asks access to; absent or empty: this server's own. */
   readonly resources?: readonly ResourceDescription[]

@@ -62,6 +62,9 @@ export interface Authentication {
   readonly sid: string | null
   /** Only on the first ID token of a code (Core §3.1.3.6); a refresh's carries none (§12.2). */
   readonly nonce: string | null
-  /** The person's claims to put in the ID token: a code's `claims` request (Core §5.5); none otherwise. */
+  /**
+   * The person's claims a code's `claims` request asked for in the ID token (Core §5.5); none otherwise. The claims
+   * of the granted scopes join them unless ID tokens are kept minimal (id-token.ts).
+   */
   readonly claims: readonly (keyof StandardClaims)[]
 }

@@ -1,6 +1,7 @@
 import type { AuthorizationRequest } from '../authorize/request.ts'
 import { AccessDenied, InvalidRequest, LoginRequired } from '../errors.ts'
-import { type ClaimName, SCOPE_CLAIMS } from './claims.ts'
+import { type ClaimName, SCOPE_CLAIMS, scopeClaimNames } from './claims.ts'
+import { checkRequestedAcr } from './acr.ts'
 import { subjectFor } from './subject.ts'
 
 /**
@@ -45,8 +46,9 @@ const STANDARD = new Set<string>(Object.values(SCOPE_CLAIMS).flat())
 /**
  * Core §5.5: the `claims` parameter, a JSON object whose `userinfo` and `id_token` members name the claims asked
  * for; anything malformed is invalid_request. Members other than those two, and claims Keyward does not know, are
- * ignored (§5.5). The `userinfo` member is validated but changes nothing: UserInfo already releases every claim
- * the granted scopes cover, and Keyward releases no claim beyond them (the consent page shows scopes, not claims).
+ * ignored (§5.5); an essential `acr` Keyward cannot achieve is refused (acr.ts). The `userinfo` member is
+ * validated but changes nothing: UserInfo already releases every claim the granted scopes cover, and Keyward
+ * releases no claim beyond them (the consent page shows scopes, not claims).
  */
 export function parseClaimsRequest(value: string | undefined): ClaimsRequest | null {
   if (value === undefined) return null
@@ -59,6 +61,7 @@ export function parseClaimsRequest(value: string | undefined): ClaimsRequest | n
   if (!isObject(parsed)) throw new InvalidRequest('The claims parameter must be a JSON object (Core §5.5).')
   membersOf(parsed, 'userinfo')
   const idToken = membersOf(parsed, 'id_token')
+  checkRequestedAcr(isObject(idToken.acr) ? idToken.acr : null)
   const sub = idToken.sub
   const subject = isObject(sub) && sub.value !== undefined ? sub.value : null
   if (subject !== null && typeof subject !== 'string') {
@@ -73,7 +76,7 @@ export function parseClaimsRequest(value: string | undefined): ClaimsRequest | n
  * allows ("not an error condition").
  */
 export function idTokenClaimNames(request: ClaimsRequest | null, scope: readonly string[]): ClaimName[] {
-  const covered = new Set(scope.flatMap((entry) => SCOPE_CLAIMS[entry] ?? []))
+  const covered = new Set(scopeClaimNames(scope))
   return (request?.idToken ?? []).filter((claim) => covered.has(claim))
 }
 

@@ -37,11 +37,21 @@ export function claimsOf(person: Person): StandardClaims {
   return { preferred_username: person.username, ...person.claims }
 }
 
+/** The names of the claims `scope` releases (Core §5.4). */
+export function scopeClaimNames(scope: readonly string[]): ClaimName[] {
+  return scope.flatMap((entry) => SCOPE_CLAIMS[entry] ?? [])
+}
+
+/** The claims among `names` that a person has; those they do not have are left out. */
+export function pickClaims(claims: StandardClaims, names: Iterable<ClaimName>): Partial<StandardClaims> {
+  const picked: Record<string, unknown> = {}
+  for (const name of names) {
+    if (claims[name] !== undefined) picked[name] = claims[name]
+  }
+  return picked
+}
+
 /** The claims of `person` that `scope` releases (Core §5.4); claims the person does not have are left out. */
 export function releasedClaims(claims: StandardClaims, scope: readonly string[]): Partial<StandardClaims> {
-  const released: Record<string, unknown> = {}
-  for (const name of scope.flatMap((entry) => SCOPE_CLAIMS[entry] ?? [])) {
-    if (claims[name] !== undefined) released[name] = claims[name]
-  }
-  return released
+  return pickClaims(claims, scopeClaimNames(scope))
 }

@@ -1,4 +1,5 @@
 import { PROMPT_VALUES } from '../authorize/request.ts'
+import { ACR_VALUES_SUPPORTED } from './acr.ts'
 import { STANDARD_CLAIMS } from './claims.ts'
 import { ID_TOKEN_ALGORITHMS } from '../tokens/signing-keys.ts'
 import { ID_TOKEN_CLAIMS } from './id-token.ts'
@@ -23,6 +24,8 @@ export function openIdProviderMetadata(
     // Discovery §3: RS256 first, the default; ES256 and EdDSA for clients that register them.
     id_token_signing_alg_values_supported: ID_TOKEN_ALGORITHMS,
     claims_supported: [...ID_TOKEN_CLAIMS, ...STANDARD_CLAIMS],
+    // Core §2: one authentication class, a password (acr.ts); an essential acr asking for another is refused.
+    acr_values_supported: ACR_VALUES_SUPPORTED,
     prompt_values_supported: PROMPT_VALUES,
     // Core §5.5: the claims parameter, within the granted scopes (src/core/oidc/claims-request.ts).
     claims_parameter_supported: true,

@@ -6,22 +6,28 @@ import type { Client, SubjectType } from '../model/client.ts'
 export const SUBJECT_TYPES = ['public', 'pairwise'] as const satisfies readonly SubjectType[]
 
 /**
- * OpenID Connect Core §8.1: the sector identifier of a pairwise client, the host of its redirect URIs. A client
- * may have several redirect URIs, but all on one host: Keyward does not fetch a sector_identifier_uri (§8.1 lets a
- * provider require one for several hosts), so registration refuses a pairwise client spread over hosts.
+ * OpenID Connect Core §8.1: the sector identifier of a pairwise client: the host of its `sector_identifier_uri`
+ * when it registered one (checked at registration to list every redirect URI, `sector-identifier.ts`), else the
+ * one host of its redirect URIs. Clients of one sector see the same pairwise `sub`.
  */
-export function sectorIdentifier(client: Pick<Client, 'redirectUris'>): string | null {
-  const hosts = new Set(client.redirectUris.map((uri) => (URL.canParse(uri) ? new URL(uri).hostname : '')))
+export function sectorIdentifier(
+  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri'>,
+): string | null {
+  if (client.sectorIdentifierUri !== null) return URL.parse(client.sectorIdentifierUri)?.hostname ?? null
+  const hosts = new Set(client.redirectUris.map((uri) => URL.parse(uri)?.hostname ?? ''))
   const [host] = hosts
   return hosts.size === 1 && host !== undefined && host !== '' ? host : null
 }
 
 /** Why a pairwise client has no sector identifier, or null when it has one (registration checks it). */
-export function sectorIdentifierProblem(client: Pick<Client, 'redirectUris'>): string | null {
+export function sectorIdentifierProblem(
+  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri'>,
+): string | null {
   if (sectorIdentifier(client) !== null) return null
+  // Core §8.1: with redirect URIs on several hosts, the provider needs a sector_identifier_uri.
   return client.redirectUris.length === 0
-    ? 'A pairwise client needs redirect URIs: their host is the sector its sub values are computed for (OpenID Connect Core §8.1).'
-    : 'A pairwise client needs all its redirect URIs on one host, the sector its sub values are computed for: Keyward does not support sector_identifier_uri (OpenID Connect Core §8.1).'
+    ? 'A pairwise client needs redirect URIs or a sector_identifier_uri: its host is the sector its sub values are computed for (OpenID Connect Core §8.1).'
+    : 'A pairwise client with redirect URIs on more than one host needs a sector_identifier_uri listing them all: its host is the sector its sub values are computed for (OpenID Connect Core §8.1).'
 }
 
 /** The key of pairwise identifiers, derived from the configured secret (the secret itself keys nothing directly). */
@@ -36,7 +42,7 @@ function pairwiseKey(secret: string): Buffer {
  * the configured secret stays the same; different per sector, so clients on two hosts cannot correlate a person.
  */
 export function subjectFor(
-  client: Pick<Client, 'subjectType' | 'redirectUris'>,
+  client: Pick<Client, 'subjectType' | 'redirectUris' | 'sectorIdentifierUri'>,
   localId: string,
   secret: string,
 ): string {

@@ -1,5 +1,5 @@
 /**
- * The one way Keyward reaches another server (DESIGN §9): client ID metadata documents, a client's `jwks_uri`,
+ * The one way Keyward reaches another server (DESIGN §9): client ID metadata documents, a client's `jwks_uri` and `sector_identifier_uri`,
  * back-channel logout tokens (`src/outbound/`). The implementation (`src/net/`) holds every defence against server-side request
  * forgery: https only, no private, loopback or link-local address (unless the operator allows them for
  * development), limits on size, time and redirects, every hop and every resolved address checked. No other code in

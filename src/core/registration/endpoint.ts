@@ -1,4 +1,9 @@
-import { ClientRegistrationError, registerClient, reregisterClient } from '../client-registration.ts'
+import {
+  ClientRegistrationError,
+  confirmSectorIdentifier,
+  registerClient,
+  reregisterClient,
+} from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
 import {
   InvalidClientMetadata,
@@ -56,10 +61,18 @@ export function refusal(error: ClientRegistrationError): OAuthError {
     : new InvalidClientMetadata(description)
 }
 
-/** What the validator makes, its refusal thrown as the RFC 7591 error it is. */
-function checked<T>(validate: () => T): T {
+/**
+ * The client the validator makes, once its sector_identifier_uri document (if any) is confirmed; a refusal thrown
+ * as the RFC 7591 error it is.
+ */
+async function checked(
+  make: () => { client: Client; secret: string | null },
+  deps: Pick<CoreContext, 'fetch'>,
+): Promise<{ client: Client; secret: string | null }> {
   try {
-    return validate()
+    const made = make()
+    await confirmSectorIdentifier(made.client, deps)
+    return made
   } catch (error) {
     throw error instanceof ClientRegistrationError ? refusal(error) : error
   }
@@ -106,7 +119,7 @@ export async function registerDynamicClient(
     deps.config.registration.policy === 'token' ? bearerHeaderToken(request.authorization) : null
   return reportingRefusals(request, deps, async () => {
     const { registration, links } = requestedClient(request.body, deps.config)
-    const made = checked(() => registerClient(registration, deps))
+    const made = await checked(() => registerClient(registration, deps), deps)
     const registrationAccessToken = randomToken(deps.random)
     const client: Client = {
       ...made.client,
@@ -188,7 +201,7 @@ export async function updateRegistration(request: ConfigurationRequest, deps: De
   }
   return reportingRefusals(request, deps, async () => {
     const { registration, links } = requestedClient(body, deps.config)
-    const changed = checked(() => reregisterClient(existing, registration, deps))
+    const changed = await checked(() => reregisterClient(existing, registration, deps), deps)
     const previous = existing.dynamicRegistration
     const client: Client = {
       ...changed.client,

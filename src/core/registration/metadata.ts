@@ -159,6 +159,7 @@ export function requestedClient(body: unknown, config: Pick<Config, 'scopes'>): 
   // OpenID Connect Dynamic Client Registration 1.0 §2: absent, public and RS256.
   const subjectType = choice(body, 'subject_type', SUBJECT_TYPES)
   const idTokenAlg = choice(body, 'id_token_signed_response_alg', ID_TOKEN_ALGORITHMS)
+  const sectorIdentifierUri = text(body, 'sector_identifier_uri')
   return {
     registration: {
       name: text(body, 'client_name') ?? '',
@@ -172,6 +173,7 @@ export function requestedClient(body: unknown, config: Pick<Config, 'scopes'>): 
       ...(jwks === undefined ? {} : { jwks }),
       ...(subjectType === undefined ? {} : { subjectType }),
       ...(idTokenAlg === undefined ? {} : { idTokenSignedResponseAlg: idTokenAlg }),
+      ...(sectorIdentifierUri === undefined ? {} : { sectorIdentifierUri }),
     },
     links: links as ClientLinks,
   }
@@ -194,6 +196,7 @@ export function clientMetadata(client: Client): Record<string, unknown> {
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
     subject_type: client.subjectType,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    ...(client.sectorIdentifierUri === null ? {} : { sector_identifier_uri: client.sectorIdentifierUri }),
     ...(links.clientUri === undefined ? {} : { client_uri: links.clientUri }),
     ...(links.logoUri === undefined ? {} : { logo_uri: links.logoUri }),
     ...(links.tosUri === undefined ? {} : { tos_uri: links.tosUri }),

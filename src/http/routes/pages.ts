@@ -66,6 +66,11 @@ export function registerPageRoutes(
     const form = formFrom(request)
     return sendAuthorization(request, reply, form, await server.login(form, signInFrom(request, form)))
   })
+  // The consent page's "Not you?" link: the sign-in page of the same request.
+  app.get(ENDPOINT_PATHS.login, async (request, reply) => {
+    const params = queryOf(request.url)
+    return sendAuthorization(request, reply, params, await server.switchAccount(params))
+  })
   app.post(ENDPOINT_PATHS.consent, async (request, reply) => {
     const form = formFrom(request)
     return sendAuthorization(request, reply, form, await server.consent(form, browserOf(request)))

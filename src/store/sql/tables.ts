@@ -80,6 +80,7 @@ export const clients = table<Client>('clients', ['id'], {
   subjectType: text('subject_type'),
   idTokenSignedResponseAlg: text('id_token_signed_response_alg'),
   encryptedSecret: text('encrypted_secret'),
+  sectorIdentifierUri: text('sector_identifier_uri'),
 })
 
 export const users = table<User>('users', ['id'], {

@@ -38,6 +38,7 @@ async function setup() {
       {
         client: to,
         authentication: { subject: person.id, authTime: session.authTime, sid, nonce: null, claims: [] },
+        scope: ['openid'],
         accessToken: 'at',
         expiresIn: 300,
       },

@@ -56,6 +56,10 @@ describe('the demo provisions one client per example and the CLI examples find t
       redirectUris: [`http://127.0.0.1:${port + 3}/callback`],
       legacyFlows: [],
     })
+    // The SPA signs people in with OpenID Connect and comes back to its page after signing out of Keyward.
+    const spa = await clientOf(clients, 'spa')
+    assert.ok(spa.scopes.includes('openid'))
+    assert.deepEqual(spa.postLogoutRedirectUris, [`http://127.0.0.1:${port + 3}/`])
     assert.deepEqual(await summary('deviceCli'), {
       type: 'public',
       tokenEndpointAuthMethod: 'none',

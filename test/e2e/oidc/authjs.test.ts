@@ -4,10 +4,10 @@ import { Auth, type AuthConfig } from '@auth/core'
 import { followAuthorization, newBrowser } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
-// Auth.js (@auth/core) with a generic OIDC provider told the issuer, the client id and the secret. Its handler is driven with Request objects as a framework adapter would, with the app's
-// cookies carried from one response to the next request. The one option beyond those is idToken: false:
-// Auth.js otherwise builds the profile from the ID token alone, and Keyward's ID token carries no claims
-// about the person (with a code, Core §5.4 releases them at UserInfo), so the session would have no name.
+// Auth.js (@auth/core) with a generic OIDC provider told the issuer, the client id and the secret, nothing else.
+// Its handler is driven with Request objects as a framework adapter would, with the app's cookies carried from one
+// response to the next request. On its defaults Auth.js builds the profile from the ID token alone, which Keyward
+// fills with the claims of the granted scopes (openid profile email, Auth.js's default).
 
 let server: TestServer
 before(async () => {
@@ -55,7 +55,6 @@ describe('Auth.js signs a person in with Keyward as a generic OIDC provider', ()
           issuer: server.issuer,
           clientId: registered.client.id,
           clientSecret: registered.secret ?? '',
-          idToken: false,
         },
       ],
       secret: 'a test secret that signs the app session cookie',
@@ -92,5 +91,6 @@ describe('Auth.js signs a person in with Keyward as a generic OIDC provider', ()
     }
     assert.equal(session.user?.name, 'Grace Hopper')
     assert.equal(session.user?.email, 'grace@example.org')
+    assert.ok(!server.logs.some((line) => line.includes('/userinfo')), 'the claims came in the ID token')
   })
 })

@@ -10,8 +10,9 @@ import { freePort } from '../../support/ports.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // oidc-client-ts, the browser library, in Chromium: a UserManager told the authority, the client id, the
-// redirect URIs and the scope, and to load UserInfo (below says why). Its calls to discovery, the token endpoint and UserInfo are
-// cross-origin fetches, so they also prove Keyward's CORS answers.
+// redirect URIs and the scope, nothing else. Its profile is the ID token's claims (loadUserInfo is off by default),
+// which Keyward fills from the granted scopes. Its calls to discovery and the token endpoint are cross-origin
+// fetches, so they also prove Keyward's CORS answers.
 
 // The package exports no path to its browser bundle; it sits beside the UMD build its main entry names.
 const BUNDLE = readFileSync(
@@ -80,9 +81,6 @@ describe('oidc-client-ts signs a person in to a browser app with Keyward', () =>
       redirect_uri: `${origin}/callback`,
       post_logout_redirect_uri: `${origin}/signed-out`,
       scope: 'openid profile email',
-      // The library's profile is the ID token's claims unless told to load UserInfo, and Keyward's ID token
-      // carries no claims about the person (with a code, Core §5.4 releases them at UserInfo).
-      loadUserInfo: true,
     }
     await startApp(port, {
       '/': appPage(settings, `document.getElementById('signin').onclick = () => manager.signinRedirect()`),
@@ -110,6 +108,9 @@ describe('oidc-client-ts signs a person in to a browser app with Keyward', () =>
         })
         return JSON.parse(text) as Record<string, unknown>
       }
+      const calls: string[] = []
+      const recordCall = (request: { url(): string }) => calls.push(new URL(request.url()).pathname)
+      page.context().on('request', recordCall)
       await page.goto(`${origin}/`)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByLabel('Username').fill(user.username)
@@ -124,16 +125,15 @@ describe('oidc-client-ts signs a person in to a browser app with Keyward', () =>
       assert.equal(profile.name, 'Mary Jackson')
       assert.equal(profile.email, 'mary@example.org')
       assert.equal(signedIn.refresh, true)
+      assert.ok(!calls.includes('/userinfo'), `the claims came in the ID token: ${calls.join(' ')}`)
 
       // With a refresh token, signinSilent refreshes over fetch instead of opening an iframe to /authorize.
-      const renewCalls: string[] = []
-      const recordCall = (request: { url(): string }) => renewCalls.push(new URL(request.url()).pathname)
-      page.context().on('request', recordCall)
+      calls.length = 0
       await page.getByRole('button', { name: 'Renew' }).click()
       const renewed = await out()
       page.context().off('request', recordCall)
-      assert.ok(renewCalls.includes('/token'), renewCalls.join(' '))
-      assert.ok(!renewCalls.includes('/authorize'), renewCalls.join(' '))
+      assert.ok(calls.includes('/token'), calls.join(' '))
+      assert.ok(!calls.includes('/authorize'), calls.join(' '))
       assert.equal(renewed.error, undefined)
       assert.equal((renewed.profile as Record<string, unknown>).name, 'Mary Jackson')
       assert.notEqual(renewed.access, signedIn.access)

@@ -6,11 +6,12 @@ import { startTestServer, type TestServer } from '../../support/server.ts'
 
 // openid-client 6 on its default path, told nothing but the issuer, the client id and secret (no
 // id_token_signed_response_alg: the library accepts what discovery's id_token_signing_alg_values_supported names).
-// The one option is allowInsecureRequests, because the test issuer is http on loopback.
+// The one option is allowInsecureRequests, because the test issuer is http on loopback. The server keeps ID tokens
+// minimal (openid.idTokenClaims), so that a claim in one is there because the claims parameter asked for it.
 
 let server: TestServer
 before(async () => {
-  server = await startTestServer()
+  server = await startTestServer({ openid: { idTokenClaims: 'minimal' } })
 })
 after(() => server.close())
 

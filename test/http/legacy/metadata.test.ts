@@ -41,7 +41,7 @@ describe('RFC 8414 metadata advertises a legacy flow only while some client has 
     assert.ok(!(await metadata()).grant_types_supported.includes('password'))
   })
 
-  test('response_type token (and the fragment mode) appear only while some client has implicit', async () => {
+  test('response_type token, id_token (and the fragment mode) appear only while some client has implicit', async () => {
     const before = await metadata()
     assert.deepEqual(before.response_types_supported, ['code'])
     assert.deepEqual(before.response_modes_supported, ['query', 'form_post'])
@@ -54,7 +54,8 @@ describe('RFC 8414 metadata advertises a legacy flow only while some client has 
       allowLegacy: ['implicit'],
     })
     const during = await metadata()
-    assert.deepEqual(during.response_types_supported, ['code', 'token'])
+    // OpenID Connect Core §3.2: the implicit ID token response types come with it.
+    assert.deepEqual(during.response_types_supported, ['code', 'token', 'id_token', 'id_token token'])
     assert.deepEqual(during.response_modes_supported, ['query', 'fragment', 'form_post'])
     assert.ok(during.grant_types_supported.includes('implicit'))
     assert.ok(!during.grant_types_supported.includes('password'), 'implicit says nothing about password')

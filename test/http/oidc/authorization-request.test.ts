@@ -88,10 +88,19 @@ describe('OpenID Connect authorization request parameters (Core §3.1.2.1)', () 
     )
   })
 
-  test('response_type=id_token (implicit) stays unsupported', async () => {
+  test('the registration parameter is refused with registration_not_supported', async () => {
+    const registered = await openIdClient(server)
+    // OpenID Connect Core §3.1.2.6 (§7.2.1): the error defined for it, rather than silently ignoring it.
+    const page = await open(registered, { registration: '{"client_name":"Self-issued"}' })
+    assert.equal(errorOf(page.location), 'registration_not_supported')
+  })
+
+  test('response_type=id_token (implicit) is unsupported for a client without the legacy implicit flow', async () => {
     const registered = await openIdClient(server)
     const page = await open(registered, { response_type: 'id_token', nonce: 'n' })
-    assert.equal(errorOf(page.location), 'unsupported_response_type')
+    const fragment = new URLSearchParams(new URL(page.location ?? '').hash.slice(1))
+    assert.equal(fragment.get('error'), 'unsupported_response_type')
+    // Where an operator enabled it: test/http/oidc/implicit.test.ts.
   })
 
   // id_token_hint is checked: test/http/oidc/id-token-hint.test.ts.

@@ -44,9 +44,42 @@ describe('the claims request parameter (OpenID Connect Core §5.5)', () => {
     assert.equal(info.phone_number, undefined, 'nor at UserInfo')
     assert.equal(info.email, 'ada@example.org')
 
-    // Without the parameter the ID token carries no claim about the person (Core §5.4: UserInfo does).
+    // By default the granted scopes' claims are in the ID token without the parameter too.
     const plain = await codeTokens(server, registered, { params: { scope: 'openid profile email' }, user })
-    assert.equal(decodeJwt(String(plain.json.id_token)).name, undefined)
+    const plainToken = decodeJwt(String(plain.json.id_token))
+    assert.equal(plainToken.name, 'Ada Lovelace')
+    assert.equal(plainToken.email, 'ada@example.org')
+    assert.equal(plainToken.phone_number, undefined, 'phone was not granted')
+  })
+
+  test('with ID tokens kept minimal, only the id_token member puts claims into them (Core §5.4, §5.5)', async () => {
+    const minimal = await startTestServer({ openid: { idTokenClaims: 'minimal' } })
+    try {
+      const registered = await openIdClient(minimal)
+      const user = await minimal.user()
+      await minimal.core.stores.users.setClaims(user.id, CLAIMS)
+      const scope = 'openid profile email phone'
+      const plain = await codeTokens(minimal, registered, { params: { scope }, user })
+      const plainToken = decodeJwt(String(plain.json.id_token))
+      for (const name of ['name', 'email', 'phone_number', 'preferred_username']) {
+        assert.equal(plainToken[name], undefined, `${name} is left to UserInfo`)
+      }
+      // The userinfo member targets UserInfo only; the id_token member, the ID token.
+      const claims = JSON.stringify({ id_token: { email: null }, userinfo: { name: null } })
+      const asked = await codeTokens(minimal, registered, { params: { scope, claims }, user })
+      const askedToken = decodeJwt(String(asked.json.id_token))
+      assert.equal(askedToken.email, 'ada@example.org')
+      assert.equal(askedToken.name, undefined)
+      const info = (await (
+        await fetch(`${minimal.issuer}/userinfo`, {
+          headers: { authorization: `Bearer ${String(asked.json.access_token)}` },
+        })
+      ).json()) as Record<string, unknown>
+      assert.equal(info.name, 'Ada Lovelace')
+      assert.equal(info.phone_number, '+44 20 7946 0000')
+    } finally {
+      await minimal.close()
+    }
   })
 
   test('a malformed claims parameter is invalid_request, back at the client', async () => {

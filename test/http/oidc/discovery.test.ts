@@ -35,6 +35,18 @@ describe('OpenID Connect Discovery 1.0', () => {
     }
   })
 
+  test('their errors can be read from any origin too', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const refused = await fetch(`${server.issuer}${path}`, {
+        method: 'POST',
+        headers: { origin: 'https://app.example' },
+      })
+      assert.equal(refused.status, 405, path)
+      assert.equal(refused.headers.get('access-control-allow-origin'), '*', path)
+      assert.equal(((await refused.json()) as { error: string }).error, 'invalid_request', path)
+    }
+  })
+
   test('states exactly what is supported (Discovery §3)', async () => {
     const { body } = await document('/.well-known/openid-configuration')
     assert.deepEqual(body.subject_types_supported, ['public', 'pairwise'])

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose'
+import { PASSWORD_ACR } from '../../../src/core/oidc/acr.ts'
 import { decideOnPages, deviceClient, poll, startDevice } from '../../support/device-flow.ts'
 import { newBrowser } from '../../support/flow.ts'
 import { basicAuthorization, postToken } from '../../support/oauth-client.ts'
@@ -51,7 +52,9 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
     // Core §3.1.3.6: at_hash is the left half of SHA-256 of the access token.
     const hash = createHash('sha256').update(String(reply.json.access_token)).digest()
     assert.equal(claims.at_hash, hash.subarray(0, 16).toString('base64url'))
-    // The person's claims come from UserInfo, not the ID token (Core §5.4).
+    assert.equal(claims.acr, PASSWORD_ACR)
+    // The profile scope's claims, as UserInfo releases them: this person has only a username.
+    assert.equal(claims.preferred_username, user.username)
     assert.equal(claims.name, undefined)
   })
 
@@ -85,7 +88,8 @@ describe('ID tokens (OpenID Connect Core §2, §3.1.3)', () => {
     )
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.json))
     const claims = await verifyIdToken(refreshed.json.id_token, registered.client.id)
-    for (const name of ['iss', 'sub', 'aud', 'auth_time', 'azp', 'sid'] as const) {
+    // The scopes' claims come again, as the person's claims are now.
+    for (const name of ['iss', 'sub', 'aud', 'auth_time', 'azp', 'sid', 'acr', 'preferred_username']) {
       assert.deepEqual(claims[name], first[name], name)
     }
     assert.equal(claims.nonce, undefined)

@@ -45,13 +45,13 @@ describe('renderConsent', () => {
       ...view,
       basePath: '/auth',
       redirectHost: 'notes.example',
-      switchAccount: '/authorize?client_id=notes&prompt=login',
+      switchAccount: '/login?client_id=notes',
     })
     assertPageRules(page.replace('/auth/assets', '/assets'), 'csrf-2')
     assert.match(page, /Afterwards you will be sent to <strong>notes\.example<\/strong>\./)
     assert.deepEqual(
       tagsNamed(page, 'a').map((a) => a.attributes.get('href')),
-      ['/auth/authorize?client_id=notes&prompt=login'],
+      ['/auth/login?client_id=notes'],
     )
     assert.ok(page.includes('>Not you? Use another account</a>'))
   })

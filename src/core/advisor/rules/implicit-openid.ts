@@ -3,9 +3,9 @@ import { enables } from './legacy-flow-enabled.ts'
 import type { LintRule } from './rule.ts'
 import { eachClient } from './rule.ts'
 
-// OpenID Connect Core §3.2: sign-in by the implicit flow needs response_type=id_token, which Keyward does not offer
-// (RFC 9700 §2.1.2 discourages the implicit grant); response_type=token carries no ID token and no nonce, so a
-// client that signs people in that way only learns who they are from an access token meant for someone else.
+// OpenID Connect Core §3.2 with RFC 9700 §2.1.2: a client with the implicit flow and openid may sign people in with
+// response_type=id_token (token), which Keyward answers only with a nonce; the ID token still travels in the URL
+// fragment, where history and any script on the page can read it, and is not bound to the browser that asked.
 export const implicitOpenid: LintRule = {
   id: 'implicit-openid',
   check: (input) =>
@@ -15,12 +15,12 @@ export const implicitOpenid: LintRule = {
             severity: 'warning',
             clientId: client.id,
             message:
-              'The client may ask for openid and has the implicit flow enabled, but the implicit flow returns no ' +
-              'ID token here (response_type=id_token is not offered, OpenID Connect Core §3.2), so it cannot ' +
-              'learn who signed in from it.',
+              'The client may ask for openid and has the implicit flow enabled: its ID tokens (response_type=' +
+              'id_token, or id_token token) come back in the URL fragment, where browser history and any script on ' +
+              'the page can read them (RFC 9700 §2.1.2); only the nonce ties one to the sign-in that asked.',
             fix:
-              'Sign people in with the authorization code flow with PKCE and a nonce: its ID token is validated ' +
-              'by the client library; then remove implicit from the client.',
+              'Sign people in with the authorization code flow with PKCE and a nonce: its ID token comes from the ' +
+              'token endpoint and is validated by the client library; then remove implicit from the client.',
           }
         : null,
     ),
