@@ -1,4 +1,5 @@
-# Keyward's image. Docker is not run in CI: each step below is one that is (see README, Deployment).
+# Keyward's image. Docker is not run in CI: test/e2e/packaging/pack-install.test.ts reads this file and runs its
+# steps without Docker, and fails on a step it does not know (see README, Deployment).
 # Build: docker build -t keyward .   Run: examples/deploy/compose.yaml shows two nodes behind a TLS proxy.
 
 # 1. Build exactly as CI does (.ci/run): `npm ci` installs and, through `prepare`, builds the bundle (dist/);

@@ -5,6 +5,7 @@ import {
   type ClientRegistration,
   type Config,
   type CoreContext,
+  createAdminClient,
   createAuthorizationServer,
   createClient,
   ENDPOINT_PATHS,
@@ -23,6 +24,12 @@ export interface EmbedOptions extends RuntimeOptions {
    * handler, its request logs. Keyward's own when absent, at `config.logLevel`.
    */
   readonly logger?: Logger
+  /**
+   * Serve the admin API (`<issuer>/admin`, described at `/admin/openapi.json`) as `keyward start` does. Off unless
+   * true: an application that embeds Keyward gets no administration API it did not ask for. Its callers are the
+   * clients `registerAdminClient` makes.
+   */
+  readonly admin?: boolean
 }
 
 /** Keyward inside another application: mount it at the issuer's path, as a Fastify plugin or a Node handler. */
@@ -47,6 +54,14 @@ export interface EmbeddedKeyward {
   handler(request: IncomingMessage, response: ServerResponse): void
   /** Registers a client, as `keyward clients create` does; a confidential client's secret is returned once. */
   registerClient(registration: ClientRegistration): Promise<{ client: Client; secret: string | null }>
+  /**
+   * Registers a client of the admin API, as `keyward admin create-client` does (admin:read, and admin:write unless
+   * `write` is false); its secret is returned once. Refused unless the admin API was asked for (`admin: true`).
+   */
+  registerAdminClient(
+    name: string,
+    access?: { readonly write?: boolean },
+  ): Promise<{ client: Client; secret: string | null }>
   /** Stops the timers and closes what Keyward opened (never stores that were handed in). */
   close(): Promise<void>
 }
@@ -63,7 +78,8 @@ export async function createKeyward(config: Config, options: EmbedOptions = {}):
   return withApp(runtime, async (core): Promise<Built> => {
     await warnRiskySettings(core, logger)
     // The Node handler is a Fastify app of its own that never listens: the host's server hands it requests.
-    const app = await buildApp({ core, logger })
+    const adminApi = options.admin === true
+    const app = await buildApp({ core, logger, adminApi })
     await app.ready()
     return {
       core,
@@ -78,7 +94,7 @@ export async function createKeyward(config: Config, options: EmbedOptions = {}):
             `Keyward's issuer is ${config.issuer}: register it with { prefix: '${basePath}' }, not '${instance.prefix}'.`,
           )
         }
-        await registerKeyward(instance, { core })
+        await registerKeyward(instance, { core, adminApi })
       },
       handler(request, response) {
         // A body parser mounted before Keyward has read the body already: say so instead of waiting for it.
@@ -96,6 +112,12 @@ export async function createKeyward(config: Config, options: EmbedOptions = {}):
       },
       app,
       registerClient: (registration) => createClient(registration, core),
+      async registerAdminClient(name, access = {}) {
+        if (!adminApi) {
+          throw new Error('The admin API is off: createKeyward(config, { admin: true }) serves it.')
+        }
+        return createAdminClient(name, { write: access.write !== false }, core)
+      },
     }
   })
 }

@@ -73,6 +73,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const app = await buildApp({
       core,
       logger,
+      adminApi: true,
       readiness: runtime.readiness,
       ...(metrics ? { metrics } : {}),
       ...(options.tracing ? { tracing: options.tracing } : {}),

@@ -121,7 +121,7 @@ const VARIABLES: readonly {
 ]
 
 /** Every environment variable Keyward reads. */
-const KNOWN_VARIABLES = [...VARIABLES.map(({ name }) => name), 'KEYWARD_CONFIG', 'KEYWARD_DATA_DIR']
+export const KNOWN_VARIABLES = [...VARIABLES.map(({ name }) => name), 'KEYWARD_CONFIG', 'KEYWARD_DATA_DIR']
 
 /**
  * A KEYWARD_ variable one or two letters off a known one is a typo that would otherwise be silently ignored.

@@ -29,6 +29,11 @@ const ASSETS = new Map([
 /** What Keyward's routes need: the core, and extra routes for the pages' context (the demo's landing page). */
 export interface KeywardRoutesOptions {
   readonly core: CoreContext
+  /**
+   * Serve the admin API under `/admin`: always for `keyward start`; for an embedder only when asked, since an
+   * application that mounts Keyward should not get an administration API it did not ask for.
+   */
+  readonly adminApi: boolean
   readonly extend?: (pages: FastifyInstance) => void
   /** Counts requests and issued tokens for Prometheus (`metricsPort`); nothing is counted without it. */
   readonly metrics?: Metrics
@@ -80,7 +85,7 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
     registerCors(api)
     registerApiRoutes(api, server, { basePath }, options.metrics)
   })
-  await app.register(async (admin) => registerAdminRoutes(admin, server, { basePath }))
+  if (options.adminApi) await app.register(async (admin) => registerAdminRoutes(admin, server, { basePath }))
   await app.register(async (pages) => {
     const side = { basePath, csrf: createCsrf(core.config.secret, core.random, cookies), cookies }
     registerPageErrorHandling(pages, side)

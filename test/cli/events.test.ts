@@ -102,6 +102,16 @@ describe('keyward commands log their security events on stderr', () => {
     assertOneEvent(eventsOf(unlocked), { event: 'user_unlocked', userId: user.id, reason: 'operator' })
   })
 
+  test('users update names the user whose claims changed, and a change to nothing is no event', async () => {
+    const user = await server.user()
+    const updated = await cli('users', 'update', user.username, '--name', 'Grace Hopper')
+    assertOneEvent(eventsOf(updated), { event: 'user_updated', userId: user.id })
+    assert.equal(eventsOf(updated).length, 1)
+    const again = await cli('users', 'update', user.username, '--name', 'Grace Hopper')
+    assert.equal(again.code, 0, again.stderr)
+    assert.deepEqual(eventsOf(again), [])
+  })
+
   test('reading commands log nothing, and KEYWARD_LOG_LEVEL=warn silences the informational events', async () => {
     for (const argv of [
       ['clients', 'list', '--json'],

@@ -137,7 +137,7 @@ function usage<T>(work: () => T): T {
   try {
     return work()
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    return usageOf(error)
   }
 }
 
@@ -172,10 +172,9 @@ export function usersCommand(program: Command, env: Environment): void {
   ).action(async (username: string, options: { json?: boolean } & Record<string, unknown>) => {
     await withStores(env, async (stores, _config, admin) => {
       const user = await userNamed(stores, username)
-      const claims = await changeUserClaims(user.id, claimChangesOf(options), admin).catch((error: Error) => {
-        throw new UsageError(error.message)
-      })
-      if (claims === null) throw new UsageError(`No user ${username}.`)
+      const updated = await changeUserClaims(user.id, claimChangesOf(options), admin).catch(usageOf)
+      if (updated === null) throw new UsageError(`No user ${username}.`)
+      const { claims } = updated
       print(
         options.json === true,
         claims,

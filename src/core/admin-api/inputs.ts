@@ -5,7 +5,8 @@ import type { ClientRegistration } from '../client-registration.ts'
 import type { Config } from '../config.ts'
 import { InvalidRequest } from '../errors.ts'
 import type { ClientLogoutChanges } from '../admin/clients.ts'
-import { lifetimesView } from '../admin/views.ts'
+import { lifetimesView, optionalMembers } from '../admin/views.ts'
+import { ADDRESS_PARTS, BOOLEAN_CLAIMS, type ClaimChanges, TEXT_CLAIMS } from '../oidc/person-claims.ts'
 import type { ResourceRegistration } from '../resources/registration.ts'
 
 const list = z.array(z.string().min(1).max(2000)).max(100)
@@ -109,10 +110,54 @@ export function clientLogoutChangesOf(input: z.output<typeof clientLogoutInput>)
 
 const password = z.string().min(1).max(1024)
 
+// The claims as UserInfo shows them (Core §5.1), without updated_at, which Keyward keeps. Only their types here:
+// what a value must look like is changeClaims's to say (src/core/oidc/person-claims.ts), for the CLI and the API.
+const claimText = z.string().min(1, 'empty: leave the claim out (or null, to remove it)')
+const claimsInput = z
+  .strictObject({
+    ...optionalMembers(TEXT_CLAIMS, claimText),
+    ...optionalMembers(BOOLEAN_CLAIMS, z.boolean()),
+    address: z.strictObject(optionalMembers(ADDRESS_PARTS, claimText)).optional(),
+  })
+  .describe('OpenID Connect Core §5.1 claims (UserInfo releases them by scope)')
+
+/** RFC 7396 JSON Merge Patch of the claims: a member left out stays, null removes it, address merges by part. */
+const claimsPatch = z
+  .strictObject({
+    ...optionalMembers(TEXT_CLAIMS, claimText.nullable()),
+    ...optionalMembers(BOOLEAN_CLAIMS, z.boolean().nullable()),
+    address: z.strictObject(optionalMembers(ADDRESS_PARTS, claimText.nullable())).nullable().optional(),
+  })
+  .describe('Claims to change (RFC 7396 merge patch): one left out stays, null removes it')
+
 export const userInput = z.strictObject({
   username: z.string().min(1).max(255),
   password,
+  claims: claimsInput.default({}),
 })
+
+export const userQuery = z.strictObject({
+  username: z.string().min(1).max(255).optional().describe('Only the user of this username'),
+})
+
+export const userPatch = z.strictObject({ claims: claimsPatch.default({}) })
+
+/**
+ * Claims given in JSON (a new user's, or a merge patch) as the changes `keyward users update` makes from its
+ * options, so that changeClaims checks both alike: a value as its text, a removal as "" .
+ */
+export function claimChangesOf(claims: z.output<typeof claimsPatch>): ClaimChanges {
+  const changes: Record<string, string> = {}
+  const { address, ...named } = claims
+  for (const [name, value] of Object.entries(named)) {
+    if (value !== undefined) changes[name] = value === null ? '' : String(value)
+  }
+  for (const part of ADDRESS_PARTS) {
+    const value = address === null ? null : address?.[part]
+    if (value !== undefined) changes[`address.${part}`] = value ?? ''
+  }
+  return changes
+}
 
 export const passwordInput = z.strictObject({
   password,

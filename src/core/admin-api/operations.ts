@@ -7,7 +7,14 @@ import { grantsOf, revokeGrant } from '../admin/grants.ts'
 import { rotateKeys } from '../admin/keys.ts'
 import { createResource, deleteResource } from '../admin/resources.ts'
 import { ADMIN_READ, ADMIN_WRITE, type AdminScope } from '../admin/scopes.ts'
-import { changePassword, createUser, deleteUser, endSessions } from '../admin/users.ts'
+import {
+  changePassword,
+  changeUserClaims,
+  createUser,
+  deleteUser,
+  endSessions,
+  unlockSignIn,
+} from '../admin/users.ts'
 import { liveSessionsOf } from '../sessions.ts'
 import {
   clientView,
@@ -27,11 +34,13 @@ import { ClientRegistrationError } from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
 import { InvalidRequest } from '../errors.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
+import { changeClaims } from '../oidc/person-claims.ts'
 import { passwordProblem } from '../users.ts'
 import { refusal } from '../registration/endpoint.ts'
 import { ResourceRegistrationError } from '../resources/registration.ts'
 import { jsonResult } from '../results.ts'
 import {
+  claimChangesOf,
   clientInput,
   clientLogoutChangesOf,
   clientLogoutInput,
@@ -43,6 +52,8 @@ import {
   resourceRegistrationOf,
   revocationInput,
   userInput,
+  userPatch,
+  userQuery,
 } from './inputs.ts'
 
 export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -233,21 +244,31 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
     method: 'GET',
     path: '/admin/users',
     scope: ADMIN_READ,
-    summary: 'List the people who sign in',
+    summary: 'List the people who sign in; the one of a username when username is given',
+    query: userQuery,
     answer: { status: 200, schema: listOf('users', userView) },
-    run: async (_input, ctx) => jsonResult({ users: (await ctx.stores.users.list()).map(describeUser) }),
+    run: async ({ query }, ctx) => {
+      const { users } = ctx.stores
+      // The CLI names people by username: a pipeline finds the id of one the same way.
+      const listed =
+        query.username === undefined ? await users.list() : [await users.getByUsername(query.username)]
+      return jsonResult({ users: listed.filter((user) => user !== null).map(describeUser) })
+    },
   }),
   operation({
     id: 'createUser',
     method: 'POST',
     path: '/admin/users',
     scope: ADMIN_WRITE,
-    summary: 'Create a user with a password',
+    summary:
+      'Create a user with a password and OpenID Connect claims, checked as `keyward users create` checks them',
     body: userInput,
     answer: { status: 201, schema: userView },
     refusals: [409],
-    run: async ({ body }, ctx) =>
-      jsonResult(describeUser(await createUser(body.username, body.password, {}, ctx)), 201),
+    run: async ({ body }, ctx) => {
+      const claims = changeClaims({}, claimChangesOf(body.claims), ctx.clock.now())
+      return jsonResult(describeUser(await createUser(body.username, body.password, claims, ctx)), 201)
+    },
   }),
   operation({
     id: 'getUser',
@@ -260,6 +281,23 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
     run: async (input, ctx) => {
       const id = param(input, 'user_id')
       return jsonResult(describeUser(found(await ctx.stores.users.get(id), `user ${id}`)))
+    },
+  }),
+  operation({
+    id: 'updateUser',
+    method: 'PATCH',
+    path: '/admin/users/{user_id}',
+    scope: ADMIN_WRITE,
+    summary:
+      "Change a user's OpenID Connect claims as `keyward users update` does (RFC 7396 merge patch: a claim left " +
+      'out stays, null removes it)',
+    body: userPatch,
+    answer: { status: 200, schema: userView },
+    refusals: [404],
+    run: async (input, ctx) => {
+      const id = param(input, 'user_id')
+      const user = await changeUserClaims(id, claimChangesOf(input.body.claims), ctx)
+      return jsonResult(describeUser(found(user, `user ${id}`)))
     },
   }),
   operation({
@@ -321,6 +359,22 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       const id = param(input, 'user_id')
       found(await ctx.stores.users.get(id), `user ${id}`)
       return jsonResult({ sessions_ended: await endSessions(id, ctx), grants_revoked: 0 })
+    },
+  }),
+  operation({
+    id: 'unlockUser',
+    method: 'POST',
+    path: '/admin/users/{user_id}/unlock',
+    scope: ADMIN_WRITE,
+    summary:
+      'End the waits failed sign-ins put on the username, at every address and on every node, as `keyward users ' +
+      'unlock` does',
+    answer: { status: 204 },
+    refusals: [404],
+    run: async (input, ctx) => {
+      const id = param(input, 'user_id')
+      await unlockSignIn(found(await ctx.stores.users.get(id), `user ${id}`), ctx)
+      return noContent
     },
   }),
   operation({

@@ -72,21 +72,26 @@ async function endApplicationAccess(tx: Stores, userId: string, at: Date) {
 }
 
 /**
- * An operator changes what OpenID Connect says about a person (Core §5.1), validated by changeClaims. Null when
- * there is no such user; the claims as they are now otherwise.
+ * An operator changes what OpenID Connect says about a person (Core §5.1), validated by changeClaims (which
+ * refuses with invalid_request). Null when there is no such user; the user as they are now otherwise. A change is
+ * a user_updated event; a call that changes nothing is none.
  */
 export async function changeUserClaims(
   userId: string,
   changes: ClaimChanges,
-  ctx: Pick<CoreContext, 'stores' | 'clock'>,
-): Promise<StandardClaims | null> {
-  return ctx.stores.transaction(async (tx) => {
+  ctx: Pick<CoreContext, 'stores' | 'clock' | 'events'>,
+): Promise<User | null> {
+  const changed = await ctx.stores.transaction(async (tx) => {
     const user = await tx.users.get(userId)
     if (user === null) return null
     const claims = changeClaims(user.claims, changes, ctx.clock.now())
+    // changeClaims keeps the claims as they were, updated_at included, when nothing changed.
+    if (JSON.stringify(claims) === JSON.stringify(user.claims)) return { user, changed: false }
     await tx.users.setClaims(userId, claims)
-    return claims
+    return { user: { ...user, claims }, changed: true }
   })
+  if (changed?.changed) ctx.events.emit({ event: 'user_updated', userId })
+  return changed?.user ?? null
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Resource } from '../model/resource.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
 import type { User } from '../model/user.ts'
+import { ADDRESS_PARTS, BOOLEAN_CLAIMS, TEXT_CLAIMS } from '../oidc/person-claims.ts'
 import { metadataPathOf } from '../resources/registration.ts'
 import type { NamedGrant } from './grants.ts'
 
@@ -117,11 +118,34 @@ export function describeResource(resource: Resource, issuer: string): z.infer<ty
   }
 }
 
-export const userView = z.strictObject({ id: z.string(), username: z.string(), created_at: timestamp })
+/** One optional member of the same schema for each name. */
+export const optionalMembers = <K extends string, T extends z.ZodType>(names: readonly K[], schema: T) =>
+  Object.fromEntries(names.map((name) => [name, schema.optional()])) as Record<K, z.ZodOptional<T>>
 
-/** A person's account: never the password hash; the claims are shown by `users update`. */
+export const claimsView = z
+  .strictObject({
+    ...optionalMembers(TEXT_CLAIMS, z.string()),
+    ...optionalMembers(BOOLEAN_CLAIMS, z.boolean()),
+    updated_at: z.number().int().optional().describe('When a claim last changed, in seconds since the epoch'),
+    address: z.strictObject(optionalMembers(ADDRESS_PARTS, z.string())).optional(),
+  })
+  .describe('OpenID Connect Core §5.1 claims, as UserInfo releases them by scope; those not set are left out')
+
+export const userView = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  created_at: timestamp,
+  claims: claimsView,
+})
+
+/** A person's account with their OpenID Connect claims: never the password hash. */
 export function describeUser(user: User): z.infer<typeof userView> {
-  return { id: user.id, username: user.username, created_at: user.createdAt.toISOString() }
+  return {
+    id: user.id,
+    username: user.username,
+    created_at: user.createdAt.toISOString(),
+    claims: user.claims,
+  }
 }
 
 export const grantView = z.strictObject({

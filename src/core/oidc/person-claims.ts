@@ -1,3 +1,4 @@
+import { InvalidRequest } from '../errors.ts'
 import type { AddressClaim, StandardClaims } from '../model/person-claims.ts'
 import { type ClaimName, STANDARD_CLAIMS } from './claims.ts'
 
@@ -46,8 +47,8 @@ function claimProblem(name: string, value: string): string | null {
 }
 
 /**
- * The claims after `changes`, validated; `updated_at` (Core §5.1) becomes `now` when anything changed.
- * Throws an Error that says what is wrong with a value.
+ * The claims after `changes`, validated; `updated_at` (Core §5.1) becomes `now` when anything changed. The one
+ * place claims are checked, for the CLI and the admin API alike: invalid_request says what is wrong with each value.
  */
 export function changeClaims(current: StandardClaims, changes: ClaimChanges, now: Date): StandardClaims {
   const next: Record<string, unknown> = { ...current }
@@ -69,7 +70,7 @@ export function changeClaims(current: StandardClaims, changes: ClaimChanges, now
     if (problem) problems.push(problem)
     target[name] = value
   }
-  if (problems.length > 0) throw new Error(problems.join(' '))
+  if (problems.length > 0) throw new InvalidRequest(problems.join(' '))
   if (Object.keys(address).length > 0) next.address = address
   else delete next.address
   const changed = JSON.stringify({ ...next, updated_at: 0 }) !== JSON.stringify({ ...current, updated_at: 0 })

@@ -33,6 +33,7 @@ export type SecurityEventName =
   | 'resource_deleted'
   | 'user_created'
   | 'user_deleted'
+  | 'user_updated'
   | 'admin_api_call'
   | 'admin_api_refused'
 

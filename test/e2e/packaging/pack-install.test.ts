@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
+import { parse as parseYaml } from 'yaml'
+import { KNOWN_VARIABLES, loadConfig } from '../../../src/cli/config-source.ts'
 import { freePort } from '../../support/ports.ts'
+import { dockerfileStages, environmentOf, execForm, named, runBuild, type Stage } from './dockerfile.ts'
 
 const run = promisify(execFile)
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url))
@@ -288,5 +293,171 @@ describe('keyward and @keyward/resource-server, packed and installed into a fres
       (error: { stdout?: string }) => error.stdout ?? String(error),
     )
     assert.equal(checked, '', 'tsc finds no error')
+  })
+})
+
+// In this file, after the tests above, because both pack the repository: `npm pack` builds dist/ first, and two
+// builds at once (test files run in parallel) would write over each other.
+describe('the Dockerfile: its build and start are steps this test runs (no Docker here)', () => {
+  const places = (root: string) => ({
+    buildTmp: join(root, 'build-tmp'),
+    tmp: join(root, 'tmp'),
+    app: join(root, 'app'),
+    data: join(root, 'data'),
+  })
+  let root: string
+  let stages: Stage[]
+  let image: Stage
+  let environment: Record<string, string>
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'keyward-image-'))
+    stages = await dockerfileStages(join(REPOSITORY, 'Dockerfile'))
+    image = stages.at(-1)!
+    environment = environmentOf(image)
+  })
+  after(async () => {
+    if (root !== undefined) await rm(root, { recursive: true, force: true })
+  })
+
+  test('Node 24 (the major npm scripts run on), a non-root user, the bin as package.json names it', async () => {
+    const manifest = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>
+      bin: Record<string, string>
+    }
+    const pinned = /(\d+)\./.exec(manifest.devDependencies.node ?? '')?.[1]
+    assert.equal(pinned, '24')
+    for (const { from } of stages) assert.match(from, new RegExp(`^node:${pinned}-slim( AS \\w+)?$`))
+
+    const order = image.instructions.map((instruction) => instruction.keyword)
+    const users = named(image, 'USER')
+    assert.equal(users.length, 1, 'one USER, set once')
+    assert.ok(!['root', '0'].includes(users[0]!.split(':')[0]!), `runs as ${users[0]}, not root`)
+    assert.ok(order.indexOf('USER') < order.indexOf('CMD'), 'the user is set before the command')
+    assert.ok(order.lastIndexOf('RUN') < order.indexOf('USER'), 'nothing runs as root after it')
+    const [chown] = named(image, 'RUN').flatMap((args) => /chown (\S+?):\S* \/data/.exec(args)?.[1] ?? [])
+    assert.equal(chown, users[0], 'the data directory belongs to that user')
+
+    const shebang = (await readFile(join(REPOSITORY, manifest.bin.keyward!), 'utf8')).split('\n')[0]!
+    const flags = shebang
+      .replace(/^#!\/usr\/bin\/env -S node ?/, '')
+      .split(' ')
+      .filter(Boolean)
+    const [cmd] = named(image, 'CMD')
+    assert.deepEqual(execForm(cmd!), ['node', ...flags, manifest.bin.keyward, 'start'])
+
+    assert.deepEqual(named(image, 'EXPOSE'), [environment.KEYWARD_PORT])
+    assert.deepEqual(named(image, 'VOLUME'), [environment.KEYWARD_DATA_DIR])
+    for (const name of Object.keys(environment).filter((each) => each.startsWith('KEYWARD_'))) {
+      assert.ok(KNOWN_VARIABLES.includes(name), `${name} is a variable Keyward reads`)
+    }
+  })
+
+  test('built as the image builds, it starts and its HEALTHCHECK passes; stopped, the check fails', async (t) => {
+    const where = places(root)
+    const report = await runBuild(stages, REPOSITORY, where, npm)
+    const added = /added \d+ packages/.exec(report.installOutput)?.[0]
+    assert.ok(added, report.installOutput)
+    const size = (await run('du', ['-sh', 'node_modules'], { cwd: where.app })).stdout.split('\t')[0]
+    t.diagnostic(`the image's npm ci --omit=dev: ${added}, node_modules ${size}`)
+    const [healthcheck] = named(image, 'HEALTHCHECK')
+    const probe = execForm(healthcheck!)
+    assert.equal(probe[0], 'node')
+    assert.match(probe.join(' '), /\/health\b/, 'the container is alive when /health answers')
+    const port = String(await freePort())
+    const env = {
+      PATH: process.env.PATH,
+      ...environment,
+      KEYWARD_PORT: port,
+      KEYWARD_DATA_DIR: where.data,
+      KEYWARD_LOG_LEVEL: 'warn',
+    }
+    const check = () =>
+      run(process.execPath, probe.slice(1), { env: { KEYWARD_PORT: port }, timeout: 5000 }).then(
+        () => 0,
+        (error: { code?: number }) => error.code ?? -1,
+      )
+
+    const [, ...command] = execForm(named(image, 'CMD')[0]!)
+    const server = spawn(process.execPath, command, {
+      cwd: where.app,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = once(server, 'exit')
+    try {
+      // The HEALTHCHECK's own start period bounds the wait.
+      const startPeriod = Number(/--start-period=(\d+)s/.exec(healthcheck!)?.[1] ?? 0) * 1000
+      let status = -1
+      for (const deadline = Date.now() + startPeriod; status !== 0 && Date.now() < deadline;) {
+        status = await check()
+        if (status !== 0) await sleep(250)
+      }
+      assert.equal(status, 0, `the health check passes once started: ${output}`)
+      // What the compose example's proxy asks before it sends a node traffic.
+      assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200)
+    } finally {
+      server.kill('SIGTERM')
+      await exited
+    }
+    assert.notEqual(await check(), 0, 'the check fails when nothing answers')
+    for (const step of report.skipped) t.diagnostic(`not run here: ${step}`)
+  })
+
+  test('the compose example runs that image with a valid configuration behind a proxy it trusts', async () => {
+    const deploy = join(REPOSITORY, 'examples/deploy')
+    const compose = parseYaml(await readFile(join(deploy, 'compose.yaml'), 'utf8')) as {
+      services: Record<
+        string,
+        {
+          build?: string
+          environment?: Record<string, string>
+          networks?: Record<string, { ipv4_address?: string }> | string[]
+        }
+      >
+    }
+    const nodes = Object.entries(compose.services).filter(([, service]) => service.build !== undefined)
+    assert.deepEqual(
+      nodes.map(([name]) => name),
+      ['keyward-1', 'keyward-2'],
+    )
+    const examples = Object.fromEntries(
+      (await readFile(join(deploy, 'env.example'), 'utf8'))
+        .split('\n')
+        .filter((line) => /^\w+=/.test(line))
+        .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    )
+    const interpolated = (value: string) =>
+      value.replace(/\$\{(\w+)(:-([^}]*))?\}/g, (_, name: string, _default, fallback?: string) => {
+        const given = examples[name] ?? fallback
+        assert.ok(given !== undefined, `${name} is in env.example or has a default`)
+        return given
+      })
+    const caddyfile = await readFile(join(deploy, 'Caddyfile'), 'utf8')
+    const caddy = compose.services.caddy?.networks as Record<string, { ipv4_address?: string }>
+    const proxyAddress = Object.values(caddy)[0]?.ipv4_address
+    for (const [name, service] of nodes) {
+      assert.equal(
+        join(deploy, service.build!, 'Dockerfile'),
+        join(REPOSITORY, 'Dockerfile'),
+        `${name} is built from the repository's Dockerfile`,
+      )
+      const env = Object.fromEntries(
+        Object.entries({ ...environment, ...examples, ...service.environment }).map(([key, value]) => [
+          key,
+          interpolated(String(value)),
+        ]),
+      )
+      for (const variable of Object.keys(service.environment ?? {}))
+        assert.ok(KNOWN_VARIABLES.includes(variable), `${variable} is a variable Keyward reads`)
+      const config = loadConfig(env)
+      assert.equal(config.issuer, `https://${examples.KEYWARD_DOMAIN}`)
+      assert.equal(env.KEYWARD_TRUST_PROXY, proxyAddress, 'Keyward trusts the proxy, and only it')
+      assert.match(caddyfile, new RegExp(`\\b${name}:${config.port}\\b`), `Caddy sends ${name} traffic`)
+    }
+    assert.match(caddyfile, /health_uri \/ready\n/, 'Caddy asks /ready before it sends a node traffic')
   })
 })

@@ -5,12 +5,17 @@ import { eventsNamed } from '../../support/events.ts'
 import { grantTokens, newBrowser } from '../../support/flow.ts'
 import {
   assertOAuthError,
+  basicAuthorization,
   clientCredentials,
+  postToken,
   type RegisteredClient,
   refresh,
   tokensOf,
 } from '../../support/oauth-client.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
+import { changeClaims } from '../../../src/core/oidc/person-claims.ts'
+import { SIGN_IN_PAIR_POLICY } from '../../../src/core/sign-in.ts'
+import { codeTokens, openIdClient } from '../oidc/oidc-flow.ts'
 
 // Every operation of the admin API end to end: a real token from the client credentials grant of an admin
 // client, each request body one the served OpenAPI document accepts, each answer checked against the document.
@@ -122,6 +127,13 @@ describe('admin API', () => {
       ['alice'],
     )
     assert.equal(json(await call('GET', '/admin/users/{user_id}', `/admin/users/${id}`)).username, 'alice')
+    const byName = await call('GET', '/admin/users', '/admin/users?username=alice')
+    assert.deepEqual(
+      (json(byName).users as { id: string }[]).map((user) => user.id),
+      [id],
+      'found by username, as the CLI names people',
+    )
+    assert.deepEqual(json(await call('GET', '/admin/users', '/admin/users?username=nobody')).users, [])
 
     // Alice signs in to an application: a session at Keyward and a grant.
     const app = await server.client({})
@@ -145,6 +157,146 @@ describe('admin API', () => {
 
     assert.equal((await call('DELETE', '/admin/users/{user_id}', `/admin/users/${id}`)).status, 204)
     assert.equal((await call('GET', '/admin/users/{user_id}', `/admin/users/${id}`)).status, 404)
+  })
+
+  test('users: OpenID Connect claims set at creation, read, merge-patched, released by UserInfo', async () => {
+    const created = await call('POST', '/admin/users', '/admin/users', {
+      username: 'ada',
+      password: 'correct horse battery',
+      claims: {
+        name: 'Ada Lovelace',
+        given_name: 'Ada',
+        email: 'ada@example.org',
+        email_verified: true,
+        address: { locality: 'London', country: 'GB' },
+      },
+    })
+    assert.equal(created.status, 201)
+    const id = json(created).id as string
+    const claims = json(created).claims as Record<string, unknown>
+    assert.equal(claims.name, 'Ada Lovelace')
+    assert.equal(claims.email_verified, true)
+    assert.deepEqual(claims.address, { locality: 'London', country: 'GB' })
+    assert.equal(claims.updated_at, Math.floor(server.clock.now().getTime() / 1000))
+    const shown = await call('GET', '/admin/users/{user_id}', `/admin/users/${id}`)
+    assert.deepEqual(json(shown).claims, claims)
+    assert.equal(eventsNamed(server.logs, 'user_created').at(-1)?.userId, id)
+
+    server.clock.advance(60)
+    const updatedEvents = eventsNamed(server.logs, 'user_updated').length
+    const patch = {
+      claims: {
+        given_name: null,
+        email: 'ada@example.com',
+        phone_number: '+44 20 7946 0000',
+        address: { locality: null, region: 'Greater London' },
+      },
+    }
+    const patched = await call('PATCH', '/admin/users/{user_id}', `/admin/users/${id}`, patch)
+    assert.equal(patched.status, 200)
+    const after = json(patched).claims as Record<string, unknown>
+    assert.equal(after.given_name, undefined, 'null removes a claim')
+    assert.equal(after.name, 'Ada Lovelace', 'a claim left out stays')
+    assert.equal(after.email, 'ada@example.com')
+    assert.deepEqual(after.address, { country: 'GB', region: 'Greater London' }, 'the address merges by part')
+    assert.equal(after.updated_at, (claims.updated_at as number) + 60)
+    assert.deepEqual(eventsNamed(server.logs, 'user_updated').slice(updatedEvents), [
+      eventsNamed(server.logs, 'user_updated').at(-1),
+    ])
+    assert.equal(eventsNamed(server.logs, 'user_updated').at(-1)?.userId, id)
+    const same = await call('PATCH', '/admin/users/{user_id}', `/admin/users/${id}`, patch)
+    assert.deepEqual(json(same).claims, after, 'the same patch again changes nothing, updated_at included')
+    assert.equal(eventsNamed(server.logs, 'user_updated').length, updatedEvents + 1, 'and is no user_updated')
+
+    const noAddress = await call('PATCH', '/admin/users/{user_id}', `/admin/users/${id}`, {
+      claims: { address: null },
+    })
+    assert.equal((json(noAddress).claims as Record<string, unknown>).address, undefined)
+
+    // What the API stored is what OpenID Connect releases, by scope (Core §5.4).
+    const app = await openIdClient(server)
+    const user = { username: 'ada', password: 'correct horse battery' }
+    const tokens = await codeTokens(server, app, { params: { scope: 'openid email' }, user })
+    const userinfo = await fetch(`${server.issuer}/userinfo`, {
+      headers: { authorization: `Bearer ${String(tokens.json.access_token)}` },
+    })
+    const released = (await userinfo.json()) as Record<string, unknown>
+    assert.equal(released.email, 'ada@example.com')
+    assert.equal(released.name, undefined, 'the profile scope was not granted')
+  })
+
+  test('users: claims are checked by the rules `keyward users update` applies, with the same words', async () => {
+    const created = await call('POST', '/admin/users', '/admin/users', {
+      username: 'claire',
+      password: 'correct horse battery',
+    })
+    const id = json(created).id as string
+    assert.deepEqual(json(created).claims, {})
+    const path = `/admin/users/${id}`
+
+    // In the order of Core §5.1, as the CLI lists its options: the problems are told in that order.
+    const bad = { website: 'ftp://claire.example', locale: 'en US', email: 'not-an-address' }
+    const refused = await call('PATCH', '/admin/users/{user_id}', path, { claims: bad })
+    assert.equal(refused.status, 400)
+    assert.equal(json(refused).error, 'invalid_request')
+    const cliWords = (() => {
+      try {
+        changeClaims({}, bad, server.clock.now())
+      } catch (error) {
+        return (error as Error).message
+      }
+    })()
+    assert.equal(json(refused).error_description, cliWords)
+    const refusedAtCreation = await call('POST', '/admin/users', '/admin/users', {
+      username: 'dora',
+      password: 'correct horse battery',
+      claims: bad,
+    })
+    assert.equal(json(refusedAtCreation).error_description, cliWords)
+    assert.equal(await server.core.stores.users.getByUsername('dora'), null, 'nobody was created')
+    assert.deepEqual((await server.core.stores.users.get(id))?.claims, {}, 'nothing changed')
+
+    // The shapes the document refuses, the server refuses too: unknown claims, the one Keyward keeps, wrong types.
+    for (const claims of [
+      { nickname: 'C', favourite_colour: 'blue' },
+      { updated_at: 0 },
+      { email_verified: 'true' },
+      { name: '' },
+      { address: { city: 'Paris' } },
+    ]) {
+      assert.equal(spec.acceptsRequest('PATCH', '/admin/users/{user_id}', { claims }), false)
+      const reply = await adminCall(server, token, 'PATCH', path, { claims })
+      spec.assertAnswer('PATCH', '/admin/users/{user_id}', reply)
+      assert.equal(reply.status, 400, JSON.stringify(claims))
+    }
+    const missing = await call('PATCH', '/admin/users/{user_id}', '/admin/users/nobody', {
+      claims: { name: 'Nobody' },
+    })
+    assert.equal(missing.status, 404)
+  })
+
+  test('users: unlock ends the waits failed sign-ins put on the username', async () => {
+    const user = await server.user()
+    const legacy = await server.client({
+      grantTypes: ['password'],
+      redirectUris: [],
+      allowLegacy: ['password'],
+    })
+    const signIn = (password: string) =>
+      postToken(
+        server,
+        { grant_type: 'password', username: user.username, password },
+        { authorization: basicAuthorization(legacy.client.id, legacy.secret ?? '') },
+      )
+    for (let guess = 0; guess < SIGN_IN_PAIR_POLICY.limit; guess++) await signIn(`guess ${guess}`)
+    assert.equal((await signIn(user.password)).status, 429)
+
+    const unlocked = await call('POST', '/admin/users/{user_id}/unlock', `/admin/users/${user.id}/unlock`)
+    assert.equal(unlocked.status, 204)
+    assert.equal(eventsNamed(server.logs, 'user_unlocked').at(-1)?.userId, user.id)
+    assert.equal((await signIn(user.password)).status, 200)
+    const missing = await call('POST', '/admin/users/{user_id}/unlock', '/admin/users/nobody/unlock')
+    assert.equal(missing.status, 404)
   })
 
   test('resources: create, list, get (identifier percent-encoded), delete', async () => {

@@ -60,7 +60,7 @@ describe('the admin API OpenAPI document (/admin/openapi.json)', () => {
         operations++
       }
     }
-    assert.equal(operations, 21)
+    assert.equal(operations, 23)
   })
 
   test('request bodies are described as the routes parse them: required members, no unknown ones', () => {
