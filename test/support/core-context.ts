@@ -1,5 +1,6 @@
 import type { Config } from '../../src/core/config.ts'
 import type { CoreContext } from '../../src/core/context.ts'
+import { unsettledRotations } from '../../src/core/grants/unsettled-rotations.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
 import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
@@ -41,6 +42,7 @@ export async function memoryCore(config: Config = testConfig(), clock: TestClock
     fetch: documentsFetch(),
     events,
     logoutNotifier,
+    unsettledRotations: unsettledRotations(),
   }
   return { context, stores, clock, events: events.events, notices: logoutNotifier.notices }
 }

@@ -31,7 +31,7 @@ export function startCommand(program: Command, env: Environment): void {
       if (problem !== null) throw new UsageError(problem)
       const slot = workerSlot()
       // The primary of several workers serves nothing itself: it forks them, and drains them on a signal.
-      if (slot === null && workers > 1) await startWorkers(config, workers)
+      if (slot === null && workers > 1) await explainingStartup(loaded, () => startWorkers(config, workers))
       else {
         // Before the server opens, so that its first statements are traced; each worker runs an SDK of its own.
         const tracing = await startConfiguredTracing(env)

@@ -118,6 +118,22 @@ export function insert<N extends Described>(name: N, row: Row<N>): Statement<voi
   }
 }
 
+/** One row for `insertAll`: its table's name and the row. */
+export type NamedRow = { readonly [N in Described]: readonly [N, Row<N>] }[Described]
+
+/**
+ * Several INSERTs as one statement that throws before it writes anything: every key is checked new first. Each
+ * row's references are checked as it is inserted, so a row may refer to one inserted before it; the caller
+ * orders them so (a grant, then its tokens) and inserts under rows that exist.
+ */
+export function insertAll(rows: readonly NamedRow[]): Statement<void> {
+  return (tables, journal) => {
+    for (const [name, row] of rows)
+      mustBeNew(tableOf(tables, name), schema[name].key(row as never), schema[name].what)
+    for (const [name, row] of rows) insert(name, row)(tables, journal)
+  }
+}
+
 /**
  * DELETE of the row with this key, and the schema's ON DELETE CASCADE: every row that references it goes too,
  * and so on down (a client takes its grants, and each grant its codes and tokens). False when there was none.
