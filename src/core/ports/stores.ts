@@ -302,7 +302,7 @@ export interface Stores {
 
 /**
  * A database's connections at this moment, and what befell them since it was opened. PostgreSQL: pg's pool (the
- * listening connections for NOTIFY are apart). SQLite: its one connection, which callers queue for in turn.
+ * listening connection for NOTIFY is apart). SQLite: its one connection, which callers queue for in turn.
  */
 export interface ConnectionUse {
   /** Connections open, idle or in use. */
