@@ -2,39 +2,49 @@ import { inspect } from 'node:util'
 import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import { ClientRegistrationError, ConfigError, ResourceRegistrationError } from '../core/index.ts'
-import { adminCommand } from './commands/admin.ts'
-import { adviseCommand } from './commands/advise.ts'
-import { clientsCommand } from './commands/clients.ts'
-import { grantsCommand } from './commands/grants.ts'
-import { keysCommand } from './commands/keys.ts'
-import { lintCommand } from './commands/lint.ts'
-import { migrateCommand } from './commands/migrate.ts'
-import { registrationTokensCommand } from './commands/registration-tokens.ts'
-import { resourcesCommand } from './commands/resources.ts'
-import { startCommand } from './commands/start.ts'
-import { usersCommand } from './commands/users.ts'
 import { StartupFailure } from '../startup-failure.ts'
 import { UsageError } from './context.ts'
 
-/** Builds the `keyward` command line; `env` is where configuration comes from. */
-export function buildProgram(env: Readonly<Record<string, string | undefined>>): Command {
+type Environment = Readonly<Record<string, string | undefined>>
+type CommandModule = (program: Command, env: Environment) => void
+
+/**
+ * Each command's module, imported only when that command runs (issue #14): `keyward start` then loads neither
+ * the code of the other commands nor what only they import.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  start: async () => (await import('./commands/start.ts')).startCommand,
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  clients: async () => (await import('./commands/clients.ts')).clientsCommand,
+  users: async () => (await import('./commands/users.ts')).usersCommand,
+  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  grants: async () => (await import('./commands/grants.ts')).grantsCommand,
+  'registration-tokens': async () =>
+    (await import('./commands/registration-tokens.ts')).registrationTokensCommand,
+  resources: async () => (await import('./commands/resources.ts')).resourcesCommand,
+  admin: async () => (await import('./commands/admin.ts')).adminCommand,
+  advise: async () => (await import('./commands/advise.ts')).adviseCommand,
+  lint: async () => (await import('./commands/lint.ts')).lintCommand,
+}
+
+/**
+ * Builds the `keyward` command line for `argv`, the arguments it will parse; `env` is where configuration comes
+ * from. Only the command `argv` names is loaded; every command when it names none (or one that does not exist),
+ * so that the help lists them all and a mistyped name gets its suggestion. The only options before a command
+ * name are --version and --help, so the first argument that is not an option is the command's name.
+ */
+export async function buildProgram(env: Environment, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('keyward')
     .description('Keyward, an OAuth 2.0 / 2.1 authorization server')
     .version(packageJson.version, '-V, --version', 'print the version of Keyward')
     // Usage errors throw CommanderError (inherited by every subcommand) so main returns their exit code
     // instead of commander calling process.exit under an embedding caller.
     .exitOverride()
-  startCommand(program, env)
-  migrateCommand(program, env)
-  clientsCommand(program, env)
-  usersCommand(program, env)
-  keysCommand(program, env)
-  grantsCommand(program, env)
-  registrationTokensCommand(program, env)
-  resourcesCommand(program, env)
-  adminCommand(program, env)
-  adviseCommand(program)
-  lintCommand(program, env)
+  const named = argv.find((argument) => !argument.startsWith('-'))
+  const loading = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS)
+  // Registered in the table's order, which is the order the help lists them in.
+  const commands = await Promise.all(loading.map((name) => COMMANDS[name]!()))
+  for (const register of commands) register(program, env)
   for (const command of everyCommand(program)) oneLineUsageErrors(command)
   return program
 }
@@ -87,15 +97,11 @@ function explain(error: unknown): string {
  * Debug logging (KEYWARD_LOG_LEVEL=debug or trace) shows what lies under a start-up failure found before the
  * configuration loaded (the data directory); later ones say it themselves, as the configuration asks.
  */
-const debugging = (env: Readonly<Record<string, string | undefined>>) =>
-  env.KEYWARD_LOG_LEVEL === 'debug' || env.KEYWARD_LOG_LEVEL === 'trace'
+const debugging = (env: Environment) => env.KEYWARD_LOG_LEVEL === 'debug' || env.KEYWARD_LOG_LEVEL === 'trace'
 
-export async function main(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<number> {
+export async function main(argv: readonly string[], env: Environment): Promise<number> {
   try {
-    await buildProgram(env).parseAsync([...argv], { from: 'user' })
+    await (await buildProgram(env, argv)).parseAsync([...argv], { from: 'user' })
     return 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode

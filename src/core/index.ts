@@ -4,7 +4,7 @@
 // is what the edges share with the core: configuration, errors, and the services the CLI calls.
 import { type AdminRequest, callAdminOperation } from './admin-api/endpoint.ts'
 import { adminOpenApiDocument } from './admin-api/openapi.ts'
-import { ADMIN_OPERATIONS, type AdminOperation } from './admin-api/operations.ts'
+import { ADMIN_ROUTES, type AdminRoute } from './admin-api/routes.ts'
 import type { ClientAuthInput } from './client-auth/credentials.ts'
 import type { CoreContext } from './context.ts'
 import { authorize, type Browser, submitConsent, submitLogin, switchAccount } from './endpoints/authorize.ts'
@@ -104,16 +104,19 @@ export interface AuthorizationServer {
     request(params: Form, method: LogoutRequestMethod, browser: Browser): Promise<EndpointResult>
     confirm(form: Form, browser: Browser): Promise<EndpointResult>
   }
-  /** The admin API (/admin): its operations, each called with an admin client's token, and their OpenAPI document. */
+  /**
+   * The admin API (/admin): the routes of its operations, each called with an admin client's token, and their
+   * OpenAPI document. The operations themselves load at the first call or request for the document.
+   */
   readonly admin: {
-    readonly operations: readonly AdminOperation[]
-    call(operation: AdminOperation, request: AdminRequest): Promise<EndpointResult>
-    openapi(): EndpointResult
+    readonly routes: readonly AdminRoute[]
+    call(route: AdminRoute, request: AdminRequest): Promise<EndpointResult>
+    openapi(): Promise<EndpointResult>
   }
 }
 
 export function createAuthorizationServer(deps: CoreContext): AuthorizationServer {
-  let adminDocument: object | undefined
+  let adminDocument: Promise<object> | undefined
   return {
     token: (request) => tokenRequest(request, deps),
     authorize: (params, browser) => authorize(params, browser, deps),
@@ -154,10 +157,10 @@ export function createAuthorizationServer(deps: CoreContext): AuthorizationServe
       confirm: (form, browser) => confirmLogout(form, browser, deps),
     },
     admin: {
-      operations: ADMIN_OPERATIONS,
-      call: (operation, request) => callAdminOperation(operation, request, deps),
+      routes: ADMIN_ROUTES,
+      call: (route, request) => callAdminOperation(route, request, deps),
       // Written once per server, at its first request: the operations and the issuer do not change.
-      openapi: () => jsonResult((adminDocument ??= adminOpenApiDocument(ADMIN_OPERATIONS, deps.config))),
+      openapi: async () => jsonResult(await (adminDocument ??= adminOpenApiDocument(deps.config))),
     },
   }
 }
@@ -169,7 +172,7 @@ export type { ConfigurationRequest, RegistrationRequest } from './registration/e
 export type { CoreContext } from './context.ts'
 export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
 export type { AdminRequest } from './admin-api/endpoint.ts'
-export type { AdminMethod, AdminOperation } from './admin-api/operations.ts'
+export type { AdminMethod, AdminRoute } from './admin-api/routes.ts'
 export { ADMIN_OPENAPI_PATH } from './admin-api/openapi.ts'
 export { errorPageResult, errorResult } from './results.ts'
 

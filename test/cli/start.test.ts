@@ -38,7 +38,9 @@ test('start --demo says the demo runs from the repository, and starts nothing', 
     assert.match(result.stderr, /The demo runs from a checkout of the Keyward repository: `npm start` there/)
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace')
     await close(await listen(port))
-    const start = buildProgram(home.env).commands.find((command) => command.name() === 'start')
+    const start = (await buildProgram(home.env, ['start'])).commands.find(
+      (command) => command.name() === 'start',
+    )
     assert.doesNotMatch(start?.helpInformation() ?? '', /--demo/, 'not offered in the help')
   } finally {
     home.remove()

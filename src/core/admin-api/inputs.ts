@@ -5,7 +5,7 @@ import type { ClientRegistration } from '../client-registration.ts'
 import type { Config } from '../config.ts'
 import { InvalidRequest } from '../errors.ts'
 import type { ClientLogoutChanges } from '../admin/clients.ts'
-import { lifetimesView, optionalMembers } from '../admin/views.ts'
+import { lifetimesView, optionalMembers } from '../admin/view-schemas.ts'
 import { ADDRESS_PARTS, BOOLEAN_CLAIMS, type ClaimChanges, TEXT_CLAIMS } from '../oidc/person-claims.ts'
 import type { ResourceRegistration } from '../resources/registration.ts'
 

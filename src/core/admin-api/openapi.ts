@@ -1,11 +1,12 @@
-// The admin API's OpenAPI 3.1 document, written from the operations themselves (operations.ts): each path,
-// method, scope and schema comes from the table the routes are registered from, so the document cannot describe
-// another API than the one served. OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod writes.
+// The admin API's OpenAPI 3.1 document, written from the operations themselves: each path, method and scope
+// comes from the table the routes are registered from (routes.ts), each schema from the operation that parses
+// with it (operations.ts), so the document cannot describe another API than the one served. OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod writes.
 import { z } from 'zod'
 import { ADMIN_SCOPE_DEFINITIONS } from '../admin/scopes.ts'
 import type { Config } from '../config.ts'
 import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
 import type { AdminOperation } from './operations.ts'
+import { ADMIN_ROUTES, type AdminRoute } from './routes.ts'
 
 /** Where the document is served, under the issuer. */
 export const ADMIN_OPENAPI_PATH = '/admin/openapi.json'
@@ -63,13 +64,13 @@ function queryParameters(query: z.ZodObject | undefined) {
   }))
 }
 
-function describeOperation(operation: AdminOperation) {
+function describeOperation(route: AdminRoute, operation: AdminOperation) {
   const { answer } = operation
   return {
-    operationId: operation.id,
+    operationId: route.id,
     summary: operation.summary,
-    security: [{ [SECURITY_SCHEME]: [operation.scope] }],
-    parameters: [...pathParameters(operation.path), ...queryParameters(operation.query)],
+    security: [{ [SECURITY_SCHEME]: [route.scope] }],
+    parameters: [...pathParameters(route.path), ...queryParameters(operation.query)],
     ...(operation.body === undefined
       ? {}
       : {
@@ -91,13 +92,14 @@ function describeOperation(operation: AdminOperation) {
   }
 }
 
-/** The OpenAPI 3.1 document of the admin API of this server. */
-export function adminOpenApiDocument(operations: readonly AdminOperation[], config: Config): object {
+/** The OpenAPI 3.1 document of the admin API of this server; it loads the operations (operations.ts). */
+export async function adminOpenApiDocument(config: Config): Promise<object> {
+  const { ADMIN_OPERATIONS } = await import('./operations.ts')
   const paths: Record<string, Record<string, unknown>> = {}
-  for (const operation of operations) {
-    paths[operation.path] = {
-      ...paths[operation.path],
-      [operation.method.toLowerCase()]: describeOperation(operation),
+  for (const route of ADMIN_ROUTES) {
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: describeOperation(route, ADMIN_OPERATIONS[route.id]),
     }
   }
   return {

@@ -1,12 +1,12 @@
-// The admin API's operations (DESIGN §9): each a method, a path, the scope it needs, what it accepts and answers
-// (zod schemas, from which openapi.ts writes the document), and what it does: a call of the same service of
-// src/core/admin that the CLI calls, so that a rule is written once.
+// The admin API's operations (DESIGN §9), one for each route of routes.ts (which says its method, path and
+// scope): what it accepts and answers (zod schemas, from which openapi.ts writes the document), and what it does:
+// a call of the same service of src/core/admin that the CLI calls, so that a rule is written once. Building the
+// schemas costs memory, so this module is loaded at the admin API's first use (endpoint.ts, openapi.ts).
 import { z } from 'zod'
 import { changeClientLogout, createClient, deleteClient, rotateClientSecret } from '../admin/clients.ts'
 import { grantsOf, revokeGrant } from '../admin/grants.ts'
 import { rotateKeys } from '../admin/keys.ts'
 import { createResource, deleteResource } from '../admin/resources.ts'
-import { ADMIN_READ, ADMIN_WRITE, type AdminScope } from '../admin/scopes.ts'
 import {
   changePassword,
   changeUserClaims,
@@ -16,19 +16,14 @@ import {
   unlockSignIn,
 } from '../admin/users.ts'
 import { liveSessionsOf } from '../sessions.ts'
+import { clientView, grantView, keyView, resourceView, sessionView, userView } from '../admin/view-schemas.ts'
 import {
-  clientView,
   describeClient,
   describeGrant,
   describeKey,
   describeResource,
   describeSession,
   describeUser,
-  grantView,
-  keyView,
-  resourceView,
-  sessionView,
-  userView,
 } from '../admin/views.ts'
 import { ClientRegistrationError } from '../client-registration.ts'
 import type { CoreContext } from '../context.ts'
@@ -55,8 +50,7 @@ import {
   userPatch,
   userQuery,
 } from './inputs.ts'
-
-export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+import type { AdminOperationId } from './routes.ts'
 
 /** A request to the admin API as the HTTP edge read it: path parameters decoded, query and JSON body as sent. */
 export interface AdminInput {
@@ -65,14 +59,8 @@ export interface AdminInput {
   readonly body: unknown
 }
 
-/** One operation of the admin API. */
+/** One operation of the admin API, served at its route (routes.ts). */
 export interface AdminOperation {
-  /** The OpenAPI operationId, and the `operation` of its security event. */
-  readonly id: string
-  readonly method: AdminMethod
-  /** OpenAPI path template: `/admin/clients/{client_id}`. */
-  readonly path: string
-  readonly scope: AdminScope
   readonly summary: string
   readonly query?: z.ZodObject
   readonly body?: z.ZodType
@@ -151,22 +139,14 @@ const resourceDeletedView = z.strictObject({
   removed_from_default_resources_of: z.array(z.string()).describe('The clients it was a default resource of'),
 })
 
-export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
-  operation({
-    id: 'listClients',
-    method: 'GET',
-    path: '/admin/clients',
-    scope: ADMIN_READ,
+export const ADMIN_OPERATIONS: Readonly<Record<AdminOperationId, AdminOperation>> = {
+  listClients: operation({
     summary: 'List the registered clients',
     answer: { status: 200, schema: listOf('clients', clientView) },
     run: async (_input, ctx) =>
       jsonResult({ clients: (await ctx.stores.clients.list()).map(describeClient) }),
   }),
-  operation({
-    id: 'createClient',
-    method: 'POST',
-    path: '/admin/clients',
-    scope: ADMIN_WRITE,
+  createClient: operation({
     summary: 'Register a client, checked as `keyward clients create` checks it; a secret is shown once',
     body: clientInput,
     answer: { status: 201, schema: createdClientView },
@@ -180,11 +160,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       )
     },
   }),
-  operation({
-    id: 'getClient',
-    method: 'GET',
-    path: '/admin/clients/{client_id}',
-    scope: ADMIN_READ,
+  getClient: operation({
     summary: 'Show one client',
     answer: { status: 200, schema: clientView },
     refusals: [404],
@@ -193,11 +169,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeClient(found(await ctx.stores.clients.get(id), `client ${id}`)))
     },
   }),
-  operation({
-    id: 'updateClientLogout',
-    method: 'PATCH',
-    path: '/admin/clients/{client_id}',
-    scope: ADMIN_WRITE,
+  updateClientLogout: operation({
     summary: "Change a client's logout settings, checked as registration checks them; those left out stay",
     body: clientLogoutInput,
     answer: { status: 200, schema: clientView },
@@ -209,11 +181,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeClient(await registering(() => changeClientLogout(client, changes, ctx))))
     },
   }),
-  operation({
-    id: 'deleteClient',
-    method: 'DELETE',
-    path: '/admin/clients/{client_id}',
-    scope: ADMIN_WRITE,
+  deleteClient: operation({
     summary: 'Delete a client with every code, grant and token issued to it',
     answer: { status: 204 },
     refusals: [404],
@@ -223,11 +191,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return noContent
     },
   }),
-  operation({
-    id: 'rotateClientSecret',
-    method: 'POST',
-    path: '/admin/clients/{client_id}/secret',
-    scope: ADMIN_WRITE,
+  rotateClientSecret: operation({
     summary: 'Give a confidential client a new secret, shown once; the old one stops working at once',
     answer: { status: 200, schema: clientSecretView },
     refusals: [404],
@@ -239,11 +203,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ client_id: id, client_secret: await rotateClientSecret(client, ctx) })
     },
   }),
-  operation({
-    id: 'listUsers',
-    method: 'GET',
-    path: '/admin/users',
-    scope: ADMIN_READ,
+  listUsers: operation({
     summary: 'List the people who sign in; the one of a username when username is given',
     query: userQuery,
     answer: { status: 200, schema: listOf('users', userView) },
@@ -255,11 +215,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ users: listed.filter((user) => user !== null).map(describeUser) })
     },
   }),
-  operation({
-    id: 'createUser',
-    method: 'POST',
-    path: '/admin/users',
-    scope: ADMIN_WRITE,
+  createUser: operation({
     summary:
       'Create a user with a password and OpenID Connect claims, checked as `keyward users create` checks them',
     body: userInput,
@@ -270,11 +226,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeUser(await createUser(body.username, body.password, claims, ctx)), 201)
     },
   }),
-  operation({
-    id: 'getUser',
-    method: 'GET',
-    path: '/admin/users/{user_id}',
-    scope: ADMIN_READ,
+  getUser: operation({
     summary: 'Show one user',
     answer: { status: 200, schema: userView },
     refusals: [404],
@@ -283,11 +235,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeUser(found(await ctx.stores.users.get(id), `user ${id}`)))
     },
   }),
-  operation({
-    id: 'updateUser',
-    method: 'PATCH',
-    path: '/admin/users/{user_id}',
-    scope: ADMIN_WRITE,
+  updateUser: operation({
     summary:
       "Change a user's OpenID Connect claims as `keyward users update` does (RFC 7396 merge patch: a claim left " +
       'out stays, null removes it)',
@@ -300,11 +248,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeUser(found(user, `user ${id}`)))
     },
   }),
-  operation({
-    id: 'deleteUser',
-    method: 'DELETE',
-    path: '/admin/users/{user_id}',
-    scope: ADMIN_WRITE,
+  deleteUser: operation({
     summary: 'Delete a user with their sessions, grants, tokens and consents',
     answer: { status: 204 },
     refusals: [404],
@@ -314,11 +258,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return noContent
     },
   }),
-  operation({
-    id: 'setUserPassword',
-    method: 'PUT',
-    path: '/admin/users/{user_id}/password',
-    scope: ADMIN_WRITE,
+  setUserPassword: operation({
     summary: 'Set a new password; unless kept, every session ends and every grant is revoked with its tokens',
     body: passwordInput,
     answer: { status: 200, schema: endedView },
@@ -333,11 +273,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ sessions_ended: ended.sessions, grants_revoked: ended.grants })
     },
   }),
-  operation({
-    id: 'listUserSessions',
-    method: 'GET',
-    path: '/admin/users/{user_id}/sessions',
-    scope: ADMIN_READ,
+  listUserSessions: operation({
     summary: "A user's live sign-in sessions: when each began and ends, never its id",
     answer: { status: 200, schema: listOf('sessions', sessionView) },
     refusals: [404],
@@ -347,11 +283,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ sessions: (await liveSessionsOf(id, ctx)).map(describeSession) })
     },
   }),
-  operation({
-    id: 'endUserSessions',
-    method: 'DELETE',
-    path: '/admin/users/{user_id}/sessions',
-    scope: ADMIN_WRITE,
+  endUserSessions: operation({
     summary: 'Sign a user out everywhere: each browser signs in again; grants stay',
     answer: { status: 200, schema: endedView },
     refusals: [404],
@@ -361,11 +293,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ sessions_ended: await endSessions(id, ctx), grants_revoked: 0 })
     },
   }),
-  operation({
-    id: 'unlockUser',
-    method: 'POST',
-    path: '/admin/users/{user_id}/unlock',
-    scope: ADMIN_WRITE,
+  unlockUser: operation({
     summary:
       'End the waits failed sign-ins put on the username, at every address and on every node, as `keyward users ' +
       'unlock` does',
@@ -377,11 +305,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return noContent
     },
   }),
-  operation({
-    id: 'listResources',
-    method: 'GET',
-    path: '/admin/resources',
-    scope: ADMIN_READ,
+  listResources: operation({
     summary: 'List the registered resources (RFC 8707)',
     answer: { status: 200, schema: listOf('resources', resourceView) },
     run: async (_input, ctx) =>
@@ -389,11 +313,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
         resources: (await ctx.stores.resources.list()).map((r) => describeResource(r, ctx.config.issuer)),
       }),
   }),
-  operation({
-    id: 'createResource',
-    method: 'POST',
-    path: '/admin/resources',
-    scope: ADMIN_WRITE,
+  createResource: operation({
     summary: 'Register a resource that tokens may be issued for',
     body: resourceInput,
     answer: { status: 201, schema: resourceView },
@@ -402,11 +322,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeResource(resource, ctx.config.issuer), 201)
     },
   }),
-  operation({
-    id: 'getResource',
-    method: 'GET',
-    path: '/admin/resources/{resource}',
-    scope: ADMIN_READ,
+  getResource: operation({
     summary: 'Show one resource; its identifier percent-encoded in the path',
     answer: { status: 200, schema: resourceView },
     refusals: [404],
@@ -416,11 +332,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeResource(resource, ctx.config.issuer))
     },
   }),
-  operation({
-    id: 'deleteResource',
-    method: 'DELETE',
-    path: '/admin/resources/{resource}',
-    scope: ADMIN_WRITE,
+  deleteResource: operation({
     summary:
       "Delete a resource and take it off clients' defaults; tokens issued for it live until they expire",
     answer: { status: 200, schema: resourceDeletedView },
@@ -431,11 +343,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ resource: id, removed_from_default_resources_of: clients })
     },
   }),
-  operation({
-    id: 'listGrants',
-    method: 'GET',
-    path: '/admin/grants',
-    scope: ADMIN_READ,
+  listGrants: operation({
     summary: "A user's grants, live and revoked; to one client (its id or name) when client is given",
     query: grantQuery,
     answer: { status: 200, schema: listOf('grants', grantView) },
@@ -445,11 +353,7 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ grants: (await grantsOf(query.user_id, query.client, ctx)).map(describeGrant) })
     },
   }),
-  operation({
-    id: 'revokeGrant',
-    method: 'POST',
-    path: '/admin/grants/{grant_id}/revoke',
-    scope: ADMIN_WRITE,
+  revokeGrant: operation({
     summary:
       'Revoke a grant: its refresh and opaque access tokens stop at once; a JWT access token stays valid at ' +
       'an API that verifies it locally until it expires',
@@ -463,21 +367,13 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult({ grant_id: id, revoked })
     },
   }),
-  operation({
-    id: 'listKeys',
-    method: 'GET',
-    path: '/admin/keys',
-    scope: ADMIN_READ,
+  listKeys: operation({
     summary: 'The published signing keys, newest first',
     answer: { status: 200, schema: listOf('keys', keyView) },
     run: async (_input, ctx) =>
       jsonResult({ keys: (await ctx.stores.keys.listPublished(ctx.clock.now())).map(describeKey) }),
   }),
-  operation({
-    id: 'rotateKeys',
-    method: 'POST',
-    path: '/admin/keys/rotate',
-    scope: ADMIN_WRITE,
+  rotateKeys: operation({
     summary: 'Make a new signing key; the old ones stay published until the tokens they signed expire',
     answer: { status: 201, schema: keyView },
     run: async (_input, ctx) => {
@@ -487,4 +383,4 @@ export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
       return jsonResult(describeKey(key), 201)
     },
   }),
-]
+}

@@ -7,7 +7,7 @@ import { type ReplySide, send } from '../send.ts'
 const routePath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1')
 
 /**
- * The admin API (DESIGN §9): one route per operation of the core's table, JSON in and out, in a context of its
+ * The admin API (DESIGN §9): one route per operation of the core's table of routes, JSON in and out, in a context of its
  * own (JSON bodies, no CORS: it is for machines an operator runs, not for browsers), and its OpenAPI document.
  */
 export function registerAdminRoutes(
@@ -16,11 +16,13 @@ export function registerAdminRoutes(
   side: ReplySide,
 ): void {
   registerJsonParser(app)
-  app.get(ADMIN_OPENAPI_PATH, async (request, reply) => send(request, reply, server.admin.openapi(), side))
-  for (const operation of server.admin.operations) {
+  app.get(ADMIN_OPENAPI_PATH, async (request, reply) =>
+    send(request, reply, await server.admin.openapi(), side),
+  )
+  for (const route of server.admin.routes) {
     app.route({
-      method: operation.method,
-      url: routePath(operation.path),
+      method: route.method,
+      url: routePath(route.path),
       handler: async (request: FastifyRequest, reply) => {
         const input = {
           path: request.params as Record<string, string>,
@@ -29,7 +31,7 @@ export function registerAdminRoutes(
           authorization: request.headers.authorization,
           address: request.ip,
         }
-        return send(request, reply, await server.admin.call(operation, input), side)
+        return send(request, reply, await server.admin.call(route, input), side)
       },
     })
   }
