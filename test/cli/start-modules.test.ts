@@ -12,7 +12,7 @@ const MAIN = new URL('../../src/cli/main.ts', import.meta.url).href
 
 // Issue #14: every module `keyward start` loads costs each start time and memory, so what only some requests or
 // other commands use is imported when first used. Run from the sources, where each module is its own file.
-test('keyward start loads neither jose, readline, the admin API operations nor the other commands', async (t) => {
+test('keyward start loads neither jose, readline, argon2, the admin API operations nor the other commands', async (t) => {
   const home = cliHome()
   const logDir = mkdtempSync(join(tmpdir(), 'keyward-modules-'))
   const log = join(logDir, 'modules.txt')
@@ -44,9 +44,9 @@ test('keyward start loads neither jose, readline, the admin API operations nor t
     'the app module is logged',
   )
   assert.ok(loaded.includes('node:http'), 'built-ins are logged')
-  // Only client JWTs and prompts need jose and readline.
+  // Only client JWTs need jose, prompts readline, and passwords the argon2 addon.
   assert.deepEqual(
-    loaded.filter((url) => /\/node_modules\/jose\/|^node:readline/.test(url)),
+    loaded.filter((url) => /\/node_modules\/(jose|@node-rs\/argon2[^/]*)\/|^node:readline/.test(url)),
     [],
   )
   // The admin API's operations and their zod schemas load at its first call; its routes are a light table.
