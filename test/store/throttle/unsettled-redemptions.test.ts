@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { after, before, describe, test } from 'node:test'
+import type { Redis } from 'ioredis'
+import { pino } from 'pino'
+import { OAuthError, TemporarilyUnavailable } from '../../../src/core/errors.ts'
+import { refreshTokenGrant } from '../../../src/core/grants/refresh-token.ts'
+import { digest } from '../../../src/core/protocol/digest.ts'
+import type { CoreContext } from '../../../src/core/context.ts'
+import { serverTarget } from '../../../src/core/resources/audience.ts'
+import { issueGrantTokens } from '../../../src/core/tokens/issue.ts'
+import { openRuntime, type Runtime } from '../../../src/runtime.ts'
+import { createMemoryStores } from '../../../src/store/memory/stores.ts'
+import { memoryUnsettledRedemptions } from '../../../src/store/unsettled/memory-unsettled.ts'
+import { redisUnsettledRedemptions } from '../../../src/store/unsettled/redis-unsettled.ts'
+import { testClock } from '../../support/clock.ts'
+import { cutOnce } from '../../support/cut-stores.ts'
+import * as make from '../../support/fixtures.ts'
+import { connectRedis, REDIS_URL, suiteRedis } from '../../support/redis.ts'
+
+// The redemptions whose write was cut as it may have landed (src/core/ports/unsettled.ts): remembered with what
+// they issued for a while, on one node in memory or for every node in Redis.
+
+describe('unsettled redemptions in memory', () => {
+  test('what a redemption issued is told until its time is up; another key is not affected', async () => {
+    const clock = testClock()
+    const unsettled = memoryUnsettledRedemptions(clock)
+    await unsettled.remember('refresh_token:a', 'successor-1', 60)
+    assert.equal(await unsettled.issuedBy('refresh_token:a'), 'successor-1')
+    assert.equal(await unsettled.issuedBy('code:a'), null)
+    // The retry's own failure replaces it.
+    await unsettled.remember('refresh_token:a', 'successor-2', 60)
+    clock.advance(59)
+    assert.equal(await unsettled.issuedBy('refresh_token:a'), 'successor-2')
+    clock.advance(1)
+    assert.equal(await unsettled.issuedBy('refresh_token:a'), null)
+  })
+
+  test('bounded: past its capacity the oldest are forgotten first', async () => {
+    const unsettled = memoryUnsettledRedemptions(testClock())
+    for (let index = 0; index <= 10_000; index++) await unsettled.remember(`code:${index}`, 'grant', 600)
+    assert.equal(await unsettled.issuedBy('code:0'), null)
+    assert.equal(await unsettled.issuedBy('code:1'), 'grant')
+    assert.equal(await unsettled.issuedBy('code:10000'), 'grant')
+  })
+})
+
+describe('unsettled redemptions in Redis (real Redis)', () => {
+  const prefix = `keyward-test:${randomUUID()}:`
+  const redisOf = suiteRedis(prefix)
+
+  test('what one node remembered the other tells, until its TTL is up', async () => {
+    const [first, second] = [
+      redisUnsettledRedemptions(redisOf(), prefix),
+      redisUnsettledRedemptions(redisOf(), prefix),
+    ]
+    await first.remember('code:b', 'grant-1', 0.3)
+    assert.equal(await second.issuedBy('code:b'), 'grant-1')
+    assert.equal(await second.issuedBy('code:c'), null)
+    await sleep(400)
+    assert.equal(await second.issuedBy('code:b'), null)
+  })
+
+  test('while Redis cannot answer, telling fails with temporarily_unavailable', async () => {
+    const broken = {
+      get: () => Promise.reject(new Error('Connection is closed.')),
+      set: () => Promise.reject(new Error('Connection is closed.')),
+    } as unknown as Redis
+    const unsettled = redisUnsettledRedemptions(broken, prefix)
+    await assert.rejects(unsettled.issuedBy('code:d'), TemporarilyUnavailable)
+    await assert.rejects(unsettled.remember('code:d', 'grant', 10), TemporarilyUnavailable)
+  })
+})
+
+describe('two runtimes sharing one Redis and one database', () => {
+  const stores = createMemoryStores()
+  const config = make.testConfig({ redisUrl: REDIS_URL })
+  const logger = pino({ level: 'silent' })
+  let nodes: Runtime[] = []
+  // What the test's failure made the runtimes remember, deleted after: it would live on for ten minutes.
+  const remembered: string[] = []
+  before(async () => {
+    // Node A's next redeeming write is cut as it lands; node B's database is well.
+    nodes = [
+      await openRuntime(config, logger, { stores: cutOnce(stores, true), sweepsExpired: false }),
+      await openRuntime(config, logger, { stores, sweepsExpired: false }),
+    ]
+  })
+  after(async () => {
+    await Promise.all(nodes.map((node) => node.close()))
+    const redis = await connectRedis()
+    if (remembered.length > 0) await redis.del(...remembered)
+    redis.disconnect()
+  })
+
+  test('a rotation cut on node A, retried on node B: answered as a retry, the grant lives', async () => {
+    const [a, b] = nodes.map((node) => node.core) as [CoreContext, CoreContext]
+    const owner = { client: make.client({ dpopBoundAccessTokens: false }), user: make.user() }
+    await stores.clients.create(owner.client)
+    await stores.users.create(owner.user)
+    const grant = make.grant(owner, { resources: [] })
+    await stores.grants.create(grant)
+    const request = { client: owner.client, grant, scope: grant.scope, dpopJkt: null }
+    const { refreshToken } = await issueGrantTokens(stores, { ...request, target: serverTarget(config) }, b)
+    assert.ok(refreshToken)
+    // The prefix the runtime's Redis memory writes under (src/store/unsettled/redis-unsettled.ts).
+    remembered.push(`keyward:unsettled:refresh_token:${digest(refreshToken)}`)
+    const refresh = (node: CoreContext) =>
+      refreshTokenGrant.issue(
+        { refreshToken, scope: [], resources: [] },
+        { ...node, client: owner.client, address: '192.0.2.7', dpopJkt: null },
+      )
+    await assert.rejects(
+      refresh(a),
+      (error) => error instanceof OAuthError && error.code === 'temporarily_unavailable',
+    )
+    const retried = await refresh(b)
+    assert.ok(retried.refreshToken)
+    assert.equal((await stores.grants.get(grant.id))?.revokedReason, null)
+  })
+})
