@@ -167,9 +167,9 @@ async function answerReuse(
 }
 
 /**
- * Whether the successor a lost answer carried is still unused: then nobody but the retrying client can be
- * presenting its predecessor for it. Once taken over (by that retry) or used, it excuses nothing: one retry per
- * failure.
+ * Whether the successor a lost answer carried is still unused: it reached no one, and a presentation of its
+ * predecessor takes its place, as within the grace period (a thief's first, and the client's own retry finds it
+ * taken: reuse). Once taken over or used it excuses nothing: one retry per failure.
  */
 async function unused(successor: string, tx: Stores): Promise<boolean> {
   const token = await tx.tokens.getRefreshToken(successor as Digest)
