@@ -9,6 +9,21 @@ export function sectorIdentifierUriProblem(uri: string): string | null {
 }
 
 /**
+ * Why a client that registers itself (RFC 7591, RFC 7592) cannot have its sector_identifier_uri, or null. The
+ * document vouches for a client by listing its redirect URIs (Registration §2); one without any (a device-flow
+ * client) would pass against any document and get the pairwise `sub` values of whichever app's sector it named
+ * (Core §17.3). An operator who registers such a client vouches for it instead.
+ */
+export function selfClaimedSectorProblem(
+  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri'>,
+): string | null {
+  return client.sectorIdentifierUri !== null && client.redirectUris.length === 0
+    ? 'A client without redirect URIs cannot register a sector_identifier_uri: its document lists redirect URIs, ' +
+        'so it names none of this client. Ask the operator to register it.'
+    : null
+}
+
+/**
  * OpenID Connect Registration §2 (Core §8.1): the document at the client's sector_identifier_uri is a JSON array
  * of redirect URIs that must hold every one the client registers, or registration fails. Fetched through the
  * outbound-fetch port when the client is registered (a fresh copy: the client may just have changed it); null
