@@ -1,5 +1,6 @@
 import type { Client } from '../model/client.ts'
 import { type OutboundFetch, OutboundFetchError } from '../ports/fetch.ts'
+import { DEVICE_CODE, PASSWORD } from '../protocol/grant-types.ts'
 
 /** OpenID Connect Registration §2: sector_identifier_uri uses the https scheme. */
 export function sectorIdentifierUriProblem(uri: string): string | null {
@@ -8,19 +9,31 @@ export function sectorIdentifierUriProblem(uri: string): string | null {
     : `The sector_identifier_uri ${uri} is not an https URL.`
 }
 
+/** Grants by which a person reaches a client without passing one of its redirect URIs (RFC 8628, RFC 6749 §4.3). */
+const UNREDIRECTED_PERSON_GRANTS = [DEVICE_CODE, PASSWORD]
+
 /**
  * Why a client that registers itself (RFC 7591, RFC 7592) cannot have its sector_identifier_uri, or null. The
- * document vouches for a client by listing its redirect URIs (Registration §2); one without any (a device-flow
- * client) would pass against any document and get the pairwise `sub` values of whichever app's sector it named
- * (Core §17.3). An operator who registers such a client vouches for it instead.
+ * document vouches for a client by listing its redirect URIs (Registration §2), which binds the sector's people to
+ * them. A client without any would pass against any document, and one with a grant that needs none (the device
+ * flow) would receive ID tokens beside them: either gets the pairwise `sub` values of whichever app's sector it
+ * named (Core §17.3). An operator who registers such a client vouches for it instead.
  */
 export function selfClaimedSectorProblem(
-  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri'>,
+  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri' | 'grantTypes'>,
 ): string | null {
-  return client.sectorIdentifierUri !== null && client.redirectUris.length === 0
-    ? 'A client without redirect URIs cannot register a sector_identifier_uri: its document lists redirect URIs, ' +
-        'so it names none of this client. Ask the operator to register it.'
-    : null
+  if (client.sectorIdentifierUri === null) return null
+  if (client.redirectUris.length === 0) {
+    return (
+      'A client without redirect URIs cannot register a sector_identifier_uri: its document lists redirect URIs, ' +
+      'so it names none of this client. Ask the operator to register it.'
+    )
+  }
+  const unredirected = client.grantTypes.filter((grant) => UNREDIRECTED_PERSON_GRANTS.includes(grant))
+  return unredirected.length === 0
+    ? null
+    : `A client with the ${unredirected.join(', ')} grant cannot register a sector_identifier_uri: people reach it ` +
+        'without its redirect URIs, which are all the document vouches for. Ask the operator to register it.'
 }
 
 /**

@@ -86,6 +86,18 @@ describe('sector_identifier_uri at the registration endpoint (RFC 7591)', () => 
     assert.equal(sneaky.status, 400, JSON.stringify(sneaky.json))
     assert.equal(sneaky.json.error, 'invalid_client_metadata')
     assert.match(String(sneaky.json.error_description), /sector_identifier_uri/)
+    // The victim's own redirect URIs pass the document, but the device flow delivers ID tokens beside them.
+    const beside = await register(server, {
+      client_name: 'TV app',
+      redirect_uris: SPREAD,
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid',
+      subject_type: 'pairwise',
+      sector_identifier_uri: site.url('/victim.json'),
+    })
+    assert.equal(beside.status, 400, JSON.stringify(beside.json))
+    assert.match(String(beside.json.error_description), /device_code grant cannot register/)
   })
 
   test('refused with invalid_client_metadata: an unlisted redirect URI, a document that is not an array, http', async () => {
