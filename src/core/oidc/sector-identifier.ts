@@ -13,27 +13,29 @@ export function sectorIdentifierUriProblem(uri: string): string | null {
 const UNREDIRECTED_PERSON_GRANTS = [DEVICE_CODE, PASSWORD]
 
 /**
- * Why a client that registers itself (RFC 7591, RFC 7592) cannot have its sector_identifier_uri, or null. The
- * document vouches for a client by listing its redirect URIs (Registration §2), which binds the sector's people to
- * them. A client without any would pass against any document, and one with a grant that needs none (the device
- * flow) would receive ID tokens beside them: either gets the pairwise `sub` values of whichever app's sector it
- * named (Core §17.3). An operator who registers such a client vouches for it instead.
+ * Why a client that registers itself (RFC 7591, RFC 7592) cannot have the sector it asks for, or null. Only its
+ * redirect URIs tie a client to its sector (Core §8.1: their host, or a sector_identifier_uri document listing
+ * them, Registration §2). One with a sector_identifier_uri and no redirect URIs would pass against any document,
+ * and a pairwise one with a grant that needs none (the device flow) receives ID tokens beside them: either gets
+ * the pairwise `sub` values of whichever app's sector it named (Core §17.3). An operator who registers such a
+ * client vouches for it instead.
  */
 export function selfClaimedSectorProblem(
-  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri' | 'grantTypes'>,
+  client: Pick<Client, 'redirectUris' | 'sectorIdentifierUri' | 'grantTypes' | 'subjectType'>,
 ): string | null {
-  if (client.sectorIdentifierUri === null) return null
-  if (client.redirectUris.length === 0) {
+  if (client.sectorIdentifierUri !== null && client.redirectUris.length === 0) {
     return (
       'A client without redirect URIs cannot register a sector_identifier_uri: its document lists redirect URIs, ' +
       'so it names none of this client. Ask the operator to register it.'
     )
   }
+  if (client.sectorIdentifierUri === null && client.subjectType !== 'pairwise') return null
   const unredirected = client.grantTypes.filter((grant) => UNREDIRECTED_PERSON_GRANTS.includes(grant))
   return unredirected.length === 0
     ? null
-    : `A client with the ${unredirected.join(', ')} grant cannot register a sector_identifier_uri: people reach it ` +
-        'without its redirect URIs, which are all the document vouches for. Ask the operator to register it.'
+    : `A client with the ${unredirected.join(', ')} grant cannot register a pairwise sector (subject_type ` +
+        'pairwise or a sector_identifier_uri): people reach it without its redirect URIs, which are all that ' +
+        'ties it to the sector. Ask the operator to register it.'
 }
 
 /**

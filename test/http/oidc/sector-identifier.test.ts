@@ -98,6 +98,17 @@ describe('sector_identifier_uri at the registration endpoint (RFC 7591)', () => 
     })
     assert.equal(beside.status, 400, JSON.stringify(beside.json))
     assert.match(String(beside.json.error_description), /device_code grant cannot register/)
+    // Without a document, the sector is the redirect URIs' host: the same for a device client naming the victim's.
+    const byHost = await register(server, {
+      client_name: 'TV app',
+      redirect_uris: ['https://a.example/cb'],
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid',
+      subject_type: 'pairwise',
+    })
+    assert.equal(byHost.status, 400, JSON.stringify(byHost.json))
+    assert.match(String(byHost.json.error_description), /device_code grant cannot register/)
   })
 
   test('refused with invalid_client_metadata: an unlisted redirect URI, a document that is not an array, http', async () => {
