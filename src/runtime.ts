@@ -10,11 +10,13 @@ import {
   recordedPeople,
   storedPeople,
   sweepExpired,
+  unsettledRotations,
 } from './core/index.ts'
 import type { EventSink } from './core/ports/events.ts'
 import type { People } from './core/ports/people.ts'
 import type { Stores } from './core/ports/stores.ts'
 import { eventsTo, logEvents } from './events/log-events.ts'
+import { withRequestId } from './events/request-id.ts'
 import { configuredWebhook, type WebhookOutcome } from './events/webhook.ts'
 import { createOutboundFetch } from './net/outbound-fetch.ts'
 import type { ReadinessCheck } from './http/ops/health.ts'
@@ -94,7 +96,7 @@ export async function openRuntime(
   const closeStores = () => (options.stores === undefined ? stores.close() : Promise.resolve())
   const fetch = openOutboundFetch(config, clock, options.trustedCertificates)
   const webhook = configuredWebhook(config, { logger, clock, random, fetch, tally: options.webhookTally })
-  const events = eventsTo(logEvents(logger), options.eventTap, webhook)
+  const events = withRequestId(eventsTo(logEvents(logger), options.eventTap, webhook))
   let redis: Redis | undefined
   let keyWatch: { close(): Promise<void> } | undefined
   try {
@@ -131,6 +133,7 @@ export async function openRuntime(
       events,
       fetch,
       logoutNotifier,
+      unsettledRotations: unsettledRotations(),
     }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))

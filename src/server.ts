@@ -22,7 +22,10 @@ export interface RunningServer {
 export interface ServerOptions extends RuntimeOptions {
   readonly logStream?: DestinationStream
   readonly extend?: (app: FastifyInstance, core: CoreContext) => void
-  /** The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`. */
+  /**
+   * The worker slot of `keyward start --workers`: every log line carries it (`worker`) beside pino's `pid`, and the
+   * primary serves the metrics of every worker.
+   */
   readonly worker?: number
   /** This process's tracing, when the operator turned it on (src/cli/tracing-settings.ts): a span per request. */
   readonly tracing?: Tracing
@@ -70,6 +73,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     metrics ? { ...options, eventTap: metrics.events, webhookTally: metrics.countWebhook } : options,
   )
   return withApp(runtime, async (core) => {
+    const { stores } = core
+    if (stores.connectionUse) metrics?.observeConnections(stores.connectionUse.bind(stores))
     const app = await buildApp({
       core,
       logger,
@@ -81,12 +86,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       extend: (instance) => options.extend?.(instance, core),
     })
     const { host, metricsPort } = config
+    // A worker's figures go to the primary, which serves every worker's on metricsPort (src/workers.ts).
+    if (metricsModule && metrics && options.worker !== undefined) metricsModule.reportToPrimary(metrics)
     const listener =
-      metricsModule && metrics && metricsPort !== undefined
-        ? await metricsModule.listenMetrics(metrics, host, metricsPort).catch(async (error: unknown) => {
-            await app.close()
-            throw listenFailure(error, 'metricsPort', host, metricsPort)
-          })
+      metricsModule && metrics && metricsPort !== undefined && options.worker === undefined
+        ? await metricsModule
+            .listenMetrics(metrics.registry, host, metricsPort)
+            .catch(async (error: unknown) => {
+              await app.close()
+              throw listenFailure(error, 'metricsPort', host, metricsPort)
+            })
         : undefined
     if (listener) app.addHook('onClose', () => listener.close())
     let address: string

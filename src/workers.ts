@@ -1,8 +1,8 @@
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
-import { createInterface } from 'node:readline'
 import type { Config } from './core/index.ts'
 import { createLogger } from './http/logger.ts'
+import { listenFailure } from './startup-failure.ts'
 
 // `keyward start --workers N`: N processes (node:cluster) share the port; the primary forks them, restarts one that
 // dies and drains them all on SIGTERM/SIGINT. It opens no database itself.
@@ -54,11 +54,22 @@ export function workerSlot(): number | null {
 }
 
 /**
- * The primary: forks `count` workers (each runs `keyward start` again, `workerSlot()` telling it it is one),
- * passes their output on line by line, and resolves once every worker listens; rejects if one exits first.
+ * The primary: serves every worker's metrics on `metricsPort` when set, forks `count` workers (each runs `keyward
+ * start` again, `workerSlot()` telling it it is one), passes their output on line by line, and resolves once every
+ * worker listens; rejects if one exits first.
  */
 export async function startWorkers(config: Config, count: number): Promise<void> {
   const logger = createLogger(config.logLevel)
+  // Loaded here, not at the top: a single-process `keyward start` imports this module too, and never needs it.
+  const { createInterface } = await import('node:readline')
+  // One scrape of metricsPort shows every worker: the primary listens and asks each worker for its figures.
+  const { metricsPort, host } = config
+  if (metricsPort !== undefined) {
+    const { listenMetrics, workersMetrics } = await import('./http/ops/metrics.ts')
+    await listenMetrics(workersMetrics(), host, metricsPort).catch((error: unknown) => {
+      throw listenFailure(error, 'metricsPort', host, metricsPort)
+    })
+  }
   // Workers' output comes through the primary, one whole line at a time: lines of several processes never mix.
   cluster.setupPrimary({ silent: true })
   const slots = new Map<Worker, number>()

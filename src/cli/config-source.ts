@@ -91,6 +91,7 @@ const VARIABLES: readonly {
     read: wholeNumber,
   },
   { name: 'KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS', path: ['database', 'acquireTimeoutMs'], read: wholeNumber },
+  { name: 'KEYWARD_DATABASE_POOL_SIZE', path: ['database', 'poolSize'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_HEADERS_TIMEOUT', path: ['http', 'headersTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_REQUEST_TIMEOUT', path: ['http', 'requestTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT', path: ['http', 'keepAliveTimeout'], read: wholeNumber },

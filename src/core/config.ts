@@ -27,6 +27,12 @@ export const databaseTimeoutDefaults = {
   acquireTimeoutMs: 5000,
 } as const
 
+/**
+ * Connections each Keyward process keeps open to PostgreSQL at most: pg's own default. With `--workers N` and several
+ * nodes the database sees N × nodes × this, plus one listening connection per process.
+ */
+export const databasePoolSizeDefault = 10
+
 /** The whole server configuration. Every default is the safe one. */
 // Every object is strict: a misspelled setting is refused with a suggestion (parseConfig), never ignored.
 export const configSchema = z
@@ -64,6 +70,13 @@ export const configSchema = z
         statementTimeoutMs: milliseconds(databaseTimeoutDefaults.statementTimeoutMs),
         /** Waiting for a connection from the pool, opening one included. */
         acquireTimeoutMs: milliseconds(databaseTimeoutDefaults.acquireTimeoutMs),
+        /** PostgreSQL's pool, per process: PostgreSQL allows 100 connections in all by default. */
+        poolSize: z
+          .number()
+          .int()
+          .min(1, 'the pool needs at least one connection')
+          .max(1000, 'at most 1000 connections per process (PostgreSQL allows 100 in all by default)')
+          .default(databasePoolSizeDefault),
       })
       .prefault({}),
     redisUrl: z
@@ -277,7 +290,9 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>
-export type DatabaseTimeouts = Config['database']
+/** The `database` section: PostgreSQL's timeouts and pool size. */
+export type DatabaseSettings = Config['database']
+export type DatabaseTimeouts = Omit<DatabaseSettings, 'poolSize'>
 
 export class ConfigError extends Error {
   readonly problems: readonly string[]

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
+import type { UnsettledRotations } from './grants/unsettled-rotations.ts'
 import type { EventSink } from './ports/events.ts'
 import type { OutboundFetch } from './ports/fetch.ts'
 import type { LogoutNotifier } from './ports/logout-notifier.ts'
@@ -28,4 +29,6 @@ export interface CoreContext {
   readonly fetch: OutboundFetch
   /** Posts Back-Channel Logout tokens to clients when a session ends, in the background. */
   readonly logoutNotifier: LogoutNotifier
+  /** The refresh tokens whose rotation failed on this node as it may have landed (src/core/grants/refresh-token.ts). */
+  readonly unsettledRotations: UnsettledRotations
 }

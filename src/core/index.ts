@@ -180,7 +180,9 @@ export {
   type Config,
   ConfigError,
   type ConfigInput,
+  type DatabaseSettings,
   type DatabaseTimeouts,
+  databasePoolSizeDefault,
   databaseTimeoutDefaults,
   parseConfig,
   type SettingPath,
@@ -241,6 +243,7 @@ export { ClientRegistrationError, type ClientRegistration } from './client-regis
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
+export { unsettledRotations } from './grants/unsettled-rotations.ts'
 export {
   createInitialAccessToken,
   INITIAL_ACCESS_TOKEN_LIMITS,

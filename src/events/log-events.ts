@@ -7,6 +7,7 @@ const WARNINGS: ReadonlySet<SecurityEventName> = new Set([
   'sign_in_throttled',
   'client_authentication_failed',
   'client_authentication_throttled',
+  'user_code_throttled',
   'refresh_token_reused',
   'authorization_code_reused',
   'client_registration_refused',

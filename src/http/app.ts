@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import cookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { type CoreContext, createAuthorizationServer, InvalidRequest, isLoopbackHost } from '../core/index.ts'
+import { duringRequest } from '../events/request-id.ts'
 import { registerAdminRoutes } from './admin/routes.ts'
 import { answerClientError, answerServerEvents, requireHost } from './client-errors.ts'
 import { registerCors } from './cors.ts'
@@ -77,6 +79,9 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
 
   registerErrorHandling(app, basePath)
   registerFormParser(app)
+  // After the body is read, whose events run in the connection's async context: the handler and all it awaits
+  // run in the request's, so each security event it emits carries the request's id.
+  app.addHook('preHandler', (request, _reply, done) => duringRequest(request.id, done))
   registerSecurityHeaders(app, { https })
 
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no
@@ -90,7 +95,7 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
     const side = { basePath, csrf: createCsrf(core.config.secret, core.random, cookies), cookies }
     registerPageErrorHandling(pages, side)
     await pages.register(cookie)
-    registerPageRoutes(pages, server, side)
+    registerPageRoutes(pages, server, side, options.metrics)
     options.extend?.(pages)
   })
   for (const [path, { type, body }] of ASSETS) {
@@ -117,6 +122,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const serverOptions = {
     loggerInstance: options.logger,
+    // Unique across workers and nodes (Fastify's own ids count from req-1 in each process): the id that joins a
+    // request's log lines to its security events, wherever either ends up.
+    genReqId: () => randomUUID(),
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: trustedProxies(core.config.trustProxy),
     // Slow or stalled clients are answered 408 and closed (client-errors.ts) instead of being held.

@@ -5,18 +5,21 @@ import type { OpenedDatabase } from './sql/driver.ts'
 import { publishingStatements } from './sql/statement-channel.ts'
 import { createStores } from './sql/stores.ts'
 
+/** How long to wait on PostgreSQL and, when given, how many connections its pool may hold (config `database`). */
+type DatabaseOptions = DatabaseTimeouts & { readonly poolSize?: number }
+
 /**
  * Opens the database named by `databaseUrl`, brings its schema up to date and returns the stores over it.
  * Accepts `sqlite::memory:`, `sqlite:<path>` (absolute or relative to the working directory),
- * `postgres://...` or `postgresql://...`, and `memory:` (no database: nothing persists). `timeouts` bound every
- * wait on PostgreSQL.
+ * `postgres://...` or `postgresql://...`, and `memory:` (no database: nothing persists). `options` bound every
+ * wait on PostgreSQL and size its pool.
  */
 export async function openStores(
   databaseUrl: string,
-  timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+  options: DatabaseOptions = databaseTimeoutDefaults,
 ): Promise<Stores> {
   if (databaseUrl === memoryUrl) return (await import('./memory/stores.ts')).createMemoryStores()
-  const { database, changes } = await openDatabase(databaseUrl, timeouts)
+  const { database, changes } = await openDatabase(databaseUrl, options)
   try {
     await migrate(database)
   } catch (error) {
@@ -47,7 +50,11 @@ export async function watchSigningKeys(
   onChange: () => void,
 ): Promise<{ close(): Promise<void> }> {
   if (!isPostgres(databaseUrl)) return { close: async () => {} }
-  return (await import('./postgres/key-listener.ts')).listenForKeyChanges(databaseUrl, timeouts, onChange)
+  const { listenForChanges } = await import('./postgres/change-listener.ts')
+  // The connection that this process's Stores on the same database listen on, if it opened any.
+  const listener = listenForChanges(databaseUrl, timeouts)
+  listener.watch('signing_keys', onChange)
+  return listener
 }
 
 const memoryUrl = 'memory:'
@@ -58,7 +65,7 @@ const isPostgres = (databaseUrl: string): boolean =>
 // Each driver is loaded only when its database is used: a SQLite server never loads pg, and the other way round.
 async function openDatabase(
   databaseUrl: string,
-  timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+  options: DatabaseOptions = databaseTimeoutDefaults,
 ): Promise<OpenedDatabase> {
   if (databaseUrl === memoryUrl) throw new Error('The database URL "memory:" names no database to migrate.')
   if (databaseUrl.startsWith('sqlite:')) {
@@ -68,7 +75,7 @@ async function openDatabase(
     return (await import('./sqlite/driver.ts')).openSqliteDatabase(path)
   }
   if (isPostgres(databaseUrl)) {
-    return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl, timeouts)
+    return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl, options, options.poolSize)
   }
   // Only the scheme is echoed: the rest of a URL may hold a password.
   const scheme = databaseUrl.split(':')[0]

@@ -9,12 +9,13 @@ const env = {
   KEYWARD_SECRET: TEST_SECRET,
 }
 
-describe('PostgreSQL timeouts from the environment', () => {
+describe('PostgreSQL timeouts and pool size from the environment', () => {
   test('a few seconds each by default; each variable sets its own, in milliseconds', () => {
     assert.deepEqual(loadConfig(env).database, {
       connectTimeoutMs: 5000,
       statementTimeoutMs: 5000,
       acquireTimeoutMs: 5000,
+      poolSize: 10,
     })
     const config = loadConfig({
       ...env,
@@ -26,7 +27,25 @@ describe('PostgreSQL timeouts from the environment', () => {
       connectTimeoutMs: 2000,
       statementTimeoutMs: 1500,
       acquireTimeoutMs: 3000,
+      poolSize: 10,
     })
+  })
+
+  test('KEYWARD_DATABASE_POOL_SIZE sets the pool; 10 by default, 1 to 1000 accepted', () => {
+    assert.equal(loadConfig({ ...env, KEYWARD_DATABASE_POOL_SIZE: '25' }).database.poolSize, 25)
+    assert.equal(loadConfig({ ...env, KEYWARD_DATABASE_POOL_SIZE: '1' }).database.poolSize, 1)
+    for (const [value, why] of [
+      ['0', /KEYWARD_DATABASE_POOL_SIZE: the pool needs at least one connection/],
+      ['1001', /KEYWARD_DATABASE_POOL_SIZE: at most 1000 connections per process/],
+      ['ten', /KEYWARD_DATABASE_POOL_SIZE: "ten" is not a whole number/],
+      ['2.5', /KEYWARD_DATABASE_POOL_SIZE: "2.5" is not a whole number/],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ ...env, KEYWARD_DATABASE_POOL_SIZE: value }),
+        (error: ConfigError) => error.problems.some((problem) => why.test(problem)),
+        value,
+      )
+    }
   })
 
   test('a value that is not a whole number, or too small to be meant as milliseconds, is refused', () => {

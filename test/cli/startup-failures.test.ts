@@ -9,6 +9,7 @@ import { generate } from 'selfsigned'
 import { type CliResult, spawnCli } from '../support/cli.ts'
 import { TEST_SECRET } from '../support/fixtures.ts'
 import { close, freePort, listen } from '../support/ports.ts'
+import { REDIS_URL } from '../support/redis.ts'
 
 /** The user nobody: root writes through any permission bits, so a read-only directory is tried as someone else. */
 const NOBODY = 65534
@@ -158,24 +159,31 @@ describe('keyward start explains why it cannot start, in one line', () => {
     )
   })
 
-  test('a metrics port in use is named as the metrics port', async () => {
-    const blocker = await listen(0)
-    try {
-      const { port } = blocker.address() as AddressInfo
-      const result = await spawnCli(['start'], {
-        KEYWARD_DATA_DIR: dataDir('metrics'),
-        KEYWARD_PORT: String(await freePort()),
-        KEYWARD_METRICS_PORT: String(port),
-        KEYWARD_LOG_LEVEL: 'warn',
-      })
-      assertOneLine(
-        result,
-        `127.0.0.1:${port} is already in use. Stop what uses it, or pick another port with KEYWARD_METRICS_PORT.`,
-      )
-    } finally {
-      await close(blocker)
-    }
-  })
+  // With --workers the first process listens on the metrics port itself, before it forks any worker.
+  for (const [how, args, env] of [
+    ['one process', ['start'], {}],
+    ['--workers 2', ['start', '--workers', '2'], { KEYWARD_REDIS_URL: REDIS_URL }],
+  ] as const) {
+    test(`a metrics port in use is named as the metrics port (${how})`, async () => {
+      const blocker = await listen(0)
+      try {
+        const { port } = blocker.address() as AddressInfo
+        const result = await spawnCli([...args], {
+          KEYWARD_DATA_DIR: dataDir(`metrics-${args.length}`),
+          KEYWARD_PORT: String(await freePort()),
+          KEYWARD_METRICS_PORT: String(port),
+          KEYWARD_LOG_LEVEL: 'warn',
+          ...env,
+        })
+        assertOneLine(
+          result,
+          `127.0.0.1:${port} is already in use. Stop what uses it, or pick another port with KEYWARD_METRICS_PORT.`,
+        )
+      } finally {
+        await close(blocker)
+      }
+    })
+  }
 
   test('a certificate without its key', async () => {
     const result = await spawnCli(['start'], {

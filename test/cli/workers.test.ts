@@ -5,7 +5,9 @@ import { cliHome, runCli } from '../support/cli.ts'
 import { eventually } from '../support/eventually.ts'
 import { TEST_SECRET } from '../support/fixtures.ts'
 import { type KeywardProcess, startKeywardProcess } from '../support/keyward-process.ts'
+import { freePort } from '../support/ports.ts'
 import { createPostgresDatabase } from '../support/postgres.ts'
+import { sample, scrape } from '../support/prometheus.ts'
 import { REDIS_URL } from '../support/redis.ts'
 
 /**
@@ -99,6 +101,52 @@ test(
       for (const line of running.output().split('\n')) {
         if (line.startsWith('{')) assert.doesNotThrow(() => JSON.parse(line), `a whole line: ${line}`)
       }
+    } finally {
+      await keyward?.close()
+      await database.drop()
+    }
+  },
+)
+
+// Bounded: two workers that never start, or a scrape that never answers, fail the test instead of holding the run.
+test(
+  '--workers 2 with a metrics port: one scrape shows both workers, summed',
+  { timeout: 60_000 },
+  async () => {
+    const database = await createPostgresDatabase('workers_metrics')
+    let keyward: KeywardProcess | undefined
+    try {
+      const metricsPort = await freePort()
+      keyward = await startKeywardProcess(
+        {
+          KEYWARD_DATABASE_URL: database.url,
+          KEYWARD_REDIS_URL: REDIS_URL,
+          KEYWARD_SECRET: TEST_SECRET,
+          KEYWARD_METRICS_PORT: String(metricsPort),
+          KEYWARD_DATABASE_POOL_SIZE: '3',
+        },
+        { args: ['bin/keyward.js', 'start', '--workers', '2'] },
+      )
+      const running = keyward
+      const discovery = `${running.issuer}/.well-known/openid-configuration`
+      let served = 0
+      await eventually(async () => {
+        if ((await fetchOnNewConnection(discovery)) === 200) served++
+        return servingWorkers(running.output()).size === 2
+      }, 'requests were not served by two workers')
+
+      const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`
+      const series =
+        'keyward_http_request_duration_seconds_count{route="/.well-known/openid-configuration",method="GET",status="200"}'
+      // A worker counts a request once its reply has gone, a moment after the client has it.
+      await eventually(
+        async () => sample(await scrape(metricsUrl), series) === served,
+        `one scrape did not count the ${served} requests both workers served`,
+      )
+      const text = await scrape(metricsUrl)
+      // Each worker's pool of 3, summed: both workers answered this one scrape.
+      assert.equal(sample(text, 'keyward_db_pool_max_connections'), 6)
+      assert.match(text, /^nodejs_eventloop_lag_seconds /m)
     } finally {
       await keyward?.close()
       await database.drop()

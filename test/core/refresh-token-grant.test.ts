@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { OAuthError } from '../../src/core/errors.ts'
+import { OAuthError, TemporarilyUnavailable } from '../../src/core/errors.ts'
 import { refreshTokenGrant } from '../../src/core/grants/refresh-token.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
+import type { Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
 import { serverTarget } from '../../src/core/resources/audience.ts'
@@ -48,6 +49,32 @@ function refresh({ context }: Core, client: Client, refreshToken: string | undef
 }
 
 const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code
+
+const unavailable = () => new TemporarilyUnavailable('The database is unavailable; try again shortly.')
+
+/**
+ * The stores with the next write that rotates a refresh token cut off as a dropped database connection cuts it:
+ * landed or not, it fails with temporarily_unavailable, which the client sees as a 503 and retries.
+ */
+function cutOnce(setup: Core, landed: boolean): Core {
+  let armed = true
+  const cut = async <T>(write: () => Promise<T>): Promise<T> => {
+    if (!armed) return write()
+    armed = false
+    if (landed) await write()
+    throw unavailable()
+  }
+  const { stores } = setup.context
+  const cutStores: Stores = {
+    ...stores,
+    tokens: {
+      ...stores.tokens,
+      rotateRefreshToken: (rotation) => cut(() => stores.tokens.rotateRefreshToken(rotation)),
+    },
+    transaction: (work) => cut(() => stores.transaction(work)),
+  }
+  return { ...setup, context: { ...setup.context, stores: cutStores } }
+}
 
 async function revokedReason(stores: Core['stores'], grant: Grant): Promise<string | null | undefined> {
   return (await stores.grants.get(grant.id))?.revokedReason
@@ -140,6 +167,43 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2), in core', () =>
     await refresh(setup, client, refreshToken)
     setup.clock.advance(10)
     await assert.rejects(refresh(setup, client, refreshToken), refused('invalid_grant'))
+    assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
+  })
+
+  test('a rotation that landed as the database failed: the retry is answered, not taken for reuse', async () => {
+    const setup = await core()
+    const { client, grant, refreshToken } = await granted(setup)
+    const cut = cutOnce(setup, true)
+    await assert.rejects(refresh(cut, client, refreshToken), refused('temporarily_unavailable'))
+    // The database is still down at the first retry: that one fails too, and is retried in turn.
+    const { tokens } = cut.context.stores
+    const down = {
+      ...cut.context.stores,
+      tokens: { ...tokens, findRefreshToken: () => Promise.reject(unavailable()) },
+    }
+    await assert.rejects(
+      refresh({ ...cut, context: { ...cut.context, stores: down } }, client, refreshToken),
+      refused('temporarily_unavailable'),
+    )
+    const retried = await refresh(cut, client, refreshToken)
+    assert.equal(await revokedReason(setup.stores, grant), null)
+    assert.deepEqual(setup.events, [])
+    const next = await refresh(setup, client, retried.refreshToken)
+    // One retry per failure: presented once more, the token is reused like any other.
+    await assert.rejects(refresh(setup, client, refreshToken), refused('invalid_grant'))
+    assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
+    await assert.rejects(refresh(setup, client, next.refreshToken), refused('invalid_grant'))
+  })
+
+  test('a rotation that failed before it landed: the retry rotates, and a later use is reuse', async () => {
+    const setup = await core()
+    const { client, grant, refreshToken } = await granted(setup)
+    const cut = cutOnce(setup, false)
+    await assert.rejects(refresh(cut, client, refreshToken), refused('temporarily_unavailable'))
+    await refresh(cut, client, refreshToken)
+    assert.equal(await revokedReason(setup.stores, grant), null)
+    // The failure was forgotten at the retry: it cannot excuse a thief's later replay.
+    await assert.rejects(refresh(cut, client, refreshToken), refused('invalid_grant'))
     assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
   })
 })

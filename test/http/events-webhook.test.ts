@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test'
 import * as oauth from 'oauth4webapi'
 import type { ConfigInput } from '../../src/core/config.ts'
 import { startDocumentSite } from '../support/document-site.ts'
-import { assertNoneLogged } from '../support/events.ts'
+import { assertNoneLogged, requestOf } from '../support/events.ts'
 import { eventually } from '../support/eventually.ts'
 import { serviceClient } from '../support/fixtures.ts'
 import { grantTokens } from '../support/flow.ts'
@@ -68,12 +68,16 @@ describe('the event webhook', () => {
       receiver.deliveries.every((delivery) => delivery.verified),
       'every request is signed',
     )
-    assert.deepEqual(receiver.accepted('sign_in_succeeded')[0]?.payload.data, {
+    const signIn = receiver.accepted('sign_in_succeeded')[0]?.payload.data
+    assert.deepEqual(signIn, {
       event: 'sign_in_succeeded',
       userId: user.id,
       username: 'webhook-alice',
       address: '127.0.0.1',
+      requestId: signIn?.requestId,
     })
+    // The operator joins the event to the request's log lines by its id.
+    assert.equal(requestOf(server.logs, String(signIn?.requestId)), 'POST /login')
     assert.equal(receiver.accepted('client_registered')[0]?.payload.data.clientId, registered.client_id)
     assertNoneLogged(
       receiver.deliveries.map((delivery) => delivery.body).join('\n'),

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, test } from 'node:test'
 import { decideOnPages, deviceClient, poll, startDevice } from '../support/device-flow.ts'
-import { assertNoneLogged, assertOneEvent, securityEvents } from '../support/events.ts'
+import { assertNoneLogged, assertOneEvent, requestOf, securityEvents } from '../support/events.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { newBrowser, onlyGrantOf, issueCode } from '../support/flow.ts'
-import { redeemCode, tokensOf } from '../support/oauth-client.ts'
+import { basicAuthorization, postToken, redeemCode, tokensOf } from '../support/oauth-client.ts'
 
 const ADDRESS = '127.0.0.1'
 
@@ -68,4 +68,28 @@ test('consent, code reuse and key creation are logged once each, with their ids 
   )
 
   assertNoneLogged(server.logs.join('\n'), secrets)
+})
+
+test('each event emitted during a request carries the id its log lines carry; the key made at start, none', async () => {
+  const user = await server.user(`request-ids-${randomBytes(4).toString('hex')}`)
+  const web = await server.client({ name: 'Request ids' })
+  await issueCode(server, { client: web.client, user, scope: 'read', browser: newBrowser(server.issuer) })
+  const wrong = await postToken(
+    server,
+    { grant_type: 'client_credentials' },
+    { authorization: basicAuthorization(web.client.id, 'wrong') },
+  )
+  assert.equal(wrong.status, 401)
+
+  const events = securityEvents(server.logs)
+  const requestsOf = (name: string, key: 'userId' | 'clientId', value: string) =>
+    events
+      .filter((event) => event.event === name && event[key] === value)
+      .map((event) => requestOf(server.logs, String(event.requestId)))
+  assert.deepEqual(requestsOf('sign_in_succeeded', 'userId', user.id), ['POST /login'])
+  assert.deepEqual(requestsOf('consent_granted', 'userId', user.id), ['POST /consent'])
+  assert.deepEqual(requestsOf('client_authentication_failed', 'clientId', web.client.id), ['POST /token'])
+  const [atStart] = events.filter((event) => event.event === 'signing_key_rotated')
+  assert.ok(atStart)
+  assert.equal(atStart.requestId, undefined)
 })

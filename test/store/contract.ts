@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
-import type { ConsumeResult, Stores } from '../../src/core/ports/stores.ts'
+import type { Grant } from '../../src/core/model/grant.ts'
+import type { RefreshToken } from '../../src/core/model/token.ts'
+import type { CodeRedemption, RefreshRotation, Stores } from '../../src/core/ports/stores.ts'
+import type { AuthorizationCode } from '../../src/core/model/code.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import type { SqlDriver } from '../../src/store/sql/driver.ts'
 import * as make from '../support/fixtures.ts'
@@ -66,6 +69,30 @@ function withFixture<Fixture extends Pick<StoreFixture, 'stores'>>(open: () => P
  */
 export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 'stores'>>): void {
   const it = withFixture(open)
+
+  /** The rotation of `token`, read under `grant`, that issues fresh tokens of that grant. */
+  function rotationOf(token: RefreshToken, grant: Grant, when = at(1)) {
+    return {
+      digest: token.digest,
+      grantId: grant.id,
+      at: when,
+      issued: {
+        accessToken: make.accessToken(grant),
+        refreshToken: make.refreshToken(grant, { replaces: token.digest }),
+      },
+    } satisfies RefreshRotation
+  }
+
+  /** The redemption of `code` that starts a fresh grant with its tokens. */
+  function redemptionOf(code: AuthorizationCode, owner: Awaited<ReturnType<typeof owners>>) {
+    const grant = make.grant(owner)
+    return {
+      digest: code.digest,
+      at: at(2),
+      grant,
+      issued: { accessToken: make.accessToken(grant), refreshToken: make.refreshToken(grant) },
+    } satisfies CodeRedemption
+  }
 
   /** A client and a user to hang records off. */
   async function owners(stores: Stores) {
@@ -622,6 +649,65 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal(grantIds.has(null), false)
     })
 
+    it('find reads a code and whether it was used; null when unknown', async ({ stores }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      assert.deepEqual(await stores.codes.find(issued.digest), { code: issued, used: false })
+      await stores.codes.consume(issued.digest, at(1))
+      assert.deepEqual(await stores.codes.find(issued.digest), { code: issued, used: true })
+      assert.equal(await stores.codes.find(make.newDigest()), null)
+    })
+
+    it('redeem stores the grant and its tokens with the code used once; false after, changing nothing', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      const first = redemptionOf(issued, owner)
+      assert.equal(await stores.codes.redeem(first), true)
+      assert.deepEqual(await stores.grants.get(first.grant.id), first.grant)
+      assert.deepEqual(
+        await stores.tokens.getAccessToken(first.issued.accessToken.key),
+        first.issued.accessToken,
+      )
+      assert.deepEqual(
+        await stores.tokens.getRefreshToken(first.issued.refreshToken.digest),
+        first.issued.refreshToken,
+      )
+      const second = redemptionOf(issued, owner)
+      assert.equal(await stores.codes.redeem(second), false)
+      assert.equal(await stores.grants.get(second.grant.id), null)
+      assert.equal(await stores.tokens.getAccessToken(second.issued.accessToken.key), null)
+      // A reuse finds the grant to revoke.
+      assert.deepEqual(await stores.codes.consume(issued.digest, at(3)), {
+        kind: 'reused',
+        record: { ...issued, grantId: first.grant.id },
+      })
+      assert.equal(await stores.codes.redeem(redemptionOf(make.code(owner), owner)), false, 'unknown')
+    })
+
+    it(`exactly one of ${racers} racing redemptions, stored or consumed, lands`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const issued = make.code(owner)
+      await stores.codes.create(issued)
+      const redemptions = Array.from({ length: racers }, () => redemptionOf(issued, owner))
+      const results = await Promise.all(
+        redemptions.map((redemption, index) =>
+          index % 4 === 3
+            ? stores.codes.consume(issued.digest, at(1)).then((result) => result.kind === 'ok')
+            : stores.codes.redeem(redemption),
+        ),
+      )
+      assert.equal(results.filter(Boolean).length, 1)
+      const grants = await Promise.all(redemptions.map(({ grant }) => stores.grants.get(grant.id)))
+      assert.deepEqual(
+        grants.map((grant) => grant !== null),
+        results.map((landed, index) => landed && index % 4 !== 3),
+      )
+    })
+
     it("deleteUnusedByUser removes the user's codes not yet redeemed, and only those", async ({ stores }) => {
       const owner = await owners(stores)
       const stranger = await owners(stores)
@@ -762,34 +848,122 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal(await stores.tokens.getRefreshToken(make.newDigest()), null)
     })
 
-    it('rotate gives ok once (revoked or not), then reused; missing when unknown', async ({ stores }) => {
+    it('findRefreshToken reads the token with its grant, revoked or not; null when unknown', async ({
+      stores,
+    }) => {
       const owner = await owners(stores)
-      const family = make.grant(owner)
+      const family = make.grant(owner, { revokedAt: at(2), revokedReason: 'user' })
       await stores.grants.create(family)
-      const token = make.refreshToken(family, { revokedAt: at(1) })
+      const token = make.refreshToken(family, {
+        rotatedAt: at(1),
+        replaces: make.newDigest(),
+        revokedAt: at(2),
+      })
       await stores.tokens.createRefreshToken(token)
-      const rotated = { ...token, rotatedAt: at(2) }
-      assert.deepEqual(await stores.tokens.rotateRefreshToken(token.digest, at(2)), {
-        kind: 'ok',
-        record: rotated,
-      })
-      assert.deepEqual(await stores.tokens.rotateRefreshToken(token.digest, at(3)), {
-        kind: 'reused',
-        record: rotated,
-      })
-      assert.deepEqual(await stores.tokens.rotateRefreshToken(make.newDigest(), at(3)), { kind: 'missing' })
+      assert.deepEqual(await stores.tokens.findRefreshToken(token.digest), { token, grant: family })
+      assert.equal(await stores.tokens.findRefreshToken(make.newDigest()), null)
     })
 
-    it(`exactly one of ${racers} racing rotations gets ok`, async ({ stores }) => {
+    it('rotate stores what it issues once, then answers reused; refused when revoked or unknown', async ({
+      stores,
+    }) => {
       const owner = await owners(stores)
       const family = make.grant(owner)
       await stores.grants.create(family)
       const token = make.refreshToken(family)
       await stores.tokens.createRefreshToken(token)
+      const rotation = rotationOf(token, family, at(2))
+      const { issued } = rotation
+      assert.deepEqual(await stores.tokens.rotateRefreshToken(rotation), { kind: 'rotated' })
+      assert.deepEqual(await stores.tokens.getAccessToken(issued.accessToken.key), issued.accessToken)
+      assert.deepEqual(await stores.tokens.getRefreshToken(issued.refreshToken.digest), issued.refreshToken)
+      const again = {
+        ...rotation,
+        at: at(3),
+        issued: { accessToken: make.accessToken(family), refreshToken: null },
+      }
+      assert.deepEqual(await stores.tokens.rotateRefreshToken(again), {
+        kind: 'reused',
+        record: { ...token, rotatedAt: at(2) },
+      })
+      assert.equal(await stores.tokens.getAccessToken(again.issued.accessToken.key), null)
+      const unknown = { ...again, digest: make.newDigest() }
+      assert.deepEqual(await stores.tokens.rotateRefreshToken(unknown), { kind: 'refused' })
+
+      const revoked = make.refreshToken(family, { revokedAt: at(1) })
+      await stores.tokens.createRefreshToken(revoked)
+      assert.deepEqual(await stores.tokens.rotateRefreshToken({ ...again, digest: revoked.digest }), {
+        kind: 'refused',
+      })
+      assert.deepEqual(await stores.tokens.getRefreshToken(revoked.digest), revoked, 'not rotated')
+      assert.equal(await stores.tokens.getAccessToken(again.issued.accessToken.key), null)
+    })
+
+    it('rotate is refused under a revoked grant, and under another grant than the one read', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const live = make.grant(owner)
+      // Created revoked, its token live: the grant's state alone must refuse the rotation.
+      const ended = make.grant(owner, { revokedAt: at(1), revokedReason: 'user' })
+      await stores.grants.create(live)
+      await stores.grants.create(ended)
+      const token = make.refreshToken(ended)
+      await stores.tokens.createRefreshToken(token)
+      const unrevoked = make.refreshToken(live)
+      await stores.tokens.createRefreshToken(unrevoked)
+      const { issued } = rotationOf(token, ended)
+      for (const presented of [token, unrevoked]) {
+        const rotation = { ...rotationOf(presented, ended), issued }
+        assert.deepEqual(await stores.tokens.rotateRefreshToken(rotation), { kind: 'refused' })
+      }
+      assert.equal(await stores.tokens.getAccessToken(issued.accessToken.key), null)
+      assert.equal(await stores.tokens.getRefreshToken(issued.refreshToken.digest), null)
+      assert.equal((await stores.tokens.getRefreshToken(unrevoked.digest))?.rotatedAt, null)
+    })
+
+    it(`exactly one of ${racers} racing rotations lands, with only its own tokens`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const token = make.refreshToken(family)
+      await stores.tokens.createRefreshToken(token)
+      const rotations = Array.from({ length: racers }, () => rotationOf(token, family))
       const results = await Promise.all(
-        Array.from({ length: racers }, () => stores.tokens.rotateRefreshToken(token.digest, at(1))),
+        rotations.map((rotation) => stores.tokens.rotateRefreshToken(rotation)),
       )
-      assert.deepEqual(tally(results), { ok: 1, reused: racers - 1 })
+      assert.deepEqual(tally(results), { rotated: 1, reused: racers - 1 })
+      const stored = await Promise.all(
+        rotations.map(async ({ issued }) => [
+          (await stores.tokens.getAccessToken(issued.accessToken.key)) !== null,
+          (await stores.tokens.getRefreshToken(issued.refreshToken.digest)) !== null,
+        ]),
+      )
+      assert.deepEqual(
+        stored,
+        results.map((result) => (result.kind === 'rotated' ? [true, true] : [false, false])),
+      )
+    })
+
+    it(`a revocation racing ${racers} rotations revokes whatever they issued`, async ({ stores }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const tokens = Array.from({ length: racers }, () => make.refreshToken(family))
+      for (const token of tokens) await stores.tokens.createRefreshToken(token)
+      const rotations = tokens.map((token) => rotationOf(token, family))
+      const half = racers / 2
+      await Promise.all([
+        ...rotations.slice(0, half).map((rotation) => stores.tokens.rotateRefreshToken(rotation)),
+        stores.grants.revoke(family.id, at(2), 'operator'),
+        ...rotations.slice(half).map((rotation) => stores.tokens.rotateRefreshToken(rotation)),
+      ])
+      for (const { issued } of rotations) {
+        const access = await stores.tokens.getAccessToken(issued.accessToken.key)
+        const refresh = await stores.tokens.getRefreshToken(issued.refreshToken.digest)
+        assert.ok(access === null || access.revokedAt !== null, 'an access token outlived its grant')
+        assert.ok(refresh === null || refresh.revokedAt !== null, 'a refresh token outlived its grant')
+      }
     })
 
     it('supersedeSuccessor spends the unused, unrevoked token issued for a digest, once', async ({
@@ -839,7 +1013,14 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
         Array.from({ length: racers }, (_, i) =>
           i % 2 === 0
             ? stores.tokens.supersedeSuccessor(parent.digest, at(2))
-            : stores.tokens.rotateRefreshToken(successor.digest, at(2)).then((r) => r.kind === 'ok'),
+            : stores.tokens
+                .rotateRefreshToken({
+                  digest: successor.digest,
+                  grantId: family.id,
+                  at: at(2),
+                  issued: { accessToken: make.accessToken(family), refreshToken: null },
+                })
+                .then((result) => result.kind === 'rotated'),
         ),
       )
       assert.equal(results.filter(Boolean).length, 1)
@@ -907,6 +1088,51 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal(await stores.tokens.getAccessToken(oldJwt.key), null)
       assert.deepEqual(await stores.tokens.getRefreshToken(liveRefresh.digest), liveRefresh)
       assert.deepEqual(await stores.tokens.getAccessToken(liveAccess.key), liveAccess)
+    })
+
+    it('deleteExpired goes through more tokens than one batch, and takes those of deleted owners', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const doomed = await owners(stores)
+      const family = make.grant(owner)
+      const doomedFamily = make.grant(doomed)
+      for (const grant of [family, doomedFamily]) await stores.grants.create(grant)
+      // Interleaved, so that expired and live tokens share every batch of the sweep's walk.
+      const tokens = Array.from({ length: 1100 }, (_, i) =>
+        make.accessToken(family, { expiresAt: at(i % 2 === 0 ? 10 : 30) }),
+      )
+      await stores.transaction(async (tx) => {
+        for (const token of tokens) await tx.tokens.createAccessToken(token)
+        // Expired, and orphaned below: their rows outlive the client until the sweep.
+        await tx.tokens.createRefreshToken(make.refreshToken(doomedFamily, { expiresAt: at(10) }))
+        await tx.tokens.createAccessToken(make.clientJwt(doomed.client, { expiresAt: at(10) }))
+      })
+      await stores.clients.delete(doomed.client.id)
+      assert.equal(await stores.tokens.deleteExpired(at(20)), 550 + 2)
+      const left = await Promise.all(tokens.map((token) => stores.tokens.getAccessToken(token.key)))
+      assert.deepEqual(
+        left.filter((token) => token !== null),
+        tokens.filter((token) => token.expiresAt > at(20)),
+      )
+      assert.equal(await stores.tokens.deleteExpired(at(40)), 550)
+    })
+
+    it("a client registered again under a deleted one's id does not bring back its tokens", async ({
+      stores,
+    }) => {
+      const first = await owners(stores)
+      const issued = make.clientJwt(first.client, { issuedAt: at(1), revokedAt: at(2) })
+      await stores.tokens.createAccessToken(issued)
+      assert.deepEqual(await stores.tokens.getAccessToken(issued.key), issued)
+      await stores.clients.delete(first.client.id)
+      assert.equal(await stores.tokens.getAccessToken(issued.key), null)
+      await stores.clients.create({ ...first.client, createdAt: at(5) })
+      assert.equal(await stores.tokens.getAccessToken(issued.key), null, 'issued before this client was')
+      // A JWT's iat has whole seconds: a token of the new client may name a time just before its record's.
+      const next = make.clientJwt(first.client, { issuedAt: at(4.2) })
+      await stores.tokens.createAccessToken(next)
+      assert.deepEqual(await stores.tokens.getAccessToken(next.key), next)
     })
   })
 
@@ -1406,7 +1632,7 @@ async function assertPresent(stores: Stores, seeded: Seeded) {
   assert.equal((await stores.codes.consume(seeded.code.digest, t0)).kind, 'ok')
 }
 
-function tally(results: readonly ConsumeResult<unknown>[]): Record<string, number> {
+function tally(results: readonly { readonly kind: string }[]): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const result of results) counts[result.kind] = (counts[result.kind] ?? 0) + 1
   return counts

@@ -62,7 +62,14 @@ export async function findPendingDevice(
   // Charged before the lookup, in one atomic step, so that guesses sent at once cannot all pass a count read
   // earlier; a code that proves right is refunded below, so people approving many devices are never held up.
   const charge = await deps.throttle.take(throttleKey, USER_CODE_POLICY)
-  if (!charge.allowed) throw tooManyAttempts('Too many wrong codes.', charge.retryAfterSeconds)
+  if (!charge.allowed) {
+    deps.events.emit({
+      event: 'user_code_throttled',
+      address: typist.address,
+      ...(typist.userId === null ? {} : { userId: typist.userId }),
+    })
+    throw tooManyAttempts('Too many wrong codes.', charge.retryAfterSeconds)
+  }
   const userCode = normalizeUserCode(typed)
   const code = userCode === null ? null : await deps.stores.deviceCodes.getByUserCode(digest(userCode))
   const client = code === null ? null : await findClient(code.clientId, deps)

@@ -9,7 +9,7 @@ import { verifierMatches } from '../protocol/pkce.ts'
 import { soleRedirectUri } from '../protocol/redirect-uri.ts'
 import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
-import { issueGrantTokens } from '../tokens/issue.ts'
+import { type GrantTokenRequest, issueGrantTokens, mintGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
 
 interface AuthorizationCodeInput {
@@ -41,6 +41,18 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
   async issue(input, ctx) {
     const now = ctx.clock.now()
     const codeDigest = digest(input.code)
+    // The usual path: one read, the checks, and one atomic write (one statement on PostgreSQL) that claims the
+    // code and stores the grant and its tokens. Anything else (an unknown, used or refused code, a lost race)
+    // takes the transaction below, which tells them apart and answers as it always did.
+    const found = await ctx.stores.codes.find(codeDigest)
+    if (found !== null && !found.used) {
+      const redemption = await redemptionOf(found.code, input, ctx)
+      if (!(redemption instanceof Error)) {
+        const grant = newGrant(redemption.owner, ctx, found.code)
+        const { response, issued } = mintGrantTokens({ ...redemption.tokens, grant }, ctx)
+        if (await ctx.stores.codes.redeem({ digest: codeDigest, at: now, grant, issued })) return response
+      }
+    }
     // The code of a reuse, reported once the transaction that revoked its grant has committed.
     let reused = null as AuthorizationCode | null
     // One transaction: a racing second redemption waits for this one and then sees its grant, so a reuse
@@ -58,50 +70,62 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
         )
       }
       const code = consumed.record
-      // RFC 6749 §4.1.3: the code was issued to this client.
-      if (code.clientId !== ctx.client.id)
-        return new InvalidGrant('The authorization code was issued to another client.')
-      if (code.expiresAt <= now) return new InvalidGrant('The authorization code has expired.')
-      // RFC 6749 §4.1.3: redirect_uri, when present, is identical to the one of the authorization request.
-      const redirectUri = input.redirectUri ?? soleRedirectUri(ctx.client.redirectUris)
-      if (redirectUri !== code.redirectUri) {
-        return new InvalidGrant('The redirect_uri does not match the one of the authorization request.')
-      }
-      // RFC 7636 §4.6
-      if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
-        return new InvalidGrant('The code_verifier does not match the code_challenge.')
-      }
-      // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof signed by that key.
-      const keyProblem = sameKeyProblem(code.dpopJkt, ctx.dpopJkt, 'authorization code')
-      if (keyProblem !== null) return keyProblem
-      // RFC 8707 §2.2: the token request may narrow the resources the authorization request named.
-      const target = await redeemedTarget(
-        { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
-        { config: ctx.config, stores: tx },
-      )
-      if (target instanceof Error) return target
-      const { userId, scope, resources } = code
-      const grant = newGrant({ clientId: ctx.client.id, userId, scope, resources }, ctx, code)
+      const redemption = await redemptionOf(code, input, { ...ctx, stores: tx })
+      if (redemption instanceof Error) return redemption
+      const grant = newGrant(redemption.owner, ctx, code)
       await tx.grants.create(grant)
       await tx.codes.setGrant(codeDigest, grant.id)
-      return issueGrantTokens(
-        tx,
-        {
-          client: ctx.client,
-          grant,
-          scope: scopeForTarget(scope, target),
-          target,
-          nonce: code.nonce,
-          idTokenClaims: code.idTokenClaims,
-          dpopJkt: ctx.dpopJkt,
-        },
-        ctx,
-      )
+      return issueGrantTokens(tx, { ...redemption.tokens, grant }, ctx)
     })
     if (reused !== null) reportReuse(reused, ctx)
     if (outcome instanceof Error) throw outcome
     return outcome
   },
+}
+
+/**
+ * What redeeming `code` gives this request: the grant's owner and the tokens' request (without the grant, made
+ * by the caller), or why the code cannot be redeemed by it. Reads, never writes.
+ */
+async function redemptionOf(
+  code: AuthorizationCode,
+  input: AuthorizationCodeInput,
+  ctx: GrantContext,
+): Promise<{ owner: Parameters<typeof newGrant>[0]; tokens: Omit<GrantTokenRequest, 'grant'> } | OAuthError> {
+  // RFC 6749 §4.1.3: the code was issued to this client.
+  if (code.clientId !== ctx.client.id)
+    return new InvalidGrant('The authorization code was issued to another client.')
+  if (code.expiresAt <= ctx.clock.now()) return new InvalidGrant('The authorization code has expired.')
+  // RFC 6749 §4.1.3: redirect_uri, when present, is identical to the one of the authorization request.
+  const redirectUri = input.redirectUri ?? soleRedirectUri(ctx.client.redirectUris)
+  if (redirectUri !== code.redirectUri) {
+    return new InvalidGrant('The redirect_uri does not match the one of the authorization request.')
+  }
+  // RFC 7636 §4.6
+  if (!verifierMatches(input.codeVerifier, code.codeChallenge)) {
+    return new InvalidGrant('The code_verifier does not match the code_challenge.')
+  }
+  // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof signed by that key.
+  const keyProblem = sameKeyProblem(code.dpopJkt, ctx.dpopJkt, 'authorization code')
+  if (keyProblem !== null) return keyProblem
+  // RFC 8707 §2.2: the token request may narrow the resources the authorization request named.
+  const target = await redeemedTarget(
+    { requested: input.resources, client: ctx.client, scope: code.scope, authorized: code.resources },
+    ctx,
+  )
+  if (target instanceof Error) return target
+  const { userId, scope, resources } = code
+  return {
+    owner: { clientId: ctx.client.id, userId, scope, resources },
+    tokens: {
+      client: ctx.client,
+      scope: scopeForTarget(scope, target),
+      target,
+      nonce: code.nonce,
+      idTokenClaims: code.idTokenClaims,
+      dpopJkt: ctx.dpopJkt,
+    },
+  }
 }
 
 /** RFC 6749 §10.5: a code presented twice may have been stolen; the operator should hear of it. */

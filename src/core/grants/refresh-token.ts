@@ -1,16 +1,15 @@
 import type { CoreContext } from '../context.ts'
 import { sameKeyProblem } from '../dpop/binding.ts'
-import { InvalidGrant, InvalidScope, type OAuthError } from '../errors.ts'
+import { InvalidGrant, InvalidScope, TemporarilyUnavailable } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
-import type { Stores } from '../ports/stores.ts'
-import { digest } from '../protocol/digest.ts'
+import { type Digest, digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { isSubset, parseScope } from '../protocol/scope.ts'
 import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
-import { issueGrantTokens } from '../tokens/issue.ts'
-import type { GrantHandler } from './grant-handler.ts'
+import { type GrantTokenRequest, issueGrantTokens, mintGrantTokens } from '../tokens/issue.ts'
+import type { GrantContext, GrantHandler } from './grant-handler.ts'
 
 interface RefreshInput {
   readonly refreshToken: string
@@ -24,6 +23,7 @@ const INVALID = 'The refresh token is invalid, expired or revoked.'
  * RFC 6749 §6 with rotation: every use returns a new refresh token and retires the old one. Using a retired
  * token again is reuse (RFC 9700 §4.14.2): the whole grant is revoked, for the thief and the client alike.
  * Which of several racing uses rotates is decided by the database (one conditional UPDATE), never by a clock.
+ * The usual path is one read and one atomic write (one statement on PostgreSQL); a reuse runs in a transaction.
  */
 export const refreshTokenGrant: GrantHandler<RefreshInput> = {
   grantType: 'refresh_token',
@@ -38,73 +38,122 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
   },
 
   async issue(input, ctx) {
-    const now = ctx.clock.now()
     const tokenDigest = digest(input.refreshToken)
-    // The grant a reuse revoked, reported once that revocation has committed.
-    let reused = null as Grant | null
-    // Failures are returned, not thrown, so that a reuse's revocation commits with the transaction.
-    const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | OAuthError> => {
-      const token = await tx.tokens.getRefreshToken(tokenDigest)
-      // RFC 6749 §6: the refresh token was issued to the authenticated client. Checked before anything
-      // changes, so another client cannot burn this client's token.
-      if (token === null || token.clientId !== ctx.client.id) return new InvalidGrant(INVALID)
-      if (token.revokedAt !== null || token.expiresAt <= now || token.absoluteExpiresAt <= now) {
-        return new InvalidGrant(INVALID)
-      }
-      // Held until commit: a reuse found by a racing request revokes the grant after this one's tokens exist.
-      const grant = await tx.grants.hold(token.grantId)
-      if (grant === null) return new InvalidGrant(INVALID)
-      // RFC 6749 §6: the scope may narrow, never widen.
-      const scope = input.scope.length === 0 ? token.scope : input.scope
-      if (!isSubset(scope, token.scope))
-        return new InvalidScope('The scope exceeds what the refresh token was granted.')
-      // RFC 9449 §5: a public client's bound refresh token is used only with a proof by the same key. Checked
-      // before the rotation, so a thief without the key cannot burn the token (or the grant, by reuse).
-      const keyProblem = sameKeyProblem(token.dpopJkt, ctx.dpopJkt, 'refresh token')
-      if (keyProblem !== null) return keyProblem
-      // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
-      const target = await redeemedTarget(
-        { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
-        { config: ctx.config, stores: tx },
-      )
-      if (target instanceof Error) return target
-
-      const rotation = await tx.tokens.rotateRefreshToken(tokenDigest, now)
-      if (rotation.kind === 'missing') return new InvalidGrant(INVALID)
-      if (rotation.kind === 'reused' && !(await retriedWithinGrace(tx, rotation.record, now, ctx))) {
-        await tx.grants.revoke(grant.id, now, 'refresh_reuse')
-        reused = grant
-        return new InvalidGrant(
-          'The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).',
-        )
-      }
-      return issueGrantTokens(
-        tx,
-        {
-          client: ctx.client,
-          grant,
-          scope: scopeForTarget(scope, target),
-          target,
-          refreshScope: token.scope,
-          absoluteExpiresAt: token.absoluteExpiresAt,
-          replaces: tokenDigest,
-          dpopJkt: ctx.dpopJkt,
-        },
-        ctx,
-      )
-    })
-    if (reused !== null) {
-      ctx.events.emit({
-        event: 'refresh_token_reused',
-        clientId: ctx.client.id,
-        grantId: reused.id,
-        userId: reused.userId,
-        address: ctx.address,
-      })
+    try {
+      const response = await exchange(tokenDigest, input, ctx)
+      ctx.unsettledRotations.forget(tokenDigest)
+      return response
+    } catch (error) {
+      // Answered: the client will not retry this failure. A 503 is retried, and may still need to be told from reuse.
+      if (!(error instanceof TemporarilyUnavailable)) ctx.unsettledRotations.forget(tokenDigest)
+      throw error
     }
-    if (outcome instanceof Error) throw outcome
-    return outcome
   },
+}
+
+async function exchange(tokenDigest: Digest, input: RefreshInput, ctx: GrantContext): Promise<TokenResponse> {
+  const now = ctx.clock.now()
+  const { token, request } = await exchangeRequest(tokenDigest, input, ctx)
+  if (token.rotatedAt !== null) return answerReuse(token, request, ctx)
+
+  const { response, issued } = mintGrantTokens(request, ctx)
+  const rotation = await ctx.stores.tokens
+    .rotateRefreshToken({ digest: tokenDigest, grantId: token.grantId, at: now, issued })
+    .catch((error: unknown) => {
+      // The database failed, perhaps after the rotation landed: the client's retry must not look like reuse.
+      if (error instanceof TemporarilyUnavailable) ctx.unsettledRotations.add(tokenDigest, now)
+      throw error
+    })
+  if (rotation.kind === 'rotated') return response
+  if (rotation.kind === 'refused') throw new InvalidGrant(INVALID)
+  // Another use of the same token rotated it since it was read: this one is the reuse.
+  return answerReuse(rotation.record, request, ctx)
+}
+
+/**
+ * Reads the presented token and its grant, and checks, before anything changes, everything that does not depend
+ * on whether it was used already: a thief without the client's credentials or key cannot burn the token.
+ */
+async function exchangeRequest(
+  tokenDigest: Digest,
+  input: RefreshInput,
+  ctx: GrantContext,
+): Promise<{ token: RefreshToken; request: GrantTokenRequest }> {
+  const now = ctx.clock.now()
+  const found = await ctx.stores.tokens.findRefreshToken(tokenDigest)
+  // RFC 6749 §6: the refresh token was issued to the authenticated client.
+  if (found === null || found.token.clientId !== ctx.client.id) throw new InvalidGrant(INVALID)
+  const { token, grant } = found
+  if (token.revokedAt !== null || token.expiresAt <= now || token.absoluteExpiresAt <= now) {
+    throw new InvalidGrant(INVALID)
+  }
+  if (grant.revokedAt !== null) throw new InvalidGrant(INVALID)
+  // RFC 6749 §6: the scope may narrow, never widen.
+  const scope = input.scope.length === 0 ? token.scope : input.scope
+  if (!isSubset(scope, token.scope))
+    throw new InvalidScope('The scope exceeds what the refresh token was granted.')
+  // RFC 9449 §5: a public client's bound refresh token is used only with a proof by the same key.
+  const keyProblem = sameKeyProblem(token.dpopJkt, ctx.dpopJkt, 'refresh token')
+  if (keyProblem !== null) throw keyProblem
+  // RFC 8707 §2.2: the resources may narrow to some of those the grant authorized, never widen.
+  const target = await redeemedTarget(
+    { requested: input.resources, client: ctx.client, scope, authorized: grant.resources },
+    ctx,
+  )
+  if (target instanceof Error) throw target
+  return {
+    token,
+    request: {
+      client: ctx.client,
+      grant,
+      scope: scopeForTarget(scope, target),
+      target,
+      refreshScope: token.scope,
+      absoluteExpiresAt: token.absoluteExpiresAt,
+      replaces: tokenDigest,
+      dpopJkt: ctx.dpopJkt,
+    },
+  }
+}
+
+/**
+ * A rotated token presented again. Within the operator's grace period, or as the retry of a rotation that failed
+ * on this node, it takes the place of its unused successor; otherwise it is reuse, and the grant is revoked.
+ */
+async function answerReuse(
+  rotated: RefreshToken,
+  request: GrantTokenRequest,
+  ctx: GrantContext,
+): Promise<TokenResponse> {
+  const now = ctx.clock.now()
+  const unsettled = ctx.unsettledRotations.has(rotated.digest, now)
+  let reused = null as Grant | null
+  // Failures are returned, not thrown, so that a reuse's revocation commits with the transaction.
+  const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | InvalidGrant> => {
+    // Held until commit: a reuse found by a racing request revokes the grant after this one's tokens exist.
+    const grant = await tx.grants.hold(rotated.grantId)
+    if (grant === null) return new InvalidGrant(INVALID)
+    if (
+      (unsettled || withinGrace(rotated, now, ctx)) &&
+      (await tx.tokens.supersedeSuccessor(rotated.digest, now))
+    ) {
+      return issueGrantTokens(tx, { ...request, grant }, ctx)
+    }
+    await tx.grants.revoke(grant.id, now, 'refresh_reuse')
+    reused = grant
+    return new InvalidGrant('The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).')
+  })
+  if (reused !== null) {
+    ctx.events.emit({
+      event: 'refresh_token_reused',
+      clientId: ctx.client.id,
+      grantId: reused.id,
+      userId: reused.userId,
+      address: ctx.address,
+    })
+  }
+  if (outcome instanceof Error) throw outcome
+  return outcome
 }
 
 /**
@@ -112,14 +161,8 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
  * the rotation. The retry takes the place of the successor the rotation issued, which must still be unused, so
  * one chain lives on, never two. A negative age (this node's clock behind the one that rotated) is not "within".
  */
-async function retriedWithinGrace(
-  tx: Stores,
-  rotated: RefreshToken,
-  now: Date,
-  ctx: Pick<CoreContext, 'config'>,
-): Promise<boolean> {
+function withinGrace(rotated: RefreshToken, now: Date, ctx: Pick<CoreContext, 'config'>): boolean {
   if (rotated.rotatedAt === null) return false
   const age = now.getTime() - rotated.rotatedAt.getTime()
-  if (age < 0 || age >= ctx.config.refreshGracePeriod * 1000) return false
-  return tx.tokens.supersedeSuccessor(rotated.digest, now)
+  return age >= 0 && age < ctx.config.refreshGracePeriod * 1000
 }

@@ -43,6 +43,12 @@ export interface AccessTokenRecord {
   readonly dpopJkt: string | null
 }
 
+/** The records one issue of a grant's tokens stores: the access token's when it is kept, the refresh token if any. */
+export interface IssuedTokens {
+  readonly accessToken: AccessTokenRecord | null
+  readonly refreshToken: RefreshToken | null
+}
+
 /** What the token endpoint returns, in camelCase; the HTTP edge renders wire names (RFC 6749 §5.1). */
 export interface TokenResponse {
   readonly accessToken: string

@@ -9,6 +9,7 @@ export type SecurityEventName =
   | 'sign_in_throttled'
   | 'client_authentication_failed'
   | 'client_authentication_throttled'
+  | 'user_code_throttled'
   | 'refresh_token_reused'
   | 'authorization_code_reused'
   | 'consent_granted'
@@ -58,6 +59,11 @@ export interface SecurityEvent {
   readonly operation?: string
   /** A short machine-readable reason, e.g. why a grant was revoked. */
   readonly reason?: string
+  /**
+   * The HTTP request it happened in: the `reqId` of that request's log lines. Set by the edge that handles
+   * requests (src/events/request-id.ts), never by core.
+   */
+  readonly requestId?: string
 }
 
 /** Receives security events. Emitting never throws and never waits: a failing sink must not fail a request. */

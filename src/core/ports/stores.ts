@@ -9,7 +9,7 @@ import type { StandardClaims } from '../model/person-claims.ts'
 import type { PushedRequest } from '../model/pushed-request.ts'
 import type { Session } from '../model/session.ts'
 import type { SigningKey } from '../model/signing-key.ts'
-import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
+import type { AccessTokenRecord, IssuedTokens, RefreshToken } from '../model/token.ts'
 import type { User } from '../model/user.ts'
 import type { Digest } from '../protocol/digest.ts'
 
@@ -22,13 +22,43 @@ export type ConsumeResult<T> =
   | { readonly kind: 'reused'; readonly record: T }
   | { readonly kind: 'missing' }
 
+/** A refresh token exchanged for its successors, by `rotateRefreshToken`. */
+export interface RefreshRotation {
+  readonly digest: Digest
+  /** The grant the token belongs to, as read before: it must still be live when the rotation lands. */
+  readonly grantId: string
+  readonly at: Date
+  /** What the exchange issues in its place. */
+  readonly issued: IssuedTokens
+}
+
+/** An authorization code redeemed by `CodeStore.redeem`, with the grant it starts and what it issues. */
+export interface CodeRedemption {
+  readonly digest: Digest
+  readonly at: Date
+  readonly grant: Grant
+  readonly issued: IssuedTokens
+}
+
+/**
+ * The outcome of a rotation: it landed, the token had been rotated already (reuse: the record as it is now), or
+ * it was refused because the token is absent or revoked, or its grant is.
+ */
+export type RotationResult =
+  | { readonly kind: 'rotated' }
+  | { readonly kind: 'reused'; readonly record: RefreshToken }
+  | { readonly kind: 'refused' }
+
 export interface ClientStore {
   create(client: Client): Promise<void>
   /** Replaces every field of the client with this id. */
   update(client: Client): Promise<void>
   get(id: string): Promise<Client | null>
   list(): Promise<readonly Client[]>
-  /** Deleting a client also deletes its codes, grants, tokens, consents and device codes. */
+  /**
+   * Deleting a client also deletes its codes, grants, consents and device codes; its tokens read as gone from
+   * then on (TokenStore).
+   */
   delete(id: string): Promise<boolean>
   /** Records the first token of a dynamically registered client; later calls (and other clients) change nothing. */
   recordFirstUse(id: string, at: Date): Promise<void>
@@ -68,7 +98,7 @@ export interface UserStore {
   recordExternal(user: User): Promise<void>
   /** Replaces the person's OpenID Connect claims; false when there is no such user. */
   setClaims(id: string, claims: StandardClaims): Promise<boolean>
-  /** Deleting a user also deletes their sessions, grants, tokens and consents. */
+  /** Deleting a user also deletes their sessions, grants and consents; their tokens read as gone (TokenStore). */
   delete(id: string): Promise<boolean>
 }
 
@@ -78,13 +108,14 @@ export interface GrantStore {
   listByUser(userId: string): Promise<readonly Grant[]>
   /**
    * Inside a transaction: returns the grant unless it is absent or revoked, and holds it until the transaction
-   * ends. A revocation meanwhile waits, and then revokes the tokens issued under the grant in that transaction;
-   * one that came first is seen (null). Issuing tokens under an existing grant starts here.
+   * ends. A revocation meanwhile waits, and then also revokes the tokens issued under the grant in that
+   * transaction; one that came first is seen (null). Issuing tokens under an existing grant starts here.
    */
   hold(id: string): Promise<Grant | null>
   /**
-   * Marks the grant revoked and revokes every refresh token and stored access token issued under it.
-   * Returns false when the grant is absent or was already revoked.
+   * Marks the grant revoked, and with it every refresh token and stored access token issued under it: they read
+   * as revoked at `at` (unless revoked earlier) without a write to each. Returns false when the grant is absent
+   * or was already revoked.
    */
   revoke(id: string, at: Date, reason: string): Promise<boolean>
 }
@@ -97,6 +128,15 @@ export interface CodeStore {
    * Expiry is the caller's to check: an expired code is still 'ok' here so that the caller can tell.
    */
   consume(digest: Digest, at: Date): Promise<ConsumeResult<AuthorizationCode>>
+  /** The code, and whether it was used already; null when there is no such code. */
+  find(digest: Digest): Promise<{ readonly code: AuthorizationCode; readonly used: boolean } | null>
+  /**
+   * The redemption hot path, atomically: marks the code used, with `grant` as its grant, and stores the grant and
+   * what it issues, if and only if the code was not used yet. Of any number of racing calls (and `consume`)
+   * exactly one succeeds; false, with nothing changed, when the code was used or is gone. On PostgreSQL it is one
+   * statement (one round trip).
+   */
+  redeem(redemption: CodeRedemption): Promise<boolean>
   /** Records the grant that the first redemption created, so that a reuse can revoke it. */
   setGrant(digest: Digest, grantId: string): Promise<void>
   /**
@@ -107,14 +147,33 @@ export interface CodeStore {
   deleteExpired(before: Date): Promise<number>
 }
 
+/**
+ * A token without a grant (client credentials) lives while its client's record does, and only if that record was
+ * created no later than this long after the token was issued: a client deleted and registered again under the
+ * same id (a metadata document's URL) does not bring back the tokens of the first. The margin is for a JWT's
+ * whole-second `iat` and for the clocks of several nodes.
+ */
+export const CLIENT_RECORD_MARGIN_MS = 1000
+
+/**
+ * Tokens are written once each, and read with what decides whether they still hold: `getRefreshToken` and
+ * `getAccessToken` report a token revoked when its grant is (the earlier revocation time of the two), and
+ * return null when its grant is gone (a deleted client or user), or, for an access token without a grant, when
+ * its client is (see CLIENT_RECORD_MARGIN_MS). Such tokens' rows stay until they expire and `deleteExpired`
+ * takes them. The other methods act on the token's own record.
+ */
 export interface TokenStore {
   createRefreshToken(token: RefreshToken): Promise<void>
   getRefreshToken(digest: Digest): Promise<RefreshToken | null>
+  /** The refresh token with its grant (revoked or not), in one read; null when there is no such token. */
+  findRefreshToken(digest: Digest): Promise<{ readonly token: RefreshToken; readonly grant: Grant } | null>
   /**
-   * Atomically marks a refresh token rotated: exactly one of any number of racing calls gets 'ok'. A token
-   * rotated already yields 'reused'. Revoked or expired tokens are still returned; the caller decides.
+   * The refresh token hot path, atomically: marks the token rotated and stores what it is exchanged for, if and
+   * only if the token is neither rotated nor revoked and its grant is live. Of any number of racing calls exactly
+   * one rotates; a revocation of the grant meanwhile waits, then revokes what this one stored. On PostgreSQL it
+   * is one statement (one round trip).
    */
-  rotateRefreshToken(digest: Digest, at: Date): Promise<ConsumeResult<RefreshToken>>
+  rotateRefreshToken(rotation: RefreshRotation): Promise<RotationResult>
   /**
    * Marks the token issued in exchange for `digest` rotated at `at`, if it is still unused and unrevoked, so that
    * a retry of `digest` may take its place: of racing calls (and a racing rotation of that token) exactly one
@@ -131,6 +190,7 @@ export interface TokenStore {
    * revoked record is inserted so that introspection can answer inactive until it expires.
    */
   revokeAccessToken(token: AccessTokenRecord, at: Date): Promise<void>
+  /** Deletes the tokens expired before `before`, those of deleted grants and clients included; returns how many. */
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -235,5 +295,27 @@ export interface Stores {
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>
   /** Resolves once the database answered the cheapest statement it has: the readiness probe (`/ready`). */
   ping(): Promise<void>
+  /** How the database's connections are used, for the metrics; absent where there is no database (memory). */
+  connectionUse?(): ConnectionUse
   close(): Promise<void>
+}
+
+/**
+ * A database's connections at this moment, and what befell them since it was opened. PostgreSQL: pg's pool (the
+ * listening connection for NOTIFY is apart). SQLite: its one connection, which callers queue for in turn.
+ */
+export interface ConnectionUse {
+  /** Connections open, idle or in use. */
+  readonly open: number
+  readonly idle: number
+  /** Callers waiting for a connection. */
+  readonly waiting: number
+  /** The most the pool opens. */
+  readonly max: number
+  /** Connections opened since start: a rate above the pool's churn means reconnections. */
+  readonly opened: number
+  /** Connections that failed while open (the server or the network dropped them, idle or in use). */
+  readonly lost: number
+  /** Waits for a connection that ended without one: connecting failed, or none came free in time. */
+  readonly acquireFailures: number
 }

@@ -4,7 +4,7 @@ import { tokenTypeFor } from '../dpop/binding.ts'
 import type { Client } from '../model/client.ts'
 import type { Grant } from '../model/grant.ts'
 import type { StandardClaims } from '../model/person-claims.ts'
-import type { AccessTokenRecord, RefreshToken, TokenResponse } from '../model/token.ts'
+import type { AccessTokenRecord, IssuedTokens, RefreshToken, TokenResponse } from '../model/token.ts'
 import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { OPENID_SCOPE } from '../oidc/claims.ts'
@@ -137,38 +137,54 @@ export function mintRefreshToken(
   }
 }
 
+/** What `issueGrantTokens` asks for: the grant's tokens for this scope and target. */
+export interface GrantTokenRequest {
+  readonly client: Client
+  readonly grant: Grant
+  readonly scope: readonly string[]
+  /** Whom the access token is for: decided by decideTarget (src/core/resources/audience.ts). */
+  readonly target: Target
+  /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even if the access token narrowed. */
+  readonly refreshScope?: readonly string[]
+  readonly absoluteExpiresAt?: Date
+  /** The refresh token this issue rotates, when it does. */
+  readonly replaces?: Digest
+  /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
+  readonly nonce?: string | null
+  /** The claims the authorization request's `claims` put into the ID token, on a code's redemption (§5.5). */
+  readonly idTokenClaims?: readonly (keyof StandardClaims)[]
+  /** RFC 9449 §5: the thumbprint of the token request's DPoP key, or null without a proof. */
+  readonly dpopJkt: string | null
+}
+
 /**
  * Issues the tokens of a grant a person approved (code, device, password, refresh): an access token, and a
  * refresh token when the client may use refresh_token. Writes go to `tx`, the caller's transaction.
  */
 export async function issueGrantTokens(
   tx: Stores,
-  request: {
-    client: Client
-    grant: Grant
-    scope: readonly string[]
-    /** Whom the access token is for: decided by decideTarget (src/core/resources/audience.ts). */
-    target: Target
-    /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even if the access token narrowed. */
-    refreshScope?: readonly string[]
-    absoluteExpiresAt?: Date
-    /** The refresh token this issue rotates, when it does. */
-    replaces?: Digest
-    /** The nonce of the authorization request, on a code's redemption (OpenID Connect Core §3.1.3.6). */
-    nonce?: string | null
-    /** The claims the authorization request's `claims` put into the ID token, on a code's redemption (§5.5). */
-    idTokenClaims?: readonly (keyof StandardClaims)[]
-    /** RFC 9449 §5: the thumbprint of the token request's DPoP key, or null without a proof. */
-    dpopJkt: string | null
-  },
+  request: GrantTokenRequest,
   deps: TokenDeps,
 ): Promise<TokenResponse> {
+  const { response, issued } = mintGrantTokens(request, deps)
+  if (issued.accessToken) await tx.tokens.createAccessToken(issued.accessToken)
+  if (issued.refreshToken) await tx.tokens.createRefreshToken(issued.refreshToken)
+  return response
+}
+
+/**
+ * The tokens of a grant, minted but not stored: the response, and the records the store must keep before it is
+ * sent. A refresh token's rotation stores them in the same statement as the rotation itself.
+ */
+export function mintGrantTokens(
+  request: GrantTokenRequest,
+  deps: TokenDeps,
+): { readonly response: TokenResponse; readonly issued: IssuedTokens } {
   const { client, grant, scope, target, dpopJkt } = request
   const access = mintAccessToken(
     { client, subject: grant.userId, scope, grantId: grant.id, target, dpopJkt },
     deps,
   )
-  if (access.record) await tx.tokens.createAccessToken(access.record)
   const response: TokenResponse = {
     accessToken: access.token,
     tokenType: tokenTypeFor(dpopJkt),
@@ -191,7 +207,9 @@ export async function issueGrantTokens(
   // exactly as for plain OAuth: whenever the operator registered the client for the refresh_token grant, with or
   // without openid, and never because of a scope. That registration is the condition §11 allows in place of
   // prompt=consent; offline_access, where an operator configures it, is a scope like any other.
-  if (!client.grantTypes.includes('refresh_token')) return response
+  if (!client.grantTypes.includes('refresh_token')) {
+    return { response, issued: { accessToken: access.record, refreshToken: null } }
+  }
   // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is already
   // sender-constrained by the client's authentication.
   const refreshJkt = client.type === 'public' ? dpopJkt : null
@@ -199,6 +217,8 @@ export async function issueGrantTokens(
     { ...request, scope: request.refreshScope ?? scope, dpopJkt: refreshJkt },
     deps,
   )
-  await tx.tokens.createRefreshToken(refresh.record)
-  return { ...response, refreshToken: refresh.token }
+  return {
+    response: { ...response, refreshToken: refresh.token },
+    issued: { accessToken: access.record, refreshToken: refresh.record },
+  }
 }

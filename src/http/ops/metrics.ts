@@ -1,10 +1,11 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { type ClientAuthInput, OPAQUE_ACCESS_TOKEN_PREFIX } from '../../core/index.ts'
 import type { EndpointResult } from '../../core/model/endpoint-result.ts'
 import type { EventSink } from '../../core/ports/events.ts'
+import type { ConnectionUse } from '../../core/ports/stores.ts'
 import type { WebhookOutcome } from '../../events/webhook.ts'
 
 /** What a node counts for Prometheus, in a registry of its own (never prom-client's global one). */
@@ -18,11 +19,15 @@ export interface Metrics {
   countWebhook(outcome: WebhookOutcome): void
   /** Counts the access tokens a token request issued, by grant type and format (RFC 9068 JWT or opaque). */
   countTokens(input: ClientAuthInput, result: EndpointResult): void
+  /** Counts the access token an authorization response carries: the implicit grant's (RFC 6749 §4.2.2). */
+  countImplicitTokens(result: EndpointResult): void
   /**
    * One histogram observation per request, when its reply has gone: the token endpoint's only cost. The route is
    * the pattern it matched (`/device/:code` never the code itself), so the labels stay few.
    */
   observeRequests(app: FastifyInstance): void
+  /** Reports the database's connections (`keyward_db_pool_*`), read from `use` at each scrape. */
+  observeConnections(use: () => ConnectionUse): void
 }
 
 /**
@@ -50,7 +55,7 @@ export function createMetrics(): Metrics {
   })
   const events = new Counter({
     name: 'keyward_security_events_total',
-    help: 'Security events by name (refresh_token_reused, sign_in_throttled, client_authentication_throttled, ...)',
+    help: 'Security events by name (refresh_token_reused, the throttle hits *_throttled, sign_in_failed, ...)',
     labelNames: ['event'] as const,
     registers: [registry],
   })
@@ -60,6 +65,11 @@ export function createMetrics(): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   })
+  const countToken = (grantType: string, token: string) =>
+    tokens.inc({
+      grant_type: grantType,
+      format: token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX) ? 'opaque' : 'jwt',
+    })
   return {
     registry,
     requests,
@@ -76,19 +86,104 @@ export function createMetrics(): Metrics {
         done()
       })
     },
+    observeConnections: (use) => registerConnectionMetrics(registry, use),
     events: { emit: (event) => events.inc({ event: event.event }) },
     countWebhook: (outcome) => webhook.inc({ outcome }),
     countTokens(input, result) {
       if (result.kind !== 'json' || result.status !== 200) return
       const token = (result.body as { access_token?: unknown }).access_token
-      if (typeof token !== 'string') return
-      tokens.inc({
-        // A token was issued, so the grant type is one of the registry's: a bounded label.
-        grant_type: input.params.get('grant_type') ?? '',
-        format: token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX) ? 'opaque' : 'jwt',
-      })
+      // A token was issued, so the grant type is one of the registry's: a bounded label.
+      if (typeof token === 'string') countToken(input.params.get('grant_type') ?? '', token)
+    },
+    countImplicitTokens(result) {
+      const token = implicitAccessToken(result)
+      if (token !== undefined) countToken('implicit', token)
     },
   }
+}
+
+/** The access token of an authorization response: in the redirect's fragment, or among the form_post fields. */
+function implicitAccessToken(result: EndpointResult): string | undefined {
+  if (result.kind === 'redirect') {
+    const { hash } = new URL(result.location)
+    return hash === '' ? undefined : (new URLSearchParams(hash.slice(1)).get('access_token') ?? undefined)
+  }
+  if (result.kind === 'page' && result.page.view === 'form-post') return result.page.model.fields.access_token
+  return undefined
+}
+
+/** Each `keyward_db_pool_*` metric: which figure of ConnectionUse it reports, and what it means. */
+const CONNECTION_GAUGES = [
+  ['keyward_db_pool_connections', 'open', 'Database connections open, idle or in use'],
+  ['keyward_db_pool_idle_connections', 'idle', 'Database connections open and idle'],
+  ['keyward_db_pool_waiting_clients', 'waiting', 'Callers waiting for a database connection'],
+  ['keyward_db_pool_max_connections', 'max', 'The most database connections the pool opens'],
+] as const
+const CONNECTION_COUNTERS = [
+  [
+    'keyward_db_pool_connections_opened_total',
+    'opened',
+    'Database connections opened, reconnections included',
+  ],
+  ['keyward_db_pool_connections_lost_total', 'lost', 'Database connections that failed while open'],
+  [
+    'keyward_db_pool_acquire_failures_total',
+    'acquireFailures',
+    'Waits for a database connection that ended without one (connect failed or timed out)',
+  ],
+] as const
+
+/** The database's connections, read from `use` (a few fields, no I/O) at each scrape. */
+function registerConnectionMetrics(registry: Registry, use: () => ConnectionUse): void {
+  for (const [name, figure, help] of CONNECTION_GAUGES) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(use()[figure])
+      },
+    })
+  }
+  // The driver keeps the running totals; a counter has no set(), so each scrape starts it again at the total.
+  for (const [name, figure, help] of CONNECTION_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(use()[figure])
+      },
+    })
+  }
+}
+
+/** What `/metrics` answers: one process's registry, or the workers' figures aggregated. */
+export interface MetricsSource {
+  readonly contentType: string
+  metrics(): Promise<string>
+}
+
+/**
+ * In a worker of `keyward start --workers`: answers the primary's requests for this worker's figures (prom-client's
+ * cluster messages, over node:cluster's IPC channel) instead of listening on `metricsPort` itself, where each scrape
+ * would reach one worker.
+ */
+export function reportToPrimary(metrics: Metrics): void {
+  AggregatorRegistry.setRegistries([metrics.registry])
+  // Its constructor installs the worker's side of the exchange.
+  new AggregatorRegistry()
+}
+
+/**
+ * In the primary of `keyward start --workers`: every live worker's figures in one answer, summed (prom-client's own
+ * aggregation for Node's metrics: event-loop lag averaged, for one). A worker that does not answer within prom-client's
+ * 5 s (one still starting, or dying) fails that scrape; the next one finds it answering or gone.
+ */
+export function workersMetrics(): MetricsSource {
+  const aggregator = new AggregatorRegistry()
+  return { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() }
 }
 
 export interface MetricsListener {
@@ -101,14 +196,18 @@ export interface MetricsListener {
  * `/metrics` on a listener of its own (`metricsPort`), never on the public one: what it tells (traffic, refusals,
  * the event tally) is for the operator's network, and no proxy rule has to hide it.
  */
-export async function listenMetrics(metrics: Metrics, host: string, port: number): Promise<MetricsListener> {
+export async function listenMetrics(
+  source: MetricsSource,
+  host: string,
+  port: number,
+): Promise<MetricsListener> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/metrics') {
       response.writeHead(404).end()
       return
     }
-    metrics.registry.metrics().then(
-      (text) => response.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+    source.metrics().then(
+      (text) => response.writeHead(200, { 'Content-Type': source.contentType }).end(text),
       () => response.writeHead(500).end(),
     )
   })

@@ -3,6 +3,7 @@ import { type AuthorizationServer, type Browser, ENDPOINT_PATHS, InvalidRequest 
 import type { EndpointResult } from '../../core/model/endpoint-result.ts'
 import { readCookie } from '../cookies.ts'
 import { formOf, queryOf } from '../form.ts'
+import type { Metrics } from '../ops/metrics.ts'
 import { type BrowserSide, SESSION_COOKIE, send } from '../send.ts'
 
 /**
@@ -13,6 +14,7 @@ export function registerPageRoutes(
   app: FastifyInstance,
   server: AuthorizationServer,
   side: BrowserSide,
+  metrics?: Metrics,
 ): void {
   const browserOf = (request: FastifyRequest): Browser => ({
     sessionId: readCookie(request, SESSION_COOKIE, side.cookies),
@@ -50,6 +52,7 @@ export function registerPageRoutes(
         `authorization request refused: ${result.error.description}`,
       )
     }
+    metrics?.countImplicitTokens(result)
     return send(request, reply, result, side)
   }
 

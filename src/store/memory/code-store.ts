@@ -1,7 +1,8 @@
 import type { CodeStore } from '../../core/ports/stores.ts'
 import { deleteWhere, type Scope } from './scope.ts'
-import { insert } from './schema.ts'
+import { insert, insertAll } from './schema.ts'
 import { copy, mustExist } from './tables.ts'
+import { issuedRows } from './token-store.ts'
 
 export function codeStore(db: Scope): CodeStore {
   return {
@@ -14,6 +15,20 @@ export function codeStore(db: Scope): CodeStore {
         if (stored.usedAt !== null) return { kind: 'reused', record: copy(stored.code) } as const
         journal.set(codes, digest, { ...stored, usedAt: at })
         return { kind: 'ok', record: copy(stored.code) } as const
+      }),
+    find: (digest) =>
+      db.run(({ codes }) => {
+        const stored = codes.get(digest)
+        return stored ? { code: copy(stored.code), used: stored.usedAt !== null } : null
+      }),
+    // One synchronous statement: the claim, the grant and its tokens land together or not at all.
+    redeem: ({ digest, at, grant, issued }) =>
+      db.run((tables, journal) => {
+        const stored = tables.codes.get(digest)
+        if (!stored || stored.usedAt !== null) return false
+        insertAll([['grants', grant], ...issuedRows(issued)])(tables, journal)
+        journal.set(tables.codes, digest, { code: { ...stored.code, grantId: grant.id }, usedAt: at })
+        return true
       }),
     setGrant: (digest, grantId) =>
       db.run(({ codes, grants }, journal) => {

@@ -44,16 +44,9 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
       grants: ({ code }) => code.grantId,
     },
   },
-  refreshTokens: {
-    what: 'refresh token',
-    key: (token) => token.digest,
-    references: { grants: (token) => token.grantId },
-  },
-  accessTokens: {
-    what: 'access token',
-    key: (token) => token.key,
-    references: { clients: (token) => token.clientId, grants: (token) => token.grantId },
-  },
+  // Tokens reference nothing (migration 019): their grant and client are read with them (token-store.ts).
+  refreshTokens: { what: 'refresh token', key: (token) => token.digest },
+  accessTokens: { what: 'access token', key: (token) => token.key },
   consents: {
     what: 'consent',
     key: (consent) => consentKey(consent.userId, consent.clientId),
@@ -118,9 +111,25 @@ export function insert<N extends Described>(name: N, row: Row<N>): Statement<voi
   }
 }
 
+/** One row for `insertAll`: its table's name and the row. */
+export type NamedRow = { readonly [N in Described]: readonly [N, Row<N>] }[Described]
+
+/**
+ * Several INSERTs as one statement that throws before it writes anything: every key is checked new first. Each
+ * row's references are checked as it is inserted, so a row may refer to one inserted before it; the caller
+ * orders them so (a grant, then its tokens) and inserts under rows that exist.
+ */
+export function insertAll(rows: readonly NamedRow[]): Statement<void> {
+  return (tables, journal) => {
+    for (const [name, row] of rows)
+      mustBeNew(tableOf(tables, name), schema[name].key(row as never), schema[name].what)
+    for (const [name, row] of rows) insert(name, row)(tables, journal)
+  }
+}
+
 /**
  * DELETE of the row with this key, and the schema's ON DELETE CASCADE: every row that references it goes too,
- * and so on down (a client takes its grants, and each grant its codes and tokens). False when there was none.
+ * and so on down (a client takes its grants, and each grant its codes). False when there was none.
  */
 export function deleteCascading<N extends Described>(name: N, key: string): Statement<boolean> {
   return (tables, journal) => {

@@ -1,10 +1,16 @@
 import pg from 'pg'
-import { type DatabaseTimeouts, databaseTimeoutDefaults, TemporarilyUnavailable } from '../../core/index.ts'
+import {
+  type DatabaseTimeouts,
+  databasePoolSizeDefault,
+  databaseTimeoutDefaults,
+  TemporarilyUnavailable,
+} from '../../core/index.ts'
 import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
-import { listenForClientChanges } from './client-listener.ts'
+import { listenForChanges, type WatchedTable } from './change-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
+import { type PoolTally, tallyPool } from './pool-use.ts'
 import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
 
 /** The advisory lock that exclusive transactions (migrations) take; any fixed number shared by every process. */
@@ -16,21 +22,22 @@ const types: pg.CustomTypesConfig = {
     id === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(id, format),
 }
 
-/** Opens a pool of connections to a PostgreSQL database (postgres:// or postgresql:// URL). */
+/** Opens a pool of at most `poolSize` connections to a PostgreSQL database (postgres:// or postgresql:// URL). */
 export function openPostgresDatabase(
   connectionString: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
+  poolSize: number = databasePoolSizeDefault,
 ): OpenedDatabase {
   const pool = new pg.Pool({
     connectionString,
     types,
+    max: poolSize,
     // pg-pool bounds the wait for a connection with this, opening one included; the client class the connect.
     connectionTimeoutMillis: timeouts.acquireTimeoutMs,
     Client: clientConnectingWithin(timeouts.connectTimeoutMs),
     statement_timeout: timeouts.statementTimeoutMs,
   })
-  // An idle connection that the server drops is discarded by the pool; the next query opens a new one.
-  pool.on('error', ignore)
+  const tally = tallyPool(pool, poolSize)
   const scope = transactionScope()
   const answerWithinMs = timeouts.statementTimeoutMs + STALL_GRACE_MS
 
@@ -39,7 +46,7 @@ export function openPostgresDatabase(
     async <T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> => {
       scope.assertOutside()
       // Exclusive transactions (migrations) may wait for another node's and rewrite large tables: no timeout.
-      const connection = await checkOut(pool, exclusive ? undefined : answerWithinMs)
+      const connection = await checkOut(pool, tally, exclusive ? undefined : answerWithinMs)
       let broken: Error | undefined
       try {
         await connection.query('BEGIN')
@@ -66,35 +73,36 @@ export function openPostgresDatabase(
   const transaction = inTransaction(false)
   const poolDriver = statementsOn(async (sql, params) => {
     scope.assertOutside()
-    const connection = await checkOut(pool, answerWithinMs)
+    const connection = await checkOut(pool, tally, answerWithinMs)
     try {
       return await connection.query(sql, params)
     } finally {
       connection.release()
     }
   }, transaction)
-  const clientListener = listenForClientChanges(connectionString, timeouts)
-  // Migration 013's channel: resources are cached like clients.
-  const resourceListener = listenForClientChanges(connectionString, timeouts, {
-    channel: 'keyward_resources',
-  })
-  const feedOf = (listener: ChangeFeed): ChangeFeed => ({
-    check: () => {
-      scope.assertOutside()
-      return listener.check()
-    },
-  })
+  // The process's one LISTEN connection, shared with its other Stores and its signing key watch.
+  const listener = listenForChanges(connectionString, timeouts)
+  const feedOf = (table: WatchedTable): ChangeFeed => {
+    const feed = listener.feed(table)
+    return {
+      check: () => {
+        scope.assertOutside()
+        return feed.check()
+      },
+    }
+  }
 
   return {
     database: {
       ...poolDriver,
       dialect: 'postgres',
       exclusiveTransaction: inTransaction(true),
+      connectionUse: tally.use,
       close: async () => {
-        await Promise.all([clientListener.close(), resourceListener.close(), pool.end()])
+        await Promise.all([listener.close(), pool.end()])
       },
     },
-    changes: { clients: feedOf(clientListener), resources: feedOf(resourceListener) },
+    changes: { clients: feedOf('clients'), resources: feedOf('resources') },
   }
 }
 
@@ -120,15 +128,21 @@ interface CheckedOut {
  * Checks a connection out of the pool and watches it while it is out. pg gives a checked-out client no 'error'
  * listener: a connection lost between two statements of a transaction would end the process.
  */
-async function checkOut(pool: pg.Pool, answerWithinMs: number | undefined): Promise<CheckedOut> {
+async function checkOut(
+  pool: pg.Pool,
+  tally: PoolTally,
+  answerWithinMs: number | undefined,
+): Promise<CheckedOut> {
   let client: pg.PoolClient
   try {
     client = await pool.connect()
   } catch (error) {
+    tally.acquireFailed()
     throw unavailable(error)
   }
   let lost: Error | undefined
   const onError = (error: Error) => {
+    if (lost === undefined) tally.lost()
     lost ??= error
   }
   client.on('error', onError)
@@ -173,5 +187,3 @@ function numbered(sql: string): string {
   }
   return text
 }
-
-function ignore(): void {}

@@ -36,7 +36,8 @@ export function translated(error: unknown, lost: Error | undefined): unknown {
 
 /**
  * A COMMIT cut off by a lost connection may have landed before the connection went: the log says so, since the
- * client can only retry (a refresh token rotated that way is spent, and its retry counts as reuse).
+ * client can only retry. (A refresh rotation is no transaction but one statement, whose failure the core
+ * remembers so that the client's retry is not taken for reuse: src/core/grants/unsettled-rotations.ts.)
  */
 export function commitOutcomeUnknown(error: TemporarilyUnavailable): TemporarilyUnavailable {
   return unavailable(

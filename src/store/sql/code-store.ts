@@ -1,16 +1,30 @@
 import type { CodeStore } from '../../core/ports/stores.ts'
+import { claimAndInsert, insertOf } from './claim-and-insert.ts'
 import { claimOnce } from './claim-once.ts'
-import { millis } from './columns.ts'
-import type { SqlDriver } from './driver.ts'
-import { codes } from './tables.ts'
+import { millis, type Row } from './columns.ts'
+import type { Dialect, SqlDriver } from './driver.ts'
+import { codes, grants } from './tables.ts'
+import { issuedRows } from './token-store.ts'
 
 // RFC 6749 §4.1.2: a code is single use; used_at records the first redemption.
-const redeem = claimOnce(codes, 'used_at = ?', 'used_at IS NULL')
+const consumeCode = claimOnce(codes, 'used_at = ?', 'used_at IS NULL')
+// The same claim, naming the grant the redemption starts. Parameters: the time, the grant's id, the digest.
+const redeemSql = `UPDATE authorization_codes SET used_at = ?, grant_id = ?
+  WHERE digest = ? AND used_at IS NULL RETURNING digest`
 
-export function codeStore(db: SqlDriver): CodeStore {
+export function codeStore(db: SqlDriver, dialect: Dialect): CodeStore {
   return {
     create: (code) => codes.insert(db, code),
-    consume: (digest, at) => redeem(db, digest, millis(at)),
+    consume: (digest, at) => consumeCode(db, digest, millis(at)),
+    async find(digest) {
+      const row = await db.get<Row>('SELECT * FROM authorization_codes WHERE digest = ?', [digest])
+      return row ? { code: codes.read(row), used: row.used_at !== null } : null
+    },
+    redeem: ({ digest, at, grant, issued }) =>
+      claimAndInsert(db, dialect, { sql: redeemSql, params: [millis(at), grant.id, digest] }, [
+        insertOf(grants, grant),
+        ...issuedRows(issued),
+      ]),
     async setGrant(digest, grantId) {
       await db.run('UPDATE authorization_codes SET grant_id = ? WHERE digest = ?', [grantId, digest])
     },

@@ -1,3 +1,4 @@
+import type { ConnectionUse } from '../../core/ports/stores.ts'
 import type { ChangeFeed } from './change-feed.ts'
 
 /** A value bound to a `?` placeholder: text, a number (epoch milliseconds, 0/1, seconds) or null. */
@@ -25,6 +26,8 @@ export interface SqlDatabase extends SqlDriver {
   readonly dialect: Dialect
   /** A transaction that no other exclusive transaction on the same database runs alongside, in any process. */
   exclusiveTransaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
+  /** How its connections are used now, and what befell them since it opened (the metrics). */
+  connectionUse(): ConnectionUse
   /** Closes the connections, the change feed's included. */
   close(): Promise<void>
 }

@@ -4,7 +4,7 @@ import { clientStore } from './client-store.ts'
 import { codeStore } from './code-store.ts'
 import { consentStore } from './consent-store.ts'
 import { deviceCodeStore } from './device-code-store.ts'
-import type { CachedTables, SqlDatabase, SqlDriver } from './driver.ts'
+import type { CachedTables, Dialect, SqlDatabase, SqlDriver } from './driver.ts'
 import { grantStore } from './grant-store.ts'
 import { initialAccessTokenStore } from './initial-access-token-store.ts'
 import { keyStore } from './key-store.ts'
@@ -31,18 +31,19 @@ export function createStores(database: SqlDatabase, changes: CachedTables): Stor
     resourceCacheCapacity,
   )
   return {
-    ...storesOn(database),
+    ...storesOn(database, database.dialect),
     clients: clients.store,
     resources: resources.store,
     async transaction(work) {
       const wrote = { clients: false, resources: false }
       try {
-        return await database.transaction((tx) => work(transactionStores(tx, wrote)))
+        return await database.transaction((tx) => work(transactionStores(tx, database.dialect, wrote)))
       } finally {
         if (wrote.clients) clients.invalidate()
         if (wrote.resources) resources.invalidate()
       }
     },
+    connectionUse: () => database.connectionUse(),
     close: () => database.close(),
   }
 }
@@ -53,26 +54,29 @@ interface CachedWrites {
   resources: boolean
 }
 
-function transactionStores(tx: SqlDriver, wrote: CachedWrites): Stores {
+function transactionStores(tx: SqlDriver, dialect: Dialect, wrote: CachedWrites): Stores {
   return {
-    ...storesOn(tx),
+    ...storesOn(tx, dialect),
     clients: afterWrites(clientStore(tx), clientWrites, () => {
       wrote.clients = true
     }),
     resources: afterWrites(resourceStore(tx), resourceWrites, () => {
       wrote.resources = true
     }),
-    transaction: (work) => tx.transaction((inner) => work(transactionStores(inner, wrote))),
+    transaction: (work) => tx.transaction((inner) => work(transactionStores(inner, dialect, wrote))),
     close: closeInsideTransaction,
   }
 }
 
-function storesOn(driver: SqlDriver): Omit<Stores, 'clients' | 'resources' | 'transaction' | 'close'> {
+function storesOn(
+  driver: SqlDriver,
+  dialect: Dialect,
+): Omit<Stores, 'clients' | 'resources' | 'transaction' | 'close'> {
   return {
     users: userStore(driver),
     grants: grantStore(driver),
-    codes: codeStore(driver),
-    tokens: tokenStore(driver),
+    codes: codeStore(driver, dialect),
+    tokens: tokenStore(driver, dialect),
     consents: consentStore(driver),
     sessions: sessionStore(driver),
     deviceCodes: deviceCodeStore(driver),

@@ -11,6 +11,8 @@ export type Fields<R> = { readonly [K in keyof R]-?: Field<R[K]> }
  */
 export interface Table<R> {
   readonly name: string
+  /** Every column, in the order of `insertSql`. */
+  readonly columns: readonly string[]
   /** `INSERT INTO name (columns) VALUES (?, ...)`, for `valuesOf`. */
   readonly insertSql: string
   /** `key_column = ? AND ...`: the primary key's condition, for a statement on one record. */
@@ -27,6 +29,13 @@ export interface Table<R> {
   /** The record of the first row `sql` returns, or null. */
   one(db: SqlDriver, sql: string, params?: readonly SqlValue[]): Promise<R | null>
   many(db: SqlDriver, sql: string, params?: readonly SqlValue[]): Promise<R[]>
+  /** The record of a row that holds (at least) this table's columns. */
+  read(row: Row): R
+  /**
+   * For a join that selects this table's row beside another's: its columns as `alias.column AS prefix_column`,
+   * and the record read back from such a row.
+   */
+  joined(alias: string, prefix: string): { readonly columns: string; read(row: Row): R }
 }
 
 /**
@@ -73,6 +82,7 @@ export function table<R>(name: string, key: readonly (keyof R)[], fields: Fields
   }
   return {
     name,
+    columns,
     insertSql,
     keyCondition,
     valuesOf,
@@ -83,5 +93,11 @@ export function table<R>(name: string, key: readonly (keyof R)[], fields: Fields
     delete: async (db, ...keyValues) => (await db.run(deleteSql, keyValues)).changes > 0,
     one,
     many: async (db, sql, params) => (await db.all<Row>(sql, params)).map(fromRow),
+    read: fromRow,
+    joined: (alias, prefix) => ({
+      columns: columns.map((column) => `${alias}.${column} AS ${prefix}_${column}`).join(', '),
+      read: (row) =>
+        fromRow(Object.fromEntries(columns.map((column) => [column, row[`${prefix}_${column}`] ?? null]))),
+    }),
   }
 }

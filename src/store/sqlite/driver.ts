@@ -38,10 +38,16 @@ export function openSqliteDatabase(path: string): OpenedDatabase {
   // statements (and transactions) out of an open transaction until it commits or rolls back.
   const scope = transactionScope()
   let tail: Promise<unknown> = Promise.resolve()
+  // Statements and transactions handed in and not yet settled: the first has the connection, the rest wait.
+  let queued = 0
+  const settled = () => {
+    queued--
+  }
   const serialize = <T>(task: () => Promise<T>): Promise<T> => {
     scope.assertOutside()
+    queued++
     const result = tail.then(task)
-    tail = result.then(ignore, ignore)
+    tail = result.then(settled, settled)
     return result
   }
   const transaction = <T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> =>
@@ -84,10 +90,19 @@ export function openSqliteDatabase(path: string): OpenedDatabase {
       transaction,
       // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
       exclusiveTransaction: transaction,
+      // One connection, opened with the database; nothing to lose or fail to acquire. A wait for another
+      // process's write lock (up to busyTimeoutMs) happens inside SQLite, which does not report it.
+      connectionUse: () => ({
+        open: 1,
+        idle: queued === 0 ? 1 : 0,
+        waiting: Math.max(queued - 1, 0),
+        max: 1,
+        opened: 1,
+        lost: 0,
+        acquireFailures: 0,
+      }),
       close: () => serialize(async () => db.close()),
     },
     changes: { clients: dataVersionFeed(), resources: dataVersionFeed() },
   }
 }
-
-function ignore(): void {}

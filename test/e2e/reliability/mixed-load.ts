@@ -60,8 +60,8 @@ export interface Chain {
   /** The last refresh answered 503: its rotation may have committed just before the connection went. */
   uncertain: boolean
   /**
-   * The token was rotated by a refresh that answered 503, so using it again was reuse: its COMMIT landed and its
-   * answer was lost. The chain is over; the driver logs each such commit as of unknown outcome.
+   * The retry of a refresh that answered 503 was refused as reuse: its rotation landed, its answer was lost, and
+   * the retry was not told from a thief's. The chain is over. Keyward must never let this happen.
    */
   spent: boolean
 }

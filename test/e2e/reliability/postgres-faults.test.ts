@@ -231,22 +231,20 @@ async function survivesFaults(
   } finally {
     await load.stop()
   }
-  // Every chain's latest token survived every fault, including rotations rolled back half-way; the only chains
-  // that may end are those whose rotation committed as the connection went, each logged as of unknown outcome.
+  // Every chain's latest token survived every fault: a rotation cut off as it landed answered 503, and the
+  // client's retry of its token was answered as a retry, never taken for reuse (which would end the chain).
   for (const [index, chain] of chains.entries()) {
-    if (chain.spent) continue
+    assert.equal(
+      chain.spent,
+      false,
+      `chain ${index}: the retry of a rotation cut off by the fault was taken for reuse`,
+    )
     assert.ok(await refreshes(fixture, chain.token), `chain ${index}: its latest refresh token still works`)
   }
-  const spent = chains.filter((chain) => chain.spent).length
-  const unknownCommits = fixture.keyward
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('whether the transaction committed is unknown')).length
-  assert.ok(spent <= unknownCommits, `${spent} chains ended, ${unknownCommits} commits of unknown outcome`)
   const outage = load.outcomes.filter((outcome) => outcome.phase.startsWith('outage'))
   report.push(
     `${ROUNDS} of ${ROUNDS} faults survived; ${load.outcomes.length} requests, ${outage.length} during faults: ` +
-      `${JSON.stringify(tally(outage))}; ${unknownCommits} commits of unknown outcome, ${spent} chains ended by one`,
+      `${JSON.stringify(tally(outage))}`,
   )
   for (const line of report) t.diagnostic(line)
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { USER_CODE_POLICY } from '../../../src/core/endpoints/device-verification.ts'
 import { digest } from '../../../src/core/protocol/digest.ts'
+import { assertOneEvent, securityEvents } from '../../support/events.ts'
 import { type Browser, formOn, newBrowser, type Page, submit } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import {
@@ -218,7 +219,7 @@ describe('CSRF on the verification pages', () => {
 describe('RFC 8628 §5.1 wrong user codes are counted per person, per address before sign-in', () => {
   let server: TestServer
   let device: RegisteredClient
-  let person: Person
+  let person: Person & { readonly id: string }
   before(async () => {
     server = await startTestServer()
     device = await deviceClient(server)
@@ -251,6 +252,7 @@ describe('RFC 8628 §5.1 wrong user codes are counted per person, per address be
     assert.equal(formOn(login.body)?.action, '/device/login')
     assert.equal(formOn(login.body)?.fields.user_code, codes.userCode)
     assert.match(alertOf(login) ?? '', /Too many wrong codes were entered from your network\. Sign in/)
+    assertOneEvent(securityEvents(server.logs), { event: 'user_code_throttled', address: '127.0.0.1' })
     assert.doesNotMatch(
       login.body,
       /Living Room TV|client-name/,
@@ -281,6 +283,11 @@ describe('RFC 8628 §5.1 wrong user codes are counted per person, per address be
     assert.equal(formOn(waiting.body)?.action, '/device')
     assert.equal(alertOf(waiting), 'Too many wrong codes. Try again in 1 minute.')
     assert.equal(shownCode(waiting), codes.userCode, 'what the person typed is kept')
+    assertOneEvent(securityEvents(server.logs), {
+      event: 'user_code_throttled',
+      userId: person.id,
+      address: '127.0.0.1',
+    })
 
     // Others at the same address are not held up by this person's tries.
     const other = await server.user()

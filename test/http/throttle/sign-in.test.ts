@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { SIGN_IN_PAIR_POLICY, SIGN_IN_SOURCE_POLICY } from '../../../src/core/sign-in.ts'
-import { eventsNamed } from '../../support/events.ts'
+import { eventsNamed, requestOf } from '../../support/events.ts'
 import { startTestServer } from '../../support/server.ts'
 import { fetchFrom } from '../../support/source-address.ts'
 import { basicAuthorization, postToken, type TokenReply } from '../../support/oauth-client.ts'
@@ -81,13 +81,15 @@ describe('sign-in throttling: per username and address together, and per address
 
     const failures = eventsNamed(server.logs, 'sign_in_failed').filter((event) => event.address === attacker)
     assert.equal(failures.length, SIGN_IN_PAIR_POLICY.limit + 1)
-    assert.deepEqual(ownFields(failures[0]), {
+    const { requestId, ...own } = ownFields(failures[0])
+    assert.deepEqual(own, {
       event: 'sign_in_failed',
       msg: 'sign_in_failed',
       address: attacker,
       username: victim.username,
       userId: victim.id,
     })
+    assert.equal(requestOf(server.logs, String(requestId)), 'POST /token', 'the password grant it came in')
     const throttled = eventsNamed(server.logs, 'sign_in_throttled')
     assert.ok(throttled.length >= 5)
     assert.ok(

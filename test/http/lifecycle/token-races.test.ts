@@ -5,13 +5,14 @@ import { digest } from '../../../src/core/protocol/digest.ts'
 import { shiftedClock, testClock } from '../../support/clock.ts'
 import { createPostgresDatabase } from '../../support/postgres.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
-import { type Browser, grantTokens, newBrowser } from '../../support/flow.ts'
-import { introspect, refresh, type RegisteredClient } from '../../support/oauth-client.ts'
+import { type Browser, grantTokens, issueCode, newBrowser } from '../../support/flow.ts'
+import { introspect, redeemCode, refresh, type RegisteredClient } from '../../support/oauth-client.ts'
 import { resourceServer } from '../../support/fixtures.ts'
 
 const TRIALS = 100
 const RACERS = 20
 const GRACE_TRIALS = 20
+const CODE_TRIALS = 30
 
 /** How one race ended, in the terms the assertions compare. */
 interface Race {
@@ -72,8 +73,46 @@ function racingServer(config: { refreshGracePeriod: number }, frozen = false) {
           (await server.core.stores.grants.get(grantId ?? ''))?.revokedReason ?? null,
       }
     },
+    /** A new code, then RACERS redemptions of it sent at once; `live`: the winners' tokens still active after. */
+    async redemptionRace(): Promise<Omit<Race, 'revokedReason'>> {
+      const { code, verifier } = await issueCode(server, { client: app.client, user, scope: 'read', browser })
+      const replies = await Promise.all(
+        Array.from({ length: RACERS }, () =>
+          redeemCode(server, { client: app.client, secret: app.secret, code, verifier }),
+        ),
+      )
+      const winners = replies.filter((reply) => reply.status === 200)
+      const live: string[] = []
+      for (const token of winners.flatMap((reply) => [reply.json.access_token, reply.json.refresh_token]))
+        if ((await introspect(server, api, String(token))).active === true) live.push(String(token))
+      return {
+        handedOut: winners.map((reply) => String(reply.json.refresh_token)),
+        refused: replies.filter((r) => r.status !== 200).map((r) => `${r.status} ${String(r.json.error)}`),
+        live,
+      }
+    },
   }
 }
+
+describe('racing redemptions of one authorization code on PostgreSQL (RFC 6749 §4.1.2)', () => {
+  const keyward = racingServer({ refreshGracePeriod: 0 })
+
+  test(`${CODE_TRIALS} trials of ${RACERS} concurrent redemptions: one winner, whose tokens die with its grant`, async () => {
+    const failures: string[] = []
+    for (let trial = 0; trial < CODE_TRIALS; trial++) {
+      const race = await keyward.redemptionRace()
+      const outcome = { winners: race.handedOut.length, refused: race.refused, live: race.live.length }
+      const expected = {
+        winners: 1,
+        refused: Array.from({ length: RACERS - 1 }, () => '400 invalid_grant'),
+        live: 0,
+      }
+      if (JSON.stringify(outcome) !== JSON.stringify(expected))
+        failures.push(`trial ${trial}: ${JSON.stringify(outcome)}`)
+    }
+    assert.deepEqual({ failures: failures.slice(0, 5), failed: failures.length }, { failures: [], failed: 0 })
+  })
+})
 
 describe('racing refreshes on PostgreSQL, no grace period (the default)', () => {
   const keyward = racingServer({ refreshGracePeriod: 0 })
