@@ -1,6 +1,5 @@
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
-import { createInterface } from 'node:readline'
 import type { Config } from './core/index.ts'
 import { createLogger } from './http/logger.ts'
 import { listenFailure } from './startup-failure.ts'
@@ -61,6 +60,8 @@ export function workerSlot(): number | null {
  */
 export async function startWorkers(config: Config, count: number): Promise<void> {
   const logger = createLogger(config.logLevel)
+  // Loaded here, not at the top: a single-process `keyward start` imports this module too, and never needs it.
+  const { createInterface } = await import('node:readline')
   // One scrape of metricsPort shows every worker: the primary listens and asks each worker for its figures.
   const { metricsPort, host } = config
   if (metricsPort !== undefined) {

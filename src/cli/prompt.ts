@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
 import { UsageError } from './context.ts'
 
@@ -12,6 +11,9 @@ export async function askSecret(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
 ): Promise<string> {
+  // Loaded at the first prompt: every command imports this module, `keyward start` among them, and only the
+  // password commands ask (issue #14).
+  const { createInterface } = await import('node:readline/promises')
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() })
   // Raw mode (no echo by the terminal itself) is on before the question shows: nothing typed after it is seen.
   const reader = createInterface({ input, output: nowhere, terminal: true })

@@ -29,7 +29,7 @@ export const databaseTimeoutDefaults = {
 
 /**
  * Connections each Keyward process keeps open to PostgreSQL at most: pg's own default. With `--workers N` and several
- * nodes the database sees N × nodes × this, plus three listening connections per process.
+ * nodes the database sees N × nodes × this, plus one listening connection per process.
  */
 export const databasePoolSizeDefault = 10
 

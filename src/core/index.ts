@@ -170,7 +170,7 @@ export type { CoreContext } from './context.ts'
 export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
 export type { AdminRequest } from './admin-api/endpoint.ts'
 export type { AdminMethod, AdminOperation } from './admin-api/operations.ts'
-export { ADMIN_OPENAPI_PATH } from './admin-api/openapi.ts'
+export { ADMIN_OPENAPI_PATH, MERGE_PATCH_MEDIA_TYPE } from './admin-api/openapi.ts'
 export { errorPageResult, errorResult } from './results.ts'
 
 // What every edge shares with the core.

@@ -50,7 +50,11 @@ export async function watchSigningKeys(
   onChange: () => void,
 ): Promise<{ close(): Promise<void> }> {
   if (!isPostgres(databaseUrl)) return { close: async () => {} }
-  return (await import('./postgres/key-listener.ts')).listenForKeyChanges(databaseUrl, timeouts, onChange)
+  const { listenForChanges } = await import('./postgres/change-listener.ts')
+  // The connection that this process's Stores on the same database listen on, if it opened any.
+  const listener = listenForChanges(databaseUrl, timeouts)
+  listener.watch('signing_keys', onChange)
+  return listener
 }
 
 const memoryUrl = 'memory:'

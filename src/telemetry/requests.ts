@@ -27,11 +27,18 @@ function parametersOf(request: FastifyRequest): ReadonlyMap<string, string> {
   }
 }
 
-/** The client a request names (in its form, its query or a Basic header), whether or not it authenticates. */
-function clientIdOf(request: FastifyRequest, params: ReadonlyMap<string, string>): string | undefined {
+/**
+ * The client a request names (in its form, its query, a Basic header or a client assertion), whether or not it
+ * authenticates. Asynchronous as reading credentials is: an assertion's client is read with jose, which loads
+ * at the first one.
+ */
+async function clientIdOf(
+  request: FastifyRequest,
+  params: ReadonlyMap<string, string>,
+): Promise<string | undefined> {
   if (request.method === 'GET') return params.get('client_id')
   try {
-    return presentedCredentials(clientRequestOf(request)).clientId
+    return (await presentedCredentials(clientRequestOf(request))).clientId
   } catch {
     // Credentials the endpoint refuses (two methods, a malformed header): the client_id sent, if any.
     return params.get('client_id')
@@ -65,10 +72,14 @@ function oauthErrorOf(reply: FastifyReply, payload: unknown): string | undefined
 }
 
 /** What Keyward knows of a request that helps to read its trace: its grant type, its client, its OAuth error. */
-function keywardAttributes(request: FastifyRequest, reply: FastifyReply, payload: unknown): Attributes {
+async function keywardAttributes(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<Attributes> {
   const params = parametersOf(request)
   const grantType = params.get('grant_type')
-  const clientId = clientIdOf(request, params)
+  const clientId = await clientIdOf(request, params)
   const error = oauthErrorOf(reply, payload)
   return {
     ...(grantType === undefined ? {} : { 'keyward.grant_type': grantType }),
@@ -95,9 +106,10 @@ export function traceRequests(app: FastifyInstance, tracer: Tracer): void {
     context.bind(active, reply.raw)
     context.with(active, done)
   })
-  app.addHook('onSend', (request, reply, payload, done) => {
-    spans.get(request)?.setAttributes(keywardAttributes(request, reply, payload))
-    done(null, payload)
+  app.addHook('onSend', async (request, reply, payload) => {
+    const span = spans.get(request)
+    if (span !== undefined) span.setAttributes(await keywardAttributes(request, reply, payload))
+    return payload
   })
   const end = (request: FastifyRequest, status: number | undefined) => {
     const span = spans.get(request)

@@ -66,11 +66,13 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     const authenticated = await authenticate({}, basic(CONFIDENTIAL_ID, SECRET))
     assert.equal(authenticated.id, CONFIDENTIAL_ID)
     assert.equal(
-      presentedCredentials({
-        params: new Map(),
-        authorization: basic(CONFIDENTIAL_ID, SECRET),
-        address: ADDRESS,
-      }).method,
+      (
+        await presentedCredentials({
+          params: new Map(),
+          authorization: basic(CONFIDENTIAL_ID, SECRET),
+          address: ADDRESS,
+        })
+      ).method,
       'client_secret_basic',
     )
   })

@@ -1089,6 +1089,51 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.deepEqual(await stores.tokens.getRefreshToken(liveRefresh.digest), liveRefresh)
       assert.deepEqual(await stores.tokens.getAccessToken(liveAccess.key), liveAccess)
     })
+
+    it('deleteExpired goes through more tokens than one batch, and takes those of deleted owners', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const doomed = await owners(stores)
+      const family = make.grant(owner)
+      const doomedFamily = make.grant(doomed)
+      for (const grant of [family, doomedFamily]) await stores.grants.create(grant)
+      // Interleaved, so that expired and live tokens share every batch of the sweep's walk.
+      const tokens = Array.from({ length: 1100 }, (_, i) =>
+        make.accessToken(family, { expiresAt: at(i % 2 === 0 ? 10 : 30) }),
+      )
+      await stores.transaction(async (tx) => {
+        for (const token of tokens) await tx.tokens.createAccessToken(token)
+        // Expired, and orphaned below: their rows outlive the client until the sweep.
+        await tx.tokens.createRefreshToken(make.refreshToken(doomedFamily, { expiresAt: at(10) }))
+        await tx.tokens.createAccessToken(make.clientJwt(doomed.client, { expiresAt: at(10) }))
+      })
+      await stores.clients.delete(doomed.client.id)
+      assert.equal(await stores.tokens.deleteExpired(at(20)), 550 + 2)
+      const left = await Promise.all(tokens.map((token) => stores.tokens.getAccessToken(token.key)))
+      assert.deepEqual(
+        left.filter((token) => token !== null),
+        tokens.filter((token) => token.expiresAt > at(20)),
+      )
+      assert.equal(await stores.tokens.deleteExpired(at(40)), 550)
+    })
+
+    it("a client registered again under a deleted one's id does not bring back its tokens", async ({
+      stores,
+    }) => {
+      const first = await owners(stores)
+      const issued = make.clientJwt(first.client, { issuedAt: at(1), revokedAt: at(2) })
+      await stores.tokens.createAccessToken(issued)
+      assert.deepEqual(await stores.tokens.getAccessToken(issued.key), issued)
+      await stores.clients.delete(first.client.id)
+      assert.equal(await stores.tokens.getAccessToken(issued.key), null)
+      await stores.clients.create({ ...first.client, createdAt: at(5) })
+      assert.equal(await stores.tokens.getAccessToken(issued.key), null, 'issued before this client was')
+      // A JWT's iat has whole seconds: a token of the new client may name a time just before its record's.
+      const next = make.clientJwt(first.client, { issuedAt: at(4.2) })
+      await stores.tokens.createAccessToken(next)
+      assert.deepEqual(await stores.tokens.getAccessToken(next.key), next)
+    })
   })
 
   describe('consents', () => {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import type { DatabaseTimeouts } from '../../src/core/config.ts'
 import { InvalidRequest, OAuthError, TemporarilyUnavailable } from '../../src/core/errors.ts'
 import { openStores } from '../../src/store/index.ts'
-import { listenForClientChanges } from '../../src/store/postgres/client-listener.ts'
+import { listenForChanges } from '../../src/store/postgres/change-listener.ts'
 import { openPostgresDatabase } from '../../src/store/postgres/driver.ts'
 import type { ExternalChange } from '../../src/store/sql/change-feed.ts'
 import { createPostgresDatabase } from '../support/postgres.ts'
@@ -161,7 +161,7 @@ describe('the PostgreSQL driver tells connection failures from bugs', { timeout:
   })
 })
 
-describe('the client listener', { timeout: 60_000 }, () => {
+describe('the change listener', { timeout: 60_000 }, () => {
   /** What the client cache hears first once the listener answers anything but unknown. */
   const firstAnswer = async (listener: { check(): ExternalChange }): Promise<ExternalChange> => {
     let answer: ExternalChange = 'unknown'
@@ -172,18 +172,19 @@ describe('the client listener', { timeout: 60_000 }, () => {
     eventually(async () => listener.check() === 'unknown', message)
 
   test('dropped or stalled, it answers unknown until it listens again, and then changed', async () => {
-    const listener = listenForClientChanges(proxied(), SHORT, { heartbeatMs: 200 })
+    const listener = listenForChanges(proxied(), SHORT, { heartbeatMs: 200 })
+    const feed = listener.feed('clients')
     try {
-      assert.equal(await firstAnswer(listener), 'changed')
+      assert.equal(await firstAnswer(feed), 'changed')
       await proxy.kill()
-      await unknown(listener, 'a dropped listener still vouched for the cache')
+      await unknown(feed, 'a dropped listener still vouched for the cache')
       await proxy.revive()
-      assert.equal(await firstAnswer(listener), 'changed', 'notifications may have been missed meanwhile')
+      assert.equal(await firstAnswer(feed), 'changed', 'notifications may have been missed meanwhile')
       proxy.stall()
       // Nothing is reset: only the heartbeat going unanswered finds the connection dead.
-      await unknown(listener, 'a stalled listener still vouched for the cache')
+      await unknown(feed, 'a stalled listener still vouched for the cache')
       proxy.resume()
-      assert.equal(await firstAnswer(listener), 'changed')
+      assert.equal(await firstAnswer(feed), 'changed')
     } finally {
       proxy.resume()
       await listener.close()

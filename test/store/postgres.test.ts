@@ -1,17 +1,24 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { pino } from 'pino'
 import { databaseTimeoutDefaults } from '../../src/core/config.ts'
+import { rotateKeys } from '../../src/core/index.ts'
+import { openRuntime } from '../../src/runtime.ts'
 import { migrateDatabase, openStores, watchSigningKeys } from '../../src/store/index.ts'
 import { migrations } from '../../src/store/migrations/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
+import { LISTENER_APPLICATION_NAME } from '../../src/store/postgres/change-listener.ts'
 import { openPostgresDatabase } from '../../src/store/postgres/driver.ts'
 import { createStores } from '../../src/store/sql/stores.ts'
 import { type CacheFixture, cached, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
+import { introspectionIsOneStatement } from './introspection-statements.ts'
+import { tokensOutliveMigration019 } from './token-migration.ts'
 import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
 import * as make from '../support/fixtures.ts'
+import { testConfig } from '../support/fixtures.ts'
 
 /** Every migration's name, oldest first: what a new database gets. */
 const everyMigration = migrations.map((migration) => migration.name)
@@ -63,9 +70,9 @@ async function cacheFixture(url: string): Promise<CacheFixture> {
   }
 }
 
-/** The client listeners' backends on this database (client-listener.ts names its connection). */
+/** The listening backends on this database (change-listener.ts names its connection). */
 const listenerBackends = `SELECT pid, state, query FROM pg_stat_activity
-  WHERE datname = $1 AND application_name = 'keyward-listener'`
+  WHERE datname = $1 AND application_name = '${LISTENER_APPLICATION_NAME}'`
 
 type Listener = { readonly pid: number; readonly state: string; readonly query: string }
 
@@ -94,6 +101,15 @@ describe('PostgreSQL client cache', () => {
   })
 
   clientCacheContract(() => cacheFixture(url))
+
+  test('introspecting an opaque token is one statement, its grant read with it', async () => {
+    const fixture = await cacheFixture(url)
+    try {
+      await introspectionIsOneStatement(fixture)
+    } finally {
+      await Promise.all([fixture.stores.close(), fixture.other.close()])
+    }
+  })
 
   test('while its listener is disconnected, lookups read through', async () => {
     const fixture = await cacheFixture(url)
@@ -126,7 +142,9 @@ describe('PostgreSQL client cache', () => {
       const renamed = { ...client, name: 'Renamed while nobody listened' }
       await fixture.other.clients.update(renamed)
       const relistened = (listener: Listener) =>
-        !dropped.has(listener.pid) && listener.query === 'LISTEN keyward_clients' && listener.state === 'idle'
+        !dropped.has(listener.pid) &&
+        listener.query.includes('LISTEN keyward_clients') &&
+        listener.state === 'idle'
       await eventually(async () => (await listeners(url)).some(relistened), 'the listener never reconnected')
       assert.deepEqual(await clients.get(client.id), renamed)
     } finally {
@@ -162,6 +180,64 @@ describe('PostgreSQL signing key notifications', () => {
   })
 })
 
+describe('PostgreSQL change listener', () => {
+  test('a node hears every channel on one connection, before and after it is dropped', async () => {
+    const url = await createDatabase('listen')
+    const config = testConfig({ databaseUrl: url })
+    const logger = pino({ level: 'silent' })
+    // Another node writes; this node's caches and key ring learn of it only through its listener.
+    const other = await openRuntime(config, logger)
+    const node = await openRuntime(config, logger)
+    const { clients, resources } = node.core.stores
+    try {
+      const client = make.client()
+      await other.core.stores.clients.create(client)
+      const resource = make.resource()
+      // Every feed asked, the key watch open: all of this process's listening, on one connection.
+      await eventually(async () => {
+        await Promise.all([clients.get(client.id), resources.get(resource.identifier)])
+        const backends = await listeners(url)
+        return backends.length === 1 && backends[0]?.state === 'idle'
+      }, 'the listener never listened')
+      assert.equal((await listeners(url)).length, 1, 'one LISTEN connection for every channel')
+
+      /** Caches `client` and `resource` on this node, changes each channel from the other, and waits to hear it. */
+      const changesArrive = async (round: string) => {
+        const before = await clients.get(client.id)
+        await resources.get(resource.identifier)
+        const renamed = { ...client, name: `Renamed ${round}` }
+        await other.core.stores.clients.update(renamed)
+        const present = (await resources.get(resource.identifier)) !== null
+        if (present) await other.core.stores.resources.delete(resource.identifier)
+        else await other.core.stores.resources.create(resource)
+        const { key } = await rotateKeys(other.core)
+        assert.notEqual(before?.name, renamed.name)
+        await eventually(
+          async () => (await clients.get(client.id))?.name === renamed.name,
+          `${round}: the client change did not arrive`,
+        )
+        await eventually(
+          async () => ((await resources.get(resource.identifier)) !== null) !== present,
+          `${round}: the resource change did not arrive`,
+        )
+        await eventually(
+          async () => node.core.keys.active().kid === key.kid,
+          `${round}: the signing key change did not arrive`,
+        )
+      }
+      await changesArrive('while listening')
+      const dropped = await dropListeners(url)
+      await changesArrive('after the listener was dropped')
+      const backends = await listeners(url)
+      assert.equal(backends.length, 1, 'still one LISTEN connection')
+      assert.ok(!dropped.has(backends[0]?.pid ?? 0), 'a new connection')
+    } finally {
+      await Promise.all([node.close(), other.close()])
+    }
+    await eventually(async () => (await listeners(url)).length === 0, 'the listener outlived its runtimes')
+  })
+})
+
 describe('PostgreSQL database URLs and migrations', () => {
   test('postgres:// and postgresql:// URLs open migrated stores', async () => {
     const url = await createDatabase('urls')
@@ -180,5 +256,36 @@ describe('PostgreSQL database URLs and migrations', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(url)))
     assert.deepEqual(results.flat().sort(), everyMigration)
     assert.deepEqual(await migrateDatabase(url), [])
+  })
+
+  test('tokens written before migration 019 read the same after it', async () => {
+    await tokensOutliveMigration019(openPostgresDatabase(await createDatabase('tokens019')))
+  })
+
+  test('a token row is the heap tuple and its primary key: no other index, no parent row locked', async () => {
+    const { database } = openPostgresDatabase(await createDatabase('writes'))
+    try {
+      await migrate(database)
+      const indexes = (table: string) =>
+        database.all<{ name: string }>(
+          'SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = ?::regclass ORDER BY 1',
+          [table],
+        )
+      const foreignKeys = (table: string) =>
+        database.all("SELECT conname FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'f'", [
+          table,
+        ])
+      assert.deepEqual(await indexes('access_tokens'), [{ name: 'access_tokens_pkey' }])
+      // The successor of a rotation, found by a retry within the grace period; partial: the first token of a
+      // grant replaces none.
+      assert.deepEqual(await indexes('refresh_tokens'), [
+        { name: 'refresh_tokens_pkey' },
+        { name: 'refresh_tokens_replaces' },
+      ])
+      assert.deepEqual(await foreignKeys('access_tokens'), [])
+      assert.deepEqual(await foreignKeys('refresh_tokens'), [])
+    } finally {
+      await database.close()
+    }
   })
 })

@@ -8,9 +8,12 @@ import { migrations } from '../../src/store/migrations/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
 import { createStores } from '../../src/store/sql/stores.ts'
 import { openSqliteDatabase } from '../../src/store/sqlite/driver.ts'
+import { accessTokens, refreshTokens } from '../../src/store/sql/tables.ts'
 import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
+import { introspectionIsOneStatement } from './introspection-statements.ts'
+import { tokensOutliveMigration019 } from './token-migration.ts'
 import * as make from '../support/fixtures.ts'
 
 /** Every migration's name, oldest first: what a new database gets. */
@@ -45,6 +48,19 @@ describe('SQLite client cache', () => {
       statements: counting.statements,
       other,
       othersSeen: 'on the next lookup',
+    }
+  })
+
+  test('introspecting an opaque token is one statement, its grant read with it', async () => {
+    const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
+    await migrateDatabase(url)
+    const connection = openSqliteDatabase(url.slice('sqlite:'.length))
+    const counting = countingDatabase(connection.database)
+    const stores = createStores(counting.database, connection.changes)
+    try {
+      await introspectionIsOneStatement({ stores, statements: counting.statements })
+    } finally {
+      await stores.close()
     }
   })
 })
@@ -92,6 +108,29 @@ describe('SQLite database URLs', () => {
       assert.deepEqual({ ...(await database.get<object>('PRAGMA synchronous')) }, { synchronous: 1 })
       assert.deepEqual({ ...(await database.get<object>('PRAGMA busy_timeout')) }, { timeout: 5000 })
       assert.deepEqual({ ...(await database.get<object>('PRAGMA foreign_keys')) }, { foreign_keys: 1 })
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('tokens written before migration 019 read the same after it', async () => {
+    await tokensOutliveMigration019(openSqliteDatabase(':memory:'))
+  })
+
+  test('storing a token writes its row and its primary key, and reads no other table', async () => {
+    const { database } = openSqliteDatabase(':memory:')
+    try {
+      await migrate(database)
+      // The program of the INSERT opens each B-tree it writes (OpenWrite: the table, then each index) and each
+      // it reads (OpenRead: a foreign key's parent).
+      const opened = async (sql: string) => {
+        const program = await database.all<{ opcode: string }>(`EXPLAIN ${sql}`)
+        const count = (opcode: string) => program.filter((step) => step.opcode === opcode).length
+        return { written: count('OpenWrite'), read: count('OpenRead') }
+      }
+      assert.deepEqual(await opened(accessTokens.insertSql), { written: 2, read: 0 })
+      // And the partial index of the successors of rotations, written only for a token that replaces another.
+      assert.deepEqual(await opened(refreshTokens.insertSql), { written: 3, read: 0 })
     } finally {
       await database.close()
     }

@@ -1,5 +1,6 @@
 import type { Config } from '../../src/core/config.ts'
 import type { CoreContext } from '../../src/core/context.ts'
+import type { Stores } from '../../src/core/ports/stores.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
 import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
@@ -17,8 +18,12 @@ import { testConfig } from './fixtures.ts'
  * ring, and an event sink that records (emptied of what opening the key ring emitted), and the logout notices
  * it was given.
  */
-export async function memoryCore(config: Config = testConfig(), clock: TestClock = testClock()) {
-  const stores = createMemoryStores()
+export function memoryCore(config: Config = testConfig(), clock: TestClock = testClock()) {
+  return coreOn(createMemoryStores(), config, clock)
+}
+
+/** The same CoreContext over other stores: a SQL store's tests of what the core sends it. */
+export async function coreOn(stores: Stores, config: Config = testConfig(), clock: TestClock = testClock()) {
   const events = recordingSink()
   const keyDeps = {
     secret: config.secret,

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { type AdviceAnswers, advise, formatDuration } from '../../core/index.ts'
 import { UsageError } from '../context.ts'
@@ -62,8 +61,14 @@ async function answersFrom(
     )
   }
   const answers: Partial<Record<keyof AdviceAnswers, boolean>> = {}
+  // readline is loaded when there is a question to ask: every command imports this module, `keyward start` too.
   const prompt =
-    unanswered.length > 0 ? createInterface({ input: process.stdin, output: process.stdout }) : null
+    unanswered.length > 0
+      ? (await import('node:readline/promises')).createInterface({
+          input: process.stdin,
+          output: process.stdout,
+        })
+      : null
   try {
     for (const { key, flag, question } of QUESTIONS) {
       const given = options[camel(flag)]

@@ -10,6 +10,9 @@ import type { AdminOperation } from './operations.ts'
 /** Where the document is served, under the issuer. */
 export const ADMIN_OPENAPI_PATH = '/admin/openapi.json'
 
+/** RFC 7396 §4: the media type of a JSON merge patch, which every PATCH operation of the admin API takes. */
+export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json'
+
 const SECURITY_SCHEME = 'keywardAdmin'
 
 /** A schema as JSON Schema 2020-12, without its `$schema` (the document's jsonSchemaDialect says it). */
@@ -63,19 +66,25 @@ function queryParameters(query: z.ZodObject | undefined) {
   }))
 }
 
+/** What a body may be sent as: JSON, and a PATCH's also as the merge patch it is. */
+const bodyMediaTypes = (operation: AdminOperation) =>
+  operation.method === 'PATCH' ? ['application/json', MERGE_PATCH_MEDIA_TYPE] : ['application/json']
+
 function describeOperation(operation: AdminOperation) {
-  const { answer } = operation
+  const { answer, body } = operation
   return {
     operationId: operation.id,
     summary: operation.summary,
     security: [{ [SECURITY_SCHEME]: [operation.scope] }],
     parameters: [...pathParameters(operation.path), ...queryParameters(operation.query)],
-    ...(operation.body === undefined
+    ...(body === undefined
       ? {}
       : {
           requestBody: {
             required: false,
-            content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } },
+            content: Object.fromEntries(
+              bodyMediaTypes(operation).map((type) => [type, { schema: jsonSchema(body, 'input') }]),
+            ),
           },
         }),
     responses: {

@@ -1,4 +1,3 @@
-import { decodeProtectedHeader } from 'jose'
 import { verifyWithClientKeys } from '../client-auth/private-key-jwt.ts'
 import type { CoreContext } from '../context.ts'
 import { InvalidRequest, InvalidRequestObject } from '../errors.ts'
@@ -80,7 +79,8 @@ async function verifiedRequestObject(
   let type: string | undefined
   try {
     if (jwt.split('.').length === 5) throw failed('encrypted request objects are not supported; sign it.')
-    type = decodeProtectedHeader(jwt).typ
+    // jose is loaded at the first request object, not at start (issue #14).
+    type = (await import('jose')).decodeProtectedHeader(jwt).typ
   } catch (error) {
     if (error instanceof InvalidRequestObject) throw error
     throw failed('it is not a JWT.', error)

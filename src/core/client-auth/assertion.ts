@@ -1,4 +1,4 @@
-import { errors, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import type { JWTPayload, JWTVerifyOptions } from 'jose'
 import type { CoreContext } from '../context.ts'
 import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
 import { InvalidClient } from '../errors.ts'
@@ -54,7 +54,8 @@ export async function verifyAssertion(
       requiredClaims: ['exp', 'jti'],
     })
   } catch (error) {
-    if (error instanceof errors.JOSEError) throw assertionFailure(assertionProblem(error, algorithms), error)
+    const problem = await assertionProblem(error, algorithms)
+    if (problem !== undefined) throw assertionFailure(problem, error)
     throw error
   }
   const now = deps.clock.now().getTime() / 1000
@@ -69,11 +70,17 @@ export async function verifyAssertion(
   }
 }
 
-/** A clear reason for a client developer, from jose's error (client assertions and request objects alike). */
-export function assertionProblem(
-  error: InstanceType<typeof errors.JOSEError>,
+/**
+ * A clear reason for a client developer, from jose's error (client assertions and request objects alike), or
+ * undefined for an error that is not jose's. jose is imported here rather than at the top (issue #14): only a
+ * client's JWT brings it, and by then it is loaded.
+ */
+export async function assertionProblem(
+  error: unknown,
   algorithms: readonly string[],
-): string {
+): Promise<string | undefined> {
+  const { errors } = await import('jose')
+  if (!(error instanceof errors.JOSEError)) return undefined
   if (error instanceof errors.JWTExpired) return 'it has expired.'
   if (error instanceof errors.JWTClaimValidationFailed)
     return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`

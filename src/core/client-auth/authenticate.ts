@@ -44,7 +44,7 @@ async function unlessUnavailable<T>(work: Promise<T>, fallback: T): Promise<T> {
 export async function authenticateClient(input: ClientAuthInput, deps: ClientAuthDeps): Promise<Client> {
   const throttleKey = `client-auth:${attemptSource(input.address)}`
   const wait = await unlessUnavailable(deps.throttle.waitFor(throttleKey), 0)
-  const presented = presentedCredentials(input)
+  const presented = await presentedCredentials(input)
   const event = { address: input.address, clientId: presented.clientId.slice(0, MAX_CLIENT_ID_LENGTH) }
   if (wait > 0) {
     deps.events.emit({ event: 'client_authentication_throttled', ...event })

@@ -1,4 +1,3 @@
-import { jwtVerify } from 'jose'
 import type { Client } from '../model/client.ts'
 import { type SealPurpose, unseal } from '../protocol/sealed.ts'
 import { type AssertionClaimDeps, assertionFailure, verifyAssertion } from './assertion.ts'
@@ -31,7 +30,8 @@ export async function verifySecretAssertion(
   await verifyAssertion(
     client,
     SECRET_ASSERTION_ALGORITHMS,
-    async (checks) => (await jwtVerify(assertion, secret, checks)).payload,
+    // jose is loaded at the first client assertion, not at start (issue #14).
+    async (checks) => (await (await import('jose')).jwtVerify(assertion, secret, checks)).payload,
     deps,
   )
 }

@@ -1,4 +1,3 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { InvalidClient, InvalidRequest } from '../errors.ts'
 
 /** What a request presented to identify its client, before any lookup. */
@@ -55,7 +54,7 @@ function parseBasic(header: string): { clientId: string; secret: string } {
  * Works out which authentication method a request used. RFC 6749 §2.3: a client must not use more than one
  * method in a request.
  */
-export function presentedCredentials(input: ClientAuthInput): PresentedCredentials {
+export async function presentedCredentials(input: ClientAuthInput): Promise<PresentedCredentials> {
   const { params, authorization } = input
   const bodySecret = params.get('client_secret')
   const bodyId = params.get('client_id')
@@ -90,17 +89,20 @@ export function presentedCredentials(input: ClientAuthInput): PresentedCredentia
 }
 
 /** RFC 7521 §4.2 and RFC 7523 §2.2: the client is the assertion's subject, which client_id, if sent, must name. */
-function assertionCredentials(
+async function assertionCredentials(
   assertion: string | undefined,
   type: string | undefined,
   bodyId: string | undefined,
-): PresentedCredentials {
+): Promise<PresentedCredentials> {
   if (assertion === undefined || type === undefined) {
     throw new InvalidRequest('client_assertion and client_assertion_type go together (RFC 7521 §4.2).')
   }
   if (type !== JWT_BEARER_ASSERTION) {
     throw new InvalidClient(`The client_assertion_type must be ${JWT_BEARER_ASSERTION}.`)
   }
+  // jose is loaded at the first client assertion, not at start: its modules cost every `keyward start` time and
+  // memory (issue #14), and most servers never see an assertion.
+  const { decodeJwt, decodeProtectedHeader } = await import('jose')
   let subject: unknown
   let algorithm: unknown
   try {

@@ -1,11 +1,4 @@
-import {
-  createLocalJWKSet,
-  errors,
-  type JSONWebKeySet,
-  type JWTPayload,
-  type JWTVerifyOptions,
-  jwtVerify,
-} from 'jose'
+import type { JSONWebKeySet, JWTPayload, JWTVerifyOptions } from 'jose'
 import type { CoreContext } from '../context.ts'
 import type { Client, ClientKeys } from '../model/client.ts'
 import { OutboundFetchError } from '../ports/fetch.ts'
@@ -60,6 +53,9 @@ export async function verifyWithClientKeys<Failure extends Error>(
 ): Promise<JWTPayload> {
   const keys = client.jwks
   if (keys === null) throw failed('the client has no registered keys.')
+  // jose is loaded at the first JWT a client signs, not at start: its modules cost every `keyward start` time
+  // and memory (issue #14), and most servers never see such a JWT.
+  const { createLocalJWKSet, errors, jwtVerify } = await import('jose')
   const verify = async (refresh: boolean) =>
     (
       await jwtVerify(jwt, createLocalJWKSet(await keySet(keys, refresh, failed, deps)), {
@@ -78,7 +74,8 @@ export async function verifyWithClientKeys<Failure extends Error>(
       return await verify(true)
     }
   } catch (error) {
-    if (error instanceof errors.JOSEError) throw failed(assertionProblem(error, ASSERTION_ALGORITHMS), error)
+    const problem = await assertionProblem(error, ASSERTION_ALGORITHMS)
+    if (problem !== undefined) throw failed(problem, error)
     throw error
   }
 }

@@ -1,12 +1,4 @@
-import {
-  calculateJwkThumbprint,
-  decodeProtectedHeader,
-  EmbeddedJWK,
-  errors,
-  type JWK,
-  type JWTPayload,
-  jwtVerify,
-} from 'jose'
+import type { decodeProtectedHeader, errors as JoseErrors, JWK, JWTPayload } from 'jose'
 import type { CoreContext } from '../context.ts'
 import { InvalidDpopProof, UseDpopNonce } from '../errors.ts'
 import { digest } from '../protocol/digest.ts'
@@ -53,7 +45,11 @@ export async function verifyDpopProof(
   if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(proof)) {
     throw invalid('send exactly one DPoP header holding one signed JWT.')
   }
-  const jwk = embeddedPublicKey(proof)
+  // jose is loaded at the first DPoP proof, not at start: its modules cost every `keyward start` time and memory
+  // (issue #14), and most servers never see a proof.
+  const { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify } =
+    await import('jose')
+  const jwk = embeddedPublicKey(proof, decodeProtectedHeader)
   let payload: JWTPayload
   try {
     ;({ payload } = await jwtVerify(proof, EmbeddedJWK, {
@@ -65,7 +61,7 @@ export async function verifyDpopProof(
   } catch (error) {
     // Nothing here does I/O: whatever fails, jose's checks or WebCrypto's key import (a jwk that does not fit
     // the alg), fails because of the proof.
-    if (error instanceof errors.JOSEError) throw invalid(proofProblem(error), error)
+    if (error instanceof errors.JOSEError) throw invalid(proofProblem(error, errors), error)
     throw invalid('its jwk cannot verify a signature of its alg.', error)
   }
   const { jti, htm, htu, iat } = payload as JWTPayload & { htm: unknown; htu: unknown; iat: number }
@@ -106,10 +102,10 @@ export async function verifyDpopProof(
 }
 
 /** §4.3 item 7: the header's jwk is a public key; a private part sent here is refused, and so is its absence. */
-function embeddedPublicKey(proof: string): JWK {
+function embeddedPublicKey(proof: string, decodeHeader: typeof decodeProtectedHeader): JWK {
   let header
   try {
-    header = decodeProtectedHeader(proof)
+    header = decodeHeader(proof)
   } catch (error) {
     throw invalid('its header is not a JSON object.', error)
   }
@@ -140,7 +136,7 @@ function invalid(why: string, cause?: unknown): InvalidDpopProof {
 }
 
 /** A clear reason for a client developer, from jose's error. */
-function proofProblem(error: InstanceType<typeof errors.JOSEError>): string {
+function proofProblem(error: InstanceType<typeof JoseErrors.JOSEError>, errors: typeof JoseErrors): string {
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'typ') return 'its typ header must be dpop+jwt.'
     return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is wrong'}.`

@@ -55,7 +55,10 @@ export interface ClientStore {
   update(client: Client): Promise<void>
   get(id: string): Promise<Client | null>
   list(): Promise<readonly Client[]>
-  /** Deleting a client also deletes its codes, grants, tokens, consents and device codes. */
+  /**
+   * Deleting a client also deletes its codes, grants, consents and device codes; its tokens read as gone from
+   * then on (TokenStore).
+   */
   delete(id: string): Promise<boolean>
   /** Records the first token of a dynamically registered client; later calls (and other clients) change nothing. */
   recordFirstUse(id: string, at: Date): Promise<void>
@@ -95,7 +98,7 @@ export interface UserStore {
   recordExternal(user: User): Promise<void>
   /** Replaces the person's OpenID Connect claims; false when there is no such user. */
   setClaims(id: string, claims: StandardClaims): Promise<boolean>
-  /** Deleting a user also deletes their sessions, grants, tokens and consents. */
+  /** Deleting a user also deletes their sessions, grants and consents; their tokens read as gone (TokenStore). */
   delete(id: string): Promise<boolean>
 }
 
@@ -105,13 +108,14 @@ export interface GrantStore {
   listByUser(userId: string): Promise<readonly Grant[]>
   /**
    * Inside a transaction: returns the grant unless it is absent or revoked, and holds it until the transaction
-   * ends. A revocation meanwhile waits, and then revokes the tokens issued under the grant in that transaction;
-   * one that came first is seen (null). Issuing tokens under an existing grant starts here.
+   * ends. A revocation meanwhile waits, and then also revokes the tokens issued under the grant in that
+   * transaction; one that came first is seen (null). Issuing tokens under an existing grant starts here.
    */
   hold(id: string): Promise<Grant | null>
   /**
-   * Marks the grant revoked and revokes every refresh token and stored access token issued under it.
-   * Returns false when the grant is absent or was already revoked.
+   * Marks the grant revoked, and with it every refresh token and stored access token issued under it: they read
+   * as revoked at `at` (unless revoked earlier) without a write to each. Returns false when the grant is absent
+   * or was already revoked.
    */
   revoke(id: string, at: Date, reason: string): Promise<boolean>
 }
@@ -143,6 +147,21 @@ export interface CodeStore {
   deleteExpired(before: Date): Promise<number>
 }
 
+/**
+ * A token without a grant (client credentials) lives while its client's record does, and only if that record was
+ * created no later than this long after the token was issued: a client deleted and registered again under the
+ * same id (a metadata document's URL) does not bring back the tokens of the first. The margin is for a JWT's
+ * whole-second `iat` and for the clocks of several nodes.
+ */
+export const CLIENT_RECORD_MARGIN_MS = 1000
+
+/**
+ * Tokens are written once each, and read with what decides whether they still hold: `getRefreshToken` and
+ * `getAccessToken` report a token revoked when its grant is (the earlier revocation time of the two), and
+ * return null when its grant is gone (a deleted client or user), or, for an access token without a grant, when
+ * its client is (see CLIENT_RECORD_MARGIN_MS). Such tokens' rows stay until they expire and `deleteExpired`
+ * takes them. The other methods act on the token's own record.
+ */
 export interface TokenStore {
   createRefreshToken(token: RefreshToken): Promise<void>
   getRefreshToken(digest: Digest): Promise<RefreshToken | null>
@@ -171,6 +190,7 @@ export interface TokenStore {
    * revoked record is inserted so that introspection can answer inactive until it expires.
    */
   revokeAccessToken(token: AccessTokenRecord, at: Date): Promise<void>
+  /** Deletes the tokens expired before `before`, those of deleted grants and clients included; returns how many. */
   deleteExpired(before: Date): Promise<number>
 }
 
@@ -282,7 +302,7 @@ export interface Stores {
 
 /**
  * A database's connections at this moment, and what befell them since it was opened. PostgreSQL: pg's pool (the
- * listening connections for NOTIFY are apart). SQLite: its one connection, which callers queue for in turn.
+ * listening connection for NOTIFY is apart). SQLite: its one connection, which callers queue for in turn.
  */
 export interface ConnectionUse {
   /** Connections open, idle or in use. */

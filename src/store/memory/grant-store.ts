@@ -1,6 +1,6 @@
 import type { GrantStore } from '../../core/ports/stores.ts'
 import { createAndGet, rows } from './schema.ts'
-import { type Scope, updateWhere } from './scope.ts'
+import type { Scope } from './scope.ts'
 import { copy } from './tables.ts'
 
 export function grantStore(db: Scope): GrantStore {
@@ -13,16 +13,12 @@ export function grantStore(db: Scope): GrantStore {
         const grant = grants.get(id)
         return grant && grant.revokedAt === null ? copy(grant) : null
       }),
+    // One row: its tokens read their revocation from it (token-store.ts), however many there are.
     revoke: (id, at, reason) =>
-      db.run(({ grants, refreshTokens, accessTokens }, journal) => {
+      db.run(({ grants }, journal) => {
         const grant = grants.get(id)
         if (!grant || grant.revokedAt !== null) return false
-        // The grant and every token in its family go together: one synchronous statement.
         journal.set(grants, id, { ...grant, revokedAt: at, revokedReason: reason })
-        const live = (token: { grantId: string | null; revokedAt: Date | null }) =>
-          token.grantId === id && token.revokedAt === null
-        updateWhere(journal, refreshTokens, live, (token) => ({ ...token, revokedAt: at }))
-        updateWhere(journal, accessTokens, live, (token) => ({ ...token, revokedAt: at }))
         return true
       }),
   }

@@ -44,16 +44,9 @@ const schema: { readonly [N in Described]: TableSchema<Row<N>> } = {
       grants: ({ code }) => code.grantId,
     },
   },
-  refreshTokens: {
-    what: 'refresh token',
-    key: (token) => token.digest,
-    references: { grants: (token) => token.grantId },
-  },
-  accessTokens: {
-    what: 'access token',
-    key: (token) => token.key,
-    references: { clients: (token) => token.clientId, grants: (token) => token.grantId },
-  },
+  // Tokens reference nothing (migration 019): their grant and client are read with them (token-store.ts).
+  refreshTokens: { what: 'refresh token', key: (token) => token.digest },
+  accessTokens: { what: 'access token', key: (token) => token.key },
   consents: {
     what: 'consent',
     key: (consent) => consentKey(consent.userId, consent.clientId),
@@ -136,7 +129,7 @@ export function insertAll(rows: readonly NamedRow[]): Statement<void> {
 
 /**
  * DELETE of the row with this key, and the schema's ON DELETE CASCADE: every row that references it goes too,
- * and so on down (a client takes its grants, and each grant its codes and tokens). False when there was none.
+ * and so on down (a client takes its grants, and each grant its codes). False when there was none.
  */
 export function deleteCascading<N extends Described>(name: N, key: string): Statement<boolean> {
   return (tables, journal) => {

@@ -1,8 +1,27 @@
-import type { TokenStore } from '../../core/ports/stores.ts'
+import type { AccessTokenRecord, IssuedTokens, RefreshToken } from '../../core/model/token.ts'
+import { CLIENT_RECORD_MARGIN_MS, type TokenStore } from '../../core/ports/stores.ts'
 import { deleteWhere, type Scope, updateWhere } from './scope.ts'
-import type { IssuedTokens } from '../../core/model/token.ts'
 import { insert, insertAll, type NamedRow } from './schema.ts'
-import { copy, found } from './tables.ts'
+import { copy, found, type Tables } from './tables.ts'
+
+/** A token under a grant as its grant says it stands: revoked when the grant is, gone when the grant is. */
+function underGrant<T extends RefreshToken | AccessTokenRecord>(
+  tables: Tables,
+  token: T,
+  grantId: string,
+): T | null {
+  const grant = tables.grants.get(grantId)
+  return grant ? copy({ ...token, revokedAt: token.revokedAt ?? grant.revokedAt }) : null
+}
+
+/** An access token as its grant, or without one its client's record, says it stands (the port's rules). */
+function readAccessToken(tables: Tables, token: AccessTokenRecord | undefined): AccessTokenRecord | null {
+  if (token === undefined) return null
+  if (token.grantId !== null) return underGrant(tables, token, token.grantId)
+  const client = tables.clients.get(token.clientId)
+  const holds = client && client.createdAt.getTime() <= token.issuedAt.getTime() + CLIENT_RECORD_MARGIN_MS
+  return holds ? copy(token) : null
+}
 
 /** The rows an issue of a grant's tokens inserts. */
 export function issuedRows({ accessToken, refreshToken }: IssuedTokens): NamedRow[] {
@@ -15,7 +34,11 @@ export function issuedRows({ accessToken, refreshToken }: IssuedTokens): NamedRo
 export function tokenStore(db: Scope): TokenStore {
   return {
     createRefreshToken: (token) => db.run(insert('refreshTokens', token)),
-    getRefreshToken: (digest) => db.run(({ refreshTokens }) => found(refreshTokens, digest)),
+    getRefreshToken: (digest) =>
+      db.run((tables) => {
+        const token = tables.refreshTokens.get(digest)
+        return token ? underGrant(tables, token, token.grantId) : null
+      }),
     findRefreshToken: (digest) =>
       db.run(({ refreshTokens, grants }) => {
         const token = found(refreshTokens, digest)
@@ -58,7 +81,7 @@ export function tokenStore(db: Scope): TokenStore {
         return true
       }),
     createAccessToken: (token) => db.run(insert('accessTokens', token)),
-    getAccessToken: (key) => db.run(({ accessTokens }) => found(accessTokens, key)),
+    getAccessToken: (key) => db.run((tables) => readAccessToken(tables, tables.accessTokens.get(key))),
     // A token never stored gets a revoked record; one revoked already keeps its first revocation time.
     revokeAccessToken: (token, at) =>
       db.run((tables, journal) => {
@@ -73,7 +96,8 @@ export function tokenStore(db: Scope): TokenStore {
     deleteExpired: (before) =>
       db.run(({ refreshTokens, accessTokens }, journal) => {
         const expired = (token: { expiresAt: Date }) => token.expiresAt.getTime() < before.getTime()
-        // The idle expiry never passes the absolute one, so expiresAt alone says when a refresh token is dead.
+        // The idle expiry never passes the absolute one, so expiresAt alone says when a refresh token is dead;
+        // the tokens of deleted grants and clients go here too.
         return deleteWhere(journal, refreshTokens, expired) + deleteWhere(journal, accessTokens, expired)
       }),
   }

@@ -15,6 +15,7 @@ import { clientOpenIdSettings } from './015-client-openid-settings.ts'
 import { signedRequestObjects } from './016-signed-request-objects.ts'
 import type { Migration } from './migration.ts'
 import { clientSecretJwt } from './017-client-secret-jwt.ts'
+import { oneWritePerToken } from './019-one-write-per-token.ts'
 import { sectorIdentifierUri } from './020-sector-identifier-uri.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
@@ -35,5 +36,6 @@ export const migrations: readonly Migration[] = [
   clientOpenIdSettings,
   signedRequestObjects,
   clientSecretJwt,
+  oneWritePerToken,
   sectorIdentifierUri,
 ]

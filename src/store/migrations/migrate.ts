@@ -1,5 +1,6 @@
 import type { SqlDatabase } from '../sql/driver.ts'
 import { migrations } from './index.ts'
+import { statementsOn } from './migration.ts'
 
 /**
  * Applies the pending migrations in one exclusive transaction and returns their names. Idempotent, and safe
@@ -15,8 +16,7 @@ export function migrate(database: SqlDatabase): Promise<readonly string[]> {
     )
     const pending = migrations.filter((migration) => !applied.has(migration.name))
     for (const migration of pending) {
-      const runsHere = migration.onlyOn === undefined || migration.onlyOn === database.dialect
-      if (runsHere) for (const statement of migration.statements) await tx.run(statement)
+      for (const statement of statementsOn(migration, database.dialect)) await tx.run(statement)
       await tx.run('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)', [
         migration.name,
         Date.now(),

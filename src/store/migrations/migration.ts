@@ -9,6 +9,16 @@ export interface Migration {
    * still recorded on the others, so that every database keeps the one history.
    */
   readonly onlyOn?: Dialect
-  /** Statements both SQLite and PostgreSQL accept, unless `onlyOn` names one. */
-  readonly statements: readonly string[]
+  /**
+   * Statements both SQLite and PostgreSQL accept, unless `onlyOn` names one; or, for one change whose DDL has no
+   * portable form (SQLite rebuilds a table to drop a constraint), each dialect's own.
+   */
+  readonly statements: readonly string[] | { readonly [D in Dialect]: readonly string[] }
+}
+
+/** What `migration` runs on `dialect`: nothing where `onlyOn` names another. */
+export function statementsOn(migration: Migration, dialect: Dialect): readonly string[] {
+  if (migration.onlyOn !== undefined && migration.onlyOn !== dialect) return []
+  const { statements } = migration
+  return 'sqlite' in statements ? statements[dialect] : statements
 }

@@ -8,7 +8,7 @@ import {
 import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
-import { listenForClientChanges } from './client-listener.ts'
+import { listenForChanges, type WatchedTable } from './change-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
 import { type PoolTally, tallyPool } from './pool-use.ts'
 import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
@@ -80,17 +80,17 @@ export function openPostgresDatabase(
       connection.release()
     }
   }, transaction)
-  const clientListener = listenForClientChanges(connectionString, timeouts)
-  // Migration 013's channel: resources are cached like clients.
-  const resourceListener = listenForClientChanges(connectionString, timeouts, {
-    channel: 'keyward_resources',
-  })
-  const feedOf = (listener: ChangeFeed): ChangeFeed => ({
-    check: () => {
-      scope.assertOutside()
-      return listener.check()
-    },
-  })
+  // The process's one LISTEN connection, shared with its other Stores and its signing key watch.
+  const listener = listenForChanges(connectionString, timeouts)
+  const feedOf = (table: WatchedTable): ChangeFeed => {
+    const feed = listener.feed(table)
+    return {
+      check: () => {
+        scope.assertOutside()
+        return feed.check()
+      },
+    }
+  }
 
   return {
     database: {
@@ -99,10 +99,10 @@ export function openPostgresDatabase(
       exclusiveTransaction: inTransaction(true),
       connectionUse: tally.use,
       close: async () => {
-        await Promise.all([clientListener.close(), resourceListener.close(), pool.end()])
+        await Promise.all([listener.close(), pool.end()])
       },
     },
-    changes: { clients: feedOf(clientListener), resources: feedOf(resourceListener) },
+    changes: { clients: feedOf('clients'), resources: feedOf('resources') },
   }
 }
 

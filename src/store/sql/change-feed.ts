@@ -5,7 +5,7 @@
 export type ExternalChange = 'unchanged' | 'changed' | 'unknown'
 
 /**
- * Writes to one table by other processes and nodes: PostgreSQL LISTEN/NOTIFY (src/store/postgres/client-listener.ts)
+ * Writes to one table by other processes and nodes: PostgreSQL LISTEN/NOTIFY (src/store/postgres/change-listener.ts)
  * or SQLite's PRAGMA data_version (src/store/sqlite/driver.ts). Asked before every cached lookup, so it answers
  * without a round trip to the database. It lives and closes with the database it came from.
  */

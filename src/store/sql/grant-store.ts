@@ -14,25 +14,10 @@ export function grantStore(db: SqlDriver): GrantStore {
       const sql = 'UPDATE grants SET revoked_at = revoked_at WHERE id = ? AND revoked_at IS NULL RETURNING *'
       return grants.one(db, sql, [id])
     },
-    revoke(id, at, reason) {
-      // The grant and every token in its family go together, or not at all.
-      return db.transaction(async (tx) => {
-        const ms = millis(at)
-        const revoked = await tx.run(
-          'UPDATE grants SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
-          [ms, reason, id],
-        )
-        if (revoked.changes === 0) return false
-        await tx.run('UPDATE refresh_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL', [
-          ms,
-          id,
-        ])
-        await tx.run('UPDATE access_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL', [
-          ms,
-          id,
-        ])
-        return true
-      })
+    async revoke(id, at, reason) {
+      // One row: its tokens read their revocation from it (token-store.ts), however many there are.
+      const sql = 'UPDATE grants SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'
+      return (await db.run(sql, [millis(at), reason, id])).changes > 0
     },
   }
 }

@@ -11,6 +11,8 @@ export type Fields<R> = { readonly [K in keyof R]-?: Field<R[K]> }
  */
 export interface Table<R> {
   readonly name: string
+  /** Every column, in the order of `insertSql`. */
+  readonly columns: readonly string[]
   /** `INSERT INTO name (columns) VALUES (?, ...)`, for `valuesOf`. */
   readonly insertSql: string
   /** `key_column = ? AND ...`: the primary key's condition, for a statement on one record. */
@@ -80,6 +82,7 @@ export function table<R>(name: string, key: readonly (keyof R)[], fields: Fields
   }
   return {
     name,
+    columns,
     insertSql,
     keyCondition,
     valuesOf,

@@ -1,9 +1,34 @@
 import type { IssuedTokens } from '../../core/model/token.ts'
-import type { TokenStore } from '../../core/ports/stores.ts'
+import { CLIENT_RECORD_MARGIN_MS, type TokenStore } from '../../core/ports/stores.ts'
 import { claimAndInsert, type Insert, insertOf } from './claim-and-insert.ts'
 import { millis, type Row } from './columns.ts'
 import type { Dialect, SqlDriver } from './driver.ts'
+import type { Table } from './table.ts'
 import { accessTokens, grants, refreshTokens } from './tables.ts'
+
+// A token row is written once, under its primary key alone (migration 019): what else decides whether it is
+// valid is read with it, in the same statement. A revoked grant revokes its tokens (the first revocation time
+// wins); a deleted grant, or for a token without one a deleted client, leaves rows that read as gone until the
+// expiry sweep takes them.
+
+/** The token's columns, its revocation time the earlier of its own and its grant's. */
+const tokenColumns = (records: Table<unknown>) =>
+  records.columns
+    .map((column) =>
+      column === 'revoked_at' ? 'COALESCE(t.revoked_at, g.revoked_at) AS revoked_at' : `t.${column}`,
+    )
+    .join(', ')
+
+// A client credentials token has no grant: its client decides. A client deleted and registered again under the
+// same id (a metadata document's URL) does not bring back the tokens of the first; the margin is for a JWT's
+// whole-second iat and for nodes' clocks.
+const accessTokenSql = `SELECT ${tokenColumns(accessTokens)} FROM access_tokens t
+  LEFT JOIN grants g ON g.id = t.grant_id
+  WHERE t.token_key = ? AND (g.id IS NOT NULL OR t.grant_id IS NULL AND EXISTS (
+    SELECT 1 FROM clients c WHERE c.id = t.client_id AND c.created_at <= t.issued_at + ${CLIENT_RECORD_MARGIN_MS}))`
+
+const refreshTokenSql = `SELECT ${tokenColumns(refreshTokens)} FROM refresh_tokens t
+  JOIN grants g ON g.id = t.grant_id WHERE t.digest = ?`
 
 // Revoking inserts the record when it was never stored; a token revoked already keeps its first revocation time.
 const revokeAccessSql = `${accessTokens.insertSql}
@@ -13,6 +38,31 @@ const joinedToken = refreshTokens.joined('r', 'token')
 const joinedGrant = grants.joined('g', 'grant')
 const findSql = `SELECT ${joinedToken.columns}, ${joinedGrant.columns}
   FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?`
+
+/** Rows the expiry sweep looks at per statement: each a short write, so that issuing goes on in between. */
+const SWEEP_BATCH = 500
+
+/**
+ * Deletes the rows of `records` that expired before `before`, walking its primary key `key` a batch at a time:
+ * no index on the expiry is written with every token for this, and no statement holds SQLite's one writer (and
+ * the event loop, node:sqlite being synchronous) for the whole table. The idle expiry of a refresh token never
+ * passes its absolute one, so expires_at alone says when a token is dead.
+ */
+async function sweep(db: SqlDriver, records: Table<unknown>, key: string, before: number): Promise<number> {
+  const boundSql = `SELECT ${key} AS bound FROM ${records.name} WHERE ${key} > ? ORDER BY ${key}
+    LIMIT 1 OFFSET ${SWEEP_BATCH - 1}`
+  const batchSql = `DELETE FROM ${records.name} WHERE ${key} > ? AND ${key} <= ? AND expires_at < ?`
+  const lastSql = `DELETE FROM ${records.name} WHERE ${key} > ? AND expires_at < ?`
+  let deleted = 0
+  // Keys are digests and jtis, never empty: every one sorts after ''.
+  let after = ''
+  for (;;) {
+    const batch = await db.get<{ bound: string }>(boundSql, [after])
+    if (batch === undefined) return deleted + (await db.run(lastSql, [after, before])).changes
+    deleted += (await db.run(batchSql, [after, batch.bound, before])).changes
+    after = batch.bound
+  }
+}
 
 /**
  * RFC 9700 §4.14.2: each refresh token is exchanged once; a second exchange is reuse. The conditional UPDATE lets
@@ -38,7 +88,7 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
   const claim = claimSql(dialect)
   return {
     createRefreshToken: (token) => refreshTokens.insert(db, token),
-    getRefreshToken: (digest) => refreshTokens.get(db, digest),
+    getRefreshToken: (digest) => refreshTokens.one(db, refreshTokenSql, [digest]),
     async findRefreshToken(digest) {
       const row = await db.get<Row>(findSql, [digest])
       return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
@@ -62,16 +112,14 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
       return (await db.run(sql, [millis(at), digest])).changes > 0
     },
     createAccessToken: (token) => accessTokens.insert(db, token),
-    getAccessToken: (key) => accessTokens.get(db, key),
+    getAccessToken: (key) => accessTokens.one(db, accessTokenSql, [key]),
     async revokeAccessToken(token, at) {
       await db.run(revokeAccessSql, accessTokens.valuesOf({ ...token, revokedAt: at }))
     },
     async deleteExpired(before) {
       const ms = millis(before)
-      // The idle expiry never passes the absolute one, so expires_at alone says when a refresh token is dead.
-      const refresh = await db.run('DELETE FROM refresh_tokens WHERE expires_at < ?', [ms])
-      const access = await db.run('DELETE FROM access_tokens WHERE expires_at < ?', [ms])
-      return refresh.changes + access.changes
+      const refresh = await sweep(db, refreshTokens, 'digest', ms)
+      return refresh + (await sweep(db, accessTokens, 'token_key', ms))
     },
   }
 }
