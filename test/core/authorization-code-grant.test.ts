@@ -22,21 +22,9 @@ async function issued({ stores, clock }: Core) {
   const user = make.user()
   await stores.clients.create(client)
   await stores.users.create(user)
-  const pkce = newPkce()
-  const code = 'a-code-' + make.rawSecret()
-  const record = make.code(
-    { client, user },
-    {
-      digest: digest(code),
-      codeChallenge: pkce.challenge,
-      resources: [],
-      dpopJkt: null,
-      createdAt: clock.now(),
-      expiresAt: new Date(clock.now().getTime() + 60_000),
-    },
-  )
+  const { code, verifier, record } = make.redeemableCode({ client, user }, clock.now())
   await stores.codes.create(record)
-  return { client, user, code, verifier: pkce.verifier, redirectUri: record.redirectUri }
+  return { client, user, code, verifier, redirectUri: record.redirectUri }
 }
 
 type Issued = Awaited<ReturnType<typeof issued>>

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Redis } from 'ioredis'
 import { pino } from 'pino'
 import { OAuthError, TemporarilyUnavailable } from '../../../src/core/errors.ts'
+import { authorizationCodeGrant } from '../../../src/core/grants/authorization-code.ts'
 import { refreshTokenGrant } from '../../../src/core/grants/refresh-token.ts'
 import { digest } from '../../../src/core/protocol/digest.ts'
 import type { CoreContext } from '../../../src/core/context.ts'
@@ -78,14 +79,10 @@ describe('two runtimes sharing one Redis and one database', () => {
   const config = make.testConfig({ redisUrl: REDIS_URL })
   const logger = pino({ level: 'silent' })
   let nodes: Runtime[] = []
-  // What the test's failure made the runtimes remember, deleted after: it would live on for ten minutes.
+  // What the tests' failures made the runtimes remember, deleted after: it would live on for ten minutes.
   const remembered: string[] = []
   before(async () => {
-    // Node A's next redeeming write is cut as it lands; node B's database is well.
-    nodes = [
-      await openRuntime(config, logger, { stores: cutOnce(stores, true), sweepsExpired: false }),
-      await openRuntime(config, logger, { stores, sweepsExpired: false }),
-    ]
+    nodes = await Promise.all([0, 1].map(() => openRuntime(config, logger, { stores, sweepsExpired: false })))
   })
   after(async () => {
     await Promise.all(nodes.map((node) => node.close()))
@@ -94,29 +91,49 @@ describe('two runtimes sharing one Redis and one database', () => {
     redis.disconnect()
   })
 
-  test('a rotation cut on node A, retried on node B: answered as a retry, the grant lives', async () => {
+  /** Node A with its next redeeming write cut as it lands, node B well, and a person for a client of both. */
+  async function twoNodes() {
     const [a, b] = nodes.map((node) => node.core) as [CoreContext, CoreContext]
-    const owner = { client: make.client({ dpopBoundAccessTokens: false }), user: make.user() }
+    const owner = {
+      client: make.client({ dpopBoundAccessTokens: false, defaultResources: [] }),
+      user: make.user(),
+    }
     await stores.clients.create(owner.client)
     await stores.users.create(owner.user)
-    const grant = make.grant(owner, { resources: [] })
+    const on = (node: CoreContext) => ({ ...node, client: owner.client, address: '192.0.2.7', dpopJkt: null })
+    return { a: on({ ...a, stores: cutOnce(stores, true) }), b: on(b), ...owner }
+  }
+
+  const unavailable = (error: unknown) =>
+    error instanceof OAuthError && error.code === 'temporarily_unavailable'
+  const revokedReasons = async (userId: string) =>
+    (await stores.grants.listByUser(userId)).map((grant) => grant.revokedReason ?? 'live').sort()
+
+  test('a rotation cut on node A, retried on node B: answered as a retry, the grant lives', async () => {
+    const { a, b, client, user } = await twoNodes()
+    const grant = make.grant({ client, user }, { resources: [] })
     await stores.grants.create(grant)
-    const request = { client: owner.client, grant, scope: grant.scope, dpopJkt: null }
-    const { refreshToken } = await issueGrantTokens(stores, { ...request, target: serverTarget(config) }, b)
+    const request = { client, grant, scope: grant.scope, dpopJkt: null, target: serverTarget(config) }
+    const { refreshToken } = await issueGrantTokens(stores, request, b)
     assert.ok(refreshToken)
     // The prefix the runtime's Redis memory writes under (src/store/unsettled/redis-unsettled.ts).
     remembered.push(`keyward:unsettled:refresh_token:${digest(refreshToken)}`)
-    const refresh = (node: CoreContext) =>
-      refreshTokenGrant.issue(
-        { refreshToken, scope: [], resources: [] },
-        { ...node, client: owner.client, address: '192.0.2.7', dpopJkt: null },
-      )
-    await assert.rejects(
-      refresh(a),
-      (error) => error instanceof OAuthError && error.code === 'temporarily_unavailable',
-    )
-    const retried = await refresh(b)
+    const input = { refreshToken, scope: [], resources: [] }
+    await assert.rejects(refreshTokenGrant.issue(input, a), unavailable)
+    const retried = await refreshTokenGrant.issue(input, b)
     assert.ok(retried.refreshToken)
-    assert.equal((await stores.grants.get(grant.id))?.revokedReason, null)
+    assert.deepEqual(await revokedReasons(user.id), ['live'])
+  })
+
+  test('a code redemption cut on node A, retried on node B: tokens, not code reuse', async () => {
+    const { a, b, client, user } = await twoNodes()
+    const { code, verifier, record } = make.redeemableCode({ client, user }, a.clock.now())
+    await stores.codes.create(record)
+    remembered.push(`keyward:unsettled:code:${record.digest}`)
+    const input = { code, codeVerifier: verifier, redirectUri: record.redirectUri, resources: [] }
+    await assert.rejects(authorizationCodeGrant.issue(input, a), unavailable)
+    const retried = await authorizationCodeGrant.issue(input, b)
+    assert.ok(retried.refreshToken)
+    assert.deepEqual(await revokedReasons(user.id), ['code_retry', 'live'])
   })
 })
