@@ -10,7 +10,6 @@ import {
   recordedPeople,
   storedPeople,
   sweepExpired,
-  unsettledRotations,
 } from './core/index.ts'
 import type { EventSink } from './core/ports/events.ts'
 import type { People } from './core/ports/people.ts'
@@ -27,6 +26,8 @@ import { memoryReplayCache } from './store/replay/memory-replay.ts'
 import { redisReplayCache } from './store/replay/redis-replay.ts'
 import { memoryThrottle } from './store/throttle/memory-throttle.ts'
 import { redisThrottle } from './store/throttle/redis-throttle.ts'
+import { memoryUnsettledRedemptions } from './store/unsettled/memory-unsettled.ts'
+import { redisUnsettledRedemptions } from './store/unsettled/redis-unsettled.ts'
 import { cryptoRandom, systemClock } from './system.ts'
 
 /** What the core runs with, besides the configuration: each has a default, and an embedder may bring its own. */
@@ -117,6 +118,8 @@ export async function openRuntime(
     })
     const throttle = redis ? redisThrottle(redis) : memoryThrottle(clock)
     const replay = redis ? redisReplayCache(redis) : memoryReplayCache(clock)
+    // In Redis, a client's retry is told from reuse on whichever node or worker it reaches.
+    const unsettled = redis ? redisUnsettledRedemptions(redis) : memoryUnsettledRedemptions(clock)
     const people = options.people
       ? recordedPeople(options.people, stores.users, clock)
       : storedPeople(stores.users)
@@ -133,7 +136,7 @@ export async function openRuntime(
       events,
       fetch,
       logoutNotifier,
-      unsettledRotations: unsettledRotations(),
+      unsettled,
     }
     const reloadKeys = () =>
       keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'))

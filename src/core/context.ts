@@ -1,6 +1,5 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
-import type { UnsettledRotations } from './grants/unsettled-rotations.ts'
 import type { EventSink } from './ports/events.ts'
 import type { OutboundFetch } from './ports/fetch.ts'
 import type { LogoutNotifier } from './ports/logout-notifier.ts'
@@ -8,6 +7,7 @@ import type { People } from './ports/people.ts'
 import type { ReplayCache } from './ports/replay.ts'
 import type { Stores } from './ports/stores.ts'
 import type { Throttle } from './ports/throttle.ts'
+import type { UnsettledRedemptions } from './ports/unsettled.ts'
 import type { Random } from './random.ts'
 import type { KeyRing } from './tokens/signing-keys.ts'
 
@@ -29,6 +29,9 @@ export interface CoreContext {
   readonly fetch: OutboundFetch
   /** Posts Back-Channel Logout tokens to clients when a session ends, in the background. */
   readonly logoutNotifier: LogoutNotifier
-  /** The refresh tokens whose rotation failed on this node as it may have landed (src/core/grants/refresh-token.ts). */
-  readonly unsettledRotations: UnsettledRotations
+  /**
+   * The refresh rotations and code redemptions that failed as they may have landed, so that the client's retry is
+   * not taken for reuse (src/core/grants/unsettled.ts); shared across nodes when Redis is configured.
+   */
+  readonly unsettled: UnsettledRedemptions
 }

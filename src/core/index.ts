@@ -173,7 +173,7 @@ export type { CoreContext } from './context.ts'
 export { ENDPOINT_PATHS } from './endpoints/metadata.ts'
 export type { AdminRequest } from './admin-api/endpoint.ts'
 export type { AdminMethod, AdminRoute } from './admin-api/routes.ts'
-export { ADMIN_OPENAPI_PATH } from './admin-api/openapi.ts'
+export { ADMIN_OPENAPI_PATH, MERGE_PATCH_MEDIA_TYPE } from './admin-api/openapi.ts'
 export { errorPageResult, errorResult } from './results.ts'
 
 // What every edge shares with the core.
@@ -246,7 +246,6 @@ export { ClientRegistrationError, type ClientRegistration } from './client-regis
 export { type KeyRing, openKeyRing, rotateSigningKey } from './tokens/signing-keys.ts'
 export { OPAQUE_ACCESS_TOKEN_PREFIX } from './tokens/issue.ts'
 export { sweepExpired } from './maintenance.ts'
-export { unsettledRotations } from './grants/unsettled-rotations.ts'
 export {
   createInitialAccessToken,
   INITIAL_ACCESS_TOKEN_LIMITS,

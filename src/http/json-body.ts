@@ -3,13 +3,14 @@ import { InvalidRequest } from '../core/index.ts'
 import { FORM_BODY_LIMIT } from './form.ts'
 
 /**
- * For the registration endpoints (RFC 7591 §3.1, RFC 7592 §2.2): application/json bodies, and nothing else, in
- * the context they are registered in. A body that is not JSON is invalid_request; its meaning is the core's.
+ * For the registration endpoints (RFC 7591 §3.1, RFC 7592 §2.2): application/json bodies, and nothing else (but
+ * the JSON media types in `alsoJson`), in the context they are registered in. A body that is not JSON is
+ * invalid_request; its meaning is the core's.
  */
-export function registerJsonParser(app: FastifyInstance): void {
+export function registerJsonParser(app: FastifyInstance, alsoJson: readonly string[] = []): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
-    'application/json',
+    ['application/json', ...alsoJson],
     { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_request, body, done) => {
       try {

@@ -5,7 +5,7 @@ import {
   envDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources'
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import { AlwaysOnSampler, BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import type { FastifyInstance } from 'fastify'
 import packageJson from '../../package.json' with { type: 'json' }
 import { traceDependencies } from './dependencies.ts'
@@ -25,7 +25,7 @@ export interface Tracing {
 /**
  * Starts OpenTelemetry's SDK for this process (architecture §1, `src/telemetry/`). The exporter reads the standard
  * variables itself (`OTEL_EXPORTER_OTLP_ENDPOINT`, `_HEADERS`, `_TIMEOUT`, `_COMPRESSION` and their `_TRACES_`
- * forms), the SDK the sampler (`OTEL_TRACES_SAMPLER`, `_ARG`) and the span limits, and the resource
+ * forms), the SDK the sampler when one is chosen (`OTEL_TRACES_SAMPLER`, `_ARG`) and the span limits, and the resource
  * `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` over the defaults `keyward` and this version.
  * Spans are made at Keyward's own seams (requests, statements, Redis commands, outbound requests), never by
  * patching modules: each records what it may (a route template, a statement's kind), never a query string,
@@ -44,6 +44,11 @@ export async function startTracing(protocol: TracingProtocol): Promise<Tracing> 
     'process.pid': process.pid,
   })
   const provider = new NodeTracerProvider({
+    // The SDK's default sampler follows the sampled flag of an incoming traceparent, which any client sets: one
+    // saying "not sampled" would keep its requests out of the operator's traces. Unless the operator chose a
+    // sampler (OTEL_TRACES_SAMPLER, e.g. parentbased_always_on behind a proxy they trust), every request is
+    // sampled; a traceparent still links the span to the caller's trace.
+    ...(process.env.OTEL_TRACES_SAMPLER === undefined ? { sampler: new AlwaysOnSampler() } : {}),
     resource: defaultResource()
       .merge(keyward)
       .merge(detectResources({ detectors: [envDetector] })),

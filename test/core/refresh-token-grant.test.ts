@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { OAuthError, TemporarilyUnavailable } from '../../src/core/errors.ts'
+import { OAuthError } from '../../src/core/errors.ts'
 import { refreshTokenGrant } from '../../src/core/grants/refresh-token.ts'
 import type { Client } from '../../src/core/model/client.ts'
 import type { Grant } from '../../src/core/model/grant.ts'
-import type { Stores } from '../../src/core/ports/stores.ts'
 import { digest } from '../../src/core/protocol/digest.ts'
 import { issueGrantTokens } from '../../src/core/tokens/issue.ts'
 import { serverTarget } from '../../src/core/resources/audience.ts'
 import { memoryCore } from '../support/core-context.ts'
+import { cutOnce as cutStores, unavailable } from '../support/cut-stores.ts'
 import * as make from '../support/fixtures.ts'
 import { testConfig } from '../support/fixtures.ts'
 
@@ -50,30 +50,17 @@ function refresh({ context }: Core, client: Client, refreshToken: string | undef
 
 const refused = (code: string) => (error: unknown) => error instanceof OAuthError && error.code === code
 
-const unavailable = () => new TemporarilyUnavailable('The database is unavailable; try again shortly.')
-
-/**
- * The stores with the next write that rotates a refresh token cut off as a dropped database connection cuts it:
- * landed or not, it fails with temporarily_unavailable, which the client sees as a 503 and retries.
- */
+/** The core with its stores' next rotating write cut off (landed or not), as a dropped connection cuts it. */
 function cutOnce(setup: Core, landed: boolean): Core {
-  let armed = true
-  const cut = async <T>(write: () => Promise<T>): Promise<T> => {
-    if (!armed) return write()
-    armed = false
-    if (landed) await write()
-    throw unavailable()
-  }
-  const { stores } = setup.context
-  const cutStores: Stores = {
-    ...stores,
-    tokens: {
-      ...stores.tokens,
-      rotateRefreshToken: (rotation) => cut(() => stores.tokens.rotateRefreshToken(rotation)),
-    },
-    transaction: (work) => cut(() => stores.transaction(work)),
-  }
-  return { ...setup, context: { ...setup.context, stores: cutStores } }
+  return { ...setup, context: { ...setup.context, stores: cutStores(setup.context.stores, landed) } }
+}
+
+/** A use whose rotation lands as the database fails: the client is answered 503 and retries. */
+function lostAnswer(setup: Core, client: Client, refreshToken: string) {
+  return assert.rejects(
+    refresh(cutOnce(setup, true), client, refreshToken),
+    refused('temporarily_unavailable'),
+  )
 }
 
 async function revokedReason(stores: Core['stores'], grant: Grant): Promise<string | null | undefined> {
@@ -205,5 +192,32 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2), in core', () =>
     // The failure was forgotten at the retry: it cannot excuse a thief's later replay.
     await assert.rejects(refresh(cut, client, refreshToken), refused('invalid_grant'))
     assert.equal(await revokedReason(setup.stores, grant), 'refresh_reuse')
+  })
+
+  test("a retry's own write cut as it lands: the next retry still takes its place", async () => {
+    const setup = await core()
+    const { client, grant, refreshToken } = await granted(setup)
+    await lostAnswer(setup, client, refreshToken)
+    // The retry replaces the lost successor, and its own answer is lost the same way.
+    await lostAnswer(setup, client, refreshToken)
+    const retried = await refresh(setup, client, refreshToken)
+    assert.equal(await revokedReason(setup.stores, grant), null)
+    await refresh(setup, client, retried.refreshToken)
+    assert.deepEqual(setup.events, [])
+  })
+
+  test('while the unsettled rotations cannot be read, a spent token is neither answered nor reuse', async () => {
+    const setup = await core()
+    const { client, grant, refreshToken } = await granted(setup)
+    await lostAnswer(setup, client, refreshToken)
+    const { unsettled } = setup.context
+    const away = { ...unsettled, issuedBy: () => Promise.reject(unavailable()) }
+    const redisAway = { ...setup, context: { ...setup.context, unsettled: away } }
+    // Perhaps the client's retry, perhaps a thief's replay: refused for now, the grant kept.
+    await assert.rejects(refresh(redisAway, client, refreshToken), refused('temporarily_unavailable'))
+    assert.equal(await revokedReason(setup.stores, grant), null)
+    // Asked again once it can be told: the client's retry.
+    await refresh(setup, client, refreshToken)
+    assert.equal(await revokedReason(setup.stores, grant), null)
   })
 })

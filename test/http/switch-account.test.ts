@@ -107,3 +107,31 @@ describe('"Not you?" on the consent page', () => {
     })
   }
 })
+
+// GET /login reads the request as the forms after /authorize do: a pushed request up to 10 minutes past its
+// expiry, a request object past its exp and without using its jti again. Only a page this server showed this
+// browser may lead there, as only such a page may post a form.
+describe('GET /login from anywhere but the consent page', () => {
+  test('a request object whose jti was used at /authorize cannot start again from a crafted link', async () => {
+    const signed = { client_id: signer.client.id, request: await requestObject() }
+    const used = await newBrowser(server.issuer).get(`/authorize?${new URLSearchParams(signed)}`)
+    assert.equal(used.status, 200, 'the request object arrived once, its jti used')
+
+    const victim = newBrowser(server.issuer)
+    const crafted = await victim.get(`/login?${new URLSearchParams(signed)}`)
+    assert.equal(crafted.status, 400)
+    assert.equal(formOn(crafted.body)?.action, undefined, 'no sign-in form for a replayed request object')
+  })
+
+  test("another browser's link is refused too", async () => {
+    const person = await server.user()
+    const owner = newBrowser(server.issuer)
+    const login = await owner.get(`/authorize?${new URLSearchParams(codeParams())}`)
+    const consent = await submit(owner, login, { username: person.username, password: person.password })
+    const link = notYouLink(consent)
+    assert.equal((await owner.get(link)).status, 200, 'the link works in the browser it was shown to')
+    const other = await newBrowser(server.issuer).get(link)
+    assert.equal(other.status, 400)
+    assert.equal(formOn(other.body)?.action, undefined)
+  })
+})

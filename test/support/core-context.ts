@@ -1,12 +1,12 @@
 import type { Config } from '../../src/core/config.ts'
 import type { CoreContext } from '../../src/core/context.ts'
 import type { Stores } from '../../src/core/ports/stores.ts'
-import { unsettledRotations } from '../../src/core/grants/unsettled-rotations.ts'
 import { openKeyRing } from '../../src/core/tokens/signing-keys.ts'
 import { storedPeople } from '../../src/core/users.ts'
 import { createMemoryStores } from '../../src/store/memory/stores.ts'
 import { memoryReplayCache } from '../../src/store/replay/memory-replay.ts'
 import { memoryThrottle } from '../../src/store/throttle/memory-throttle.ts'
+import { memoryUnsettledRedemptions } from '../../src/store/unsettled/memory-unsettled.ts'
 import { cryptoRandom } from '../../src/system.ts'
 import { type TestClock, testClock } from './clock.ts'
 import { documentsFetch } from './documents.ts'
@@ -47,7 +47,7 @@ export async function coreOn(stores: Stores, config: Config = testConfig(), cloc
     fetch: documentsFetch(),
     events,
     logoutNotifier,
-    unsettledRotations: unsettledRotations(),
+    unsettled: memoryUnsettledRedemptions(clock),
   }
   return { context, stores, clock, events: events.events, notices: logoutNotifier.notices }
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { LintInput } from '../../src/core/advisor/lint.ts'
 import type { ClientRegistration } from '../../src/core/client-registration.ts'
 import { type Config, type ConfigInput, parseConfig } from '../../src/core/config.ts'
@@ -258,6 +258,24 @@ export function code(
     idTokenClaims: ['name', 'email'],
     ...overrides,
   }
+}
+
+/**
+ * A code the client can redeem from `now` for a minute, with its value and PKCE verifier: for the server's own
+ * audience, bound to no DPoP key.
+ */
+export function redeemableCode(owner: { client: Client; user: User }, now: Date) {
+  const value = rawSecret()
+  const verifier = rawSecret()
+  const record = code(owner, {
+    digest: digest(value),
+    codeChallenge: createHash('sha256').update(verifier, 'ascii').digest('base64url'),
+    resources: [],
+    dpopJkt: null,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 60_000),
+  })
+  return { code: value, verifier, record }
 }
 
 export function pushedRequest(client: Client, overrides: Partial<PushedRequest> = {}): PushedRequest {

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict'
+import { after, before } from 'node:test'
 import { Redis } from 'ioredis'
 
 /** Where Redis runs on development and CI machines (CONTRIBUTING.md; `npm test`'s pretest starts it). */
@@ -33,4 +35,24 @@ export async function connectRedis(): Promise<Redis> {
 export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   const keys = await redis.keys(`${prefix}*`)
   if (keys.length > 0) await redis.del(...keys)
+}
+
+/**
+ * The local Redis for the tests of one suite: connected before them; after them, every key under `prefix`
+ * deleted and the connection closed.
+ */
+export function suiteRedis(prefix: string): () => Redis {
+  let redis: Redis | undefined
+  before(async () => {
+    redis = await connectRedis()
+  })
+  after(async () => {
+    if (!redis) return
+    await deleteKeys(redis, prefix)
+    redis.disconnect()
+  })
+  return () => {
+    assert.ok(redis, 'connected before the tests')
+    return redis
+  }
 }

@@ -138,6 +138,11 @@ test(
       })
       await fetch(`${keyward.issuer}/authorize?${query}`)
       await fetch(`${keyward.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } })
+      // A caller that says "not sampled" cannot keep its request out of the operator's traces.
+      const unsampledTraceId = randomBytes(16).toString('hex')
+      await fetch(`${keyward.issuer}/jwks.json`, {
+        headers: { traceparent: `00-${unsampledTraceId}-${callerSpanId}-00` },
+      })
       await keyward.close()
       assert.equal(keyward.ended(), 'exit 0')
 
@@ -165,6 +170,7 @@ test(
       assert.equal(refused.body.error, 'unauthorized_client')
       assert.equal(refresh.attributes['keyward.oauth.error'], 'unauthorized_client')
       spanNamed(spans, 'GET /authorize', (span) => span.attributes['keyward.client_id'] === client.client_id)
+      spanNamed(spans, 'GET /jwks.json', (span) => span.traceId === unsampledTraceId)
       // The exporter's own requests are not traced (they would feed themselves), and nothing else went out.
       assert.deepEqual(
         spans.filter((span) => span.attributes['server.address'] !== undefined),

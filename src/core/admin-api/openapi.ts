@@ -11,6 +11,9 @@ import { ADMIN_ROUTES, type AdminRoute } from './routes.ts'
 /** Where the document is served, under the issuer. */
 export const ADMIN_OPENAPI_PATH = '/admin/openapi.json'
 
+/** RFC 7396 §4: the media type of a JSON merge patch, which every PATCH operation of the admin API takes. */
+export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json'
+
 const SECURITY_SCHEME = 'keywardAdmin'
 
 /** A schema as JSON Schema 2020-12, without its `$schema` (the document's jsonSchemaDialect says it). */
@@ -64,19 +67,25 @@ function queryParameters(query: z.ZodObject | undefined) {
   }))
 }
 
+/** What a body may be sent as: JSON, and a PATCH's also as the merge patch it is. */
+const bodyMediaTypes = (route: AdminRoute) =>
+  route.method === 'PATCH' ? ['application/json', MERGE_PATCH_MEDIA_TYPE] : ['application/json']
+
 function describeOperation(route: AdminRoute, operation: AdminOperation) {
-  const { answer } = operation
+  const { answer, body } = operation
   return {
     operationId: route.id,
     summary: operation.summary,
     security: [{ [SECURITY_SCHEME]: [route.scope] }],
     parameters: [...pathParameters(route.path), ...queryParameters(operation.query)],
-    ...(operation.body === undefined
+    ...(body === undefined
       ? {}
       : {
           requestBody: {
             required: false,
-            content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } },
+            content: Object.fromEntries(
+              bodyMediaTypes(route).map((type) => [type, { schema: jsonSchema(body, 'input') }]),
+            ),
           },
         }),
     responses: {

@@ -30,6 +30,11 @@ export function nextStep(request: AuthorizationRequest, situation: Situation): N
   const tooOld = maxAge !== null && (situation.sessionAge ?? 0) > maxAge
   // Core §3.1.2.1 id_token_hint: a session of someone else than the hinted person is no answer; they sign in.
   const otherPerson = (situation.hintedUserId ?? situation.userId) !== situation.userId
+  // Core §3.1.2.1: unless the hinted person "is logged in by the request", the answer SHOULD be an error such as
+  // login_required; one who just signed in as someone else (after "Not you?", say) gets no positive response.
+  if (otherPerson && situation.freshLogin) {
+    throw new LoginRequired('The person who signed in is not the one the id_token_hint names.')
+  }
   const needsLogin =
     situation.userId === null || ((prompt.has('login') || tooOld || otherPerson) && !situation.freshLogin)
   if (needsLogin) {

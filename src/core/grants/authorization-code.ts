@@ -11,6 +11,7 @@ import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
 import { type GrantTokenRequest, issueGrantTokens, mintGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
+import { settling, unsettledKey } from './unsettled.ts'
 
 interface AuthorizationCodeInput {
   readonly code: string
@@ -41,42 +42,64 @@ export const authorizationCodeGrant: GrantHandler<AuthorizationCodeInput> = {
   async issue(input, ctx) {
     const now = ctx.clock.now()
     const codeDigest = digest(input.code)
+    const key = unsettledKey('code', codeDigest)
     // The usual path: one read, the checks, and one atomic write (one statement on PostgreSQL) that claims the
     // code and stores the grant and its tokens. Anything else (an unknown, used or refused code, a lost race)
     // takes the transaction below, which tells them apart and answers as it always did.
     const found = await ctx.stores.codes.find(codeDigest)
+    let contested = found?.used === true
     if (found !== null && !found.used) {
       const redemption = await redemptionOf(found.code, input, ctx)
       if (!(redemption instanceof Error)) {
         const grant = newGrant(redemption.owner, ctx, found.code)
         const { response, issued } = mintGrantTokens({ ...redemption.tokens, grant }, ctx)
-        if (await ctx.stores.codes.redeem({ digest: codeDigest, at: now, grant, issued })) return response
+        // The database may fail after the redemption landed: the client's retry must not look like reuse.
+        const redeem = () => ctx.stores.codes.redeem({ digest: codeDigest, at: now, grant, issued })
+        if (await settling(ctx, key, () => grant.id, redeem)) return response
+        contested = true
       }
     }
+    // The grant a redemption cut off as it landed started, which reached no one (src/core/grants/unsettled.ts).
+    // Asked only of a used code: when Redis cannot tell, this throws 503, so that the presentation is neither
+    // answered nor taken for reuse (the person's grant revoked) until it can be told.
+    const neverSent = contested ? await ctx.unsettled.issuedBy(key) : null
     // The code of a reuse, reported once the transaction that revoked its grant has committed.
     let reused = null as AuthorizationCode | null
+    // The grant this answer starts: should its own write be cut as it lands, the next retry takes its place.
+    let started = null as string | null
     // One transaction: a racing second redemption waits for this one and then sees its grant, so a reuse
     // revokes what this redemption issued. Failures are returned, not thrown, so the consumption commits.
-    const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | OAuthError> => {
-      const consumed = await tx.codes.consume(codeDigest, now)
-      if (consumed.kind === 'missing') return new InvalidGrant('The authorization code is invalid.')
-      if (consumed.kind === 'reused') {
-        // RFC 6749 §4.1.2: a code used twice must be refused, and what it issued should be revoked.
-        if (consumed.record.grantId !== null)
-          await tx.grants.revoke(consumed.record.grantId, now, 'code_reuse')
-        reused = consumed.record
-        return new InvalidGrant(
-          'The authorization code was already used; the tokens issued with it are revoked.',
-        )
-      }
-      const code = consumed.record
-      const redemption = await redemptionOf(code, input, { ...ctx, stores: tx })
-      if (redemption instanceof Error) return redemption
-      const grant = newGrant(redemption.owner, ctx, code)
-      await tx.grants.create(grant)
-      await tx.codes.setGrant(codeDigest, grant.id)
-      return issueGrantTokens(tx, { ...redemption.tokens, grant }, ctx)
-    })
+    const transaction = () =>
+      ctx.stores.transaction(async (tx): Promise<TokenResponse | OAuthError> => {
+        const consumed = await tx.codes.consume(codeDigest, now)
+        if (consumed.kind === 'missing') return new InvalidGrant('The authorization code is invalid.')
+        const code = consumed.record
+        const retry = consumed.kind === 'reused' && neverSent !== null && code.grantId === neverSent
+        if (consumed.kind === 'reused' && !retry) {
+          // RFC 6749 §4.1.2: a code used twice must be refused, and what it issued should be revoked.
+          if (code.grantId !== null) await tx.grants.revoke(code.grantId, now, 'code_reuse')
+          reused = code
+          return new InvalidGrant(
+            'The authorization code was already used; the tokens issued with it are revoked.',
+          )
+        }
+        // A retry must pass every check again (client, redirect_uri, the PKCE verifier, the DPoP key): one that
+        // does not is refused and changes nothing, since the lost grant's tokens reached no one to revoke them
+        // from; the client's own retry may still follow.
+        const redemption = await redemptionOf(code, input, { ...ctx, stores: tx })
+        if (redemption instanceof Error) return redemption
+        // The lost grant gives way to this one, its tokens with it; one revoked meanwhile (the person
+        // disconnected the client) stays so.
+        if (retry && !(await tx.grants.revoke(neverSent, now, 'code_retry'))) {
+          return new InvalidGrant('The authorization code is invalid.')
+        }
+        const grant = newGrant(redemption.owner, ctx, code)
+        await tx.grants.create(grant)
+        await tx.codes.setGrant(codeDigest, grant.id)
+        started = grant.id
+        return issueGrantTokens(tx, { ...redemption.tokens, grant }, ctx)
+      })
+    const outcome = await settling(ctx, key, () => started, transaction)
     if (reused !== null) reportReuse(reused, ctx)
     if (outcome instanceof Error) throw outcome
     return outcome

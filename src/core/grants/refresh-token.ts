@@ -1,8 +1,9 @@
 import type { CoreContext } from '../context.ts'
 import { sameKeyProblem } from '../dpop/binding.ts'
-import { InvalidGrant, InvalidScope, TemporarilyUnavailable } from '../errors.ts'
+import { InvalidGrant, InvalidScope } from '../errors.ts'
 import type { Grant } from '../model/grant.ts'
 import type { RefreshToken, TokenResponse } from '../model/token.ts'
+import type { Stores } from '../ports/stores.ts'
 import { type Digest, digest } from '../protocol/digest.ts'
 import { required } from '../protocol/params.ts'
 import { isSubset, parseScope } from '../protocol/scope.ts'
@@ -10,6 +11,7 @@ import { redeemedTarget, scopeForTarget } from '../resources/audience.ts'
 import { parseResources } from '../resources/identifier.ts'
 import { type GrantTokenRequest, issueGrantTokens, mintGrantTokens } from '../tokens/issue.ts'
 import type { GrantContext, GrantHandler } from './grant-handler.ts'
+import { settling, unsettledKey } from './unsettled.ts'
 
 interface RefreshInput {
   readonly refreshToken: string
@@ -37,18 +39,7 @@ export const refreshTokenGrant: GrantHandler<RefreshInput> = {
     }
   },
 
-  async issue(input, ctx) {
-    const tokenDigest = digest(input.refreshToken)
-    try {
-      const response = await exchange(tokenDigest, input, ctx)
-      ctx.unsettledRotations.forget(tokenDigest)
-      return response
-    } catch (error) {
-      // Answered: the client will not retry this failure. A 503 is retried, and may still need to be told from reuse.
-      if (!(error instanceof TemporarilyUnavailable)) ctx.unsettledRotations.forget(tokenDigest)
-      throw error
-    }
-  },
+  issue: (input, ctx) => exchange(digest(input.refreshToken), input, ctx),
 }
 
 async function exchange(tokenDigest: Digest, input: RefreshInput, ctx: GrantContext): Promise<TokenResponse> {
@@ -57,13 +48,14 @@ async function exchange(tokenDigest: Digest, input: RefreshInput, ctx: GrantCont
   if (token.rotatedAt !== null) return answerReuse(token, request, ctx)
 
   const { response, issued } = mintGrantTokens(request, ctx)
-  const rotation = await ctx.stores.tokens
-    .rotateRefreshToken({ digest: tokenDigest, grantId: token.grantId, at: now, issued })
-    .catch((error: unknown) => {
-      // The database failed, perhaps after the rotation landed: the client's retry must not look like reuse.
-      if (error instanceof TemporarilyUnavailable) ctx.unsettledRotations.add(tokenDigest, now)
-      throw error
-    })
+  // The database may fail after the rotation landed: the client's retry must not look like reuse.
+  const rotation = await settling(
+    ctx,
+    unsettledKey('refresh_token', tokenDigest),
+    () => issued.refreshToken?.digest ?? null,
+    () =>
+      ctx.stores.tokens.rotateRefreshToken({ digest: tokenDigest, grantId: token.grantId, at: now, issued }),
+  )
   if (rotation.kind === 'rotated') return response
   if (rotation.kind === 'refused') throw new InvalidGrant(INVALID)
   // Another use of the same token rotated it since it was read: this one is the reuse.
@@ -118,7 +110,8 @@ async function exchangeRequest(
 
 /**
  * A rotated token presented again. Within the operator's grace period, or as the retry of a rotation that failed
- * on this node, it takes the place of its unused successor; otherwise it is reuse, and the grant is revoked.
+ * as it may have landed (on any node), it takes the place of its unused successor; otherwise it is reuse, and the
+ * grant is revoked.
  */
 async function answerReuse(
   rotated: RefreshToken,
@@ -126,23 +119,40 @@ async function answerReuse(
   ctx: GrantContext,
 ): Promise<TokenResponse> {
   const now = ctx.clock.now()
-  const unsettled = ctx.unsettledRotations.has(rotated.digest, now)
+  const key = unsettledKey('refresh_token', rotated.digest)
+  const grace = withinGrace(rotated, now, ctx)
+  // Asked only here, of a spent token: never on the usual path. When Redis cannot tell, this throws 503: the
+  // presentation is neither answered (it may be a thief's) nor taken for reuse (it may be the client's retry,
+  // and revoking would end the person's live grant); it is decided when asked again, once Redis answers.
+  const neverSent = grace ? null : await ctx.unsettled.issuedBy(key)
   let reused = null as Grant | null
+  // The successor this answer issues: should its own write be cut as it lands, the next retry takes its place.
+  let successor = null as Digest | null
   // Failures are returned, not thrown, so that a reuse's revocation commits with the transaction.
-  const outcome = await ctx.stores.transaction(async (tx): Promise<TokenResponse | InvalidGrant> => {
-    // Held until commit: a reuse found by a racing request revokes the grant after this one's tokens exist.
-    const grant = await tx.grants.hold(rotated.grantId)
-    if (grant === null) return new InvalidGrant(INVALID)
-    if (
-      (unsettled || withinGrace(rotated, now, ctx)) &&
-      (await tx.tokens.supersedeSuccessor(rotated.digest, now))
-    ) {
-      return issueGrantTokens(tx, { ...request, grant }, ctx)
-    }
-    await tx.grants.revoke(grant.id, now, 'refresh_reuse')
-    reused = grant
-    return new InvalidGrant('The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).')
-  })
+  const outcome = await settling(
+    ctx,
+    key,
+    () => successor,
+    () =>
+      ctx.stores.transaction(async (tx): Promise<TokenResponse | InvalidGrant> => {
+        // Held until commit: a reuse found by a racing request revokes the grant after this one's tokens exist.
+        const grant = await tx.grants.hold(rotated.grantId)
+        if (grant === null) return new InvalidGrant(INVALID)
+        if (
+          (grace || (neverSent !== null && (await unused(neverSent, tx)))) &&
+          (await tx.tokens.supersedeSuccessor(rotated.digest, now))
+        ) {
+          const response = await issueGrantTokens(tx, { ...request, grant }, ctx)
+          successor = response.refreshToken === undefined ? null : digest(response.refreshToken)
+          return response
+        }
+        await tx.grants.revoke(grant.id, now, 'refresh_reuse')
+        reused = grant
+        return new InvalidGrant(
+          'The refresh token was already used; the grant is revoked (RFC 9700 §4.14.2).',
+        )
+      }),
+  )
   if (reused !== null) {
     ctx.events.emit({
       event: 'refresh_token_reused',
@@ -154,6 +164,16 @@ async function answerReuse(
   }
   if (outcome instanceof Error) throw outcome
   return outcome
+}
+
+/**
+ * Whether the successor a lost answer carried is still unused: it reached no one, and a presentation of its
+ * predecessor takes its place, as within the grace period (a thief's first, and the client's own retry finds it
+ * taken: reuse). Once taken over or used it excuses nothing: one retry per failure.
+ */
+async function unused(successor: string, tx: Stores): Promise<boolean> {
+  const token = await tx.tokens.getRefreshToken(successor as Digest)
+  return token !== null && token.rotatedAt === null && token.revokedAt === null
 }
 
 /**

@@ -11,7 +11,10 @@ export interface Grant {
   readonly resources: readonly string[]
   readonly createdAt: Date
   readonly revokedAt: Date | null
-  /** Why it was revoked: 'user', 'operator', 'code_reuse', 'refresh_reuse', ... (a security event when reuse). */
+  /**
+   * Why it was revoked: 'user', 'operator', 'code_reuse', 'refresh_reuse' (a security event when reuse),
+   * 'code_retry' (started by a code redemption whose answer was lost, and replaced by its retry's), ...
+   */
   readonly revokedReason: string | null
   /**
    * The sign-in the grant began with, for the ID tokens of its refreshes (OpenID Connect Core §12.2): when the

@@ -23,6 +23,7 @@ import { randomToken } from '../random.ts'
 import { tooManyAttempts } from '../refusal.ts'
 import { errorResult, jsonResult } from '../results.ts'
 import { clientMetadata, requestedClient } from './metadata.ts'
+import { selfClaimedSectorProblem } from '../oidc/sector-identifier.ts'
 
 /** What a registration request carries: the JSON body, the Authorization header and where it came from. */
 export interface RegistrationRequest {
@@ -62,8 +63,8 @@ export function refusal(error: ClientRegistrationError): OAuthError {
 }
 
 /**
- * The client the validator makes, once its sector_identifier_uri document (if any) is confirmed; a refusal thrown
- * as the RFC 7591 error it is.
+ * The client the validator makes, once its sector_identifier_uri (if any) is one it may claim and its document is
+ * confirmed; a refusal thrown as the RFC 7591 error it is.
  */
 async function checked(
   make: () => { client: Client; secret: string | null },
@@ -71,6 +72,8 @@ async function checked(
 ): Promise<{ client: Client; secret: string | null }> {
   try {
     const made = make()
+    const unvouched = selfClaimedSectorProblem(made.client)
+    if (unvouched !== null) throw new InvalidClientMetadata(unvouched)
     await confirmSectorIdentifier(made.client, deps)
     return made
   } catch (error) {

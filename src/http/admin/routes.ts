@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ADMIN_OPENAPI_PATH, type AuthorizationServer } from '../../core/index.ts'
+import { ADMIN_OPENAPI_PATH, type AuthorizationServer, MERGE_PATCH_MEDIA_TYPE } from '../../core/index.ts'
 import { registerJsonParser } from '../json-body.ts'
 import { type ReplySide, send } from '../send.ts'
 
@@ -15,7 +15,8 @@ export function registerAdminRoutes(
   server: AuthorizationServer,
   side: ReplySide,
 ): void {
-  registerJsonParser(app)
+  // The PATCH operations are JSON merge patches, which clients may send as such (RFC 7396 §4).
+  registerJsonParser(app, [MERGE_PATCH_MEDIA_TYPE])
   app.get(ADMIN_OPENAPI_PATH, async (request, reply) =>
     send(request, reply, await server.admin.openapi(), side),
   )

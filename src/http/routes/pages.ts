@@ -20,14 +20,15 @@ export function registerPageRoutes(
     sessionId: readCookie(request, SESSION_COOKIE, side.cookies),
     address: request.ip,
   })
-  /** The posted form, refused without this browser's CSRF token. */
-  function formFrom(request: FastifyRequest): ReadonlyMap<string, string> {
-    const form = formOf(request.body)
-    if (!side.csrf.verify(request, form.get('csrf_token'))) {
+  /** Fields a page of this server gave this browser, refused without the browser's CSRF token. */
+  function fromThisSite(request: FastifyRequest, fields: ReadonlyMap<string, string>) {
+    if (!side.csrf.verify(request, fields.get('csrf_token'))) {
       throw new InvalidRequest('This form has expired or was not sent by this site. Start again.')
     }
-    return form
+    return fields
   }
+  /** The posted form, refused without this browser's CSRF token. */
+  const formFrom = (request: FastifyRequest) => fromThisSite(request, formOf(request.body))
   const signInFrom = (request: FastifyRequest, form: ReadonlyMap<string, string>) => ({
     username: form.get('username') ?? '',
     password: form.get('password') ?? '',
@@ -69,9 +70,11 @@ export function registerPageRoutes(
     const form = formFrom(request)
     return sendAuthorization(request, reply, form, await server.login(form, signInFrom(request, form)))
   })
-  // The consent page's "Not you?" link: the sign-in page of the same request.
+  // The consent page's "Not you?" link: the sign-in page of the same request. It reads the request as the forms
+  // do (a pushed request or request object past its expiry, a jti not used again), so it takes the CSRF token
+  // too: a link made elsewhere cannot replay a request that way.
   app.get(ENDPOINT_PATHS.login, async (request, reply) => {
-    const params = queryOf(request.url)
+    const params = fromThisSite(request, queryOf(request.url))
     return sendAuthorization(request, reply, params, await server.switchAccount(params))
   })
   app.post(ENDPOINT_PATHS.consent, async (request, reply) => {

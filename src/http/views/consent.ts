@@ -26,9 +26,14 @@ export function renderConsent({
 ${resourceList(resources)}
 ${redirectHost !== undefined && html`<p class="destination">Afterwards you will be sent to <strong>${redirectHost}</strong>.</p>`}
 ${signedInAs(username)}
-${switchAccount !== undefined && html`<p class="switch-account"><a href="${basePath ?? ''}${switchAccount}">Not you? Use another account</a></p>`}
+${switchAccount !== undefined && html`<p class="switch-account"><a href="${basePath ?? ''}${withCsrfToken(switchAccount, csrfToken)}">Not you? Use another account</a></p>`}
 ${postForm({ action, csrfToken, hiddenFields, content: decisionButtons })}`,
   })
+}
+
+/** The "Not you?" link with this browser's CSRF token, which GET /login requires as the forms do (pages.ts). */
+function withCsrfToken(link: string, csrfToken: string): string {
+  return `${link}${link.includes('?') ? '&' : '?'}${new URLSearchParams({ csrf_token: csrfToken })}`
 }
 
 /** A client that named itself by its metadata document: its domain first, and that nobody here vouched for it. */

@@ -37,7 +37,7 @@ export function translated(error: unknown, lost: Error | undefined): unknown {
 /**
  * A COMMIT cut off by a lost connection may have landed before the connection went: the log says so, since the
  * client can only retry. (A refresh rotation is no transaction but one statement, whose failure the core
- * remembers so that the client's retry is not taken for reuse: src/core/grants/unsettled-rotations.ts.)
+ * remembers so that the client's retry is not taken for reuse: src/core/grants/unsettled.ts.)
  */
 export function commitOutcomeUnknown(error: TemporarilyUnavailable): TemporarilyUnavailable {
   return unavailable(

@@ -17,6 +17,7 @@ import {
   type Outcome,
   outcomesOf,
   post,
+  type Reply,
   REQUEST_TIMEOUT_MS,
   startMixedLoad,
   tally,
@@ -32,6 +33,8 @@ const PER_PHASE = 30
 const PHASE_TIMEOUT_MS = 20_000
 /** How long Keyward may take to find the database again once it is back. */
 const RECOVERY_TIMEOUT_MS = 30_000
+/** Codes redeemed across each fault: some are in flight as it strikes, and some may be cut as they land. */
+const CODES_PER_FAULT = 4
 
 const CLIENT = {
   type: 'confidential',
@@ -48,7 +51,9 @@ interface Fixture {
   readonly service: Credentials
   readonly resourceServer: Credentials
   readonly app: Credentials & { readonly redirectUri: string }
-  /** A new refresh token from the code flow (the person signs in once; later grants reuse the session). */
+  /** A new code and its PKCE verifier (the person signs in once; later codes reuse the session). */
+  code(): Promise<{ readonly code: string; readonly verifier: string }>
+  /** A new refresh token from the code flow. */
   refreshToken(): Promise<string>
   close(): Promise<void>
 }
@@ -97,6 +102,17 @@ async function startFixture(env: Readonly<Record<string, string>> = {}): Promise
     redirectUris: app.redirectUris,
     tokenEndpointAuthMethod: 'client_secret_basic',
   } as const
+  const newCode = async () => {
+    const pkce = newPkce()
+    const location = await authorizeCode(keyward, {
+      client: webApp,
+      pkce,
+      user,
+      browser,
+      params: { scope: 'read' },
+    })
+    return { code: codeOf(location), verifier: pkce.verifier }
+  }
   return {
     database,
     databaseName,
@@ -105,21 +121,10 @@ async function startFixture(env: Readonly<Record<string, string>> = {}): Promise
     service,
     resourceServer,
     app: { ...app, redirectUri: app.redirectUris[0] ?? '' },
+    code: newCode,
     async refreshToken() {
-      const pkce = newPkce()
-      const location = await authorizeCode(keyward, {
-        client: webApp,
-        pkce,
-        user,
-        browser,
-        params: { scope: 'read' },
-      })
-      const reply = await redeemCode(keyward, {
-        client: webApp,
-        secret: app.secret,
-        code: codeOf(location),
-        verifier: pkce.verifier,
-      })
+      const { code, verifier } = await newCode()
+      const reply = await redeemCode(keyward, { client: webApp, secret: app.secret, code, verifier })
       assert.equal(reply.status, 200, JSON.stringify(reply.json))
       return String(reply.json.refresh_token)
     },
@@ -175,6 +180,27 @@ async function refreshes(fixture: Fixture, token: string): Promise<boolean> {
 }
 
 /**
+ * Redeems a code as a client does across a fault: a 503 (or no answer) is retried until the database is back.
+ * Returns the final answer and how many tries it took.
+ */
+async function redeemAcross(
+  fixture: Fixture,
+  { code, verifier }: { code: string; verifier: string },
+): Promise<{ reply: Reply; tries: number }> {
+  const form = {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: fixture.app.redirectUri,
+  }
+  for (let tries = 1, deadline = Date.now() + RECOVERY_TIMEOUT_MS + PHASE_TIMEOUT_MS; ; tries++) {
+    const reply = await post(fixture.keyward.issuer, '/token', fixture.app, form)
+    if ((reply.status !== 503 && reply.status !== 0) || Date.now() > deadline) return { reply, tries }
+    await delay(100)
+  }
+}
+
+/**
  * Runs ROUNDS faults under mixed load. Each round: load answered normally, `fault` injected, the outcomes sent
  * during it, `repair`, the time until Keyward serves again, and the load answered normally after. A refresh
  * token issued before each fault and not used during it still works after.
@@ -202,6 +228,16 @@ async function survivesFaults(
       const normal = await outcomesOf(load, load.phase, PER_PHASE, PHASE_TIMEOUT_MS)
       assertAnswers(normal, `round ${round}, before the fault`, false)
 
+      // Redeemed across the fault, a few milliseconds apart so that some are in flight as it strikes: a redemption
+      // cut as it landed is retried by the client, which must get its tokens, never a reuse revoking its grant.
+      const codes = []
+      for (let index = 0; index < CODES_PER_FAULT; index++) codes.push(await fixture.code())
+      const redemptions = Promise.all(
+        codes.map(async (code, index) => {
+          await delay(index * 20)
+          return redeemAcross(fixture, code)
+        }),
+      )
       load.phase = `outage ${round}`
       await fault.inject()
       const outage = await outcomesOf(load, load.phase, fault.outageOutcomes, PHASE_TIMEOUT_MS)
@@ -215,6 +251,14 @@ async function survivesFaults(
       const recovering = load.outcomes.filter((outcome) => outcome.phase === load.phase)
       assertAnswers(recovering, `round ${round}, while recovering`, true)
 
+      const redeemed = await redemptions
+      for (const { reply } of redeemed) {
+        assert.equal(
+          reply.status,
+          200,
+          `round ${round}: a code redeemed across the fault: ${JSON.stringify(reply)}`,
+        )
+      }
       load.phase = `after ${round}`
       const later = await outcomesOf(load, load.phase, PER_PHASE, PHASE_TIMEOUT_MS)
       assertAnswers(later, `round ${round}, after recovery`, false)
@@ -225,7 +269,7 @@ async function survivesFaults(
       )
       report.push(
         `fault ${round}: during ${JSON.stringify(tally(outage))}, recovering ${JSON.stringify(tally(recovering))}, ` +
-          `recovered in ${Math.round(recoveryMs)} ms`,
+          `recovered in ${Math.round(recoveryMs)} ms; codes redeemed in ${redeemed.map(({ tries }) => tries).join(', ')} tries`,
       )
     }
   } finally {

@@ -275,6 +275,29 @@ describe('admin API', () => {
     assert.equal(missing.status, 404)
   })
 
+  test("users: a PATCH body of RFC 7396's own media type, application/merge-patch+json, is read", async () => {
+    const created = await call('POST', '/admin/users', '/admin/users', {
+      username: 'grace',
+      password: 'correct horse battery',
+    })
+    const path = `/admin/users/${String(json(created).id)}`
+    const response = await fetch(`${server.issuer}${path}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ claims: { name: 'Grace Hopper' } }),
+    })
+    const body = (await response.json()) as Record<string, unknown>
+    assert.equal(response.status, 200, JSON.stringify(body))
+    assert.equal((body.claims as Record<string, unknown>).name, 'Grace Hopper')
+    const document = (await adminCall(server, null, 'GET', '/admin/openapi.json')).json as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>
+    }
+    for (const template of ['/admin/users/{user_id}', '/admin/clients/{client_id}']) {
+      const content = document.paths[template]?.patch?.requestBody?.content ?? {}
+      assert.ok('application/merge-patch+json' in content, `${template} says it takes a merge patch`)
+    }
+  })
+
   test('users: unlock ends the waits failed sign-ins put on the username', async () => {
     const user = await server.user()
     const legacy = await server.client({

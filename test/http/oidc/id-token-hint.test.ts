@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import { formOn, newBrowser } from '../../support/flow.ts'
+import { formOn, newBrowser, submit } from '../../support/flow.ts'
 import { startTestServer, type TestServer } from '../../support/server.ts'
 import { codeTokens, openAuthorization, openIdClient, type Registered } from './oidc-flow.ts'
 
@@ -62,6 +62,25 @@ describe('id_token_hint on the authorization request (Core §3.1.2.1)', () => {
       other.idToken,
       'the hint travels with the sign-in form',
     )
+  })
+
+  test('signing in as someone else than the hint names: login_required, never their code', async () => {
+    const registered = await openIdClient(server)
+    const hinted = await signedIn(registered)
+    const someone = await signedIn(registered)
+    const page = await open(registered, { id_token_hint: hinted.idToken }, someone.browser)
+    assert.equal(formOn(page.body)?.action, '/login')
+    // As after the consent page's "Not you?": the sign-in form of the hinted request, another person signs in.
+    const done = await submit(someone.browser, page, {
+      username: someone.user.username,
+      password: someone.user.password,
+    })
+    assert.equal(
+      answer(done.location).get('error'),
+      'login_required',
+      done.location ?? done.body.slice(0, 300),
+    )
+    assert.equal(answer(done.location).get('code'), null)
   })
 
   test('a tampered hint, an access token, or a hint for another client: invalid_request', async () => {

@@ -71,6 +71,46 @@ describe('sector_identifier_uri at the registration endpoint (RFC 7591)', () => 
     assert.equal(await idTokenSub(second, user), sub)
   })
 
+  test("a client without redirect URIs cannot claim another app's sector: nothing in the document names it", async () => {
+    // The victim's document lists its own redirect URIs; a device-flow client has none, so "every one of them is
+    // listed" would hold for any document, and its ID tokens would carry the victim's pairwise sub values.
+    site.json('/victim.json', SPREAD)
+    const sneaky = await register(server, {
+      client_name: 'TV app',
+      grant_types: ['urn:ietf:params:oauth:grant-type:device_code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid',
+      subject_type: 'pairwise',
+      sector_identifier_uri: site.url('/victim.json'),
+    })
+    assert.equal(sneaky.status, 400, JSON.stringify(sneaky.json))
+    assert.equal(sneaky.json.error, 'invalid_client_metadata')
+    assert.match(String(sneaky.json.error_description), /sector_identifier_uri/)
+    // The victim's own redirect URIs pass the document, but the device flow delivers ID tokens beside them.
+    const beside = await register(server, {
+      client_name: 'TV app',
+      redirect_uris: SPREAD,
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid',
+      subject_type: 'pairwise',
+      sector_identifier_uri: site.url('/victim.json'),
+    })
+    assert.equal(beside.status, 400, JSON.stringify(beside.json))
+    assert.match(String(beside.json.error_description), /device_code grant cannot register/)
+    // Without a document, the sector is the redirect URIs' host: the same for a device client naming the victim's.
+    const byHost = await register(server, {
+      client_name: 'TV app',
+      redirect_uris: ['https://a.example/cb'],
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid',
+      subject_type: 'pairwise',
+    })
+    assert.equal(byHost.status, 400, JSON.stringify(byHost.json))
+    assert.match(String(byHost.json.error_description), /device_code grant cannot register/)
+  })
+
   test('refused with invalid_client_metadata: an unlisted redirect URI, a document that is not an array, http', async () => {
     site.json('/partial.json', ['https://a.example/cb'])
     site.json('/object.json', { redirect_uris: SPREAD })

@@ -51,7 +51,8 @@ describe('renderConsent', () => {
     assert.match(page, /Afterwards you will be sent to <strong>notes\.example<\/strong>\./)
     assert.deepEqual(
       tagsNamed(page, 'a').map((a) => a.attributes.get('href')),
-      ['/auth/login?client_id=notes'],
+      ['/auth/login?client_id=notes&csrf_token=csrf-2'],
+      'with the CSRF token GET /login requires',
     )
     assert.ok(page.includes('>Not you? Use another account</a>'))
   })

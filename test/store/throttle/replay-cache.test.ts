@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import type { Redis } from 'ioredis'
 import { verifyDpopProof } from '../../../src/core/dpop/proof.ts'
 import { InvalidDpopProof, TemporarilyUnavailable } from '../../../src/core/errors.ts'
@@ -10,7 +10,7 @@ import { redisReplayCache } from '../../../src/store/replay/redis-replay.ts'
 import { testClock } from '../../support/clock.ts'
 import { dpopKey, dpopProof } from '../../support/dpop.ts'
 import { testConfig } from '../../support/fixtures.ts'
-import { connectRedis, deleteKeys } from '../../support/redis.ts'
+import { connectRedis, suiteRedis } from '../../support/redis.ts'
 
 // The one-time values of client assertions (RFC 7523 §3 item 7) and DPoP proofs (RFC 9449 §11.1): accepted
 // once, forgotten when they expire.
@@ -31,18 +31,10 @@ describe('replay cache in memory', () => {
 
 describe('replay cache in Redis (real Redis)', () => {
   const prefix = `keyward-test:${randomUUID()}:`
-  let redis: Redis
-  before(async () => {
-    redis = await connectRedis()
-  })
-  after(async () => {
-    if (!redis) return
-    await deleteKeys(redis, prefix)
-    redis.disconnect()
-  })
+  const redisOf = suiteRedis(prefix)
 
   test('two nodes on one Redis: a value one claimed, the other cannot; it expires with its time', async () => {
-    const [first, second] = [redisReplayCache(redis, prefix), redisReplayCache(redis, prefix)]
+    const [first, second] = [redisReplayCache(redisOf(), prefix), redisReplayCache(redisOf(), prefix)]
     assert.equal(await first.claimOnce('jti-1', 0.3), true)
     assert.equal(await second.claimOnce('jti-1', 0.3), false)
     await sleep(400)
@@ -60,7 +52,7 @@ describe('replay cache in Redis (real Redis)', () => {
       })
       const url = 'https://auth.example/token'
       const proof = await dpopProof(await dpopKey(), { htu: url })
-      await verifyDpopProof(proof, { method: 'POST', url }, node(redis))
+      await verifyDpopProof(proof, { method: 'POST', url }, node(redisOf()))
       await assert.rejects(verifyDpopProof(proof, { method: 'POST', url }, node(other)), InvalidDpopProof)
     } finally {
       other.disconnect()
@@ -68,7 +60,7 @@ describe('replay cache in Redis (real Redis)', () => {
   })
 
   test('values sent at once: exactly one claim wins', async () => {
-    const cache = redisReplayCache(redis, prefix)
+    const cache = redisReplayCache(redisOf(), prefix)
     const claims = await Promise.all(Array.from({ length: 20 }, () => cache.claimOnce('jti-race', 10)))
     assert.equal(claims.filter(Boolean).length, 1)
   })
