@@ -44,5 +44,6 @@ export function tracingProtocol(env: Environment): TracingProtocol | undefined {
 export async function startConfiguredTracing(env: Environment): Promise<Tracing | undefined> {
   const protocol = tracingProtocol(env)
   if (protocol === undefined) return undefined
-  return (await import('../telemetry/tracing.ts')).startTracing(protocol)
+  const samplerChosen = valueOf(env, 'OTEL_TRACES_SAMPLER') !== undefined
+  return (await import('../telemetry/tracing.ts')).startTracing(protocol, { samplerChosen })
 }

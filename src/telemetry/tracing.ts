@@ -31,7 +31,10 @@ export interface Tracing {
  * patching modules: each records what it may (a route template, a statement's kind), never a query string,
  * a parameter or a header.
  */
-export async function startTracing(protocol: TracingProtocol): Promise<Tracing> {
+export async function startTracing(
+  protocol: TracingProtocol,
+  { samplerChosen }: { readonly samplerChosen: boolean },
+): Promise<Tracing> {
   // Only the exporter of the protocol in use is loaded.
   const { OTLPTraceExporter } =
     protocol === 'http/json'
@@ -46,9 +49,9 @@ export async function startTracing(protocol: TracingProtocol): Promise<Tracing> 
   const provider = new NodeTracerProvider({
     // The SDK's default sampler follows the sampled flag of an incoming traceparent, which any client sets: one
     // saying "not sampled" would keep its requests out of the operator's traces. Unless the operator chose a
-    // sampler (OTEL_TRACES_SAMPLER, e.g. parentbased_always_on behind a proxy they trust), every request is
-    // sampled; a traceparent still links the span to the caller's trace.
-    ...(process.env.OTEL_TRACES_SAMPLER === undefined ? { sampler: new AlwaysOnSampler() } : {}),
+    // sampler (OTEL_TRACES_SAMPLER, e.g. parentbased_always_on behind a proxy they trust; the SDK reads it), every
+    // request is sampled; a traceparent still links the span to the caller's trace.
+    ...(samplerChosen ? {} : { sampler: new AlwaysOnSampler() }),
     resource: defaultResource()
       .merge(keyward)
       .merge(detectResources({ detectors: [envDetector] })),
