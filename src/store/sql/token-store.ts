@@ -27,9 +27,6 @@ const accessTokenSql = `SELECT ${tokenColumns(accessTokens)} FROM access_tokens 
   WHERE t.token_key = ? AND (g.id IS NOT NULL OR t.grant_id IS NULL AND EXISTS (
     SELECT 1 FROM clients c WHERE c.id = t.client_id AND c.created_at <= t.issued_at + ${CLIENT_RECORD_MARGIN_MS}))`
 
-const refreshTokenSql = `SELECT ${tokenColumns(refreshTokens)} FROM refresh_tokens t
-  JOIN grants g ON g.id = t.grant_id WHERE t.digest = ?`
-
 // Revoking inserts the record when it was never stored; a token revoked already keeps its first revocation time.
 const revokeAccessSql = `${accessTokens.insertSql}
   ON CONFLICT (token_key) DO UPDATE SET revoked_at = COALESCE(access_tokens.revoked_at, excluded.revoked_at)`
@@ -86,13 +83,18 @@ export function issuedRows({ accessToken, refreshToken }: IssuedTokens): Insert[
 
 export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
   const claim = claimSql(dialect)
+  const findRefreshToken = async (digest: string) => {
+    const row = await db.get<Row>(findSql, [digest])
+    return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
+  }
   return {
     createRefreshToken: (token) => refreshTokens.insert(db, token),
-    getRefreshToken: (digest) => refreshTokens.one(db, refreshTokenSql, [digest]),
-    async findRefreshToken(digest) {
-      const row = await db.get<Row>(findSql, [digest])
-      return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
+    // The token as its grant says it stands (the same read as findRefreshToken): its own revocation, else its grant's.
+    async getRefreshToken(digest) {
+      const found = await findRefreshToken(digest)
+      return found && { ...found.token, revokedAt: found.token.revokedAt ?? found.grant.revokedAt }
     },
+    findRefreshToken,
     async rotateRefreshToken({ digest, grantId, at, issued }) {
       const params = [millis(at), digest, grantId]
       if (await claimAndInsert(db, dialect, { sql: claim, params }, issuedRows(issued)))
