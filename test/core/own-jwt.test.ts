@@ -162,6 +162,17 @@ describe('ownJwtClaims: JWTs Keyward signed, verified with node:crypto', () => {
     )
   })
 
+  test('a token verified before is judged again by each caller: typ, algorithms, issuer', async () => {
+    const { deps, key, claims } = await ring()
+    const token = signJwt(claims, key, 'at+jwt')
+    assert.ok(await ownJwtClaims(token, AT, deps))
+    assert.equal(await ownJwtClaims(token, { typ: 'JWT' }, deps), null)
+    assert.equal(await ownJwtClaims(token, { typ: 'at+jwt', algorithms: ['RS256'] }, deps), null)
+    const elsewhere = { ...deps, config: { ...deps.config, issuer: 'https://other.example' } }
+    assert.equal(await ownJwtClaims(token, AT, elsewhere), null)
+    assert.deepEqual(await ownJwtClaims(token, AT, deps), claims)
+  })
+
   test('a retired key still published verifies; once unpublished it does not', async () => {
     const { deps, key, claims, clock, stores } = await ring()
     const token = signJwt(claims, key, 'at+jwt')
