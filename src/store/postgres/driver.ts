@@ -187,7 +187,7 @@ async function checkOut(
         return await send({ name, text, values })
       } catch (error) {
         if (!mayBeStalePlan(error)) throw error
-        // Its text's own fault: nothing was prepared.
+        // The text's own fault, not a stale plan.
         if (!preparedBefore) {
           names.delete(name)
           throw error
