@@ -2,9 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 
 /**
  * What bin/keyward.js runs. In the installed package, which ships no sources, the bundle. In a checkout, the
- * bundle that `npm install` builds (scripts/build.ts) while it is newer than every source it was built from, the
- * TypeScript sources otherwise. Both are the same code; the bundle starts faster and with less memory, and an
- * edited source is never shadowed by a stale bundle.
+ * bundle that `npm install` builds (scripts/build.ts) while it is newer than every source it was built from and
+ * than the last install (it holds most dependencies), the TypeScript sources otherwise. Both are the same code;
+ * the bundle starts faster and with less memory, and an edited source is never shadowed by a stale bundle.
  * @param {URL} root the package's or the checkout's root directory, ending in a slash
  * @returns {string} the URL of the module that exports `main`
  */

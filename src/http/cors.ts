@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify'
 import { ENDPOINT_PATHS, InvalidRequest } from '../core/index.ts'
 
 /**
@@ -52,9 +52,14 @@ export function allowCrossOrigin(reply: FastifyReply): void {
  */
 export function registerCors(api: FastifyInstance): void {
   const mounted = crossOriginRoutes(api.prefix)
-  api.addHook('onRequest', (request, reply, done) => {
-    if (mounted.has(request.routeOptions.url ?? '')) allowCrossOrigin(reply)
+  // Decided once per route as it is added (its HEAD twin and the routes of child contexts too), not per request:
+  // reading request.routeOptions builds a new object on every call, a cost on the token endpoint's hot path.
+  const corsHook: onRequestHookHandler = (_request, reply, done) => {
+    allowCrossOrigin(reply)
     done()
+  }
+  api.addHook('onRoute', (route) => {
+    if (mounted.has(route.url)) route.onRequest = [...[route.onRequest ?? []].flat(), corsHook]
   })
   for (const [path, methods] of CORS_ENDPOINTS) {
     api.options(path, (request, reply) => {

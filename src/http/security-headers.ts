@@ -35,8 +35,10 @@ export function setSecurityHeaders(reply: FastifyReply, options: { https: boolea
 export function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   const headers = securityHeaders(options)
   const { 'Content-Security-Policy': _policy, ...withoutPolicy } = headers
-  app.addHook('onSend', async (_request, reply) => {
+  // A callback, not an async function: a promise would put every reply's write one microtask later.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     // A page that needs another policy (the form_post page) has set its own.
     reply.headers(reply.hasHeader('content-security-policy') ? withoutPolicy : headers)
+    done(null, payload)
   })
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { test } from 'node:test'
 import { entryPoint } from '../../bin/entry-point.js'
 import { bundle } from '../../scripts/build.ts'
@@ -11,6 +11,7 @@ import { cliHome } from '../support/cli.ts'
 
 const REPOSITORY = new URL('../../', import.meta.url)
 const STYLESHEET_MARK = '/* the bundle’s own copy */'
+const MODULE_LOG = fileURLToPath(new URL('../support/module-log.ts', import.meta.url))
 
 test('bin runs the bundle only while it is newer than every source it was built from, or without sources', () => {
   const root = mkdtempSync(join(tmpdir(), 'keyward-entry-'))
@@ -52,6 +53,7 @@ test('the bundle starts the server and serves the files its modules read, copied
   const cache = new URL('node_modules/.cache/', REPOSITORY).pathname
   mkdirSync(cache, { recursive: true })
   const outdir = mkdtempSync(join(cache, 'keyward-bundle-'))
+  const log = join(outdir, 'modules.txt')
   const home = cliHome()
   t.after(() => {
     rmSync(outdir, { recursive: true, force: true })
@@ -61,21 +63,23 @@ test('the bundle starts the server and serves the files its modules read, copied
   for (const input of ['src/cli/main.ts', 'src/index.ts', 'src/http/app.ts', 'src/http/assets/keyward.css']) {
     assert.ok(inputs.includes(input), `built from ${input}`)
   }
-  assert.ok(!inputs.some((input) => input.startsWith('node_modules/')), 'dependencies stay out of the bundle')
-  // package.json: the version `keyward --version` prints.
+  // package.json: the version `keyward --version` prints; npm's record of node_modules: the bundled
+  // dependencies' version, so that a dependency installed since the build makes the bundle stale.
   assert.deepEqual(
     inputs.filter((input) => !input.startsWith('src/')),
-    ['package.json'],
-    'the server depends on nothing outside src/ but its package.json: not the demo, not the examples',
+    ['package.json', 'node_modules/.package-lock.json'],
+    'the server depends on nothing outside src/ but its package.json and its dependencies: not the demo, not the examples',
   )
 
   const copy = join(outdir, 'http/assets/keyward.css')
   writeFileSync(copy, `${STYLESHEET_MARK}\n${readFileSync(copy, 'utf8')}`)
 
   const server = await startKeywardProcess(
-    { ...home.env, KEYWARD_LOG_LEVEL: 'silent' },
+    { ...home.env, KEYWARD_LOG_LEVEL: 'silent', MODULE_LOG: log },
     {
       args: [
+        '--import',
+        pathToFileURL(MODULE_LOG).href,
         '--input-type=module',
         '-e',
         `const { main } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.js')).href)})
@@ -94,4 +98,21 @@ test('the bundle starts the server and serves the files its modules read, copied
   const stylesheet = await fetch(`${issuer}/assets/keyward.css`)
   assert.equal(stylesheet.status, 200)
   assert.match(await stylesheet.text(), new RegExp(`^${STYLESHEET_MARK.replaceAll('*', '\\*')}`))
+
+  // Issue #14: the dependencies `keyward start` runs are in the bundle, not loaded file by file from
+  // node_modules; only pino is (its transports run its files in worker threads by path), with its own.
+  await server.close()
+  const packages = new Set(
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => !url.startsWith(pathToFileURL(outdir).href))
+      .flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
+  )
+  assert.ok(packages.has('pino'), 'the log is complete: pino is in it')
+  const pinoAndItsOwn =
+    /^(pino|@pinojs\/.*|pino-.*|sonic-boom|thread-stream|atomic-sleep|on-exit-leak-free|quick-format-unescaped|real-require|safe-stable-stringify|process-warning)$/
+  assert.deepEqual(
+    [...packages].filter((name) => !pinoAndItsOwn.test(name)),
+    [],
+  )
 })

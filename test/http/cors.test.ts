@@ -67,6 +67,20 @@ describe('CORS where a browser app calls Keyward itself', () => {
     assert.equal(metadata.headers.get('access-control-allow-origin'), '*')
   })
 
+  test('the HEAD twin of a GET endpoint and the registration endpoints, in a context of their own, too', async () => {
+    const head = await fetch(`${server.issuer}/jwks.json`, { method: 'HEAD', headers: { origin: ORIGIN } })
+    assert.equal(head.status, 200)
+    assert.equal(head.headers.get('access-control-allow-origin'), '*')
+    for (const [method, path] of [
+      ['POST', '/register'],
+      ['GET', '/register/unknown'],
+    ] as const) {
+      const response = await fetch(`${server.issuer}${path}`, { method, headers: { origin: ORIGIN } })
+      assert.equal(response.headers.get('access-control-allow-origin'), '*', `${method} ${path}`)
+      assert.equal(response.headers.get('access-control-expose-headers'), 'DPoP-Nonce, WWW-Authenticate')
+    }
+  })
+
   test('a preflight without Origin or Access-Control-Request-Method, or for another method, is invalid_request', async () => {
     await assertErrorBody(await preflight('/token', {}), 400, 'no headers')
     await assertErrorBody(await preflight('/token', { origin: ORIGIN }), 400, 'no method')

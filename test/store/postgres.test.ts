@@ -14,6 +14,7 @@ import { type CacheFixture, cached, clientCacheContract } from './client-cache-c
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
 import { introspectionIsOneStatement, userinfoIsOneStatement } from './introspection-statements.ts'
+import { upToDateIsOneRead } from './migration-check.ts'
 import { tokensOutliveMigration019 } from './token-migration.ts'
 import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
@@ -265,6 +266,15 @@ describe('PostgreSQL database URLs and migrations', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(url)))
     assert.deepEqual(results.flat().sort(), everyMigration)
     assert.deepEqual(await migrateDatabase(url), [])
+  })
+
+  test('a start on an up-to-date database reads which migrations it has once, in no transaction', async () => {
+    const { database } = openPostgresDatabase(await createDatabase('uptodate'))
+    try {
+      await upToDateIsOneRead(database)
+    } finally {
+      await database.close()
+    }
   })
 
   test('tokens written before migration 019 read the same after it', async () => {

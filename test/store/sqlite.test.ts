@@ -13,6 +13,7 @@ import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
 import { introspectionIsOneStatement, userinfoIsOneStatement } from './introspection-statements.ts'
+import { upToDateIsOneRead } from './migration-check.ts'
 import { tokensOutliveMigration019 } from './token-migration.ts'
 import * as make from '../support/fixtures.ts'
 
@@ -104,6 +105,15 @@ describe('SQLite database URLs', () => {
       assert.deepEqual(await second.clients.get(client.id), client)
     } finally {
       await second.close()
+    }
+  })
+
+  test('a start on an up-to-date database reads which migrations it has once, in no transaction', async () => {
+    const { database } = openSqliteDatabase(':memory:')
+    try {
+      await upToDateIsOneRead(database)
+    } finally {
+      await database.close()
     }
   })
 

@@ -27,6 +27,8 @@ export interface ClientAuthInput {
 
 /** RFC 6749 §2.3.1 / Appendix B: id and secret are form-urlencoded before they are joined and base64-encoded. */
 function formDecode(value: string): string {
+  // Without '%' or '+' a value is its own decoding: generated ids and secrets never need any.
+  if (!/[%+]/.test(value)) return value
   return decodeURIComponent(value.replace(/\+/g, ' '))
 }
 

@@ -24,19 +24,18 @@ export function signJwt(payload: Readonly<Record<string, unknown>>, key: ActiveK
  * node:crypto produces DER: SEQUENCE { INTEGER r, INTEGER s } (RFC 3279 §2.2.3).
  */
 export function derToRawSignature(der: Buffer, size: number): Buffer {
+  const raw = Buffer.alloc(2 * size)
   // A P-256 signature is at most 72 bytes, so the SEQUENCE length always fits in one byte.
   let offset = 2
-  const integer = (): Buffer => {
+  for (const at of [0, size]) {
     const length = der[offset + 1] ?? 0
     const value = der.subarray(offset + 2, offset + 2 + length)
     offset += 2 + length
-    // DER adds a zero byte when the high bit is set; the raw form is unsigned and fixed-size.
+    // DER adds a zero byte when the high bit is set; the raw form is unsigned and fixed-size, left-padded.
     const unsigned = value.length > size ? value.subarray(value.length - size) : value
-    return Buffer.concat([Buffer.alloc(size - unsigned.length), unsigned])
+    unsigned.copy(raw, at + size - unsigned.length)
   }
-  const r = integer()
-  const s = integer()
-  return Buffer.concat([r, s])
+  return raw
 }
 
 /**

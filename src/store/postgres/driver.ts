@@ -12,6 +12,13 @@ import { listenForChanges, type WatchedTable } from './change-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
 import { type PoolTally, tallyPool } from './pool-use.ts'
 import { answeredWithin, STALL_GRACE_MS } from './stall-guard.ts'
+import {
+  mayBeStalePlan,
+  namesOn,
+  PREPARED_PER_CONNECTION,
+  type Statement,
+  statementOf,
+} from './statements.ts'
 
 /** The advisory lock that exclusive transactions (migrations) take; any fixed number shared by every process. */
 const exclusiveLockKey = 7_301_955_017
@@ -22,11 +29,15 @@ const types: pg.CustomTypesConfig = {
     id === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(id, format),
 }
 
-/** Opens a pool of at most `poolSize` connections to a PostgreSQL database (postgres:// or postgresql:// URL). */
+/**
+ * Opens a pool of at most `poolSize` connections to a PostgreSQL database (postgres:// or postgresql:// URL),
+ * whose statements run prepared by name unless `preparedStatements` is off (statements.ts).
+ */
 export function openPostgresDatabase(
   connectionString: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
   poolSize: number = databasePoolSizeDefault,
+  preparedStatements = true,
 ): OpenedDatabase {
   const pool = new pg.Pool({
     connectionString,
@@ -54,7 +65,14 @@ export function openPostgresDatabase(
           await connection.query('SET LOCAL statement_timeout = 0')
           await connection.query(`SELECT pg_advisory_xact_lock(${exclusiveLockKey})`)
         }
-        const tx: SqlDriver = statementsOn(connection.query, (inner) => inner(tx))
+        // Unnamed: a statement whose prepared plan went stale (statements.ts) would abort the transaction, and
+        // only running `work` again could recover, which the stores' callers never expect (some emit events
+        // inside). Transactions are the colder paths: the hot ones (rotation, code redemption, introspection,
+        // client credentials) are single statements.
+        const tx: SqlDriver = statementsOn(
+          (statement, params) => connection.query(statement.text, params),
+          (inner) => inner(tx),
+        )
         const result = await scope.run(() => work(tx))
         await connection.query('COMMIT').catch((error: unknown) => {
           throw error instanceof TemporarilyUnavailable ? commitOutcomeUnknown(error) : error
@@ -71,11 +89,13 @@ export function openPostgresDatabase(
       }
     }
   const transaction = inTransaction(false)
-  const poolDriver = statementsOn(async (sql, params) => {
+  const poolDriver = statementsOn(async (statement, params) => {
     scope.assertOutside()
     const connection = await checkOut(pool, tally, answerWithinMs)
     try {
-      return await connection.query(sql, params)
+      return await (preparedStatements
+        ? connection.prepared(statement, params)
+        : connection.query(statement.text, params))
     } finally {
       connection.release()
     }
@@ -115,11 +135,14 @@ function clientConnectingWithin(ms: number): typeof pg.Client {
   }
 }
 
-type Query = (sql: string, params?: SqlValue[]) => Promise<pg.QueryResult>
+type Query = (text: string, params?: SqlValue[]) => Promise<pg.QueryResult>
 
 /** A pooled connection checked out for one statement or one transaction. */
 interface CheckedOut {
+  /** Sends `text` unnamed. */
   readonly query: Query
+  /** Sends `statement`, alone (no transaction open), under its name when it has one and the connection has room. */
+  prepared(statement: Statement, params: SqlValue[]): Promise<pg.QueryResult>
   /** Back to the pool; destroyed instead if it was lost or `broken` says it is in an unknown state. */
   release(broken?: Error): void
 }
@@ -146,26 +169,54 @@ async function checkOut(
     lost ??= error
   }
   client.on('error', onError)
+  // A prepared statement found stale: the connection may hold more, and pg cannot forget a name it prepared.
+  let stale: Error | undefined
+  const send = async (config: pg.QueryConfig<SqlValue[]>): Promise<pg.QueryResult> => {
+    if (lost !== undefined) throw unavailable(lost)
+    try {
+      return answerWithinMs === undefined
+        ? await client.query(config)
+        : await answeredWithin(client, answerWithinMs, () => client.query(config))
+    } catch (error) {
+      throw translated(error, lost)
+    }
+  }
   return {
-    async query(sql, params = []) {
-      if (lost !== undefined) throw unavailable(lost)
+    query: (text, values = []) => send({ text, values }),
+    async prepared({ text, name }, values) {
+      const names = namesOn(client)
+      if (name === undefined || (!names.has(name) && names.size >= PREPARED_PER_CONNECTION))
+        return send({ text, values })
+      const preparedBefore = names.has(name)
+      names.add(name)
       try {
-        return answerWithinMs === undefined
-          ? await client.query(sql, params)
-          : await answeredWithin(client, answerWithinMs, () => client.query(sql, params))
+        return await send({ name, text, values })
       } catch (error) {
-        throw translated(error, lost)
+        if (!mayBeStalePlan(error)) throw error
+        // The text's own fault, not a stale plan.
+        if (!preparedBefore) {
+          names.delete(name)
+          throw error
+        }
+        // A migration changed what it reads since this connection prepared it. Sent alone, the statement failed
+        // whole (its implicit transaction rolled back), so sending it again is safe: unnamed, analysed afresh, it
+        // answers as it would have before any statement was prepared, or fails with its own error.
+        stale = error as Error
+        return send({ text, values })
       }
     },
     release(broken) {
       client.off('error', onError)
-      client.release(lost ?? broken)
+      client.release(lost ?? broken ?? stale)
     },
   }
 }
 
-function statementsOn(query: Query, transaction: SqlDriver['transaction']): SqlDriver {
-  const run = (sql: string, params: readonly SqlValue[] = []) => query(numbered(sql), [...params])
+function statementsOn(
+  query: (statement: Statement, params: SqlValue[]) => Promise<pg.QueryResult>,
+  transaction: SqlDriver['transaction'],
+): SqlDriver {
+  const run = (sql: string, params: readonly SqlValue[] = []) => query(statementOf(sql), [...params])
   return {
     all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await run(sql, params)).rows as Row[],
     get: async <Row>(sql: string, params?: readonly SqlValue[]) =>
@@ -173,17 +224,4 @@ function statementsOn(query: Query, transaction: SqlDriver['transaction']): SqlD
     run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
     transaction,
   }
-}
-
-const numberedSql = new Map<string, string>()
-
-/** The stores write `?` placeholders; PostgreSQL wants $1..$n. Converted once per distinct SQL string. */
-function numbered(sql: string): string {
-  let text = numberedSql.get(sql)
-  if (text === undefined) {
-    let n = 0
-    text = sql.replace(/\?/g, () => `$${++n}`)
-    numberedSql.set(sql, text)
-  }
-  return text
 }

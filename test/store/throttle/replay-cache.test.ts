@@ -27,6 +27,26 @@ describe('replay cache in memory', () => {
     clock.advance(2)
     assert.equal(await cache.claimOnce('a', 60), true)
   })
+
+  test('a value claimed within a second is remembered for its whole ttl, fractions included', async () => {
+    const clock = testClock()
+    const cache = memoryReplayCache(clock)
+    clock.advance(0.9)
+    assert.equal(await cache.claimOnce('a', 1.5), true)
+    clock.advance(1.49)
+    assert.equal(await cache.claimOnce('a', 1.5), false)
+    clock.advance(1.02)
+    assert.equal(await cache.claimOnce('a', 1.5), true)
+  })
+
+  test('keys that differ only at their end are different values (the whole key counts)', async () => {
+    const cache = memoryReplayCache(testClock())
+    const prefix = `dpop:${'k'.repeat(43)}:https://auth.example/token:`
+    assert.equal(await cache.claimOnce(`${prefix}jti-1`, 60), true)
+    assert.equal(await cache.claimOnce(`${prefix}jti-2`, 60), true)
+    assert.equal(await cache.claimOnce(`${prefix}jti-1`, 60), false)
+    assert.equal(await cache.claimOnce(`${prefix}jti-2`, 60), false)
+  })
 })
 
 describe('replay cache in Redis (real Redis)', () => {
