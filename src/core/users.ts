@@ -49,6 +49,7 @@ export function storedPeople(users: UserStore): People {
     },
     find: (id) => users.get(id),
     changePassword: async (id, password) => users.setPasswordHash(id, await hashPassword(password)),
+    inUserStore: true,
   }
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, sign } from 'node:crypto'
 import { test } from 'node:test'
 import { compactVerify, exportJWK, importJWK } from 'jose'
-import { derToRawSignature, signJwt } from '../../src/core/tokens/jwt.ts'
+import { derToRawSignature, rawToDerSignature, signJwt } from '../../src/core/tokens/jwt.ts'
 
 test('ES256 JWTs verify with jose, whatever the length of r and s', async () => {
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -37,4 +37,15 @@ test('DER to R || S: strips the sign byte and left-pads short integers', () => {
   assert.equal(raw.length, 64)
   assert.deepEqual(raw.subarray(0, 32), r.subarray(1))
   assert.deepEqual(raw.subarray(32), Buffer.concat([Buffer.alloc(2), s]))
+})
+
+test('R || S to DER: the inverse of derToRawSignature, short and high-bit integers included', () => {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  // About 1 in 128 signatures has an r or s shorter than 32 bytes, half have one with its high bit set.
+  for (let i = 0; i < 2000; i++) {
+    const der = sign('sha256', Buffer.from(`input ${i}`), pair.privateKey)
+    assert.deepEqual(rawToDerSignature(derToRawSignature(der, 32)), der)
+  }
+  const zeros = rawToDerSignature(Buffer.alloc(64))
+  assert.deepEqual(zeros, Buffer.from([0x30, 6, 0x02, 1, 0, 0x02, 1, 0]))
 })

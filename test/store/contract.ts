@@ -485,6 +485,39 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.equal(await stores.grants.revoke('nothing', at(20), 'operator'), false)
     })
 
+    it("getAccessTokenWithUser is getAccessToken's read with the user of the token's grant", async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const grant = make.grant(owner)
+      await stores.grants.create(grant)
+      const access = make.accessToken(grant)
+      const jwt = make.accessToken(grant, { format: 'jwt', key: 'jti-with-user' })
+      const clientJwt = make.clientJwt(owner.client)
+      for (const token of [access, jwt, clientJwt]) await stores.tokens.createAccessToken(token)
+      const user = await stores.users.get(owner.user.id)
+      assert.deepEqual(await stores.tokens.getAccessTokenWithUser(access.key), { token: access, user })
+      assert.deepEqual(await stores.tokens.getAccessTokenWithUser(jwt.key), { token: jwt, user })
+      // A client credentials token names no person.
+      assert.deepEqual(await stores.tokens.getAccessTokenWithUser(clientJwt.key), {
+        token: clientJwt,
+        user: null,
+      })
+      assert.equal(await stores.tokens.getAccessTokenWithUser('nothing'), null)
+      // Its grant's revocation, at once; and nothing once the user (and so the grant) is gone.
+      await stores.grants.revoke(grant.id, at(9), 'operator')
+      assert.deepEqual(await stores.tokens.getAccessTokenWithUser(access.key), {
+        token: { ...access, revokedAt: at(9) },
+        user,
+      })
+      await stores.users.delete(owner.user.id)
+      assert.equal(await stores.tokens.getAccessTokenWithUser(access.key), null)
+      assert.deepEqual(await stores.tokens.getAccessTokenWithUser(clientJwt.key), {
+        token: clientJwt,
+        user: null,
+      })
+    })
+
     it("every grant of a user is revoked in one transaction, or none is, and no one else's", async ({
       stores,
     }) => {

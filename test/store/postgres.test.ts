@@ -13,7 +13,7 @@ import { createStores } from '../../src/store/sql/stores.ts'
 import { type CacheFixture, cached, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
-import { introspectionIsOneStatement } from './introspection-statements.ts'
+import { introspectionIsOneStatement, userinfoIsOneStatement } from './introspection-statements.ts'
 import { upToDateIsOneRead } from './migration-check.ts'
 import { tokensOutliveMigration019 } from './token-migration.ts'
 import { eventually } from '../support/eventually.ts'
@@ -107,6 +107,15 @@ describe('PostgreSQL client cache', () => {
     const fixture = await cacheFixture(url)
     try {
       await introspectionIsOneStatement(fixture)
+    } finally {
+      await Promise.all([fixture.stores.close(), fixture.other.close()])
+    }
+  })
+
+  test('UserInfo with an opaque token is one statement, its grant and user read with it', async () => {
+    const fixture = await cacheFixture(url)
+    try {
+      await userinfoIsOneStatement(fixture)
     } finally {
       await Promise.all([fixture.stores.close(), fixture.other.close()])
     }

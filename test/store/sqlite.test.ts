@@ -12,7 +12,7 @@ import { accessTokens, refreshTokens } from '../../src/store/sql/tables.ts'
 import { clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
-import { introspectionIsOneStatement } from './introspection-statements.ts'
+import { introspectionIsOneStatement, userinfoIsOneStatement } from './introspection-statements.ts'
 import { upToDateIsOneRead } from './migration-check.ts'
 import { tokensOutliveMigration019 } from './token-migration.ts'
 import * as make from '../support/fixtures.ts'
@@ -60,6 +60,19 @@ describe('SQLite client cache', () => {
     const stores = createStores(counting.database, connection.changes)
     try {
       await introspectionIsOneStatement({ stores, statements: counting.statements })
+    } finally {
+      await stores.close()
+    }
+  })
+
+  test('UserInfo with an opaque token is one statement, its grant and user read with it', async () => {
+    const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
+    await migrateDatabase(url)
+    const connection = openSqliteDatabase(url.slice('sqlite:'.length))
+    const counting = countingDatabase(connection.database)
+    const stores = createStores(counting.database, connection.changes)
+    try {
+      await userinfoIsOneStatement({ stores, statements: counting.statements })
     } finally {
       await stores.close()
     }

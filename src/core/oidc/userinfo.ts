@@ -6,7 +6,7 @@ import { ENDPOINT_PATHS } from '../endpoints/metadata.ts'
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../errors.ts'
 import type { EndpointResult } from '../model/endpoint-result.ts'
 import { jsonResult } from '../results.ts'
-import { findToken, isActive } from '../tokens/find-token.ts'
+import { findAccessTokenAndUser, isActive } from '../tokens/find-token.ts'
 import { claimsOf, OPENID_SCOPE, releasedClaims } from './claims.ts'
 import { subjectForClientId } from './subject.ts'
 
@@ -49,10 +49,11 @@ function presentedToken(input: ClientAuthInput): PresentedToken {
  */
 export async function userinfo(input: ClientAuthInput, deps: CoreContext): Promise<EndpointResult> {
   const presented = presentedToken(input)
-  const found = await findToken(presented.token, deps)
+  const found = await findAccessTokenAndUser(presented.token, deps)
   const invalid = () =>
     new InvalidToken('The access token is invalid, expired or revoked.', false, presented.scheme)
-  if (found === null || found.kind !== 'access_token' || !isActive(found, deps.clock.now())) throw invalid()
+  if (found === null || !isActive({ kind: 'access_token', record: found.record }, deps.clock.now()))
+    throw invalid()
   const { record } = found
   // Client credentials tokens have no grant and speak for no person.
   if (record.grantId === null) throw invalid()
@@ -73,7 +74,8 @@ export async function userinfo(input: ClientAuthInput, deps: CoreContext): Promi
       presented.scheme,
     )
   }
-  const person = await deps.people.find(record.subject)
+  // The user read with the token when the people are the user store's (one statement), else People's answer.
+  const person = found.user !== undefined ? found.user : await deps.people.find(record.subject)
   if (person === null) throw invalid()
   const sub = await subjectForClientId(record.clientId, person.id, deps)
   if (sub === null) throw invalid()

@@ -30,4 +30,9 @@ export interface People {
    * accounts): the account page then offers no password form.
    */
   changePassword?(id: string, password: string): Promise<boolean>
+  /**
+   * True when these people are the user store's records (`storedPeople`), so that a user read with another record
+   * stands for `find`: UserInfo reads the token and its person in one statement.
+   */
+  readonly inUserStore?: true
 }

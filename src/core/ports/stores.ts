@@ -186,6 +186,13 @@ export interface TokenStore {
   createAccessToken(token: AccessTokenRecord): Promise<void>
   getAccessToken(key: string): Promise<AccessTokenRecord | null>
   /**
+   * getAccessToken's read with the user of the token's grant, in one statement (UserInfo, when the people who
+   * sign in are the user store's: `People.inUserStore`); the user is null for a token without a grant.
+   */
+  getAccessTokenWithUser(
+    key: string,
+  ): Promise<{ readonly token: AccessTokenRecord; readonly user: User | null } | null>
+  /**
    * Revokes the access token with this key. For a JWT that was never stored (client credentials), a
    * revoked record is inserted so that introspection can answer inactive until it expires.
    */

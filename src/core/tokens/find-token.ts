@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose'
 import type { CoreContext } from '../context.ts'
 import type { AccessTokenRecord, RefreshToken } from '../model/token.ts'
+import type { User } from '../model/user.ts'
 import { digest } from '../protocol/digest.ts'
 import { parseScope } from '../protocol/scope.ts'
 import { OPAQUE_ACCESS_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX } from './issue.ts'
@@ -12,6 +13,11 @@ export type FoundToken =
   | { readonly kind: 'access_token'; readonly record: AccessTokenRecord }
 
 type FindDeps = Pick<CoreContext, 'config' | 'stores' | 'clock' | 'keys'>
+
+/** A stored access token, and with it, when read in the same statement, the user of its grant. */
+type AccessRead = (
+  key: string,
+) => Promise<{ readonly record: AccessTokenRecord; readonly user?: User | null } | null>
 
 /** The claims of a JWT access token signed by one of our published keys, or null. Expiry is checked later. */
 const verifiedClaims = (token: string, deps: FindDeps) => ownJwtClaims(token, { typ: 'at+jwt' }, deps)
@@ -51,16 +57,41 @@ export async function findToken(token: string, deps: FindDeps): Promise<FoundTok
     const record = await deps.stores.tokens.getRefreshToken(digest(token))
     return record && { kind: 'refresh_token', record }
   }
-  if (token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX)) {
-    const record = await deps.stores.tokens.getAccessToken(digest(token))
-    return record && { kind: 'access_token', record }
-  }
+  const found = await findAccess(token, deps, async (key) => {
+    const record = await deps.stores.tokens.getAccessToken(key)
+    return record && { record }
+  })
+  return found && { kind: 'access_token', record: found.record }
+}
+
+/**
+ * An access token as findToken finds it (null for any other token), for UserInfo: with the user of its grant
+ * when the people are the user store's, read in the same statement (`user` then set: null for none); otherwise
+ * `user` is absent and People must be asked.
+ */
+export async function findAccessTokenAndUser(
+  token: string,
+  deps: FindDeps & Pick<CoreContext, 'people'>,
+): ReturnType<AccessRead> {
+  if (token.length > 4096 || token.startsWith(REFRESH_TOKEN_PREFIX)) return null
+  return findAccess(token, deps, async (key) => {
+    if (deps.people.inUserStore !== true) {
+      const record = await deps.stores.tokens.getAccessToken(key)
+      return record && { record }
+    }
+    const found = await deps.stores.tokens.getAccessTokenWithUser(key)
+    return found && { record: found.token, user: found.user }
+  })
+}
+
+/** An access token by its form: an opaque one by digest, a JWT by signature and then by jti. */
+async function findAccess(token: string, deps: FindDeps, read: AccessRead): ReturnType<AccessRead> {
+  if (token.startsWith(OPAQUE_ACCESS_TOKEN_PREFIX)) return read(digest(token))
   const claims = await verifiedClaims(token, deps)
   const fromClaims = claims && recordFromClaims(claims)
   if (!fromClaims) return null
   // A JWT issued under a grant, or revoked, has a stored record that carries its revocation.
-  const stored = await deps.stores.tokens.getAccessToken(fromClaims.key)
-  return { kind: 'access_token', record: stored ?? fromClaims }
+  return (await read(fromClaims.key)) ?? { record: fromClaims }
 }
 
 /** Whether a found token may still be used now. */

@@ -82,6 +82,13 @@ export function tokenStore(db: Scope): TokenStore {
       }),
     createAccessToken: (token) => db.run(insert('accessTokens', token)),
     getAccessToken: (key) => db.run((tables) => readAccessToken(tables, tables.accessTokens.get(key))),
+    getAccessTokenWithUser: (key) =>
+      db.run((tables) => {
+        const token = readAccessToken(tables, tables.accessTokens.get(key))
+        if (token === null) return null
+        const grant = token.grantId === null ? undefined : tables.grants.get(token.grantId)
+        return { token, user: grant ? found(tables.users, grant.userId) : null }
+      }),
     // A token never stored gets a revoked record; one revoked already keeps its first revocation time.
     revokeAccessToken: (token, at) =>
       db.run((tables, journal) => {

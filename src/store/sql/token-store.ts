@@ -4,7 +4,7 @@ import { claimAndInsert, type Insert, insertOf } from './claim-and-insert.ts'
 import { millis, type Row } from './columns.ts'
 import type { Dialect, SqlDriver } from './driver.ts'
 import type { Table } from './table.ts'
-import { accessTokens, grants, refreshTokens } from './tables.ts'
+import { accessTokens, grants, refreshTokens, users } from './tables.ts'
 
 // A token row is written once, under its primary key alone (migration 019): what else decides whether it is
 // valid is read with it, in the same statement. A revoked grant revokes its tokens (the first revocation time
@@ -22,10 +22,15 @@ const tokenColumns = (records: Table<unknown>) =>
 // A client credentials token has no grant: its client decides. A client deleted and registered again under the
 // same id (a metadata document's URL) does not bring back the tokens of the first; the margin is for a JWT's
 // whole-second iat and for nodes' clocks.
-const accessTokenSql = `SELECT ${tokenColumns(accessTokens)} FROM access_tokens t
-  LEFT JOIN grants g ON g.id = t.grant_id
-  WHERE t.token_key = ? AND (g.id IS NOT NULL OR t.grant_id IS NULL AND EXISTS (
+const accessTokenWhere = `WHERE t.token_key = ? AND (g.id IS NOT NULL OR t.grant_id IS NULL AND EXISTS (
     SELECT 1 FROM clients c WHERE c.id = t.client_id AND c.created_at <= t.issued_at + ${CLIENT_RECORD_MARGIN_MS}))`
+const accessTokenSql = `SELECT ${tokenColumns(accessTokens)} FROM access_tokens t
+  LEFT JOIN grants g ON g.id = t.grant_id ${accessTokenWhere}`
+
+// UserInfo's one read: the same, with the user of the token's grant.
+const joinedUser = users.joined('u', 'person')
+const accessTokenWithUserSql = `SELECT ${tokenColumns(accessTokens)}, ${joinedUser.columns} FROM access_tokens t
+  LEFT JOIN grants g ON g.id = t.grant_id LEFT JOIN users u ON u.id = g.user_id ${accessTokenWhere}`
 
 // Revoking inserts the record when it was never stored; a token revoked already keeps its first revocation time.
 const revokeAccessSql = `${accessTokens.insertSql}
@@ -115,6 +120,11 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
     },
     createAccessToken: (token) => accessTokens.insert(db, token),
     getAccessToken: (key) => accessTokens.one(db, accessTokenSql, [key]),
+    async getAccessTokenWithUser(key) {
+      const row = await db.get<Row>(accessTokenWithUserSql, [key])
+      if (row === undefined) return null
+      return { token: accessTokens.read(row), user: row.person_id === null ? null : joinedUser.read(row) }
+    },
     async revokeAccessToken(token, at) {
       await db.run(revokeAccessSql, accessTokens.valuesOf({ ...token, revokedAt: at }))
     },
