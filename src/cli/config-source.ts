@@ -45,7 +45,7 @@ const trustProxy: Reader = (value) => {
   return trimmed.split(/[\s,]+/).filter(Boolean)
 }
 
-/** KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES: true or false (development only). */
+/** KEYWARD_FETCH_ALLOW_PRIVATE_ADDRESSES (development only), KEYWARD_DATABASE_PREPARED_STATEMENTS: true or false. */
 const trueOrFalse: Reader = (value, name, problems) => {
   const text = value.trim().toLowerCase()
   if (text === '') return undefined
@@ -92,6 +92,11 @@ const VARIABLES: readonly {
   },
   { name: 'KEYWARD_DATABASE_ACQUIRE_TIMEOUT_MS', path: ['database', 'acquireTimeoutMs'], read: wholeNumber },
   { name: 'KEYWARD_DATABASE_POOL_SIZE', path: ['database', 'poolSize'], read: wholeNumber },
+  {
+    name: 'KEYWARD_DATABASE_PREPARED_STATEMENTS',
+    path: ['database', 'preparedStatements'],
+    read: trueOrFalse,
+  },
   { name: 'KEYWARD_HTTP_HEADERS_TIMEOUT', path: ['http', 'headersTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_REQUEST_TIMEOUT', path: ['http', 'requestTimeout'], read: wholeNumber },
   { name: 'KEYWARD_HTTP_KEEP_ALIVE_TIMEOUT', path: ['http', 'keepAliveTimeout'], read: wholeNumber },

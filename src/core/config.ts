@@ -77,6 +77,12 @@ export const configSchema = z
           .min(1, 'the pool needs at least one connection')
           .max(1000, 'at most 1000 connections per process (PostgreSQL allows 100 in all by default)')
           .default(databasePoolSizeDefault),
+        /**
+         * PostgreSQL: each connection prepares a statement once and runs it by name after. Off for a pooler
+         * that cannot carry named statements between its clients (PgBouncer in transaction mode before 1.21,
+         * or with max_prepared_statements = 0): every statement is then parsed and planned on each call.
+         */
+        preparedStatements: z.boolean().default(true),
       })
       .prefault({}),
     redisUrl: z
@@ -290,9 +296,9 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>
-/** The `database` section: PostgreSQL's timeouts and pool size. */
+/** The `database` section: PostgreSQL's timeouts, pool size and statement preparation. */
 export type DatabaseSettings = Config['database']
-export type DatabaseTimeouts = Omit<DatabaseSettings, 'poolSize'>
+export type DatabaseTimeouts = Omit<DatabaseSettings, 'poolSize' | 'preparedStatements'>
 
 export class ConfigError extends Error {
   readonly problems: readonly string[]

@@ -6,7 +6,10 @@ import { publishingStatements } from './sql/statement-channel.ts'
 import { createStores } from './sql/stores.ts'
 
 /** How long to wait on PostgreSQL and, when given, how many connections its pool may hold (config `database`). */
-type DatabaseOptions = DatabaseTimeouts & { readonly poolSize?: number }
+type DatabaseOptions = DatabaseTimeouts & {
+  readonly poolSize?: number
+  readonly preparedStatements?: boolean
+}
 
 /**
  * Opens the database named by `databaseUrl`, brings its schema up to date and returns the stores over it.
@@ -75,7 +78,8 @@ async function openDatabase(
     return (await import('./sqlite/driver.ts')).openSqliteDatabase(path)
   }
   if (isPostgres(databaseUrl)) {
-    return (await import('./postgres/driver.ts')).openPostgresDatabase(databaseUrl, options, options.poolSize)
+    const { openPostgresDatabase } = await import('./postgres/driver.ts')
+    return openPostgresDatabase(databaseUrl, options, options.poolSize, options.preparedStatements)
   }
   // Only the scheme is echoed: the rest of a URL may hold a password.
   const scheme = databaseUrl.split(':')[0]

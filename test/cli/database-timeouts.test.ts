@@ -16,6 +16,7 @@ describe('PostgreSQL timeouts and pool size from the environment', () => {
       statementTimeoutMs: 5000,
       acquireTimeoutMs: 5000,
       poolSize: 10,
+      preparedStatements: true,
     })
     const config = loadConfig({
       ...env,
@@ -28,6 +29,7 @@ describe('PostgreSQL timeouts and pool size from the environment', () => {
       statementTimeoutMs: 1500,
       acquireTimeoutMs: 3000,
       poolSize: 10,
+      preparedStatements: true,
     })
   })
 
@@ -58,6 +60,21 @@ describe('PostgreSQL timeouts and pool size from the environment', () => {
       () => loadConfig({ ...env, KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: '5' }),
       (error: ConfigError) =>
         error.problems.some((problem) => /^KEYWARD_DATABASE_CONNECT_TIMEOUT_MS: /.test(problem)),
+    )
+  })
+
+  test('KEYWARD_DATABASE_PREPARED_STATEMENTS turns named statements off for a pooler that cannot carry them', () => {
+    const prepared = (value: string) =>
+      loadConfig({ ...env, KEYWARD_DATABASE_PREPARED_STATEMENTS: value }).database.preparedStatements
+    assert.equal(prepared('false'), false)
+    assert.equal(prepared('no'), false)
+    assert.equal(prepared('true'), true)
+    assert.throws(
+      () => prepared('sometimes'),
+      (error: ConfigError) =>
+        error.problems.some((problem) =>
+          /KEYWARD_DATABASE_PREPARED_STATEMENTS: "sometimes" is not true or false/.test(problem),
+        ),
     )
   })
 })

@@ -18,10 +18,18 @@ after(async () => {
 })
 
 /** Migrated stores over a database of their own, on a pool of `poolSize` connections. */
-async function opened(poolSize: number): Promise<{ stores: Stores; database: SqlDatabase; url: string }> {
+async function opened(
+  poolSize: number,
+  preparedStatements = true,
+): Promise<{ stores: Stores; database: SqlDatabase; url: string }> {
   const scratch = await createPostgresDatabase('prepared')
   created.push(scratch)
-  const { database, changes } = openPostgresDatabase(scratch.url, databaseTimeoutDefaults, poolSize)
+  const { database, changes } = openPostgresDatabase(
+    scratch.url,
+    databaseTimeoutDefaults,
+    poolSize,
+    preparedStatements,
+  )
   await migrate(database)
   return { stores: createStores(database, changes), database, url: scratch.url }
 }
@@ -66,6 +74,18 @@ describe('PostgreSQL prepared statements', { timeout: 60_000 }, () => {
         'the migration, BEGIN/COMMIT and the transaction left nothing prepared',
       )
       assert.match(prepared[1]?.statement ?? '', /WHERE id = \$1$/)
+    } finally {
+      await stores.close()
+    }
+  })
+
+  test('with preparedStatements off (a pooler in transaction mode), nothing is prepared', async () => {
+    const { stores, database } = await opened(1, false)
+    try {
+      const user = make.user()
+      await stores.users.create(user)
+      for (let i = 0; i < 3; i++) assert.deepEqual(await stores.users.get(user.id), user)
+      assert.deepEqual(await preparedOn(database), [])
     } finally {
       await stores.close()
     }

@@ -29,11 +29,15 @@ const types: pg.CustomTypesConfig = {
     id === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(id, format),
 }
 
-/** Opens a pool of at most `poolSize` connections to a PostgreSQL database (postgres:// or postgresql:// URL). */
+/**
+ * Opens a pool of at most `poolSize` connections to a PostgreSQL database (postgres:// or postgresql:// URL),
+ * whose statements run prepared by name unless `preparedStatements` is off (statements.ts).
+ */
 export function openPostgresDatabase(
   connectionString: string,
   timeouts: DatabaseTimeouts = databaseTimeoutDefaults,
   poolSize: number = databasePoolSizeDefault,
+  preparedStatements = true,
 ): OpenedDatabase {
   const pool = new pg.Pool({
     connectionString,
@@ -89,7 +93,9 @@ export function openPostgresDatabase(
     scope.assertOutside()
     const connection = await checkOut(pool, tally, answerWithinMs)
     try {
-      return await connection.prepared(statement, params)
+      return await (preparedStatements
+        ? connection.prepared(statement, params)
+        : connection.query(statement.text, params))
     } finally {
       connection.release()
     }
