@@ -1032,6 +1032,28 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       assert.deepEqual(await stores.tokens.getRefreshToken(revokedSuccessor.digest), revokedSuccessor)
     })
 
+    it('supersedeSuccessor finds what a rotation issued, then what each retry issued in its place', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const family = make.grant(owner)
+      await stores.grants.create(family)
+      const token = make.refreshToken(family)
+      await stores.tokens.createRefreshToken(token)
+      const rotation = rotationOf(token, family)
+      assert.equal((await stores.tokens.rotateRefreshToken(rotation)).kind, 'rotated')
+
+      assert.equal(await stores.tokens.supersedeSuccessor(token.digest, at(2)), true)
+      const rotated = rotation.issued.refreshToken
+      assert.deepEqual(await stores.tokens.getRefreshToken(rotated.digest), { ...rotated, rotatedAt: at(2) })
+      // The retry's own token, stored in a transaction as the grace path does, is the next one superseded.
+      const retried = make.refreshToken(family, { replaces: token.digest, createdAt: at(2) })
+      await stores.transaction((tx) => tx.tokens.createRefreshToken(retried))
+      assert.equal(await stores.tokens.supersedeSuccessor(token.digest, at(3)), true)
+      assert.deepEqual(await stores.tokens.getRefreshToken(retried.digest), { ...retried, rotatedAt: at(3) })
+      assert.equal(await stores.tokens.supersedeSuccessor(token.digest, at(4)), false)
+    })
+
     it(`exactly one of ${racers} racing supersessions and rotations of a successor succeeds`, async ({
       stores,
     }) => {

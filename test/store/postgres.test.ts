@@ -15,7 +15,7 @@ import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
 import { introspectionIsOneStatement, userinfoIsOneStatement } from './introspection-statements.ts'
 import { upToDateIsOneRead } from './migration-check.ts'
-import { tokensOutliveMigration019 } from './token-migration.ts'
+import { successorsOutliveMigration021, tokensOutliveMigration019 } from './token-migration.ts'
 import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
 import * as make from '../support/fixtures.ts'
@@ -281,6 +281,10 @@ describe('PostgreSQL database URLs and migrations', () => {
     await tokensOutliveMigration019(openPostgresDatabase(await createDatabase('tokens019')))
   })
 
+  test('refresh token chains rotated before migration 021 are superseded the same after it', async () => {
+    await successorsOutliveMigration021(openPostgresDatabase(await createDatabase('successors021')))
+  })
+
   test('a token row is the heap tuple and its primary key: no other index, no parent row locked', async () => {
     const { database } = openPostgresDatabase(await createDatabase('writes'))
     try {
@@ -295,12 +299,8 @@ describe('PostgreSQL database URLs and migrations', () => {
           table,
         ])
       assert.deepEqual(await indexes('access_tokens'), [{ name: 'access_tokens_pkey' }])
-      // The successor of a rotation, found by a retry within the grace period; partial: the first token of a
-      // grant replaces none.
-      assert.deepEqual(await indexes('refresh_tokens'), [
-        { name: 'refresh_tokens_pkey' },
-        { name: 'refresh_tokens_replaces' },
-      ])
+      // A rotation's successor is named in its predecessor's row (migration 021): no index on `replaces`.
+      assert.deepEqual(await indexes('refresh_tokens'), [{ name: 'refresh_tokens_pkey' }])
       assert.deepEqual(await foreignKeys('access_tokens'), [])
       assert.deepEqual(await foreignKeys('refresh_tokens'), [])
     } finally {

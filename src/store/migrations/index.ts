@@ -17,6 +17,7 @@ import type { Migration } from './migration.ts'
 import { clientSecretJwt } from './017-client-secret-jwt.ts'
 import { oneWritePerToken } from './019-one-write-per-token.ts'
 import { sectorIdentifierUri } from './020-sector-identifier-uri.ts'
+import { refreshTokenSuccessor } from './021-refresh-token-successor.ts'
 
 /** Every migration, oldest first. Append; never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   clientSecretJwt,
   oneWritePerToken,
   sectorIdentifierUri,
+  refreshTokenSuccessor,
 ]

@@ -70,13 +70,22 @@ async function sweep(db: SqlDriver, records: Table<unknown>, key: string, before
  * RFC 9700 §4.14.2: each refresh token is exchanged once; a second exchange is reuse. The conditional UPDATE lets
  * exactly one of any number of racers claim the token (PostgreSQL re-checks the condition after a concurrent
  * update commits; SQLite runs one write transaction at a time), and only while its grant is live. On PostgreSQL
- * the grant is share-locked until commit: a revocation waits, then revokes what the rotation issued too.
- * Parameters: the rotation time, the token's digest, its grant's id.
+ * the grant is share-locked until commit: a revocation waits, then revokes what the rotation issued too. The
+ * token's row names its successor, for a retry within the grace period (migration 021): no index to write.
+ * Parameters: the rotation time, the successor's digest (null when none is issued), the token's digest, its
+ * grant's id.
  */
-const claimSql = (dialect: Dialect) => `UPDATE refresh_tokens SET rotated_at = ?
+const claimSql = (dialect: Dialect) => `UPDATE refresh_tokens SET rotated_at = ?, successor = ?
   WHERE digest = ? AND rotated_at IS NULL AND revoked_at IS NULL
     AND grant_id IN (SELECT id FROM grants WHERE id = ? AND revoked_at IS NULL${dialect === 'postgres' ? ' FOR SHARE' : ''})
   RETURNING digest`
+
+/** Names a stored token its predecessor's successor. Parameters: the token's digest, its predecessor's. */
+const linkSql = 'UPDATE refresh_tokens SET successor = ? WHERE digest = ?'
+
+// The successor found under its predecessor's primary key; its own row decides whether it is still unused.
+const supersedeSql = `UPDATE refresh_tokens SET rotated_at = ?
+  WHERE digest = (SELECT successor FROM refresh_tokens WHERE digest = ?) AND rotated_at IS NULL AND revoked_at IS NULL`
 
 /** The rows an issue of a grant's tokens inserts. */
 export function issuedRows({ accessToken, refreshToken }: IssuedTokens): Insert[] {
@@ -93,7 +102,14 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
     return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
   }
   return {
-    createRefreshToken: (token) => refreshTokens.insert(db, token),
+    // A token issued in exchange for another (a retry taking its successor's place) becomes that one's successor.
+    createRefreshToken: (token) =>
+      token.replaces === null
+        ? refreshTokens.insert(db, token)
+        : db.transaction(async (tx) => {
+            await refreshTokens.insert(tx, token)
+            await tx.run(linkSql, [token.digest, token.replaces])
+          }),
     // The token as its grant says it stands (the same read as findRefreshToken): its own revocation, else its grant's.
     async getRefreshToken(digest) {
       const found = await findRefreshToken(digest)
@@ -101,7 +117,7 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
     },
     findRefreshToken,
     async rotateRefreshToken({ digest, grantId, at, issued }) {
-      const params = [millis(at), digest, grantId]
+      const params = [millis(at), issued.refreshToken?.digest ?? null, digest, grantId]
       if (await claimAndInsert(db, dialect, { sql: claim, params }, issuedRows(issued)))
         return { kind: 'rotated' }
       // Why it did not claim: the token had been rotated (reuse), or it is gone or revoked, or its grant is.
@@ -110,9 +126,7 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
     },
     async supersedeSuccessor(digest, at) {
       // One conditional UPDATE decides: the successor is spent by this retry or by its own rotation, not both.
-      const sql =
-        'UPDATE refresh_tokens SET rotated_at = ? WHERE replaces = ? AND rotated_at IS NULL AND revoked_at IS NULL'
-      return (await db.run(sql, [millis(at), digest])).changes > 0
+      return (await db.run(supersedeSql, [millis(at), digest])).changes > 0
     },
     async revokeRefreshToken(digest, at) {
       const sql = 'UPDATE refresh_tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL'
