@@ -75,11 +75,22 @@ export function openSqliteDatabase(
   const dataVersion = db.prepare('PRAGMA data_version')
   // One feed per cached table, each remembering the version it last saw. Synchronous and outside the queue: a
   // lookup served from memory never waits behind an open transaction.
+  // One wait per turn of the event loop, shared by every lookup of the requests read in it: all of them were
+  // received before the check that follows, which then serves them all (a burst of requests: one PRAGMA).
+  let turn: Promise<void> | undefined
+  const nextTurn = (): Promise<void> =>
+    (turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        turn = undefined
+        resolve()
+      }),
+    ))
   const dataVersionFeed = (): ChangeFeed => {
     let seenVersion: number | undefined
     // When the last check began: it saw every commit made before then.
     let checkedAt = -Infinity
     return {
+      ready: () => (operationReceivedAt() === undefined ? undefined : nextTurn()),
       check() {
         scope.assertOutside()
         // A write another process acknowledged before this operation was sent had committed when it arrived,
