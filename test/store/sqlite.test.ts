@@ -11,7 +11,7 @@ import { migrate } from '../../src/store/migrations/migrate.ts'
 import { createStores } from '../../src/store/sql/stores.ts'
 import { openSqliteDatabase } from '../../src/store/sqlite/driver.ts'
 import { accessTokens, refreshTokens } from '../../src/store/sql/tables.ts'
-import { clientCacheContract } from './client-cache-contract.ts'
+import { type CacheFixture, clientCacheContract } from './client-cache-contract.ts'
 import { storeContract } from './contract.ts'
 import { countingDatabase } from './counting-database.ts'
 import { introspectionIsOneStatement, userinfoIsOneStatement } from './introspection-statements.ts'
@@ -99,31 +99,27 @@ describe('SQLite client cache', () => {
     }
   })
 
-  test('introspecting an opaque token is one statement, its grant read with it', async () => {
+  /** Runs `check` on stores over a fresh migrated database whose statements are counted. */
+  async function withCountedStatements(
+    check: (counted: Pick<CacheFixture, 'stores' | 'statements'>) => Promise<void>,
+  ): Promise<void> {
     const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
     await migrateDatabase(url)
     const connection = openSqliteDatabase(url.slice('sqlite:'.length))
     const counting = countingDatabase(connection.database)
     const stores = createStores(counting.database, connection.changes)
     try {
-      await introspectionIsOneStatement({ stores, statements: counting.statements })
+      await check({ stores, statements: counting.statements })
     } finally {
       await stores.close()
     }
-  })
+  }
 
-  test('UserInfo with an opaque token is one statement, its grant and user read with it', async () => {
-    const url = `sqlite:${join(dir, `cache-${++opened}.db`)}`
-    await migrateDatabase(url)
-    const connection = openSqliteDatabase(url.slice('sqlite:'.length))
-    const counting = countingDatabase(connection.database)
-    const stores = createStores(counting.database, connection.changes)
-    try {
-      await userinfoIsOneStatement({ stores, statements: counting.statements })
-    } finally {
-      await stores.close()
-    }
-  })
+  test('introspecting an opaque token is one statement, its grant read with it', () =>
+    withCountedStatements(introspectionIsOneStatement))
+
+  test('UserInfo with an opaque token is one statement, its grant and user read with it', () =>
+    withCountedStatements(userinfoIsOneStatement))
 })
 
 describe('SQLite database URLs', () => {
