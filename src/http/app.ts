@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import cookie from '@fastify/cookie'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { type CoreContext, createAuthorizationServer, InvalidRequest, isLoopbackHost } from '../core/index.ts'
+import { duringOperation } from '../core/ports/operation.ts'
 import { duringRequest } from '../events/request-id.ts'
 import { registerAdminRoutes } from './admin/routes.ts'
 import { answerClientError, answerServerEvents, requireHost } from './client-errors.ts'
@@ -77,11 +78,21 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
   // Browsers drop Secure cookies on plain http, which is allowed only on loopback (architecture §5).
   const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
 
+  // The earliest hook runs once the request line and headers are in: never before the request was received,
+  // which is what lets the SQLite change feed reuse a check made since (src/core/ports/operation.ts).
+  const receivedAt = new WeakMap<FastifyRequest, number>()
+  app.addHook('onRequest', (request, _reply, done) => {
+    receivedAt.set(request, performance.now())
+    done()
+  })
   registerErrorHandling(app, basePath)
   registerFormParser(app)
   // After the body is read, whose events run in the connection's async context: the handler and all it awaits
-  // run in the request's, so each security event it emits carries the request's id.
-  app.addHook('preHandler', (request, _reply, done) => duringRequest(request.id, done))
+  // run in the request's, so each security event it emits carries the request's id, and each lookup knows when
+  // the request was received.
+  app.addHook('preHandler', (request, _reply, done) =>
+    duringRequest(request.id, () => duringOperation(receivedAt.get(request) ?? performance.now(), done)),
+  )
   registerSecurityHeaders(app, { https })
 
   // Two contexts, so that each request pays only for the hooks it needs: the API (machine clients, CORS, no

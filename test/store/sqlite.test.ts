@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { after, describe, test } from 'node:test'
+import { duringOperation } from '../../src/core/ports/operation.ts'
 import { migrateDatabase, openStores } from '../../src/store/index.ts'
 import { migrations } from '../../src/store/migrations/index.ts'
 import { migrate } from '../../src/store/migrations/migrate.ts'
@@ -49,6 +51,51 @@ describe('SQLite client cache', () => {
       statements: counting.statements,
       other,
       othersSeen: 'on the next lookup',
+    }
+  })
+
+  test('a data_version check serves the requests received before it; outside a request, every lookup checks', async () => {
+    const path = join(dir, `cache-${++opened}.db`)
+    let clock = 10
+    const { database, changes } = openSqliteDatabase(path, () => clock)
+    const elsewhere = new DatabaseSync(path)
+    elsewhere.exec('CREATE TABLE writes (n INTEGER)')
+    const writeElsewhere = () => elsewhere.exec('INSERT INTO writes VALUES (1)')
+    const checkAsReceivedAt = (receivedAt: number) =>
+      duringOperation(receivedAt, () => changes.clients.check())
+    try {
+      assert.equal(changes.clients.check(), 'changed', 'the first check')
+      assert.equal(checkAsReceivedAt(10), 'unchanged', 'checked at 10')
+      writeElsewhere()
+      clock = 11
+      assert.equal(checkAsReceivedAt(9), 'unchanged', 'received before the check at 10: no new PRAGMA')
+      assert.equal(checkAsReceivedAt(10), 'unchanged', 'received as the check at 10 began: no new PRAGMA')
+      assert.equal(
+        checkAsReceivedAt(10.5),
+        'changed',
+        "received after the check: a new one sees the other's write",
+      )
+      assert.equal(checkAsReceivedAt(11), 'unchanged', 'checked at 11, nothing written since')
+      assert.equal(changes.resources.check(), 'changed', 'each table remembers its own checks')
+
+      writeElsewhere()
+      assert.equal(changes.clients.check(), 'changed', 'outside a request: a new PRAGMA')
+      writeElsewhere()
+      assert.equal(changes.clients.check(), 'changed', 'outside a request: again')
+      assert.equal(changes.clients.check(), 'unchanged')
+
+      assert.equal(changes.clients.ready?.(), undefined, 'outside a request, a lookup checks at once')
+      const turn = duringOperation(clock, () => changes.clients.ready?.())
+      assert.ok(turn instanceof Promise, 'in a request, it waits for the turn')
+      assert.equal(
+        duringOperation(clock, () => changes.resources.ready?.()),
+        turn,
+        "the turn's requests wait together",
+      )
+      await turn
+    } finally {
+      elsewhere.close()
+      void database.close()
     }
   })
 

@@ -1,4 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { operationReceivedAt } from '../../core/ports/operation.ts'
 import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
@@ -6,8 +7,14 @@ import { transactionScope } from '../sql/transaction-scope.ts'
 /** How long a statement waits for another process's write lock before it fails. */
 const busyTimeoutMs = 5000
 
-/** Opens a SQLite database file (or ':memory:') through node:sqlite. */
-export function openSqliteDatabase(path: string): OpenedDatabase {
+/**
+ * Opens a SQLite database file (or ':memory:') through node:sqlite. `now` is the clock of
+ * `operationReceivedAt` (tests pass a fake one).
+ */
+export function openSqliteDatabase(
+  path: string,
+  now: () => number = () => performance.now(),
+): OpenedDatabase {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs })
   // WAL lets readers in other processes go on while one process writes.
   db.exec('PRAGMA journal_mode = WAL')
@@ -68,11 +75,30 @@ export function openSqliteDatabase(path: string): OpenedDatabase {
   const dataVersion = db.prepare('PRAGMA data_version')
   // One feed per cached table, each remembering the version it last saw. Synchronous and outside the queue: a
   // lookup served from memory never waits behind an open transaction.
+  // One wait per turn of the event loop, shared by every lookup of the requests read in it: all of them were
+  // received before the check that follows, which then serves them all (a burst of requests: one PRAGMA).
+  let turn: Promise<void> | undefined
+  const nextTurn = (): Promise<void> =>
+    (turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        turn = undefined
+        resolve()
+      }),
+    ))
   const dataVersionFeed = (): ChangeFeed => {
     let seenVersion: number | undefined
+    // When the last check began: it saw every commit made before then.
+    let checkedAt = -Infinity
     return {
+      ready: () => (operationReceivedAt() === undefined ? undefined : nextTurn()),
       check() {
         scope.assertOutside()
+        // A write another process acknowledged before this operation was sent had committed when it arrived,
+        // so a check begun since then saw it: requests queued in one busy turn share one PRAGMA. Whoever made
+        // that check has already forgotten what it reported. Outside an operation (the CLI, sweeps), always ask.
+        const receivedAt = operationReceivedAt()
+        if (receivedAt !== undefined && receivedAt <= checkedAt) return 'unchanged'
+        checkedAt = now()
         const { data_version: version } = dataVersion.get() as { data_version: number }
         const moved = version !== seenVersion
         seenVersion = version
