@@ -10,10 +10,5 @@ export type ExternalChange = 'unchanged' | 'changed' | 'unknown'
  * without a round trip to the database. It lives and closes with the database it came from.
  */
 export interface ChangeFeed {
-  /**
-   * Undefined when `check` may be asked at once; else when it should be: SQLite's feed lets a request wait out
-   * the event loop's turn, so that the requests read in it share one PRAGMA data_version.
-   */
-  ready?(): Promise<void> | undefined
   check(): ExternalChange
 }

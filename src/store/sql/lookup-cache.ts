@@ -27,8 +27,6 @@ export function lookupCache<Value>(
   return {
     invalidate,
     async get(key) {
-      const ready = changes.ready?.()
-      if (ready !== undefined) await ready
       const change = changes.check()
       if (change !== 'unchanged') invalidate()
       const hit = cached.get(key)

@@ -75,26 +75,16 @@ export function openSqliteDatabase(
   const dataVersion = db.prepare('PRAGMA data_version')
   // One feed per cached table, each remembering the version it last saw. Synchronous and outside the queue: a
   // lookup served from memory never waits behind an open transaction.
-  // One wait per turn of the event loop, shared by every lookup of the requests read in it: all of them were
-  // received before the check that follows, which then serves them all (a burst of requests: one PRAGMA).
-  let turn: Promise<void> | undefined
-  const nextTurn = (): Promise<void> =>
-    (turn ??= new Promise((resolve) =>
-      setImmediate(() => {
-        turn = undefined
-        resolve()
-      }),
-    ))
   const dataVersionFeed = (): ChangeFeed => {
     let seenVersion: number | undefined
     // When the last check began: it saw every commit made before then.
     let checkedAt = -Infinity
     return {
-      ready: () => (operationReceivedAt() === undefined ? undefined : nextTurn()),
       check() {
         scope.assertOutside()
         // A write another process acknowledged before this operation was sent had committed when it arrived,
-        // so a check begun since then saw it: requests queued in one busy turn share one PRAGMA. Whoever made
+        // so a check begun since then saw it: the requests of one busy turn, which the HTTP layer starts together
+        // after the turn has read them all (src/http/app.ts), share one PRAGMA. Whoever made
         // that check has already forgotten what it reported. Outside an operation (the CLI, sweeps), always ask.
         const receivedAt = operationReceivedAt()
         if (receivedAt !== undefined && receivedAt <= checkedAt) return 'unchanged'
