@@ -2,16 +2,15 @@ import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { test } from 'node:test'
 import { entryPoint } from '../../bin/entry-point.js'
 import { bundle } from '../../scripts/build.ts'
-import { startKeywardProcess } from '../support/keyward-process.ts'
+import { startLoggingModules } from '../support/keyward-process.ts'
 import { cliHome } from '../support/cli.ts'
 
 const REPOSITORY = new URL('../../', import.meta.url)
 const STYLESHEET_MARK = '/* the bundle’s own copy */'
-const MODULE_LOG = fileURLToPath(new URL('../support/module-log.ts', import.meta.url))
 
 test('bin runs the bundle only while it is newer than every source it was built from, or without sources', () => {
   const root = mkdtempSync(join(tmpdir(), 'keyward-entry-'))
@@ -74,19 +73,7 @@ test('the bundle starts the server and serves the files its modules read, copied
   const copy = join(outdir, 'http/assets/keyward.css')
   writeFileSync(copy, `${STYLESHEET_MARK}\n${readFileSync(copy, 'utf8')}`)
 
-  const server = await startKeywardProcess(
-    { ...home.env, KEYWARD_LOG_LEVEL: 'silent', MODULE_LOG: log },
-    {
-      args: [
-        '--import',
-        pathToFileURL(MODULE_LOG).href,
-        '--input-type=module',
-        '-e',
-        `const { main } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.js')).href)})
-       process.exitCode = await main(['start'], process.env)`,
-      ],
-    },
-  )
+  const server = await startLoggingModules(home.env, pathToFileURL(join(outdir, 'main.js')).href, log)
   t.after(() => server.close())
   const { issuer } = server
 

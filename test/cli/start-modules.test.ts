@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { cliHome } from '../support/cli.ts'
-import { startKeywardProcess } from '../support/keyward-process.ts'
+import { startLoggingModules } from '../support/keyward-process.ts'
 
-const MODULE_LOG = fileURLToPath(new URL('../support/module-log.ts', import.meta.url))
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).href
 
 // Issue #14: every module `keyward start` loads costs each start time and memory, so what only some requests or
@@ -20,19 +18,7 @@ test('keyward start loads neither jose, readline, argon2, the admin API operatio
     home.remove()
     rmSync(logDir, { recursive: true, force: true })
   })
-  const server = await startKeywardProcess(
-    { ...home.env, KEYWARD_LOG_LEVEL: 'silent', MODULE_LOG: log },
-    {
-      args: [
-        '--import',
-        pathToFileURL(MODULE_LOG).href,
-        '--input-type=module',
-        '-e',
-        `const { main } = await import(${JSON.stringify(MAIN)})
-         process.exitCode = await main(['start'], process.env)`,
-      ],
-    },
-  )
+  const server = await startLoggingModules(home.env, MAIN, log)
   const metadata = await fetch(`${server.issuer}/.well-known/openid-configuration`)
   assert.equal(metadata.status, 200)
   await server.close()

@@ -51,6 +51,32 @@ export async function startKeywardProcess(
   return spawnKeyward(env, options)
 }
 
+const MODULE_LOG_HOOK = new URL('./module-log.ts', import.meta.url).href
+
+/**
+ * `keyward start` run by the CLI module at `mainUrl` (the sources' or a bundle's), with every module it loads
+ * written to `log` (test/support/module-log.ts).
+ */
+export async function startLoggingModules(
+  env: Readonly<Record<string, string>>,
+  mainUrl: string,
+  log: string,
+): Promise<KeywardProcess> {
+  return spawnKeyward(
+    { ...env, KEYWARD_LOG_LEVEL: 'silent', MODULE_LOG: log },
+    {
+      args: [
+        '--import',
+        MODULE_LOG_HOOK,
+        '--input-type=module',
+        '-e',
+        `const { main } = await import(${JSON.stringify(mainUrl)})
+         process.exitCode = await main(['start'], process.env)`,
+      ],
+    },
+  )
+}
+
 /** `startKeywardProcess` on the test entry, its clock `clockOffset` seconds off the real time (negative: behind). */
 export async function startClockedKeywardProcess(
   env: Readonly<Record<string, string>>,
