@@ -1,15 +1,12 @@
-import { type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/index.ts'
+import { type DatabaseSettings, type DatabaseTimeouts, databaseTimeoutDefaults } from '../core/index.ts'
 import type { Stores } from '../core/ports/stores.ts'
 import { migrate } from './migrations/migrate.ts'
 import type { OpenedDatabase } from './sql/driver.ts'
 import { publishingStatements } from './sql/statement-channel.ts'
 import { createStores } from './sql/stores.ts'
 
-/** How long to wait on PostgreSQL and, when given, how many connections its pool may hold (config `database`). */
-type DatabaseOptions = DatabaseTimeouts & {
-  readonly poolSize?: number
-  readonly preparedStatements?: boolean
-}
+/** The config's `database` section: its timeouts always, the pool size and statement preparation when given. */
+type DatabaseOptions = DatabaseTimeouts & Partial<Pick<DatabaseSettings, 'poolSize' | 'preparedStatements'>>
 
 /**
  * Opens the database named by `databaseUrl`, brings its schema up to date and returns the stores over it.
