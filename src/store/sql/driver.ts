@@ -38,6 +38,7 @@ export interface CachedTables {
   readonly resources: ChangeFeed
 }
 
+/** What a driver opens: the database, and the feeds of writes to its cached tables by other processes and nodes. */
 export interface OpenedDatabase {
   readonly database: SqlDatabase
   readonly changes: CachedTables
