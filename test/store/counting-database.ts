@@ -21,6 +21,10 @@ export function countingDatabase(database: SqlDatabase): {
         statements++
         return database.run(sql, params)
       },
+      lookup: <Row>(sql: string, key: string, keyColumn: string) => {
+        statements++
+        return database.lookup<Row>(sql, key, keyColumn)
+      },
     },
     statements: () => statements,
   }

@@ -13,6 +13,12 @@ export interface SqlDriver {
   get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>
   run(sql: string, params?: readonly SqlValue[]): Promise<{ readonly changes: number }>
   /**
+   * `get(sql, [key])` for a SELECT whose one parameter, `key`, is compared by `= ?` to a unique column that each
+   * row carries as `keyColumn`. PostgreSQL's pool answers the lookups of one turn of the event loop that share
+   * `sql` with one statement (src/store/postgres/batched-lookups.ts).
+   */
+  lookup<Row>(sql: string, key: string, keyColumn: string): Promise<Row | undefined>
+  /**
    * Runs `work` in one transaction against `tx`, committing when it resolves and rolling back when it throws.
    * Called on a transaction's own driver, it runs `work` in that open transaction.
    */
