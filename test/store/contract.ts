@@ -518,6 +518,21 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       })
     })
 
+    it('access tokens created together are each stored as alone (PostgreSQL inserts them together)', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const grant = make.grant(owner)
+      await stores.grants.create(grant)
+      const tokens = [
+        ...Array.from({ length: 6 }, () => make.accessToken(grant)),
+        make.clientJwt(owner.client),
+        make.accessToken(grant, { format: 'jwt', key: 'jti-together', dpopJkt: null }),
+      ]
+      await Promise.all(tokens.map((token) => stores.tokens.createAccessToken(token)))
+      for (const token of tokens) assert.deepEqual(await stores.tokens.getAccessToken(token.key), token)
+    })
+
     it('token lookups made together answer each its own, as alone (PostgreSQL sends them as one)', async ({
       stores,
     }) => {

@@ -25,6 +25,10 @@ export function countingDatabase(database: SqlDatabase): {
         statements++
         return database.lookup<Row>(sql, key, keyColumn)
       },
+      insertRow: (sql, values) => {
+        statements++
+        return database.insertRow(sql, values)
+      },
     },
     statements: () => statements,
   }

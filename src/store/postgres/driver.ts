@@ -8,7 +8,7 @@ import {
 import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
-import { batchedLookups, type LookupParams } from './batched-lookups.ts'
+import { batchedInserts, batchedLookups, type LookupParams } from './turn-statements.ts'
 import { listenForChanges, type WatchedTable } from './change-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
 import { type PoolTally, tallyPool } from './pool-use.ts'
@@ -101,12 +101,19 @@ export function openPostgresDatabase(
       connection.release()
     }
   }
-  const gathered = batchedLookups(async (sql, params) => (await poolQuery(statementOf(sql), params)).rows)
+  const gatheredLookups = batchedLookups(
+    async (sql, params) => (await poolQuery(statementOf(sql), params)).rows,
+  )
+  const gatheredInserts = batchedInserts((sql, params) => poolQuery(statementOf(sql), params))
   const poolDriver: SqlDriver = {
     ...statementsOn(poolQuery, transaction),
     lookup: (sql, key, keyColumn) => {
       scope.assertOutside()
-      return gathered(sql, key, keyColumn)
+      return gatheredLookups(sql, key, keyColumn)
+    },
+    insertRow: (sql, values) => {
+      scope.assertOutside()
+      return gatheredInserts(sql, values)
     },
   }
   // The process's one LISTEN connection, shared with its other Stores and its signing key watch.
@@ -233,6 +240,7 @@ function statementsOn(
     get,
     // Inside a transaction, one at a time: its statements share one connection.
     lookup: (sql, key) => get(sql, [key]),
+    insertRow: async (sql, values) => void (await run(sql, values)),
     run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
     transaction,
   }

@@ -132,7 +132,8 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
       const sql = 'UPDATE refresh_tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL'
       return (await db.run(sql, [millis(at), digest])).changes > 0
     },
-    createAccessToken: (token) => accessTokens.insert(db, token),
+    // Its key is random and it has no other constraint (migration 019): rows of one turn may go together.
+    createAccessToken: (token) => db.insertRow(accessTokens.insertSql, accessTokens.valuesOf(token)),
     async getAccessToken(key) {
       const row = await db.lookup<Row>(accessTokenSql, key, 'token_key')
       return row === undefined ? null : accessTokens.read(row)

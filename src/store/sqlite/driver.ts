@@ -39,6 +39,7 @@ export function openSqliteDatabase(
       prepare(sql).get(...params) as Row | undefined,
     run: async (sql, params = []) => ({ changes: Number(prepare(sql).run(...params).changes) }),
     lookup: async <Row>(sql: string, key: string) => prepare(sql).get(key) as Row | undefined,
+    insertRow: async (sql, values) => void prepare(sql).run(...values),
     transaction: (work) => work(direct),
   }
 
@@ -106,6 +107,7 @@ export function openSqliteDatabase(
       run: (sql, params) => serialize(() => direct.run(sql, params)),
       // One connection, and a statement costs no round trip: nothing to gather.
       lookup: (sql, key, keyColumn) => serialize(() => direct.lookup(sql, key, keyColumn)),
+      insertRow: (sql, values) => serialize(() => direct.insertRow(sql, values)),
       transaction,
       // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
       exclusiveTransaction: transaction,

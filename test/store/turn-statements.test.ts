@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import {
+  batchedInserts,
   batchedLookups,
-  KEYS_PER_LOOKUP,
+  PER_STATEMENT,
   type LookupParams,
-} from '../../src/store/postgres/batched-lookups.ts'
+} from '../../src/store/postgres/turn-statements.ts'
 
-// PostgreSQL's pool gathers the lookups of a turn (src/store/postgres/batched-lookups.ts); here against a table
+// PostgreSQL's pool gathers the lookups and inserts of a turn (src/store/postgres/turn-statements.ts); here against a table
 // in memory that records the statements it is sent. test/store/postgres.test.ts runs the SQL against PostgreSQL.
 
 const SQL = 'SELECT t.k AS key, t.v FROM things t WHERE t.k = ? AND t.v IS NOT NULL'
@@ -56,8 +57,8 @@ describe('lookups gathered per turn (PostgreSQL)', () => {
     assert.equal(sent.length, 1)
   })
 
-  test(`more than ${KEYS_PER_LOOKUP} keys go as several statements`, async () => {
-    const keys = Array.from({ length: KEYS_PER_LOOKUP * 2 + 1 }, (_, index) => `k${index}`)
+  test(`more than ${PER_STATEMENT} keys go as several statements`, async () => {
+    const keys = Array.from({ length: PER_STATEMENT * 2 + 1 }, (_, index) => `k${index}`)
     const { sent, lookup } = things(Object.fromEntries(keys.map((key) => [key, key])))
     const answers = await Promise.all(keys.map(lookup))
     assert.deepEqual(
@@ -66,7 +67,7 @@ describe('lookups gathered per turn (PostgreSQL)', () => {
     )
     assert.deepEqual(
       sent.map(({ params }) => (Array.isArray(params[0]) ? params[0].length : 1)),
-      [KEYS_PER_LOOKUP, KEYS_PER_LOOKUP, 1],
+      [PER_STATEMENT, PER_STATEMENT, 1],
     )
   })
 
@@ -88,6 +89,53 @@ describe('lookups gathered per turn (PostgreSQL)', () => {
       lookup(twoParameters, 'a', 'k'),
       lookup(twoParameters, 'b', 'k'),
     ])
+    assert.ok(answers.every((answer) => answer.status === 'rejected'))
+  })
+})
+
+describe('rows inserted in one turn (PostgreSQL)', () => {
+  const INSERT = 'INSERT INTO things (k, v) VALUES (?, ?)'
+
+  function recording(failWhen: (rows: number) => boolean = () => false) {
+    const sent: { sql: string; params: unknown[] }[] = []
+    const insert = batchedInserts(async (sql, params) => {
+      sent.push({ sql, params })
+      if (failWhen(params.length / 2)) throw new Error('refused')
+    })
+    return { sent, insert: (key: string) => insert(INSERT, [key, `v${key}`]) }
+  }
+
+  test('go as multi-row statements of a power of two rows each, every value in order', async () => {
+    const { sent, insert } = recording()
+    const keys = Array.from({ length: 37 }, (_, index) => `k${index}`)
+    await Promise.all(keys.map(insert))
+    assert.deepEqual(
+      sent.map(({ params }) => params.length / 2),
+      [32, 4, 1],
+    )
+    assert.equal(sent[1]!.sql, 'INSERT INTO things (k, v) VALUES (?, ?), (?, ?), (?, ?), (?, ?)')
+    assert.equal(sent[2]!.sql, INSERT)
+    assert.deepEqual(
+      sent.flatMap(({ params }) => params),
+      keys.flatMap((key) => [key, `v${key}`]),
+    )
+  })
+
+  test('a row alone goes as it is; a failed statement fails the rows it carried, not the others', async () => {
+    const { sent, insert } = recording((rows) => rows === 2)
+    await insert('alone')
+    assert.deepEqual(sent, [{ sql: INSERT, params: ['alone', 'valone'] }])
+    const answers = await Promise.allSettled(['a', 'b', 'c'].map(insert))
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      ['rejected', 'rejected', 'fulfilled'],
+    )
+  })
+
+  test('a text that is not one row of VALUES is refused when gathered', async () => {
+    const insert = batchedInserts(async () => undefined)
+    const selected = 'INSERT INTO things (k, v) SELECT ?, ?'
+    const answers = await Promise.allSettled([insert(selected, ['a', 'b']), insert(selected, ['c', 'd'])])
     assert.ok(answers.every((answer) => answer.status === 'rejected'))
   })
 })
