@@ -32,13 +32,13 @@ export interface SqlDatabase extends SqlDriver {
   close(): Promise<void>
 }
 
-/** What a driver opens: the database, and the feed of writes to its clients table by other processes and nodes. */
 /** The tables every node caches lookups of, each with the feed of writes to it by other processes and nodes. */
 export interface CachedTables {
   readonly clients: ChangeFeed
   readonly resources: ChangeFeed
 }
 
+/** What a driver opens: the database, and the feeds of writes to its cached tables by other processes and nodes. */
 export interface OpenedDatabase {
   readonly database: SqlDatabase
   readonly changes: CachedTables
