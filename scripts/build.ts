@@ -49,14 +49,15 @@ const mirroredAddresses: Plugin = {
 }
 
 /**
- * Dependencies left in node_modules, imported from there: the native argon2 addon; pino, whose transports run its
- * files in worker threads by path; and those only an option or some requests load (Redis, metrics, tracing, the
- * JWTs clients sign), which the measurements below did not cover. Every other dependency is bundled (issue #14):
- * `keyward start` loaded some 290 files of them (zod's 99, semver's 48, fastify's and its plugins'), each resolved,
- * read, compiled and kept as source text by its own loader; bundled, the server idles at 73 instead of 80 MB and
- * spends 210 instead of 310 ms of CPU before it answers, here. An operator upgrades them with Keyward, not alone.
+ * Dependencies left in node_modules, imported from there: the native argon2 addon, and those only an option or some
+ * requests load (Redis, metrics, tracing, the JWTs clients sign), which the measurements below did not cover. Every
+ * other dependency is bundled (issue #14): `keyward start` loaded some 290 files of them (zod's 99, semver's 48,
+ * fastify's and its plugins'), each resolved, read, compiled and kept as source text by its own loader; bundled,
+ * the server idles at 73 instead of 80 MB and spends 210 instead of 310 ms of CPU before it answers, here. pino
+ * too, since: its 29 files cost every start some 5 ms of CPU; only its transports, which Keyward never starts, run
+ * its files by path (in worker threads). An operator upgrades them with Keyward, not alone.
  */
-const UNBUNDLED = ['@node-rs/argon2', '@opentelemetry/*', 'ioredis', 'jose', 'pino', 'prom-client']
+const UNBUNDLED = ['@node-rs/argon2', '@opentelemetry/*', 'ioredis', 'jose', 'prom-client']
 
 /** What npm installed in node_modules, rewritten by every install: the bundled dependencies' version. */
 const INSTALLED = 'node_modules/.package-lock.json'
