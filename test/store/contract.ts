@@ -518,6 +518,64 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
       })
     })
 
+    it('access tokens created together are each stored as alone (PostgreSQL inserts them together)', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const grant = make.grant(owner)
+      await stores.grants.create(grant)
+      const tokens = [
+        ...Array.from({ length: 6 }, () => make.accessToken(grant)),
+        make.clientJwt(owner.client),
+        make.accessToken(grant, { format: 'jwt', key: 'jti-together', dpopJkt: null }),
+      ]
+      await Promise.all(tokens.map((token) => stores.tokens.createAccessToken(token)))
+      for (const token of tokens) assert.deepEqual(await stores.tokens.getAccessToken(token.key), token)
+    })
+
+    it('token lookups made together answer each its own, as alone (PostgreSQL sends them as one)', async ({
+      stores,
+    }) => {
+      const owner = await owners(stores)
+      const live = make.grant(owner)
+      const revoked = make.grant(owner, { revokedAt: at(2), revokedReason: 'user' })
+      for (const grant of [live, revoked]) await stores.grants.create(grant)
+      const access = [make.accessToken(live), make.accessToken(revoked), make.clientJwt(owner.client)]
+      const refresh = [make.refreshToken(live), make.refreshToken(revoked)]
+      for (const token of access) await stores.tokens.createAccessToken(token)
+      for (const token of refresh) await stores.tokens.createRefreshToken(token)
+      const accessKeys = [...access.map((token) => token.key), 'nothing', access[0]!.key]
+      const refreshDigests = [...refresh.map((token) => token.digest), make.newDigest()]
+
+      const alone = {
+        access: [] as unknown[],
+        withUser: [] as unknown[],
+        refresh: [] as unknown[],
+      }
+      for (const key of accessKeys) {
+        alone.access.push(await stores.tokens.getAccessToken(key))
+        alone.withUser.push(await stores.tokens.getAccessTokenWithUser(key))
+      }
+      for (const digest of refreshDigests) alone.refresh.push(await stores.tokens.findRefreshToken(digest))
+      const together = {
+        access: await Promise.all(accessKeys.map((key) => stores.tokens.getAccessToken(key))),
+        withUser: await Promise.all(accessKeys.map((key) => stores.tokens.getAccessTokenWithUser(key))),
+        refresh: await Promise.all(refreshDigests.map((digest) => stores.tokens.findRefreshToken(digest))),
+      }
+      assert.deepEqual(together, alone)
+      assert.deepEqual(alone.access.slice(0, 4), [
+        access[0],
+        { ...access[1], revokedAt: at(2) },
+        access[2],
+        null,
+      ])
+      assert.deepEqual(alone.refresh, [
+        { token: refresh[0], grant: live },
+        { token: refresh[1], grant: revoked },
+        null,
+      ])
+    })
+
     it("every grant of a user is revoked in one transaction, or none is, and no one else's", async ({
       stores,
     }) => {

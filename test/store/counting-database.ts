@@ -21,6 +21,14 @@ export function countingDatabase(database: SqlDatabase): {
         statements++
         return database.run(sql, params)
       },
+      lookup: <Row>(sql: string, key: string, keyColumn: string) => {
+        statements++
+        return database.lookup<Row>(sql, key, keyColumn)
+      },
+      insertRow: (sql, values) => {
+        statements++
+        return database.insertRow(sql, values)
+      },
     },
     statements: () => statements,
   }

@@ -8,6 +8,7 @@ import {
 import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
+import { batchedInserts, batchedLookups, type LookupParams } from './turn-statements.ts'
 import { listenForChanges, type WatchedTable } from './change-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
 import { type PoolTally, tallyPool } from './pool-use.ts'
@@ -89,7 +90,7 @@ export function openPostgresDatabase(
       }
     }
   const transaction = inTransaction(false)
-  const poolDriver = statementsOn(async (statement, params) => {
+  const poolQuery = async (statement: Statement, params: LookupParams) => {
     scope.assertOutside()
     const connection = await checkOut(pool, tally, answerWithinMs)
     try {
@@ -99,7 +100,22 @@ export function openPostgresDatabase(
     } finally {
       connection.release()
     }
-  }, transaction)
+  }
+  const gatheredLookups = batchedLookups(
+    async (sql, params) => (await poolQuery(statementOf(sql), params)).rows,
+  )
+  const gatheredInserts = batchedInserts((sql, params) => poolQuery(statementOf(sql), params))
+  const poolDriver: SqlDriver = {
+    ...statementsOn(poolQuery, transaction),
+    lookup: (sql, key, keyColumn) => {
+      scope.assertOutside()
+      return gatheredLookups(sql, key, keyColumn)
+    },
+    insertRow: (sql, values) => {
+      scope.assertOutside()
+      return gatheredInserts(sql, values)
+    },
+  }
   // The process's one LISTEN connection, shared with its other Stores and its signing key watch.
   const listener = listenForChanges(connectionString, timeouts)
   const feedOf = (table: WatchedTable): ChangeFeed => {
@@ -135,14 +151,14 @@ function clientConnectingWithin(ms: number): typeof pg.Client {
   }
 }
 
-type Query = (text: string, params?: SqlValue[]) => Promise<pg.QueryResult>
+type Query = (text: string, params?: LookupParams) => Promise<pg.QueryResult>
 
 /** A pooled connection checked out for one statement or one transaction. */
 interface CheckedOut {
   /** Sends `text` unnamed. */
   readonly query: Query
   /** Sends `statement`, alone (no transaction open), under its name when it has one and the connection has room. */
-  prepared(statement: Statement, params: SqlValue[]): Promise<pg.QueryResult>
+  prepared(statement: Statement, params: LookupParams): Promise<pg.QueryResult>
   /** Back to the pool; destroyed instead if it was lost or `broken` says it is in an unknown state. */
   release(broken?: Error): void
 }
@@ -171,7 +187,7 @@ async function checkOut(
   client.on('error', onError)
   // A prepared statement found stale: the connection may hold more, and pg cannot forget a name it prepared.
   let stale: Error | undefined
-  const send = async (config: pg.QueryConfig<SqlValue[]>): Promise<pg.QueryResult> => {
+  const send = async (config: pg.QueryConfig<LookupParams>): Promise<pg.QueryResult> => {
     if (lost !== undefined) throw unavailable(lost)
     try {
       return answerWithinMs === undefined
@@ -217,10 +233,14 @@ function statementsOn(
   transaction: SqlDriver['transaction'],
 ): SqlDriver {
   const run = (sql: string, params: readonly SqlValue[] = []) => query(statementOf(sql), [...params])
+  const get = async <Row>(sql: string, params?: readonly SqlValue[]) =>
+    (await run(sql, params)).rows[0] as Row | undefined
   return {
     all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await run(sql, params)).rows as Row[],
-    get: async <Row>(sql: string, params?: readonly SqlValue[]) =>
-      (await run(sql, params)).rows[0] as Row | undefined,
+    get,
+    // Inside a transaction, one at a time: its statements share one connection.
+    lookup: (sql, key) => get(sql, [key]),
+    insertRow: async (sql, values) => void (await run(sql, values)),
     run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
     transaction,
   }

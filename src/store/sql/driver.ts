@@ -13,6 +13,18 @@ export interface SqlDriver {
   get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>
   run(sql: string, params?: readonly SqlValue[]): Promise<{ readonly changes: number }>
   /**
+   * `get(sql, [key])` for a SELECT whose one parameter, `key`, is compared by `= ?` to a unique column that each
+   * row carries as `keyColumn`. PostgreSQL's pool answers the lookups of one turn of the event loop that share
+   * `sql` with one statement (src/store/postgres/turn-statements.ts).
+   */
+  lookup<Row>(sql: string, key: string, keyColumn: string): Promise<Row | undefined>
+  /**
+   * `run(sql, values)` for a single-row `INSERT … VALUES (…)` into a table whose one constraint is a random key (an
+   * issued token): PostgreSQL's pool sends the rows of one turn with the same `sql` as multi-row statements, where
+   * one row's failure would fail the others (src/store/postgres/turn-statements.ts).
+   */
+  insertRow(sql: string, values: readonly SqlValue[]): Promise<void>
+  /**
    * Runs `work` in one transaction against `tx`, committing when it resolves and rolling back when it throws.
    * Called on a transaction's own driver, it runs `work` in that open transaction.
    */

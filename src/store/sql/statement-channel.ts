@@ -26,6 +26,9 @@ export function publishingStatements(database: SqlDatabase): SqlDatabase {
       all: (sql, params) => traced(sql, () => driver.all(sql, params)),
       get: (sql, params) => traced(sql, () => driver.get(sql, params)),
       run: (sql, params) => traced(sql, () => driver.run(sql, params)),
+      // A span per lookup and row, gathered into one statement or not: its wait is the request's.
+      lookup: (sql, key, keyColumn) => traced(sql, () => driver.lookup(sql, key, keyColumn)),
+      insertRow: (sql, values) => traced(sql, () => driver.insertRow(sql, values)),
       transaction: (work) => driver.transaction((tx) => work(publishing(tx))),
     }
   }

@@ -98,7 +98,7 @@ export function issuedRows({ accessToken, refreshToken }: IssuedTokens): Insert[
 export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
   const claim = claimSql(dialect)
   const findRefreshToken = async (digest: string) => {
-    const row = await db.get<Row>(findSql, [digest])
+    const row = await db.lookup<Row>(findSql, digest, 'token_digest')
     return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
   }
   return {
@@ -132,10 +132,14 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
       const sql = 'UPDATE refresh_tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL'
       return (await db.run(sql, [millis(at), digest])).changes > 0
     },
-    createAccessToken: (token) => accessTokens.insert(db, token),
-    getAccessToken: (key) => accessTokens.one(db, accessTokenSql, [key]),
+    // Its key is random and it has no other constraint (migration 019): rows of one turn may go together.
+    createAccessToken: (token) => db.insertRow(accessTokens.insertSql, accessTokens.valuesOf(token)),
+    async getAccessToken(key) {
+      const row = await db.lookup<Row>(accessTokenSql, key, 'token_key')
+      return row === undefined ? null : accessTokens.read(row)
+    },
     async getAccessTokenWithUser(key) {
-      const row = await db.get<Row>(accessTokenWithUserSql, [key])
+      const row = await db.lookup<Row>(accessTokenWithUserSql, key, 'token_key')
       if (row === undefined) return null
       return { token: accessTokens.read(row), user: row.person_id === null ? null : joinedUser.read(row) }
     },

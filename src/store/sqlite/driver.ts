@@ -38,6 +38,8 @@ export function openSqliteDatabase(
     get: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
       prepare(sql).get(...params) as Row | undefined,
     run: async (sql, params = []) => ({ changes: Number(prepare(sql).run(...params).changes) }),
+    lookup: async <Row>(sql: string, key: string) => prepare(sql).get(key) as Row | undefined,
+    insertRow: async (sql, values) => void prepare(sql).run(...values),
     transaction: (work) => work(direct),
   }
 
@@ -103,6 +105,9 @@ export function openSqliteDatabase(
       all: (sql, params) => serialize(() => direct.all(sql, params)),
       get: (sql, params) => serialize(() => direct.get(sql, params)),
       run: (sql, params) => serialize(() => direct.run(sql, params)),
+      // One connection, and a statement costs no round trip: nothing to gather.
+      lookup: (sql, key, keyColumn) => serialize(() => direct.lookup(sql, key, keyColumn)),
+      insertRow: (sql, values) => serialize(() => direct.insertRow(sql, values)),
       transaction,
       // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
       exclusiveTransaction: transaction,

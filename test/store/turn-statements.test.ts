@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import {
+  batchedInserts,
+  batchedLookups,
+  PER_STATEMENT,
+  type LookupParams,
+} from '../../src/store/postgres/turn-statements.ts'
+
+// PostgreSQL's pool gathers the lookups and inserts of a turn (src/store/postgres/turn-statements.ts); here against a table
+// in memory that records the statements it is sent. test/store/postgres.test.ts runs the SQL against PostgreSQL.
+
+const SQL = 'SELECT t.k AS key, t.v FROM things t WHERE t.k = ? AND t.v IS NOT NULL'
+
+function things(rows: Record<string, string>, failWith?: Error) {
+  const sent: { sql: string; params: LookupParams }[] = []
+  const lookup = batchedLookups(async (sql, params) => {
+    sent.push({ sql, params })
+    if (failWith !== undefined) throw failWith
+    const keys = (Array.isArray(params[0]) ? params[0] : params) as string[]
+    return keys.filter((key) => key in rows).map((key) => ({ key, v: rows[key] }))
+  })
+  return { sent, lookup: (key: string) => lookup<{ key: string; v: string }>(SQL, key, 'key') }
+}
+
+describe('lookups gathered per turn (PostgreSQL)', () => {
+  test('the lookups of one turn are one statement over their distinct keys, each answered its row', async () => {
+    const { sent, lookup } = things({ a: '1', b: '2' })
+    const answers = await Promise.all([lookup('a'), lookup('b'), lookup('missing'), lookup('a')])
+    assert.deepEqual(answers, [{ key: 'a', v: '1' }, { key: 'b', v: '2' }, undefined, { key: 'a', v: '1' }])
+    assert.deepEqual(sent, [
+      {
+        sql: 'SELECT t.k AS key, t.v FROM things t WHERE t.k = ANY(?) AND t.v IS NOT NULL',
+        params: [['a', 'b', 'missing']],
+      },
+    ])
+  })
+
+  test('a lookup alone goes as it is; a later turn sends its own', async () => {
+    const { sent, lookup } = things({ a: '1' })
+    assert.deepEqual(await lookup('a'), { key: 'a', v: '1' })
+    assert.equal(await lookup('b'), undefined)
+    assert.deepEqual(sent, [
+      { sql: SQL, params: ['a'] },
+      { sql: SQL, params: ['b'] },
+    ])
+  })
+
+  test('lookups made as the microtasks of the turn run are gathered too', async () => {
+    const { sent, lookup } = things({ a: '1', b: '2' })
+    // The second handler reaches its lookup a few awaits later than the first.
+    const later = async () => {
+      for (let hop = 0; hop < 5; hop++) await Promise.resolve()
+      return lookup('b')
+    }
+    await Promise.all([lookup('a'), later()])
+    assert.equal(sent.length, 1)
+  })
+
+  test(`more than ${PER_STATEMENT} keys go as several statements`, async () => {
+    const keys = Array.from({ length: PER_STATEMENT * 2 + 1 }, (_, index) => `k${index}`)
+    const { sent, lookup } = things(Object.fromEntries(keys.map((key) => [key, key])))
+    const answers = await Promise.all(keys.map(lookup))
+    assert.deepEqual(
+      answers.map((row) => row?.v),
+      keys,
+    )
+    assert.deepEqual(
+      sent.map(({ params }) => (Array.isArray(params[0]) ? params[0].length : 1)),
+      [PER_STATEMENT, PER_STATEMENT, 1],
+    )
+  })
+
+  test('a failed statement fails every lookup it carried, and the next turn tries again', async () => {
+    const down = new Error('connection lost')
+    const { lookup } = things({ a: '1' }, down)
+    const answers = await Promise.allSettled([lookup('a'), lookup('b')])
+    assert.deepEqual(answers, [
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+    ])
+    await assert.rejects(lookup('a'), down)
+  })
+
+  test('a text without exactly one "= ?" is refused when gathered', async () => {
+    const lookup = batchedLookups(async () => [])
+    const twoParameters = 'SELECT k FROM things WHERE k = ? AND v = ?'
+    const answers = await Promise.allSettled([
+      lookup(twoParameters, 'a', 'k'),
+      lookup(twoParameters, 'b', 'k'),
+    ])
+    assert.ok(answers.every((answer) => answer.status === 'rejected'))
+  })
+})
+
+describe('rows inserted in one turn (PostgreSQL)', () => {
+  const INSERT = 'INSERT INTO things (k, v) VALUES (?, ?)'
+
+  function recording(failWhen: (rows: number) => boolean = () => false) {
+    const sent: { sql: string; params: unknown[] }[] = []
+    const insert = batchedInserts(async (sql, params) => {
+      sent.push({ sql, params })
+      if (failWhen(params.length / 2)) throw new Error('refused')
+    })
+    return { sent, insert: (key: string) => insert(INSERT, [key, `v${key}`]) }
+  }
+
+  test('go as multi-row statements of a power of two rows each, every value in order', async () => {
+    const { sent, insert } = recording()
+    const keys = Array.from({ length: 37 }, (_, index) => `k${index}`)
+    await Promise.all(keys.map(insert))
+    assert.deepEqual(
+      sent.map(({ params }) => params.length / 2),
+      [32, 4, 1],
+    )
+    assert.equal(sent[1]!.sql, 'INSERT INTO things (k, v) VALUES (?, ?), (?, ?), (?, ?), (?, ?)')
+    assert.equal(sent[2]!.sql, INSERT)
+    assert.deepEqual(
+      sent.flatMap(({ params }) => params),
+      keys.flatMap((key) => [key, `v${key}`]),
+    )
+  })
+
+  test('a row alone goes as it is; a failed statement fails the rows it carried, not the others', async () => {
+    const { sent, insert } = recording((rows) => rows === 2)
+    await insert('alone')
+    assert.deepEqual(sent, [{ sql: INSERT, params: ['alone', 'valone'] }])
+    const answers = await Promise.allSettled(['a', 'b', 'c'].map(insert))
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      ['rejected', 'rejected', 'fulfilled'],
+    )
+  })
+
+  test('a text that is not one row of VALUES is refused when gathered', async () => {
+    const insert = batchedInserts(async () => undefined)
+    const selected = 'INSERT INTO things (k, v) SELECT ?, ?'
+    const answers = await Promise.allSettled([insert(selected, ['a', 'b']), insert(selected, ['c', 'd'])])
+    assert.ok(answers.every((answer) => answer.status === 'rejected'))
+  })
+})
