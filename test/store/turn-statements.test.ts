@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import pg from 'pg'
+import { TemporarilyUnavailable } from '../../src/core/errors.ts'
 import {
   batchedClaims,
   batchedInserts,
@@ -146,12 +148,13 @@ describe('claims made in one turn (PostgreSQL)', () => {
   const GATHERED = 'WITH input AS (…) UPDATE things … RETURNING i.n'
 
   /** Rows that can each be taken once, and the statements sent to take them. */
-  function takeable(keys: readonly string[], failWith?: Error) {
+  function takeable(keys: readonly string[], failWith?: Error, refuseGathered?: Error) {
     const taken = new Set<string>()
     const sent: { sql: string; params: LookupParams }[] = []
     const claim = batchedClaims(async (sql, params) => {
       sent.push({ sql, params })
       if (failWith !== undefined) throw failWith
+      if (sql === GATHERED && refuseGathered !== undefined) throw refuseGathered
       if (sql === SINGLE) {
         const key = params[0] as string
         if (!keys.includes(key) || taken.has(key)) return []
@@ -190,8 +193,8 @@ describe('claims made in one turn (PostgreSQL)', () => {
     ])
   })
 
-  test('a failed statement fails every claim it carried, each with its error', async () => {
-    const failure = new Error('connection lost')
+  test('a statement that failed unavailable fails every claim it carried, each with its error', async () => {
+    const failure = new TemporarilyUnavailable('The database is unavailable.')
     const { sent, claim } = takeable(['a', 'b'], failure)
     const answers = await Promise.allSettled([claim('a'), claim('b'), claim('a')])
     assert.deepEqual(answers, [
@@ -200,5 +203,15 @@ describe('claims made in one turn (PostgreSQL)', () => {
       { status: 'rejected', reason: failure },
     ])
     assert.equal(sent.length, 2, 'the repeat still goes after the statement before it failed')
+  })
+
+  test('a statement the server refused whole is sent again claim by claim, each answered alone', async () => {
+    const deadlock = Object.assign(new pg.DatabaseError('deadlock detected', 0, 'error'), { code: '40P01' })
+    const { sent, claim } = takeable(['a', 'b'], undefined, deadlock)
+    assert.deepEqual(await Promise.all([claim('b'), claim('a'), claim('c')]), [true, true, false])
+    assert.deepEqual(
+      sent.map(({ sql, params }) => (sql === SINGLE ? params[0] : 'gathered')),
+      ['gathered', 'a', 'b', 'c'],
+    )
   })
 })
