@@ -29,6 +29,12 @@ export function countingDatabase(database: SqlDatabase): {
         statements++
         return database.insertRow(sql, values)
       },
+      ...(database.claimRow && {
+        claimRow: (sql, params, gathered) => {
+          statements++
+          return database.claimRow!(sql, params, gathered)
+        },
+      }),
     },
     statements: () => statements,
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import pg from 'pg'
 import { pino } from 'pino'
 import { databaseTimeoutDefaults } from '../../src/core/config.ts'
 import { rotateKeys } from '../../src/core/index.ts'
@@ -19,7 +20,10 @@ import { successorsOutliveMigration021, tokensOutliveMigration019 } from './toke
 import { eventually } from '../support/eventually.ts'
 import { createPostgresDatabase, withPostgresAdmin } from '../support/postgres.ts'
 import * as make from '../support/fixtures.ts'
-import { testConfig } from '../support/fixtures.ts'
+import { at, testConfig } from '../support/fixtures.ts'
+import type { Grant } from '../../src/core/model/grant.ts'
+import type { RefreshToken } from '../../src/core/model/token.ts'
+import type { RefreshRotation } from '../../src/core/ports/stores.ts'
 
 /** Every migration's name, oldest first: what a new database gets. */
 const everyMigration = migrations.map((migration) => migration.name)
@@ -305,6 +309,72 @@ describe('PostgreSQL database URLs and migrations', () => {
       assert.deepEqual(await foreignKeys('refresh_tokens'), [])
     } finally {
       await database.close()
+    }
+  })
+})
+
+describe('PostgreSQL rotations gathered per turn', () => {
+  test("a turn's rotations are one statement, each answered its own; a repeated token waits for the next", async () => {
+    const stores = await openStores(await createDatabase('rotations'))
+    // Every statement the pool's connections are sent, counted where pg sends it.
+    const sent: string[] = []
+    const query = pg.Client.prototype.query
+    try {
+      const owner = { client: make.client(), user: make.user() }
+      await stores.clients.create(owner.client)
+      await stores.users.create(owner.user)
+      const live = make.grant(owner)
+      const ended = make.grant(owner)
+      await stores.grants.create(live)
+      await stores.grants.create(ended)
+      const tokens = [make.refreshToken(live), make.refreshToken(live), make.refreshToken(ended)]
+      for (const token of tokens) await stores.tokens.createRefreshToken(token)
+      await stores.grants.revoke(ended.id, at(1), 'operator')
+      const rotationOf = (token: RefreshToken, grant: Grant) =>
+        ({
+          digest: token.digest,
+          grantId: grant.id,
+          at: at(2),
+          issued: {
+            accessToken: make.accessToken(grant),
+            refreshToken: make.refreshToken(grant, { replaces: token.digest }),
+          },
+        }) satisfies RefreshRotation
+      const [first, second, revoked] = tokens as [RefreshToken, RefreshToken, RefreshToken]
+      const rotations = [
+        rotationOf(first, live),
+        rotationOf(second, live),
+        rotationOf(revoked, ended),
+        rotationOf(first, live),
+      ]
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const [config] = args as [string | { text: string }]
+        sent.push(typeof config === 'string' ? config : config.text)
+        return (query as (...args: unknown[]) => unknown).apply(this, args)
+      } as typeof query
+      const results = await Promise.all(
+        rotations.map((rotation) => stores.tokens.rotateRefreshToken(rotation)),
+      )
+      pg.Client.prototype.query = query
+      assert.deepEqual(
+        results.map((result) => result.kind),
+        ['rotated', 'rotated', 'refused', 'reused'],
+      )
+      const claims = sent.filter((sql) => sql.includes('UPDATE refresh_tokens'))
+      assert.equal(claims.length, 2, 'the first three in one statement, the repeat in the next')
+      assert.match(claims[0]!, /jsonb_array_elements/)
+      for (const [index, { issued }] of rotations.entries()) {
+        const stored = index < 2
+        assert.equal((await stores.tokens.getAccessToken(issued.accessToken.key)) !== null, stored)
+        assert.deepEqual(
+          await stores.tokens.getRefreshToken(issued.refreshToken.digest),
+          stored ? issued.refreshToken : null,
+        )
+      }
+      assert.deepEqual((await stores.tokens.getRefreshToken(first.digest))?.rotatedAt, at(2))
+    } finally {
+      pg.Client.prototype.query = query
+      await stores.close()
     }
   })
 })

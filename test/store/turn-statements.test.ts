@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import pg from 'pg'
+import { TemporarilyUnavailable } from '../../src/core/errors.ts'
 import {
+  batchedClaims,
   batchedInserts,
   batchedLookups,
   PER_STATEMENT,
@@ -137,5 +140,78 @@ describe('rows inserted in one turn (PostgreSQL)', () => {
     const selected = 'INSERT INTO things (k, v) SELECT ?, ?'
     const answers = await Promise.allSettled([insert(selected, ['a', 'b']), insert(selected, ['c', 'd'])])
     assert.ok(answers.every((answer) => answer.status === 'rejected'))
+  })
+})
+
+describe('claims made in one turn (PostgreSQL)', () => {
+  const SINGLE = 'UPDATE things SET taken = 1 WHERE k = ? AND taken = 0 RETURNING k'
+  const GATHERED = 'WITH input AS (…) UPDATE things … RETURNING i.n'
+
+  /** Rows that can each be taken once, and the statements sent to take them. */
+  function takeable(keys: readonly string[], failWith?: Error, refuseGathered?: Error) {
+    const taken = new Set<string>()
+    const sent: { sql: string; params: LookupParams }[] = []
+    const claim = batchedClaims(async (sql, params) => {
+      sent.push({ sql, params })
+      if (failWith !== undefined) throw failWith
+      if (sql === GATHERED && refuseGathered !== undefined) throw refuseGathered
+      if (sql === SINGLE) {
+        const key = params[0] as string
+        if (!keys.includes(key) || taken.has(key)) return []
+        taken.add(key)
+        return [{ k: key }]
+      }
+      const inputs = JSON.parse(params[0] as string) as { key: string }[]
+      const claimed = inputs.flatMap(({ key }, index) => {
+        if (!keys.includes(key) || taken.has(key)) return []
+        taken.add(key)
+        return [{ n: index + 1 }]
+      })
+      return claimed
+    })
+    return { sent, claim: (key: string) => claim(SINGLE, [key], { sql: GATHERED, key, input: { key } }) }
+  }
+
+  test("a turn's claims are one statement over their inputs sorted by key; a repeated key goes in the next", async () => {
+    const { sent, claim } = takeable(['a', 'b'])
+    const answers = await Promise.all([claim('b'), claim('a'), claim('missing'), claim('b'), claim('b')])
+    assert.deepEqual(answers, [true, true, false, false, false])
+    assert.deepEqual(sent, [
+      { sql: GATHERED, params: [JSON.stringify([{ key: 'a' }, { key: 'b' }, { key: 'missing' }])] },
+      { sql: SINGLE, params: ['b'] },
+      { sql: SINGLE, params: ['b'] },
+    ])
+  })
+
+  test('a claim alone goes as it is', async () => {
+    const { sent, claim } = takeable(['a'])
+    assert.equal(await claim('a'), true)
+    assert.equal(await claim('a'), false)
+    assert.deepEqual(sent, [
+      { sql: SINGLE, params: ['a'] },
+      { sql: SINGLE, params: ['a'] },
+    ])
+  })
+
+  test('a statement that failed unavailable fails every claim it carried, each with its error', async () => {
+    const failure = new TemporarilyUnavailable('The database is unavailable.')
+    const { sent, claim } = takeable(['a', 'b'], failure)
+    const answers = await Promise.allSettled([claim('a'), claim('b'), claim('a')])
+    assert.deepEqual(answers, [
+      { status: 'rejected', reason: failure },
+      { status: 'rejected', reason: failure },
+      { status: 'rejected', reason: failure },
+    ])
+    assert.equal(sent.length, 2, 'the repeat still goes after the statement before it failed')
+  })
+
+  test('a statement the server refused whole is sent again claim by claim, each answered alone', async () => {
+    const deadlock = Object.assign(new pg.DatabaseError('deadlock detected', 0, 'error'), { code: '40P01' })
+    const { sent, claim } = takeable(['a', 'b'], undefined, deadlock)
+    assert.deepEqual(await Promise.all([claim('b'), claim('a'), claim('c')]), [true, true, false])
+    assert.deepEqual(
+      sent.map(({ sql, params }) => (sql === SINGLE ? params[0] : 'gathered')),
+      ['gathered', 'a', 'b', 'c'],
+    )
   })
 })

@@ -8,7 +8,7 @@ import {
 import type { ChangeFeed } from '../sql/change-feed.ts'
 import type { OpenedDatabase, SqlDriver, SqlValue } from '../sql/driver.ts'
 import { transactionScope } from '../sql/transaction-scope.ts'
-import { batchedInserts, batchedLookups, type LookupParams } from './turn-statements.ts'
+import { batchedClaims, batchedInserts, batchedLookups, type LookupParams } from './turn-statements.ts'
 import { listenForChanges, type WatchedTable } from './change-listener.ts'
 import { commitOutcomeUnknown, translated, unavailable } from './failures.ts'
 import { type PoolTally, tallyPool } from './pool-use.ts'
@@ -105,6 +105,9 @@ export function openPostgresDatabase(
     async (sql, params) => (await poolQuery(statementOf(sql), params)).rows,
   )
   const gatheredInserts = batchedInserts((sql, params) => poolQuery(statementOf(sql), params))
+  const gatheredClaims = batchedClaims(
+    async (sql, params) => (await poolQuery(statementOf(sql), params)).rows,
+  )
   const poolDriver: SqlDriver = {
     ...statementsOn(poolQuery, transaction),
     lookup: (sql, key, keyColumn) => {
@@ -114,6 +117,10 @@ export function openPostgresDatabase(
     insertRow: (sql, values) => {
       scope.assertOutside()
       return gatheredInserts(sql, values)
+    },
+    claimRow: (sql, params, gathered) => {
+      scope.assertOutside()
+      return gatheredClaims(sql, params, gathered)
     },
   }
   // The process's one LISTEN connection, shared with its other Stores and its signing key watch.

@@ -1,4 +1,6 @@
-import type { SqlValue } from '../sql/driver.ts'
+import pg from 'pg'
+import { InvalidRequest } from '../../core/index.ts'
+import type { GatheredClaim, SqlValue } from '../sql/driver.ts'
 
 /** The most keys one lookup statement carries, and rows one insert statement: a busier turn sends several. */
 export const PER_STATEMENT = 64
@@ -105,6 +107,58 @@ export function batchedInserts(run: (sql: string, params: SqlValue[]) => Promise
   })
   return (sql: string, values: readonly SqlValue[]): Promise<void> =>
     new Promise((resolve, reject) => gather(sql, { values, resolve, reject }))
+}
+
+interface Claim extends Waiting<boolean> {
+  readonly sql: string
+  readonly params: readonly SqlValue[]
+  readonly gathered: GatheredClaim
+}
+
+/**
+ * `SqlDriver.claimRow` on PostgreSQL's pool: the claims of a turn with the same gathered text (rotations with the
+ * same rows to insert) go as one statement, whose one commit is the round trip and WAL flush each would have had.
+ * A key asked for again in the turn (a client racing itself) goes in a statement sent after the first settled: it
+ * then finds the row claimed, as if it had lost a race, and one statement never holds two claims of one row. The
+ * inputs are sorted by key, so that concurrent statements over the same rows tend to lock them in one order. Alone,
+ * a claim goes as it is.
+ */
+export function batchedClaims(rows: Rows) {
+  const alone = (claim: Claim) =>
+    settle([claim], async () => {
+      const claimed = (await rows(claim.sql, [...claim.params])).length > 0
+      return () => claimed
+    })
+  const together = async (sql: string, claims: Claim[]) => {
+    try {
+      const input = JSON.stringify(claims.map((claim) => claim.gathered.input))
+      const claimed = new Set((await rows(sql, [input])).map((row) => row.n as number))
+      claims.forEach((claim, index) => claim.resolve(claimed.has(index + 1)))
+    } catch (error) {
+      // The server refused the statement (a deadlock with another turn's, a value one claim cannot store:
+      // failures.ts), so it rolled back whole: each claim goes alone, for the answer it would have had. Any other
+      // failure (the connection, the time) may have left it landed or not: each fails as it would have alone.
+      if (error instanceof pg.DatabaseError || error instanceof InvalidRequest)
+        await Promise.all(claims.map(alone))
+      else for (const claim of claims) claim.reject(error)
+    }
+  }
+  const gather = perTurn<Claim>(PER_STATEMENT, async (sql, claims) => {
+    for (let left = claims; left.length > 0;) {
+      const keys = new Set<string>()
+      const now: Claim[] = []
+      const later: Claim[] = []
+      for (const claim of left) {
+        ;(keys.has(claim.gathered.key) ? later : now).push(claim)
+        keys.add(claim.gathered.key)
+      }
+      now.sort((a, b) => (a.gathered.key < b.gathered.key ? -1 : 1))
+      await (now.length === 1 ? alone(now[0]!) : together(sql, now))
+      left = later
+    }
+  })
+  return (sql: string, params: readonly SqlValue[], gathered: GatheredClaim): Promise<boolean> =>
+    new Promise((resolve, reject) => gather(gathered.sql, { sql, params, gathered, resolve, reject }))
 }
 
 /** `sql` with its one `= ?` made `= ANY(?)`, built once per text. */

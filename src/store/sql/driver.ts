@@ -25,10 +25,27 @@ export interface SqlDriver {
    */
   insertRow(sql: string, values: readonly SqlValue[]): Promise<void>
   /**
+   * Only on PostgreSQL's pool: whether the claim statement `sql` (src/store/sql/claim-and-insert.ts) returned a
+   * row, the claims of one turn with the same `gathered.sql` sent as one statement over their inputs, a key
+   * repeated in the turn in a later one (src/store/postgres/turn-statements.ts). Elsewhere a claim is `get`.
+   */
+  claimRow?(sql: string, params: readonly SqlValue[], gathered: GatheredClaim): Promise<boolean>
+  /**
    * Runs `work` in one transaction against `tx`, committing when it resolves and rolling back when it throws.
    * Called on a transaction's own driver, it runs `work` in that open transaction.
    */
   transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>
+}
+
+/**
+ * A claim as one of many: `sql` takes one parameter, the JSON array of the claims' `input`s, and returns as `n` the
+ * ordinal (from 1) of each input that claimed. No two inputs in one statement share a `key` (the claimed row's),
+ * so that each either claims its row or finds it claimed by an earlier statement.
+ */
+export interface GatheredClaim {
+  readonly sql: string
+  readonly key: string
+  readonly input: { readonly [name: string]: unknown }
 }
 
 export type Dialect = 'sqlite' | 'postgres'

@@ -75,10 +75,30 @@ async function sweep(db: SqlDriver, records: Table<unknown>, key: string, before
  * Parameters: the rotation time, the successor's digest (null when none is issued), the token's digest, its
  * grant's id.
  */
-const claimSql = (dialect: Dialect) => `UPDATE refresh_tokens SET rotated_at = ?, successor = ?
-  WHERE digest = ? AND rotated_at IS NULL AND revoked_at IS NULL
-    AND grant_id IN (SELECT id FROM grants WHERE id = ? AND revoked_at IS NULL${dialect === 'postgres' ? ' FOR SHARE' : ''})
-  RETURNING digest`
+const claimText = (
+  dialect: Dialect,
+  [at, successor, digest, grantId]: readonly string[],
+  from = '',
+  returning = 'digest',
+) =>
+  `UPDATE refresh_tokens AS r SET rotated_at = ${at}, successor = ${successor}${from}
+  WHERE r.digest = ${digest} AND r.rotated_at IS NULL AND r.revoked_at IS NULL
+    AND r.grant_id IN (SELECT id FROM grants WHERE id = ${grantId} AND revoked_at IS NULL${dialect === 'postgres' ? ' FOR SHARE' : ''})
+  RETURNING ${returning}`
+
+/** The claim's parameters as the columns of a PostgreSQL turn's gathered rotations (claim-and-insert.ts). */
+const claimColumns = [
+  ['at', 'bigint'],
+  ['successor', 'text'],
+  ['digest', 'text'],
+  ['grant_id', 'text'],
+] as const
+const claimOfManySql = claimText(
+  'postgres',
+  claimColumns.map(([name]) => `i.${name}`),
+  ' FROM input i',
+  'i.n',
+)
 
 /** Names a stored token its predecessor's successor. Parameters: the token's digest, its predecessor's. */
 const linkSql = 'UPDATE refresh_tokens SET successor = ? WHERE digest = ?'
@@ -96,7 +116,7 @@ export function issuedRows({ accessToken, refreshToken }: IssuedTokens): Insert[
 }
 
 export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
-  const claim = claimSql(dialect)
+  const claim = claimText(dialect, ['?', '?', '?', '?'])
   const findRefreshToken = async (digest: string) => {
     const row = await db.lookup<Row>(findSql, digest, 'token_digest')
     return row ? { token: joinedToken.read(row), grant: joinedGrant.read(row) } : null
@@ -118,7 +138,8 @@ export function tokenStore(db: SqlDriver, dialect: Dialect): TokenStore {
     findRefreshToken,
     async rotateRefreshToken({ digest, grantId, at, issued }) {
       const params = [millis(at), issued.refreshToken?.digest ?? null, digest, grantId]
-      if (await claimAndInsert(db, dialect, { sql: claim, params }, issuedRows(issued)))
+      const ofMany = { update: claimOfManySql, columns: claimColumns, key: digest }
+      if (await claimAndInsert(db, dialect, { sql: claim, params, ofMany }, issuedRows(issued)))
         return { kind: 'rotated' }
       // Why it did not claim: the token had been rotated (reuse), or it is gone or revoked, or its grant is.
       const record = await refreshTokens.get(db, digest)
