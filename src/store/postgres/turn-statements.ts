@@ -38,7 +38,7 @@ function perTurn<Item>(most: number, send: (sql: string, items: Item[]) => Promi
 }
 
 /** Settles each of `waiting` as `send` settles: a failed statement fails everything it carried, as each alone. */
-async function settle<T>(waiting: readonly Waiting<T>[], send: () => Promise<(waiter: Waiting<T>) => T>) {
+async function settle<T, W extends Waiting<T>>(waiting: readonly W[], send: () => Promise<(waiter: W) => T>) {
   try {
     const answer = await send()
     for (const waiter of waiting) waiter.resolve(answer(waiter))
@@ -66,7 +66,7 @@ export function batchedLookups(rows: Rows) {
       const found = keys.length === 1 ? await rows(sql, keys) : await rows(anySql(sql, anyOf), [keys])
       const keyColumn = lookups[0]!.keyColumn
       const byKey = new Map(found.map((row) => [row[keyColumn] as string, row]))
-      return (lookup) => byKey.get((lookup as Lookup).key)
+      return (lookup) => byKey.get(lookup.key)
     }),
   )
   return <Row>(sql: string, key: string, keyColumn: string): Promise<Row | undefined> =>
@@ -94,11 +94,8 @@ export function batchedInserts(run: (sql: string, params: SqlValue[]) => Promise
       from += rows
       sends.push(
         settle(chunk, async () => {
-          const text = rows === 1 ? sql : multiRowSql(sql, rows, texts)
-          await run(
-            text,
-            chunk.flatMap((insert) => insert.values),
-          )
+          const values = chunk.flatMap((insert) => insert.values)
+          await run(rows === 1 ? sql : multiRowSql(sql, rows, texts), values)
           return () => undefined
         }),
       )
