@@ -43,8 +43,9 @@ class Unclaimed extends Error {}
  * The claim of something single-use together with what it issues: `claim`, an `UPDATE … RETURNING` that matches
  * at most one row, and `inserts` only if it claimed. On PostgreSQL one statement (one round trip): a `WITH` whose
  * inserts select their values once per claimed row, their foreign keys checked at its end (so the claim may
- * refer to a row it inserts). SQLite (no INSERT in a WITH, no round trips to save) runs the inserts, then the
- * claim, in a transaction that a failed claim rolls back. True when it claimed.
+ * refer to a row it inserts); on the pool, a claim that says how to go as one of many (`ofMany`) goes with the
+ * turn's others of its shape (`SqlDriver.claimRow`). SQLite (no INSERT in a WITH, no round trips to save) runs the
+ * inserts, then the claim, in a transaction that a failed claim rolls back. True when it claimed.
  */
 export async function claimAndInsert(
   db: SqlDriver,
