@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import cookie from '@fastify/cookie'
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { type CoreContext, createAuthorizationServer, InvalidRequest, isLoopbackHost } from '../core/index.ts'
 import { duringOperation } from '../core/ports/operation.ts'
@@ -78,24 +78,18 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
   // Browsers drop Secure cookies on plain http, which is allowed only on loopback (architecture §5).
   const cookies = { secure: !(issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) }
 
-  // The earliest hook runs once the request line and headers are in: never before the request was received,
-  // which is what lets the SQLite change feed reuse a check made since (src/core/ports/operation.ts).
-  const receivedAt = new WeakMap<FastifyRequest, number>()
-  app.addHook('onRequest', (request, _reply, done) => {
-    receivedAt.set(request, performance.now())
-    done()
-  })
   registerErrorHandling(app, basePath)
   registerFormParser(app)
   // After the body is read, whose events run in the connection's async context: the handler and all it awaits
   // run in the request's, so each security event it emits carries the request's id, and each lookup knows when
-  // the request was received. The handler starts once the event loop has read what else arrived in its turn
-  // (the check phase, after the poll phase), so a busy server answers the requests of a turn together instead
-  // of going back to the poll after each, and SQLite's freshness check serves the whole turn with one PRAGMA
-  // (src/store/sqlite/driver.ts). The turn's handlers start from one promise, resolved by one setImmediate:
-  // against a setImmediate each, CPU per request at 50 connections fell 134–137 → 92–109 µs (JWT client
-  // credentials, PostgreSQL), 132–150 → 98–106 µs (the same, SQLite), 87–97 → 68–74 µs (introspection, SQLite).
-  // An idle server waits nothing it would notice.
+  // the request was received: read here, once the request is all in, so after it arrived (all that
+  // src/core/ports/operation.ts asks) and before any handler of its turn starts. The handler starts once the
+  // event loop has read what else arrived in its turn (the check phase, after the poll phase), so a busy server
+  // answers the requests of a turn together instead of going back to the poll after each, and SQLite's freshness
+  // check serves the whole turn with one PRAGMA (src/store/sqlite/driver.ts). The turn's handlers start from one
+  // promise, resolved by one setImmediate: against a setImmediate each, CPU per request at 50 connections fell
+  // 134–137 → 92–109 µs (JWT client credentials, PostgreSQL), 132–150 → 98–106 µs (the same, SQLite), 87–97 →
+  // 68–74 µs (introspection, SQLite). An idle server waits nothing it would notice.
   let turn: Promise<void> | undefined
   const turnRead = (): Promise<void> =>
     (turn ??= new Promise((resolve) =>
@@ -105,9 +99,8 @@ export async function registerKeyward(app: FastifyInstance, options: KeywardRout
       }),
     ))
   app.addHook('preHandler', (request, _reply, done) => {
-    void turnRead().then(() =>
-      duringRequest(request.id, () => duringOperation(receivedAt.get(request) ?? performance.now(), done)),
-    )
+    const receivedAt = performance.now()
+    void turnRead().then(() => duringRequest(request.id, () => duringOperation(receivedAt, done)))
   })
   registerSecurityHeaders(app, { https })
 

@@ -5,7 +5,8 @@ const arrival = new AsyncLocalStorage<number>()
 
 /**
  * Runs `work`, and everything it goes on to do asynchronously, as an operation received at `receivedAt`
- * (`performance.now()`, read no later than the receipt). The HTTP layer calls it around each handler.
+ * (`performance.now()`, read once the operation had arrived, never before). The HTTP layer calls it around each
+ * handler.
  */
 export function duringOperation<T>(receivedAt: number, work: () => T): T {
   return arrival.run(receivedAt, work)
