@@ -29,12 +29,10 @@ export function countingDatabase(database: SqlDatabase): {
         statements++
         return database.insertRow(sql, values)
       },
-      ...(database.claimRow && {
-        claimRow: (sql, params, gathered) => {
-          statements++
-          return database.claimRow!(sql, params, gathered)
-        },
-      }),
+      claimRow: (sql, params, gathered) => {
+        statements++
+        return database.claimRow(sql, params, gathered)
+      },
     },
     statements: () => statements,
   }

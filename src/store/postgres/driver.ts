@@ -101,27 +101,20 @@ export function openPostgresDatabase(
       connection.release()
     }
   }
-  const gatheredLookups = batchedLookups(
-    async (sql, params) => (await poolQuery(statementOf(sql), params)).rows,
-  )
-  const gatheredInserts = batchedInserts((sql, params) => poolQuery(statementOf(sql), params))
-  const gatheredClaims = batchedClaims(
-    async (sql, params) => (await poolQuery(statementOf(sql), params)).rows,
-  )
+  const rowsOf = async (sql: string, params: LookupParams) => (await poolQuery(statementOf(sql), params)).rows
+  const gatheredLookups = batchedLookups(rowsOf)
+  const gatheredInserts = batchedInserts(rowsOf)
+  const gatheredClaims = batchedClaims(rowsOf)
+  // Asked at the call, not when the turn's statement goes: a caller inside a transaction is told where it calls.
+  const outside = <T>(send: () => T): T => {
+    scope.assertOutside()
+    return send()
+  }
   const poolDriver: SqlDriver = {
     ...statementsOn(poolQuery, transaction),
-    lookup: (sql, key, keyColumn) => {
-      scope.assertOutside()
-      return gatheredLookups(sql, key, keyColumn)
-    },
-    insertRow: (sql, values) => {
-      scope.assertOutside()
-      return gatheredInserts(sql, values)
-    },
-    claimRow: (sql, params, gathered) => {
-      scope.assertOutside()
-      return gatheredClaims(sql, params, gathered)
-    },
+    lookup: (sql, key, keyColumn) => outside(() => gatheredLookups(sql, key, keyColumn)),
+    insertRow: (sql, values) => outside(() => gatheredInserts(sql, values)),
+    claimRow: (sql, params, gathered) => outside(() => gatheredClaims(sql, params, gathered)),
   }
   // The process's one LISTEN connection, shared with its other Stores and its signing key watch.
   const listener = listenForChanges(connectionString, timeouts)
@@ -248,6 +241,7 @@ function statementsOn(
     // Inside a transaction, one at a time: its statements share one connection.
     lookup: (sql, key) => get(sql, [key]),
     insertRow: async (sql, values) => void (await run(sql, values)),
+    claimRow: async (sql, params) => (await get(sql, params)) !== undefined,
     run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
     transaction,
   }

@@ -75,8 +75,7 @@ export async function claimAndInsert(
     statements.set(shape, sql)
   }
   const params = [...claim.params, ...inserts.flatMap((insert) => insert.values)]
-  if (claim.ofMany === undefined || db.claimRow === undefined)
-    return (await db.get(sql, params)) !== undefined
+  if (claim.ofMany === undefined) return (await db.get(sql, params)) !== undefined
   return db.claimRow(sql, params, gatheredOf(shape, claim.params, claim.ofMany, inserts))
 }
 

@@ -25,11 +25,11 @@ export interface SqlDriver {
    */
   insertRow(sql: string, values: readonly SqlValue[]): Promise<void>
   /**
-   * Only on PostgreSQL's pool: whether the claim statement `sql` (src/store/sql/claim-and-insert.ts) returned a
-   * row, the claims of one turn with the same `gathered.sql` sent as one statement over their inputs, a key
-   * repeated in the turn in a later one (src/store/postgres/turn-statements.ts). Elsewhere a claim is `get`.
+   * Whether the claim statement `sql` (src/store/sql/claim-and-insert.ts) returned a row. PostgreSQL's pool sends
+   * the claims of one turn with the same `gathered.sql` as one statement over their inputs, a key repeated in the
+   * turn in a later one (src/store/postgres/turn-statements.ts); elsewhere `gathered` goes unused.
    */
-  claimRow?(sql: string, params: readonly SqlValue[], gathered: GatheredClaim): Promise<boolean>
+  claimRow(sql: string, params: readonly SqlValue[], gathered: GatheredClaim): Promise<boolean>
   /**
    * Runs `work` in one transaction against `tx`, committing when it resolves and rolling back when it throws.
    * Called on a transaction's own driver, it runs `work` in that open transaction.

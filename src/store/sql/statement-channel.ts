@@ -29,9 +29,7 @@ export function publishingStatements(database: SqlDatabase): SqlDatabase {
       // A span per lookup and row, gathered into one statement or not: its wait is the request's.
       lookup: (sql, key, keyColumn) => traced(sql, () => driver.lookup(sql, key, keyColumn)),
       insertRow: (sql, values) => traced(sql, () => driver.insertRow(sql, values)),
-      ...(driver.claimRow && {
-        claimRow: (sql, params, gathered) => traced(sql, () => driver.claimRow!(sql, params, gathered)),
-      }),
+      claimRow: (sql, params, gathered) => traced(sql, () => driver.claimRow(sql, params, gathered)),
       transaction: (work) => driver.transaction((tx) => work(publishing(tx))),
     }
   }

@@ -38,8 +38,9 @@ export function openSqliteDatabase(
     get: async <Row>(sql: string, params: readonly SqlValue[] = []) =>
       prepare(sql).get(...params) as Row | undefined,
     run: async (sql, params = []) => ({ changes: Number(prepare(sql).run(...params).changes) }),
-    lookup: async <Row>(sql: string, key: string) => prepare(sql).get(key) as Row | undefined,
-    insertRow: async (sql, values) => void prepare(sql).run(...values),
+    lookup: (sql, key) => direct.get(sql, [key]),
+    insertRow: async (sql, values) => void (await direct.run(sql, values)),
+    claimRow: async (sql, params) => (await direct.get(sql, params)) !== undefined,
     transaction: (work) => work(direct),
   }
 
@@ -108,6 +109,7 @@ export function openSqliteDatabase(
       // One connection, and a statement costs no round trip: nothing to gather.
       lookup: (sql, key, keyColumn) => serialize(() => direct.lookup(sql, key, keyColumn)),
       insertRow: (sql, values) => serialize(() => direct.insertRow(sql, values)),
+      claimRow: (sql, params, gathered) => serialize(() => direct.claimRow(sql, params, gathered)),
       transaction,
       // BEGIN IMMEDIATE already holds the database's only write lock, which excludes every other process's writer.
       exclusiveTransaction: transaction,
