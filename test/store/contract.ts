@@ -102,6 +102,16 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     return owner
   }
 
+  /** A user's grant and one live refresh token of it, stored. */
+  async function familyWithToken(stores: Stores) {
+    const owner = await owners(stores)
+    const family = make.grant(owner)
+    await stores.grants.create(family)
+    const token = make.refreshToken(family)
+    await stores.tokens.createRefreshToken(token)
+    return { owner, family, token }
+  }
+
   describe('clients', () => {
     it('round-trips every field, including nulls, empty lists and absent lifetimes', async ({ stores }) => {
       const full = make.client()
@@ -958,11 +968,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     it('rotate stores what it issues once, then answers reused; refused when revoked or unknown', async ({
       stores,
     }) => {
-      const owner = await owners(stores)
-      const family = make.grant(owner)
-      await stores.grants.create(family)
-      const token = make.refreshToken(family)
-      await stores.tokens.createRefreshToken(token)
+      const { family, token } = await familyWithToken(stores)
       const rotation = rotationOf(token, family, at(2))
       const { issued } = rotation
       assert.deepEqual(await stores.tokens.rotateRefreshToken(rotation), { kind: 'rotated' })
@@ -1014,11 +1020,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     })
 
     it(`exactly one of ${racers} racing rotations lands, with only its own tokens`, async ({ stores }) => {
-      const owner = await owners(stores)
-      const family = make.grant(owner)
-      await stores.grants.create(family)
-      const token = make.refreshToken(family)
-      await stores.tokens.createRefreshToken(token)
+      const { family, token } = await familyWithToken(stores)
       const rotations = Array.from({ length: racers }, () => rotationOf(token, family))
       const results = await Promise.all(
         rotations.map((rotation) => stores.tokens.rotateRefreshToken(rotation)),
@@ -1093,11 +1095,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     it('supersedeSuccessor finds what a rotation issued, then what each retry issued in its place', async ({
       stores,
     }) => {
-      const owner = await owners(stores)
-      const family = make.grant(owner)
-      await stores.grants.create(family)
-      const token = make.refreshToken(family)
-      await stores.tokens.createRefreshToken(token)
+      const { family, token } = await familyWithToken(stores)
       const rotation = rotationOf(token, family)
       assert.equal((await stores.tokens.rotateRefreshToken(rotation)).kind, 'rotated')
 
@@ -1140,11 +1138,7 @@ export function storeBehaviourContract(open: () => Promise<Pick<StoreFixture, 's
     })
 
     it('revokeRefreshToken revokes once; false when already revoked or unknown', async ({ stores }) => {
-      const owner = await owners(stores)
-      const family = make.grant(owner)
-      await stores.grants.create(family)
-      const token = make.refreshToken(family)
-      await stores.tokens.createRefreshToken(token)
+      const { token } = await familyWithToken(stores)
       assert.equal(await stores.tokens.revokeRefreshToken(token.digest, at(4)), true)
       assert.equal(await stores.tokens.revokeRefreshToken(token.digest, at(5)), false)
       assert.deepEqual(await stores.tokens.getRefreshToken(token.digest), { ...token, revokedAt: at(4) })
